@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The README's test command: installs everything the tests need, then runs every tier.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-system-deps.sh
+bash scripts/npm-install.sh
+echo "== typecheck"; npx tsc --noEmit -p .
+echo "== lint"; npx eslint src webview test scripts
+echo "== build"; node esbuild.mjs
+echo "== unit"; bash scripts/test-unit.sh
+echo "== webview"; bash scripts/test-webview.sh
+echo "== integration"; bash scripts/test-integration.sh
+echo "== all tiers passed"

@@ -1,0 +1,86 @@
+// The in-memory table model. Columns are typed arrays so that metrics and fitters can run over
+// 100k-row EHR extracts without boxing; missing values are explicit in every kind.
+
+export type ColumnKind = 'numeric' | 'categorical' | 'datetime' | 'boolean' | 'identifier' | 'text';
+
+export interface NumericColumn {
+  readonly kind: 'numeric';
+  readonly name: string;
+  /** NaN marks a missing value. */
+  readonly values: Float64Array;
+  /** True when every present value is an integer (written back without a decimal point). */
+  readonly integer: boolean;
+}
+
+export interface DatetimeColumn {
+  readonly kind: 'datetime';
+  readonly name: string;
+  /** Milliseconds since the Unix epoch, UTC; NaN marks a missing value. */
+  readonly values: Float64Array;
+  /** 'date' when every value had no time part (written back as YYYY-MM-DD). */
+  readonly precision: 'date' | 'datetime';
+}
+
+export interface CategoricalColumn {
+  readonly kind: 'categorical' | 'boolean';
+  readonly name: string;
+  /** Index into `categories`; -1 marks a missing value. */
+  readonly codes: Int32Array;
+  /** Category labels in first-seen order; for booleans exactly ['false', 'true']. */
+  readonly categories: readonly string[];
+}
+
+export interface TextColumn {
+  readonly kind: 'identifier' | 'text';
+  readonly name: string;
+  /** null marks a missing value. */
+  readonly values: readonly (string | null)[];
+}
+
+export type Column = NumericColumn | DatetimeColumn | CategoricalColumn | TextColumn;
+
+export type TableFormat = 'csv' | 'tsv' | 'parquet' | 'jsonl';
+
+export interface TableProvenance {
+  readonly file?: string;
+  readonly format?: TableFormat;
+  readonly sha256?: string;
+  readonly bytes?: number;
+}
+
+export interface Table {
+  readonly rowCount: number;
+  readonly columns: readonly Column[];
+  readonly provenance?: TableProvenance;
+}
+
+/** A column name and kind: what `inspect` reports and what overrides and conforming use. */
+export interface ColumnSchema {
+  readonly name: string;
+  readonly kind: ColumnKind;
+}
+
+export function tableSchema(table: Table): ColumnSchema[] {
+  return table.columns.map((c) => ({ name: c.name, kind: c.kind }));
+}
+
+export function isMissing(column: Column, row: number): boolean {
+  switch (column.kind) {
+    case 'numeric':
+    case 'datetime':
+      return Number.isNaN(column.values[row]);
+    case 'categorical':
+    case 'boolean':
+      return column.codes[row] < 0;
+    case 'identifier':
+    case 'text':
+      return column.values[row] === null;
+  }
+}
+
+export function missingCount(column: Column): number {
+  let n = 0;
+  const rows = column.kind === 'categorical' || column.kind === 'boolean' ? column.codes.length : column.values.length;
+  for (let i = 0; i < rows; i++) if (isMissing(column, i)) n++;
+  return n;
+}

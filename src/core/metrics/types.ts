@@ -1,0 +1,37 @@
+// What every metric is: a pure compute function plus a descriptor saying what its score means.
+import type { Table } from '../data/table';
+
+export type Modality = 'image' | 'signal' | 'table' | 'text';
+export type MetricGoal = 'maximize' | 'minimize';
+
+export interface MetricDescriptor {
+  /** `fidelity.*`, `privacy.*`, `utility.*` or `diversity.*`. */
+  readonly id: string;
+  readonly title: string;
+  readonly modality: Modality;
+  readonly goal: MetricGoal;
+  readonly range: readonly [number, number];
+  /** Plain language: what a score of 0 and of 1 (or the range ends) mean. */
+  readonly doc: string;
+  /** The definition this follows (paper or library). */
+  readonly reference: string;
+}
+
+export interface TableMetricInput {
+  readonly real: Table;
+  readonly synth: Table;
+  readonly holdout?: Table;
+}
+
+export interface MetricResult {
+  readonly id: string;
+  /** null when the metric could not be computed; then `error` says why. */
+  readonly score: number | null;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly error?: string;
+}
+
+export interface TableMetric extends MetricDescriptor {
+  readonly modality: 'table';
+  compute(input: TableMetricInput, signal?: AbortSignal): MetricResult | Promise<MetricResult>;
+}

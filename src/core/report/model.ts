@@ -1,0 +1,44 @@
+// The report: what `evaluate` writes as report.json, what report.html and the report webview render.
+import type { MetricDescriptor, MetricResult, Modality } from '../metrics/types';
+import type { ColumnKind } from '../data/table';
+
+export interface ReportMetric extends MetricResult {
+  readonly descriptor: MetricDescriptor;
+}
+
+/** Real-vs-synthetic distribution of one column, pre-binned so viewers need no raw data. */
+export interface ColumnComparison {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  /** Bin labels: numeric/datetime ranges as "lo–hi", or category names. */
+  readonly bins: readonly string[];
+  readonly real: readonly number[]; // proportions, sum 1 over present values
+  readonly synth: readonly number[];
+  readonly missingReal: number; // fraction of rows missing
+  readonly missingSynth: number;
+}
+
+export interface Histogram {
+  readonly edges: readonly number[]; // bins+1 edges
+  readonly counts: readonly number[];
+}
+
+export interface Report {
+  readonly schema: 'medsynth.report/1';
+  readonly modality: Modality;
+  readonly createdAt: string;
+  readonly real: { readonly file?: string; readonly rows: number; readonly sha256?: string };
+  readonly synth: { readonly file?: string; readonly rows: number; readonly sha256?: string };
+  readonly holdout?: { readonly file?: string; readonly rows: number; readonly sha256?: string };
+  readonly generator?: {
+    readonly name: string;
+    readonly family: string;
+    readonly seed?: number;
+    readonly executionProvider?: string;
+    readonly manifestSha256?: string;
+  };
+  readonly metrics: readonly ReportMetric[];
+  readonly columns: readonly ColumnComparison[];
+  /** Distance-to-closest-record histogram (from privacy.dcr), when computed. */
+  readonly dcrHistogram?: Histogram;
+}

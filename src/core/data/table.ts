@@ -80,7 +80,7 @@ export function isMissing(column: Column, row: number): boolean {
 
 export function missingCount(column: Column): number {
   let n = 0;
-  const rows = column.kind === 'categorical' || column.kind === 'boolean' ? column.codes.length : column.values.length;
+  const rows = 'codes' in column ? column.codes.length : column.values.length;
   for (let i = 0; i < rows; i++) if (isMissing(column, i)) n++;
   return n;
 }

@@ -58,6 +58,8 @@ export type TableColumnSpec =
       readonly kind: 'identifier';
       /** Regenerated, never copied: prefix + zero-padded global row number. */
       readonly prefix: string;
+      /** Zero-padded width of the row number (default 8). */
+      readonly digits?: number;
     }
   | {
       readonly name: string;

@@ -1,0 +1,156 @@
+// The five `medsynth` commands. Each parses its own options, runs an engine job and prints a short
+// result; errors propagate as MedSynthError and main.ts maps them to exit codes.
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { MedSynthError } from '../core/errors';
+import { describeTable } from '../core/data/describe';
+import { inferTableFormat } from '../core/data/format';
+import { evaluateSynthetic } from '../engine/evaluate';
+import { fitGenerator } from '../engine/fit';
+import { generateSynthetic, parseShard } from '../engine/generate';
+import { InferenceClient } from '../engine/inferenceClient';
+import { isExecutionProviderName, KNOWN_EXECUTION_PROVIDERS } from '../protocol/inference';
+import type { ExecutionProviderName } from '../protocol/inference';
+import { loadGenerator } from '../storage/generatorFolder';
+import { readTableFile, writeTableFile } from '../storage/tables';
+import { integerOption, listOption, parseCommandArgs, requireString } from './args';
+import { formatEvaluationSummary } from './summary';
+
+export interface CliContext {
+  readonly signal: AbortSignal;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  inspect: 'medsynth inspect <path> [--json]\n  Describe a table (format, rows, columns and their types) or a generator (manifest, model inputs/outputs).\n',
+  convert: 'medsynth convert <in> <out>\n  Convert a table; formats are chosen by extension: .csv .tsv .parquet .jsonl. <out> must differ from <in>.\n',
+  fit: 'medsynth fit <dataset> --generator copula --out <dir>\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json.\n',
+  generate:
+    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n',
+  evaluate:
+    'medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table.\n',
+};
+
+function isGeneratorPath(path: string, isDir: boolean): boolean {
+  return isDir || path.toLowerCase().endsWith('.onnx');
+}
+
+async function pathKind(path: string): Promise<'dir' | 'file'> {
+  try {
+    return (await stat(path)).isDirectory() ? 'dir' : 'file';
+  } catch {
+    throw new MedSynthError('BAD_INPUT', 'no such file or folder', { file: path });
+  }
+}
+
+export async function inspectCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
+  const args = parseCommandArgs('inspect', argv, { json: { type: 'boolean' } }, { min: 1, max: 1 });
+  if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.inspect);
+  const path = args.positionals[0];
+  const kind = await pathKind(path);
+  let description: Record<string, unknown>;
+  if (isGeneratorPath(path, kind === 'dir')) {
+    const gen = await loadGenerator(path);
+    const client = new InferenceClient({ onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`) });
+    try {
+      const io = await client.describeModel(gen.modelPath, { signal: ctx.signal });
+      description = { kind: 'generator', modality: gen.manifest.modality, path: resolve(path), modelSha256: gen.modelSha256, manifest: gen.manifest, model: { inputs: io.inputs, outputs: io.outputs } };
+    } finally {
+      client.dispose();
+    }
+  } else {
+    const format = inferTableFormat(path);
+    if (!format) throw new MedSynthError('UNSUPPORTED', 'unknown file type (tables: .csv .tsv .parquet .jsonl; generators: a folder or .onnx)', { file: path });
+    const table = await readTableFile(path, { signal: ctx.signal });
+    const d = describeTable(table);
+    description = { kind: 'dataset', modality: 'table', path: resolve(path), format: table.provenance?.format ?? format, bytes: table.provenance?.bytes, sha256: table.provenance?.sha256, shape: [d.rows, d.columns.length], rows: d.rows, columns: d.columns };
+  }
+  if (args.flags.has('json')) {
+    ctx.stdout(`${JSON.stringify(description, null, 2)}\n`);
+    return;
+  }
+  ctx.stdout(humanInspect(description));
+}
+
+function humanInspect(d: Record<string, unknown>): string {
+  if (d.kind === 'generator') return `${String(d.path)}: ${String(d.modality)} generator\n${JSON.stringify(d.model, null, 2)}\n`;
+  const cols = (d.columns as { name: string; kind: string; missing: number }[]).map((c) => `  ${c.name.padEnd(28)} ${c.kind.padEnd(12)} missing ${c.missing}`);
+  return [`${String(d.path)}: ${String(d.format)} table, ${String(d.rows)} rows × ${cols.length} columns`, ...cols, ''].join('\n');
+}
+
+export async function convertCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
+  const args = parseCommandArgs('convert', argv, {}, { min: 2, max: 2 });
+  if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.convert);
+  const [input, output] = args.positionals;
+  if (!inferTableFormat(output)) throw new MedSynthError('BAD_USAGE', `convert: cannot tell the output format from '${output}' (use .csv, .tsv, .parquet or .jsonl)`);
+  if (resolve(input) === resolve(output)) throw new MedSynthError('BAD_USAGE', 'convert: <out> must differ from <in>; sources are never overwritten');
+  const table = await readTableFile(input, { signal: ctx.signal });
+  await writeTableFile(resolve(output), table, ctx.signal);
+  ctx.stdout(`wrote ${table.rowCount} rows × ${table.columns.length} columns to ${output}\n`);
+}
+
+export async function fitCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
+  const args = parseCommandArgs('fit', argv, { generator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } }, { min: 1, max: 1 });
+  if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.fit);
+  const generator = args.strings.get('generator') ?? 'copula';
+  if (generator !== 'copula') throw new MedSynthError('BAD_USAGE', `fit: unknown --generator '${generator}' (available: copula)`);
+  const res = await fitGenerator({ dataset: args.positionals[0], generator, outDir: requireString(args, 'fit', 'out'), signal: ctx.signal });
+  if (args.flags.has('json')) ctx.stdout(`${JSON.stringify({ outDir: res.outDir, model: res.modelPath, manifest: res.manifestPath, rows: res.rows, columns: res.columns }, null, 2)}\n`);
+  else ctx.stdout(`fitted a Gaussian copula on ${res.rows} rows × ${res.columns} columns -> ${res.modelPath}, ${res.manifestPath}\n`);
+}
+
+export function parseProviders(list: readonly string[] | undefined): ExecutionProviderName[] | undefined {
+  if (!list) return undefined;
+  if (list.length === 0) throw new MedSynthError('BAD_USAGE', '--ep needs at least one provider');
+  return list.map((ep) => {
+    if (!isExecutionProviderName(ep)) throw new MedSynthError('BAD_USAGE', `unknown execution provider '${ep}' (known: ${KNOWN_EXECUTION_PROVIDERS.join(', ')})`);
+    return ep;
+  });
+}
+
+export async function generateCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
+  const spec = { n: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, ep: { type: 'string' }, batch: { type: 'string' }, shard: { type: 'string' }, json: { type: 'boolean' } } as const;
+  const args = parseCommandArgs('generate', argv, spec, { min: 1, max: 1 });
+  if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.generate);
+  const n = integerOption(args, 'generate', 'n');
+  const seed = integerOption(args, 'generate', 'seed');
+  if (n === undefined) throw new MedSynthError('BAD_USAGE', 'generate: --n is required');
+  if (seed === undefined) throw new MedSynthError('BAD_USAGE', 'generate: --seed is required');
+  const shardText = args.strings.get('shard');
+  const res = await generateSynthetic({
+    generatorPath: args.positionals[0],
+    n,
+    seed,
+    out: requireString(args, 'generate', 'out'),
+    batch: integerOption(args, 'generate', 'batch'),
+    shard: shardText !== undefined ? parseShard(shardText) : undefined,
+    executionProviders: parseProviders(listOption(args, 'ep')),
+    signal: ctx.signal,
+    onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`),
+  });
+  const runMs = res.msPerBatch.reduce((a, b) => a + b, 0);
+  if (args.flags.has('json')) {
+    ctx.stdout(`${JSON.stringify(res, null, 2)}\n`);
+    return;
+  }
+  const rate = runMs > 0 ? ` (${Math.round((res.rows * 1000) / runMs)} rows/s in session.run)` : '';
+  ctx.stdout(`wrote ${res.rows} rows (global rows ${res.firstRow}..${res.firstRow + res.rows - 1}, seed ${res.seed}) to ${res.out} on ${res.executionProvider}${rate}\n`);
+}
+
+export async function evaluateCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
+  const spec = { real: { type: 'string' }, synth: { type: 'string' }, holdout: { type: 'string' }, metrics: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, markdown: { type: 'string' } } as const;
+  const args = parseCommandArgs('evaluate', argv, spec, { min: 0, max: 0 });
+  if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.evaluate);
+  const report = await evaluateSynthetic({
+    real: requireString(args, 'evaluate', 'real'),
+    synth: requireString(args, 'evaluate', 'synth'),
+    holdout: args.strings.get('holdout'),
+    metrics: listOption(args, 'metrics'),
+    json: args.strings.get('json'),
+    html: args.strings.get('html'),
+    markdown: args.strings.get('markdown'),
+    signal: ctx.signal,
+  });
+  ctx.stdout(formatEvaluationSummary(report));
+}

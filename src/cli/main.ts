@@ -1,0 +1,62 @@
+// Entry of the `medsynth` command line (dist/cli.js). Exit codes: 0 ok, 1 a run failed, 2 bad usage
+// or bad input, each failure with a one-line reason on stderr.
+import { isMedSynthError, MedSynthError } from '../core/errors';
+import { USAGE } from './args';
+import { convertCommand, evaluateCommand, fitCommand, generateCommand, inspectCommand } from './commands';
+import type { CliContext } from './commands';
+
+type Command = (argv: readonly string[], ctx: CliContext) => Promise<void>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  inspect: inspectCommand,
+  convert: convertCommand,
+  fit: fitCommand,
+  generate: generateCommand,
+  evaluate: evaluateCommand,
+};
+
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? ctx.stderr : ctx.stdout)(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    ctx.stdout('medsynth 0.1.0\n');
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  try {
+    if (!command) throw new MedSynthError('BAD_USAGE', `unknown command '${name}' (try medsynth --help)`);
+    await command(rest, ctx);
+    return 0;
+  } catch (e) {
+    const err = isMedSynthError(e) ? e : undefined;
+    const message = err ? err.message : e instanceof Error ? e.message : String(e);
+    ctx.stderr(`medsynth: ${message.split('\n')[0]}\n`);
+    return err ? err.exitCode : 1;
+  }
+}
+
+function main(): void {
+  const controller = new AbortController();
+  // Ctrl-C cancels the job (and kills the inference child) so no partial output is left behind.
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  const ctx: CliContext = {
+    signal: controller.signal,
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+  };
+  runCli(process.argv.slice(2), ctx).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`medsynth: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+main();

@@ -1,0 +1,114 @@
+// How one cell's text is read as a value of each column kind, and written back. Kept in one place
+// so that the reader, the writers and conformTable agree on every token.
+
+/**
+ * Cells that mean "missing", compared after trimming surrounding whitespace (so a blank or
+ * whitespace-only cell is missing too). 'None' is deliberately absent: in clinical exports it is
+ * usually an answer ("comorbidities: None"), not a missing value.
+ */
+export const MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'n/a', '#N/A', '<NA>', 'NaN', 'nan', 'null', 'NULL'];
+
+const missingSet = new Set(MISSING_TOKENS);
+
+export function isMissingToken(cell: string): boolean {
+  if (cell.length > 4) {
+    // Only whitespace around a short token can still be missing; skip the trim for long cells.
+    const c0 = cell.charCodeAt(0);
+    const cn = cell.charCodeAt(cell.length - 1);
+    if (c0 > 32 && cn > 32) return false;
+  }
+  return missingSet.has(cell.trim());
+}
+
+const NUMBER = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+const INFINITY = /^\s*([+-]?)(?:inf|infinity)\s*$/i;
+
+/** A decimal number (optional sign, fraction, exponent) or ±inf/infinity; undefined otherwise. */
+export function parseNumber(cell: string): number | undefined {
+  if (NUMBER.test(cell)) return Number(cell);
+  const m = INFINITY.exec(cell);
+  if (m) return m[1] === '-' ? -Infinity : Infinity;
+  return undefined;
+}
+
+/** Integers print without a decimal point; other numbers in JavaScript's shortest round-trip form. */
+export function formatNumber(v: number): string {
+  if (Number.isNaN(v)) return '';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  return String(v);
+}
+
+const TRUE = /^\s*(?:true|yes)\s*$/i;
+const FALSE = /^\s*(?:false|no)\s*$/i;
+
+/**
+ * Textual booleans only: true/false and yes/no in any letter case. Single letters (T/F, Y/N) are
+ * not booleans because a column of only "F" is far more often sex than a flag; 0/1 columns are
+ * numeric by the issue's rule.
+ */
+export function parseBoolean(cell: string): boolean | undefined {
+  if (TRUE.test(cell)) return true;
+  if (FALSE.test(cell)) return false;
+  return undefined;
+}
+
+const ISO = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?\s*$/;
+
+export interface ParsedDatetime {
+  /** Milliseconds since the epoch, UTC. */
+  readonly ms: number;
+  readonly hasTime: boolean;
+}
+
+/**
+ * ISO 8601 dates (YYYY-MM-DD) and date-times (YYYY-MM-DD[T ]HH:MM[:SS[.fff]][Z|±HH[:MM]]).
+ * A time without an offset is read as UTC. Impossible dates (2023-02-30) are not dates.
+ */
+export function parseDatetime(cell: string): ParsedDatetime | undefined {
+  const m = ISO.exec(cell);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (m[4] === undefined) return { ms: utc(year, month, day, 0, 0, 0, 0), hasTime: false };
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const millis = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000 + 1e-6);
+  let ms = utc(year, month, day, hour, minute, second, millis);
+  const zone = m[8];
+  if (zone !== undefined && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const offsetMinutes = Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2, 4)) : 0);
+    ms -= sign * offsetMinutes * 60_000;
+  }
+  return { ms, hasTime: true };
+}
+
+/** Date.UTC maps years 0–99 to 1900–1999; set the full year explicitly so year 0050 stays 0050. */
+function utc(year: number, month: number, day: number, h: number, m: number, s: number, ms: number): number {
+  const d = new Date(Date.UTC(2000, month - 1, day, h, m, s, ms));
+  d.setUTCFullYear(year);
+  return d.getTime();
+}
+
+function daysInMonth(year: number, month: number): number {
+  const d = new Date(Date.UTC(2000, month, 0));
+  d.setUTCFullYear(year, month, 0);
+  return d.getUTCDate();
+}
+
+/**
+ * 'date' precision prints YYYY-MM-DD; otherwise YYYY-MM-DDTHH:MM:SS[.sss] in UTC without a zone
+ * suffix, the form the reader takes as UTC.
+ */
+export function formatDatetime(ms: number, precision: 'date' | 'datetime'): string {
+  if (Number.isNaN(ms)) return '';
+  const iso = new Date(ms).toISOString();
+  if (precision === 'date') return iso.slice(0, 10);
+  return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+}

@@ -1,0 +1,97 @@
+// The one entry point for reading a table from bytes: picks the format (given, by file extension,
+// or by content), reads it into a RawTable and types the columns. Pure: the caller supplies the
+// bytes or a stream of chunks (src/storage/tables.ts streams files from disk).
+
+import type { ColumnKind, Table, TableFormat } from './table';
+import type { ByteSource } from './textDecoding';
+import type { RawTable } from './rawTable';
+import { throwIfAborted } from '../errors';
+import { readDelimited } from './csvReader';
+import { readJsonLines } from './jsonlReader';
+import { readParquet } from './parquetReader';
+import { checkMaxRows, typeRawTable } from './rawTable';
+import { byteChunks } from './textDecoding';
+import { inferTableFormat } from './format';
+
+export interface ParseTableOptions {
+  /** Used in error messages and to pick the format from the extension when `format` is absent. */
+  readonly fileName?: string;
+  readonly format?: TableFormat;
+  /** Column kinds that replace inference, by column name. */
+  readonly types?: Readonly<Record<string, ColumnKind>>;
+  /** Refuse tables with more data rows than this (LIMIT_EXCEEDED). Default: no limit. */
+  readonly maxRows?: number;
+  readonly signal?: AbortSignal;
+}
+
+export async function parseTable(input: ByteSource, opts: ParseTableOptions = {}): Promise<Table> {
+  const { fileName, signal } = opts;
+  checkMaxRows(opts.maxRows);
+  throwIfAborted(signal);
+  const chunks = byteChunks(input, signal)[Symbol.asyncIterator]();
+  const first = await nextNonEmpty(chunks);
+  const format = opts.format ?? (fileName !== undefined ? inferTableFormat(fileName) : undefined) ?? sniffFormat(first);
+  const stream = prepend(first, chunks);
+  let raw: RawTable;
+  let actual: TableFormat = format;
+  switch (format) {
+    case 'parquet':
+      raw = await readParquet(await collect(stream), opts);
+      break;
+    case 'jsonl':
+      raw = await readJsonLines(stream, opts);
+      break;
+    case 'csv':
+    case 'tsv': {
+      // '.csv' files saved by a European-locale spreadsheet use semicolons, so csv sniffs too.
+      const delimited = await readDelimited(stream, { ...opts, delimiter: format === 'tsv' ? '\t' : undefined });
+      if (opts.format === undefined && delimited.delimiter === '\t') actual = 'tsv';
+      raw = delimited;
+      break;
+    }
+  }
+  return typeRawTable(raw, opts, { ...(fileName !== undefined ? { file: fileName } : {}), format: actual });
+}
+
+/** Parquet starts with 'PAR1'; JSON Lines with '{' (after an optional BOM and whitespace). */
+function sniffFormat(first: Uint8Array | undefined): TableFormat {
+  if (!first) return 'csv';
+  if (first.length >= 4 && first[0] === 0x50 && first[1] === 0x41 && first[2] === 0x52 && first[3] === 0x31) return 'parquet';
+  let i = first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf ? 3 : 0;
+  while (i < first.length && (first[i] === 0x20 || first[i] === 0x0a || first[i] === 0x0d || first[i] === 0x09)) i++;
+  return first[i] === 0x7b ? 'jsonl' : 'csv';
+}
+
+async function nextNonEmpty(it: AsyncIterator<Uint8Array>): Promise<Uint8Array | undefined> {
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return undefined;
+    if (r.value.length > 0) return r.value;
+  }
+}
+
+async function* prepend(first: Uint8Array | undefined, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (first) yield first;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+async function collect(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const part of stream) {
+    parts.push(part);
+    total += part.length;
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

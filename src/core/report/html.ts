@@ -1,0 +1,83 @@
+// The self-contained HTML export: one file with inline CSS and inline SVG, no scripts and no remote
+// references, so a reviewer or ethics board can open it offline and nothing in it can phone home.
+import { escapeXml, formatNumber, renderDistributionSvg, renderHistogramSvg } from './charts';
+import type { Report, ReportMetric } from './model';
+import { goodness, reportVerdict } from './verdict';
+
+const STYLE = `
+:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --real: #3b6fb6; --synth: #e07b39; --good: #1a7f37; --fair: #9a6700; --poor: #cf222e; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #3d444d; --real: #6ea8fe; --synth: #f0a35e; --good: #3fb950; --fair: #d29922; --poor: #f85149; } }
+body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1100px; padding: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+.meta { color: var(--muted); margin: 0 0 16px; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+td.score.unknown { color: var(--fg); } td.score { font-variant-numeric: tabular-nums; white-space: nowrap; font-weight: 600; }
+.doc { color: var(--muted); font-size: 12px; }
+.verdict li { margin: 4px 0; } .good { color: var(--good); } .fair { color: var(--fair); } .poor { color: var(--poor); } .unknown { color: var(--muted); }
+.error { color: var(--poor); }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(370px, 1fr)); gap: 16px; }
+figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; } figcaption { font-weight: 600; } figcaption span { color: var(--muted); font-weight: 400; font-size: 12px; }
+svg .real { fill: var(--real); } svg .synth { fill: var(--synth); } svg .bar { fill: var(--real); } svg .axis { stroke: var(--muted); } svg .tick { fill: var(--muted); font-size: 10px; }
+`;
+
+function scoreText(m: ReportMetric): string {
+  if (m.score === null) return '—';
+  return formatNumber(m.score);
+}
+
+function metricRow(m: ReportMetric): string {
+  // Only scales where closer to the goal is always better get a colour; a DCR near its maximum
+  // would mean useless data, so distance scores stay neutral and the verdict explains them.
+  const g = m.id.startsWith('fidelity.') || m.id === 'privacy.exactCopies' ? goodness(m) : undefined;
+  const cls = g === undefined ? 'unknown' : g >= 0.9 ? 'good' : g >= 0.75 ? 'fair' : 'poor';
+  const goal = m.descriptor.goal === 'maximize' ? 'higher is better' : 'lower is better';
+  const err = m.error ? `<div class="error">Could not compute: ${escapeXml(m.error)}</div>` : '';
+  return (
+    `<tr><td><strong>${escapeXml(m.descriptor.title)}</strong><div class="doc">${escapeXml(m.id)}</div></td>` +
+    `<td class="score ${cls}">${escapeXml(scoreText(m))}</td>` +
+    `<td>${escapeXml(m.descriptor.doc)}<div class="doc">Range ${escapeXml(m.descriptor.range.join(' to '))}, ${goal}.${m.descriptor.reference ? ` Reference: ${escapeXml(m.descriptor.reference)}` : ''}</div>${err}</td></tr>`
+  );
+}
+
+function source(label: string, s: { file?: string; rows: number; sha256?: string } | undefined): string {
+  if (!s) return '';
+  const hash = s.sha256 ? ` · sha256 ${escapeXml(s.sha256.slice(0, 12))}…` : '';
+  return `<li>${label}: ${escapeXml(s.file ?? '(unnamed)')} · ${s.rows} rows${hash}</li>`;
+}
+
+export function renderReportHtml(report: Report): string {
+  const verdict = reportVerdict(report)
+    .map((l) => `<li class="${l.level}"><strong>${l.topic === 'fidelity' ? 'Fidelity' : 'Privacy'}:</strong> ${escapeXml(l.text)}</li>`)
+    .join('');
+  const gen = report.generator;
+  const genLine = gen
+    ? `<li>Generator: ${escapeXml(gen.name)} (${escapeXml(gen.family)})${gen.seed !== undefined ? ` · seed ${gen.seed}` : ''}${gen.executionProvider ? ` · ran on ${escapeXml(gen.executionProvider)}` : ''}</li>`
+    : '';
+  const columns = report.columns
+    .map((c) => {
+      const missing = `missing: real ${(c.missingReal * 100).toFixed(1)}%, synthetic ${(c.missingSynth * 100).toFixed(1)}%`;
+      return `<figure><figcaption>${escapeXml(c.name)} <span>${escapeXml(c.kind)} · ${missing}</span></figcaption>${renderDistributionSvg(c)}</figure>`;
+    })
+    .join('');
+  const dcr = report.dcrHistogram
+    ? `<h2>Distance to closest real record</h2><p class="doc">How far each synthetic row is from its nearest real row (0 = identical on every compared column). A pile-up at 0 means copied patients.</p>${renderHistogramSvg(report.dcrHistogram, 'distance to closest record')}`
+    : '';
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>MedSynth report — ${escapeXml(report.real.file ?? 'table')}</title>`,
+    `<style>${STYLE}</style></head><body>`,
+    '<h1>MedSynth synthetic data report</h1>',
+    `<p class="meta">${escapeXml(report.modality)} data · created ${escapeXml(report.createdAt)}</p>`,
+    `<ul>${source('Real', report.real)}${source('Synthetic', report.synth)}${source('Holdout', report.holdout)}${genLine}</ul>`,
+    `<h2>Verdict</h2><ul class="verdict">${verdict}</ul>`,
+    '<h2>Scores</h2><table><thead><tr><th>Metric</th><th>Score</th><th>What it means</th></tr></thead><tbody>',
+    report.metrics.map(metricRow).join(''),
+    '</tbody></table>',
+    dcr,
+    report.columns.length > 0 ? `<h2>Columns: real vs synthetic</h2><div class="grid">${columns}</div>` : '',
+    '</body></html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,38 @@
+// Markdown export of the report: the scores, their meaning and the verdict, for pasting into a review
+// or a pull request. Distributions are summarised as the largest per-bin gap, since Markdown has no charts.
+import { formatNumber } from './charts';
+import type { Report } from './model';
+import { reportVerdict } from './verdict';
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function renderReportMarkdown(report: Report): string {
+  const lines: string[] = ['# MedSynth synthetic data report', '', `${report.modality} data · created ${report.createdAt}`, ''];
+  const src = (label: string, s: { file?: string; rows: number; sha256?: string } | undefined): void => {
+    if (s) lines.push(`- ${label}: ${s.file ?? '(unnamed)'} · ${s.rows} rows${s.sha256 ? ` · sha256 \`${s.sha256.slice(0, 12)}…\`` : ''}`);
+  };
+  src('Real', report.real);
+  src('Synthetic', report.synth);
+  src('Holdout', report.holdout);
+  const g = report.generator;
+  if (g) lines.push(`- Generator: ${g.name} (${g.family})${g.seed !== undefined ? ` · seed ${g.seed}` : ''}${g.executionProvider ? ` · ran on ${g.executionProvider}` : ''}`);
+  lines.push('', '## Verdict', '');
+  for (const v of reportVerdict(report)) lines.push(`- **${v.topic}** (${v.level}): ${v.text}`);
+  lines.push('', '## Scores', '', '| Metric | Score | Goal | Meaning |', '| --- | ---: | --- | --- |');
+  for (const m of report.metrics) {
+    const score = m.score === null ? `— (${cell(m.error ?? 'not computed')})` : formatNumber(m.score);
+    lines.push(`| ${cell(m.descriptor.title)} (\`${m.id}\`) | ${score} | ${m.descriptor.goal} | ${cell(m.descriptor.doc)} |`);
+  }
+  if (report.columns.length > 0) {
+    lines.push('', '## Columns', '', '| Column | Kind | Largest bin gap | Missing real | Missing synthetic |', '| --- | --- | ---: | ---: | ---: |');
+    for (const c of report.columns) {
+      let gap = 0;
+      for (let i = 0; i < c.bins.length; i++) gap = Math.max(gap, Math.abs((c.real[i] ?? 0) - (c.synth[i] ?? 0)));
+      lines.push(`| ${cell(c.name)} | ${c.kind} | ${(gap * 100).toFixed(1)}% | ${(c.missingReal * 100).toFixed(1)}% | ${(c.missingSynth * 100).toFixed(1)}% |`);
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,53 @@
+// The evaluate job: read the real, synthetic (and holdout) tables, give the synthetic ones the real
+// table's column types, run the metrics and build the report; write report.json / report.html on request.
+import { resolve } from 'node:path';
+import { MedSynthError, throwIfAborted } from '../core/errors';
+import { conformTable } from '../core/data/conform';
+import type { Table } from '../core/data/table';
+import { evaluateTableMetrics } from '../core/metrics/registry';
+import { buildReport } from '../core/report/build';
+import type { ReportGenerator } from '../core/report/build';
+import { renderReportHtml } from '../core/report/html';
+import { renderReportMarkdown } from '../core/report/markdown';
+import type { Report } from '../core/report/model';
+import { writeFileAtomic } from '../storage/atomic';
+import { readTableFile } from '../storage/tables';
+import type { EngineProgress } from './progress';
+
+export interface EvaluateOptions {
+  readonly real: string;
+  readonly synth: string;
+  readonly holdout?: string;
+  readonly metrics?: readonly string[];
+  readonly json?: string;
+  readonly html?: string;
+  readonly markdown?: string;
+  readonly generator?: ReportGenerator;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: EngineProgress) => void;
+}
+
+export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> {
+  const sources = [opts.real, opts.synth, opts.holdout].filter((p): p is string => p !== undefined).map((p) => resolve(p));
+  for (const out of [opts.json, opts.html, opts.markdown]) {
+    if (out !== undefined && sources.includes(resolve(out))) throw new MedSynthError('BAD_USAGE', `refusing to overwrite the input ${out} with a report`);
+  }
+  opts.onProgress?.({ phase: 'read', message: 'reading tables' });
+  const real = await readTableFile(opts.real, { signal: opts.signal });
+  const conform = async (path: string): Promise<Table> => conformTable(await readTableFile(path, { signal: opts.signal }), real);
+  const synth = await conform(opts.synth);
+  const holdout = opts.holdout !== undefined ? await conform(opts.holdout) : undefined;
+  throwIfAborted(opts.signal);
+
+  opts.onProgress?.({ phase: 'evaluate', message: 'computing metrics' });
+  const results = await evaluateTableMetrics({ real, synth, holdout }, opts.metrics, opts.signal);
+  throwIfAborted(opts.signal);
+  const report = buildReport(real, synth, results, { holdout, generator: opts.generator });
+
+  opts.onProgress?.({ phase: 'write', message: 'writing the report' });
+  const encoder = new TextEncoder();
+  if (opts.json !== undefined) await writeFileAtomic(resolve(opts.json), encoder.encode(`${JSON.stringify(report, null, 2)}\n`), opts.signal);
+  if (opts.html !== undefined) await writeFileAtomic(resolve(opts.html), encoder.encode(renderReportHtml(report)), opts.signal);
+  if (opts.markdown !== undefined) await writeFileAtomic(resolve(opts.markdown), encoder.encode(renderReportMarkdown(report)), opts.signal);
+  return report;
+}

@@ -1,0 +1,72 @@
+// The fit job: read a table, fit the built-in Gaussian copula in TypeScript, and write it out as a
+// real ONNX graph plus medsynth.json, so it then runs through the same path as any user model.
+import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { MedSynthError, throwIfAborted } from '../core/errors';
+import { fitCopula } from '../core/generators/copula';
+import { buildCopulaGenerator } from '../core/generators/copulaGraph';
+import type { GeneratorManifest } from '../core/generators/manifest';
+import { readTableFile } from '../storage/tables';
+import { writeGenerator } from '../storage/generatorFolder';
+import type { EngineProgress } from './progress';
+
+export type BuiltInGenerator = 'copula';
+
+export interface FitOptions {
+  readonly dataset: string;
+  readonly generator: BuiltInGenerator;
+  readonly outDir: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: EngineProgress) => void;
+}
+
+export interface FitResult {
+  readonly outDir: string;
+  readonly modelPath: string;
+  readonly manifestPath: string;
+  readonly manifest: GeneratorManifest;
+  readonly rows: number;
+  readonly columns: number;
+  readonly datasetSha256?: string;
+}
+
+/** True when `inner` is `outer` or lies inside it. */
+export function isInsideOrSame(outer: string, inner: string): boolean {
+  const rel = relative(resolve(outer), resolve(inner));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
+  if (opts.generator !== 'copula') throw new MedSynthError('BAD_USAGE', `unknown generator '${String(opts.generator)}' (available: copula)`);
+  const outDir = resolve(opts.outDir);
+  const dataset = resolve(opts.dataset);
+  // The generator folder replaces outDir as a whole, so it must not hold the data it was fitted on.
+  if (isInsideOrSame(outDir, dataset)) throw new MedSynthError('BAD_USAGE', `--out ${opts.outDir} would contain or replace the dataset ${opts.dataset}`);
+  if (outDir === dirname(outDir)) throw new MedSynthError('BAD_USAGE', `--out must be a folder below the file-system root, got ${opts.outDir}`);
+
+  opts.onProgress?.({ phase: 'read', message: `reading ${opts.dataset}` });
+  const table = await readTableFile(dataset, { signal: opts.signal });
+  if (table.rowCount < 2) throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${table.rowCount}`, { file: opts.dataset });
+  throwIfAborted(opts.signal);
+
+  opts.onProgress?.({ phase: 'fit', message: `fitting a Gaussian copula on ${table.rowCount} rows × ${table.columns.length} columns` });
+  const model = fitCopula(table, { signal: opts.signal });
+  const { onnx, manifest } = buildCopulaGenerator(model, {
+    createdBy: 'medsynth fit --generator copula',
+    trainedOn: basename(dataset),
+    trainingDataSha256: table.provenance?.sha256,
+    createdAt: new Date().toISOString(),
+  });
+  throwIfAborted(opts.signal);
+
+  opts.onProgress?.({ phase: 'write', message: `writing ${opts.outDir}` });
+  await writeGenerator(outDir, onnx, manifest, opts.signal);
+  return {
+    outDir,
+    modelPath: join(outDir, manifest.model),
+    manifestPath: join(outDir, 'medsynth.json'),
+    manifest,
+    rows: table.rowCount,
+    columns: table.columns.length,
+    datasetSha256: table.provenance?.sha256,
+  };
+}

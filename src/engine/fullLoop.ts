@@ -1,0 +1,105 @@
+// fit → generate → evaluate into synthetic/<run-id>/ of the workspace. The run is assembled in a hidden
+// sibling folder and renamed into place at the end, so a cancelled or failed run leaves nothing behind.
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { MedSynthError } from '../core/errors';
+import type { Report } from '../core/report/model';
+import { writeFileAtomic } from '../storage/atomic';
+import { resolveInside } from '../storage/paths';
+import type { ExecutionProviderName } from '../protocol/inference';
+import { evaluateSynthetic } from './evaluate';
+import { fitGenerator } from './fit';
+import { generateSynthetic } from './generate';
+import type { GenerateResult } from './generate';
+import type { InferenceClient } from './inferenceClient';
+import type { EngineProgress } from './progress';
+
+export interface FullLoopOptions {
+  readonly dataset: string;
+  readonly workspaceRoot: string;
+  /** Rows to generate; defaults to the dataset's row count. */
+  readonly n?: number;
+  /** Defaults to a random 32-bit seed, recorded in run.json and the report. */
+  readonly seed?: number;
+  readonly batch?: number;
+  readonly executionProviders?: readonly ExecutionProviderName[];
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: EngineProgress) => void;
+  readonly inferenceScript?: string;
+  readonly client?: InferenceClient;
+  readonly onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Defaults to a timestamp plus a random suffix. */
+  readonly runId?: string;
+}
+
+export interface FullLoopResult {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly report: Report;
+  readonly generate: GenerateResult;
+  readonly files: { readonly model: string; readonly manifest: string; readonly synthetic: string; readonly reportJson: string; readonly reportHtml: string; readonly run: string };
+}
+
+export function newRunId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult> {
+  const runId = opts.runId ?? newRunId();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId)) throw new MedSynthError('BAD_USAGE', `run id '${runId}' must be a plain folder name`);
+  const root = resolve(opts.workspaceRoot);
+  const runDir = resolveInside(root, `synthetic/${runId}`);
+  const work = resolveInside(root, `synthetic/.${runId}.partial`);
+  const seed = opts.seed ?? randomInt(0, 2 ** 32);
+  await mkdir(resolveInside(root, 'synthetic'), { recursive: true });
+  try {
+    const fit = await fitGenerator({ dataset: opts.dataset, generator: 'copula', outDir: work, signal: opts.signal, onProgress: opts.onProgress });
+    const synthetic = join(work, 'synthetic.csv');
+    const gen = await generateSynthetic({
+      generatorPath: work,
+      n: opts.n ?? fit.rows,
+      seed,
+      out: synthetic,
+      batch: opts.batch,
+      executionProviders: opts.executionProviders,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+      client: opts.client,
+      inferenceScript: opts.inferenceScript,
+      onLog: opts.onLog,
+    });
+    const report = await evaluateSynthetic({
+      real: opts.dataset,
+      synth: synthetic,
+      json: join(work, 'report.json'),
+      html: join(work, 'report.html'),
+      generator: { name: fit.manifest.name, family: fit.manifest.family, seed, executionProvider: gen.executionProvider, manifestSha256: gen.generator.manifestSha256 },
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+    });
+    const run = {
+      schema: 'medsynth.run/1',
+      runId,
+      createdAt: new Date().toISOString(),
+      dataset: { file: basename(opts.dataset), sha256: fit.datasetSha256, rows: fit.rows, columns: fit.columns },
+      generator: { kind: 'copula', name: fit.manifest.name, modelSha256: gen.generator.modelSha256, manifestSha256: gen.generator.manifestSha256 },
+      generate: { n: gen.n, seed, batch: opts.batch, executionProvider: gen.executionProvider, msPerBatch: gen.msPerBatch, sampleMs: gen.sampleMs },
+      outputs: ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html'],
+    };
+    await writeFileAtomic(join(work, 'run.json'), new TextEncoder().encode(`${JSON.stringify(run, null, 2)}\n`), opts.signal);
+    await rename(work, runDir);
+    const at = (f: string): string => join(runDir, f);
+    return {
+      runId,
+      runDir,
+      report,
+      generate: { ...gen, out: at('synthetic.csv') },
+      files: { model: at(fit.manifest.model), manifest: at('medsynth.json'), synthetic: at('synthetic.csv'), reportJson: at('report.json'), reportHtml: at('report.html'), run: at('run.json') },
+    };
+  } catch (e) {
+    await rm(work, { recursive: true, force: true });
+    throw e;
+  }
+}

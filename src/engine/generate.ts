@@ -1,0 +1,148 @@
+// The generate job: load a generator, sample it through the inference process, decode the sample into
+// a table and write it atomically. Rows are numbered globally, so shard i/k of n rows reproduces rows
+// [floor(i*n/k), floor((i+1)*n/k)) of the single run, byte for byte.
+import { resolve } from 'node:path';
+import { MedSynthError, throwIfAborted } from '../core/errors';
+import { decodeTableSample } from '../core/generators/tableDecoding';
+import type { GeneratorManifest, TablePostprocess } from '../core/generators/manifest';
+import { inferTableFormat } from '../core/data/format';
+import { loadGenerator } from '../storage/generatorFolder';
+import { writeTableFile } from '../storage/tables';
+import { defaultExecutionProviders } from '../protocol/inference';
+import type { ExecutionProviderName } from '../protocol/inference';
+import { InferenceClient } from './inferenceClient';
+import type { EngineProgress } from './progress';
+
+export interface Shard {
+  /** 0-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface GenerateOptions {
+  readonly generatorPath: string;
+  readonly n: number;
+  readonly seed: number;
+  readonly out: string;
+  readonly batch?: number;
+  readonly shard?: Shard;
+  readonly executionProviders?: readonly ExecutionProviderName[];
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: EngineProgress) => void;
+  /** A client to reuse (the host keeps one); otherwise one is made for this job and disposed. */
+  readonly client?: InferenceClient;
+  readonly inferenceScript?: string;
+  readonly onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface GenerateResult {
+  readonly out: string;
+  readonly rows: number;
+  readonly firstRow: number;
+  readonly features: number;
+  readonly seed: number;
+  readonly n: number;
+  readonly shard?: Shard;
+  readonly executionProvider: ExecutionProviderName;
+  readonly msPerBatch: readonly number[];
+  /** Time from the request to the sample's arrival, including starting the child and creating the session. */
+  readonly sampleMs: number;
+  /** The child's session creation (0 when a warm client reused its session). */
+  readonly sessionMs: number;
+  /** The child's batch loop: latents, session.run and gathering, without start-up or transfer. */
+  readonly loopMs: number;
+  readonly totalMs: number;
+  readonly generator: { readonly name: string; readonly family: string; readonly modelSha256: string; readonly manifestSha256: string };
+}
+
+export const DEFAULT_BATCH = 4096;
+
+export function shardRange(n: number, shard: Shard | undefined): { firstRow: number; rows: number } {
+  if (!shard) return { firstRow: 0, rows: n };
+  const first = Math.floor((shard.index * n) / shard.count);
+  const end = Math.floor(((shard.index + 1) * n) / shard.count);
+  return { firstRow: first, rows: end - first };
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+  if (!shard || shard.count < 1 || shard.index >= shard.count) throw new MedSynthError('BAD_USAGE', `--shard must be i/k with 0 <= i < k, got '${text}'`);
+  return shard;
+}
+
+export function tablePostprocess(manifest: GeneratorManifest, source: string): TablePostprocess {
+  const post = manifest.postprocess as Partial<TablePostprocess> | undefined;
+  if (manifest.modality !== 'table') throw new MedSynthError('UNSUPPORTED', `only table generators can be run for now (modality '${manifest.modality}')`, { file: source });
+  if (!post || !Array.isArray(post.columns) || typeof post.features !== 'number') {
+    throw new MedSynthError('MANIFEST_INVALID', 'a table generator needs postprocess.columns and postprocess.features', { file: source });
+  }
+  return post as TablePostprocess;
+}
+
+function checkCounts(n: number, seed: number, batch: number): void {
+  if (!Number.isSafeInteger(n) || n < 1) throw new MedSynthError('BAD_USAGE', `--n must be a positive integer, got ${n}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new MedSynthError('BAD_USAGE', `--seed must be a non-negative integer, got ${seed}`);
+  if (!Number.isSafeInteger(batch) || batch < 1) throw new MedSynthError('BAD_USAGE', `--batch must be a positive integer, got ${batch}`);
+}
+
+export async function generateSynthetic(opts: GenerateOptions): Promise<GenerateResult> {
+  const started = performance.now();
+  const batch = opts.batch ?? DEFAULT_BATCH;
+  checkCounts(opts.n, opts.seed, batch);
+  const out = resolve(opts.out);
+  const format = inferTableFormat(out);
+  if (!format) throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${opts.out}' (use .csv, .tsv, .parquet or .jsonl)`);
+  const { firstRow, rows } = shardRange(opts.n, opts.shard);
+
+  opts.onProgress?.({ phase: 'load', message: `loading generator ${opts.generatorPath}` });
+  const gen = await loadGenerator(opts.generatorPath);
+  if (out === resolve(gen.modelPath) || out === resolve(gen.folder, 'medsynth.json')) {
+    throw new MedSynthError('BAD_USAGE', `refusing to overwrite the generator's own file ${out}`);
+  }
+  const post = tablePostprocess(gen.manifest, gen.folder);
+  throwIfAborted(opts.signal);
+
+  const client = opts.client ?? new InferenceClient({ script: opts.inferenceScript, onLog: opts.onLog });
+  try {
+    const sampleStart = performance.now();
+    const res = await client.sample(
+      {
+        modelPath: gen.modelPath,
+        manifest: gen.manifest,
+        rows,
+        firstRow,
+        seed: opts.seed,
+        batch,
+        executionProviders: opts.executionProviders ?? defaultExecutionProviders(),
+      },
+      { signal: opts.signal, onProgress: (done, total) => opts.onProgress?.({ phase: 'generate', done, total }) },
+    );
+    const sampleMs = performance.now() - sampleStart;
+    if (res.features !== post.features && res.rows > 0) {
+      throw new MedSynthError('MODEL_MISMATCH', `the model returned ${res.features} features per row, the manifest declares ${post.features}`, { file: gen.modelPath });
+    }
+    throwIfAborted(opts.signal);
+    opts.onProgress?.({ phase: 'write', message: `writing ${out}` });
+    const table = decodeTableSample(post, res.sample, res.rows, firstRow);
+    await writeTableFile(out, table, opts.signal);
+    return {
+      out,
+      rows,
+      firstRow,
+      features: res.features,
+      seed: opts.seed,
+      n: opts.n,
+      shard: opts.shard,
+      executionProvider: res.executionProvider,
+      msPerBatch: res.msPerBatch,
+      sampleMs,
+      sessionMs: res.sessionMs,
+      loopMs: res.loopMs,
+      totalMs: performance.now() - started,
+      generator: { name: gen.manifest.name, family: gen.manifest.family, modelSha256: gen.modelSha256, manifestSha256: gen.manifestSha256 },
+    };
+  } finally {
+    if (!opts.client) client.dispose();
+  }
+}

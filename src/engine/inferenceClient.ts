@@ -1,0 +1,166 @@
+// The engine's side of the inference process. It forks the child on first use, matches answers to
+// requests by id, and turns the child's death into a typed error: a kill we asked for (cancel) is
+// CANCELLED, any other exit is INFERENCE_CRASHED. The next request forks a fresh child.
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MedSynthError, fromErrorPayload } from '../core/errors';
+import { isInferenceResponse } from '../protocol/inference';
+import type { DescribeModelResult, InferenceRequest, InferenceResponse, SampleRequest, SampleResult } from '../protocol/inference';
+
+export type InferenceLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+export interface InferenceClientOptions {
+  /** The inference entry: dist/inference.js in a bundle, src/inference/main.ts under tsx. */
+  readonly script?: string;
+  /** Node flags for the child; defaults to ['--import', 'tsx'] for a .ts script, none otherwise. */
+  readonly execArgv?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly onLog?: InferenceLog;
+}
+
+export interface InferenceCallOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+interface Pending {
+  readonly resolve: (r: InferenceResponse) => void;
+  readonly reject: (e: MedSynthError) => void;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** The child the request went to: only its death ends this request. */
+  readonly child: ChildProcess;
+}
+
+/** dist/inference.js beside this bundle; under tsx (tests, dev) the TypeScript entry instead. */
+export function defaultInferenceScript(): string {
+  const bundled = join(__dirname, 'inference.js');
+  if (existsSync(bundled)) return bundled;
+  const source = join(__dirname, '..', 'inference', 'main.ts');
+  if (existsSync(source)) return source;
+  return bundled;
+}
+
+export class InferenceClient {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly killedOnPurpose = new WeakSet<ChildProcess>();
+  private stderrTail = '';
+
+  constructor(private readonly options: InferenceClientOptions = {}) {}
+
+  /** The running child's pid, if one is running (tests use it to simulate a native crash). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async sample(req: Omit<SampleRequest, 'type' | 'id'>, opts: InferenceCallOptions = {}): Promise<SampleResult> {
+    const res = await this.request((id) => ({ type: 'sample', id, ...req }), opts);
+    if (res.type !== 'sampleResult') throw new MedSynthError('INFERENCE_CRASHED', `inference: unexpected answer '${res.type}' to sample`);
+    return res;
+  }
+
+  async describeModel(modelPath: string, opts: InferenceCallOptions = {}): Promise<DescribeModelResult> {
+    const res = await this.request((id) => ({ type: 'describeModel', id, modelPath }), opts);
+    if (res.type !== 'describeModelResult') throw new MedSynthError('INFERENCE_CRASHED', `inference: unexpected answer '${res.type}' to describeModel`);
+    return res;
+  }
+
+  /** Test hook: asks the child to die abruptly (honoured only when MEDSYNTH_TEST_HOOKS=1 in its env). */
+  async crashForTest(): Promise<void> {
+    await this.request((id) => ({ type: 'crash', id }), {});
+  }
+
+  /** Kills the child; pending requests end with CANCELLED. Safe to call twice. */
+  dispose(): void {
+    this.kill();
+  }
+
+  private request(make: (id: number) => InferenceRequest, opts: InferenceCallOptions): Promise<InferenceResponse> {
+    if (opts.signal?.aborted) return Promise.reject(new MedSynthError('CANCELLED', 'cancelled'));
+    const child = this.ensureChild();
+    const id = this.nextId++;
+    return new Promise<InferenceResponse>((resolve, reject) => {
+      const onAbort = (): void => this.kill();
+      const done = (): void => {
+        this.pending.delete(id);
+        opts.signal?.removeEventListener('abort', onAbort);
+      };
+      this.pending.set(id, {
+        resolve: (r) => (done(), resolve(r)),
+        reject: (e) => (done(), reject(e)),
+        onProgress: opts.onProgress,
+        child,
+      });
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      child.send(make(id), (err) => {
+        if (err) this.pending.get(id)?.reject(new MedSynthError('INFERENCE_CRASHED', `inference: could not send request (${err.message})`));
+      });
+    });
+  }
+
+  private ensureChild(): ChildProcess {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null && this.child.connected) return this.child;
+    const script = this.options.script ?? defaultInferenceScript();
+    const execArgv = this.options.execArgv ?? (script.endsWith('.ts') ? ['--import', 'tsx'] : []);
+    const child = fork(script, [], {
+      serialization: 'advanced',
+      execArgv: [...execArgv],
+      env: this.options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.stderrTail = '';
+    // onnxruntime writes provider-loading noise to stderr; keep it out of the user's terminal but
+    // remember the tail so a crash can say what happened.
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-2000);
+    });
+    child.stdout?.resume();
+    child.on('message', (m: unknown) => this.onMessage(m));
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    child.on('error', (err) => this.options.onLog?.('error', `inference: ${err.message}`));
+    this.child = child;
+    return child;
+  }
+
+  private onMessage(message: unknown): void {
+    if (!isInferenceResponse(message)) return;
+    if (message.type === 'log') {
+      this.options.onLog?.(message.level, message.message);
+      return;
+    }
+    const p = this.pending.get(message.id);
+    if (!p) return;
+    switch (message.type) {
+      case 'progress':
+        p.onProgress?.(message.done, message.total);
+        return;
+      case 'error':
+        p.reject(fromErrorPayload(message.error));
+        return;
+      default:
+        p.resolve(message);
+    }
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child === child) this.child = undefined;
+    const onPurpose = this.killedOnPurpose.has(child);
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    const tail = this.stderrTail.trim().split('\n').slice(-1)[0];
+    const err = onPurpose
+      ? new MedSynthError('CANCELLED', 'cancelled')
+      : new MedSynthError('INFERENCE_CRASHED', `the inference process died (${how})${tail ? `: ${tail}` : ''}; the next run starts a new one`);
+    for (const p of [...this.pending.values()]) if (p.child === child) p.reject(err);
+  }
+
+  private kill(): void {
+    const child = this.child;
+    if (!child) return;
+    this.killedOnPurpose.add(child);
+    this.child = undefined;
+    child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,39 @@
+// The extension entry (bundled to dist/extension.js). Activation wires the log, the shared services,
+// the Studio view and the command table; everything disposable goes into context.subscriptions so
+// deactivation (or a reload) leaves no process, listener or panel behind.
+import * as vscode from 'vscode';
+import { COMMANDS } from './commandTable';
+import { HostServices } from './hostServices';
+import { StudioView } from './studioView';
+
+/** What activate() returns: the extension's API, which tests read through `extension.exports`. */
+export interface MedSynthApi {
+  readonly commandIds: readonly string[];
+}
+
+export function activate(context: vscode.ExtensionContext): MedSynthApi {
+  const log = vscode.window.createOutputChannel('MedSynth', { log: true });
+  context.subscriptions.push(log);
+  const services = new HostServices(context.extensionUri, context.extensionPath, log);
+  context.subscriptions.push(services);
+
+  const studio = new StudioView();
+  services.studio = studio;
+  context.subscriptions.push(studio, vscode.window.registerTreeDataProvider('medsynth.studio', studio));
+
+  for (const [id, factory] of Object.entries(COMMANDS)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, factory(services, studio)));
+  }
+
+  // New tables and finished runs show up in the Studio without a manual refresh.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{csv,tsv,parquet,jsonl,json}');
+  context.subscriptions.push(watcher, watcher.onDidCreate(() => studio.refresh()), watcher.onDidDelete(() => studio.refresh()));
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('workspace trusted: fitting and generating enabled')));
+
+  log.info(`MedSynth ${String(context.extension.packageJSON.version)} activated (${vscode.workspace.isTrusted ? 'trusted' : 'Restricted Mode'}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
+  return { commandIds: Object.keys(COMMANDS) };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions; VS Code disposes it, which also kills the inference child.
+}

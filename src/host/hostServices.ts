@@ -1,0 +1,40 @@
+// What the commands share for the life of the extension: where the extension lives, the log, the one
+// inference client (a child process, created lazily and killed on deactivate) and the studio view.
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import { InferenceClient } from '../engine/inferenceClient';
+
+export interface StudioRefresher {
+  refresh(): void;
+}
+
+export class HostServices implements vscode.Disposable {
+  readonly inferenceScript: string;
+  private client: InferenceClient | undefined;
+  studio: StudioRefresher | undefined;
+
+  constructor(
+    readonly extensionUri: vscode.Uri,
+    readonly extensionPath: string,
+    readonly log: vscode.LogOutputChannel,
+  ) {
+    this.inferenceScript = path.join(extensionPath, 'dist', 'inference.js');
+  }
+
+  /** Inference log lines go to the MedSynth log at their own level. */
+  readonly logInference = (level: 'info' | 'warn' | 'error', message: string): void => this.log[level](`inference: ${message}`);
+
+  /** The inference process client; forks dist/inference.js on first use, and anew after a crash. */
+  get inference(): InferenceClient {
+    this.client ??= new InferenceClient({
+      script: this.inferenceScript,
+      onLog: this.logInference,
+    });
+    return this.client;
+  }
+
+  dispose(): void {
+    this.client?.dispose();
+    this.client = undefined;
+  }
+}

@@ -1,0 +1,87 @@
+// The report panel: shows a Report (report.json) with scores, per-column histograms and the DCR
+// histogram. The report is small and pre-binned, so it goes whole in `init`; actions come back as
+// validated messages and get an `actionResult` naming the request.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { MedSynthError } from '../core/errors';
+import type { Report } from '../core/report/model';
+import { renderReportHtml } from '../core/report/html';
+import { parseReportMessage } from '../protocol/report';
+import type { ReportAction, ReportHostMessage, ReportWebviewMessage } from '../protocol/report';
+import { writeFileAtomic } from '../storage/atomic';
+import { createMedSynthPanel, disposeWithPanel, onValidatedMessage } from './webviewPanels';
+
+export interface ReportPanelHooks {
+  /** Opens a table (the synthetic data) in the table preview. */
+  readonly openTable: (file: string) => Promise<unknown>;
+}
+
+/** Reads and minimally checks a report.json: the webview must never be handed something else. */
+export async function readReport(file: string): Promise<Report> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    throw new MedSynthError('BAD_INPUT', `cannot read the report: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+  const r = json as Partial<Report> | null;
+  if (!r || r.schema !== 'medsynth.report/1' || !Array.isArray(r.metrics) || !Array.isArray(r.columns)) {
+    throw new MedSynthError('BAD_INPUT', 'not a MedSynth report', { file, expected: 'schema "medsynth.report/1" with metrics and columns' });
+  }
+  return r as Report;
+}
+
+/** The synthetic table beside a report: the report's own path first, then the run folder's usual name. */
+async function syntheticFileFor(report: Report, reportPath: string): Promise<string | undefined> {
+  const candidates = [report.synth.file, path.join(path.dirname(reportPath), 'synthetic.csv')].filter((f): f is string => typeof f === 'string');
+  for (const f of candidates) {
+    const abs = path.isAbsolute(f) ? f : path.join(path.dirname(reportPath), f);
+    if (await fs.stat(abs).then((s) => s.isFile(), () => false)) return abs;
+  }
+  return undefined;
+}
+
+export async function showReport(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, reportPath: string, report: Report, hooks: ReportPanelHooks): Promise<vscode.WebviewPanel> {
+  const runName = path.basename(path.dirname(reportPath));
+  const panel = createMedSynthPanel(extensionUri, { viewType: 'medsynth.report', title: `Report: ${runName}`, app: 'report' });
+  const synthetic = await syntheticFileFor(report, reportPath);
+  const post = (m: ReportHostMessage): void => {
+    void panel.webview.postMessage(m);
+  };
+  const runAction = async (action: ReportAction): Promise<string> => {
+    switch (action) {
+      case 'exportHtml': {
+        const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(path.dirname(reportPath), 'report.html')), filters: { HTML: ['html'] } });
+        if (!target) return 'export cancelled';
+        await writeFileAtomic(target.fsPath, new TextEncoder().encode(renderReportHtml(report)));
+        return `saved ${target.fsPath}`;
+      }
+      case 'exportMarkdown':
+        throw new MedSynthError('UNSUPPORTED', 'Markdown export is not available yet; export HTML or use report.json');
+      case 'openSynthetic':
+        if (!synthetic) throw new MedSynthError('BAD_INPUT', 'the synthetic table of this report is not on disk');
+        await hooks.openTable(synthetic);
+        return `opened ${path.basename(synthetic)}`;
+    }
+  };
+  const handle = async (m: ReportWebviewMessage): Promise<void> => {
+    if (m.type === 'ready') {
+      post({ type: 'init', report, canOpenSynthetic: synthetic !== undefined });
+      return;
+    }
+    try {
+      post({ type: 'actionResult', id: m.id, ok: true, message: await runAction(m.action) });
+    } catch (e) {
+      post({ type: 'actionResult', id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  disposeWithPanel(panel, [onValidatedMessage(panel, parseReportMessage, handle, log)]);
+  log.info(`report ${reportPath}: ${report.metrics.map((m) => `${m.id}=${m.score ?? 'error'}`).join(', ')}`);
+  return panel;
+}
+
+/** Scores by metric id, as commands return them (null when a metric failed). */
+export function scoresOf(report: Report): Record<string, number | null> {
+  return Object.fromEntries(report.metrics.map((m) => [m.id, m.score]));
+}

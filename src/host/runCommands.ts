@@ -1,0 +1,194 @@
+// The commands that do work: fit, generate, evaluate, the full loop and enabling CUDA. Each one checks
+// it can run (workspace, trust, a table), runs the engine under a cancellable progress notification,
+// writes only into a new run folder, and returns a result object that integration tests read.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { MedSynthError } from '../core/errors';
+import type { Report } from '../core/report/model';
+import { enableCudaAcceleration } from '../engine/cuda';
+import { evaluateSynthetic } from '../engine/evaluate';
+import { fitGenerator } from '../engine/fit';
+import { newRunId, runFullLoop } from '../engine/fullLoop';
+import { generateSynthetic } from '../engine/generate';
+import { withCancellableProgress } from './cancellation';
+import type { EngineProgress } from '../engine/progress';
+import type { CommandOptions, Refusal } from './commandContext';
+import { describeError, isTablePath, outputRoot, refuse, refuseIfUntrusted, toUri, workspaceFolderFor } from './commandContext';
+import type { HostServices } from './hostServices';
+import { readReport, scoresOf, showReport } from './reportPanel';
+import { readSettings } from './settings';
+import { pickTable, previewTableFile } from './tableCommands';
+
+export interface FitResult { readonly ok: true; readonly runDir: string; readonly generatorDir: string; readonly manifestPath: string }
+export interface GenerateResult { readonly ok: true; readonly runDir: string; readonly out: string; readonly rows: number; readonly executionProvider: string }
+export interface EvaluateResult { readonly ok: true; readonly reportPath: string; readonly scores: Record<string, number | null> }
+export interface FullLoopResult extends EvaluateResult { readonly runDir: string; readonly executionProvider?: string }
+
+type Outcome<T> = Promise<T | Refusal>;
+
+/** Runs one job, turning a failure into a shown error and a refusal result (cancel is not an error). */
+async function runJob<T>(services: HostServices, title: string, job: (signal: AbortSignal, onProgress: (p: EngineProgress) => void) => Promise<T>): Outcome<T> {
+  services.log.info(`${title}: started`);
+  try {
+    const result = await withCancellableProgress(`MedSynth: ${title}`, job);
+    services.log.info(`${title}: done`);
+    return result;
+  } catch (e) {
+    const reason = describeError(e);
+    if (e instanceof MedSynthError && e.code === 'CANCELLED') {
+      services.log.info(`${title}: cancelled`);
+      return { ok: false, reason: `${title} cancelled` };
+    }
+    services.log.error(`${title}: ${reason}`);
+    void vscode.window.showErrorMessage(`MedSynth: ${title} failed: ${reason}`, 'Show Log').then((b) => b && services.log.show());
+    return { ok: false, reason };
+  } finally {
+    services.studio?.refresh();
+  }
+}
+
+/** Resolves the dataset a command works on: the clicked table, else a pick from the workspace. */
+async function datasetFrom(uri: vscode.Uri | undefined): Promise<vscode.Uri | Refusal> {
+  if (uri && isTablePath(uri.fsPath)) return uri;
+  if (uri) return refuse(`${path.basename(uri.fsPath)} is not a table (.csv, .tsv, .parquet or .jsonl).`);
+  const picked = await pickTable('Pick the real table');
+  return picked ?? { ok: false, reason: 'no table picked' };
+}
+
+function isRefusal(x: unknown): x is Refusal {
+  return typeof x === 'object' && x !== null && (x as Refusal).ok === false;
+}
+
+/** A new run folder's path; fitting creates it (the generator writer replaces its target as a whole). */
+function newRunDir(folder: vscode.WorkspaceFolder): string {
+  return path.join(outputRoot(folder, readSettings(folder.uri).outputFolder), newRunId());
+}
+
+export async function fitCommand(services: HostServices, uri: vscode.Uri | undefined, _options: CommandOptions): Outcome<FitResult> {
+  const blocked = refuseIfUntrusted('Fitting a generator');
+  if (blocked) return blocked;
+  const dataset = await datasetFrom(uri);
+  if (isRefusal(dataset)) return dataset;
+  const folder = workspaceFolderFor(dataset);
+  if (!folder) return refuse('Fitting writes synthetic/<run-id>/ in the workspace: open the folder that holds the table first.');
+  return runJob(services, `Fit generator on ${path.basename(dataset.fsPath)}`, async (signal, onProgress) => {
+    const runDir = newRunDir(folder);
+    await fitGenerator({ dataset: dataset.fsPath, generator: 'copula', outDir: runDir, signal, onProgress });
+    return { ok: true as const, runDir, generatorDir: runDir, manifestPath: path.join(runDir, 'medsynth.json') };
+  });
+}
+
+export async function generateCommand(services: HostServices, uri: vscode.Uri | undefined, options: CommandOptions): Outcome<GenerateResult> {
+  const blocked = refuseIfUntrusted('Generating');
+  if (blocked) return blocked;
+  const given = options.generator ? toUri(options.generator) : uri;
+  const generator = given ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: true, filters: { 'ONNX generator': ['onnx', 'json'] }, title: 'Pick a generator folder or .onnx' }))?.[0];
+  if (!generator) return { ok: false, reason: 'no generator picked' };
+  const folder = workspaceFolderFor(generator) ?? workspaceFolderFor(undefined);
+  if (!folder) return refuse('Generating writes synthetic/<run-id>/ in the workspace: open a folder first.');
+  const settings = readSettings(folder.uri);
+  const rows = options.rows ?? settings.defaultRows;
+  const seed = options.seed ?? settings.seed;
+  if (rows > settings.maxRows) return refuse(`${rows} rows is more than medsynth.maxRows (${settings.maxRows}).`);
+  return runJob(services, `Generate ${rows} rows`, async (signal, onProgress) => {
+    const runDir = newRunDir(folder);
+    await fs.mkdir(runDir, { recursive: true });
+    const out = path.join(runDir, 'synthetic.csv');
+    const result = await generateSynthetic({
+      generatorPath: generator.fsPath,
+      n: rows,
+      seed,
+      out,
+      executionProviders: settings.executionProviders,
+      signal,
+      onProgress,
+      client: services.inference,
+      onLog: services.logInference,
+    });
+    const ms = result.msPerBatch.map((t) => t.toFixed(1)).join(', ');
+    services.log.info(`generated ${result.rows} rows with ${result.executionProvider} (ms per batch: ${ms})`);
+    return { ok: true as const, runDir, out: result.out, rows: result.rows, executionProvider: result.executionProvider };
+  });
+}
+
+export async function evaluateCommand(services: HostServices, uri: vscode.Uri | undefined, options: CommandOptions): Outcome<EvaluateResult> {
+  const blocked = refuseIfUntrusted('Evaluating');
+  if (blocked) return blocked;
+  const synth = options.synth ? toUri(options.synth) : uri && isTablePath(uri.fsPath) ? uri : await pickTable('Pick the synthetic table');
+  if (!synth) return { ok: false, reason: 'no synthetic table picked' };
+  const real = options.real ? toUri(options.real) : await pickTable(`Pick the real table to compare ${path.basename(synth.fsPath)} with`);
+  if (!real) return { ok: false, reason: 'no real table picked' };
+  const folder = workspaceFolderFor(synth) ?? workspaceFolderFor(undefined);
+  if (!folder) return refuse('Evaluating writes report.json in the workspace: open a folder first.');
+  const root = outputRoot(folder, readSettings(folder.uri).outputFolder);
+  // A synthetic table from a run gets its report beside it; any other table gets a new run folder, so
+  // nothing is ever written next to the user's own files.
+  const inRun = path.dirname(path.dirname(synth.fsPath)) === root;
+  return runJob(services, `Evaluate ${path.basename(synth.fsPath)}`, async (signal, onProgress) => {
+    const runDir = inRun ? path.dirname(synth.fsPath) : newRunDir(folder);
+    await fs.mkdir(runDir, { recursive: true });
+    const reportPath = path.join(runDir, 'report.json');
+    const report = await evaluateSynthetic({ real: real.fsPath, synth: synth.fsPath, json: reportPath, html: path.join(runDir, 'report.html'), signal, onProgress });
+    if (options.openReport !== false) await openReportPanel(services, reportPath, report);
+    return { ok: true as const, reportPath, scores: scoresOf(report) };
+  });
+}
+
+export async function fullLoopCommand(services: HostServices, uri: vscode.Uri | undefined, options: CommandOptions): Outcome<FullLoopResult> {
+  const blocked = refuseIfUntrusted('Running the full loop');
+  if (blocked) return blocked;
+  const dataset = await datasetFrom(uri);
+  if (isRefusal(dataset)) return dataset;
+  const folder = workspaceFolderFor(dataset);
+  if (!folder) return refuse('The full loop writes synthetic/<run-id>/ in the workspace: open the folder that holds the table first.');
+  const settings = readSettings(folder.uri);
+  const n = options.rows ?? settings.defaultRows;
+  if (settings.outputFolder !== 'synthetic') services.log.warn(`the full loop writes to synthetic/ (medsynth.outputFolder "${settings.outputFolder}" applies to fit and generate only)`);
+  if (n > settings.maxRows) return refuse(`${n} rows is more than medsynth.maxRows (${settings.maxRows}).`);
+  return runJob(services, `Fit, generate and evaluate ${path.basename(dataset.fsPath)}`, async (signal, onProgress) => {
+    const result = await runFullLoop({
+      dataset: dataset.fsPath,
+      workspaceRoot: folder.uri.fsPath,
+      n,
+      seed: options.seed ?? settings.seed,
+      signal,
+      onProgress,
+      executionProviders: settings.executionProviders,
+      client: services.inference,
+      onLog: services.logInference,
+    });
+    const reportPath = path.join(result.runDir, 'report.json');
+    if (options.openReport !== false) await openReportPanel(services, reportPath, result.report);
+    return { ok: true as const, runDir: result.runDir, reportPath, scores: scoresOf(result.report), executionProvider: result.generate.executionProvider };
+  });
+}
+
+export async function openReportCommand(services: HostServices, uri: vscode.Uri | undefined): Outcome<EvaluateResult> {
+  const target = uri ?? (await vscode.window.showOpenDialog({ filters: { 'MedSynth report': ['json'] }, title: 'Pick a report.json' }))?.[0];
+  if (!target) return { ok: false, reason: 'no report picked' };
+  const reportPath = (await fs.stat(target.fsPath).then((s) => s.isDirectory(), () => false)) ? path.join(target.fsPath, 'report.json') : target.fsPath;
+  try {
+    const report = await readReport(reportPath);
+    await openReportPanel(services, reportPath, report);
+    return { ok: true, reportPath, scores: scoresOf(report) };
+  } catch (e) {
+    return refuse(describeError(e));
+  }
+}
+
+async function openReportPanel(services: HostServices, reportPath: string, report: Report): Promise<void> {
+  await showReport(services.extensionUri, services.log, reportPath, report, { openTable: (file) => previewTableFile(services, vscode.Uri.file(file)) });
+}
+
+export async function enableCudaCommand(services: HostServices): Outcome<{ readonly ok: true; readonly message: string }> {
+  const blocked = refuseIfUntrusted('Enabling CUDA acceleration');
+  if (blocked) return blocked;
+  const outcome = await runJob(services, 'Enable CUDA acceleration', (signal) =>
+    enableCudaAcceleration({ ortRoot: path.join(services.extensionPath, 'node_modules', 'onnxruntime-node'), signal, onLog: (line) => services.log.info(`cuda installer: ${line}`) }),
+  );
+  if ('reason' in outcome) return outcome;
+  if (!outcome.ok) return refuse(outcome.message);
+  void vscode.window.showInformationMessage(`MedSynth: ${outcome.message}`);
+  return { ok: true, message: outcome.message };
+}

@@ -1,0 +1,51 @@
+// The inference process: forked by InferenceClient, it alone loads onnxruntime-node. session.run can
+// block its thread and a native fault kills the process, so it lives apart from the extension host and
+// the CLI; cancelling a run means killing this process.
+import { toErrorPayload } from '../core/errors';
+import { assertNever, isInferenceRequest } from '../protocol/inference';
+import type { InferenceRequest, InferenceResponse } from '../protocol/inference';
+import { describeModel, runSample } from './sampler';
+import { SessionCache } from './session';
+
+const cache = new SessionCache();
+
+function send(message: InferenceResponse): void {
+  // The parent may have gone away (it was killed or exited); there is no one left to tell.
+  if (process.connected) process.send?.(message);
+}
+
+async function handle(req: InferenceRequest): Promise<void> {
+  const log = (level: 'info' | 'warn', message: string): void => send({ type: 'log', id: req.id, level, message });
+  try {
+    switch (req.type) {
+      case 'sample':
+        send(await runSample(req, cache, log, send));
+        return;
+      case 'describeModel':
+        send(await describeModel(req, cache, log));
+        return;
+      case 'crash':
+        // Only tests may ask for this; it stands in for a native abort inside onnxruntime.
+        if (process.env.MEDSYNTH_TEST_HOOKS === '1') process.kill(process.pid, 'SIGKILL');
+        send({ type: 'error', id: req.id, error: { code: 'BAD_USAGE', message: 'crash requests are for tests only' } });
+        return;
+      default:
+        assertNever(req);
+    }
+  } catch (e) {
+    send({ type: 'error', id: req.id, error: toErrorPayload(e) });
+  }
+}
+
+if (!process.send) {
+  process.stderr.write('medsynth inference: this script runs as a forked child of the MedSynth engine\n');
+  process.exit(2);
+}
+
+process.on('message', (message: unknown) => {
+  if (isInferenceRequest(message)) void handle(message);
+  else send({ type: 'log', level: 'error', message: 'inference: ignored a malformed request' });
+});
+
+// When the parent dies the IPC channel closes; leave rather than linger as an orphan.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,73 @@
+// Runs a single-pass generator batch by batch: seeded latents from fillLatent (row r depends only on
+// seed and r, so shards reproduce a single run), one session.run per batch, samples gathered row-major.
+import * as ort from 'onnxruntime-node';
+import { MedSynthError } from '../core/errors';
+import { fillLatent } from '../core/generators/latent';
+import { checkModelSignature } from '../core/generators/manifestValidation';
+import type { DescribeModelRequest, DescribeModelResult, ProgressEvent, SampleRequest, SampleResult } from '../protocol/inference';
+import type { LogSink, SessionCache } from './session';
+
+/** The largest sample the child assembles in one answer (elements); beyond that, callers shard. */
+const MAX_SAMPLE_ELEMENTS = 256 * 1024 * 1024;
+
+export async function runSample(req: SampleRequest, cache: SessionCache, log: LogSink, progress: (p: ProgressEvent) => void): Promise<SampleResult> {
+  if (!Number.isSafeInteger(req.rows) || req.rows < 0) throw new MedSynthError('BAD_USAGE', `rows must be a non-negative integer, got ${req.rows}`);
+  if (!Number.isSafeInteger(req.firstRow) || req.firstRow < 0) throw new MedSynthError('BAD_USAGE', `firstRow must be a non-negative integer, got ${req.firstRow}`);
+  if (!Number.isSafeInteger(req.batch) || req.batch < 1) throw new MedSynthError('BAD_USAGE', `batch must be a positive integer, got ${req.batch}`);
+  const { latent, condition } = req.manifest.inputs;
+  if (condition) throw new MedSynthError('UNSUPPORTED', `conditional generators are not supported yet (input '${condition.name}')`);
+  if (latent.shape.length < 2 || latent.shape[0] !== -1 || latent.shape.slice(1).some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new MedSynthError('MODEL_MISMATCH', `latent shape must be [-1, d1, ...] with fixed positive dims, got [${latent.shape.join(', ')}]`);
+  }
+  const tail = latent.shape.slice(1);
+  const dims = tail.reduce((a, b) => a * b, 1);
+
+  const { loaded, cached } = cache.get(req.modelPath, req.executionProviders, log);
+  const ses = await loaded;
+  checkModelSignature(req.manifest, { inputs: ses.inputs, outputs: ses.outputs });
+  const outName = req.manifest.outputs.sample.name;
+
+  const msPerBatch: number[] = [];
+  let sample = new Float32Array(0);
+  let features = -1;
+  const loopStart = performance.now();
+  for (let done = 0; done < req.rows; ) {
+    const rows = Math.min(req.batch, req.rows - done);
+    const z = fillLatent(req.seed, req.firstRow + done, rows, dims, latent.distribution);
+    const feeds = { [latent.name]: new ort.Tensor('float32', z, [rows, ...tail]) };
+    const start = performance.now();
+    const result = await ses.session.run(feeds, [outName]);
+    msPerBatch.push(performance.now() - start);
+    const out = result[outName];
+    if (!out || out.type !== 'float32') throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' must be float32, got ${out?.type ?? 'nothing'}`);
+    const data = out.data as Float32Array;
+    if (features < 0) {
+      features = rows > 0 ? data.length / rows : 0;
+      if (!Number.isInteger(features) || out.dims[0] !== rows) throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' has shape [${out.dims.join(', ')}] for a batch of ${rows}`);
+      if (features * req.rows > MAX_SAMPLE_ELEMENTS) throw new MedSynthError('LIMIT_EXCEEDED', `${req.rows} rows × ${features} features is too large for one run; use --shard`);
+      sample = new Float32Array(req.rows * features);
+    } else if (data.length !== rows * features) {
+      throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' changed width between batches`);
+    }
+    sample.set(data, done * features);
+    out.dispose();
+    done += rows;
+    progress({ type: 'progress', id: req.id, done, total: req.rows });
+  }
+  return {
+    type: 'sampleResult',
+    id: req.id,
+    sample,
+    rows: req.rows,
+    features: Math.max(features, 0),
+    executionProvider: ses.executionProvider,
+    msPerBatch,
+    sessionMs: cached ? 0 : ses.createMs,
+    loopMs: performance.now() - loopStart,
+  };
+}
+
+export async function describeModel(req: DescribeModelRequest, cache: SessionCache, log: LogSink): Promise<DescribeModelResult> {
+  const ses = await cache.get(req.modelPath, ['cpu'], log).loaded;
+  return { type: 'describeModelResult', id: req.id, inputs: ses.inputs, outputs: ses.outputs };
+}

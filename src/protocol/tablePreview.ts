@@ -1,0 +1,47 @@
+// Messages between the host and the table preview webview. Both sides import these unions, so a change
+// here breaks the build on whichever side forgot it. The webview asks; the host validates and answers.
+import type { ColumnKind } from '../core/data/table';
+import type { TablePreviewModel } from '../core/preview/model';
+import { isBoundedInt, isRecord, isRequestId, isShortString } from './messageChecks';
+
+export type { ColumnHistogram, ColumnPreview, ColumnStats, TablePreviewModel } from '../core/preview/model';
+
+export const COLUMN_KINDS: readonly ColumnKind[] = ['numeric', 'categorical', 'datetime', 'boolean', 'identifier', 'text'];
+
+/** The most rows one `requestRows` may ask for: the host must never serialise a whole table at once. */
+export const MAX_ROWS_PER_REQUEST = 2000;
+
+/** What the webview keeps through `vscode.setState`: only UI state, never data. */
+export interface TablePreviewUiState {
+  readonly scrollTop: number;
+}
+
+export type TablePreviewHostMessage =
+  | { readonly type: 'init'; readonly model: TablePreviewModel }
+  | { readonly type: 'rows'; readonly id: number; readonly offset: number; readonly rows: readonly (readonly string[])[] }
+  | { readonly type: 'error'; readonly id?: number; readonly message: string };
+
+export type TablePreviewWebviewMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'requestRows'; readonly id: number; readonly offset: number; readonly count: number }
+  | { readonly type: 'setColumnKind'; readonly column: string; readonly kind: ColumnKind };
+
+/**
+ * Validates a message posted by the table preview webview: known type, integer ids, bounded sizes.
+ * Returns the typed message, or undefined for anything malformed (the host drops and logs it).
+ */
+export function parseTablePreviewMessage(x: unknown): TablePreviewWebviewMessage | undefined {
+  if (!isRecord(x)) return undefined;
+  switch (x.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'requestRows':
+      if (!isRequestId(x.id) || !isBoundedInt(x.offset, 0, Number.MAX_SAFE_INTEGER) || !isBoundedInt(x.count, 1, MAX_ROWS_PER_REQUEST)) return undefined;
+      return { type: 'requestRows', id: x.id, offset: x.offset, count: x.count };
+    case 'setColumnKind':
+      if (!isShortString(x.column) || typeof x.kind !== 'string' || !(COLUMN_KINDS as readonly string[]).includes(x.kind)) return undefined;
+      return { type: 'setColumnKind', column: x.column, kind: x.kind as ColumnKind };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,79 @@
+// The packaged extension as VS Code sees it: it is installed (not a development path), activates, and
+// every command, menu entry and setting package.json contributes is really registered.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'medsynth.medsynth';
+
+interface Contributes {
+  readonly commands: readonly { readonly command: string; readonly title: string; readonly category?: string }[];
+  readonly menus: Readonly<Record<string, readonly { readonly command: string; readonly when?: string }[]>>;
+  readonly configuration: { readonly properties: Readonly<Record<string, { readonly default?: unknown }>> };
+}
+
+function medsynth(): vscode.Extension<unknown> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
+  return ext;
+}
+
+describe('MedSynth in a real VS Code', () => {
+  it('is the installed VSIX, not a development copy, and activates', async () => {
+    const ext = medsynth();
+    console.log(`VS Code ${vscode.version}, Node ${process.version}, extension at ${ext.extensionPath}, uiKind ${vscode.env.uiKind}`);
+    assert.ok(!ext.extensionPath.includes('/work/main') || process.env.MEDSYNTH_DEV_EXTENSION === '1', `expected the installed copy, got ${ext.extensionPath}`);
+    await ext.activate();
+    assert.equal(ext.isActive, true);
+  });
+
+  it('registers every contributed command, all under the MedSynth category', async () => {
+    const contributes = medsynth().packageJSON.contributes as Contributes;
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const ids = contributes.commands.map((c) => c.command);
+    for (const id of ['medsynth.openStudio', 'medsynth.previewTable', 'medsynth.fitGenerator', 'medsynth.generate', 'medsynth.evaluate', 'medsynth.runFullLoop', 'medsynth.enableCuda']) {
+      assert.ok(ids.includes(id), `${id} is contributed`);
+    }
+    for (const c of contributes.commands) {
+      assert.ok(registered.has(c.command), `${c.command} is registered`);
+      assert.equal(c.category, 'MedSynth', `${c.command} category`);
+    }
+  });
+
+  it('puts table commands on .csv/.tsv/.parquet/.jsonl and studio commands on folders in the explorer menu', () => {
+    const menu = (medsynth().packageJSON.contributes as Contributes).menus['explorer/context'];
+    const when = (id: string): string[] => menu.filter((m) => m.command === id).map((m) => m.when ?? '');
+    for (const id of ['medsynth.previewTable', 'medsynth.fitGenerator', 'medsynth.runFullLoop', 'medsynth.evaluate']) {
+      const w = when(id).join(' ');
+      for (const ext of ['csv', 'tsv', 'parquet', 'jsonl']) assert.ok(w.includes(ext), `${id} shows on .${ext}: ${w}`);
+    }
+    assert.ok(when('medsynth.openStudio').some((w) => w.includes('explorerResourceIsFolder')), 'Open Studio on folders');
+    assert.ok(when('medsynth.generate').some((w) => w.includes('explorerResourceIsFolder')), 'Generate on generator folders');
+  });
+
+  it('exposes its settings with the documented defaults', () => {
+    const config = vscode.workspace.getConfiguration('medsynth');
+    assert.equal(config.get('outputFolder'), 'synthetic');
+    assert.equal(config.get('defaultRows'), 1000);
+    assert.equal(config.get('seed'), 42);
+    assert.equal(config.get('maxRows'), 1_000_000);
+    const props = (medsynth().packageJSON.contributes as Contributes).configuration.properties;
+    assert.ok('medsynth.executionProviders' in props);
+  });
+
+  it('opens the Studio listing the workspace tables', async () => {
+    const result = (await vscode.commands.executeCommand('medsynth.openStudio')) as { ok: boolean; datasets: string[] };
+    assert.equal(result.ok, true);
+    assert.ok(result.datasets.some((d) => d.endsWith('patients.csv')), JSON.stringify(result.datasets));
+  });
+
+  it('previews a table in a webview panel', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'a workspace folder is open');
+    const result = (await vscode.commands.executeCommand('medsynth.previewTable', vscode.Uri.joinPath(folder.uri, 'patients.csv'))) as { ok: boolean; rows: number; columns: { name: string; kind: string }[] };
+    assert.equal(result.ok, true);
+    assert.equal(result.rows, 500);
+    assert.deepEqual(result.columns.find((c) => c.name === 'age')?.kind, 'numeric');
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    assert.ok(tabs.includes('Preview: patients.csv'), JSON.stringify(tabs));
+  });
+});

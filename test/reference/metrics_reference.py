@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+"""Reference values for the table metrics in src/core/metrics, computed independently of the
+TypeScript code with scipy, numpy, pandas and scikit-learn.
+
+Writes:
+  test/fixtures/reference/breast_cancer_real.csv / _synth.csv   first / second half of the
+      scikit-learn breast_cancer table (test/fixtures/tables/breast_cancer.csv), lines copied verbatim
+  test/fixtures/reference/mixed_{real,synth,holdout}.csv + mixed_types.json   a small mixed-type table
+  test/fixtures/reference/metrics.json   the expected metric values
+
+Run: /usr/bin/python3 test/reference/metrics_reference.py
+"""
+import json
+import os
+
+import numpy as np
+import pandas as pd
+import scipy
+import sklearn
+from scipy.stats import ks_2samp
+from sklearn.neighbors import NearestNeighbors
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+OUT = os.path.join(ROOT, 'test', 'fixtures', 'reference')
+SOURCE = os.path.join(ROOT, 'test', 'fixtures', 'tables', 'breast_cancer.csv')
+
+
+def write_breast_cancer_halves():
+    with open(SOURCE, encoding='utf-8') as f:
+        lines = f.read().splitlines()
+    header, rows = lines[0], lines[1:]
+    half = len(rows) // 2
+    for name, part in (('real', rows[:half]), ('synth', rows[half:])):
+        with open(os.path.join(OUT, f'breast_cancer_{name}.csv'), 'w', encoding='utf-8') as f:
+            f.write('\n'.join([header] + part) + '\n')
+
+
+def write_mixed_tables():
+    """A small clinical-looking table: numbers with gaps, dates, labels, booleans, ids and notes."""
+    rng = np.random.default_rng(20260101)
+    wards = ['A', 'B', 'C']
+
+    def draw(n, prefix, ward_choices):
+        age = rng.integers(18, 95, n)
+        weight = np.round(50 + 0.4 * age + rng.normal(0, 12, n), 1)
+        weight[rng.random(n) < 0.1] = np.nan
+        admitted = pd.Timestamp('2023-01-01') + pd.to_timedelta(rng.integers(0, 365, n), unit='D')
+        sex = rng.choice(['F', 'M'], n)
+        smoker = rng.choice(['true', 'false'], n, p=[0.3, 0.7])
+        ward = rng.choice(ward_choices, n).astype(object)
+        ward[rng.random(n) < 0.1] = None
+        notes = rng.choice(['stable', 'improving', 'needs review', 'discharged home'], n)
+        return pd.DataFrame({
+            'patient_id': [f'{prefix}{i:03d}' for i in range(n)], 'age': age, 'weight_kg': weight,
+            'admitted': admitted.strftime('%Y-%m-%d'), 'sex': sex, 'smoker': smoker, 'ward': ward, 'notes': notes,
+        })
+
+    real = draw(40, 'R', wards)
+    synth = draw(30, 'S', wards + ['D'])
+    holdout = draw(30, 'H', wards)
+    # Three synthetic rows copy real records except the regenerated identifier.
+    for s, r in ((0, 3), (7, 11), (19, 25)):
+        synth.loc[s, synth.columns[1:]] = real.loc[r, real.columns[1:]].values
+    for name, df in (('real', real), ('synth', synth), ('holdout', holdout)):
+        df.to_csv(os.path.join(OUT, f'mixed_{name}.csv'), index=False, na_rep='')
+    types = {'patient_id': 'identifier', 'age': 'numeric', 'weight_kg': 'numeric', 'admitted': 'datetime',
+             'sex': 'categorical', 'smoker': 'boolean', 'ward': 'categorical', 'notes': 'text'}
+    with open(os.path.join(OUT, 'mixed_types.json'), 'w', encoding='utf-8') as f:
+        json.dump(types, f, indent=1)
+    return types
+
+
+def load(name, types):
+    df = pd.read_csv(os.path.join(OUT, f'{name}.csv'), keep_default_na=False, na_values=[''], dtype=str)
+    out = {}
+    for col in df.columns:
+        kind = types.get(col, 'numeric')
+        if kind == 'numeric':
+            out[col] = pd.to_numeric(df[col])
+        elif kind == 'datetime':
+            out[col] = pd.to_datetime(df[col]).astype('int64') / 1e6  # ms since the epoch; NaT becomes NaN below
+            out[col][df[col].isna()] = np.nan
+        else:
+            out[col] = df[col]
+    return pd.DataFrame(out)
+
+
+def numeric_cols(types, df):
+    return [c for c in df.columns if types.get(c, 'numeric') in ('numeric', 'datetime')]
+
+
+def category_cols(types, df):
+    return [c for c in df.columns if types.get(c, 'numeric') in ('categorical', 'boolean')]
+
+
+def ks_complement(real, synth, cols):
+    per = {c: 1 - ks_2samp(real[c].dropna(), synth[c].dropna()).statistic for c in cols}
+    return float(np.mean(list(per.values()))), per
+
+
+def tv_complement(real, synth, cols):
+    per = {}
+    for c in cols:
+        p = real[c].fillna('<missing>').value_counts(normalize=True)
+        q = synth[c].fillna('<missing>').value_counts(normalize=True)
+        labels = p.index.union(q.index)
+        per[c] = 1 - 0.5 * float(np.abs(p.reindex(labels, fill_value=0) - q.reindex(labels, fill_value=0)).sum())
+    return float(np.mean(list(per.values()))), per
+
+
+def correlation_similarity(real, synth, cols):
+    r, s = real[cols].corr(method='pearson'), synth[cols].corr(method='pearson')
+    per = {f'{a}|{b}': 1 - abs(s.loc[a, b] - r.loc[a, b]) / 2 for i, a in enumerate(cols) for b in cols[i + 1:]}
+    return float(np.mean(list(per.values()))), per
+
+
+def exact_copies(real, synth, types):
+    cols = [c for c in real.columns if types.get(c, 'numeric') != 'identifier']
+    key = lambda df: set(tuple(None if pd.isna(v) else v for v in row) for row in df[cols].itertuples(index=False))
+    real_keys = key(real)
+    hits = sum(1 for row in synth[cols].itertuples(index=False) if tuple(None if pd.isna(v) else v for v in row) in real_keys)
+    return hits / len(synth)
+
+
+def gower_matrix(a, b, real_kept, num, cat):
+    """Mean per-column distance, written directly (not through one-hot or L1) as an independent check."""
+    total = np.zeros((len(a), len(b)))
+    for c in num:
+        rng = real_kept[c].max() - real_kept[c].min()
+        if rng > 0:
+            total += np.abs(a[c].to_numpy()[:, None] - b[c].to_numpy()[None, :]) / rng
+    for c in cat:
+        total += (a[c].to_numpy()[:, None] != b[c].to_numpy()[None, :]).astype(float)
+    return total / (len(num) + len(cat))
+
+
+def summarise_dcr(d1, d2):
+    hist_counts, hist_edges = np.histogram(d1, bins=20, range=(0, d1.max() if d1.max() > 0 else 1))
+    ratio = np.where(d2 == 0, 0.0, d1 / np.where(d2 == 0, 1, d2))
+    return {
+        'median': float(np.median(d1)), 'p05': float(np.quantile(d1, 0.05)), 'mean': float(np.mean(d1)),
+        'histogram': {'edges': hist_edges.tolist(), 'counts': hist_counts.tolist()},
+        'nndrMedian': float(np.median(ratio)), 'nndrP05': float(np.quantile(ratio, 0.05)),
+    }
+
+
+def mixed_reference(types):
+    real, synth, holdout = (load(f'mixed_{n}', types) for n in ('real', 'synth', 'holdout'))
+    num, cat = numeric_cols(types, real), category_cols(types, real)
+    used = num + cat
+    kept = [df.dropna(subset=used) for df in (real, synth, holdout)]
+    to_real = np.sort(gower_matrix(kept[1], kept[0], kept[0], num, cat), axis=1)
+    to_hold = np.sort(gower_matrix(kept[1], kept[2], kept[0], num, cat), axis=1)
+    d_train, d_hold = to_real[:, 0], to_hold[:, 0]
+    dcr = summarise_dcr(to_real[:, 0], to_real[:, 1])
+    dcr.update({
+        'excludedRealRows': len(real) - len(kept[0]), 'excludedSynthRows': len(synth) - len(kept[1]),
+        'excludedHoldoutRows': len(holdout) - len(kept[2]),
+        'shareCloserToTrain': float((np.sum(d_train < d_hold) + 0.5 * np.sum(d_train == d_hold)) / len(d_train)),
+        'd1': to_real[:, 0].tolist(), 'd2': to_real[:, 1].tolist(),
+    })
+    ks, ks_per = ks_complement(real, synth, num)
+    tv, tv_per = tv_complement(real, synth, cat)
+    corr, corr_per = correlation_similarity(real, synth, num)
+    return {
+        'files': {'real': 'mixed_real.csv', 'synth': 'mixed_synth.csv', 'holdout': 'mixed_holdout.csv', 'types': 'mixed_types.json'},
+        'ksComplement': {'score': ks, 'perColumn': ks_per}, 'tvComplement': {'score': tv, 'perColumn': tv_per},
+        'correlationSimilarity': {'score': corr, 'perPair': corr_per},
+        'exactCopies': exact_copies(real, synth, types), 'dcr': dcr,
+    }
+
+
+def breast_cancer_reference():
+    real, synth = load('breast_cancer_real', {}), load('breast_cancer_synth', {})
+    cols = list(real.columns)
+    lo, span = real.min().to_numpy(), (real.max() - real.min()).to_numpy()
+    # Zero-range columns contribute 0 to every distance, as the metric defines.
+    scale = lambda df: np.where(span > 0, (df.to_numpy() - lo) / np.where(span > 0, span, 1), 0.0)
+    nn = NearestNeighbors(n_neighbors=2, algorithm='brute', metric='manhattan').fit(scale(real))
+    dist, _ = nn.kneighbors(scale(synth))
+    dist = dist / len(cols)
+    dcr = summarise_dcr(dist[:, 0], dist[:, 1])
+    dcr.update({'excludedRealRows': 0, 'excludedSynthRows': 0, 'd1': dist[:, 0].tolist(), 'd2': dist[:, 1].tolist()})
+    ks, ks_per = ks_complement(real, synth, cols)
+    corr, corr_per = correlation_similarity(real, synth, cols)
+    return {
+        'files': {'real': 'breast_cancer_real.csv', 'synth': 'breast_cancer_synth.csv'},
+        'ksComplement': {'score': ks, 'perColumn': ks_per}, 'correlationSimilarity': {'score': corr, 'perPair': corr_per},
+        'exactCopies': exact_copies(real, synth, {}), 'dcr': dcr,
+    }
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    write_breast_cancer_halves()
+    types = write_mixed_tables()
+    result = {
+        'generatedBy': 'test/reference/metrics_reference.py',
+        'versions': {'numpy': np.__version__, 'scipy': scipy.__version__, 'sklearn': sklearn.__version__, 'pandas': pd.__version__},
+        'breastCancer': breast_cancer_reference(),
+        'mixed': mixed_reference(types),
+    }
+    with open(os.path.join(OUT, 'metrics.json'), 'w', encoding='utf-8') as f:
+        json.dump(result, f, indent=1)
+        f.write('\n')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,99 @@
+// The report app: a ready -> init handshake, then the Report rendered as header, score cards,
+// per-column charts, the DCR histogram and a per-column score table. Buttons only send messages;
+// the host exports or opens files and answers with the same request id.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '../../media/webview.css';
+import '../../media/report.css';
+import type { Report } from '../../src/core/report/model';
+import type { ReportAction, ReportHostMessage, ReportUiState, ReportWebviewMessage } from '../../src/protocol/report';
+import { assertNever } from '../../src/protocol/messageChecks';
+import { renderHistogramSvg } from '../../src/core/report/charts';
+import { reportVerdict } from '../../src/core/report/verdict';
+import { custom, formatCount, h, svgFromMarkup } from '../shared/dom';
+import { connectHost, PendingRequests } from '../shared/hostChannel';
+import { columnCharts, columnTable } from './columnsSection';
+import { scoreCard } from './scoreCards';
+
+const ACTION_TIMEOUT_MS = 120_000;
+const ACTION_LABELS: Readonly<Record<ReportAction, string>> = {
+  exportHtml: 'Export HTML',
+  exportMarkdown: 'Export Markdown',
+  openSynthetic: 'Open synthetic data',
+};
+
+const app = document.getElementById('app') ?? document.body;
+const host = connectHost<ReportHostMessage, ReportWebviewMessage, ReportUiState>(onHostMessage);
+const pending = new PendingRequests<ReportAction>(ACTION_TIMEOUT_MS, (action) => setStatus(`${ACTION_LABELS[action]}: no answer`, true));
+let restoredScroll = false;
+
+function onHostMessage(message: ReportHostMessage): void {
+  switch (message.type) {
+    case 'init':
+      render(message.report, message.canOpenSynthetic);
+      break;
+    case 'actionResult': {
+      const action = pending.close(message.id);
+      if (action !== undefined) setStatus(message.message ?? `${ACTION_LABELS[action]}: ${message.ok ? 'done' : 'failed'}`, !message.ok);
+      break;
+    }
+    default:
+      assertNever(message);
+  }
+}
+
+function render(report: Report, canOpenSynthetic: boolean): void {
+  const actions = (Object.keys(ACTION_LABELS) as ReportAction[]).map((action) => {
+    const button = custom('vscode-button', { 'data-action': action, secondary: action !== 'exportHtml', disabled: action === 'openSynthetic' && !canOpenSynthetic }, ACTION_LABELS[action]);
+    button.addEventListener('click', () => {
+      if (button.hasAttribute('disabled')) return;
+      host.post({ type: 'action', id: pending.open(action), action });
+      setStatus(`${ACTION_LABELS[action]}…`, false);
+    });
+    return button;
+  });
+  const dcr = report.dcrHistogram;
+  const sections: (HTMLElement | null)[] = [
+    h('header', { class: 'report-header' },
+      h('div', { class: 'heading' }, h('h1', {}, 'Synthetic data report'), custom('vscode-badge', {}, report.modality)),
+      h('div', { class: 'actions' }, ...actions, h('span', { class: 'status', role: 'status' })),
+      provenance(report),
+      h('ul', { class: 'verdicts' }, ...reportVerdict(report).map((v) => h('li', { class: `verdict-line ${v.level}`, 'data-topic': v.topic }, h('span', { class: `verdict ${v.level}` }, v.topic), ' ', v.text)))),
+    h('section', { class: 'scores' }, h('h2', {}, 'Scores'), h('div', { class: 'cards' }, ...report.metrics.map(scoreCard))),
+    h('section', { class: 'columns' }, h('h2', {}, 'Real vs synthetic, per column'), columnCharts(report.columns)),
+    dcr ? h('section', { class: 'dcr' }, h('h2', {}, 'Distance to closest real record'),
+      h('p', { class: 'hint' }, 'Per synthetic row, the distance to its nearest real row (0 = a copy). Mass piled at 0 means memorised records.'),
+      svgFromMarkup(renderHistogramSvg(dcr, 'Distance to closest real record', { width: 560, height: 190 }))) : null,
+    h('section', { class: 'column-scores' }, h('h2', {}, 'Per-column fidelity'), columnTable(report)),
+  ];
+  app.replaceChildren(...sections.filter((s): s is HTMLElement => s !== null));
+  const saved = host.savedState;
+  if (!restoredScroll && saved && Number.isFinite(saved.scrollTop)) window.scrollTo(0, saved.scrollTop);
+  restoredScroll = true;
+}
+
+function provenance(report: Report): HTMLElement {
+  const g = report.generator;
+  const rows: [string, string][] = [
+    ['Real', `${report.real.file ?? '(in memory)'} · ${formatCount(report.real.rows)} rows`],
+    ['Synthetic', `${report.synth.file ?? '(in memory)'} · ${formatCount(report.synth.rows)} rows`],
+  ];
+  if (report.holdout) rows.push(['Holdout', `${report.holdout.file ?? '(in memory)'} · ${formatCount(report.holdout.rows)} rows`]);
+  if (g) {
+    rows.push(['Generator', `${g.name} (${g.family})`]);
+    rows.push(['Provider', g.executionProvider ?? 'unknown']);
+    rows.push(['Seed', g.seed !== undefined ? String(g.seed) : 'unknown']);
+  }
+  rows.push(['Created', report.createdAt]);
+  return h('dl', { class: 'provenance' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { title: v, 'data-field': k.toLowerCase() }, v)]));
+}
+
+function setStatus(text: string, isError: boolean): void {
+  const el = app.querySelector<HTMLElement>('.status');
+  if (!el) return;
+  el.textContent = text;
+  el.classList.toggle('error', isError);
+}
+
+window.addEventListener('scroll', () => host.saveState({ scrollTop: window.scrollY }), { passive: true });
+host.post({ type: 'ready' });

@@ -1,0 +1,58 @@
+// Score cards: one per metric, with the score, which way is better, what the score means (from the
+// metric's descriptor) and a simple verdict. Thresholds are stated on the card so the colour is not magic.
+import type { ReportMetric } from '../../src/core/report/model';
+import { formatScore, h } from '../shared/dom';
+
+export type Verdict = 'good' | 'fair' | 'poor' | 'info' | 'error';
+
+interface Thresholds {
+  readonly good: number;
+  readonly fair: number;
+}
+
+/**
+ * Rules of thumb, not standards: fidelity similarities in [0, 1] read "good" from 0.9; exact copies of
+ * real rows should be (near) absent. Distance-style privacy scores depend on the data, so they get no
+ * colour and the user reads the DCR histogram instead.
+ */
+const THRESHOLDS: Readonly<Record<string, Thresholds>> = {
+  'fidelity.ksComplement': { good: 0.9, fair: 0.75 },
+  'fidelity.tvComplement': { good: 0.9, fair: 0.75 },
+  'fidelity.correlationSimilarity': { good: 0.9, fair: 0.75 },
+  'privacy.exactCopies': { good: 0.001, fair: 0.01 },
+};
+
+export function verdictOf(metric: ReportMetric): Verdict {
+  if (metric.error !== undefined || metric.score === null) return 'error';
+  const t = THRESHOLDS[metric.id];
+  if (!t) return 'info';
+  const s = metric.score;
+  if (metric.descriptor.goal === 'maximize') return s >= t.good ? 'good' : s >= t.fair ? 'fair' : 'poor';
+  return s <= t.good ? 'good' : s <= t.fair ? 'fair' : 'poor';
+}
+
+function thresholdText(metric: ReportMetric): string {
+  const t = THRESHOLDS[metric.id];
+  if (!t) return 'no threshold: read with the details';
+  const op = metric.descriptor.goal === 'maximize' ? '≥' : '≤';
+  return `good ${op} ${t.good}, fair ${op} ${t.fair}`;
+}
+
+export function scoreCard(metric: ReportMetric): HTMLElement {
+  const d = metric.descriptor;
+  const verdict = verdictOf(metric);
+  const goal = d.goal === 'maximize' ? '↑ higher is better' : '↓ lower is better';
+  return h('article', { class: `card verdict-${verdict}`, 'data-metric': metric.id },
+    h('header', {},
+      h('span', { class: 'card-title' }, d.title),
+      h('span', { class: `verdict ${verdict}` }, verdict === 'info' ? 'info' : verdict)),
+    h('div', { class: 'score', 'data-score': metric.score === null ? '' : String(metric.score) }, formatScore(metric.score)),
+    h('div', { class: 'goal' }, `${goal} · range ${d.range[0]}–${d.range[1]}`),
+    metric.error !== undefined ? h('div', { class: 'card-error', role: 'alert' }, metric.error) : null,
+    h('p', { class: 'doc' }, d.doc),
+    h('footer', {},
+      h('code', {}, metric.id),
+      h('span', { class: 'threshold' }, thresholdText(metric)),
+      h('span', { class: 'reference', title: d.reference }, 'ref')),
+  );
+}

@@ -1,0 +1,85 @@
+// The table preview app: a ready -> init handshake, then a virtualised grid whose pages are requested
+// from the host by id. It renders and messages only; the host owns the file and validates requests.
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '../../media/webview.css';
+import '../../media/tablePreview.css';
+import type { ColumnKind } from '../../src/core/data/table';
+import type { TablePreviewHostMessage, TablePreviewModel, TablePreviewUiState, TablePreviewWebviewMessage } from '../../src/protocol/tablePreview';
+import { assertNever } from '../../src/protocol/messageChecks';
+import { custom, formatCount, h } from '../shared/dom';
+import { connectHost, PendingRequests } from '../shared/hostChannel';
+import { columnHeader } from './columnHeader';
+import { RowWindow } from './rowWindow';
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+let rowWindow: RowWindow | undefined;
+let restoredScroll = false;
+const app = document.getElementById('app') ?? document.body;
+
+const host = connectHost<TablePreviewHostMessage, TablePreviewWebviewMessage, TablePreviewUiState>(onHostMessage);
+const pending = new PendingRequests<number>(REQUEST_TIMEOUT_MS, (page) => rowWindow?.dropRequest(page));
+
+function onHostMessage(message: TablePreviewHostMessage): void {
+  switch (message.type) {
+    case 'init':
+      render(message.model);
+      break;
+    case 'rows':
+      // An answer to an expired or unknown request is dropped: the page was asked for again.
+      if (pending.close(message.id) !== undefined) rowWindow?.addPage(message.offset, message.rows);
+      break;
+    case 'error':
+      if (message.id !== undefined) {
+        const page = pending.close(message.id);
+        if (page !== undefined) rowWindow?.dropRequest(page);
+      }
+      showError(message.message);
+      break;
+    default:
+      assertNever(message);
+  }
+}
+
+function render(model: TablePreviewModel): void {
+  const onKind = (column: string) => (kind: ColumnKind): void => host.post({ type: 'setColumnKind', column, kind });
+  const headRow = h('tr', {}, h('th', { class: 'rownum corner', scope: 'col' }, '#'),
+    ...model.columns.map((c) => columnHeader(c, model.rowCount, onKind(c.name))));
+  const body = h('tbody');
+  const scroller = h('div', { class: 'scroller', tabindex: 0 },
+    h('table', { class: 'grid', 'aria-rowcount': model.rowCount + 1 }, h('thead', {}, headRow), body));
+  const toolbar = h('header', { class: 'toolbar' },
+    h('span', { class: 'title', title: model.file ?? model.title }, model.title),
+    custom('vscode-badge', { class: 'shape' }, `${formatCount(model.rowCount)} rows × ${model.columns.length} columns`),
+    model.format ? h('span', { class: 'format' }, model.format.toUpperCase()) : null,
+    h('span', { class: 'error', role: 'alert', hidden: true }));
+  app.replaceChildren(toolbar, scroller);
+
+  const pageSize = Math.max(1, model.pageSize);
+  rowWindow = new RowWindow(scroller, body, {
+    rowCount: model.rowCount,
+    columnCount: model.columns.length,
+    pageSize,
+    requestPage: (page): void => {
+      const offset = page * pageSize;
+      const id = pending.open(page);
+      host.post({ type: 'requestRows', id, offset, count: Math.min(pageSize, model.rowCount - offset) });
+    },
+  });
+  if (model.firstRows.length > 0) rowWindow.addPage(0, model.firstRows);
+
+  scroller.addEventListener('scroll', () => host.saveState({ scrollTop: scroller.scrollTop }), { passive: true });
+  const saved = host.savedState;
+  if (!restoredScroll && saved && Number.isFinite(saved.scrollTop)) scroller.scrollTop = saved.scrollTop;
+  restoredScroll = true;
+  rowWindow.render();
+}
+
+function showError(text: string): void {
+  const el = app.querySelector<HTMLElement>('.toolbar .error');
+  if (!el) return;
+  el.textContent = text;
+  el.hidden = false;
+}
+
+host.post({ type: 'ready' });

@@ -41,6 +41,8 @@ t node test/integration/buildSuites.mjs "$REPO/out/integration"
 export XDG_CONFIG_HOME="$TMP/xdg/config" XDG_DATA_HOME="$TMP/xdg/data" XDG_CACHE_HOME="$TMP/xdg/cache"
 CS=("$NODE24/bin/node" "$CODE_SERVER" --user-data-dir "$TMP/user-data" --extensions-dir "$TMP/extensions")
 t "${CS[@]}" --install-extension "$VSIX" > "$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; exit 1; }
+EXT_DIR=$(ls -d "$TMP"/extensions/medsynth.medsynth-* 2>/dev/null | head -1)
+[ -n "$EXT_DIR" ] && [ -f "$EXT_DIR/dist/extension.js" ] || { echo "integration: the VSIX did not install"; cat "$TMP/install.log"; exit 1; }
 cp -r samples/workspace "$TMP/workspace"
 
 # 3. code-server on loopback, no auth, in its own process group (setsid) so cleanup can end all of it.
@@ -57,5 +59,7 @@ done
 echo "integration: code-server on 127.0.0.1:$PORT, workspace $TMP/workspace"
 
 # 4. Chromium drives the workbench: suites in the extension host, then the UI checks.
-t env PORT="$PORT" WORKSPACE="$TMP/workspace" TESTS_INDEX="$REPO/out/integration/index.js" RESULTS="$RESULTS" \
+# VS Code runs extensionTestsPath only in an extension-development window, so the development path is
+# the installed, unpacked VSIX: the code under test is exactly what was packaged.
+t env PORT="$PORT" WORKSPACE="$TMP/workspace" EXTENSION_DIR="$EXT_DIR" TESTS_INDEX="$REPO/out/integration/index.js" RESULTS="$RESULTS" \
   timeout -k 10 "${MEDSYNTH_IT_TIMEOUT:-600}" node --import tsx test/integration/workbench.ts

@@ -4,10 +4,25 @@
 import { toErrorPayload } from '../core/errors';
 import { assertNever, isInferenceRequest } from '../protocol/inference';
 import type { InferenceRequest, InferenceResponse } from '../protocol/inference';
+import { isLatentWorker, LatentPool, latentWorkerCount, serveLatents } from './latentPool';
 import { describeModel, runSample } from './sampler';
 import { SessionCache } from './session';
 
 const cache = new SessionCache();
+let pool: LatentPool | undefined;
+
+/** The latent workers start on the first large request and then stay for the life of the process. */
+function latentPool(): LatentPool | undefined {
+  if (!pool && process.env.MEDSYNTH_LATENT_WORKERS !== '0') {
+    const size = Number(process.env.MEDSYNTH_LATENT_WORKERS) || latentWorkerCount();
+    try {
+      pool = new LatentPool(process.argv[1], size);
+    } catch {
+      return undefined;
+    }
+  }
+  return pool;
+}
 
 function send(message: InferenceResponse): void {
   // The parent may have gone away (it was killed or exited); there is no one left to tell.
@@ -19,7 +34,7 @@ async function handle(req: InferenceRequest): Promise<void> {
   try {
     switch (req.type) {
       case 'sample':
-        send(await runSample(req, cache, log, send));
+        send(await runSample(req, cache, log, send, latentPool));
         return;
       case 'describeModel':
         send(await describeModel(req, cache, log));
@@ -37,15 +52,19 @@ async function handle(req: InferenceRequest): Promise<void> {
   }
 }
 
-if (!process.send) {
-  process.stderr.write('medsynth inference: this script runs as a forked child of the MedSynth engine\n');
-  process.exit(2);
+function serveRequests(): void {
+  if (!process.send) {
+    process.stderr.write('medsynth inference: this script runs as a forked child of the MedSynth engine\n');
+    process.exit(2);
+  }
+  process.on('message', (message: unknown) => {
+    if (isInferenceRequest(message)) void handle(message);
+    else send({ type: 'log', level: 'error', message: 'inference: ignored a malformed request' });
+  });
+  // When the parent dies the IPC channel closes; leave rather than linger as an orphan.
+  process.on('disconnect', () => process.exit(0));
 }
 
-process.on('message', (message: unknown) => {
-  if (isInferenceRequest(message)) void handle(message);
-  else send({ type: 'log', level: 'error', message: 'inference: ignored a malformed request' });
-});
-
-// When the parent dies the IPC channel closes; leave rather than linger as an orphan.
-process.on('disconnect', () => process.exit(0));
+// The same entry runs as the process (serving requests) and as its latent worker threads.
+if (isLatentWorker()) serveLatents();
+else serveRequests();

@@ -5,12 +5,22 @@ import { MedSynthError } from '../core/errors';
 import { fillLatent } from '../core/generators/latent';
 import { checkModelSignature } from '../core/generators/manifestValidation';
 import type { DescribeModelRequest, DescribeModelResult, ProgressEvent, SampleRequest, SampleResult } from '../protocol/inference';
+import type { LatentJob, LatentPool } from './latentPool';
 import type { LogSink, SessionCache } from './session';
 
 /** The largest sample the child assembles in one answer (elements); beyond that, callers shard. */
 const MAX_SAMPLE_ELEMENTS = 256 * 1024 * 1024;
 
-export async function runSample(req: SampleRequest, cache: SessionCache, log: LogSink, progress: (p: ProgressEvent) => void): Promise<SampleResult> {
+/** Batches below which worker start-up would cost more than it saves. */
+const POOL_MIN_BATCHES = 4;
+
+export async function runSample(
+  req: SampleRequest,
+  cache: SessionCache,
+  log: LogSink,
+  progress: (p: ProgressEvent) => void,
+  pool?: () => LatentPool | undefined,
+): Promise<SampleResult> {
   if (!Number.isSafeInteger(req.rows) || req.rows < 0) throw new MedSynthError('BAD_USAGE', `rows must be a non-negative integer, got ${req.rows}`);
   if (!Number.isSafeInteger(req.firstRow) || req.firstRow < 0) throw new MedSynthError('BAD_USAGE', `firstRow must be a non-negative integer, got ${req.firstRow}`);
   if (!Number.isSafeInteger(req.batch) || req.batch < 1) throw new MedSynthError('BAD_USAGE', `batch must be a positive integer, got ${req.batch}`);
@@ -31,9 +41,20 @@ export async function runSample(req: SampleRequest, cache: SessionCache, log: Lo
   let sample = new Float32Array(0);
   let features = -1;
   const loopStart = performance.now();
-  for (let done = 0; done < req.rows; ) {
-    const rows = Math.min(req.batch, req.rows - done);
-    const z = fillLatent(req.seed, req.firstRow + done, rows, dims, latent.distribution);
+  const batches = Math.ceil(req.rows / req.batch);
+  const workers = batches >= POOL_MIN_BATCHES ? pool?.() : undefined;
+  const jobFor = (j: number): LatentJob => ({ seed: req.seed, firstRow: req.firstRow + j * req.batch, rows: Math.min(req.batch, req.rows - j * req.batch), dims, distribution: latent.distribution });
+  // Latents for the next few batches are filled in worker threads while this thread runs the session.
+  const ahead = workers ? 6 : 0;
+  const queued = new Map<number, Promise<Float32Array>>();
+  if (workers) for (let j = 0; j < Math.min(ahead, batches); j++) queued.set(j, workers.fill(jobFor(j)));
+  for (let j = 0, done = 0; j < batches; j++) {
+    const job = jobFor(j);
+    const rows = job.rows;
+    const pending = queued.get(j);
+    queued.delete(j);
+    if (workers && j + ahead < batches) queued.set(j + ahead, workers.fill(jobFor(j + ahead)));
+    const z = pending ? await pending : fillLatent(job.seed, job.firstRow, rows, dims, job.distribution);
     const feeds = { [latent.name]: new ort.Tensor('float32', z, [rows, ...tail]) };
     const start = performance.now();
     const result = await ses.session.run(feeds, [outName]);

@@ -34,8 +34,9 @@ class Decoder(torch.nn.Module):
     def forward(self, z):
         h = torch.tanh(self.hidden(z))
         o = self.out(h)
-        # Feature 0 and 5 are probabilities; 1..3 are logits; 4 a standardized value.
-        return torch.cat([torch.sigmoid(o[:, :1]), o[:, 1:5], torch.sigmoid(o[:, 5:6] * 3 - 1.5)], dim=1)
+        # Features 0 and 5 are probabilities, 1..3 logits, 4 a standardized value; the skip from z
+        # spreads an untrained network's outputs so every decoding branch is exercised.
+        return torch.cat([torch.sigmoid(o[:, :1] + z[:, :1]), o[:, 1:4] + 1.5 * z[:, :3], o[:, 4:5], torch.sigmoid(o[:, 5:6] + 3 * z[:, 3:4])], dim=1)
 
 
 MANIFEST = {

@@ -103,7 +103,7 @@ export interface AppPage {
   readonly problems: string[];
   /** Sends a message to the webview the way VS Code delivers one (a window `message` event). */
   send(message: unknown): Promise<void>;
-  /** Resolves with the first posted message (from now on) that matches. */
+  /** Resolves with the first posted message that matches, already posted or still to come. */
   waitForPosted(match: (m: unknown) => boolean, timeoutMs?: number): Promise<unknown>;
 }
 
@@ -126,6 +126,8 @@ export async function openApp(browser: TestBrowser, server: WebviewServer, app: 
     },
     waitForPosted: (match, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
+        const seen = posted.find(match);
+        if (seen !== undefined) return resolve(seen);
         const timer = setTimeout(() => reject(new Error(`no matching message from the ${app} webview within ${timeoutMs} ms`)), timeoutMs);
         waiters.push({ match, resolve: (m) => { clearTimeout(timer); resolve(m); } });
       }),

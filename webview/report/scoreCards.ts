@@ -49,10 +49,17 @@ export function scoreCard(metric: ReportMetric): HTMLElement {
     h('div', { class: 'score', 'data-score': metric.score === null ? '' : String(metric.score) }, formatScore(metric.score)),
     h('div', { class: 'goal' }, `${goal} · range ${d.range[0]}–${d.range[1]}`),
     metric.error !== undefined ? h('div', { class: 'card-error', role: 'alert' }, metric.error) : null,
-    h('p', { class: 'doc' }, d.doc),
+    doc(d.doc),
     h('footer', {},
       h('code', {}, metric.id),
       h('span', { class: 'threshold' }, thresholdText(metric)),
-      h('span', { class: 'reference', title: d.reference }, 'ref')),
+      h('span', { class: 'reference', title: d.reference }, 'reference')),
   );
+}
+
+/** The descriptor's meaning, clamped to a few lines; a click shows it whole (some docs run long). */
+function doc(text: string): HTMLElement {
+  const p = h('p', { class: 'doc clamped', title: 'Click to show all' }, text);
+  p.addEventListener('click', () => p.classList.toggle('clamped'));
+  return p;
 }

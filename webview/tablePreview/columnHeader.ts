@@ -46,6 +46,11 @@ function histogram(hist: ColumnHistogram): Node {
 }
 
 function statsLine(column: ColumnPreview): HTMLElement | null {
+  if (column.histogram.type === 'categories' && column.histogram.labels.length > 0) {
+    // Bars of a categorical histogram carry no labels; the most frequent category is named here instead.
+    const top = `${column.histogram.labels[0]} (${formatCount(column.histogram.counts[0])})`;
+    return h('div', { class: 'stats', title: `most frequent: ${top}` }, `top: ${top}`);
+  }
   const { min, max, mean } = column.stats;
   if (min === undefined || max === undefined) return null;
   const meanText = mean !== undefined ? ` · mean ${Number(mean.toPrecision(4))}` : '';

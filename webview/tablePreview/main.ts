@@ -14,6 +14,7 @@ import { RowWindow } from './rowWindow';
 const REQUEST_TIMEOUT_MS = 15_000;
 
 let rowWindow: RowWindow | undefined;
+let current: TablePreviewModel | undefined;
 let restoredScroll = false;
 const app = document.getElementById('app') ?? document.body;
 
@@ -42,6 +43,7 @@ function onHostMessage(message: TablePreviewHostMessage): void {
 }
 
 function render(model: TablePreviewModel): void {
+  current = model;
   const onKind = (column: string) => (kind: ColumnKind): void => host.post({ type: 'setColumnKind', column, kind });
   const headRow = h('tr', {}, h('th', { class: 'rownum corner', scope: 'col' }, '#'),
     ...model.columns.map((c) => columnHeader(c, model.rowCount, onKind(c.name))));
@@ -76,6 +78,11 @@ function render(model: TablePreviewModel): void {
 }
 
 function showError(text: string): void {
+  // A refused kind change leaves the selects showing a kind the host did not apply: put them back.
+  app.querySelectorAll<HTMLElement & { value: string }>('th.column vscode-single-select').forEach((select, i) => {
+    const kind = current?.columns[i]?.kind;
+    if (kind !== undefined && select.value !== kind) select.value = kind;
+  });
   const el = app.querySelector<HTMLElement>('.toolbar .error');
   if (!el) return;
   el.textContent = text;

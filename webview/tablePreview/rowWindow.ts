@@ -21,6 +21,8 @@ export class RowWindow {
   private readonly topSpacer: HTMLTableRowElement;
   private readonly bottomSpacer: HTMLTableRowElement;
   private frame = 0;
+  /** The row elements now in the DOM, by row index: rows still in view are kept, not rebuilt. */
+  private rendered = new Map<number, HTMLTableRowElement>();
 
   constructor(private readonly scroller: HTMLElement, private readonly body: HTMLTableSectionElement, private readonly source: RowSource) {
     this.topSpacer = h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: source.columnCount + 1 }));
@@ -61,12 +63,17 @@ export class RowWindow {
     const visible = Math.ceil(this.scroller.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN;
     const last = Math.min(rowCount, first + visible);
     const rows: HTMLTableRowElement[] = [];
+    const next = new Map<number, HTMLTableRowElement>();
     for (let r = first; r < last; r++) {
       const page = Math.floor(r / pageSize);
       const cells = this.pages.get(page)?.[r - page * pageSize];
       if (!cells) this.ensurePage(page);
-      rows.push(this.rowElement(r, cells));
+      const kept = this.rendered.get(r);
+      const row = kept && (kept.classList.contains('loading') === !cells) ? kept : this.rowElement(r, cells);
+      next.set(r, row);
+      rows.push(row);
     }
+    this.rendered = next;
     // Ask for the next page ahead of the scroll so that steady scrolling rarely shows placeholders.
     if (last < rowCount) this.ensurePage(Math.floor(last / pageSize));
     (this.topSpacer.firstElementChild as HTMLElement).style.height = `${first * ROW_HEIGHT}px`;
@@ -85,7 +92,7 @@ export class RowWindow {
     for (let c = 0; c < this.source.columnCount; c++) {
       const text = cells?.[c];
       if (text === undefined) tr.append(h('td', { class: 'pending' }, '…'));
-      else if (text === '') tr.append(h('td', { class: 'missing', title: 'missing' }, '·'));
+      else if (text === '') tr.append(h('td', { class: 'missing', title: 'missing' }, '∅'));
       else tr.append(h('td', { title: text.length > 24 ? text : undefined }, text));
     }
     return tr;

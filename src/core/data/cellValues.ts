@@ -20,15 +20,79 @@ export function isMissingToken(cell: string): boolean {
   return missingSet.has(cell.trim());
 }
 
-const NUMBER = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 const INFINITY = /^\s*([+-]?)(?:inf|infinity)\s*$/i;
+/** Powers of ten that are exact doubles (10^22 is the largest). */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
-/** A decimal number (optional sign, fraction, exponent) or ±inf/infinity; undefined otherwise. */
+/**
+ * A decimal number (optional sign, fraction, exponent; surrounding whitespace allowed) or
+ * ±inf/infinity; undefined otherwise. Hex, octal, binary, thousands separators and decimal commas
+ * are not numbers. This is a hand-written scanner rather than a regular expression because it runs
+ * once per cell: with at most 15 significant digits and a power of ten up to 22 the value is one
+ * correctly rounded IEEE operation on exact operands (Clinger's fast path), so it equals Number(cell);
+ * longer numbers fall back to Number after the grammar check.
+ */
 export function parseNumber(cell: string): number | undefined {
-  if (NUMBER.test(cell)) return Number(cell);
+  let i = 0;
+  let end = cell.length;
+  while (i < end && cell.charCodeAt(i) <= 32) i++;
+  while (end > i && cell.charCodeAt(end - 1) <= 32) end--;
+  if (i === end) return undefined;
+  let c = cell.charCodeAt(i);
+  const negative = c === 45;
+  if (c === 43 || c === 45) i++;
+  let mantissa = 0;
+  let significant = 0;
+  let digits = 0;
+  let scale = 0;
+  for (; i < end; i++) {
+    c = cell.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    mantissa = mantissa * 10 + c;
+    digits++;
+    if (mantissa > 0) significant++;
+  }
+  if (i < end && cell.charCodeAt(i) === 46) {
+    for (i++; i < end; i++) {
+      c = cell.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      mantissa = mantissa * 10 + c;
+      digits++;
+      scale++;
+      if (mantissa > 0) significant++;
+    }
+  }
+  if (digits === 0) return parseInfinity(cell);
+  let exponent = 0;
+  if (i < end && (cell.charCodeAt(i) | 0x20) === 101) {
+    i++;
+    let expNegative = false;
+    c = cell.charCodeAt(i);
+    if (c === 43 || c === 45) {
+      expNegative = c === 45;
+      i++;
+    }
+    const start = i;
+    for (; i < end; i++) {
+      c = cell.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      if (exponent < 100000) exponent = exponent * 10 + c;
+    }
+    if (i === start) return undefined;
+    if (expNegative) exponent = -exponent;
+  }
+  if (i !== end) return undefined;
+  const e10 = exponent - scale;
+  let v: number;
+  if (significant <= 15 && e10 >= -22 && e10 <= 22) v = e10 < 0 ? mantissa / POW10[-e10] : mantissa * POW10[e10];
+  else v = Math.abs(Number(cell));
+  return negative ? -v : v;
+}
+
+function parseInfinity(cell: string): number | undefined {
   const m = INFINITY.exec(cell);
-  if (m) return m[1] === '-' ? -Infinity : Infinity;
-  return undefined;
+  if (!m) return undefined;
+  return m[1] === '-' ? -Infinity : Infinity;
 }
 
 /** Integers print without a decimal point; other numbers in JavaScript's shortest round-trip form. */

@@ -7,7 +7,9 @@
 //   4. identifier  the name looks like an id (patient_id, mrn, uuid, subjectId) and no value repeats.
 //   5. text        long free text: mean length >= 40 characters or mean >= 4 words per cell.
 //   6. categorical some value repeats and there are few distinct values (<= 20, or <= half the cells).
-//   7. identifier  no value repeats and every value is one token without whitespace (e.g. P00017).
+//   7. identifier  no value repeats, every value is one token without whitespace (e.g. P00017) and
+//                  there are at least 20 values; with fewer, such a column is categorical (a tiny
+//                  table's "F, M" is not an id).
 //   8. text        anything else.
 // An override (opts.types) skips inference; a cell that cannot be read as the forced kind is a
 // BAD_INPUT naming the column, the row and the line, because guessing would silently drop data.
@@ -29,6 +31,7 @@ export interface CellOrigin {
   readonly lineOf?: (row: number) => number | undefined;
 }
 
+const MIN_IDENTIFIER_VALUES = 20;
 const ID_NAME = /(?:^|[_\s.-])(?:id|uuid|guid|mrn|key)$/i;
 const CAMEL_ID_NAME = /[a-z0-9](?:Id|ID|Uuid|Key)$/;
 
@@ -70,7 +73,7 @@ export function inferTextKind(name: string, cells: readonly string[]): ColumnKin
   if (allDistinct && present >= 2 && looksLikeIdentifierName(name)) return 'identifier';
   if (totalLength / present >= 40 || totalWords / present >= 4) return 'text';
   if (!allDistinct && (distinct.size <= 20 || distinct.size <= present / 2)) return 'categorical';
-  if (allDistinct && allSingleToken) return 'identifier';
+  if (allDistinct && allSingleToken) return present >= MIN_IDENTIFIER_VALUES ? 'identifier' : 'categorical';
   return 'text';
 }
 

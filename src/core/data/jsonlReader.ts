@@ -78,7 +78,7 @@ export async function readJsonLines(chunks: AsyncIterable<Uint8Array>, opts: Jso
   if (rows === 0) {
     throw badInput('the file is empty: it holds no JSON object', { file: fileName, expected: 'one JSON object per line' });
   }
-  return { names: normalizeHeader(names, fileName), cells, lines };
+  return { names: normalizeHeader(names, fileName), cells, lines, rowCount: rows };
 }
 
 function cellText(v: unknown): string {

@@ -10,6 +10,8 @@ export interface RawTable {
   readonly names: readonly string[];
   /** cells[column][row]: the text of each cell; missing tokens are resolved during typing. */
   readonly cells: readonly string[][];
+  /** Data rows; needed when there are no columns (JSON Lines of empty objects). */
+  readonly rowCount?: number;
   /** The 1-based line each data row starts on, for formats with lines. */
   readonly lines?: ArrayLike<number>;
   /** Kinds recorded by a writer (Parquet key-value metadata); explicit overrides still win. */
@@ -89,6 +91,6 @@ export function typeRawTable(raw: RawTable, opts: TypingOptions, provenance: Tab
     const kind = opts.types?.[name] ?? raw.recordedKinds?.[name];
     columns.push(columnFromCells(name, raw.cells[j], kind, origin));
   }
-  const rowCount = raw.cells.length > 0 ? raw.cells[0].length : 0;
+  const rowCount = raw.rowCount ?? (raw.cells.length > 0 ? raw.cells[0].length : 0);
   return { rowCount, columns, provenance };
 }

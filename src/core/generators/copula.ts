@@ -4,7 +4,7 @@
 // evaluates the same math in TypeScript.
 import { MedSynthError, throwIfAborted } from '../errors';
 import type { Column, Table } from '../data/table';
-import { choleskyOfCorrelation } from './linalg';
+import { cholesky, choleskyOfCorrelation } from './linalg';
 import { normalQuantile } from './normal';
 
 /** Number of quantile knots per continuous column (the inverse marginal is interpolated between them). */
@@ -53,42 +53,68 @@ export interface CopulaModel {
   readonly cholesky: Float64Array;
 }
 
-/** Average ranks (1-based) of the present values, ties sharing the mean of their positions. */
-function averageRanks(values: Float64Array, present: Int32Array): Float64Array {
-  const idx = Array.from(present).sort((a, b) => values[a] - values[b]);
-  const ranks = new Float64Array(values.length).fill(NaN);
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && values[idx[j + 1]] === values[idx[i]]) j++;
-    const rank = (i + j + 2) / 2;
-    for (let k = i; k <= j; k++) ranks[idx[k]] = rank;
-    i = j + 1;
-  }
-  return ranks;
-}
-
 function columnValues(c: Column): Float64Array {
   if (c.kind === 'numeric' || c.kind === 'datetime') return c.values;
   if (c.kind === 'categorical' || c.kind === 'boolean') return Float64Array.from(c.codes, (v) => (v < 0 ? NaN : v));
   throw new Error(`column ${c.name} is not modelled`);
 }
 
-function presentRows(values: Float64Array): Int32Array {
-  const rows: number[] = [];
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) rows.push(i);
-  return Int32Array.from(rows);
+const normalDensity = (z: number): number => (Number.isFinite(z) ? Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI) : 0);
+
+/** First position in `sorted` holding a value >= v. */
+function lowerBound(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
-/** Normal scores Phi^-1((r - 0.5) / n) of the present values; NaN where missing. */
-function normalScores(values: Float64Array): Float64Array {
-  const present = presentRows(values);
-  const ranks = averageRanks(values, present);
-  const n = present.length;
-  return ranks.map((r) => (Number.isNaN(r) ? NaN : normalQuantile((r - 0.5) / n)));
+interface ColumnSummary {
+  /** Present values, ascending. */
+  readonly sorted: Float64Array;
+  /** Normal scores Phi^-1((r - 0.5) / n) by average rank r among present values; NaN where missing. */
+  readonly scores: Float64Array;
+  /**
+   * corr(Z, S) for a standard normal latent Z and the normal score S the column's values give it
+   * (ties share one score). Observed score correlations are the latent ones times these factors, so
+   * dividing them out keeps categorical, boolean and heavily tied columns from being sampled with
+   * weakened correlations (the polyserial correction; about 1 for columns without ties).
+   */
+  readonly attenuation: number;
 }
 
-function quantileKnots(values: Float64Array): Float64Array {
-  const sorted = Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
+/** One native sort per column; ranks of ties and the attenuation come from walking the tie groups. */
+function summarizeColumn(values: Float64Array): ColumnSummary {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort();
+  const n = sorted.length;
+  const groupScore = new Float64Array(n);
+  let cross = 0;
+  let mean = 0;
+  let square = 0;
+  let lowZ = -Infinity;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && sorted[j + 1] === sorted[i]) j++;
+    const score = normalQuantile(((i + j + 2) / 2 - 0.5) / n);
+    const highZ = j + 1 >= n ? Infinity : normalQuantile((j + 1) / n);
+    const p = (j - i + 1) / n;
+    groupScore[i] = score;
+    cross += score * (normalDensity(lowZ) - normalDensity(highZ));
+    mean += p * score;
+    square += p * score * score;
+    lowZ = highZ;
+    i = j + 1;
+  }
+  const scores = values.map((v) => (Number.isNaN(v) ? NaN : groupScore[lowerBound(sorted, v)]));
+  const sd = Math.sqrt(Math.max(square - mean * mean, 0));
+  return { sorted, scores, attenuation: sd > 0 ? Math.min(1, cross / sd) : 1 };
+}
+
+function quantileKnots(sorted: Float64Array): Float64Array {
   const knots = new Float64Array(COPULA_KNOTS);
   if (sorted.length === 0) return knots;
   for (let j = 0; j < COPULA_KNOTS; j++) {
@@ -98,41 +124,6 @@ function quantileKnots(values: Float64Array): Float64Array {
     knots[j] = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
   }
   return knots;
-}
-
-const normalDensity = (z: number): number => (Number.isFinite(z) ? Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI) : 0);
-
-/**
- * corr(Z, S) for a standard normal latent Z and the normal score S the column's discrete values give
- * it (ties share one score). Correlations of such scores are the latent ones times these factors, so
- * dividing them out keeps categorical, boolean and heavily tied columns from being sampled with
- * weakened correlations (the polyserial correction; ~1 for columns without ties).
- */
-function scoreAttenuation(values: Float64Array, scores: Float64Array): number {
-  const groups = new Map<number, { count: number; score: number }>();
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(values[i])) continue;
-    n++;
-    const g = groups.get(values[i]);
-    if (g) g.count++;
-    else groups.set(values[i], { count: 1, score: scores[i] });
-  }
-  let cum = 0;
-  let cross = 0;
-  let mean = 0;
-  let square = 0;
-  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
-    const { count, score } = groups.get(key) as { count: number; score: number };
-    const lo = normalQuantile(cum / n);
-    cum += count;
-    const hi = normalQuantile(Math.min(cum / n, 1));
-    cross += score * (normalDensity(lo) - normalDensity(hi));
-    mean += (count / n) * score;
-    square += (count / n) * score * score;
-  }
-  const sd = Math.sqrt(square - mean * mean);
-  return sd > 0 ? Math.min(1, cross / sd) : 1;
 }
 
 /** Pearson correlation over the rows where both score vectors are present. */
@@ -170,6 +161,26 @@ function freshPrefix(name: string, values: readonly (string | null)[]): string {
   }
 }
 
+/**
+ * The discretization correction can make the matrix indefinite (strongly correlated binary columns).
+ * Rather than eigen-clipping, which moves every entry, apply as much of the correction as keeps the
+ * matrix positive definite: pairs of continuous columns are identical in both and stay exact.
+ */
+function correctionWithinReach(observed: Float64Array, corrected: Float64Array, p: number): Float64Array {
+  const blend = (t: number): Float64Array => observed.map((v, k) => v + t * (corrected[k] - v));
+  if (cholesky(corrected, p)) return corrected;
+  if (!cholesky(observed, p)) return corrected; // Already indefinite without the correction: repair as a whole.
+  let lo = 0;
+  let hi = 1;
+  for (let step = 0; step < 30; step++) {
+    const mid = (lo + hi) / 2;
+    if (cholesky(blend(mid), p)) lo = mid;
+    else hi = mid;
+  }
+  // Stay a little inside the boundary so the factor is well conditioned.
+  return blend(lo * 0.9);
+}
+
 export function fitCopula(table: Table, opts: { signal?: AbortSignal } = {}): CopulaModel {
   const n = table.rowCount;
   if (n < 2) throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${n}`);
@@ -190,14 +201,14 @@ export function fitCopula(table: Table, opts: { signal?: AbortSignal } = {}): Co
       return;
     }
     const values = columnValues(c);
-    const present = presentRows(values).length;
+    const summary = summarizeColumn(values);
+    const present = summary.sorted.length;
     const missingRate = (n - present) / n;
     if (missingRate > 0) missing.push(ci);
-    const columnScores = normalScores(values);
-    scores.set(ci, columnScores);
-    attenuation.set(ci, scoreAttenuation(values, columnScores));
+    scores.set(ci, summary.scores);
+    attenuation.set(ci, summary.attenuation);
     if (c.kind === 'numeric' || c.kind === 'datetime') {
-      const knots = quantileKnots(values);
+      const knots = quantileKnots(summary.sorted);
       continuous.push(ci);
       columns.push({
         kind: c.kind,
@@ -219,18 +230,20 @@ export function fitCopula(table: Table, opts: { signal?: AbortSignal } = {}): Co
   const order = [...continuous, ...categorical];
   if (order.length === 0) throw new MedSynthError('BAD_INPUT', 'the table has no numeric, datetime, categorical or boolean column to model');
   const p = order.length;
-  const corr = new Float64Array(p * p);
+  const observed = new Float64Array(p * p);
+  const corrected = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     throwIfAborted(opts.signal);
-    corr[i * p + i] = 1;
+    observed[i * p + i] = 1;
+    corrected[i * p + i] = 1;
     for (let j = 0; j < i; j++) {
-      const observed = pairwiseCorrelation(scores.get(order[i]) as Float64Array, scores.get(order[j]) as Float64Array);
+      const r = pairwiseCorrelation(scores.get(order[i]) as Float64Array, scores.get(order[j]) as Float64Array);
       const scale = (attenuation.get(order[i]) as number) * (attenuation.get(order[j]) as number);
-      const r = Math.max(-0.999, Math.min(0.999, scale > 0.05 ? observed / scale : observed));
-      corr[i * p + j] = r;
-      corr[j * p + i] = r;
+      const c = Math.max(-0.999, Math.min(0.999, scale > 0.05 ? r / scale : r));
+      observed[i * p + j] = observed[j * p + i] = r;
+      corrected[i * p + j] = corrected[j * p + i] = c;
     }
   }
-  const { correlation, factor } = choleskyOfCorrelation(corr, p);
+  const { correlation, factor } = choleskyOfCorrelation(correctionWithinReach(observed, corrected, p), p);
   return { type: 'gaussian-copula', sourceRows: n, columns, order, missingOrder: missing, correlation, cholesky: factor };
 }

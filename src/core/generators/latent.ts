@@ -15,19 +15,18 @@ function fmix32(h: number): number {
 
 const TWO_POW_32 = 4294967296;
 
-/** Hash of (seed, row, counter) as a 32-bit unsigned integer. */
-function hash(seedLo: number, seedHi: number, rowLo: number, rowHi: number, counter: number): number {
+/** The per-row key: a chain of hashes over the seed and row words, computed once per row. */
+function rowKey(seedLo: number, seedHi: number, rowLo: number, rowHi: number): number {
   let h = fmix32((seedLo ^ 0x9e3779b9) >>> 0);
   h = fmix32((h ^ seedHi ^ 0x7f4a7c15) >>> 0);
   h = fmix32((h ^ rowLo ^ 0x94d049bb) >>> 0);
-  h = fmix32((h ^ rowHi ^ 0xbf58476d) >>> 0);
-  return fmix32((h + Math.imul(counter + 1, 0x632be5ab)) >>> 0);
+  return fmix32((h ^ rowHi ^ 0xbf58476d) >>> 0);
 }
 
-/** A uniform in (0, 1) with 53 random bits from two hash words; never exactly 0 so log() stays finite. */
-function uniform(seedLo: number, seedHi: number, rowLo: number, rowHi: number, counter: number): number {
-  const hi = hash(seedLo, seedHi, rowLo, rowHi, 2 * counter) >>> 5; // 27 bits
-  const lo = hash(seedLo, seedHi, rowLo, rowHi, 2 * counter + 1) >>> 6; // 26 bits
+/** A uniform in (0, 1) with 53 random bits from two counter hashes; never 0, so log() stays finite. */
+function uniform(key: number, counter: number): number {
+  const hi = fmix32((key + Math.imul(2 * counter + 1, 0x632be5ab)) >>> 0) >>> 5; // 27 bits
+  const lo = fmix32((key + Math.imul(2 * counter + 2, 0x632be5ab)) >>> 0) >>> 6; // 26 bits
   return (hi * 67108864 + lo + 0.5) / 9007199254740992;
 }
 
@@ -45,17 +44,16 @@ export function fillLatent(seed: number, firstRow: number, rows: number, dims: n
   const seedHi = Math.floor(seed / TWO_POW_32) >>> 0;
   for (let r = 0; r < rows; r++) {
     const row = firstRow + r;
-    const rowLo = row % TWO_POW_32 >>> 0;
-    const rowHi = Math.floor(row / TWO_POW_32) >>> 0;
+    const key = rowKey(seedLo, seedHi, row % TWO_POW_32 >>> 0, Math.floor(row / TWO_POW_32) >>> 0);
     const base = r * dims;
     if (distribution === 'uniform') {
-      for (let d = 0; d < dims; d++) out[base + d] = uniform(seedLo, seedHi, rowLo, rowHi, d);
+      for (let d = 0; d < dims; d++) out[base + d] = uniform(key, d);
       continue;
     }
     for (let d = 0; d < dims; d += 2) {
       const pair = d >> 1;
-      const u1 = uniform(seedLo, seedHi, rowLo, rowHi, 2 * pair);
-      const u2 = uniform(seedLo, seedHi, rowLo, rowHi, 2 * pair + 1);
+      const u1 = uniform(key, 2 * pair);
+      const u2 = uniform(key, 2 * pair + 1);
       const radius = Math.sqrt(-2 * Math.log(u1));
       const angle = 2 * Math.PI * u2;
       out[base + d] = radius * Math.cos(angle);

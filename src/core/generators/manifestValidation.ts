@@ -175,7 +175,9 @@ export function validateManifest(json: unknown, source: string): GeneratorManife
     });
     provenance = Object.fromEntries(entries);
   }
+  // Sections other families define (e.g. `diffusion`) pass through; every field read here is checked.
   return {
+    ...o,
     schema: 'medsynth.generator/1',
     name: r.string(o.name, '$.name'),
     modality,

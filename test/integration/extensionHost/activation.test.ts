@@ -2,6 +2,7 @@
 // every command, menu entry and setting package.json contributes is really registered.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { waitForTab } from './tabs';
 
 export const EXTENSION_ID = 'medsynth.medsynth';
 
@@ -73,7 +74,7 @@ describe('MedSynth in a real VS Code', () => {
     assert.equal(result.ok, true);
     assert.equal(result.rows, 500);
     assert.deepEqual(result.columns.find((c) => c.name === 'age')?.kind, 'numeric');
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    const tabs = await waitForTab((t) => t === 'Preview: patients.csv');
     assert.ok(tabs.includes('Preview: patients.csv'), JSON.stringify(tabs));
   });
 });

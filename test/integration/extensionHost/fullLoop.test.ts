@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { waitForTab } from './tabs';
 
 interface Scores {
   readonly [id: string]: number | null;
@@ -65,7 +66,7 @@ describe('fit -> generate -> evaluate through the commands', () => {
     assert.ok((r.scores['fidelity.ksComplement'] ?? 0) > 0.7, 'KS complement above 0.7');
     assert.ok((r.scores['fidelity.tvComplement'] ?? 0) > 0.7, 'TV complement above 0.7');
     assert.deepEqual(fs.readFileSync(patients.fsPath), sourceBytes, 'the source table is untouched');
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    const tabs = await waitForTab((t) => t.startsWith('Report:'));
     assert.ok(tabs.some((t) => t.startsWith('Report:')), `report panel open: ${JSON.stringify(tabs)}`);
   });
 

@@ -1,8 +1,8 @@
 // The copula preserves what it promises, checked on 20k rows sampled through onnxruntime and decoded:
 // marginals (two-sample KS below the scipy critical value at alpha = 1e-3 plus the knot-interpolation
-// allowance 2 / (K - 1)), normal-score correlations, category frequencies and missing rates within
-// 4.5 binomial standard deviations (correlations: 0.04 between continuous columns, 0.06 with a
-// discrete one), identifiers regenerated and never copied, free text not emitted.
+// allowance 2 / (K - 1)), normal-score (Pearson) and Spearman correlations, category frequencies and missing rates within
+// 4.5 binomial standard deviations (correlations: 0.04 between continuous columns, 0.06-0.08 with
+// a discrete one, see below), identifiers regenerated and never copied, free text not emitted.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { fillLatent } from '../../../src/core/generators/latent';
 import type { TablePostprocess } from '../../../src/core/generators/manifest';
 import { normalQuantile } from '../../../src/core/generators/normal';
 import { decodeTableSample } from '../../../src/core/generators/tableDecoding';
-import { COPULA_FIXTURES, MIXED_KINDS, ROOT, ksStatistic, numericView, pearsonComplete, rankNormalScores, readCsvTable } from './copulaFixtures';
+import { COPULA_FIXTURES, MIXED_KINDS, ROOT, ksStatistic, numericView, pearsonComplete, rankNormalScores, readCsvTable, spearmanComplete } from './copulaFixtures';
 
 interface TableReference {
   rows: number;
@@ -23,6 +23,7 @@ interface TableReference {
   categorical: string[];
   modelled: string[];
   normalScoreCorrelation: number[][];
+  spearman: number[][];
   categoryFrequencies: Record<string, { categories: string[]; frequencies: number[] }>;
   missingRates: Record<string, number>;
 }
@@ -53,6 +54,13 @@ function checkTable(real: Table, synth: Table, r: TableReference, corrTolerance:
       const got = pearsonComplete(scores[i], scores[j]);
       const want = r.normalScoreCorrelation[i][j];
       assert.ok(Math.abs(got - want) <= corrTolerance(a, b), `corr(${a}, ${b}) = ${got.toFixed(3)}, real ${want.toFixed(3)}`);
+    });
+  });
+  r.continuous.forEach((a, i) => {
+    r.continuous.forEach((b, j) => {
+      if (j >= i) return;
+      const got = spearmanComplete(numericView(col(synth, a)), numericView(col(synth, b)));
+      assert.ok(Math.abs(got - r.spearman[i][j]) <= 0.04, `spearman(${a}, ${b}) = ${got.toFixed(3)}, real ${r.spearman[i][j].toFixed(3)}`);
     });
   });
   const sigma = (p: number, n: number): number => ref.binomialSigmas * Math.sqrt((p * (1 - p)) / n) + 1e-9;
@@ -98,6 +106,8 @@ test('mixed clinical table: marginals, correlations, categories, missing rates, 
 test('breast_cancer.csv (569 x 31 numeric): marginals and all 465 normal-score correlations', async () => {
   const real = readCsvTable(join(ROOT, 'test', 'fixtures', 'tables', 'breast_cancer.csv'));
   const synth = await synthesize(real, ref.synthRows, 7);
-  // The binary target column is numeric (0/1) here, so it is a discretized latent as well (see above).
-  checkTable(real, synth, ref.breastCancer, (a, b) => (a === 'target' || b === 'target' ? 0.06 : 0.04));
+  // The binary target column is numeric (0/1) here, so it is a discretized latent as well. Its
+  // corrected correlations (up to -0.88) make the joint matrix indefinite (min eigenvalue -0.16), and
+  // the eigen-clip repair shifts the target's pairs by about 0.05 (0.052-0.060 over seeds 1-6), hence 0.08.
+  checkTable(real, synth, ref.breastCancer, (a, b) => (a === 'target' || b === 'target' ? 0.08 : 0.04));
 });

@@ -68,13 +68,21 @@ export function rankNormalScores(values: ArrayLike<number>, quantile: (p: number
 export function pearsonComplete(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const xs: number[] = [];
   const ys: number[] = [];
-  for (let i = 0; i < a.length; i++) if (!Number.isNaN(a[i]) && !Number.isNaN(b[i])) (xs.push(a[i]), ys.push(b[i]));
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) continue;
+    xs.push(a[i]);
+    ys.push(b[i]);
+  }
   const mx = xs.reduce((s, v) => s + v, 0) / xs.length;
   const my = ys.reduce((s, v) => s + v, 0) / ys.length;
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  for (let i = 0; i < xs.length; i++) (sxy += (xs[i] - mx) * (ys[i] - my), sxx += (xs[i] - mx) ** 2, syy += (ys[i] - my) ** 2);
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+    syy += (ys[i] - my) ** 2;
+  }
   return sxy / Math.sqrt(sxx * syy);
 }
 
@@ -83,4 +91,16 @@ export function numericView(c: Column): Float64Array {
   if (c.kind === 'numeric' || c.kind === 'datetime') return c.values;
   if (c.kind === 'categorical' || c.kind === 'boolean') return Float64Array.from(c.codes, (v) => (v < 0 ? NaN : v));
   throw new Error(`column ${c.name} has no numeric view`);
+}
+
+/** Spearman correlation as scipy computes it: ranks taken within the rows where both are present. */
+export function spearmanComplete(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) continue;
+    xs.push(a[i]);
+    ys.push(b[i]);
+  }
+  return pearsonComplete(rankNormalScores(xs, (p) => p), rankNormalScores(ys, (p) => p));
 }

@@ -44,6 +44,7 @@ t "${CS[@]}" --install-extension "$VSIX" > "$TMP/install.log" 2>&1 || { cat "$TM
 EXT_DIR=$(ls -d "$TMP"/extensions/medsynth.medsynth-* 2>/dev/null | head -1)
 [ -n "$EXT_DIR" ] && [ -f "$EXT_DIR/dist/extension.js" ] || { echo "integration: the VSIX did not install"; cat "$TMP/install.log"; exit 1; }
 cp -r samples/workspace "$TMP/workspace"
+rm -rf "$TMP/workspace/synthetic"  # earlier demo runs are not part of the fixture
 
 # 3. code-server on loopback, no auth, in its own process group (setsid) so cleanup can end all of it.
 PORT=${MEDSYNTH_IT_PORT:-$((20000 + RANDOM % 20000))}

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { MedSynthError } from '../core/errors';
 import type { Report } from '../core/report/model';
 import { renderReportHtml } from '../core/report/html';
+import { renderReportMarkdown } from '../core/report/markdown';
 import { parseReportMessage } from '../protocol/report';
 import type { ReportAction, ReportHostMessage, ReportWebviewMessage } from '../protocol/report';
 import { writeFileAtomic } from '../storage/atomic';
@@ -49,16 +50,20 @@ export async function showReport(extensionUri: vscode.Uri, log: vscode.LogOutput
   const post = (m: ReportHostMessage): void => {
     void panel.webview.postMessage(m);
   };
+  // Exports go where the user says, written atomically; the default is beside report.json in the run.
+  const exportReport = async (ext: 'html' | 'md', render: () => string): Promise<string> => {
+    const defaultUri = vscode.Uri.file(path.join(path.dirname(reportPath), `report.${ext}`));
+    const target = await vscode.window.showSaveDialog({ defaultUri, filters: ext === 'html' ? { HTML: ['html'] } : { Markdown: ['md'] } });
+    if (!target) return 'export cancelled';
+    await writeFileAtomic(target.fsPath, new TextEncoder().encode(render()));
+    return `saved ${target.fsPath}`;
+  };
   const runAction = async (action: ReportAction): Promise<string> => {
     switch (action) {
-      case 'exportHtml': {
-        const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(path.dirname(reportPath), 'report.html')), filters: { HTML: ['html'] } });
-        if (!target) return 'export cancelled';
-        await writeFileAtomic(target.fsPath, new TextEncoder().encode(renderReportHtml(report)));
-        return `saved ${target.fsPath}`;
-      }
+      case 'exportHtml':
+        return exportReport('html', () => renderReportHtml(report));
       case 'exportMarkdown':
-        throw new MedSynthError('UNSUPPORTED', 'Markdown export is not available yet; export HTML or use report.json');
+        return exportReport('md', () => renderReportMarkdown(report));
       case 'openSynthetic':
         if (!synthetic) throw new MedSynthError('BAD_INPUT', 'the synthetic table of this report is not on disk');
         await hooks.openTable(synthetic);

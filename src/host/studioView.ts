@@ -47,7 +47,9 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
       }
       case 'dataset': {
         const item = new vscode.TreeItem(node.uri, vscode.TreeItemCollapsibleState.None);
-        item.description = vscode.workspace.asRelativePath(path.dirname(node.uri.fsPath));
+        const folder = vscode.workspace.getWorkspaceFolder(node.uri);
+        const dir = folder ? path.relative(folder.uri.fsPath, path.dirname(node.uri.fsPath)) : path.dirname(node.uri.fsPath);
+        item.description = dir === '' ? undefined : dir;
         item.contextValue = 'dataset';
         item.tooltip = 'Click to preview; use ▶ to fit, generate and evaluate';
         item.command = { command: 'medsynth.previewTable', title: 'Preview Table', arguments: [node.uri] };

@@ -36,7 +36,7 @@ export async function previewTableFile(services: HostServices, uri: vscode.Uri |
   const { maxRows } = readSettings(target);
   try {
     const table = await withCancellableProgress(`MedSynth: reading ${path.basename(target.fsPath)}`, (signal) => readTableForPreview(target.fsPath, maxRows, signal));
-    return showTablePreview(services.extensionUri, services.log, target.fsPath, table);
+    return showTablePreview(services.extensionUri, services.log, target.fsPath, table, maxRows);
   } catch (e) {
     const reason = describeError(e);
     services.log.error(`preview ${target.fsPath}: ${reason}`);

@@ -3,7 +3,7 @@
 // table is never serialised to the webview at once.
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { Table } from '../core/data/table';
+import type { ColumnKind, Table } from '../core/data/table';
 import { buildTablePreview, tableRows } from '../core/preview/tablePreview';
 import { MAX_ROWS_PER_REQUEST, parseTablePreviewMessage } from '../protocol/tablePreview';
 import type { TablePreviewHostMessage, TablePreviewWebviewMessage } from '../protocol/tablePreview';
@@ -17,15 +17,18 @@ export interface TablePreviewResult {
   readonly columns: readonly { readonly name: string; readonly kind: string }[];
 }
 
-export async function readTableForPreview(file: string, maxRows: number, signal?: AbortSignal): Promise<Table> {
-  return readTableFile(file, { maxRows, signal });
+export async function readTableForPreview(file: string, maxRows: number, signal?: AbortSignal, types?: Readonly<Record<string, ColumnKind>>): Promise<Table> {
+  return readTableFile(file, { maxRows, signal, types });
 }
 
 /** Opens (or reveals) a preview panel for an already-read table and answers its messages. */
-export function showTablePreview(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, file: string, table: Table): TablePreviewResult {
+export function showTablePreview(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, file: string, first: Table, maxRows: number): TablePreviewResult {
+  let table = first;
+  // Type overrides the user picked in the preview; a re-read applies them all, as `inspect` would.
+  const overrides: Record<string, ColumnKind> = {};
   const title = `Preview: ${path.basename(file)}`;
   const panel = createMedSynthPanel(extensionUri, { viewType: 'medsynth.tablePreview', title, app: 'tablePreview' });
-  const model = buildTablePreview(table, { title: path.basename(file) });
+  let model = buildTablePreview(table, { title: path.basename(file) });
   const post = (m: TablePreviewHostMessage): void => {
     void panel.webview.postMessage(m);
   };
@@ -44,8 +47,18 @@ export function showTablePreview(extensionUri: vscode.Uri, log: vscode.LogOutput
         return;
       }
       case 'setColumnKind':
-        // Re-typing needs a re-read with overrides; until then say so rather than silently ignoring it.
-        post({ type: 'error', message: `Changing the type of "${m.column}" is not supported in the preview yet.` });
+        overrides[m.column] = m.kind;
+        readTableForPreview(file, maxRows, undefined, { ...overrides }).then(
+          (retyped) => {
+            table = retyped;
+            model = buildTablePreview(table, { title: path.basename(file) });
+            post({ type: 'init', model });
+          },
+          (e: unknown) => {
+            delete overrides[m.column];
+            post({ type: 'error', message: `"${m.column}" cannot be read as ${m.kind}: ${e instanceof Error ? e.message : String(e)}` });
+          },
+        );
         return;
       default:
         assertNever(m);

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { mutate } from './mutations';
 import { FuzzRandom } from './random';
 import type { FuzzWorker, Outcome } from './supervisor';
@@ -92,6 +93,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   await worker.warmUp();
   const deadline = performance.now() + opts.seconds * 1000;
   let index = 0;
+  let previous: { bytes: Uint8Array; how: string[] } = { bytes: new Uint8Array(0), how: [] };
   while (performance.now() < deadline) {
     let bytes: Uint8Array;
     let how: string[];
@@ -110,6 +112,13 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     }
     index++;
     let outcome = await worker.run(target, bytes);
+    if (outcome.fromPrevious) {
+      // The error escaped from the input before this one: that input is the one to keep.
+      const current = { bytes, how };
+      ({ bytes, how } = previous);
+      how = [...how, '(escaped late)'];
+      previous = current;
+    } else previous = { bytes, how };
     if (outcome.kind === 'timeout') {
       const again = await worker.run(target, bytes);
       if (again.kind !== 'timeout') {
@@ -141,9 +150,11 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     if (opts.saveDir) {
       const dir = join(opts.saveDir, target);
       await mkdir(dir, { recursive: true });
-      const name = `${outcome.kind}-${createHash('sha256').update(kept).digest('hex').slice(0, 12)}.${fixtureExtension(target)}`;
+      // Big inputs (a million-column header) are repetitive: gzip keeps the fixture small in the repository.
+      const big = kept.length > 64 * 1024;
+      const name = `${outcome.kind}-${createHash('sha256').update(kept).digest('hex').slice(0, 12)}.${fixtureExtension(target)}${big ? '.gz' : ''}`;
       record.file = join(dir, name);
-      await writeFile(record.file, kept);
+      await writeFile(record.file, big ? gzipSync(kept, { level: 9 }) : kept);
       await writeFile(`${record.file}.why.txt`, `seed ${opts.seed}, target ${target}, input ${result.inputs}, mutations ${record.how}\n${outcome.kind}: ${record.message}\n${outcome.stack ?? ''}\n`);
     }
   }

@@ -181,7 +181,7 @@ export function structuredManifest(rng: FuzzRandom, base: Uint8Array): Built {
       how.push(`longArray:${path.join('.')}`);
     } else {
       const v = rng.pick(HOSTILE_VALUES);
-      parent[key] = v;
+      parent[key] = structuredClone(v);
       how.push(`set:${path.join('.')}=${JSON.stringify(v)?.slice(0, 40)}`);
     }
   }

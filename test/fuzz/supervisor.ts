@@ -5,7 +5,8 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { OutcomeKind, TargetName } from './targets';
-import type { WorkerAnswer } from './worker';
+import type { WorkerAnswer } from './workerProtocol';
+import { ESCAPED_AFTER } from './workerProtocol';
 
 export interface Outcome {
   readonly kind: OutcomeKind;
@@ -14,6 +15,8 @@ export interface Outcome {
   readonly stack?: string;
   readonly ms: number;
   readonly peakRssMiB?: number;
+  /** The worker died of an error left behind by the previous input, which is the one to keep. */
+  readonly fromPrevious?: boolean;
 }
 
 export interface Bounds {
@@ -98,9 +101,11 @@ export class FuzzWorker {
       return { kind: 'timeout', message: `no answer within ${this.bounds.timeoutMs} ms`, ms };
     }
     if (answer === undefined || answer.id !== id) {
-      const tail = this.stderrTail.trim().split('\n').slice(-6).join('\n');
+      const tail = this.stderrTail.trim().split('\n').slice(-14);
+      const first = tail.find((l) => /error|fatal|memory/i.test(l)) ?? tail[0] ?? 'no stderr';
       this.kill();
-      return { kind: 'crash', message: `worker died: ${tail || 'no stderr'}`, ms };
+      const fromPrevious = this.stderrTail.includes(ESCAPED_AFTER);
+      return { kind: 'crash', message: `worker died: ${first}`, stack: tail.join('\n'), ms, ...(fromPrevious ? { fromPrevious } : {}) };
     }
     if (answer.peakRssMiB > this.bounds.rssMiB) {
       // Peak RSS only grows, so a fresh worker is needed to measure the next input on its own.

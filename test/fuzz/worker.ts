@@ -6,24 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMedSynthError } from '../../src/core/errors';
 import { executeTarget, isTargetName, prepareScratch } from './targets';
-import type { OutcomeKind } from './targets';
-
-export interface WorkerRequest {
-  readonly id: number;
-  readonly target: string;
-  readonly bytes: Uint8Array;
-}
-
-export interface WorkerAnswer {
-  readonly id: number;
-  readonly kind: OutcomeKind;
-  readonly code?: string;
-  readonly message?: string;
-  readonly stack?: string;
-  readonly ms: number;
-  /** Peak resident set size of the worker so far, in MiB. */
-  readonly peakRssMiB: number;
-}
+import { ESCAPED_AFTER } from './workerProtocol';
+import type { WorkerAnswer, WorkerRequest } from './workerProtocol';
 
 const scratch = mkdtempSync(join(tmpdir(), 'medsynth-fuzz-'));
 let current: WorkerRequest | undefined;
@@ -33,8 +17,8 @@ function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-function answer(a: Omit<WorkerAnswer, 'ms' | 'peakRssMiB'>): void {
-  process.send?.({ ...a, ms: Math.round(performance.now() - started), peakRssMiB: peakRssMiB() } satisfies WorkerAnswer);
+function answer(a: Omit<WorkerAnswer, 'ms' | 'peakRssMiB'>, then?: () => void): void {
+  process.send?.({ ...a, ms: Math.round(performance.now() - started), peakRssMiB: peakRssMiB() } satisfies WorkerAnswer, undefined, undefined, then);
 }
 
 function describe(e: unknown): { message: string; stack?: string } {
@@ -45,9 +29,17 @@ function describe(e: unknown): { message: string; stack?: string } {
 // An error thrown from a timer or a stray promise inside a parser escapes the await: report it as
 // the current input's failure rather than dying silently.
 const escaped = (e: unknown): void => {
-  if (current) answer({ id: current.id, kind: 'exception', ...describe(e), message: `escaped: ${describe(e).message}` });
-  cleanup();
-  process.exit(70);
+  process.stderr.write(`fuzz worker: escaped error ${describe(e).stack ?? describe(e).message}\n`);
+  const exit = (): never => {
+    cleanup();
+    process.exit(70);
+  };
+  // Exit only once the answer is on its way, or the supervisor would see a bare crash.
+  if (current) answer({ id: current.id, kind: 'exception', ...describe(e), message: `escaped: ${describe(e).message}` }, exit);
+  else {
+    process.stderr.write(`${ESCAPED_AFTER}\n`);
+    exit();
+  }
 };
 process.on('uncaughtException', escaped);
 process.on('unhandledRejection', escaped);
@@ -69,10 +61,17 @@ process.on('message', (m: WorkerRequest) => {
       return;
     }
     started = performance.now();
+    // A parser that leaves a promise behind can reject after its result: give such rejections a few
+    // turns of the event loop to surface while this input is still the current one.
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    };
     try {
       const kind = await executeTarget(m.target, new Uint8Array(m.bytes), scratch);
+      await settle();
       answer({ id: m.id, kind });
     } catch (e) {
+      await settle();
       if (isMedSynthError(e)) answer({ id: m.id, kind: 'error', code: e.code, message: e.message.slice(0, 300) });
       else answer({ id: m.id, kind: 'exception', ...describe(e) });
     }

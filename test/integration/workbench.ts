@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 
 const env = (name: string): string => process.env[name] ?? fail(`${name} is not set`);
 const PORT = env('PORT');
@@ -92,8 +92,20 @@ async function driveWorkbench(browser: Browser): Promise<void> {
     if (m.score !== null && !scoreShown(text, m.score)) fail(`report webview does not show ${m.id} = ${m.score}`);
   }
   step(`report webview shows ${report.metrics.length} metrics: ${report.metrics.map((m) => `${m.id}=${m.score?.toFixed(3) ?? 'error'}`).join(', ')}`);
+  await checkSyntheticPreview(page, webview);
   await checkStudio(page, path.basename(runDir));
   await page.close();
+}
+
+/** The report's "Open synthetic data" asks the host by message; the host answers with a table preview. */
+async function checkSyntheticPreview(page: Page, report: FrameLocator): Promise<void> {
+  await report.getByText('Open synthetic data').first().click();
+  await page.locator('.tabs-container .tab', { hasText: 'Preview: synthetic.csv' }).waitFor({ timeout: 30_000 });
+  const preview = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
+  await preview.locator('body').filter({ hasText: 'patient_id' }).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(RESULTS, 'integration-synthetic-preview.png') });
+  step('report -> "Open synthetic data" opened the table preview of synthetic.csv');
 }
 
 /** The Studio view in MedSynth's activity bar lists the workspace tables and the run just made. */

@@ -4,7 +4,7 @@
 // evaluates the same math in TypeScript.
 import { MedSynthError, throwIfAborted } from '../errors';
 import type { Column, Table } from '../data/table';
-import { cholesky, choleskyOfCorrelation } from './linalg';
+import { choleskyOfCorrelation } from './linalg';
 import { normalQuantile } from './normal';
 
 /** Number of quantile knots per continuous column (the inverse marginal is interpolated between them). */
@@ -161,26 +161,6 @@ function freshPrefix(name: string, values: readonly (string | null)[]): string {
   }
 }
 
-/**
- * The discretization correction can make the matrix indefinite (strongly correlated binary columns).
- * Rather than eigen-clipping, which moves every entry, apply as much of the correction as keeps the
- * matrix positive definite: pairs of continuous columns are identical in both and stay exact.
- */
-function correctionWithinReach(observed: Float64Array, corrected: Float64Array, p: number): Float64Array {
-  const blend = (t: number): Float64Array => observed.map((v, k) => v + t * (corrected[k] - v));
-  if (cholesky(corrected, p)) return corrected;
-  if (!cholesky(observed, p)) return corrected; // Already indefinite without the correction: repair as a whole.
-  let lo = 0;
-  let hi = 1;
-  for (let step = 0; step < 30; step++) {
-    const mid = (lo + hi) / 2;
-    if (cholesky(blend(mid), p)) lo = mid;
-    else hi = mid;
-  }
-  // Stay a little inside the boundary so the factor is well conditioned.
-  return blend(lo * 0.9);
-}
-
 export function fitCopula(table: Table, opts: { signal?: AbortSignal } = {}): CopulaModel {
   const n = table.rowCount;
   if (n < 2) throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${n}`);
@@ -230,20 +210,17 @@ export function fitCopula(table: Table, opts: { signal?: AbortSignal } = {}): Co
   const order = [...continuous, ...categorical];
   if (order.length === 0) throw new MedSynthError('BAD_INPUT', 'the table has no numeric, datetime, categorical or boolean column to model');
   const p = order.length;
-  const observed = new Float64Array(p * p);
   const corrected = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     throwIfAborted(opts.signal);
-    observed[i * p + i] = 1;
     corrected[i * p + i] = 1;
     for (let j = 0; j < i; j++) {
       const r = pairwiseCorrelation(scores.get(order[i]) as Float64Array, scores.get(order[j]) as Float64Array);
       const scale = (attenuation.get(order[i]) as number) * (attenuation.get(order[j]) as number);
       const c = Math.max(-0.999, Math.min(0.999, scale > 0.05 ? r / scale : r));
-      observed[i * p + j] = observed[j * p + i] = r;
       corrected[i * p + j] = corrected[j * p + i] = c;
     }
   }
-  const { correlation, factor } = choleskyOfCorrelation(correctionWithinReach(observed, corrected, p), p);
+  const { correlation, factor } = choleskyOfCorrelation(corrected, p);
   return { type: 'gaussian-copula', sourceRows: n, columns, order, missingOrder: missing, correlation, cholesky: factor };
 }

@@ -1,0 +1,37 @@
+// Replays the kept failing inputs under test/fixtures/fuzz/<target>/ (gzipped when big) through the
+// same bounded worker the fuzzer uses, so a regression test catches a hang or an abort as well.
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { FuzzWorker, Outcome } from './supervisor';
+import { ROOT, TARGET_NAMES, fixtureExtension } from './targets';
+import type { TargetName } from './targets';
+
+export const REGRESSION_DIR = join(ROOT, 'test', 'fixtures', 'fuzz');
+
+export interface RegressionInput {
+  readonly target: TargetName;
+  readonly file: string;
+}
+
+export async function listRegressionInputs(dir: string = REGRESSION_DIR): Promise<RegressionInput[]> {
+  const out: RegressionInput[] = [];
+  for (const target of TARGET_NAMES) {
+    const ext = `.${fixtureExtension(target)}`;
+    const names = await readdir(join(dir, target)).catch(() => [] as string[]);
+    for (const name of names.sort()) if (name.endsWith(ext) || name.endsWith(`${ext}.gz`)) out.push({ target, file: join(dir, target, name) });
+  }
+  return out;
+}
+
+export async function readRegressionInput(input: RegressionInput): Promise<Uint8Array> {
+  const raw = new Uint8Array(await readFile(input.file));
+  return input.file.endsWith('.gz') ? new Uint8Array(gunzipSync(raw)) : raw;
+}
+
+/** One run, and a second on a fresh worker when the first timed out (a busy machine is not a hang). */
+export async function replayInput(worker: FuzzWorker, input: RegressionInput): Promise<Outcome> {
+  const bytes = await readRegressionInput(input);
+  const first = await worker.run(input.target, bytes);
+  return first.kind === 'timeout' ? worker.run(input.target, bytes) : first;
+}

@@ -19,11 +19,7 @@ TMP=$(mktemp -d /tmp/medsynth-it.XXXXXX)
 CS_PID=
 cleanup() {
   # code-server leaves an extension host, a file watcher and sockets: end its whole process group.
-  if [ -n "$CS_PID" ]; then
-    kill -- -"$CS_PID" 2>/dev/null || true
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- -"$CS_PID" 2>/dev/null || break; sleep 0.3; done
-    kill -9 -- -"$CS_PID" 2>/dev/null || true
-  fi
+  [ -z "$CS_PID" ] || stop_code_server
   find /tmp -maxdepth 1 -name 'vscode-ipc-*.sock' -newer "$TMP/.started" -delete 2>/dev/null || true
   if [ "${MEDSYNTH_KEEP:-0}" = 1 ]; then echo "integration: kept $TMP"; else rm -rf "$TMP"; fi
 }
@@ -47,20 +43,40 @@ cp -r samples/workspace "$TMP/workspace"
 rm -rf "$TMP/workspace/synthetic"  # earlier demo runs are not part of the fixture
 
 # 3. code-server on loopback, no auth, in its own process group (setsid) so cleanup can end all of it.
-PORT=${MEDSYNTH_IT_PORT:-$((20000 + RANDOM % 20000))}
-setsid "${CS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
-  --disable-workspace-trust --disable-getting-started-override --vscode-option enable-smoke-test-driver \
-  > "$RESULTS/integration-code-server.log" 2>&1 &
-CS_PID=$!
-for _ in $(seq 1 300); do
-  curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
-  kill -0 "$CS_PID" 2>/dev/null || { cat "$RESULTS/integration-code-server.log"; exit 1; }
-  sleep 0.1
-done
-echo "integration: code-server on 127.0.0.1:$PORT, workspace $TMP/workspace"
-
-# 4. Chromium drives the workbench: suites in the extension host, then the UI checks.
+start_code_server() { # NAME, then extra code-server flags; sets PORT and CS_PID
+  local name=$1; shift
+  PORT=$((20000 + RANDOM % 20000))
+  setsid "${CS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
+    --disable-getting-started-override --vscode-option enable-smoke-test-driver "$@" \
+    > "$RESULTS/integration-code-server-$name.log" 2>&1 &
+  CS_PID=$!
+  for _ in $(seq 1 300); do
+    curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
+    kill -0 "$CS_PID" 2>/dev/null || { cat "$RESULTS/integration-code-server-$name.log"; exit 1; }
+    sleep 0.1
+  done
+  echo "integration: code-server ($name) on 127.0.0.1:$PORT"
+}
+stop_code_server() {
+  kill -- -"$CS_PID" 2>/dev/null || true
+  for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- -"$CS_PID" 2>/dev/null || break; sleep 0.3; done
+  kill -9 -- -"$CS_PID" 2>/dev/null || true
+  CS_PID=
+}
 # VS Code runs extensionTestsPath only in an extension-development window, so the development path is
 # the installed, unpacked VSIX: the code under test is exactly what was packaged.
-t env PORT="$PORT" WORKSPACE="$TMP/workspace" EXTENSION_DIR="$EXT_DIR" TESTS_INDEX="$REPO/out/integration/index.js" RESULTS="$RESULTS" \
-  timeout -k 10 "${MEDSYNTH_IT_TIMEOUT:-600}" node --import tsx test/integration/workbench.ts
+drive() { # WORKSPACE RUN_NAME
+  env PORT="$PORT" WORKSPACE="$1" RUN_NAME="$2" EXTENSION_DIR="$EXT_DIR" TESTS_INDEX="$REPO/out/integration/index.js" RESULTS="$RESULTS" \
+    timeout -k 10 "${MEDSYNTH_IT_TIMEOUT:-600}" node --import tsx test/integration/workbench.ts
+}
+
+# 4. A trusted workspace: the suites in the extension host, then the UI checks in the workbench.
+start_code_server trusted --disable-workspace-trust
+t drive "$TMP/workspace" trusted
+stop_code_server
+
+# 5. An untrusted copy (workspace trust on, never granted): only the Restricted Mode suite, no UI phase.
+cp -r samples/workspace "$TMP/untrusted"
+rm -rf "$TMP/untrusted/synthetic"
+MEDSYNTH_RESTRICTED=1 start_code_server restricted
+MEDSYNTH_SKIP_UI=1 t drive "$TMP/untrusted" restricted

@@ -75,7 +75,16 @@ export async function enableCudaAcceleration(opts: CudaInstallOptions = {}): Pro
     child.on('close', (c) => resolvePromise(c));
   });
   if (code === 0 && existsSync(library)) return { ok: true, message: `installed the CUDA 12 provider (${library}); the next run tries cuda first`, providerLibrary: library };
-  const tail = output.slice(-3).join(' | ') || `exit code ${code}`;
-  const hint = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network|fetch failed|getaddrinfo/i.test(tail) ? ' (no network access to the NuGet feed?)' : '';
-  return { ok: false, message: `the onnxruntime-node CUDA installer failed${hint}: ${tail}` };
+  return { ok: false, message: `the onnxruntime-node CUDA installer failed: ${installerFailure(output, code)}` };
+}
+
+/** The installer dies with a stack trace; its "Error:" line says why, and DNS errors mean no network. */
+export function installerFailure(output: readonly string[], code: number | null): string {
+  const text = output.join('\n');
+  if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|fetch failed/i.test(text)) {
+    const host = /hostname: '([^']+)'/.exec(text)?.[1] ?? 'api.nuget.org';
+    return `it needs network access to ${host} to download the CUDA 12 provider files, and that host cannot be reached from this machine`;
+  }
+  const reason = output.find((l) => /^\s*\w*Error\b.*:/.test(l)) ?? output.at(-1);
+  return reason?.trim() ?? `exit code ${code}`;
 }

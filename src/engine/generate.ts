@@ -3,15 +3,14 @@
 // [floor(i*n/k), floor((i+1)*n/k)) of the single run, byte for byte.
 import { resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
-import { decodeTableSample } from '../core/generators/tableDecoding';
 import type { GeneratorManifest, TablePostprocess } from '../core/generators/manifest';
 import { inferTableFormat } from '../core/data/format';
 import { loadGenerator } from '../storage/generatorFolder';
-import { writeTableFile } from '../storage/tables';
 import { defaultExecutionProviders } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
+import { writeSampleTable } from './tableOutput';
 
 export interface Shard {
   /** 0-based. */
@@ -124,8 +123,7 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
     }
     throwIfAborted(opts.signal);
     opts.onProgress?.({ phase: 'write', message: `writing ${out}` });
-    const table = decodeTableSample(post, res.sample, res.rows, firstRow);
-    await writeTableFile(out, table, opts.signal);
+    await writeSampleTable(out, post, res.sample, res.rows, res.features, firstRow, opts.signal);
     return {
       out,
       rows,

@@ -60,10 +60,12 @@ function tag(o: Outcome): string {
 async function shrink(worker: FuzzWorker, target: TargetName, bytes: Uint8Array, signature: string, budget: number): Promise<Uint8Array> {
   let best = bytes;
   let tries = 0;
-  for (let parts = 2; parts <= 64 && tries < budget && best.length > 1; ) {
+  // Candidates that hang cost the whole time bound each, so shrinking also stops after a few seconds.
+  const until = performance.now() + 8000;
+  for (let parts = 2; parts <= 64 && tries < budget && best.length > 1 && performance.now() < until; ) {
     let reduced = false;
     const step = Math.ceil(best.length / parts);
-    for (let at = 0; at < best.length && tries < budget; at += step) {
+    for (let at = 0; at < best.length && tries < budget && performance.now() < until; at += step) {
       const candidate = new Uint8Array(best.length - Math.min(step, best.length - at));
       candidate.set(best.subarray(0, at));
       candidate.set(best.subarray(at + step), at);
@@ -100,7 +102,8 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     if (index < corpus.length) {
       bytes = corpus[index];
       how = ['corpus'];
-    } else if (rng.chance(0.3)) {
+    } else if (rng.chance(target === 'manifest' || target === 'generator' ? 0.6 : 0.3)) {
+      // Byte mutations mostly break JSON syntax, so manifests get more structure-aware cases.
       ({ bytes, how } = buildStructured(target, rng, rng.pick(corpus)));
       if (rng.chance(0.3)) {
         const m = mutate(rng, bytes, corpus, maxBytes);

@@ -1,6 +1,7 @@
 // Replays the kept failing inputs under test/fixtures/fuzz/<target>/ (gzipped when big) through the
 // same bounded worker the fuzzer uses, so a regression test catches a hang or an abort as well.
-import { readFile, readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { FuzzWorker, Outcome } from './supervisor';
@@ -14,11 +15,17 @@ export interface RegressionInput {
   readonly file: string;
 }
 
-export async function listRegressionInputs(dir: string = REGRESSION_DIR): Promise<RegressionInput[]> {
+/** Synchronous, so that a test file can declare one test per kept input at load time. */
+export function listRegressionInputs(dir: string = REGRESSION_DIR): RegressionInput[] {
   const out: RegressionInput[] = [];
   for (const target of TARGET_NAMES) {
     const ext = `.${fixtureExtension(target)}`;
-    const names = await readdir(join(dir, target)).catch(() => [] as string[]);
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(dir, target));
+    } catch {
+      continue; // No kept input for this target.
+    }
     for (const name of names.sort()) if (name.endsWith(ext) || name.endsWith(`${ext}.gz`)) out.push({ target, file: join(dir, target, name) });
   }
   return out;

@@ -224,7 +224,8 @@ function protoSpans(b: Uint8Array, from: number, to: number, depth: number, out:
       const len = readVarint(b, at);
       if (!len || len[1] + len[0] > to) return false;
       out.push({ lengthAt: at, payloadAt: len[1], end: len[1] + len[0] });
-      if (depth < 6) protoSpans(b, len[1], len[1] + len[0], depth + 1, []) && protoSpans(b, len[1], len[1] + len[0], depth + 1, out);
+      // Recurse only into payloads that parse cleanly as messages (strings and packed data do not).
+      if (depth < 6 && protoSpans(b, len[1], len[1] + len[0], depth + 1, [])) protoSpans(b, len[1], len[1] + len[0], depth + 1, out);
       at = len[1] + len[0];
     } else return false;
   }

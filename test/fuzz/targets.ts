@@ -146,7 +146,7 @@ export async function executeTarget(target: TargetName, bytes: Uint8Array, scrat
       const rejected = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
       const unexpected = rejected.find((e) => !isMedSynthError(e));
       if (unexpected !== undefined) throw unexpected;
-      if (rejected.length > 0) throw rejected[0];
+      if (rejected.length === results.length) throw rejected[0];
       return 'ok';
     }
   }

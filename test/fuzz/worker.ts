@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMedSynthError } from '../../src/core/errors';
+import type { MedSynthError } from '../../src/core/errors';
 import { executeTarget, isTargetName, prepareScratch } from './targets';
 import { ESCAPED_AFTER } from './workerProtocol';
 import type { WorkerAnswer, WorkerRequest } from './workerProtocol';
@@ -52,6 +53,16 @@ process.on('disconnect', () => process.exit(0));
 
 const ready = prepareScratch(scratch);
 
+/**
+ * loadGenerator wraps anything unexpected in an IO error. The scratch folder never fails to read, so
+ * an IO error whose cause is not a file-system error (no errno code) is a parser bug in disguise.
+ */
+function maskedBug(target: string, e: MedSynthError): boolean {
+  if (e.code !== 'IO' || (target !== 'generator' && target !== 'onnx')) return false;
+  const cause: unknown = e.cause;
+  return cause instanceof Error && !('code' in cause) && !('errno' in cause);
+}
+
 process.on('message', (m: WorkerRequest) => {
   void (async (): Promise<void> => {
     await ready;
@@ -72,7 +83,8 @@ process.on('message', (m: WorkerRequest) => {
       answer({ id: m.id, kind });
     } catch (e) {
       await settle();
-      if (isMedSynthError(e)) answer({ id: m.id, kind: 'error', code: e.code, message: e.message.slice(0, 300) });
+      if (isMedSynthError(e) && maskedBug(m.target, e)) answer({ id: m.id, kind: 'exception', ...describe(e.cause), message: `masked as IO: ${describe(e.cause).message}` });
+      else if (isMedSynthError(e)) answer({ id: m.id, kind: 'error', code: e.code, message: e.message.slice(0, 300) });
       else answer({ id: m.id, kind: 'exception', ...describe(e) });
     }
     current = undefined;

@@ -3,7 +3,8 @@
 //      extension host against the installed VSIX, and waits for codeAutomationExit;
 //   2. reloads it as a user would, right-clicks patients.csv in the explorer, reads the context menu,
 //      runs the full loop from it and reads the scores inside the report webview's iframe.
-// Usage (test-integration.sh sets these): PORT, WORKSPACE, TESTS_INDEX, RESULTS=test-results.
+// Usage (test-integration.sh sets these): PORT, WORKSPACE, TESTS_INDEX, EXTENSION_DIR, RESULTS, RUN_NAME,
+// MEDSYNTH_SKIP_UI=1 to run only the suites.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -15,6 +16,8 @@ const PORT = env('PORT');
 const WORKSPACE = env('WORKSPACE');
 const TESTS_INDEX = env('TESTS_INDEX');
 const RESULTS = process.env.RESULTS ?? 'test-results';
+/** Names this run's logs and screenshots: 'trusted', or 'restricted' for the untrusted workspace. */
+const RUN = process.env.RUN_NAME ?? 'trusted';
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 // Workbench noise that says nothing about MedSynth (offline marketplace, service worker chatter).
 const NOISE = /Unable to read file .*Canceled|\[AgentHost|\[ChatModelSelection\]|\[AccountPolicyGate\]|open-vsx\.org|Creating a socket|connection token|\[Service Worker\]|builtin extensions cache|grace-time|^\s+at /;
@@ -42,7 +45,7 @@ async function launch(): Promise<Browser> {
 /** Phase 1: the mocha suites in the extension host. Resolves with the exit code VS Code reports. */
 async function runExtensionHostSuites(browser: Browser): Promise<number> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const log = fs.createWriteStream(path.join(RESULTS, 'integration-extension-host.log'));
+  const log = fs.createWriteStream(path.join(RESULTS, `integration-extension-host-${RUN}.log`));
   let exit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (exit = resolve));
   await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
@@ -59,7 +62,7 @@ async function runExtensionHostSuites(browser: Browser): Promise<number> {
   const timeoutMs = Number(process.env.MEDSYNTH_SUITE_TIMEOUT_MS ?? 300_000);
   const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), timeoutMs))]);
   if (code === -1) step(`extension host suites did not finish within ${timeoutMs} ms`);
-  await page.screenshot({ path: path.join(RESULTS, 'integration-suites.png') }).catch(() => undefined);
+  await page.screenshot({ path: path.join(RESULTS, `integration-suites-${RUN}.png`) }).catch(() => undefined);
   await page.close();
   log.end();
   return code;
@@ -166,7 +169,7 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const code = await runExtensionHostSuites(browser);
     step(`extension host suites exited with ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    if (code !== 0) fail('extension host suites failed (see the log above and test-results/integration-extension-host.log)');
+    if (code !== 0) fail('extension host suites failed (see the log above and test-results/integration-extension-host-*.log)');
     if (process.env.MEDSYNTH_SKIP_UI !== '1') {
       const t1 = Date.now();
       await driveWorkbench(browser);

@@ -1,6 +1,8 @@
 // The packaged extension as VS Code sees it: it is installed (not a development path), activates, and
 // every command, menu entry and setting package.json contributes is really registered.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { waitForTab } from './tabs';
 
@@ -19,10 +21,17 @@ function medsynth(): vscode.Extension<unknown> {
 }
 
 describe('MedSynth in a real VS Code', () => {
-  it('is the installed VSIX, not a development copy, and activates', async () => {
+  it('is the installed VSIX with only the linux-x64 runtime, and activates', async () => {
     const ext = medsynth();
     console.log(`VS Code ${vscode.version}, Node ${process.version}, extension at ${ext.extensionPath}, uiKind ${vscode.env.uiKind}`);
-    assert.ok(!ext.extensionPath.includes('/work/main') || process.env.MEDSYNTH_DEV_EXTENSION === '1', `expected the installed copy, got ${ext.extensionPath}`);
+    // The installed copy lives in the profile's extensions folder and holds only what the VSIX allowlist
+    // keeps: bundles and the linux-x64 ONNX Runtime binaries, no sources and no other platforms.
+    assert.equal(path.basename(path.dirname(ext.extensionPath)), 'extensions', `installed copy expected, got ${ext.extensionPath}`);
+    const ort = path.join(ext.extensionPath, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
+    assert.deepEqual(fs.readdirSync(ort), ['linux']);
+    assert.deepEqual(fs.readdirSync(path.join(ort, 'linux')), ['x64']);
+    for (const absent of ['src', 'test', 'tsconfig.json', 'node_modules/hyparquet']) assert.equal(fs.existsSync(path.join(ext.extensionPath, absent)), false, `${absent} not packaged`);
+    for (const present of ['dist/extension.js', 'dist/inference.js', 'dist/webview/report.js', 'dist/webview/tablePreview.js']) assert.ok(fs.existsSync(path.join(ext.extensionPath, present)), `${present} packaged`);
     await ext.activate();
     assert.equal(ext.isActive, true);
   });

@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MedSynthError } from '../../../src/core/errors';
-import { enableCudaAcceleration } from '../../../src/engine/cuda';
+import { enableCudaAcceleration, installerFailure } from '../../../src/engine/cuda';
 import { fitGenerator } from '../../../src/engine/fit';
 import { runFullLoop } from '../../../src/engine/fullLoop';
-import { generateSynthetic, parseShard, shardRange } from '../../../src/engine/generate';
+import { generateSynthetic, parseShard, shardRange, tablePostprocess } from '../../../src/engine/generate';
 import { InferenceClient } from '../../../src/engine/inferenceClient';
+import { writeSampleTable } from '../../../src/engine/tableOutput';
+import { loadGenerator } from '../../../src/storage/generatorFolder';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const INFERENCE_SCRIPT = join(ROOT, 'src', 'inference', 'main.ts');
@@ -108,5 +110,38 @@ describe('engine jobs', () => {
     const here = await enableCudaAcceleration({ ortRoot: join(workspace, 'no-ort') , skipDriverCheck: false });
     assert.equal(here.ok, false);
     assert.match(here.message, /NVIDIA driver|installer is missing/);
+  });
+});
+
+describe('CUDA installer failures', () => {
+  it('say plainly that the NuGet feed cannot be reached (output captured on an offline H200 machine)', () => {
+    const offline = ['node:internal/process/promises:391', 'Error: getaddrinfo EAI_AGAIN api.nuget.org', "  hostname: 'api.nuget.org'", 'Node.js v20.20.2'];
+    assert.match(installerFailure(offline, 1), /network access to api\.nuget\.org/);
+    assert.equal(installerFailure(['Error: Invalid installation: cuda11 for platform: linux/x64', 'Node.js v20.20.2'], 1), 'Error: Invalid installation: cuda11 for platform: linux/x64');
+    assert.equal(installerFailure([], 3), 'exit code 3');
+  });
+});
+
+describe('chunked output', () => {
+  it('writes the same CSV and JSONL bytes in row chunks as in one piece (identifiers keep global numbers)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medsynth-chunks-'));
+    const gen = join(dir, 'gen');
+    await fitGenerator({ dataset: PATIENTS, generator: 'copula', outDir: gen });
+    const loaded = await loadGenerator(gen);
+    const post = tablePostprocess(loaded.manifest, gen);
+    const client = new InferenceClient({ script: INFERENCE_SCRIPT });
+    try {
+      const res = await client.sample({ modelPath: loaded.modelPath, manifest: loaded.manifest, rows: 50, firstRow: 1000, seed: 9, batch: 16, executionProviders: ['cpu'] });
+      for (const ext of ['csv', 'jsonl']) {
+        const whole = join(dir, `whole.${ext}`);
+        const chunked = join(dir, `chunked.${ext}`);
+        await writeSampleTable(whole, post, res.sample, 50, res.features, 1000);
+        await writeSampleTable(chunked, post, res.sample, 50, res.features, 1000, undefined, 7);
+        assert.deepEqual(readFileSync(chunked), readFileSync(whole));
+      }
+      assert.match(readFileSync(join(dir, 'whole.csv'), 'utf8').split('\n')[50], /1049/);
+    } finally {
+      client.dispose();
+    }
   });
 });

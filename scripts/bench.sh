@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `npm run bench`: builds, runs the generation bench (medsynth generate vs a bare onnxruntime-node loop)
+# and the metrics helper's DCR bench when present, and writes bench/results.md with the figures, the
+# commands and the machine. Benches report ratios side by side; nothing here asserts a time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/npm-install.sh
+node esbuild.mjs --production >/dev/null
+mkdir -p bench/out
+gen_args=(--n "${MEDSYNTH_BENCH_N:-262144}" --batch "${MEDSYNTH_BENCH_BATCH:-4096}" --ep "${MEDSYNTH_BENCH_EP:-cpu}" --reps "${MEDSYNTH_BENCH_REPS:-3}")
+echo "== generation bench: node --import tsx bench/generation.ts ${gen_args[*]}"
+node --import tsx bench/generation.ts "${gen_args[@]}" | tee bench/out/generation.md
+if [ -f bench/dcr.ts ]; then
+  echo "== DCR bench: node --import tsx bench/dcr.ts"
+  node --import tsx bench/dcr.ts | tee bench/out/dcr.log
+fi
+{
+  echo "# MedSynth benchmarks"
+  echo
+  echo "Run: \`npm run bench\` (scripts/bench.sh) on $(date -u +%Y-%m-%dT%H:%MZ)."
+  echo "Machine: $(nproc) CPU cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), shared), $(free -g | awk '/Mem:/ {print $2}') GiB memory, node $(node --version), $(uname -sr)."
+  echo "Ratios are measured side by side in one run; on a shared 2-core machine absolute figures move with load."
+  echo
+  cat bench/out/generation.md
+  if [ -f bench/generation-device.md ]; then echo; cat bench/generation-device.md; fi
+  if [ -f bench/results-dcr.md ]; then echo; cat bench/results-dcr.md; fi
+} > bench/results.md
+echo "== wrote bench/results.md"

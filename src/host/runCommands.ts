@@ -60,6 +60,17 @@ function isRefusal(x: unknown): x is Refusal {
   return typeof x === 'object' && x !== null && (x as Refusal).ok === false;
 }
 
+/** Creates a run folder for one job and removes it again if the job fails or is cancelled. */
+async function inFreshRunDir<T>(runDir: string, job: () => Promise<T>): Promise<T> {
+  await fs.mkdir(runDir, { recursive: true });
+  try {
+    return await job();
+  } catch (e) {
+    await fs.rm(runDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
 /** A new run folder's path; fitting creates it (the generator writer replaces its target as a whole). */
 function newRunDir(folder: vscode.WorkspaceFolder): string {
   return path.join(outputRoot(folder, readSettings(folder.uri).outputFolder), newRunId());
@@ -93,9 +104,8 @@ export async function generateCommand(services: HostServices, uri: vscode.Uri | 
   if (rows > settings.maxRows) return refuse(`${rows} rows is more than medsynth.maxRows (${settings.maxRows}).`);
   return runJob(services, `Generate ${rows} rows`, async (signal, onProgress) => {
     const runDir = newRunDir(folder);
-    await fs.mkdir(runDir, { recursive: true });
     const out = path.join(runDir, 'synthetic.csv');
-    const result = await generateSynthetic({
+    const result = await inFreshRunDir(runDir, () => generateSynthetic({
       generatorPath: generator.fsPath,
       n: rows,
       seed,
@@ -105,7 +115,7 @@ export async function generateCommand(services: HostServices, uri: vscode.Uri | 
       onProgress,
       client: services.inference,
       onLog: services.logInference,
-    });
+    }));
     const ms = result.msPerBatch.map((t) => t.toFixed(1)).join(', ');
     services.log.info(`generated ${result.rows} rows with ${result.executionProvider} (ms per batch: ${ms})`);
     return { ok: true as const, runDir, out: result.out, rows: result.rows, executionProvider: result.executionProvider };
@@ -121,15 +131,20 @@ export async function evaluateCommand(services: HostServices, uri: vscode.Uri | 
   if (!real) return { ok: false, reason: 'no real table picked' };
   const folder = workspaceFolderFor(synth) ?? workspaceFolderFor(undefined);
   if (!folder) return refuse('Evaluating writes report.json in the workspace: open a folder first.');
-  const root = outputRoot(folder, readSettings(folder.uri).outputFolder);
+  let root: string;
+  try {
+    root = outputRoot(folder, readSettings(folder.uri).outputFolder);
+  } catch (e) {
+    return refuse(describeError(e));
+  }
   // A synthetic table from a run gets its report beside it; any other table gets a new run folder, so
   // nothing is ever written next to the user's own files.
   const inRun = path.dirname(path.dirname(synth.fsPath)) === root;
   return runJob(services, `Evaluate ${path.basename(synth.fsPath)}`, async (signal, onProgress) => {
     const runDir = inRun ? path.dirname(synth.fsPath) : newRunDir(folder);
-    await fs.mkdir(runDir, { recursive: true });
     const reportPath = path.join(runDir, 'report.json');
-    const report = await evaluateSynthetic({ real: real.fsPath, synth: synth.fsPath, json: reportPath, html: path.join(runDir, 'report.html'), signal, onProgress });
+    const evaluate = (): Promise<Report> => evaluateSynthetic({ real: real.fsPath, synth: synth.fsPath, json: reportPath, html: path.join(runDir, 'report.html'), signal, onProgress });
+    const report = inRun ? await evaluate() : await inFreshRunDir(runDir, evaluate);
     if (options.openReport !== false) await openReportPanel(services, reportPath, report);
     return { ok: true as const, reportPath, scores: scoresOf(report) };
   });

@@ -104,6 +104,15 @@ describe('fit -> generate -> evaluate through the commands', () => {
     }
   });
 
+  it('refuses to generate from a folder that is not a generator and leaves no run folder behind', async () => {
+    const root = workspaceRoot();
+    const before = runFolders(root);
+    const r = await vscode.commands.executeCommand<Outcome<object>>('medsynth.generate', vscode.Uri.file(root), { rows: 10 });
+    assert.ok(r && !r.ok, 'refused');
+    console.log(`generate on the workspace folder refused: ${r.reason}`);
+    assert.deepEqual(runFolders(root), before, 'no run folder left');
+  });
+
   it('refuses a file that is not a table', async () => {
     const r = await vscode.commands.executeCommand<Outcome<object>>('medsynth.fitGenerator', vscode.Uri.file(path.join(workspaceRoot(), 'README.md')));
     assert.ok(r && !r.ok);

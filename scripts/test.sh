@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
 bash scripts/npm-install.sh
 echo "== typecheck"; npx tsc --noEmit -p .
-echo "== lint"; npx eslint src webview test scripts
+echo "== lint"; npm run --silent lint
 echo "== build"; node esbuild.mjs
 echo "== unit"; bash scripts/test-unit.sh
 echo "== webview"; bash scripts/test-webview.sh

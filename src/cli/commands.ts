@@ -153,4 +153,10 @@ export async function evaluateCommand(argv: readonly string[], ctx: CliContext):
     signal: ctx.signal,
   });
   ctx.stdout(formatEvaluationSummary(report));
+  // A metric that cannot be computed on these tables is a finding, not a failed run: the exit code
+  // stays 0 and the report keeps its error field, but the user is told on stderr.
+  const failed = report.metrics.filter((m) => m.error !== undefined);
+  if (failed.length > 0) {
+    ctx.stderr(`medsynth: ${failed.length} of ${report.metrics.length} metrics could not be computed (exit code stays 0): ${failed.map((m) => `${m.id}: ${(m.error ?? '').split('\n')[0]}`).join('; ')}\n`);
+  }
 }

@@ -32,13 +32,26 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     return 0;
   } catch (e) {
     const err = isMedSynthError(e) ? e : undefined;
-    const message = err ? err.message : e instanceof Error ? e.message : String(e);
+    const message = err ? err.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
     ctx.stderr(`medsynth: ${message.split('\n')[0]}\n`);
-    return err ? err.exitCode : 1;
+    return exitCodeFor(e);
   }
 }
 
+/** Exit code for an error: a MedSynthError says whose fault it is; anything else is a crash (1). */
+export function exitCodeFor(e: unknown): 1 | 2 {
+  return isMedSynthError(e) ? e.exitCode : 1;
+}
+
 function main(): void {
+  // An error that escapes every job (a bug, a throw in a stream callback) is a failed run: exit 1 with
+  // one line, not a stack trace and not Node's default code for an unhandled rejection.
+  const crash = (e: unknown): void => {
+    process.stderr.write(`medsynth: internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+    process.exit(exitCodeFor(e));
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const controller = new AbortController();
   // Ctrl-C cancels the job (and kills the inference child) so no partial output is left behind.
   process.once('SIGINT', () => controller.abort());

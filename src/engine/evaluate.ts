@@ -23,6 +23,11 @@ export interface EvaluateOptions {
   readonly html?: string;
   readonly markdown?: string;
   readonly generator?: ReportGenerator;
+  /**
+   * The names the report records for its tables instead of the paths read. The full loop evaluates a
+   * run folder before renaming it into place, so it records the final, relative names here.
+   */
+  readonly recordAs?: { readonly real?: string; readonly synth?: string; readonly holdout?: string };
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
 }
@@ -42,7 +47,7 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
   opts.onProgress?.({ phase: 'evaluate', message: 'computing metrics' });
   const results = await evaluateTableMetrics({ real, synth, holdout }, opts.metrics, opts.signal);
   throwIfAborted(opts.signal);
-  const report = buildReport(real, synth, results, { holdout, generator: opts.generator });
+  const report = recordNames(buildReport(real, synth, results, { holdout, generator: opts.generator }), opts.recordAs);
 
   opts.onProgress?.({ phase: 'write', message: 'writing the report' });
   const encoder = new TextEncoder();
@@ -50,4 +55,14 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
   if (opts.html !== undefined) await writeFileAtomic(resolve(opts.html), encoder.encode(renderReportHtml(report)), opts.signal);
   if (opts.markdown !== undefined) await writeFileAtomic(resolve(opts.markdown), encoder.encode(renderReportMarkdown(report)), opts.signal);
   return report;
+}
+
+function recordNames(report: Report, names: EvaluateOptions['recordAs']): Report {
+  if (!names) return report;
+  return {
+    ...report,
+    real: names.real !== undefined ? { ...report.real, file: names.real } : report.real,
+    synth: names.synth !== undefined ? { ...report.synth, file: names.synth } : report.synth,
+    ...(report.holdout ? { holdout: names.holdout !== undefined ? { ...report.holdout, file: names.holdout } : report.holdout } : {}),
+  };
 }

@@ -2,7 +2,7 @@
 // real ONNX graph plus medsynth.json, so it then runs through the same path as any user model.
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
-import { fitCopula } from '../core/generators/copula';
+import { fitCopulaAsync } from '../core/generators/copula';
 import { buildCopulaGenerator } from '../core/generators/copulaGraph';
 import type { GeneratorManifest } from '../core/generators/manifest';
 import { readTableFile } from '../storage/tables';
@@ -49,7 +49,7 @@ export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
   throwIfAborted(opts.signal);
 
   opts.onProgress?.({ phase: 'fit', message: `fitting a Gaussian copula on ${table.rowCount} rows × ${table.columns.length} columns` });
-  const model = fitCopula(table, { signal: opts.signal });
+  const model = await fitCopulaAsync(table, { signal: opts.signal });
   const { onnx, manifest } = buildCopulaGenerator(model, {
     createdBy: 'medsynth fit --generator copula',
     trainedOn: basename(dataset),

@@ -1,11 +1,12 @@
-// fit → generate → evaluate into synthetic/<run-id>/ of the workspace. The run is assembled in a hidden
-// sibling folder and renamed into place at the end, so a cancelled or failed run leaves nothing behind.
+// fit → generate → evaluate into <outputFolder>/<run-id>/ of the workspace (synthetic/ by default). The
+// run is assembled in a hidden sibling folder and renamed into place at the end, so a cancelled or
+// failed run leaves nothing behind; the report records the final names, not the hidden folder's.
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { MedSynthError } from '../core/errors';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { MedSynthError, throwIfAborted } from '../core/errors';
 import type { Report } from '../core/report/model';
-import { writeFileAtomic } from '../storage/atomic';
+import { ioError, writeFileAtomic } from '../storage/atomic';
 import { resolveInside } from '../storage/paths';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { evaluateSynthetic } from './evaluate';
@@ -18,11 +19,18 @@ import type { EngineProgress } from './progress';
 export interface FullLoopOptions {
   readonly dataset: string;
   readonly workspaceRoot: string;
+  /**
+   * The output root relative to the workspace (the host's medsynth.outputFolder); default 'synthetic'.
+   * It must stay inside the workspace: '..', absolute paths and symlinks out are PATH_ESCAPE.
+   */
+  readonly outputFolder?: string;
   /** Rows to generate; defaults to the dataset's row count. */
   readonly n?: number;
   /** Defaults to a random 32-bit seed, recorded in run.json and the report. */
   readonly seed?: number;
   readonly batch?: number;
+  /** Metric ids to compute; defaults to every table metric. */
+  readonly metrics?: readonly string[];
   readonly executionProviders?: readonly ExecutionProviderName[];
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
@@ -46,14 +54,36 @@ export function newRunId(now: Date = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+export const DEFAULT_OUTPUT_FOLDER = 'synthetic';
+
+/** The output root inside the workspace; throws PATH_ESCAPE for a folder that leaves it (or is it). */
+export function resolveOutputRoot(workspaceRoot: string, outputFolder: string = DEFAULT_OUTPUT_FOLDER): string {
+  const root = resolve(workspaceRoot);
+  const folder = outputFolder.trim();
+  const out = resolveInside(root, folder === '' ? '.' : folder);
+  if (out === root) throw new MedSynthError('PATH_ESCAPE', `the output folder ${JSON.stringify(outputFolder)} must be a folder inside the workspace, not the workspace itself`, { file: root });
+  return out;
+}
+
+/** How a report names a file: relative to `base` when inside it, otherwise the absolute path. */
+export function recordedName(base: string, file: string): string {
+  const rel = relative(base, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : file;
+}
+
 export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult> {
   const runId = opts.runId ?? newRunId();
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId)) throw new MedSynthError('BAD_USAGE', `run id '${runId}' must be a plain folder name`);
   const root = resolve(opts.workspaceRoot);
-  const runDir = resolveInside(root, `synthetic/${runId}`);
-  const work = resolveInside(root, `synthetic/.${runId}.partial`);
+  const outRoot = resolveOutputRoot(root, opts.outputFolder);
+  const runDir = resolveInside(outRoot, runId);
+  const work = resolveInside(outRoot, `.${runId}.partial`);
   const seed = opts.seed ?? randomInt(0, 2 ** 32);
-  await mkdir(resolveInside(root, 'synthetic'), { recursive: true });
+  try {
+    await mkdir(outRoot, { recursive: true });
+  } catch (e) {
+    throw ioError('cannot create the output folder', outRoot, e);
+  }
   try {
     const fit = await fitGenerator({ dataset: opts.dataset, generator: 'copula', outDir: work, signal: opts.signal, onProgress: opts.onProgress });
     const synthetic = join(work, 'synthetic.csv');
@@ -73,9 +103,13 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     const report = await evaluateSynthetic({
       real: opts.dataset,
       synth: synthetic,
+      metrics: opts.metrics,
       json: join(work, 'report.json'),
       html: join(work, 'report.html'),
       generator: { name: fit.manifest.name, family: fit.manifest.family, seed, executionProvider: gen.executionProvider, manifestSha256: gen.generator.manifestSha256 },
+      // report.json lies in the run folder: the synthetic table is named relative to it, the source
+      // relative to the workspace (absolute when it lies outside), never by the hidden work folder.
+      recordAs: { synth: 'synthetic.csv', real: recordedName(root, resolve(opts.dataset)) },
       signal: opts.signal,
       onProgress: opts.onProgress,
     });
@@ -89,7 +123,12 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       outputs: ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html'],
     };
     await writeFileAtomic(join(work, 'run.json'), new TextEncoder().encode(`${JSON.stringify(run, null, 2)}\n`), opts.signal);
-    await rename(work, runDir);
+    throwIfAborted(opts.signal);
+    try {
+      await rename(work, runDir);
+    } catch (e) {
+      throw ioError('cannot move the finished run into place', runDir, e);
+    }
     const at = (f: string): string => join(runDir, f);
     return {
       runId,

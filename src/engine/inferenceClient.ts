@@ -1,13 +1,15 @@
 // The engine's side of the inference process. It forks the child on first use, matches answers to
 // requests by id, and turns the child's death into a typed error: a kill we asked for (cancel) is
-// CANCELLED, any other exit is INFERENCE_CRASHED. The next request forks a fresh child.
+// CANCELLED, any other exit is INFERENCE_CRASHED. The next request forks a fresh child. A cancel first
+// asks the child to stop natively (onnxruntime's RunOptions.terminate, and no further batches), then
+// kills it after a short grace, so a run stuck inside one native call still ends within a second.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MedSynthError, fromErrorPayload } from '../core/errors';
 import { isInferenceResponse } from '../protocol/inference';
-import type { DescribeModelResult, InferenceRequest, InferenceResponse, SampleRequest, SampleResult } from '../protocol/inference';
+import type { CancelRequest, DescribeModelResult, InferenceRequest, InferenceResponse, SampleRequest, SampleResult } from '../protocol/inference';
 
 export type InferenceLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -18,6 +20,8 @@ export interface InferenceClientOptions {
   readonly execArgv?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly onLog?: InferenceLog;
+  /** How long a cancelled child may stop on its own before it is killed (default 250 ms, at most 900). */
+  readonly cancelGraceMs?: number;
 }
 
 export interface InferenceCallOptions {
@@ -83,7 +87,7 @@ export class InferenceClient {
     const child = this.ensureChild();
     const id = this.nextId++;
     return new Promise<InferenceResponse>((resolve, reject) => {
-      const onAbort = (): void => this.kill();
+      const onAbort = (): void => this.cancel(child, id);
       const done = (): void => {
         this.pending.delete(id);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -162,5 +166,21 @@ export class InferenceClient {
     this.killedOnPurpose.add(child);
     this.child = undefined;
     child.kill('SIGKILL');
+  }
+
+  /**
+   * Cancels request `id` on `child`: the request ends with CANCELLED at once (the caller never waits on
+   * the child), the child is asked to stop natively, and it is killed after the grace period. Other
+   * requests on that child end with CANCELLED too, since the child does not survive a cancel.
+   */
+  private cancel(child: ChildProcess, id: number): void {
+    this.killedOnPurpose.add(child);
+    if (this.child === child) this.child = undefined;
+    if (child.connected) child.send({ type: 'cancel', id: this.nextId++, target: id } satisfies CancelRequest, () => undefined);
+    const cancelled = new MedSynthError('CANCELLED', 'cancelled');
+    for (const p of [...this.pending.values()]) if (p.child === child) p.reject(cancelled);
+    const grace = Math.min(Math.max(this.options.cancelGraceMs ?? 250, 0), 900);
+    const timer = setTimeout(() => child.kill('SIGKILL'), grace);
+    child.once('exit', () => clearTimeout(timer));
   }
 }

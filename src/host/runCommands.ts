@@ -156,15 +156,16 @@ export async function fullLoopCommand(services: HostServices, uri: vscode.Uri | 
   const dataset = await datasetFrom(uri);
   if (isRefusal(dataset)) return dataset;
   const folder = workspaceFolderFor(dataset);
-  if (!folder) return refuse('The full loop writes synthetic/<run-id>/ in the workspace: open the folder that holds the table first.');
+  if (!folder) return refuse('The full loop writes <medsynth.outputFolder>/<run-id>/ in the workspace: open the folder that holds the table first.');
   const settings = readSettings(folder.uri);
   const n = options.rows ?? settings.defaultRows;
-  if (settings.outputFolder !== 'synthetic') services.log.warn(`the full loop writes to synthetic/ (medsynth.outputFolder "${settings.outputFolder}" applies to fit and generate only)`);
   if (n > settings.maxRows) return refuse(`${n} rows is more than medsynth.maxRows (${settings.maxRows}).`);
   return runJob(services, `Fit, generate and evaluate ${path.basename(dataset.fsPath)}`, async (signal, onProgress) => {
     const result = await runFullLoop({
       dataset: dataset.fsPath,
       workspaceRoot: folder.uri.fsPath,
+      // The engine resolves it inside the workspace and refuses a setting that leads out (PATH_ESCAPE).
+      outputFolder: settings.outputFolder,
       n,
       seed: options.seed ?? settings.seed,
       signal,

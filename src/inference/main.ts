@@ -5,11 +5,13 @@ import { toErrorPayload } from '../core/errors';
 import { assertNever, isInferenceRequest } from '../protocol/inference';
 import type { InferenceRequest, InferenceResponse } from '../protocol/inference';
 import { isLatentWorker, LatentPool, latentWorkerCount, serveLatents } from './latentPool';
-import { describeModel, runSample } from './sampler';
+import { describeModel, RunControl, runSample } from './sampler';
 import { SessionCache } from './session';
 
 const cache = new SessionCache();
 let pool: LatentPool | undefined;
+/** Requests in flight that a cancel message can reach. */
+const controls = new Map<number, RunControl>();
 
 /** The latent workers start on the first large request and then stay for the life of the process. */
 function latentPool(): LatentPool | undefined {
@@ -33,9 +35,22 @@ async function handle(req: InferenceRequest): Promise<void> {
   const log = (level: 'info' | 'warn', message: string): void => send({ type: 'log', id: req.id, level, message });
   try {
     switch (req.type) {
-      case 'sample':
-        send(await runSample(req, cache, log, send, latentPool));
+      case 'sample': {
+        const control = new RunControl();
+        controls.set(req.id, control);
+        try {
+          send(await runSample(req, cache, log, send, latentPool, control));
+        } finally {
+          controls.delete(req.id);
+        }
         return;
+      }
+      case 'cancel': {
+        const control = controls.get(req.target);
+        control?.cancel();
+        log('info', control ? `inference: request ${req.target} cancelled (RunOptions.terminate set)` : `inference: request ${req.target} is not running`);
+        return;
+      }
       case 'describeModel':
         send(await describeModel(req, cache, log));
         return;

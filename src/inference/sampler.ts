@@ -11,6 +11,31 @@ import type { LogSink, SessionCache } from './session';
 /** The largest sample the child assembles in one answer (elements); beyond that, callers shard. */
 const MAX_SAMPLE_ELEMENTS = 256 * 1024 * 1024;
 
+/**
+ * The native side of cancelling one request. onnxruntime reads RunOptions.terminate to stop incomplete
+ * runs; the same options object goes to every session.run of the request, and a cancel also stops the
+ * batch loop at the next batch. onnxruntime-node 1.23's binding documents terminate as WebAssembly-only
+ * and runs session.run synchronously on this thread, so for a batch already inside the native call the
+ * engine's kill, which follows the cancel message, is what ends it.
+ */
+export class RunControl {
+  readonly runOptions: ort.InferenceSession.RunOptions & { terminate: boolean } = { terminate: false };
+  private cancelledAt: number | undefined;
+
+  get cancelled(): boolean {
+    return this.cancelledAt !== undefined;
+  }
+
+  cancel(): void {
+    this.cancelledAt ??= performance.now();
+    this.runOptions.terminate = true;
+  }
+
+  throwIfCancelled(batch: number): void {
+    if (this.cancelledAt !== undefined) throw new MedSynthError('CANCELLED', `cancelled before batch ${batch + 1}`);
+  }
+}
+
 /** Batches below which worker start-up would cost more than it saves. */
 const POOL_MIN_BATCHES = 4;
 
@@ -20,6 +45,7 @@ export async function runSample(
   log: LogSink,
   progress: (p: ProgressEvent) => void,
   pool?: () => LatentPool | undefined,
+  control: RunControl = new RunControl(),
 ): Promise<SampleResult> {
   if (!Number.isSafeInteger(req.rows) || req.rows < 0) throw new MedSynthError('BAD_USAGE', `rows must be a non-negative integer, got ${req.rows}`);
   if (!Number.isSafeInteger(req.firstRow) || req.firstRow < 0) throw new MedSynthError('BAD_USAGE', `firstRow must be a non-negative integer, got ${req.firstRow}`);
@@ -34,6 +60,7 @@ export async function runSample(
 
   const { loaded, cached } = cache.get(req.modelPath, req.executionProviders, log);
   const ses = await loaded;
+  control.throwIfCancelled(0);
   checkModelSignature(req.manifest, { inputs: ses.inputs, outputs: ses.outputs });
   const outName = req.manifest.outputs.sample.name;
 
@@ -49,15 +76,17 @@ export async function runSample(
   const queued = new Map<number, Promise<Float32Array>>();
   if (workers) for (let j = 0; j < Math.min(ahead, batches); j++) queued.set(j, workers.fill(jobFor(j)));
   for (let j = 0, done = 0; j < batches; j++) {
+    control.throwIfCancelled(j);
     const job = jobFor(j);
     const rows = job.rows;
     const pending = queued.get(j);
     queued.delete(j);
     if (workers && j + ahead < batches) queued.set(j + ahead, workers.fill(jobFor(j + ahead)));
     const z = pending ? await pending : fillLatent(job.seed, job.firstRow, rows, dims, job.distribution);
+    control.throwIfCancelled(j);
     const feeds = { [latent.name]: new ort.Tensor('float32', z, [rows, ...tail]) };
     const start = performance.now();
-    const result = await ses.session.run(feeds, [outName]);
+    const result = await ses.session.run(feeds, [outName], control.runOptions);
     msPerBatch.push(performance.now() - start);
     const out = result[outName];
     if (!out || out.type !== 'float32') throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' must be float32, got ${out?.type ?? 'nothing'}`);

@@ -52,7 +52,18 @@ export interface CrashRequest {
   readonly id: number;
 }
 
-export type InferenceRequest = SampleRequest | DescribeModelRequest | CrashRequest;
+/**
+ * Stop the request `target` natively: the child sets onnxruntime's RunOptions.terminate for that run
+ * and leaves its batch loop at the next batch, answering `target` with a CANCELLED error. The engine
+ * still kills the child shortly after, so a run stuck inside one native call cannot outlive a cancel.
+ */
+export interface CancelRequest {
+  readonly type: 'cancel';
+  readonly id: number;
+  readonly target: number;
+}
+
+export type InferenceRequest = SampleRequest | DescribeModelRequest | CrashRequest | CancelRequest;
 
 export interface ModelIo {
   readonly name: string;
@@ -120,5 +131,7 @@ export function isInferenceResponse(value: unknown): value is InferenceResponse 
 export function isInferenceRequest(value: unknown): value is InferenceRequest {
   if (typeof value !== 'object' || value === null) return false;
   const t = (value as { type?: unknown }).type;
-  return (t === 'sample' || t === 'describeModel' || t === 'crash') && typeof (value as { id?: unknown }).id === 'number';
+  if (typeof (value as { id?: unknown }).id !== 'number') return false;
+  if (t === 'cancel') return typeof (value as { target?: unknown }).target === 'number';
+  return t === 'sample' || t === 'describeModel' || t === 'crash';
 }

@@ -5,6 +5,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MedSynthError, isMedSynthError, throwIfAborted } from '../core/errors';
@@ -14,7 +15,11 @@ export function temporaryPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string, signal?: AbortSignal): Promise<void> {
+/**
+ * Writes `bytes` to `path` atomically. An async iterable of chunks is streamed to the temporary file
+ * (a multi-gigabyte table never sits in memory whole); a failure or abort part-way still removes it.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
   throwIfAborted(signal);
   const folder = dirname(path);
   try {
@@ -26,7 +31,14 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
   try {
     const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(bytes);
+      if (typeof bytes === 'string' || bytes instanceof Uint8Array) {
+        await handle.writeFile(bytes);
+      } else {
+        for await (const chunk of bytes) {
+          throwIfAborted(signal);
+          await writeAll(handle, chunk);
+        }
+      }
       await handle.sync();
     } finally {
       await handle.close();
@@ -37,6 +49,15 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
     await rm(temp, { force: true }).catch(() => undefined);
     if (isMedSynthError(e)) throw e;
     throw ioError('cannot write the file', path, e);
+  }
+}
+
+/** FileHandle.write may write fewer bytes than asked; loop until the chunk is out. */
+async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+  let at = 0;
+  while (at < chunk.length) {
+    const { bytesWritten } = await handle.write(chunk, at, chunk.length - at);
+    at += bytesWritten;
   }
 }
 

@@ -4,16 +4,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { MedSynthError, isMedSynthError, throwIfAborted } from '../core/errors';
 import type { GeneratorManifest } from '../core/generators/manifest';
-import { checkModelSignature, validateManifest } from '../core/generators/manifestValidation';
+import { MAX_MANIFEST_BYTES, checkModelSignature, validateManifest } from '../core/generators/manifestValidation';
 import type { ModelSignature } from '../core/generators/manifestValidation';
 import { readOnnxModelInfo } from '../core/generators/onnx/modelInfo';
 import { MANIFEST_METADATA_KEY } from '../core/generators/copulaGraph';
+import { resolveInside } from './paths';
 
 export const MANIFEST_FILE = 'medsynth.json';
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Above this size the signature is left to the inference process instead of parsing the file here. */
 const MAX_SIGNATURE_READ_BYTES = 1024 * 1024 * 1024;
 
@@ -41,17 +41,17 @@ function errnoCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
 }
 
-/** The real path of `rel` under `root`, refusing anything (symlinks included) that resolves outside it. */
-async function realInside(root: string, rel: string, what: string): Promise<string> {
-  const target = await realpath(join(root, rel));
-  const r = relative(root, target);
-  if (r === '' || r.startsWith(`..${sep}`) || r === '..' || isAbsolute(r)) {
-    throw new MedSynthError('PATH_ESCAPE', `${what} "${rel}" resolves outside the generator folder`, { file: join(root, rel), expected: `a file inside ${root}` });
-  }
-  return target;
+/**
+ * The real path of `rel` under `root`. Containment ('..', absolute paths, symlinks out) is decided by
+ * storage/paths.ts, the one implementation; realpath then makes the identity of the file stable
+ * (a model opened by its own path compares equal) and reports a missing file as ENOENT.
+ */
+async function realInside(root: string, rel: string): Promise<string> {
+  return realpath(resolveInside(root, rel));
 }
 
 function parseManifestJson(text: string, source: string): GeneratorManifest {
+  if (text.length > MAX_MANIFEST_BYTES) throw new MedSynthError('LIMIT_EXCEEDED', 'the manifest is too large', { file: source, expected: `at most ${MAX_MANIFEST_BYTES} bytes` });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -71,14 +71,14 @@ async function signatureOf(modelPath: string, manifest: GeneratorManifest): Prom
 }
 
 async function loadFolder(folder: string): Promise<LoadedGenerator> {
-  const manifestPath = await realInside(folder, MANIFEST_FILE, 'medsynth.json').catch((e: unknown) => {
+  const manifestPath = await realInside(folder, MANIFEST_FILE).catch((e: unknown) => {
     if (errnoCode(e) === 'ENOENT') throw new MedSynthError('MANIFEST_INVALID', `no ${MANIFEST_FILE} in the generator folder`, { file: folder });
     throw e;
   });
   if ((await stat(manifestPath)).size > MAX_MANIFEST_BYTES) throw new MedSynthError('LIMIT_EXCEEDED', 'medsynth.json is too large', { file: manifestPath, expected: `at most ${MAX_MANIFEST_BYTES} bytes` });
   const bytes = await readFile(manifestPath);
   const manifest = parseManifestJson(bytes.toString('utf8'), manifestPath);
-  const modelPath = await realInside(folder, manifest.model, 'model').catch((e: unknown) => {
+  const modelPath = await realInside(folder, manifest.model).catch((e: unknown) => {
     if (errnoCode(e) === 'ENOENT') throw new MedSynthError('MANIFEST_INVALID', `$.model: "${manifest.model}" does not exist`, { file: manifestPath });
     throw e;
   });

@@ -3,20 +3,20 @@
 // manifests and reports is the hash of what was actually read. Writing is atomic.
 
 import type { ColumnKind, Table, TableFormat } from '../core/data/table';
+import type { TableLimitOptions } from '../core/data/limits';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { MedSynthError, isMedSynthError, throwIfAborted } from '../core/errors';
 import { inferTableFormat } from '../core/data/format';
 import { parseTable } from '../core/data/tableReader';
-import { serializeTable } from '../core/data/tableWriter';
+import { serializeTableChunks } from '../core/data/tableWriter';
 import { ioError, writeFileAtomic } from './atomic';
 
-export interface ReadTableOptions {
+export interface ReadTableOptions extends TableLimitOptions {
   /** Overrides the format given by the extension (and content sniffing when there is none). */
   readonly format?: TableFormat;
   readonly types?: Readonly<Record<string, ColumnKind>>;
-  readonly maxRows?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -33,6 +33,7 @@ export async function readTableFile(path: string, opts: ReadTableOptions = {}): 
   }
   const hash = createHash('sha256');
   let bytes = 0;
+  let complete = false;
   async function* hashed(): AsyncGenerator<Uint8Array> {
     const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES, signal: opts.signal });
     try {
@@ -42,6 +43,7 @@ export async function readTableFile(path: string, opts: ReadTableOptions = {}): 
         bytes += b.length;
         yield new Uint8Array(b.buffer, b.byteOffset, b.length);
       }
+      complete = true;
     } catch (e) {
       throwIfAborted(opts.signal);
       throw ioError('cannot read the table', path, e);
@@ -54,8 +56,13 @@ export async function readTableFile(path: string, opts: ReadTableOptions = {}): 
     format: opts.format,
     types: opts.types,
     maxRows: opts.maxRows,
+    maxCells: opts.maxCells,
+    maxColumns: opts.maxColumns,
+    headRows: opts.headRows,
     signal: opts.signal,
   });
+  // A preview (headRows) may stop before the end: the hash of a prefix is no file's hash, so none is given.
+  if (!complete) return { ...table, provenance: { ...table.provenance, file: path } };
   return { ...table, provenance: { ...table.provenance, file: path, sha256: hash.digest('hex'), bytes } };
 }
 
@@ -68,6 +75,6 @@ export async function writeTableFile(path: string, table: Table, signal?: AbortS
       expected: '.csv, .tsv, .parquet or .jsonl',
     });
   }
-  const bytes = await serializeTable(table, format, signal);
-  await writeFileAtomic(path, bytes, signal);
+  // Streamed in chunks: one string or buffer for a multi-million-row CSV would pass V8's limits.
+  await writeFileAtomic(path, serializeTableChunks(table, format, { signal }), signal);
 }

@@ -43,6 +43,8 @@ export interface CampaignOptions {
   readonly saveDir?: string;
   readonly maxInputBytes?: number;
   readonly log?: (line: string) => void;
+  /** Signatures of failures already kept as regression inputs (signature -> file): counted, not saved again. */
+  readonly known?: ReadonlyMap<string, string>;
 }
 
 const FIRST_FRAME = /\n\s+at .*?\(?([^()\s]*(?:src|node_modules)\/[^():]+)/;
@@ -142,6 +144,13 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     const known = bySignature.get(signature);
     if (known) {
       known.count++;
+      continue;
+    }
+    const knownFile = opts.known?.get(signature);
+    if (knownFile !== undefined) {
+      const record: FailureRecord = { signature, kind: outcome.kind, message: outcome.message ?? '', stack: outcome.stack, how: how.join('+'), bytes: bytes.length, count: 1, file: `${knownFile} (already kept)` };
+      bySignature.set(signature, record);
+      result.failures.push(record);
       continue;
     }
     const quick = outcome.kind === 'exception' || outcome.kind === 'invalid';

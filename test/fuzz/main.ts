@@ -4,11 +4,23 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCampaign } from './campaign';
+import { failureSignature, runCampaign } from './campaign';
+import { listRegressionInputs, replayInput } from './replay';
 import type { CampaignResult } from './campaign';
 import { renderFuzzReport } from './report';
 import { DEFAULT_BOUNDS, FuzzWorker } from './supervisor';
-import { ROOT, TARGET_NAMES, isTargetName } from './targets';
+import { FAILURE_KINDS, ROOT, TARGET_NAMES, isTargetName } from './targets';
+import type { TargetName } from './targets';
+
+/** Replays the inputs already kept for `target`, so the same bug found again is not saved twice. */
+async function knownFailures(worker: FuzzWorker, dir: string, target: TargetName): Promise<Map<string, string>> {
+  const known = new Map<string, string>();
+  for (const input of listRegressionInputs(dir).filter((i) => i.target === target)) {
+    const outcome = await replayInput(worker, input);
+    if (FAILURE_KINDS.includes(outcome.kind)) known.set(failureSignature(target, outcome), relative(ROOT, input.file));
+  }
+  return known;
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -38,7 +50,9 @@ async function main(): Promise<number> {
   const results: CampaignResult[] = [];
   try {
     for (const target of targets.filter(isTargetName)) {
-      const r = await runCampaign({ target, seconds, seed, worker, saveDir: values['no-save'] ? undefined : values.save, log: (l) => process.stdout.write(`${l}\n`) });
+      const saveDir = values['no-save'] ? undefined : values.save;
+      const known = saveDir ? await knownFailures(worker, saveDir, target) : new Map<string, string>();
+      const r = await runCampaign({ target, seconds, seed, worker, saveDir, known, log: (l) => process.stdout.write(`${l}\n`) });
       results.push(r);
       process.stdout.write(`fuzz ${target}: ${r.inputs} inputs, ${JSON.stringify(r.outcomes)}, ${r.failures.length} distinct failures\n`);
     }

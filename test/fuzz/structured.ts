@@ -37,9 +37,9 @@ export function structuredDelimited(rng: FuzzRandom, base: Uint8Array, delimiter
       return { bytes: enc.encode(`${header}\n${'x'.repeat(n)}${delimiter}${body}\n`), how: [`longField:${n}`] };
     }
     case 1: {
-      const n = rng.pick([10_000, 100_000, 1_000_000]);
-      const names = rng.chance(0.5) ? Array.from({ length: n }, (_, i) => `c${i}`).join(delimiter) : delimiter.repeat(n);
-      const row = rng.chance(0.5) ? `\n${'1'.concat(delimiter).repeat(Math.min(n, 200_000))}\n` : '\n';
+      const n = rng.pick([10_000, 100_000, 1_000_000, 2_000_000]);
+      const names = rng.chance(0.5) ? Array.from({ length: n }, (_, i) => `c${i}`).join(delimiter) : delimiter.repeat(n - 1);
+      const row = rng.chance(0.5) ? `\n${'1'.concat(delimiter).repeat(n - 1)}1\n` : '\n';
       return { bytes: enc.encode(names + row), how: [`wideHeader:${n}`] };
     }
     case 2: {
@@ -133,7 +133,7 @@ export function structuredParquet(rng: FuzzRandom, base: Uint8Array): Built {
 }
 
 const HOSTILE_VALUES: readonly unknown[] = [
-  '../outside.onnx', '/etc/passwd', '..\\model.onnx', 'C:\\model.onnx', 'sub/../../outside.onnx', 'model.onnx\u0000.txt', '', 'x'.repeat(5000),
+  '../outside.onnx', 'linked.onnx', './linked.onnx', '/etc/passwd', '..\\model.onnx', 'C:\\model.onnx', 'sub/../../outside.onnx', 'model.onnx\u0000.txt', '', 'x'.repeat(5000),
   -1, 0, 1.5, 1e12, 2 ** 53, -(2 ** 31), Number.MAX_VALUE, null, true, [], {}, [[-1, 1_000_000, 1_000_000]], [-1, 1e9], ['__proto__'],
 ];
 

@@ -3,6 +3,8 @@
 // turns a dead worker into a 'crash' outcome. A worker that failed is replaced before the next input.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OutcomeKind, TargetName } from './targets';
 import type { WorkerAnswer } from './workerProtocol';
@@ -35,6 +37,7 @@ export class FuzzWorker {
   private readyPromise: Promise<void> | undefined;
   private nextId = 1;
   private stderrTail = '';
+  private scratch: string | undefined;
   private waiting: ((a: WorkerAnswer | undefined) => void) | undefined;
   /** How many workers were started (each failure costs one restart). */
   restarts = 0;
@@ -44,7 +47,10 @@ export class FuzzWorker {
   private start(): Promise<void> {
     this.restarts++;
     this.stderrTail = '';
+    this.removeScratch();
+    this.scratch = mkdtempSync(join(tmpdir(), 'medsynth-fuzz-'));
     const child = fork(join(__dirname, 'worker.ts'), [], {
+      env: { ...process.env, MEDSYNTH_FUZZ_SCRATCH: this.scratch },
       execArgv: ['--import', 'tsx', `--max-old-space-size=${this.bounds.heapMiB}`],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -72,6 +78,11 @@ export class FuzzWorker {
     this.child = undefined;
     this.readyPromise = undefined;
     child?.kill('SIGKILL');
+  }
+
+  private removeScratch(): void {
+    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
+    this.scratch = undefined;
   }
 
   /** Starts the worker (tsx start-up takes seconds on a busy machine) so that it is not billed to an input. */
@@ -118,5 +129,6 @@ export class FuzzWorker {
 
   dispose(): void {
     this.kill();
+    this.removeScratch();
   }
 }

@@ -1,8 +1,8 @@
 // The parsers under fuzz: how each one is called on one input (in the worker process), and where its
 // seed corpus and structure-aware cases come from (in the supervising process). A target's input is
 // always a single byte string, so a kept failure replays from one file under test/fixtures/fuzz/<target>/.
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, readFile, readdir, realpath, symlink, writeFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { isMedSynthError } from '../../src/core/errors';
 import type { Table, TableFormat } from '../../src/core/data/table';
 import { parseTable } from '../../src/core/data/tableReader';
@@ -111,6 +111,15 @@ export async function prepareScratch(scratch: string): Promise<void> {
   await copyFile(join(USER_TABLE, 'model.onnx'), join(scratch, 'gen', 'model.onnx'));
   await copyFile(join(USER_TABLE, 'model.onnx'), join(scratch, 'outside.onnx'));
   await copyFile(join(USER_TABLE, 'medsynth.json'), join(scratch, 'onnx', 'medsynth.json'));
+  // A model path that looks local but is a symlink out of the folder: loading it must be PATH_ESCAPE.
+  await symlink(join(scratch, 'outside.onnx'), join(scratch, 'gen', 'linked.onnx')).catch(() => undefined);
+}
+
+/** The security oracle for an accepted generator: its model must really lie inside its folder. */
+async function checkContained(folder: string, modelPath: string): Promise<void> {
+  const root = await realpath(folder);
+  const model = await realpath(modelPath);
+  if (!model.startsWith(root + sep)) throw new Error(`path escape accepted: the model ${model} lies outside ${root}`);
 }
 
 /** Runs one input; resolves with the outcome kind or throws what the parser threw. */
@@ -134,10 +143,12 @@ export async function executeTarget(target: TargetName, bytes: Uint8Array, scrat
       validateManifest(json, 'fuzz/medsynth.json');
       return 'ok';
     }
-    case 'generator':
+    case 'generator': {
       await writeFile(join(scratch, 'gen', 'medsynth.json'), bytes);
-      await loadGenerator(join(scratch, 'gen'));
+      const loaded = await loadGenerator(join(scratch, 'gen'));
+      await checkContained(join(scratch, 'gen'), loaded.modelPath);
       return 'ok';
+    }
     case 'onnx': {
       await writeFile(join(scratch, 'onnx', 'model.onnx'), bytes);
       await writeFile(join(scratch, 'single', 'model.onnx'), bytes);

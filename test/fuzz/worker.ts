@@ -10,7 +10,8 @@ import { executeTarget, isTargetName, prepareScratch } from './targets';
 import { ESCAPED_AFTER } from './workerProtocol';
 import type { WorkerAnswer, WorkerRequest } from './workerProtocol';
 
-const scratch = mkdtempSync(join(tmpdir(), 'medsynth-fuzz-'));
+// The supervisor owns the scratch folder, so it can remove it even after killing this process.
+const scratch = process.env.MEDSYNTH_FUZZ_SCRATCH ?? mkdtempSync(join(tmpdir(), 'medsynth-fuzz-'));
 let current: WorkerRequest | undefined;
 let started = 0;
 

@@ -57,7 +57,7 @@ export function inferTextKind(name: string, cells: readonly string[]): ColumnKin
   let allSingleToken = true;
   const distinct = new Set<string>();
   for (const cell of cells) {
-    if (isMissingToken(cell)) continue;
+    if (cell.length === 0 || isMissingToken(cell)) continue;
     present++;
     if (allBoolean && parseBoolean(cell) === undefined) allBoolean = false;
     if (allDatetime && parseDatetime(cell) === undefined) allDatetime = false;
@@ -93,6 +93,11 @@ function tryNumeric(name: string, cells: readonly string[]): Column | undefined 
   let integer = true;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
+    // Empty cells are the common missing value (and all of a sparse JSON Lines column): skip parsing.
+    if (cell.length === 0) {
+      values[i] = NaN;
+      continue;
+    }
     const v = parseNumber(cell);
     if (v === undefined) {
       if (!isMissingToken(cell)) return undefined;
@@ -121,6 +126,10 @@ export function buildColumn(name: string, cells: readonly string[], kind: Column
       const values = new Float64Array(n);
       let integer = true;
       for (let i = 0; i < n; i++) {
+        if (cells[i].length === 0) {
+          values[i] = NaN;
+          continue;
+        }
         const v = parseNumber(cells[i]);
         if (v === undefined) {
           if (!isMissingToken(cells[i])) throw fail(i, 'a number');

@@ -3,9 +3,11 @@
 // fixes it; every later row must have as many fields as the header.
 
 import type { RawTable } from './rawTable';
+import type { TableLimitOptions } from './limits';
 import { badInput, throwIfAborted } from '../errors';
 import { CsvTokenizer } from './csvTokenizer';
-import { normalizeHeader, rowLimitError } from './rawTable';
+import { RowBudget } from './limits';
+import { normalizeHeader } from './rawTable';
 import { Utf8ChunkDecoder } from './textDecoding';
 
 export const SNIFFED_DELIMITERS: readonly string[] = [',', '\t', ';', '|'];
@@ -13,11 +15,10 @@ export const SNIFFED_DELIMITERS: readonly string[] = [',', '\t', ';', '|'];
 const SNIFF_BYTES = 64 * 1024;
 const SNIFF_LINES = 50;
 
-export interface DelimitedOptions {
+export interface DelimitedOptions extends TableLimitOptions {
   readonly fileName?: string;
   /** A fixed delimiter; when absent it is sniffed among SNIFFED_DELIMITERS. */
   readonly delimiter?: string;
-  readonly maxRows?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -26,7 +27,8 @@ export interface DelimitedTable extends RawTable {
 }
 
 export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: DelimitedOptions): Promise<DelimitedTable> {
-  const { fileName, maxRows, signal } = opts;
+  const { fileName, signal } = opts;
+  const budget = new RowBudget(opts, fileName);
   const decoder = new Utf8ChunkDecoder(fileName);
   let names: string[] | undefined;
   let headerLine = 1;
@@ -36,6 +38,7 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
 
   const onRecord = (fields: string[], line: number): void => {
     if (names === undefined) {
+      budget.setColumns(fields.length);
       names = normalizeHeader(fields, fileName, line);
       headerLine = line;
       cells = names.map(() => []);
@@ -48,7 +51,10 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
         expected: `${names.length} fields; quote fields that contain the delimiter`,
       });
     }
-    if (maxRows !== undefined && rows >= maxRows) throw rowLimitError(maxRows, fileName);
+    if (!budget.admitRow()) {
+      tokenizer?.stop();
+      return;
+    }
     for (let j = 0; j < fields.length; j++) cells[j].push(fields[j]);
     lines.push(line);
     rows++;
@@ -59,6 +65,7 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
   let pending = '';
   for await (const chunk of chunks) {
     throwIfAborted(signal);
+    if (budget.full) break;
     const text = decoder.decode(chunk);
     if (tokenizer) {
       tokenizer.feed(text);
@@ -67,18 +74,19 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
     pending += text;
     if (pending.length >= SNIFF_BYTES) {
       delimiter ??= sniffDelimiter(pending, false);
-      tokenizer = new CsvTokenizer(delimiter.charCodeAt(0), onRecord, fileName);
+      tokenizer = new CsvTokenizer(delimiter.charCodeAt(0), onRecord, fileName, budget.maxColumns);
       tokenizer.feed(pending);
       pending = '';
     }
   }
-  pending += decoder.end();
+  // With headRows reached, the rest of the input (and a last character cut in two) is never decoded.
+  if (!budget.full) pending += decoder.end();
   if (!tokenizer) {
     delimiter ??= sniffDelimiter(pending, true);
-    tokenizer = new CsvTokenizer(delimiter.charCodeAt(0), onRecord, fileName);
+    tokenizer = new CsvTokenizer(delimiter.charCodeAt(0), onRecord, fileName, budget.maxColumns);
     tokenizer.feed(pending);
   }
-  tokenizer.end();
+  if (!budget.full) tokenizer.end();
   if (names === undefined) {
     throw badInput('the file is empty: there is no header row and no data', { file: fileName, expected: 'a header row and at least one data row' });
   }

@@ -5,6 +5,7 @@
 // further along (ragged rows, unreadable values) can name the line a user sees in an editor.
 
 import { badInput } from '../errors';
+import { MAX_FIELD_CHARS, fieldTooLong, limitError } from './limits';
 
 const QUOTE = 0x22;
 const CR = 0x0d;
@@ -32,14 +33,26 @@ export class CsvTokenizer {
   private quoteLine = 1;
   /** Blank lines (no character at all between line ends) are skipped, as pandas does. */
   private recordHasContent = false;
+  /** Set by stop(): the sink has what it needs (headRows), so the rest of the text is ignored. */
+  private stopped = false;
 
   constructor(
     private readonly delimiter: number,
     private readonly onRecord: RecordSink,
     private readonly fileName?: string,
+    /** More fields than this in one record is LIMIT_EXCEEDED (the reader passes its column cap). */
+    private readonly maxFields: number = Infinity,
   ) {}
 
   feed(text: string): void {
+    this.scan(text);
+    // A record only grows across chunks, so checking at a chunk's end bounds the fields kept.
+    if (this.fields.length > this.maxFields) {
+      throw limitError('maxColumns', this.maxFields, 'columns', this.fileName);
+    }
+  }
+
+  private scan(text: string): void {
     const n = text.length;
     const delim = this.delimiter;
     const delimChar = String.fromCharCode(delim);
@@ -47,7 +60,7 @@ export class CsvTokenizer {
     let nextLf = -1;
     let nextCr = -1;
     let i = 0;
-    while (i < n) {
+    while (i < n && !this.stopped) {
       switch (this.state) {
         case State.AfterCr: {
           if (text.charCodeAt(i) === LF) i++;
@@ -83,7 +96,10 @@ export class CsvTokenizer {
           if (nextCr < i) nextCr = indexOrEnd(text, '\r', i);
           const j = nextDelim < nextLf ? (nextDelim < nextCr ? nextDelim : nextCr) : nextLf < nextCr ? nextLf : nextCr;
           this.field += text.slice(i, j);
-          if (j === n) return;
+          if (j === n) {
+            this.checkFieldLength();
+            return;
+          }
           this.fields.push(this.field);
           this.field = '';
           const c = text.charCodeAt(j);
@@ -102,7 +118,10 @@ export class CsvTokenizer {
           const end = q < 0 ? n : q;
           this.countLines(text, i, end);
           this.field += text.slice(i, end);
-          if (q < 0) return;
+          if (q < 0) {
+            this.checkFieldLength();
+            return;
+          }
           this.state = State.QuoteInQuoted;
           i = q + 1;
           break;
@@ -135,6 +154,19 @@ export class CsvTokenizer {
         }
       }
     }
+  }
+
+  /** Ignores all further text: the sink has read as many records as it wants. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /**
+   * A field only grows across chunks, so its length is checked at a chunk's end: a file with no
+   * delimiter or line end (or an unclosed quote) must not grow one string past V8's limit.
+   */
+  private checkFieldLength(): void {
+    if (this.field.length > MAX_FIELD_CHARS) throw fieldTooLong(this.fileName, this.recordLine, 'a field');
   }
 
   /** Flushes the last record; a file need not end with a line break. */

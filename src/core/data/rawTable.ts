@@ -5,6 +5,7 @@
 import type { Column, ColumnKind, Table, TableProvenance } from './table';
 import { MedSynthError, badInput, throwIfAborted } from '../errors';
 import { COLUMN_KINDS, columnFromCells, isColumnKind } from './columnInference';
+import { checkLimitOptions, limitError } from './limits';
 
 export interface RawTable {
   readonly names: readonly string[];
@@ -67,16 +68,11 @@ export function checkOverrides(types: Readonly<Record<string, ColumnKind>> | und
 }
 
 export function checkMaxRows(maxRows: number | undefined): void {
-  if (maxRows !== undefined && !(Number.isInteger(maxRows) && maxRows >= 0)) {
-    throw new MedSynthError('BAD_USAGE', `maxRows must be a non-negative integer, got ${maxRows}`);
-  }
+  checkLimitOptions({ maxRows });
 }
 
 export function rowLimitError(maxRows: number, fileName?: string): MedSynthError {
-  return new MedSynthError('LIMIT_EXCEEDED', `the table has more than ${maxRows} rows, the limit set by the option maxRows`, {
-    file: fileName,
-    expected: `at most ${maxRows} rows, or a larger maxRows`,
-  });
+  return limitError('maxRows', maxRows, 'rows', fileName);
 }
 
 /** Types every column and assembles the Table. */

@@ -5,28 +5,28 @@
 import type { ColumnKind, Table, TableFormat } from './table';
 import type { ByteSource } from './textDecoding';
 import type { RawTable } from './rawTable';
+import type { TableLimitOptions } from './limits';
 import { throwIfAborted } from '../errors';
 import { readDelimited } from './csvReader';
 import { readJsonLines } from './jsonlReader';
 import { readParquet } from './parquetReader';
-import { checkMaxRows, typeRawTable } from './rawTable';
+import { typeRawTable } from './rawTable';
+import { checkLimitOptions } from './limits';
 import { byteChunks } from './textDecoding';
 import { inferTableFormat } from './format';
 
-export interface ParseTableOptions {
+export interface ParseTableOptions extends TableLimitOptions {
   /** Used in error messages and to pick the format from the extension when `format` is absent. */
   readonly fileName?: string;
   readonly format?: TableFormat;
   /** Column kinds that replace inference, by column name. */
   readonly types?: Readonly<Record<string, ColumnKind>>;
-  /** Refuse tables with more data rows than this (LIMIT_EXCEEDED). Default: no limit. */
-  readonly maxRows?: number;
   readonly signal?: AbortSignal;
 }
 
 export async function parseTable(input: ByteSource, opts: ParseTableOptions = {}): Promise<Table> {
   const { fileName, signal } = opts;
-  checkMaxRows(opts.maxRows);
+  checkLimitOptions(opts);
   throwIfAborted(signal);
   const chunks = byteChunks(input, signal)[Symbol.asyncIterator]();
   const first = await nextNonEmpty(chunks);

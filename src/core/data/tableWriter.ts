@@ -1,25 +1,66 @@
 // Writes a Table as CSV, TSV, JSON Lines or Parquet bytes. Text formats: integers print without a
 // decimal point, datetimes as ISO 8601 (YYYY-MM-DD for date precision, else YYYY-MM-DDTHH:MM:SS[.sss]
 // in UTC), booleans as true/false, and a missing value as an empty cell (null in JSON Lines).
+//
+// Text is produced in chunks of rows straight into a reused byte buffer: one string for a
+// million-row CSV passes V8's maximum string length ("Invalid string length"), and building rows by
+// string concatenation spent more time in the garbage collector than in formatting numbers. Each
+// column gets a cell writer once (categories pre-encoded, quoting only for columns that can need
+// it), so the per-cell work is the number-to-text conversion itself.
 
 import type { Column, Table, TableFormat } from './table';
 import { MedSynthError, throwIfAborted } from '../errors';
 import { formatDatetime, formatNumber } from './cellValues';
 import { writeParquet } from './parquetWriter';
+import { ByteSink } from './byteSink';
 
 const CHECK_EVERY = 4096;
+/** A chunk is handed out once the buffer holds this much, at a row boundary. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+export interface SerializeChunkOptions {
+  /** Write the header line (CSV/TSV); false for the continuation of a table written in parts. */
+  readonly header?: boolean;
+  readonly signal?: AbortSignal;
+}
 
 export async function serializeTable(table: Table, format: TableFormat, signal?: AbortSignal): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const part of serializeTableChunks(table, format, { signal })) {
+    parts.push(part);
+    total += part.length;
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * The bytes of `table` in `format`, in chunks of a few MiB; their concatenation is what
+ * serializeTable returns. With `header: false` the CSV/TSV header line is left out, so a table
+ * decoded in row blocks can be written block after block. Parquet comes as one chunk.
+ */
+export async function* serializeTableChunks(table: Table, format: TableFormat, opts: SerializeChunkOptions = {}): AsyncGenerator<Uint8Array> {
+  const { signal } = opts;
   throwIfAborted(signal);
   switch (format) {
     case 'csv':
-      return encode(delimitedLines(table, ',', signal));
     case 'tsv':
-      return encode(delimitedLines(table, '\t', signal));
+      yield* delimitedChunks(table, format === 'csv' ? ',' : '\t', opts.header ?? true, signal);
+      return;
     case 'jsonl':
-      return encode(jsonLines(table, signal));
+      yield* jsonLineChunks(table, signal);
+      return;
     case 'parquet':
-      return writeParquet(table, signal);
+      if (opts.header === false) throw new MedSynthError('BAD_USAGE', 'a Parquet file cannot be written in row parts');
+      yield writeParquet(table, signal);
+      return;
     default:
       throw new MedSynthError('BAD_USAGE', `cannot write tables as ${JSON.stringify(format)}`, { expected: 'csv, tsv, jsonl or parquet' });
   }
@@ -43,53 +84,158 @@ export function cellText(column: Column, row: number): string {
   }
 }
 
-function delimitedLines(table: Table, delimiter: string, signal?: AbortSignal): string[] {
+type CellWriter = (sink: ByteSink, row: number) => void;
+
+function* delimitedChunks(table: Table, delimiter: string, header: boolean, signal?: AbortSignal): Generator<Uint8Array> {
   const special = delimiter === ',' ? /[",\r\n]|^\s|\s$/ : /["\t\r\n]|^\s|\s$/;
   const quote = (s: string): string => (special.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const out: string[] = [table.columns.map((c) => quote(c.name)).join(delimiter)];
+  const sink = new ByteSink();
+  if (header) {
+    sink.text(table.columns.map((c) => quote(c.name)).join(delimiter));
+    sink.byte(0x0a);
+  }
+  const writers = table.columns.map((c) => delimitedCell(c, quote));
+  const sep = delimiter.charCodeAt(0);
+  const last = writers.length - 1;
   for (let r = 0; r < table.rowCount; r++) {
     if (r % CHECK_EVERY === 0) throwIfAborted(signal);
-    let line = '';
-    for (let j = 0; j < table.columns.length; j++) {
-      if (j > 0) line += delimiter;
-      line += quote(cellText(table.columns[j], r));
+    for (let j = 0; j < last; j++) {
+      writers[j](sink, r);
+      sink.byte(sep);
     }
-    out.push(line);
+    if (last >= 0) writers[last](sink, r);
+    sink.byte(0x0a);
+    if (sink.length >= CHUNK_BYTES) yield sink.take();
   }
-  return out;
+  if (sink.length > 0) yield sink.take();
 }
 
-function jsonLines(table: Table, signal?: AbortSignal): string[] {
-  const out: string[] = [];
-  for (let r = 0; r < table.rowCount; r++) {
-    if (r % CHECK_EVERY === 0) throwIfAborted(signal);
-    const row: Record<string, unknown> = {};
-    for (const c of table.columns) row[c.name] = jsonValue(c, r);
-    out.push(JSON.stringify(row));
-  }
-  return out;
-}
-
-function jsonValue(column: Column, row: number): unknown {
+/**
+ * Numbers and ISO datetimes never contain a delimiter, quote, line end or surrounding space, so
+ * they are written without the quoting test; category labels are quoted and encoded once.
+ */
+function delimitedCell(column: Column, quote: (s: string) => string): CellWriter {
   switch (column.kind) {
     case 'numeric': {
-      const v = column.values[row];
-      if (Number.isNaN(v)) return null;
-      // JSON has no infinities; the reader parses these strings back as numbers.
-      return Number.isFinite(v) ? v : formatNumber(v);
+      const values = column.values;
+      return (sink, r) => {
+        const v = values[r];
+        if (v === v) sink.ascii(formatNumber(v));
+      };
     }
-    case 'datetime':
-      return Number.isNaN(column.values[row]) ? null : formatDatetime(column.values[row], column.precision);
-    case 'boolean':
-      return column.codes[row] < 0 ? null : column.codes[row] === 1;
+    case 'datetime': {
+      const values = column.values;
+      const format = datetimeFormatter(column.precision);
+      return (sink, r) => {
+        const v = values[r];
+        if (v === v) sink.ascii(format(v));
+      };
+    }
     case 'categorical':
-      return column.codes[row] < 0 ? null : column.categories[column.codes[row]];
+    case 'boolean': {
+      const codes = column.codes;
+      const encoded = column.categories.map((c) => ByteSink.encode(quote(c)));
+      return (sink, r) => {
+        const code = codes[r];
+        if (code >= 0) sink.bytes(encoded[code]);
+      };
+    }
     case 'identifier':
-    case 'text':
-      return column.values[row];
+    case 'text': {
+      const values = column.values;
+      return (sink, r) => {
+        const v = values[r];
+        if (v !== null && v !== undefined && v.length > 0) sink.text(quote(v));
+      };
+    }
   }
 }
 
-function encode(lines: string[]): Uint8Array {
-  return new TextEncoder().encode(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+/** Dates repeat across rows (admission days, birth dates), so their text is cached per column. */
+function datetimeFormatter(precision: 'date' | 'datetime'): (ms: number) => string {
+  const cache = new Map<number, string>();
+  return (ms) => {
+    let s = cache.get(ms);
+    if (s === undefined) {
+      s = formatDatetime(ms, precision);
+      if (cache.size >= 65_536) cache.clear();
+      cache.set(ms, s);
+    }
+    return s;
+  };
+}
+
+function* jsonLineChunks(table: Table, signal?: AbortSignal): Generator<Uint8Array> {
+  // JSON.stringify of a row object orders keys as the object does (integer-like names first) and
+  // keeps the last of repeated names; a probe object with the same keys gives that exact order.
+  const probe: Record<string, number> = {};
+  table.columns.forEach((c, j) => {
+    probe[c.name] = j;
+  });
+  const order = Object.keys(probe).map((k) => probe[k]);
+  const writers = order.map((j, k) => jsonCell(table.columns[j], `${k === 0 ? '{' : ','}${JSON.stringify(table.columns[j].name)}:`));
+  const sink = new ByteSink();
+  for (let r = 0; r < table.rowCount; r++) {
+    if (r % CHECK_EVERY === 0) throwIfAborted(signal);
+    if (writers.length === 0) sink.byte(0x7b);
+    for (const w of writers) w(sink, r);
+    sink.byte(0x7d);
+    sink.byte(0x0a);
+    if (sink.length >= CHUNK_BYTES) yield sink.take();
+  }
+  if (sink.length > 0) yield sink.take();
+}
+
+/** Writes `"name":value` (with its leading '{' or ','), the value as JSON.stringify prints it. */
+function jsonCell(column: Column, key: string): CellWriter {
+  const prefix = ByteSink.encode(key);
+  const NULL = 'null';
+  switch (column.kind) {
+    case 'numeric': {
+      const values = column.values;
+      return (sink, r) => {
+        sink.bytes(prefix);
+        const v = values[r];
+        // JSON has no infinities; the reader parses these strings back as numbers.
+        sink.ascii(v !== v ? NULL : Number.isFinite(v) ? String(v) : JSON.stringify(formatNumber(v)));
+      };
+    }
+    case 'datetime': {
+      const values = column.values;
+      const format = datetimeFormatter(column.precision);
+      return (sink, r) => {
+        sink.bytes(prefix);
+        const v = values[r];
+        sink.ascii(v !== v ? NULL : `"${format(v)}"`);
+      };
+    }
+    case 'boolean':
+    case 'categorical': {
+      const codes = column.codes;
+      const nullBytes = ByteSink.encode(NULL);
+      if (column.kind === 'boolean') {
+        const [no, yes] = ['false', 'true'].map((s) => ByteSink.encode(s));
+        return (sink, r) => {
+          sink.bytes(prefix);
+          const code = codes[r];
+          sink.bytes(code < 0 ? nullBytes : code === 1 ? yes : no);
+        };
+      }
+      const encoded = column.categories.map((c) => ByteSink.encode(JSON.stringify(c)));
+      return (sink, r) => {
+        sink.bytes(prefix);
+        const code = codes[r];
+        sink.bytes(code < 0 ? nullBytes : encoded[code]);
+      };
+    }
+    case 'identifier':
+    case 'text': {
+      const values = column.values;
+      return (sink, r) => {
+        sink.bytes(prefix);
+        const v = values[r];
+        sink.text(v === null || v === undefined ? NULL : JSON.stringify(v));
+      };
+    }
+  }
 }

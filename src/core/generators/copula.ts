@@ -162,6 +162,35 @@ function freshPrefix(name: string, values: readonly (string | null)[]): string {
 }
 
 export function fitCopula(table: Table, opts: { signal?: AbortSignal } = {}): CopulaModel {
+  const steps = fitCopulaSteps(table, opts.signal);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * fitCopula that gives the event loop a turn every few tens of milliseconds (between columns and
+ * between rows of the correlation matrix), so a cancel from the editor or Ctrl-C lands while a large
+ * table is being fitted instead of after it. The model is the same as fitCopula's.
+ */
+export async function fitCopulaAsync(table: Table, opts: { signal?: AbortSignal; sliceMs?: number } = {}): Promise<CopulaModel> {
+  const steps = fitCopulaSteps(table, opts.signal);
+  const sliceMs = opts.sliceMs ?? 20;
+  let since = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - since >= sliceMs) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      throwIfAborted(opts.signal);
+      since = performance.now();
+    }
+  }
+}
+
+/** The fit as a sequence of steps; each `yield` is a point where the caller may pause. */
+function* fitCopulaSteps(table: Table, signal: AbortSignal | undefined): Generator<void, CopulaModel> {
   const n = table.rowCount;
   if (n < 2) throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${n}`);
   const columns: CopulaColumn[] = [];
@@ -170,15 +199,17 @@ export function fitCopula(table: Table, opts: { signal?: AbortSignal } = {}): Co
   const missing: number[] = [];
   const scores = new Map<number, Float64Array>();
   const attenuation = new Map<number, number>();
-  table.columns.forEach((c, ci) => {
-    throwIfAborted(opts.signal);
+  for (let ci = 0; ci < table.columns.length; ci++) {
+    const c = table.columns[ci];
+    yield;
+    throwIfAborted(signal);
     if (c.kind === 'identifier') {
       columns.push({ kind: 'identifier', name: c.name, prefix: freshPrefix(c.name, c.values) });
-      return;
+      continue;
     }
     if (c.kind === 'text') {
       columns.push({ kind: 'text', name: c.name });
-      return;
+      continue;
     }
     const values = columnValues(c);
     const summary = summarizeColumn(values);
@@ -206,13 +237,14 @@ export function fitCopula(table: Table, opts: { signal?: AbortSignal } = {}): Co
       categorical.push(ci);
       columns.push({ kind: c.kind, name: c.name, categories: [...c.categories], probabilities: counts.map((k) => (present > 0 ? k / present : 0)), missingRate });
     }
-  });
+  }
   const order = [...continuous, ...categorical];
   if (order.length === 0) throw new MedSynthError('BAD_INPUT', 'the table has no numeric, datetime, categorical or boolean column to model');
   const p = order.length;
   const corrected = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
-    throwIfAborted(opts.signal);
+    yield;
+    throwIfAborted(signal);
     corrected[i * p + i] = 1;
     for (let j = 0; j < i; j++) {
       const r = pairwiseCorrelation(scores.get(order[i]) as Float64Array, scores.get(order[j]) as Float64Array);

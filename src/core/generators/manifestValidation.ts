@@ -9,7 +9,37 @@ import { specFeatureIndices } from './tableDecoding';
 export const MAX_MANIFEST_DIM = 1_000_000;
 export const MAX_SAMPLE_ELEMENTS = 100_000_000;
 
+/** medsynth.json is small and flat; deeper or larger is hostile (checked before any field is read). */
+export const MAX_MANIFEST_DEPTH = 32;
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
 type Json = Readonly<Record<string, unknown>>;
+
+/**
+ * A short description of a JSON value for an error message. JSON.stringify would recurse natively
+ * into a hostile value nested a million deep and overflow the stack, and could be megabytes long.
+ */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  if (v !== null && typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The nesting depth of a parsed JSON value (a scalar is 0), without recursion, stopping past `limit`. */
+export function jsonNestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 class ManifestReader {
   constructor(readonly source: string) {}
@@ -33,17 +63,17 @@ class ManifestReader {
   }
 
   oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]): T {
-    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw this.fail(path, `is ${JSON.stringify(v)}`, `one of ${allowed.join(', ')}`);
+    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw this.fail(path, `is ${describeValue(v)}`, `one of ${allowed.join(', ')}`);
     return v as T;
   }
 
   integer(v: unknown, path: string, min: number, max: number): number {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw this.fail(path, `is ${JSON.stringify(v)}`, `an integer in [${min}, ${max}]`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw this.fail(path, `is ${describeValue(v)}`, `an integer in [${min}, ${max}]`);
     return v;
   }
 
   number(v: unknown, path: string): number {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.fail(path, `is ${JSON.stringify(v)}`, 'a finite number');
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.fail(path, `is ${describeValue(v)}`, 'a finite number');
     return v;
   }
 
@@ -139,8 +169,14 @@ function readTablePostprocess(r: ManifestReader, v: unknown): TablePostprocess {
 /** Parses untrusted manifest JSON (already JSON.parse'd) from `source` into a GeneratorManifest. */
 export function validateManifest(json: unknown, source: string): GeneratorManifest {
   const r = new ManifestReader(source);
+  if (jsonNestingDepth(json, MAX_MANIFEST_DEPTH) > MAX_MANIFEST_DEPTH) {
+    throw new MedSynthError('LIMIT_EXCEEDED', `the manifest is nested more than ${MAX_MANIFEST_DEPTH} levels deep`, {
+      file: source,
+      expected: `objects and arrays nested at most ${MAX_MANIFEST_DEPTH} levels deep`,
+    });
+  }
   const o = r.object(json, '$');
-  if (o.schema !== 'medsynth.generator/1') throw r.fail('$.schema', `is ${JSON.stringify(o.schema)}`, '"medsynth.generator/1"');
+  if (o.schema !== 'medsynth.generator/1') throw r.fail('$.schema', `is ${describeValue(o.schema)}`, '"medsynth.generator/1"');
   const modality = r.oneOf(o.modality, '$.modality', ['image', 'signal', 'table', 'text'] as const);
   const family = r.oneOf(o.family, '$.family', ['single-pass', 'diffusion', 'autoregressive'] as const);
   const inputs = r.object(o.inputs, '$.inputs');

@@ -130,8 +130,15 @@ function instantiate(bytesNeeded: number): KernelInstance | null {
   return { memory, nearest: instance.exports.nearest as KernelInstance['nearest'] };
 }
 
-/** Query rows handed to the kernel per call; between calls the search yields so an abort can land. */
+/** Query rows handed to the kernel per call at most; between calls the search yields so an abort can land. */
 const QUERY_BLOCK = 1024;
+
+/**
+ * Row-pair distances per kernel call (about 50-100 ms of work): with a large reference table a fixed
+ * 1024-row block ran for seconds between yields (200k reference rows: ~2 s), so a cancel waited that
+ * long. The block shrinks with the reference size instead.
+ */
+const PAIRS_PER_BLOCK = 1 << 24;
 
 /**
  * For every query row, the smallest and second-smallest L1 distance to the reference rows
@@ -146,7 +153,7 @@ export async function nearestTwo(query: Float32Array, ref: Float32Array, stride:
   const d1 = new Float64Array(nq);
   const d2 = new Float64Array(nq);
   const refBytes = ref.length * 4;
-  const block = Math.min(QUERY_BLOCK, Math.max(nq, 1));
+  const block = Math.min(QUERY_BLOCK, Math.max(nq, 1), Math.max(8, Math.floor(PAIRS_PER_BLOCK / Math.max(nr, 1))));
   const kernel = forceScalar ? null : instantiate(refBytes + block * stride * 4 + block * 8);
   if (kernel) new Float32Array(kernel.memory.buffer, 0, ref.length).set(ref);
   for (let start = 0; start < nq; start += block) {

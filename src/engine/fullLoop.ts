@@ -71,6 +71,24 @@ export function recordedName(base: string, file: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : file;
 }
 
+/**
+ * Creates the output root. A recursive mkdir on a read-only file system reports ENOENT, which would read
+ * as the user's mistake; creating the last level alone then gives the real reason (EROFS, EACCES).
+ */
+async function makeOutputRoot(outRoot: string): Promise<void> {
+  try {
+    await mkdir(outRoot, { recursive: true });
+  } catch (e) {
+    const again = await mkdir(outRoot).then(
+      () => undefined,
+      (e2: unknown) => e2,
+    );
+    if (again === undefined) return;
+    const code = (again as NodeJS.ErrnoException).code;
+    throw ioError('cannot create the output folder', outRoot, code === 'ENOENT' || code === 'EEXIST' ? e : again);
+  }
+}
+
 export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult> {
   const runId = opts.runId ?? newRunId();
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId)) throw new MedSynthError('BAD_USAGE', `run id '${runId}' must be a plain folder name`);
@@ -79,11 +97,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
   const runDir = resolveInside(outRoot, runId);
   const work = resolveInside(outRoot, `.${runId}.partial`);
   const seed = opts.seed ?? randomInt(0, 2 ** 32);
-  try {
-    await mkdir(outRoot, { recursive: true });
-  } catch (e) {
-    throw ioError('cannot create the output folder', outRoot, e);
-  }
+  await makeOutputRoot(outRoot);
   try {
     const fit = await fitGenerator({ dataset: opts.dataset, generator: 'copula', outDir: work, signal: opts.signal, onProgress: opts.onProgress });
     const synthetic = join(work, 'synthetic.csv');

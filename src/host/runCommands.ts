@@ -9,12 +9,12 @@ import type { Report } from '../core/report/model';
 import { enableCudaAcceleration } from '../engine/cuda';
 import { evaluateSynthetic } from '../engine/evaluate';
 import { fitGenerator } from '../engine/fit';
-import { newRunId, runFullLoop } from '../engine/fullLoop';
+import { newRunId, resolveOutputRoot, runFullLoop } from '../engine/fullLoop';
 import { generateSynthetic } from '../engine/generate';
 import { withCancellableProgress } from './cancellation';
 import type { EngineProgress } from '../engine/progress';
 import type { CommandOptions, Refusal } from './commandContext';
-import { describeError, isTablePath, outputRoot, refuse, refuseIfUntrusted, toUri, workspaceFolderFor } from './commandContext';
+import { describeError, isTablePath, refuse, refuseIfUntrusted, toUri, workspaceFolderFor } from './commandContext';
 import type { HostServices } from './hostServices';
 import { readReport, scoresOf, showReport } from './reportPanel';
 import { readSettings } from './settings';
@@ -71,9 +71,12 @@ async function inFreshRunDir<T>(runDir: string, job: () => Promise<T>): Promise<
   }
 }
 
-/** A new run folder's path; fitting creates it (the generator writer replaces its target as a whole). */
+/**
+ * A new run folder's path; fitting creates it (the generator writer replaces its target as a whole).
+ * The output folder setting is resolved like the full loop's: inside the workspace, no symlink out.
+ */
 function newRunDir(folder: vscode.WorkspaceFolder): string {
-  return path.join(outputRoot(folder, readSettings(folder.uri).outputFolder), newRunId());
+  return path.join(resolveOutputRoot(folder.uri.fsPath, readSettings(folder.uri).outputFolder), newRunId());
 }
 
 export async function fitCommand(services: HostServices, uri: vscode.Uri | undefined, _options: CommandOptions): Outcome<FitResult> {
@@ -133,7 +136,7 @@ export async function evaluateCommand(services: HostServices, uri: vscode.Uri | 
   if (!folder) return refuse('Evaluating writes report.json in the workspace: open a folder first.');
   let root: string;
   try {
-    root = outputRoot(folder, readSettings(folder.uri).outputFolder);
+    root = resolveOutputRoot(folder.uri.fsPath, readSettings(folder.uri).outputFolder);
   } catch (e) {
     return refuse(describeError(e));
   }

@@ -47,6 +47,8 @@ export interface CampaignOptions {
   readonly known?: ReadonlyMap<string, string>;
 }
 
+export const CONFIRM_FACTOR = 2.5;
+
 const FIRST_FRAME = /\n\s+at .*?\(?([^()\s]*(?:src|node_modules)\/[^():]+)/;
 
 export function failureSignature(target: string, o: Outcome): string {
@@ -125,7 +127,9 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
       previous = current;
     } else previous = { bytes, how };
     if (outcome.kind === 'timeout') {
-      const again = await worker.run(target, bytes);
+      // Confirm on a fresh worker with a looser bound, so a busy machine (tests run in parallel) is not
+      // reported as a hang; an input still unanswered after 2.5 times the bound is a failure.
+      const again = await worker.run(target, bytes, CONFIRM_FACTOR * worker.timeoutMs);
       if (again.kind !== 'timeout') {
         result.slowOnce++;
         outcome = again;

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { CONFIRM_FACTOR } from './campaign';
 import type { FuzzWorker, Outcome } from './supervisor';
 import { ROOT, TARGET_NAMES, fixtureExtension } from './targets';
 import type { TargetName } from './targets';
@@ -36,9 +37,9 @@ export async function readRegressionInput(input: RegressionInput): Promise<Uint8
   return input.file.endsWith('.gz') ? new Uint8Array(gunzipSync(raw)) : raw;
 }
 
-/** One run, and a second on a fresh worker when the first timed out (a busy machine is not a hang). */
+/** One run, and a second on a fresh worker with a looser bound when the first timed out (a busy machine is not a hang). */
 export async function replayInput(worker: FuzzWorker, input: RegressionInput): Promise<Outcome> {
   const bytes = await readRegressionInput(input);
   const first = await worker.run(input.target, bytes);
-  return first.kind === 'timeout' ? worker.run(input.target, bytes) : first;
+  return first.kind === 'timeout' ? worker.run(input.target, bytes, CONFIRM_FACTOR * worker.timeoutMs) : first;
 }

@@ -1,5 +1,6 @@
 // The Markdown written to bench/results-fuzz.md after a run: the command and seed to reproduce it,
 // the counts per target, and each distinct failure with its kept input and stack.
+import { relative } from 'node:path';
 import type { CampaignResult } from './campaign';
 import type { Bounds } from './supervisor';
 
@@ -10,7 +11,8 @@ export function renderFuzzReport(results: readonly CampaignResult[], command: st
     `Run ${startedAt.toISOString()} with \`${command}\` (seed ${results[0]?.seed ?? '?'}; Node ${process.version}).`,
     `Bounds per input: ${bounds.timeoutMs} ms wall time, ${bounds.heapMiB} MiB V8 heap, ${bounds.rssMiB} MiB peak RSS (worker process).`,
     'An input passes when it ends in a valid Table/manifest or a MedSynthError; failures are uncaught non-MedSynthError',
-    'exceptions, invalid Tables, timeouts (confirmed on a fresh worker), worker crashes and runaway memory.',
+    'exceptions, invalid Tables, timeouts (confirmed on a fresh worker with 2.5 times the bound; "slow once" counts inputs',
+    'that passed only on that retry), worker crashes and runaway memory.',
     '',
     '| target | seconds | inputs | ok | typed errors | skipped | failures (inputs) | distinct failures | slow once |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -31,7 +33,7 @@ export function renderFuzzReport(results: readonly CampaignResult[], command: st
   lines.push('', `## Failures (${failures.length} distinct)`, '');
   if (failures.length === 0) lines.push('None.');
   for (const { target, f } of failures) {
-    lines.push(`### ${target}: ${f.kind} (${f.count} inputs)`, '', `- input: ${f.file ?? '(not saved)'} (${f.bytes} bytes, from ${f.how})`, `- message: ${f.message.split('\n')[0].slice(0, 300)}`);
+    lines.push(`### ${target}: ${f.kind} (${f.count} inputs)`, '', `- input: ${f.file !== undefined ? relative(process.cwd(), f.file) : '(not saved)'} (${f.bytes} bytes, from ${f.how})`, `- message: ${f.message.split('\n')[0].slice(0, 300)}`);
     if (f.stack) lines.push('', '```', ...f.stack.split('\n').slice(0, 8), '```');
     lines.push('');
   }

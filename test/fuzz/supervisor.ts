@@ -91,14 +91,19 @@ export class FuzzWorker {
     await this.readyPromise;
   }
 
-  async run(target: TargetName, bytes: Uint8Array): Promise<Outcome> {
+  /** The wall-time bound for one input. */
+  get timeoutMs(): number {
+    return this.bounds.timeoutMs;
+  }
+
+  async run(target: TargetName, bytes: Uint8Array, timeoutMs: number = this.bounds.timeoutMs): Promise<Outcome> {
     await this.warmUp();
     const child = this.child;
     if (!child) return { kind: 'crash', message: 'worker vanished before the input', ms: 0 };
     const id = this.nextId++;
     const started = performance.now();
     const answer = await new Promise<WorkerAnswer | 'timeout' | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve('timeout'), this.bounds.timeoutMs);
+      const timer = setTimeout(() => resolve('timeout'), timeoutMs);
       this.waiting = (a): void => {
         clearTimeout(timer);
         resolve(a);
@@ -109,7 +114,7 @@ export class FuzzWorker {
     const ms = Math.round(performance.now() - started);
     if (answer === 'timeout') {
       this.kill();
-      return { kind: 'timeout', message: `no answer within ${this.bounds.timeoutMs} ms`, ms };
+      return { kind: 'timeout', message: `no answer within ${timeoutMs} ms`, ms };
     }
     if (answer === undefined || answer.id !== id) {
       const tail = this.stderrTail.trim().split('\n').slice(-14);

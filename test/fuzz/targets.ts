@@ -6,7 +6,9 @@ import { join, sep } from 'node:path';
 import { isMedSynthError } from '../../src/core/errors';
 import type { Table, TableFormat } from '../../src/core/data/table';
 import { parseTable } from '../../src/core/data/tableReader';
-import { serializeTable } from '../../src/core/data/tableWriter';
+import { cellText, serializeTable } from '../../src/core/data/tableWriter';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import type { ColumnSource } from 'hyparquet-writer';
 import { validateManifest } from '../../src/core/generators/manifestValidation';
 import { loadGenerator } from '../../src/storage/generatorFolder';
 import type { FuzzRandom } from './random';
@@ -52,7 +54,9 @@ export async function loadCorpus(target: TargetName): Promise<Uint8Array[]> {
     const out: Uint8Array[] = [];
     for (const bytes of csv) {
       const table = await parseTable(bytes, { format: 'csv' }).catch(() => undefined);
-      if (table) out.push(await serializeTable(table, target));
+      if (!table) continue;
+      out.push(await serializeTable(table, target));
+      if (target === 'parquet') out.push(...parquetVariants(table));
     }
     return out;
   }
@@ -76,6 +80,27 @@ export function buildStructured(target: TargetName, rng: FuzzRandom, base: Uint8
       return structuredManifest(rng, base);
     case 'onnx':
       return structuredOnnx(rng, base);
+  }
+}
+
+/**
+ * Parquet written other ways than our writer does (uncompressed, many row groups and small pages,
+ * delta encoding, page indexes), so the mutations reach more of the decoder's code paths.
+ */
+function parquetVariants(table: Table): Uint8Array[] {
+  const columnData = (encoding: 'PLAIN' | 'DELTA_BINARY_PACKED'): ColumnSource[] =>
+    table.columns.map((c) => {
+      if (c.kind === 'numeric' && c.integer) return { name: c.name, data: Array.from(c.values, (v) => (Number.isNaN(v) ? null : BigInt(Math.round(v)))), type: 'INT64', encoding, columnIndex: true };
+      if (c.kind === 'numeric') return { name: c.name, data: Array.from(c.values, (v) => (Number.isNaN(v) ? null : v)), type: 'DOUBLE', columnIndex: true };
+      return { name: c.name, data: Array.from({ length: table.rowCount }, (_, r) => cellText(c, r)), type: 'STRING', columnIndex: true };
+    });
+  try {
+    return [
+      new Uint8Array(parquetWriteBuffer({ columnData: columnData('PLAIN'), codec: 'UNCOMPRESSED', rowGroupSize: 40, pageSize: 256 })),
+      new Uint8Array(parquetWriteBuffer({ columnData: columnData('DELTA_BINARY_PACKED'), codec: 'SNAPPY', rowGroupSize: 100, pageSize: 1024, statistics: false })),
+    ];
+  } catch {
+    return []; // A table the writer cannot express this way just contributes fewer seeds.
   }
 }
 

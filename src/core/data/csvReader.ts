@@ -72,7 +72,8 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
       continue;
     }
     pending += text;
-    if (pending.length >= SNIFF_BYTES) {
+    // A fixed delimiter needs no sample: tokenize at once (headRows can then stop early).
+    if (pending.length >= SNIFF_BYTES || delimiter !== undefined) {
       delimiter ??= sniffDelimiter(pending, false);
       tokenizer = new CsvTokenizer(delimiter.charCodeAt(0), onRecord, fileName, budget.maxColumns);
       tokenizer.feed(pending);

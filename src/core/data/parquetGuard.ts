@@ -8,7 +8,7 @@
 // than the page's value count. The walk only reads; hyparquet then decodes the same bytes.
 
 import type { FileMetaData, SchemaTree } from 'hyparquet';
-import { snappyUncompress } from 'hyparquet';
+import { checkedSnappy } from './snappyCheck';
 import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
 import { MedSynthError, badInput } from '../errors';
 import { limitError } from './limits';
@@ -102,6 +102,7 @@ function walkPages(chunk: Uint8Array, shape: ColumnShape, bad: (why: string) => 
     if (type === PAGE.dictionary) {
       const count = struct(header.field_7).field_1;
       if (typeof count !== 'number' || count < 0 || count > uncompressed * 8) throw bad(`a dictionary page claims ${String(count)} values`);
+      inflate(body, uncompressed, shape, bad);
     } else if (type === PAGE.data) {
       values += checkDataPageV1(body, uncompressed, struct(header.field_5), shape, bad);
     } else if (type === PAGE.dataV2) {
@@ -122,16 +123,14 @@ function pageValues(n: unknown, bad: (why: string) => MedSynthError): number {
   return n;
 }
 
-function inflate(body: Uint8Array, size: number, shape: ColumnShape): Uint8Array {
+function inflate(body: Uint8Array, size: number, shape: ColumnShape, bad: (why: string) => MedSynthError): Uint8Array {
   if (!shape.snappy || body.length === 0) return body;
-  const out = new Uint8Array(size);
-  snappyUncompress(body, out);
-  return out;
+  return checkedSnappy(body, size, bad);
 }
 
 function checkDataPageV1(body: Uint8Array, uncompressed: number, header: Thrift, shape: ColumnShape, bad: (why: string) => MedSynthError): number {
   const n = pageValues(header.field_1, bad);
-  const page = inflate(body, uncompressed, shape);
+  const page = inflate(body, uncompressed, shape, bad);
   const reader: Reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
   if (shape.maxRep > 0) checkPrefixedRuns(reader, bitWidth(shape.maxRep), n, bad);
   if (shape.maxDef > 0) checkPrefixedRuns(reader, bitWidth(shape.maxDef), n, bad);
@@ -153,7 +152,7 @@ function checkDataPageV2(body: Uint8Array, uncompressed: number, header: Thrift,
   const compressed = header.field_7 !== false;
   const size = uncompressed - defBytes - repBytes;
   if (size < 0) throw bad('a data page is smaller than its levels');
-  const page = compressed && size > 0 ? inflate(rest, size, shape) : rest;
+  const page = compressed && size > 0 ? inflate(rest, size, shape, bad) : rest;
   checkValueRuns({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, header.field_4, shape, n, bad);
   return n;
 }

@@ -45,6 +45,8 @@ export async function readParquet(bytes: Uint8Array, opts: ParquetOptions): Prom
   if (!Number.isSafeInteger(declared) || declared < 0 || groupRows !== declared) {
     throw badInput(`is a corrupt Parquet file (it declares ${metadata.num_rows} rows, its row groups ${groupRows})`, { file: fileName, expected: 'an intact Parquet file' });
   }
+  const unnamed = top.findIndex((c) => typeof c.element.name !== 'string');
+  if (unnamed >= 0) throw badInput(`is a corrupt Parquet file (schema column ${unnamed + 1} has no name)`, { file: fileName, expected: 'an intact Parquet file' });
   const budget = new RowBudget(opts, fileName);
   const take = budget.checkDeclared(declared, top.length);
   const names = normalizeHeader(top.map((c) => c.element.name), fileName);

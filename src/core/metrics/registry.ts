@@ -1,6 +1,7 @@
 // The explicit list of table metrics and the loop that runs a selection of them. A metric that
 // fails becomes a result with an `error` field so one bad column never sinks the whole report.
 import { MedSynthError, throwIfAborted } from '../errors';
+import { yieldToEventLoop } from './tableColumns';
 import { correlationSimilarityMetric } from './correlationSimilarity';
 import { dcrMetric } from './dcr';
 import { exactCopiesMetric } from './exactCopies';
@@ -37,6 +38,9 @@ export async function evaluateTableMetrics(input: TableMetricInput, ids?: readon
   });
   const results: MetricResult[] = [];
   for (const metric of selected) {
+    // Most metrics are synchronous; a turn of the event loop between them lets a cancel from the
+    // editor or Ctrl-C land after each one instead of only after all of them.
+    await yieldToEventLoop();
     throwIfAborted(signal);
     try {
       results.push(await metric.compute(input, signal));

@@ -5,7 +5,6 @@
 import type { Column, ColumnKind, Table, TableProvenance } from './table';
 import { MedSynthError, badInput, throwIfAborted } from '../errors';
 import { COLUMN_KINDS, columnFromCells, isColumnKind } from './columnInference';
-import { checkLimitOptions, limitError } from './limits';
 
 export interface RawTable {
   readonly names: readonly string[];
@@ -65,14 +64,6 @@ export function checkOverrides(types: Readonly<Record<string, ColumnKind>> | und
       });
     }
   }
-}
-
-export function checkMaxRows(maxRows: number | undefined): void {
-  checkLimitOptions({ maxRows });
-}
-
-export function rowLimitError(maxRows: number, fileName?: string): MedSynthError {
-  return limitError('maxRows', maxRows, 'rows', fileName);
 }
 
 /** Types every column and assembles the Table. */

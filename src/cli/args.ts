@@ -47,6 +47,18 @@ export function integerOption(args: ParsedArgs, command: string, name: string, f
   return Number(v);
 }
 
+/** Read caps shared by every command that reads a table (`--max-rows`, `--max-cells`). */
+export const LIMIT_OPTIONS = { 'max-rows': { type: 'string' }, 'max-cells': { type: 'string' } } as const;
+
+export function limitOptions(args: ParsedArgs, command: string): { maxRows?: number; maxCells?: number } {
+  const positive = (name: string): number | undefined => {
+    const v = integerOption(args, command, name);
+    if (v === 0) throw new MedSynthError('BAD_USAGE', `${command}: --${name} must be at least 1`);
+    return v;
+  };
+  return { maxRows: positive('max-rows'), maxCells: positive('max-cells') };
+}
+
 export function listOption(args: ParsedArgs, name: string): string[] | undefined {
   const v = args.strings.get(name);
   if (v === undefined) return undefined;
@@ -66,6 +78,9 @@ Commands:
                                                   sample a generator; same model + seed + n gives the same rows
   evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--json <file>] [--html <file>] [--markdown <file>]
                                                   score fidelity and privacy; prints a summary table
+
+Commands that read tables accept --max-rows N and --max-cells N (default 50,000,000 cells): a larger
+table ends with exit code 2 and a message naming the limit instead of exhausting memory.
 
 Exit codes: 0 ok, 1 a run failed, 2 bad usage or bad input.
 `;

@@ -13,7 +13,7 @@ import { isExecutionProviderName, KNOWN_EXECUTION_PROVIDERS } from '../protocol/
 import type { ExecutionProviderName } from '../protocol/inference';
 import { loadGenerator } from '../storage/generatorFolder';
 import { readTableFile, writeTableFile } from '../storage/tables';
-import { integerOption, listOption, parseCommandArgs, requireString } from './args';
+import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs, requireString } from './args';
 import { formatEvaluationSummary } from './summary';
 
 export interface CliContext {
@@ -45,7 +45,7 @@ async function pathKind(path: string): Promise<'dir' | 'file'> {
 }
 
 export async function inspectCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('inspect', argv, { json: { type: 'boolean' } }, { min: 1, max: 1 });
+  const args = parseCommandArgs('inspect', argv, { json: { type: 'boolean' }, ...LIMIT_OPTIONS }, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.inspect);
   const path = args.positionals[0];
   const kind = await pathKind(path);
@@ -62,7 +62,7 @@ export async function inspectCommand(argv: readonly string[], ctx: CliContext): 
   } else {
     const format = inferTableFormat(path);
     if (!format) throw new MedSynthError('UNSUPPORTED', 'unknown file type (tables: .csv .tsv .parquet .jsonl; generators: a folder or .onnx)', { file: path });
-    const table = await readTableFile(path, { signal: ctx.signal });
+    const table = await readTableFile(path, { ...limitOptions(args, 'inspect'), signal: ctx.signal });
     const d = describeTable(table);
     description = { kind: 'dataset', modality: 'table', path: resolve(path), format: table.provenance?.format ?? format, bytes: table.provenance?.bytes, sha256: table.provenance?.sha256, shape: [d.rows, d.columns.length], rows: d.rows, columns: d.columns };
   }
@@ -80,22 +80,22 @@ function humanInspect(d: Record<string, unknown>): string {
 }
 
 export async function convertCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('convert', argv, {}, { min: 2, max: 2 });
+  const args = parseCommandArgs('convert', argv, { ...LIMIT_OPTIONS }, { min: 2, max: 2 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.convert);
   const [input, output] = args.positionals;
   if (!inferTableFormat(output)) throw new MedSynthError('BAD_USAGE', `convert: cannot tell the output format from '${output}' (use .csv, .tsv, .parquet or .jsonl)`);
   if (resolve(input) === resolve(output)) throw new MedSynthError('BAD_USAGE', 'convert: <out> must differ from <in>; sources are never overwritten');
-  const table = await readTableFile(input, { signal: ctx.signal });
+  const table = await readTableFile(input, { ...limitOptions(args, 'convert'), signal: ctx.signal });
   await writeTableFile(resolve(output), table, ctx.signal);
   ctx.stdout(`wrote ${table.rowCount} rows × ${table.columns.length} columns to ${output}\n`);
 }
 
 export async function fitCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('fit', argv, { generator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } }, { min: 1, max: 1 });
+  const args = parseCommandArgs('fit', argv, { generator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...LIMIT_OPTIONS }, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.fit);
   const generator = args.strings.get('generator') ?? 'copula';
   if (generator !== 'copula') throw new MedSynthError('BAD_USAGE', `fit: unknown --generator '${generator}' (available: copula)`);
-  const res = await fitGenerator({ dataset: args.positionals[0], generator, outDir: requireString(args, 'fit', 'out'), signal: ctx.signal });
+  const res = await fitGenerator({ dataset: args.positionals[0], generator, outDir: requireString(args, 'fit', 'out'), limits: limitOptions(args, 'fit'), signal: ctx.signal });
   if (args.flags.has('json')) ctx.stdout(`${JSON.stringify({ outDir: res.outDir, model: res.modelPath, manifest: res.manifestPath, rows: res.rows, columns: res.columns }, null, 2)}\n`);
   else ctx.stdout(`fitted a Gaussian copula on ${res.rows} rows × ${res.columns} columns -> ${res.modelPath}, ${res.manifestPath}\n`);
 }
@@ -139,7 +139,7 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
 }
 
 export async function evaluateCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const spec = { real: { type: 'string' }, synth: { type: 'string' }, holdout: { type: 'string' }, metrics: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, markdown: { type: 'string' } } as const;
+  const spec = { real: { type: 'string' }, synth: { type: 'string' }, holdout: { type: 'string' }, metrics: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, markdown: { type: 'string' }, ...LIMIT_OPTIONS } as const;
   const args = parseCommandArgs('evaluate', argv, spec, { min: 0, max: 0 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.evaluate);
   const report = await evaluateSynthetic({
@@ -147,6 +147,7 @@ export async function evaluateCommand(argv: readonly string[], ctx: CliContext):
     synth: requireString(args, 'evaluate', 'synth'),
     holdout: args.strings.get('holdout'),
     metrics: listOption(args, 'metrics'),
+    limits: limitOptions(args, 'evaluate'),
     json: args.strings.get('json'),
     html: args.strings.get('html'),
     markdown: args.strings.get('markdown'),

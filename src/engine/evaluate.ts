@@ -11,6 +11,7 @@ import { renderReportHtml } from '../core/report/html';
 import { renderReportMarkdown } from '../core/report/markdown';
 import type { Report } from '../core/report/model';
 import { writeFileAtomic } from '../storage/atomic';
+import type { TableLimitOptions } from '../core/data/limits';
 import { readTableFile } from '../storage/tables';
 import type { EngineProgress } from './progress';
 
@@ -23,6 +24,8 @@ export interface EvaluateOptions {
   readonly html?: string;
   readonly markdown?: string;
   readonly generator?: ReportGenerator;
+  /** Caps on every table read (the host passes medsynth.maxRows / medsynth.maxCells). */
+  readonly limits?: Pick<TableLimitOptions, 'maxRows' | 'maxCells'>;
   /**
    * The names the report records for its tables instead of the paths read. The full loop evaluates a
    * run folder before renaming it into place, so it records the final, relative names here.
@@ -38,8 +41,8 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
     if (out !== undefined && sources.includes(resolve(out))) throw new MedSynthError('BAD_USAGE', `refusing to overwrite the input ${out} with a report`);
   }
   opts.onProgress?.({ phase: 'read', message: 'reading tables' });
-  const real = await readTableFile(opts.real, { signal: opts.signal });
-  const conform = async (path: string): Promise<Table> => conformTable(await readTableFile(path, { signal: opts.signal }), real);
+  const real = await readTableFile(opts.real, { ...opts.limits, signal: opts.signal });
+  const conform = async (path: string): Promise<Table> => conformTable(await readTableFile(path, { ...opts.limits, signal: opts.signal }), real);
   const synth = await conform(opts.synth);
   const holdout = opts.holdout !== undefined ? await conform(opts.holdout) : undefined;
   throwIfAborted(opts.signal);

@@ -5,6 +5,7 @@ import { MedSynthError, throwIfAborted } from '../core/errors';
 import { fitCopulaAsync } from '../core/generators/copula';
 import { buildCopulaGenerator } from '../core/generators/copulaGraph';
 import type { GeneratorManifest } from '../core/generators/manifest';
+import type { TableLimitOptions } from '../core/data/limits';
 import { readTableFile } from '../storage/tables';
 import { writeGenerator } from '../storage/generatorFolder';
 import type { EngineProgress } from './progress';
@@ -15,6 +16,8 @@ export interface FitOptions {
   readonly dataset: string;
   readonly generator: BuiltInGenerator;
   readonly outDir: string;
+  /** Caps on the dataset read (the host passes medsynth.maxRows / medsynth.maxCells). */
+  readonly limits?: Pick<TableLimitOptions, 'maxRows' | 'maxCells'>;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
 }
@@ -44,7 +47,7 @@ export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
   if (outDir === dirname(outDir)) throw new MedSynthError('BAD_USAGE', `--out must be a folder below the file-system root, got ${opts.outDir}`);
 
   opts.onProgress?.({ phase: 'read', message: `reading ${opts.dataset}` });
-  const table = await readTableFile(dataset, { signal: opts.signal });
+  const table = await readTableFile(dataset, { ...opts.limits, signal: opts.signal });
   if (table.rowCount < 2) throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${table.rowCount}`, { file: opts.dataset });
   throwIfAborted(opts.signal);
 

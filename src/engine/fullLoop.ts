@@ -11,6 +11,7 @@ import { resolveInside } from '../storage/paths';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { evaluateSynthetic } from './evaluate';
 import { fitGenerator } from './fit';
+import type { FitOptions } from './fit';
 import { generateSynthetic } from './generate';
 import type { GenerateResult } from './generate';
 import type { InferenceClient } from './inferenceClient';
@@ -31,6 +32,8 @@ export interface FullLoopOptions {
   readonly batch?: number;
   /** Metric ids to compute; defaults to every table metric. */
   readonly metrics?: readonly string[];
+  /** Caps on every table read (the host passes medsynth.maxRows / medsynth.maxCells). */
+  readonly limits?: FitOptions['limits'];
   readonly executionProviders?: readonly ExecutionProviderName[];
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
@@ -99,7 +102,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
   const seed = opts.seed ?? randomInt(0, 2 ** 32);
   await makeOutputRoot(outRoot);
   try {
-    const fit = await fitGenerator({ dataset: opts.dataset, generator: 'copula', outDir: work, signal: opts.signal, onProgress: opts.onProgress });
+    const fit = await fitGenerator({ dataset: opts.dataset, generator: 'copula', outDir: work, limits: opts.limits, signal: opts.signal, onProgress: opts.onProgress });
     const synthetic = join(work, 'synthetic.csv');
     const gen = await generateSynthetic({
       generatorPath: work,
@@ -118,6 +121,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       real: opts.dataset,
       synth: synthetic,
       metrics: opts.metrics,
+      limits: opts.limits,
       json: join(work, 'report.json'),
       html: join(work, 'report.html'),
       generator: { name: fit.manifest.name, family: fit.manifest.family, seed, executionProvider: gen.executionProvider, manifestSha256: gen.generator.manifestSha256 },

@@ -17,7 +17,7 @@ import type { CommandOptions, Refusal } from './commandContext';
 import { describeError, isTablePath, refuse, refuseIfUntrusted, toUri, workspaceFolderFor } from './commandContext';
 import type { HostServices } from './hostServices';
 import { readReport, scoresOf, showReport } from './reportPanel';
-import { readSettings } from './settings';
+import { readSettings, tableLimits } from './settings';
 import { pickTable, previewTableFile } from './tableCommands';
 
 export interface FitResult { readonly ok: true; readonly runDir: string; readonly generatorDir: string; readonly manifestPath: string }
@@ -88,7 +88,7 @@ export async function fitCommand(services: HostServices, uri: vscode.Uri | undef
   if (!folder) return refuse('Fitting writes synthetic/<run-id>/ in the workspace: open the folder that holds the table first.');
   return runJob(services, `Fit generator on ${path.basename(dataset.fsPath)}`, async (signal, onProgress) => {
     const runDir = newRunDir(folder);
-    await fitGenerator({ dataset: dataset.fsPath, generator: 'copula', outDir: runDir, signal, onProgress });
+    await fitGenerator({ dataset: dataset.fsPath, generator: 'copula', outDir: runDir, limits: tableLimits(readSettings(folder.uri)), signal, onProgress });
     return { ok: true as const, runDir, generatorDir: runDir, manifestPath: path.join(runDir, 'medsynth.json') };
   });
 }
@@ -146,7 +146,7 @@ export async function evaluateCommand(services: HostServices, uri: vscode.Uri | 
   return runJob(services, `Evaluate ${path.basename(synth.fsPath)}`, async (signal, onProgress) => {
     const runDir = inRun ? path.dirname(synth.fsPath) : newRunDir(folder);
     const reportPath = path.join(runDir, 'report.json');
-    const evaluate = (): Promise<Report> => evaluateSynthetic({ real: real.fsPath, synth: synth.fsPath, json: reportPath, html: path.join(runDir, 'report.html'), signal, onProgress });
+    const evaluate = (): Promise<Report> => evaluateSynthetic({ real: real.fsPath, synth: synth.fsPath, limits: tableLimits(readSettings(folder.uri)), json: reportPath, html: path.join(runDir, 'report.html'), signal, onProgress });
     const report = inRun ? await evaluate() : await inFreshRunDir(runDir, evaluate);
     if (options.openReport !== false) await openReportPanel(services, reportPath, report);
     return { ok: true as const, reportPath, scores: scoresOf(report) };
@@ -171,6 +171,7 @@ export async function fullLoopCommand(services: HostServices, uri: vscode.Uri | 
       outputFolder: settings.outputFolder,
       n,
       seed: options.seed ?? settings.seed,
+      limits: tableLimits(settings),
       signal,
       onProgress,
       executionProviders: settings.executionProviders,

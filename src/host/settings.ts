@@ -11,6 +11,12 @@ export interface MedSynthSettings {
   readonly defaultRows: number;
   readonly seed: number;
   readonly maxRows: number;
+  readonly maxCells: number;
+}
+
+/** The read caps every job passes to the table readers; errors name the setting to change. */
+export function tableLimits(settings: MedSynthSettings): { readonly maxRows: number; readonly maxCells: number } {
+  return { maxRows: settings.maxRows, maxCells: settings.maxCells };
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): MedSynthSettings {
@@ -23,6 +29,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): MedSynthSetting
     defaultRows: positiveInt(config.get<unknown>('defaultRows')) ?? 1000,
     seed: nonNegativeInt(config.get<unknown>('seed')) ?? 42,
     maxRows: positiveInt(config.get<unknown>('maxRows')) ?? 1_000_000,
+    maxCells: positiveInt(config.get<unknown>('maxCells')) ?? 50_000_000,
   };
 }
 

@@ -1,4 +1,5 @@
-// The table preview: the host reads the file once (streamed, capped at medsynth.maxRows), sends the
+// The table preview: the host reads the file once (streamed; only the first medsynth.maxRows rows of
+// a larger file, so any size opens), sends the
 // schema, histograms and first page in `init`, then serves further pages only on request so a large
 // table is never serialised to the webview at once.
 import * as path from 'node:path';
@@ -18,7 +19,7 @@ export interface TablePreviewResult {
 }
 
 export async function readTableForPreview(file: string, maxRows: number, signal?: AbortSignal, types?: Readonly<Record<string, ColumnKind>>): Promise<Table> {
-  return readTableFile(file, { maxRows, signal, types });
+  return readTableFile(file, { headRows: maxRows, signal, types });
 }
 
 /** Opens (or reveals) a preview panel for an already-read table and answers its messages. */

@@ -25,12 +25,13 @@ export interface TableLimitOptions {
   readonly headRows?: number;
 }
 
-/** Which VS Code setting mirrors each option, so the message tells an extension user what to change. */
+/** Which VS Code setting and CLI flag mirror each option, so the message tells every user what to change. */
 const SETTINGS: Readonly<Record<string, string>> = { maxRows: 'medsynth.maxRows', maxCells: 'medsynth.maxCells' };
+const FLAGS: Readonly<Record<string, string>> = { maxRows: '--max-rows', maxCells: '--max-cells' };
 
 export function limitError(option: 'maxRows' | 'maxCells' | 'maxColumns', limit: number, what: string, fileName?: string): MedSynthError {
   const setting = SETTINGS[option];
-  return new MedSynthError('LIMIT_EXCEEDED', `the table has more than ${limit} ${what}, the limit set by the option ${option}${setting ? ` (VS Code setting ${setting})` : ''}`, {
+  return new MedSynthError('LIMIT_EXCEEDED', `the table has more than ${limit} ${what}, the limit set by the option ${option}${setting ? ` (VS Code setting ${setting}, CLI ${FLAGS[option]})` : ''}`, {
     file: fileName,
     expected: `at most ${limit} ${what}, or a larger ${option}${headRowsHint(option)}`,
   });

@@ -53,6 +53,19 @@ describe('medsynth CLI', () => {
     assert.equal(kinds.smoker, 'boolean');
   });
 
+  it('--max-rows / --max-cells cap what a command reads, naming the limit (exit 2, nothing written)', () => {
+    // patients.csv has 500 data rows x 8 columns = 4000 cells (counted from the file itself).
+    assertUsageFailure(runCliProcess(['inspect', PATIENTS, '--max-rows', '499']), /more than 499 rows.*--max-rows/);
+    assertUsageFailure(runCliProcess(['inspect', PATIENTS, '--max-cells', '3999']), /more than 3999 cells.*--max-cells/);
+    assert.equal(runCliProcess(['inspect', PATIENTS, '--max-rows', '500', '--max-cells', '4000', '--json']).code, 0);
+    const out = join(dir, 'capped.parquet');
+    assertUsageFailure(runCliProcess(['convert', PATIENTS, out, '--max-rows', '10']), /--max-rows/);
+    assert.equal(existsSync(out), false);
+    assertUsageFailure(runCliProcess(['fit', PATIENTS, '--generator', 'copula', '--out', join(dir, 'capped-gen'), '--max-rows', '10']), /--max-rows/);
+    assert.equal(existsSync(join(dir, 'capped-gen')), false);
+    assertUsageFailure(runCliProcess(['inspect', PATIENTS, '--max-rows', '0']), /at least 1/);
+  });
+
   it('inspect describes a generator folder with its model inputs and outputs', () => {
     const res = runCliProcess(['inspect', model, '--json']);
     assert.equal(res.code, 0, res.stderr);

@@ -39,7 +39,10 @@ CS_STAMP="$ROOT/cs/.installed-$CODE_SERVER_VERSION"
 if [ ! -f "$CS_STAMP" ]; then
   echo "install-system-deps: code-server@$CODE_SERVER_VERSION (native compiles, a few minutes)"
   mkdir -p "$ROOT/cs"
-  if ! ( export PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24"
+  # Under `npm test` the outer npm (Node 20) exports npm_* variables; the inner install would read them
+  # as its own config, and code-server's postinstall reads the Node version from npm_config_user_agent.
+  if ! ( for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
+         export PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24"
          npm install --prefix "$ROOT/cs" --no-save --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" \
            >"$ROOT/cs-install.log" 2>&1 ); then
     tail -40 "$ROOT/cs-install.log" >&2

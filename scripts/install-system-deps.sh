@@ -13,7 +13,7 @@ mkdir -p "$ROOT"
 
 # Debian packages: apt runs under a lock because other jobs on a shared machine may be installing too.
 missing=()
-for pkg in chromium libkrb5-dev; do
+for pkg in chromium libkrb5-dev curl; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -73,6 +73,8 @@ export const USAGE = `Usage: medsynth <command> [options]
 Commands:
   inspect <path> [--json]                         describe a table file or a generator (folder or .onnx)
   convert <in> <out>                              convert a table; formats by extension (.csv .tsv .parquet .jsonl)
+  split <in> --seed S --train <out> --holdout <out> [--fraction F]
+                                                  hold out a seeded share F (default 0.2) of the rows for the privacy check
   fit <dataset> --generator copula --out <dir>    fit a built-in generator; writes <dir>/model.onnx and medsynth.json
   generate <model-dir|model.onnx> --n N --seed S --out <path> [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]
                                                   sample a generator; same model + seed + n gives the same rows

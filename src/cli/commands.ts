@@ -1,4 +1,4 @@
-// The five `medsynth` commands. Each parses its own options, runs an engine job and prints a short
+// The six `medsynth` commands. Each parses its own options, runs an engine job and prints a short
 // result; errors propagate as MedSynthError and main.ts maps them to exit codes.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { evaluateSynthetic } from '../engine/evaluate';
 import { fitGenerator } from '../engine/fit';
 import { generateSynthetic, parseShard } from '../engine/generate';
 import { InferenceClient } from '../engine/inferenceClient';
+import { splitTableFile } from '../engine/split';
 import { isExecutionProviderName, KNOWN_EXECUTION_PROVIDERS } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { loadGenerator } from '../storage/generatorFolder';
@@ -28,6 +29,8 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   fit: 'medsynth fit <dataset> --generator copula --out <dir>\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json.\n',
   generate:
     'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n',
+  split:
+    'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n',
   evaluate:
     'medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table.\n',
 };
@@ -136,6 +139,37 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
   }
   const rate = runMs > 0 ? ` (${Math.round((res.rows * 1000) / runMs)} rows/s in session.run)` : '';
   ctx.stdout(`wrote ${res.rows} rows (global rows ${res.firstRow}..${res.firstRow + res.rows - 1}, seed ${res.seed}) to ${res.out} on ${res.executionProvider}${rate}\n`);
+}
+
+/** A holdout fraction given on the command line: a plain decimal number, checked again by the split. */
+export function parseFraction(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim())) throw new MedSynthError('BAD_USAGE', `split: --fraction must be a number greater than 0 and at most 0.9, got '${text}'`);
+  const value = Number(text);
+  if (!(value > 0 && value <= 0.9)) throw new MedSynthError('BAD_USAGE', `split: --fraction must be greater than 0 and at most 0.9, got '${text}'`);
+  return value;
+}
+
+export async function splitCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
+  const spec = { fraction: { type: 'string' }, seed: { type: 'string' }, train: { type: 'string' }, holdout: { type: 'string' }, json: { type: 'boolean' }, ...LIMIT_OPTIONS } as const;
+  const args = parseCommandArgs('split', argv, spec, { min: 1, max: 1 });
+  if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.split);
+  const seed = integerOption(args, 'split', 'seed');
+  if (seed === undefined) throw new MedSynthError('BAD_USAGE', 'split: --seed is required (the same seed gives the same split)');
+  const res = await splitTableFile({
+    input: args.positionals[0],
+    train: requireString(args, 'split', 'train'),
+    holdout: requireString(args, 'split', 'holdout'),
+    holdoutFraction: parseFraction(args.strings.get('fraction'), 0.2),
+    seed,
+    limits: limitOptions(args, 'split'),
+    signal: ctx.signal,
+  });
+  if (args.flags.has('json')) {
+    ctx.stdout(`${JSON.stringify(res, null, 2)}\n`);
+    return;
+  }
+  ctx.stdout(`split ${res.rows} rows (fraction ${res.holdoutFraction}, seed ${res.seed}): ${res.trainRows} -> ${res.train}, ${res.holdoutRows} -> ${res.holdout}\n`);
 }
 
 export async function evaluateCommand(argv: readonly string[], ctx: CliContext): Promise<void> {

@@ -2,7 +2,7 @@
 // or bad input, each failure with a one-line reason on stderr.
 import { isMedSynthError, MedSynthError } from '../core/errors';
 import { USAGE } from './args';
-import { convertCommand, evaluateCommand, fitCommand, generateCommand, inspectCommand } from './commands';
+import { convertCommand, evaluateCommand, fitCommand, generateCommand, inspectCommand, splitCommand } from './commands';
 import type { CliContext } from './commands';
 
 type Command = (argv: readonly string[], ctx: CliContext) => Promise<void>;
@@ -10,6 +10,7 @@ type Command = (argv: readonly string[], ctx: CliContext) => Promise<void>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   inspect: inspectCommand,
   convert: convertCommand,
+  split: splitCommand,
   fit: fitCommand,
   generate: generateCommand,
   evaluate: evaluateCommand,

@@ -1,6 +1,8 @@
-// fit → generate → evaluate into <outputFolder>/<run-id>/ of the workspace (synthetic/ by default). The
-// run is assembled in a hidden sibling folder and renamed into place at the end, so a cancelled or
-// failed run leaves nothing behind; the report records the final names, not the hidden folder's.
+// split → fit → generate → evaluate into <outputFolder>/<run-id>/ of the workspace (synthetic/ by
+// default). The run is assembled in a hidden sibling folder and renamed into place at the end, so a
+// cancelled or failed run leaves nothing behind; the report records the final names, not the hidden
+// folder's. A share of the rows is held out first (holdout.ts): the generator is fitted on the rest,
+// and the privacy verdict compares synthetic rows with training rows against unseen holdout rows.
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
@@ -10,6 +12,8 @@ import { ioError, writeFileAtomic } from '../storage/atomic';
 import { resolveInside } from '../storage/paths';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { evaluateSynthetic } from './evaluate';
+import { checkHoldoutOption, DEFAULT_HOLDOUT_FRACTION, holdoutRecord, prepareHoldout, verifySourceUnchanged } from './holdout';
+import type { HoldoutRecord } from './holdout';
 import { fitGenerator } from './fit';
 import type { FitOptions } from './fit';
 import { generateSynthetic } from './generate';
@@ -30,6 +34,11 @@ export interface FullLoopOptions {
   /** Defaults to a random 32-bit seed, recorded in run.json and the report. */
   readonly seed?: number;
   readonly batch?: number;
+  /**
+   * Share of the dataset's rows held out from fitting, in [0, 0.9]; default 0.2, 0 disables. The
+   * split is seeded with `seed`. A table too small to split runs without a holdout and run.json says why.
+   */
+  readonly holdoutFraction?: number;
   /** Metric ids to compute; defaults to every table metric. */
   readonly metrics?: readonly string[];
   /** Caps on every table read (the host passes medsynth.maxRows / medsynth.maxCells). */
@@ -49,7 +58,19 @@ export interface FullLoopResult {
   readonly runDir: string;
   readonly report: Report;
   readonly generate: GenerateResult;
-  readonly files: { readonly model: string; readonly manifest: string; readonly synthetic: string; readonly reportJson: string; readonly reportHtml: string; readonly run: string };
+  /** What run.json records about the holdout: the split, or why there is none. */
+  readonly holdout: HoldoutRecord;
+  readonly files: {
+    readonly model: string;
+    readonly manifest: string;
+    readonly synthetic: string;
+    readonly reportJson: string;
+    readonly reportHtml: string;
+    readonly run: string;
+    /** Copies of real rows (the training part and the holdout part); absent when no holdout was made. */
+    readonly train?: string;
+    readonly holdout?: string;
+  };
 }
 
 export function newRunId(now: Date = new Date()): string {
@@ -95,18 +116,33 @@ async function makeOutputRoot(outRoot: string): Promise<void> {
 export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult> {
   const runId = opts.runId ?? newRunId();
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId)) throw new MedSynthError('BAD_USAGE', `run id '${runId}' must be a plain folder name`);
+  const holdoutFraction = opts.holdoutFraction ?? DEFAULT_HOLDOUT_FRACTION;
+  checkHoldoutOption(holdoutFraction);
   const root = resolve(opts.workspaceRoot);
   const outRoot = resolveOutputRoot(root, opts.outputFolder);
   const runDir = resolveInside(outRoot, runId);
   const work = resolveInside(outRoot, `.${runId}.partial`);
+  // The split lives beside the work folder until the fit is done: the fit replaces its output folder
+  // and refuses one that holds its own dataset.
+  const splitDir = resolveInside(outRoot, `.${runId}.split`);
   const seed = opts.seed ?? randomInt(0, 2 ** 32);
   await makeOutputRoot(outRoot);
   try {
-    const fit = await fitGenerator({ dataset: opts.dataset, generator: 'copula', outDir: work, limits: opts.limits, signal: opts.signal, onProgress: opts.onProgress });
+    const split = await prepareHoldout({ dataset: opts.dataset, holdoutFraction, seed, splitDir, limits: opts.limits, signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog });
+    const fit = await fitGenerator({ dataset: split.parts?.train ?? opts.dataset, generator: 'copula', outDir: work, limits: opts.limits, signal: opts.signal, onProgress: opts.onProgress });
+    if (split.parts) {
+      for (const name of ['train.csv', 'holdout.csv']) {
+        try {
+          await rename(join(splitDir, name), join(work, name));
+        } catch (e) {
+          throw ioError('cannot move the split into the run folder', join(work, name), e);
+        }
+      }
+    }
     const synthetic = join(work, 'synthetic.csv');
     const gen = await generateSynthetic({
       generatorPath: work,
-      n: opts.n ?? fit.rows,
+      n: opts.n ?? split.sourceRows ?? fit.rows,
       seed,
       out: synthetic,
       batch: opts.batch,
@@ -118,27 +154,33 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       onLog: opts.onLog,
     });
     const report = await evaluateSynthetic({
-      real: opts.dataset,
+      // With a holdout, "real" is the training part the generator saw and the holdout the part it did not.
+      real: split.parts ? join(work, 'train.csv') : opts.dataset,
       synth: synthetic,
+      holdout: split.parts ? join(work, 'holdout.csv') : undefined,
       metrics: opts.metrics,
       limits: opts.limits,
       json: join(work, 'report.json'),
       html: join(work, 'report.html'),
       generator: { name: fit.manifest.name, family: fit.manifest.family, seed, executionProvider: gen.executionProvider, manifestSha256: gen.generator.manifestSha256 },
-      // report.json lies in the run folder: the synthetic table is named relative to it, the source
+      // report.json lies in the run folder: the tables in it are named relative to it, the source
       // relative to the workspace (absolute when it lies outside), never by the hidden work folder.
-      recordAs: { synth: 'synthetic.csv', real: recordedName(root, resolve(opts.dataset)) },
+      recordAs: { synth: 'synthetic.csv', real: split.parts ? 'train.csv' : recordedName(root, resolve(opts.dataset)), holdout: 'holdout.csv' },
       signal: opts.signal,
       onProgress: opts.onProgress,
     });
+    if (split.parts) await verifySourceUnchanged(opts.dataset, split.sourceSha256, opts.signal);
+    const holdout = holdoutRecord(split, holdoutFraction, seed);
+    const outputs = ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html', ...(split.parts ? ['train.csv', 'holdout.csv'] : [])];
     const run = {
       schema: 'medsynth.run/1',
       runId,
       createdAt: new Date().toISOString(),
-      dataset: { file: basename(opts.dataset), sha256: fit.datasetSha256, rows: fit.rows, columns: fit.columns },
-      generator: { kind: 'copula', name: fit.manifest.name, modelSha256: gen.generator.modelSha256, manifestSha256: gen.generator.manifestSha256 },
+      dataset: { file: basename(opts.dataset), sha256: split.sourceSha256 ?? fit.datasetSha256, rows: split.sourceRows ?? fit.rows, columns: fit.columns },
+      holdout,
+      generator: { kind: 'copula', name: fit.manifest.name, trainedOn: split.parts ? 'train.csv' : basename(opts.dataset), trainingRows: fit.rows, modelSha256: gen.generator.modelSha256, manifestSha256: gen.generator.manifestSha256 },
       generate: { n: gen.n, seed, batch: opts.batch, executionProvider: gen.executionProvider, msPerBatch: gen.msPerBatch, sampleMs: gen.sampleMs },
-      outputs: ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html'],
+      outputs,
     };
     await writeFileAtomic(join(work, 'run.json'), new TextEncoder().encode(`${JSON.stringify(run, null, 2)}\n`), opts.signal);
     throwIfAborted(opts.signal);
@@ -153,10 +195,21 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       runDir,
       report,
       generate: { ...gen, out: at('synthetic.csv') },
-      files: { model: at(fit.manifest.model), manifest: at('medsynth.json'), synthetic: at('synthetic.csv'), reportJson: at('report.json'), reportHtml: at('report.html'), run: at('run.json') },
+      holdout,
+      files: {
+        model: at(fit.manifest.model),
+        manifest: at('medsynth.json'),
+        synthetic: at('synthetic.csv'),
+        reportJson: at('report.json'),
+        reportHtml: at('report.html'),
+        run: at('run.json'),
+        ...(split.parts ? { train: at('train.csv'), holdout: at('holdout.csv') } : {}),
+      },
     };
   } catch (e) {
     await rm(work, { recursive: true, force: true });
     throw e;
+  } finally {
+    await rm(splitDir, { recursive: true, force: true });
   }
 }

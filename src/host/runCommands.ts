@@ -172,6 +172,8 @@ export async function fullLoopCommand(services: HostServices, uri: vscode.Uri | 
       n,
       seed: options.seed ?? settings.seed,
       limits: tableLimits(settings),
+      // Held out from fitting so the report's privacy verdict has unseen rows to compare with.
+      holdoutFraction: settings.holdoutFraction,
       signal,
       onProgress,
       executionProviders: settings.executionProviders,

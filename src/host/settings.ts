@@ -12,6 +12,8 @@ export interface MedSynthSettings {
   readonly seed: number;
   readonly maxRows: number;
   readonly maxCells: number;
+  /** Share of rows the full loop holds out from fitting, in [0, 0.9]; 0 disables the holdout. */
+  readonly holdoutFraction: number;
 }
 
 /** The read caps every job passes to the table readers; errors name the setting to change. */
@@ -30,11 +32,17 @@ export function readSettings(scope?: vscode.ConfigurationScope): MedSynthSetting
     seed: nonNegativeInt(config.get<unknown>('seed')) ?? 42,
     maxRows: positiveInt(config.get<unknown>('maxRows')) ?? 1_000_000,
     maxCells: positiveInt(config.get<unknown>('maxCells')) ?? 50_000_000,
+    holdoutFraction: fraction(config.get<unknown>('holdoutFraction'), 0.9) ?? 0.2,
   };
 }
 
 function nonEmptyString(x: unknown): string | undefined {
   return typeof x === 'string' && x.trim() !== '' ? x.trim() : undefined;
+}
+
+/** A number in [0, max]; anything else (a hand-edited settings.json) falls back to the default. */
+function fraction(x: unknown, max: number): number | undefined {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= max ? x : undefined;
 }
 
 function positiveInt(x: unknown): number | undefined {

@@ -19,6 +19,28 @@ export function goodness(m: ReportMetric): number | undefined {
   return m.descriptor.goal === 'maximize' ? unit : 1 - unit;
 }
 
+/** Up to this share of synthetic rows closer to training than to holdout rows, the generator shows no memorisation. */
+export const HOLDOUT_GOOD_SHARE = 0.55;
+/** Up to this share, a mild pull towards the training rows: worth a look, not yet alarming. */
+export const HOLDOUT_FAIR_SHARE = 0.6;
+
+/**
+ * Reads privacy.dcr's shareCloserToTrain: for each synthetic row, is its nearest training patient
+ * closer than its nearest holdout patient? A generator that learnt the population, not the patients,
+ * lands near 0.5, because training and holdout rows are draws from the same population.
+ */
+export function holdoutVerdict(share: number): VerdictLine {
+  const pct = `${(share * 100).toFixed(0)}%`;
+  const meaning = '50% would mean synthetic rows are no closer to the patients the generator was trained on than to patients it never saw';
+  if (share <= HOLDOUT_GOOD_SHARE) {
+    return { topic: 'privacy', level: 'good', text: `Synthetic rows are no closer to the training patients than to unseen holdout patients: ${pct} are closer to a training row (${meaning}).` };
+  }
+  if (share <= HOLDOUT_FAIR_SHARE) {
+    return { topic: 'privacy', level: 'fair', text: `${pct} of synthetic rows are closer to a training row than to a holdout row (${meaning}): a slight pull towards the training patients; look at the rows with the smallest distances.` };
+  }
+  return { topic: 'privacy', level: 'poor', text: `${pct} of synthetic rows are closer to a training row than to a holdout row (${meaning}): the generator is likely reproducing its training patients.` };
+}
+
 export function reportVerdict(report: Report): VerdictLine[] {
   const lines: VerdictLine[] = [];
   const fidelity = report.metrics.filter((m) => m.id.startsWith('fidelity.'));
@@ -41,12 +63,7 @@ export function reportVerdict(report: Report): VerdictLine[] {
   const dcr = report.metrics.find((m) => m.id === 'privacy.dcr');
   const share = dcr?.details.shareCloserToTrain;
   if (typeof share === 'number') {
-    const level: VerdictLevel = share <= 0.55 ? 'good' : share <= 0.65 ? 'fair' : 'poor';
-    const text =
-      level === 'good'
-        ? `Synthetic rows are no closer to the training rows than to unseen holdout rows (${(share * 100).toFixed(0)}% closer to training; 50% is ideal).`
-        : `${(share * 100).toFixed(0)}% of synthetic rows are closer to training rows than to holdout rows (50% is ideal): the generator may be memorising patients.`;
-    lines.push({ topic: 'privacy', level, text });
+    lines.push(holdoutVerdict(share));
   } else if (dcr && typeof dcr.details.p05 === 'number') {
     const p05 = dcr.details.p05;
     lines.push({
@@ -54,7 +71,7 @@ export function reportVerdict(report: Report): VerdictLine[] {
       level: p05 > 0 ? 'fair' : 'poor',
       text:
         p05 > 0
-          ? 'Most synthetic rows keep some distance from every real row; add a holdout set to judge whether that distance is smaller than chance.'
+          ? 'Most synthetic rows keep some distance from every real row; add a holdout set (medsynth split, then evaluate --holdout) to judge whether that distance is smaller than chance.'
           : 'At least 5% of synthetic rows lie at distance 0 from a real row on every compared column.',
     });
   }

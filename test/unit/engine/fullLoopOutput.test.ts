@@ -28,7 +28,8 @@ describe('full loop output folder and recorded paths', () => {
   after(() => client.dispose());
 
   it('report.json records the final names: synthetic.csv beside it, the source relative to the workspace', async () => {
-    const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 50, seed: 1, client, executionProviders: ['cpu'], runId: 'names', metrics: ['fidelity.ksComplement'] });
+    // Without a holdout the real table is the source itself.
+    const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 50, seed: 1, client, executionProviders: ['cpu'], runId: 'names', metrics: ['fidelity.ksComplement'], holdoutFraction: 0 });
     const report = JSON.parse(readFileSync(join(res.runDir, 'report.json'), 'utf8')) as Report;
     assert.equal(report.synth.file, 'synthetic.csv');
     assert.equal(report.real.file, 'data/patients.csv');
@@ -37,6 +38,16 @@ describe('full loop output folder and recorded paths', () => {
     assert.ok(existsSync(join(res.runDir, report.synth.file)));
     const html = readFileSync(join(res.runDir, 'report.html'), 'utf8');
     assert.equal(html.includes('.partial'), false);
+  });
+
+  it('with the default holdout, report.json names train.csv and holdout.csv beside it, never the hidden folders', async () => {
+    const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 50, seed: 1, client, executionProviders: ['cpu'], runId: 'names-holdout', metrics: ['fidelity.ksComplement'] });
+    const report = JSON.parse(readFileSync(join(res.runDir, 'report.json'), 'utf8')) as Report;
+    assert.equal(report.real.file, 'train.csv');
+    assert.equal(report.holdout?.file, 'holdout.csv');
+    for (const f of [report.real.file, report.holdout?.file ?? '']) assert.ok(existsSync(join(res.runDir, f)), f);
+    const html = readFileSync(join(res.runDir, 'report.html'), 'utf8');
+    assert.equal(/\.partial|\.split/.test(html), false);
   });
 
   it('writes under medsynth.outputFolder (nested, relative to the workspace)', async () => {

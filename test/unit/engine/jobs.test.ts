@@ -50,7 +50,8 @@ describe('engine jobs', () => {
     const phases = new Set<string>();
     const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 200, seed: 42, client, executionProviders: ['cpu'], onProgress: (p) => phases.add(p.phase), runId: 'run-1' });
     assert.equal(res.runDir, join(workspace, 'synthetic', 'run-1'));
-    assert.deepEqual(readdirSync(res.runDir).sort(), ['medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv']);
+    // The default 0.2 holdout adds the two parts of the split (copies of real rows, inside the run only).
+    assert.deepEqual(readdirSync(res.runDir).sort(), ['holdout.csv', 'medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv', 'train.csv']);
     assert.deepEqual(readdirSync(join(workspace, 'synthetic')), ['run-1']);
     const run = JSON.parse(readFileSync(res.files.run, 'utf8')) as { generate: { seed: number; executionProvider: string } };
     assert.equal(run.generate.seed, 42);
@@ -58,7 +59,7 @@ describe('engine jobs', () => {
     assert.equal(res.report.generator?.executionProvider, 'cpu');
     assert.equal(res.report.synth.rows, 200);
     assert.ok(res.report.metrics.length >= 5);
-    assert.ok(['read', 'fit', 'generate', 'evaluate', 'write'].every((p) => phases.has(p)), [...phases].join(','));
+    assert.ok(['split', 'read', 'fit', 'generate', 'evaluate', 'write'].every((p) => phases.has(p)), [...phases].join(','));
     assert.deepEqual(readFileSync(dataset), before);
     // Identifiers are regenerated, never copied from the source.
     const sourceIds = new Set(before.toString('utf8').split('\n').slice(1).map((l) => l.split(',')[0]));

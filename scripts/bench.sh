@@ -24,5 +24,7 @@ fi
   cat bench/out/generation.md
   if [ -f bench/generation-device.md ]; then echo; cat bench/generation-device.md; fi
   if [ -f bench/results-dcr.md ]; then echo; cat bench/results-dcr.md; fi
+  # The latest `npm run fuzz` campaign (inputs tried and failures per parser), demoted one heading level.
+  if [ -f bench/results-fuzz.md ]; then echo; sed 's/^# /## /; s/^## \(Failures\|Typed\)/### \1/' bench/results-fuzz.md; fi
 } > bench/results.md
 echo "== wrote bench/results.md"

@@ -11,6 +11,7 @@ import { evaluateSynthetic } from '../engine/evaluate';
 import { fitGenerator } from '../engine/fit';
 import { newRunId, resolveOutputRoot, runFullLoop } from '../engine/fullLoop';
 import { generateSynthetic } from '../engine/generate';
+import type { HoldoutRecord } from '../engine/holdout';
 import { withCancellableProgress } from './cancellation';
 import type { EngineProgress } from '../engine/progress';
 import type { CommandOptions, Refusal } from './commandContext';
@@ -23,7 +24,12 @@ import { pickTable, previewTableFile } from './tableCommands';
 export interface FitResult { readonly ok: true; readonly runDir: string; readonly generatorDir: string; readonly manifestPath: string }
 export interface GenerateResult { readonly ok: true; readonly runDir: string; readonly out: string; readonly rows: number; readonly executionProvider: string }
 export interface EvaluateResult { readonly ok: true; readonly reportPath: string; readonly scores: Record<string, number | null> }
-export interface FullLoopResult extends EvaluateResult { readonly runDir: string; readonly executionProvider?: string }
+export interface FullLoopResult extends EvaluateResult {
+  readonly runDir: string;
+  readonly executionProvider?: string;
+  /** The split the run made (fraction, seed, row counts) or why it made none, as run.json records it. */
+  readonly holdout?: HoldoutRecord;
+}
 
 type Outcome<T> = Promise<T | Refusal>;
 
@@ -182,7 +188,7 @@ export async function fullLoopCommand(services: HostServices, uri: vscode.Uri | 
     });
     const reportPath = path.join(result.runDir, 'report.json');
     if (options.openReport !== false) await openReportPanel(services, reportPath, result.report);
-    return { ok: true as const, runDir: result.runDir, reportPath, scores: scoresOf(result.report), executionProvider: result.generate.executionProvider };
+    return { ok: true as const, runDir: result.runDir, reportPath, scores: scoresOf(result.report), executionProvider: result.generate.executionProvider, holdout: result.holdout };
   });
 }
 

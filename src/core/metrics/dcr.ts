@@ -28,7 +28,8 @@ export function distanceHistogram(sorted: Float64Array, bins = DCR_HISTOGRAM_BIN
 
 /**
  * Share of synthetic rows whose closest training row is nearer than their closest holdout row,
- * ties counting one half. 0.5 is what a generator that never saw the training rows would get.
+ * ties counting one half. A generator that never saw the training rows gets the chance level
+ * trainRows / (trainRows + holdoutRows): 0.5 only when both sets have the same size.
  */
 export function shareCloserToTrain(toTrain: Float64Array, toHoldout: Float64Array): number {
   let closer = 0;
@@ -77,8 +78,8 @@ export const dcrMetric: TableMetric = {
     '(numeric, datetime; range over the real rows) and 0/1 mismatch (categorical, boolean); identifier and text columns are ignored and ' +
     'rows with an empty cell are left out of both tables (counted in details). 0 means synthetic rows sit on real records (copies); ' +
     'values near 1 mean they are as far from every real record as the data allows (little fidelity either). Synthetic values outside the ' +
-    'real range can push distances above 1. With a holdout, details.shareCloserToTrain (ties count half) should be near 0.5; well above ' +
-    '0.5 means the generator memorised its training rows.',
+    'real range can push distances above 1. With a holdout, details.shareCloserToTrain (ties count half) should be near the chance level ' +
+    'trainRows / (trainRows + holdoutRows), 0.5 for equal-sized sets (0.8 for an 80/20 split); well above it means the generator memorised its training rows.',
   reference: 'DCR as in synthcity / Zhao et al. 2021 (CTAB-GAN); holdout comparison as in Platzer & Reutterer 2021',
   compute: computeDcr,
 };

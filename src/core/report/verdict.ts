@@ -19,26 +19,55 @@ export function goodness(m: ReportMetric): number | undefined {
   return m.descriptor.goal === 'maximize' ? unit : 1 - unit;
 }
 
-/** Up to this share of synthetic rows closer to training than to holdout rows, the generator shows no memorisation. */
+/** Up to this size-balanced share (see balancedShareCloserToTrain), the generator shows no memorisation. */
 export const HOLDOUT_GOOD_SHARE = 0.55;
-/** Up to this share, a mild pull towards the training rows: worth a look, not yet alarming. */
+/** Up to this balanced share, a mild pull towards the training rows: worth a look, not yet alarming. */
 export const HOLDOUT_FAIR_SHARE = 0.6;
+
+/**
+ * privacy.dcr's shareCloserToTrain on the scale of equal-sized training and holdout sets. For a
+ * synthetic row that is independent of the patients, the nearest of the trainRows + holdoutRows
+ * compared rows (all draws from one population) is equally likely to be any of them, so chance alone
+ * gives trainRows / (trainRows + holdoutRows): 80% for the full loop's 80/20 split, not 50%. Dividing
+ * the observed odds by those chance odds and mapping back to a share puts chance at 0.5 whatever the
+ * sizes, 1 at "always closer to training" and 0 at "never"; with equal sizes it is the share itself.
+ */
+export function balancedShareCloserToTrain(share: number, trainRows: number, holdoutRows: number): number {
+  if (!(trainRows > 0 && holdoutRows > 0)) return share;
+  const towardsTrain = share * holdoutRows;
+  const towardsHoldout = (1 - share) * trainRows;
+  return towardsTrain + towardsHoldout > 0 ? towardsTrain / (towardsTrain + towardsHoldout) : 0.5;
+}
+
+/** The rows privacy.dcr compared on each side: the table's rows less those it left out for empty cells. */
+function comparedRows(report: Report, dcr: ReportMetric): { train: number; holdout: number } | undefined {
+  const count = (rows: number | undefined, excluded: unknown): number | undefined => (rows === undefined ? undefined : rows - (typeof excluded === 'number' ? excluded : 0));
+  const train = count(report.real.rows, dcr.details.excludedRealRows);
+  const holdout = count(report.holdout?.rows, dcr.details.excludedHoldoutRows);
+  return train !== undefined && holdout !== undefined && train > 0 && holdout > 0 ? { train, holdout } : undefined;
+}
 
 /**
  * Reads privacy.dcr's shareCloserToTrain: for each synthetic row, is its nearest training patient
  * closer than its nearest holdout patient? A generator that learnt the population, not the patients,
- * lands near 0.5, because training and holdout rows are draws from the same population.
+ * lands at the chance level, because training and holdout rows are draws from the same population.
  */
-export function holdoutVerdict(share: number): VerdictLine {
-  const pct = `${(share * 100).toFixed(0)}%`;
-  const meaning = '50% would mean synthetic rows are no closer to the patients the generator was trained on than to patients it never saw';
-  if (share <= HOLDOUT_GOOD_SHARE) {
-    return { topic: 'privacy', level: 'good', text: `Synthetic rows are no closer to the training patients than to unseen holdout patients: ${pct} are closer to a training row (${meaning}).` };
+export function holdoutVerdict(share: number, rows?: { readonly train: number; readonly holdout: number }): VerdictLine {
+  const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
+  const balanced = rows ? balancedShareCloserToTrain(share, rows.train, rows.holdout) : share;
+  const chance = rows ? rows.train / (rows.train + rows.holdout) : 0.5;
+  const observed =
+    rows && rows.train !== rows.holdout
+      ? `${pct(share)} of synthetic rows are closer to a training row than to a holdout row, where chance alone gives ${pct(chance)} (${rows.train} training vs ${rows.holdout} holdout rows); on equal-sized sets that is ${pct(balanced)}`
+      : `${pct(share)} of synthetic rows are closer to a training row than to a holdout row`;
+  const meaning = '50% on equal-sized sets means synthetic rows are no closer to the patients the generator was trained on than to patients it never saw';
+  if (balanced <= HOLDOUT_GOOD_SHARE) {
+    return { topic: 'privacy', level: 'good', text: `Synthetic rows are no closer to the training patients than to unseen holdout patients: ${observed} (${meaning}).` };
   }
-  if (share <= HOLDOUT_FAIR_SHARE) {
-    return { topic: 'privacy', level: 'fair', text: `${pct} of synthetic rows are closer to a training row than to a holdout row (${meaning}): a slight pull towards the training patients; look at the rows with the smallest distances.` };
+  if (balanced <= HOLDOUT_FAIR_SHARE) {
+    return { topic: 'privacy', level: 'fair', text: `A slight pull towards the training patients: ${observed} (${meaning}); look at the rows with the smallest distances.` };
   }
-  return { topic: 'privacy', level: 'poor', text: `${pct} of synthetic rows are closer to a training row than to a holdout row (${meaning}): the generator is likely reproducing its training patients.` };
+  return { topic: 'privacy', level: 'poor', text: `The generator is likely reproducing its training patients: ${observed} (${meaning}).` };
 }
 
 export function reportVerdict(report: Report): VerdictLine[] {
@@ -63,7 +92,7 @@ export function reportVerdict(report: Report): VerdictLine[] {
   const dcr = report.metrics.find((m) => m.id === 'privacy.dcr');
   const share = dcr?.details.shareCloserToTrain;
   if (typeof share === 'number') {
-    lines.push(holdoutVerdict(share));
+    lines.push(holdoutVerdict(share, dcr ? comparedRows(report, dcr) : undefined));
   } else if (dcr && typeof dcr.details.p05 === 'number') {
     const p05 = dcr.details.p05;
     lines.push({

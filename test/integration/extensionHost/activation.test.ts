@@ -66,6 +66,7 @@ describe('MedSynth in a real VS Code', () => {
     assert.equal(config.get('defaultRows'), 1000);
     assert.equal(config.get('seed'), 42);
     assert.equal(config.get('maxRows'), 1_000_000);
+    assert.equal(config.get('holdoutFraction'), 0.2);
     const props = (medsynth().packageJSON.contributes as Contributes).configuration.properties;
     assert.ok('medsynth.executionProviders' in props);
   });

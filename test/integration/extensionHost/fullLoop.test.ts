@@ -52,11 +52,23 @@ describe('fit -> generate -> evaluate through the commands', () => {
     );
     console.log(`full loop in ${Date.now() - t0} ms on ${r.executionProvider}: ${JSON.stringify(r.scores)}`);
     assert.equal(path.dirname(r.runDir), path.join(workspaceRoot(), 'synthetic'));
-    for (const f of ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html', 'run.json']) {
+    // medsynth.holdoutFraction defaults to 0.2: the run keeps the split it fitted and judged privacy on.
+    for (const f of ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html', 'run.json', 'train.csv', 'holdout.csv']) {
       assert.ok(fs.existsSync(path.join(r.runDir, f)), `${f} written`);
     }
-    const report = JSON.parse(fs.readFileSync(r.reportPath, 'utf8')) as { metrics: { id: string; score: number | null }[]; synth: { rows: number } };
+    const report = JSON.parse(fs.readFileSync(r.reportPath, 'utf8')) as {
+      metrics: { id: string; score: number | null; details: { shareCloserToTrain?: number } }[];
+      synth: { rows: number };
+      real: { file?: string; rows: number };
+      holdout?: { file?: string; rows: number };
+    };
     assert.equal(report.synth.rows, 500);
+    // patients.csv has 500 data rows: round(0.2 × 500) = 100 are held out, the generator sees 400.
+    assert.deepEqual([report.real.file, report.real.rows, report.holdout?.file, report.holdout?.rows], ['train.csv', 400, 'holdout.csv', 100]);
+    const share = report.metrics.find((m) => m.id === 'privacy.dcr')?.details.shareCloserToTrain;
+    assert.ok(typeof share === 'number' && share >= 0 && share <= 1, `privacy.dcr reports shareCloserToTrain: ${String(share)}`);
+    const run = JSON.parse(fs.readFileSync(path.join(r.runDir, 'run.json'), 'utf8')) as { holdout: { fraction: number; seed: number; trainRows: number; holdoutRows: number; containsRealRows: boolean } };
+    assert.deepEqual([run.holdout.fraction, run.holdout.seed, run.holdout.trainRows, run.holdout.holdoutRows, run.holdout.containsRealRows], [0.2, 7, 400, 100, true]);
     for (const id of EXPECTED_METRICS) {
       const score = r.scores[id];
       assert.equal(typeof score, 'number', `${id} has a score`);

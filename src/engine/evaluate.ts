@@ -1,5 +1,6 @@
-// The evaluate job: read the real, synthetic (and holdout) tables, give the synthetic ones the real
-// table's column types, run the metrics and build the report; write report.json / report.html on request.
+// The evaluate job: read the real, synthetic (and holdout) tables, or take them from memory, give the
+// synthetic ones the real table's column types, run the metrics and build the report; write
+// report.json / report.html on request.
 import { resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
 import { conformTable } from '../core/data/conform';
@@ -12,13 +13,18 @@ import { renderReportMarkdown } from '../core/report/markdown';
 import type { Report } from '../core/report/model';
 import { writeFileAtomic } from '../storage/atomic';
 import type { TableLimitOptions } from '../core/data/limits';
-import { readTableFile } from '../storage/tables';
 import type { EngineProgress } from './progress';
+import { inputPath, isLoadedTable, loadTableInput } from './tableInput';
+import type { TableInput } from './tableInput';
 
 export interface EvaluateOptions {
-  readonly real: string;
-  readonly synth: string;
-  readonly holdout?: string;
+  /**
+   * Each table is a path to read or a table in memory (the full loop passes its training and holdout
+   * parts that way); a table in memory is recorded in the report under its name.
+   */
+  readonly real: TableInput;
+  readonly synth: TableInput;
+  readonly holdout?: TableInput;
   readonly metrics?: readonly string[];
   readonly json?: string;
   readonly html?: string;
@@ -36,13 +42,15 @@ export interface EvaluateOptions {
 }
 
 export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> {
-  const sources = [opts.real, opts.synth, opts.holdout].filter((p): p is string => p !== undefined).map((p) => resolve(p));
+  const inputs = [opts.real, opts.synth, opts.holdout].filter((p): p is TableInput => p !== undefined);
+  const sources = inputs.map(inputPath).filter((p): p is string => p !== undefined);
   for (const out of [opts.json, opts.html, opts.markdown]) {
     if (out !== undefined && sources.includes(resolve(out))) throw new MedSynthError('BAD_USAGE', `refusing to overwrite the input ${out} with a report`);
   }
-  opts.onProgress?.({ phase: 'read', message: 'reading tables' });
-  const real = await readTableFile(opts.real, { ...opts.limits, signal: opts.signal });
-  const conform = async (path: string): Promise<Table> => conformTable(await readTableFile(path, { ...opts.limits, signal: opts.signal }), real);
+  if (!inputs.every(isLoadedTable)) opts.onProgress?.({ phase: 'read', message: 'reading tables' });
+  const load = (input: TableInput): Promise<Table> => loadTableInput(input, { limits: opts.limits, signal: opts.signal });
+  const real = await load(opts.real);
+  const conform = async (input: TableInput): Promise<Table> => conformTable(await load(input), real);
   const synth = await conform(opts.synth);
   const holdout = opts.holdout !== undefined ? await conform(opts.holdout) : undefined;
   throwIfAborted(opts.signal);

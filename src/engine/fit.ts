@@ -1,19 +1,25 @@
-// The fit job: read a table, fit the built-in Gaussian copula in TypeScript, and write it out as a
-// real ONNX graph plus medsynth.json, so it then runs through the same path as any user model.
-import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
+// The fit job: read a table (or take one already in memory), fit the built-in Gaussian copula in
+// TypeScript, and write it out as a real ONNX graph plus medsynth.json, so it then runs through the
+// same path as any user model.
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
 import { fitCopulaAsync } from '../core/generators/copula';
 import { buildCopulaGenerator } from '../core/generators/copulaGraph';
 import type { GeneratorManifest } from '../core/generators/manifest';
 import type { TableLimitOptions } from '../core/data/limits';
-import { readTableFile } from '../storage/tables';
 import { writeGenerator } from '../storage/generatorFolder';
 import type { EngineProgress } from './progress';
+import { inputLabel, inputPath, inputTrainedOn, isLoadedTable, loadTableInput } from './tableInput';
+import type { TableInput } from './tableInput';
 
 export type BuiltInGenerator = 'copula';
 
 export interface FitOptions {
-  readonly dataset: string;
+  /**
+   * The file to fit on, or a table in memory (the full loop's training part): its name and source
+   * hash become the manifest's trainedOn and trainingDataSha256.
+   */
+  readonly dataset: TableInput;
   readonly generator: BuiltInGenerator;
   readonly outDir: string;
   /** Caps on the dataset read (the host passes medsynth.maxRows / medsynth.maxCells). */
@@ -41,21 +47,22 @@ export function isInsideOrSame(outer: string, inner: string): boolean {
 export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
   if (opts.generator !== 'copula') throw new MedSynthError('BAD_USAGE', `unknown generator '${String(opts.generator)}' (available: copula)`);
   const outDir = resolve(opts.outDir);
-  const dataset = resolve(opts.dataset);
+  const dataset = inputPath(opts.dataset);
+  const label = inputLabel(opts.dataset);
   // The generator folder replaces outDir as a whole, so it must not hold the data it was fitted on.
-  if (isInsideOrSame(outDir, dataset)) throw new MedSynthError('BAD_USAGE', `--out ${opts.outDir} would contain or replace the dataset ${opts.dataset}`);
+  if (dataset !== undefined && isInsideOrSame(outDir, dataset)) throw new MedSynthError('BAD_USAGE', `--out ${opts.outDir} would contain or replace the dataset ${label}`);
   if (outDir === dirname(outDir)) throw new MedSynthError('BAD_USAGE', `--out must be a folder below the file-system root, got ${opts.outDir}`);
 
-  opts.onProgress?.({ phase: 'read', message: `reading ${opts.dataset}` });
-  const table = await readTableFile(dataset, { ...opts.limits, signal: opts.signal });
-  if (table.rowCount < 2) throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${table.rowCount}`, { file: opts.dataset });
+  if (!isLoadedTable(opts.dataset)) opts.onProgress?.({ phase: 'read', message: `reading ${label}` });
+  const table = await loadTableInput(opts.dataset, { limits: opts.limits, signal: opts.signal });
+  if (table.rowCount < 2) throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${table.rowCount}`, { file: label });
   throwIfAborted(opts.signal);
 
   opts.onProgress?.({ phase: 'fit', message: `fitting a Gaussian copula on ${table.rowCount} rows × ${table.columns.length} columns` });
   const model = await fitCopulaAsync(table, { signal: opts.signal });
   const { onnx, manifest } = buildCopulaGenerator(model, {
     createdBy: 'medsynth fit --generator copula',
-    trainedOn: basename(dataset),
+    trainedOn: inputTrainedOn(opts.dataset),
     trainingDataSha256: table.provenance?.sha256,
     createdAt: new Date().toISOString(),
   });

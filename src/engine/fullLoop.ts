@@ -3,6 +3,8 @@
 // cancelled or failed run leaves nothing behind; the report records the final names, not the hidden
 // folder's. A share of the rows is held out first (holdout.ts): the generator is fitted on the rest,
 // and the privacy verdict compares synthetic rows with training rows against unseen holdout rows.
+// The source is read once and split in memory; no file the loop writes holds a real row, because
+// the run folder is what users share as synthetic data.
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
@@ -12,7 +14,7 @@ import { ioError, writeFileAtomic } from '../storage/atomic';
 import { resolveInside } from '../storage/paths';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { evaluateSynthetic } from './evaluate';
-import { checkHoldoutOption, DEFAULT_HOLDOUT_FRACTION, holdoutRecord, prepareHoldout, verifySourceUnchanged } from './holdout';
+import { checkHoldoutOption, DEFAULT_HOLDOUT_FRACTION, holdoutRecord, partName, prepareHoldout, verifySourceUnchanged } from './holdout';
 import type { HoldoutRecord } from './holdout';
 import { fitGenerator } from './fit';
 import type { FitOptions } from './fit';
@@ -20,6 +22,7 @@ import { generateSynthetic } from './generate';
 import type { GenerateResult } from './generate';
 import type { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
+import type { LoadedTable } from './tableInput';
 
 export interface FullLoopOptions {
   readonly dataset: string;
@@ -67,9 +70,6 @@ export interface FullLoopResult {
     readonly reportJson: string;
     readonly reportHtml: string;
     readonly run: string;
-    /** Copies of real rows (the training part and the holdout part); absent when no holdout was made. */
-    readonly train?: string;
-    readonly holdout?: string;
   };
 }
 
@@ -122,27 +122,31 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
   const outRoot = resolveOutputRoot(root, opts.outputFolder);
   const runDir = resolveInside(outRoot, runId);
   const work = resolveInside(outRoot, `.${runId}.partial`);
-  // The split lives beside the work folder until the fit is done: the fit replaces its output folder
-  // and refuses one that holds its own dataset.
-  const splitDir = resolveInside(outRoot, `.${runId}.split`);
   const seed = opts.seed ?? randomInt(0, 2 ** 32);
   await makeOutputRoot(outRoot);
   try {
-    const split = await prepareHoldout({ dataset: opts.dataset, holdoutFraction, seed, splitDir, limits: opts.limits, signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog });
-    const fit = await fitGenerator({ dataset: split.parts?.train ?? opts.dataset, generator: 'copula', outDir: work, limits: opts.limits, signal: opts.signal, onProgress: opts.onProgress });
-    if (split.parts) {
-      for (const name of ['train.csv', 'holdout.csv']) {
-        try {
-          await rename(join(splitDir, name), join(work, name));
-        } catch (e) {
-          throw ioError('cannot move the split into the run folder', join(work, name), e);
-        }
-      }
-    }
+    const split = await prepareHoldout({ dataset: opts.dataset, holdoutFraction, seed, limits: opts.limits, signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog });
+    // The source as the run names it: relative to the workspace, absolute when it lies outside.
+    const sourceName = recordedName(root, resolve(opts.dataset));
+    const sha256 = split.sourceSha256;
+    const whole: LoadedTable = { table: split.source, name: sourceName, sha256 };
+    const train: LoadedTable = split.parts ? { table: split.parts.train, name: partName(sourceName, 'training', split.parts.train.rowCount, split.sourceRows, seed), sha256 } : whole;
+    const holdoutPart: LoadedTable | undefined = split.parts
+      ? { table: split.parts.holdout, name: partName(sourceName, 'holdout', split.parts.holdout.rowCount, split.sourceRows, seed), sha256 }
+      : undefined;
+    const fit = await fitGenerator({
+      // The manifest names the file by its base name, as `medsynth fit` does.
+      dataset: { ...train, name: split.parts ? partName(basename(opts.dataset), 'training', train.table.rowCount, split.sourceRows, seed) : basename(opts.dataset) },
+      generator: 'copula',
+      outDir: work,
+      limits: opts.limits,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+    });
     const synthetic = join(work, 'synthetic.csv');
     const gen = await generateSynthetic({
       generatorPath: work,
-      n: opts.n ?? split.sourceRows ?? fit.rows,
+      n: opts.n ?? split.sourceRows,
       seed,
       out: synthetic,
       batch: opts.batch,
@@ -154,31 +158,32 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       onLog: opts.onLog,
     });
     const report = await evaluateSynthetic({
-      // With a holdout, "real" is the training part the generator saw and the holdout the part it did not.
-      real: split.parts ? join(work, 'train.csv') : opts.dataset,
+      // With a holdout, "real" is the training part the generator saw and the holdout the part it did
+      // not; both come from memory and are recorded under their part names.
+      real: train,
       synth: synthetic,
-      holdout: split.parts ? join(work, 'holdout.csv') : undefined,
+      holdout: holdoutPart,
       metrics: opts.metrics,
       limits: opts.limits,
       json: join(work, 'report.json'),
       html: join(work, 'report.html'),
       generator: { name: fit.manifest.name, family: fit.manifest.family, seed, executionProvider: gen.executionProvider, manifestSha256: gen.generator.manifestSha256 },
-      // report.json lies in the run folder: the tables in it are named relative to it, the source
-      // relative to the workspace (absolute when it lies outside), never by the hidden work folder.
-      recordAs: { synth: 'synthetic.csv', real: split.parts ? 'train.csv' : recordedName(root, resolve(opts.dataset)), holdout: 'holdout.csv' },
+      // report.json lies in the run folder: the synthetic table is named relative to it, never by the
+      // hidden work folder.
+      recordAs: { synth: 'synthetic.csv' },
       signal: opts.signal,
       onProgress: opts.onProgress,
     });
-    if (split.parts) await verifySourceUnchanged(opts.dataset, split.sourceSha256, opts.signal);
-    const holdout = holdoutRecord(split, holdoutFraction, seed);
-    const outputs = ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html', ...(split.parts ? ['train.csv', 'holdout.csv'] : [])];
+    await verifySourceUnchanged(opts.dataset, sha256, opts.signal);
+    const holdout = holdoutRecord(split, holdoutFraction, seed, sourceName);
+    const outputs = ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html'];
     const run = {
       schema: 'medsynth.run/1',
       runId,
       createdAt: new Date().toISOString(),
-      dataset: { file: basename(opts.dataset), sha256: split.sourceSha256 ?? fit.datasetSha256, rows: split.sourceRows ?? fit.rows, columns: fit.columns },
+      dataset: { file: basename(opts.dataset), sha256, rows: split.sourceRows, columns: fit.columns },
       holdout,
-      generator: { kind: 'copula', name: fit.manifest.name, trainedOn: split.parts ? 'train.csv' : basename(opts.dataset), trainingRows: fit.rows, modelSha256: gen.generator.modelSha256, manifestSha256: gen.generator.manifestSha256 },
+      generator: { kind: 'copula', name: fit.manifest.name, trainedOn: train.name, trainingRows: fit.rows, modelSha256: gen.generator.modelSha256, manifestSha256: gen.generator.manifestSha256 },
       generate: { n: gen.n, seed, batch: opts.batch, executionProvider: gen.executionProvider, msPerBatch: gen.msPerBatch, sampleMs: gen.sampleMs },
       outputs,
     };
@@ -203,13 +208,10 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
         reportJson: at('report.json'),
         reportHtml: at('report.html'),
         run: at('run.json'),
-        ...(split.parts ? { train: at('train.csv'), holdout: at('holdout.csv') } : {}),
       },
     };
   } catch (e) {
     await rm(work, { recursive: true, force: true });
     throw e;
-  } finally {
-    await rm(splitDir, { recursive: true, force: true });
   }
 }

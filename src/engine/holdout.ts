@@ -1,16 +1,17 @@
 // The full loop's holdout: before fitting, a seeded share of the dataset's rows is set aside so that
 // the report can ask whether synthetic rows sit closer to the patients the generator was trained on
-// than to patients it never saw (privacy.dcr's shareCloserToTrain; 0.5 = no closer). The two parts
-// are written as train.csv and holdout.csv into the run folder: they are copies of real rows, which
-// run.json states, and they never leave the run folder.
-import { basename, join } from 'node:path';
+// than to patients it never saw (privacy.dcr's shareCloserToTrain; 0.5 = no closer). The source is
+// read once and split in memory: the two parts go to the fit and the evaluation as tables and are
+// never written, because a run folder is what users share as synthetic data. run.json records the
+// source's hash, the fraction and the seed, which is all `medsynth split` needs to re-derive them.
+import { basename } from 'node:path';
 import { isMedSynthError, MedSynthError, throwIfAborted } from '../core/errors';
 import type { TableLimitOptions } from '../core/data/limits';
 import { checkHoldoutFraction, splitTable } from '../core/data/split';
+import type { Column, Table } from '../core/data/table';
 import { sha256File } from '../storage/atomic';
 import { readTableFile } from '../storage/tables';
 import type { EngineProgress } from './progress';
-import { writeTablePair } from './split';
 
 /** The share held out when the caller does not say: enough rows for a stable comparison, most left to fit. */
 export const DEFAULT_HOLDOUT_FRACTION = 0.2;
@@ -18,17 +19,15 @@ export const DEFAULT_HOLDOUT_FRACTION = 0.2;
 /** Below this many rows a holdout would leave too little to fit on or to compare with. */
 export const MIN_ROWS_FOR_HOLDOUT = 10;
 
-/** What run.json says about the real rows it holds. */
-export const REAL_ROWS_NOTICE =
-  'train.csv and holdout.csv are copies of real rows of the dataset (the part the generator was fitted on and the part held out from it): keep this run folder as protected as the dataset itself and do not share it as synthetic data.';
-
 export interface HoldoutPreparation {
-  /** The two parts, written in the split folder; absent when no holdout was made. */
-  readonly parts?: { readonly train: string; readonly holdout: string; readonly trainRows: number; readonly holdoutRows: number };
+  /** The whole source table, as read. */
+  readonly source: Table;
+  readonly sourceRows: number;
+  readonly sourceSha256?: string;
+  /** The two parts, in memory only; absent when no holdout was made. */
+  readonly parts?: { readonly train: Table; readonly holdout: Table };
   /** Why no holdout was made. */
   readonly skipped?: string;
-  readonly sourceRows?: number;
-  readonly sourceSha256?: string;
 }
 
 export type HoldoutRecord =
@@ -38,9 +37,8 @@ export type HoldoutRecord =
       readonly sourceRows: number;
       readonly trainRows: number;
       readonly holdoutRows: number;
-      readonly files: { readonly train: 'train.csv'; readonly holdout: 'holdout.csv' };
-      readonly containsRealRows: true;
-      readonly notice: string;
+      /** The command that writes the same two parts, for whoever needs them as files. */
+      readonly reproduce: string;
     }
   | { readonly fraction: number; readonly skipped: string };
 
@@ -53,8 +51,6 @@ export interface PrepareHoldoutOptions {
   readonly dataset: string;
   readonly holdoutFraction: number;
   readonly seed: number;
-  /** A hidden folder beside the run's work folder; created here, removed by the caller. */
-  readonly splitDir: string;
   readonly limits?: Pick<TableLimitOptions, 'maxRows' | 'maxCells'>;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
@@ -62,57 +58,92 @@ export interface PrepareHoldoutOptions {
 }
 
 /**
- * Reads the dataset and writes its train and holdout parts as CSV into `splitDir`. A table with fewer
- * than 10 rows, or one where the fraction leaves a part with fewer than 2 rows, gets no holdout: the run
- * goes on against the whole table and the reason is returned (and logged) for run.json.
+ * Reads the dataset once and, unless the fraction is 0, splits it into train and holdout parts in
+ * memory. A table with fewer than 10 rows, or one where the fraction leaves a part with fewer than 2
+ * rows, gets no holdout: the run goes on against the whole table and the reason is returned (and
+ * logged) for run.json. Nothing is written.
  */
 export async function prepareHoldout(opts: PrepareHoldoutOptions): Promise<HoldoutPreparation> {
-  if (opts.holdoutFraction === 0) return { skipped: 'disabled (holdout fraction 0)' };
-  // Progress says 'split' throughout, so the phases after it (read, fit, write, ...) keep their meaning.
-  opts.onProgress?.({ phase: 'split', message: `reading ${basename(opts.dataset)} to hold out ${opts.holdoutFraction} of its rows` });
-  const table = await readTableFile(opts.dataset, { ...opts.limits, signal: opts.signal });
+  opts.onProgress?.({ phase: 'read', message: `reading ${opts.dataset}` });
+  const source = await readTableFile(opts.dataset, { ...opts.limits, signal: opts.signal });
   throwIfAborted(opts.signal);
-  const source = { sourceRows: table.rowCount, sourceSha256: table.provenance?.sha256 };
+  const base = { source, sourceRows: source.rowCount, sourceSha256: source.provenance?.sha256 };
+  if (opts.holdoutFraction === 0) return { ...base, skipped: 'disabled (holdout fraction 0)' };
   const skip = (why: string): HoldoutPreparation => {
     opts.onLog?.('warn', `no holdout: ${why}`);
-    return { ...source, skipped: why };
+    return { ...base, skipped: why };
   };
-  if (table.rowCount < MIN_ROWS_FOR_HOLDOUT) {
-    return skip(`the dataset has ${table.rowCount} rows and a holdout needs at least ${MIN_ROWS_FOR_HOLDOUT}; privacy is judged against the training rows only`);
+  if (source.rowCount < MIN_ROWS_FOR_HOLDOUT) {
+    return skip(`the dataset has ${source.rowCount} rows and a holdout needs at least ${MIN_ROWS_FOR_HOLDOUT}; privacy is judged against the training rows only`);
   }
+  opts.onProgress?.({ phase: 'split', message: `holding out ${opts.holdoutFraction} of ${source.rowCount} rows (seed ${opts.seed}) in memory` });
   let parts: ReturnType<typeof splitTable>;
   try {
-    parts = splitTable(table, { holdoutFraction: opts.holdoutFraction, seed: opts.seed });
+    parts = splitTable(source, { holdoutFraction: opts.holdoutFraction, seed: opts.seed });
   } catch (e) {
     if (isMedSynthError(e) && e.code === 'BAD_USAGE') return skip(e.message);
     throw e;
   }
-  opts.onProgress?.({ phase: 'split', message: `writing ${parts.train.rowCount} training and ${parts.holdout.rowCount} holdout rows` });
-  const train = join(opts.splitDir, 'train.csv');
-  const holdout = join(opts.splitDir, 'holdout.csv');
-  await writeTablePair([train, parts.train], [holdout, parts.holdout], opts.signal);
-  return { ...source, parts: { train, holdout, trainRows: parts.train.rowCount, holdoutRows: parts.holdout.rowCount } };
+  throwIfAborted(opts.signal);
+  return { ...base, parts: { train: dropUnusedCategories(parts.train), holdout: parts.holdout } };
 }
 
-/** The run.json entry for a prepared (or skipped) holdout. */
-export function holdoutRecord(prep: HoldoutPreparation, fraction: number, seed: number): HoldoutRecord {
+/**
+ * The training part with categories that none of its rows use removed. A label that occurs only in
+ * the holdout would otherwise reach the generator's manifest, and a rare label can identify a patient
+ * the generator never saw. The holdout is conformed to the training part's categories when evaluated.
+ */
+export function dropUnusedCategories(table: Table): Table {
+  const columns = table.columns.map((c): Column => {
+    if (c.kind !== 'categorical') return c;
+    const used = new Uint8Array(c.categories.length);
+    for (const code of c.codes) if (code >= 0) used[code] = 1;
+    if (used.every((u) => u === 1)) return c;
+    const recode = new Int32Array(c.categories.length).fill(-1);
+    const categories: string[] = [];
+    c.categories.forEach((label, i) => {
+      if (used[i] === 1) recode[i] = categories.push(label) - 1;
+    });
+    return { ...c, categories, codes: c.codes.map((code) => (code >= 0 ? recode[code] : code)) };
+  });
+  return { ...table, columns };
+}
+
+/** A shell word for the reproduce command: plain paths as they are, others single-quoted. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9._/@%+=:,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `medsynth split` command that writes the parts a run fitted and evaluated on. */
+export function reproduceCommand(datasetName: string, fraction: number, seed: number): string {
+  return `medsynth split ${shellWord(datasetName)} --seed ${seed} --fraction ${fraction} --train <train-file> --holdout <holdout-file>`;
+}
+
+/** How reports and manifests name a part: "patients.csv (training part: 400 of 500 rows, seed 42)". */
+export function partName(datasetName: string, part: 'training' | 'holdout', rows: number, sourceRows: number, seed: number): string {
+  return `${datasetName} (${part} part: ${rows} of ${sourceRows} rows, seed ${seed})`;
+}
+
+/**
+ * The run.json entry for a prepared (or skipped) holdout. `datasetName` is how the run names its
+ * source (relative to the workspace when inside it).
+ */
+export function holdoutRecord(prep: HoldoutPreparation, fraction: number, seed: number, datasetName: string = basename(prep.source.provenance?.file ?? 'dataset')): HoldoutRecord {
   if (!prep.parts) return { fraction, skipped: prep.skipped ?? 'not made' };
   return {
     fraction,
     seed,
-    sourceRows: prep.sourceRows ?? prep.parts.trainRows + prep.parts.holdoutRows,
-    trainRows: prep.parts.trainRows,
-    holdoutRows: prep.parts.holdoutRows,
-    files: { train: 'train.csv', holdout: 'holdout.csv' },
-    containsRealRows: true,
-    notice: REAL_ROWS_NOTICE,
+    sourceRows: prep.sourceRows,
+    trainRows: prep.parts.train.rowCount,
+    holdoutRows: prep.parts.holdout.rowCount,
+    reproduce: reproduceCommand(datasetName, fraction, seed),
   };
 }
 
 /**
- * Re-hashes the source at the end of a run. With a holdout nothing reads the source after the split,
- * so a file that vanished or changed meanwhile (an export still being written, say) would go
- * unnoticed while run.json claimed its hash: that run fails instead, naming the file.
+ * Re-hashes the source at the end of a run. Nothing reads the source after the first read, so a file
+ * that vanished or changed meanwhile (an export still being written, say) would go unnoticed while
+ * run.json claimed its hash: that run fails instead, naming the file.
  */
 export async function verifySourceUnchanged(dataset: string, sha256: string | undefined, signal?: AbortSignal): Promise<void> {
   if (sha256 === undefined) return;

@@ -52,10 +52,13 @@ describe('fit -> generate -> evaluate through the commands', () => {
     );
     console.log(`full loop in ${Date.now() - t0} ms on ${r.executionProvider}: ${JSON.stringify(r.scores)}`);
     assert.equal(path.dirname(r.runDir), path.join(workspaceRoot(), 'synthetic'));
-    // medsynth.holdoutFraction defaults to 0.2: the run keeps the split it fitted and judged privacy on.
-    for (const f of ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html', 'run.json', 'train.csv', 'holdout.csv']) {
+    // medsynth.holdoutFraction defaults to 0.2: the split is made in memory, so the run folder holds
+    // generated data and records only, never a copy of real rows.
+    for (const f of ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html', 'run.json']) {
       assert.ok(fs.existsSync(path.join(r.runDir, f)), `${f} written`);
     }
+    for (const f of ['train.csv', 'holdout.csv']) assert.equal(fs.existsSync(path.join(r.runDir, f)), false, `${f} is not written`);
+    assert.deepEqual(fs.readdirSync(r.runDir).sort(), ['medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv']);
     const report = JSON.parse(fs.readFileSync(r.reportPath, 'utf8')) as {
       metrics: { id: string; score: number | null; details: { shareCloserToTrain?: number } }[];
       synth: { rows: number };
@@ -64,11 +67,23 @@ describe('fit -> generate -> evaluate through the commands', () => {
     };
     assert.equal(report.synth.rows, 500);
     // patients.csv has 500 data rows: round(0.2 × 500) = 100 are held out, the generator sees 400.
-    assert.deepEqual([report.real.file, report.real.rows, report.holdout?.file, report.holdout?.rows], ['train.csv', 400, 'holdout.csv', 100]);
+    assert.deepEqual(
+      [report.real.file, report.real.rows, report.holdout?.file, report.holdout?.rows],
+      ['patients.csv (training part: 400 of 500 rows, seed 7)', 400, 'patients.csv (holdout part: 100 of 500 rows, seed 7)', 100],
+    );
     const share = report.metrics.find((m) => m.id === 'privacy.dcr')?.details.shareCloserToTrain;
     assert.ok(typeof share === 'number' && share >= 0 && share <= 1, `privacy.dcr reports shareCloserToTrain: ${String(share)}`);
-    const run = JSON.parse(fs.readFileSync(path.join(r.runDir, 'run.json'), 'utf8')) as { holdout: { fraction: number; seed: number; trainRows: number; holdoutRows: number; containsRealRows: boolean } };
-    assert.deepEqual([run.holdout.fraction, run.holdout.seed, run.holdout.trainRows, run.holdout.holdoutRows, run.holdout.containsRealRows], [0.2, 7, 400, 100, true]);
+    const run = JSON.parse(fs.readFileSync(path.join(r.runDir, 'run.json'), 'utf8')) as {
+      holdout: { fraction: number; seed: number; sourceRows: number; trainRows: number; holdoutRows: number; reproduce: string; [key: string]: unknown };
+      outputs: string[];
+    };
+    assert.deepEqual(
+      [run.holdout.fraction, run.holdout.seed, run.holdout.sourceRows, run.holdout.trainRows, run.holdout.holdoutRows],
+      [0.2, 7, 500, 400, 100],
+    );
+    assert.equal(run.holdout.reproduce, 'medsynth split patients.csv --seed 7 --fraction 0.2 --train <train-file> --holdout <holdout-file>');
+    assert.equal('containsRealRows' in run.holdout, false, 'the run holds no real rows to warn about');
+    assert.deepEqual(run.outputs, ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html']);
     for (const id of EXPECTED_METRICS) {
       const score = r.scores[id];
       assert.equal(typeof score, 'number', `${id} has a score`);

@@ -1,8 +1,9 @@
-// The full loop's holdout: the run folder holds train.csv and holdout.csv (disjoint, together the
-// source rows as multisets, read back independently by line splitting), the generator is fitted on
-// train only, privacy.dcr reports shareCloserToTrain, and run.json records fraction, seed, row counts,
-// the source's SHA-256 (computed here with node:crypto) and that the copies are real rows. Small
-// tables skip the holdout and say why; bad fractions, cancels and a changing source leave nothing.
+// The full loop's holdout: the split is made in memory and never written (the run folder holds no
+// train.csv or holdout.csv), the generator is fitted on the training part only, privacy.dcr reports
+// shareCloserToTrain, and run.json records fraction, seed, row counts, the source's SHA-256 (computed
+// here with node:crypto) and the `medsynth split` command that re-derives the parts, which `medsynth
+// split` (read back independently by line splitting) confirms. Small tables skip the holdout and say
+// why; bad fractions, cancels and a changing source leave nothing.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { MedSynthError } from '../../../src/core/errors';
 import { runFullLoop } from '../../../src/engine/fullLoop';
 import { InferenceClient } from '../../../src/engine/inferenceClient';
 import { splitTableFile } from '../../../src/engine/split';
+import { dropUnusedCategories } from '../../../src/engine/holdout';
 import { reportVerdict } from '../../../src/core/report/verdict';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -32,7 +34,7 @@ const isCode = (code: string) => (e: unknown): boolean => e instanceof MedSynthE
 
 interface RunRecord {
   dataset: { sha256: string; rows: number };
-  holdout: { fraction: number; seed?: number; sourceRows?: number; trainRows?: number; holdoutRows?: number; containsRealRows?: boolean; notice?: string; skipped?: string };
+  holdout: { fraction: number; seed?: number; sourceRows?: number; trainRows?: number; holdoutRows?: number; reproduce?: string; skipped?: string; [key: string]: unknown };
   generator: { trainedOn: string; trainingRows: number };
   outputs: string[];
 }
@@ -50,40 +52,40 @@ describe('full loop with a holdout', () => {
   });
   after(() => client.dispose());
 
-  it('fits on train only, evaluates against the holdout and records the split in run.json', async () => {
+  it('fits on the training part only, evaluates against the holdout and records the split in run.json', async () => {
     const sourceHash = sha256(dataset);
     const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 300, seed: 3, client, executionProviders: ['cpu'], runId: 'holdout-1' });
-    assert.deepEqual(readdirSync(res.runDir).sort(), ['holdout.csv', 'medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv', 'train.csv']);
+    // The parts stay in memory: the run folder holds only generated data and records.
+    assert.deepEqual(readdirSync(res.runDir).sort(), ['medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv']);
     assert.deepEqual(readdirSync(join(workspace, 'synthetic')), ['holdout-1'], 'no hidden split or work folder left');
+    assert.deepEqual(readdirSync(join(workspace, 'data')), ['patients.csv'], 'nothing written beside the source');
     assert.equal(sha256(dataset), sourceHash, 'the source is untouched');
-
-    // 0.2 × 500 = 100 holdout rows; the parts are disjoint and together are the source's rows.
-    const source = csvRows(dataset);
-    const train = csvRows(join(res.runDir, 'train.csv'));
-    const holdout = csvRows(join(res.runDir, 'holdout.csv'));
-    assert.equal(train.length, 400);
-    assert.equal(holdout.length, 100);
-    assert.deepEqual([...train, ...holdout].sort(), [...source].sort());
-    const trainIds = new Set(train.map((r) => r.split(',')[0]));
-    assert.equal(holdout.filter((r) => trainIds.has(r.split(',')[0])).length, 0);
+    assert.deepEqual(Object.keys(res.files).sort(), ['manifest', 'model', 'reportHtml', 'reportJson', 'run', 'synthetic']);
 
     const run = JSON.parse(readFileSync(res.files.run, 'utf8')) as RunRecord;
     assert.equal(run.dataset.sha256, sourceHash);
     assert.equal(run.dataset.rows, 500);
+    // 0.2 × 500 = 100 holdout rows.
     assert.deepEqual(
-      [run.holdout.fraction, run.holdout.seed, run.holdout.sourceRows, run.holdout.trainRows, run.holdout.holdoutRows, run.holdout.containsRealRows],
-      [0.2, 3, 500, 400, 100, true],
+      [run.holdout.fraction, run.holdout.seed, run.holdout.sourceRows, run.holdout.trainRows, run.holdout.holdoutRows],
+      [0.2, 3, 500, 400, 100],
     );
-    assert.match(run.holdout.notice ?? '', /real rows/);
-    assert.ok(run.outputs.includes('train.csv') && run.outputs.includes('holdout.csv'));
-    assert.deepEqual(run.generator, { ...run.generator, trainedOn: 'train.csv', trainingRows: 400 });
-    const manifest = JSON.parse(readFileSync(res.files.manifest, 'utf8')) as Record<string, unknown>;
-    assert.ok(JSON.stringify(manifest).includes(sha256(join(res.runDir, 'train.csv'))), 'the manifest names the training part it was fitted on');
+    assert.equal(run.holdout.reproduce, 'medsynth split data/patients.csv --seed 3 --fraction 0.2 --train <train-file> --holdout <holdout-file>');
+    for (const gone of ['files', 'containsRealRows', 'notice']) assert.equal(gone in run.holdout, false, gone);
+    assert.deepEqual(run.outputs, ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html']);
+    assert.deepEqual(run.generator, { ...run.generator, trainedOn: 'data/patients.csv (training part: 400 of 500 rows, seed 3)', trainingRows: 400 });
+    assert.deepEqual(res.holdout, run.holdout);
+    // The manifest's provenance names the source file's part and the source file's hash.
+    const manifest = JSON.parse(readFileSync(res.files.manifest, 'utf8')) as { provenance: { trainedOn: string; trainingDataSha256: string } };
+    assert.equal(manifest.provenance.trainedOn, 'patients.csv (training part: 400 of 500 rows, seed 3)');
+    assert.equal(manifest.provenance.trainingDataSha256, sourceHash);
 
-    // The report compares with train as "real" and the holdout as unseen rows.
+    // The report compares with the training part as "real" and the holdout as unseen rows.
     assert.equal(res.report.real.rows, 400);
     assert.equal(res.report.holdout?.rows, 100);
     assert.equal(res.report.synth.rows, 300);
+    assert.equal(res.report.real.file, 'data/patients.csv (training part: 400 of 500 rows, seed 3)');
+    assert.equal(res.report.holdout?.file, 'data/patients.csv (holdout part: 100 of 500 rows, seed 3)');
     const dcr = res.report.metrics.find((m) => m.id === 'privacy.dcr');
     const share = dcr?.details.shareCloserToTrain;
     assert.equal(typeof share, 'number');
@@ -92,11 +94,17 @@ describe('full loop with a holdout', () => {
     assert.ok(privacy.some((l) => /training/.test(l.text) && /50%/.test(l.text)), JSON.stringify(privacy));
     assert.equal(privacy.some((l) => /add a holdout/.test(l.text)), false);
 
-    // `medsynth split` with the recorded fraction and seed reproduces the run's split byte for byte.
+    // `medsynth split` with the recorded fraction and seed re-derives parts of the recorded sizes that
+    // are disjoint and together are the source's rows (read back by line splitting, not by the parser).
     const again = mkdtempSync(join(tmpdir(), 'medsynth-resplit-'));
-    await splitTableFile({ input: dataset, train: join(again, 'train.csv'), holdout: join(again, 'holdout.csv'), holdoutFraction: 0.2, seed: 3 });
-    assert.deepEqual(readFileSync(join(again, 'holdout.csv')), readFileSync(join(res.runDir, 'holdout.csv')));
-    assert.deepEqual(readFileSync(join(again, 'train.csv')), readFileSync(join(res.runDir, 'train.csv')));
+    await splitTableFile({ input: dataset, train: join(again, 'train.csv'), holdout: join(again, 'holdout.csv'), holdoutFraction: run.holdout.fraction, seed: run.holdout.seed ?? -1 });
+    const source = csvRows(dataset);
+    const train = csvRows(join(again, 'train.csv'));
+    const holdout = csvRows(join(again, 'holdout.csv'));
+    assert.deepEqual([train.length, holdout.length], [run.holdout.trainRows, run.holdout.holdoutRows]);
+    assert.deepEqual([...train, ...holdout].sort(), [...source].sort());
+    const trainIds = new Set(train.map((r) => r.split(',')[0]));
+    assert.equal(holdout.filter((r) => trainIds.has(r.split(',')[0])).length, 0);
   });
 
   it('a table under 10 rows, or a holdout fraction of 0, runs without a holdout and run.json says why', async () => {
@@ -107,7 +115,8 @@ describe('full loop with a holdout', () => {
     assert.match(run.holdout.skipped ?? '', /8 rows.*at least 10/);
     assert.equal(existsSync(join(res.runDir, 'train.csv')), false);
     assert.equal(res.report.metrics[0].details.shareCloserToTrain, undefined);
-    assert.equal(res.files.train, undefined);
+    assert.equal(res.report.holdout, undefined);
+    assert.equal(res.report.real.file, 'data/small.csv');
 
     const off = await runFullLoop({ dataset, workspaceRoot: workspace, n: 20, seed: 1, client, executionProviders: ['cpu'], runId: 'off', metrics: ['privacy.dcr'], holdoutFraction: 0 });
     const offRun = JSON.parse(readFileSync(off.files.run, 'utf8')) as RunRecord;
@@ -124,7 +133,7 @@ describe('full loop with a holdout', () => {
     assert.deepEqual(readdirSync(ws), []);
   });
 
-  it('cancelled while splitting: CANCELLED, no split or run folder left', async () => {
+  it('cancelled while splitting: CANCELLED, no run folder left', async () => {
     const ws = mkdtempSync(join(tmpdir(), 'medsynth-holdout-cancel-'));
     const controller = new AbortController();
     let splits = 0;
@@ -136,11 +145,11 @@ describe('full loop with a holdout', () => {
       client,
       executionProviders: ['cpu'],
       signal: controller.signal,
-      // The second 'split' event comes right before the parts are written.
-      onProgress: (p) => p.phase === 'split' && ++splits === 2 && controller.abort(),
+      // The 'split' event comes right before the source table is split in memory.
+      onProgress: (p) => p.phase === 'split' && ++splits === 1 && controller.abort(),
     });
     await assert.rejects(run, isCode('CANCELLED'));
-    assert.equal(splits, 2);
+    assert.equal(splits, 1);
     assert.deepEqual(readdirSync(join(ws, 'synthetic')), []);
   });
 
@@ -156,5 +165,15 @@ describe('full loop with a holdout', () => {
       (e: unknown) => isCode('BAD_INPUT')(e) && (e as Error).message.includes(moving) && /changed/.test((e as Error).message),
     );
     assert.deepEqual(readdirSync(join(ws, 'synthetic')), []);
+  });
+
+  it('the training part keeps only the categories its rows use, so a holdout-only label never reaches the manifest', () => {
+    // Codes [2, 0, -1, 2] use "c" and "a" of ["a", "b", "c"]; "b" goes and "c" becomes code 1.
+    const table = { rowCount: 4, columns: [{ kind: 'categorical' as const, name: 'dx', codes: Int32Array.from([2, 0, -1, 2]), categories: ['a', 'b', 'c'] }] };
+    const [dx] = dropUnusedCategories(table).columns;
+    assert.equal(dx.kind, 'categorical');
+    if (dx.kind !== 'categorical') return;
+    assert.deepEqual(dx.categories, ['a', 'c']);
+    assert.deepEqual([...dx.codes], [1, 0, -1, 1]);
   });
 });

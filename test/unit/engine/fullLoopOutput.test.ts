@@ -40,14 +40,17 @@ describe('full loop output folder and recorded paths', () => {
     assert.equal(html.includes('.partial'), false);
   });
 
-  it('with the default holdout, report.json names train.csv and holdout.csv beside it, never the hidden folders', async () => {
+  it('with the default holdout, report.json names the source\'s training and holdout parts, never a file or a hidden folder', async () => {
     const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 50, seed: 1, client, executionProviders: ['cpu'], runId: 'names-holdout', metrics: ['fidelity.ksComplement'] });
     const report = JSON.parse(readFileSync(join(res.runDir, 'report.json'), 'utf8')) as Report;
-    assert.equal(report.real.file, 'train.csv');
-    assert.equal(report.holdout?.file, 'holdout.csv');
-    for (const f of [report.real.file, report.holdout?.file ?? '']) assert.ok(existsSync(join(res.runDir, f)), f);
+    assert.equal(report.real.file, 'data/patients.csv (training part: 400 of 500 rows, seed 1)');
+    assert.equal(report.holdout?.file, 'data/patients.csv (holdout part: 100 of 500 rows, seed 1)');
+    assert.deepEqual([report.real.rows, report.holdout?.rows], [400, 100]);
+    // The parts are no files: neither beside the report nor anywhere else in the output folder.
+    for (const f of ['train.csv', 'holdout.csv']) assert.equal(existsSync(join(res.runDir, f)), false, f);
     const html = readFileSync(join(res.runDir, 'report.html'), 'utf8');
     assert.equal(/\.partial|\.split/.test(html), false);
+    assert.ok(html.includes('training part: 400 of 500 rows'), 'the HTML report names the training part');
   });
 
   it('writes under medsynth.outputFolder (nested, relative to the workspace)', async () => {

@@ -50,8 +50,8 @@ describe('engine jobs', () => {
     const phases = new Set<string>();
     const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 200, seed: 42, client, executionProviders: ['cpu'], onProgress: (p) => phases.add(p.phase), runId: 'run-1' });
     assert.equal(res.runDir, join(workspace, 'synthetic', 'run-1'));
-    // The default 0.2 holdout adds the two parts of the split (copies of real rows, inside the run only).
-    assert.deepEqual(readdirSync(res.runDir).sort(), ['holdout.csv', 'medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv', 'train.csv']);
+    // The default 0.2 holdout is split in memory: no part of it (no real row) is written to the run.
+    assert.deepEqual(readdirSync(res.runDir).sort(), ['medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv']);
     assert.deepEqual(readdirSync(join(workspace, 'synthetic')), ['run-1']);
     const run = JSON.parse(readFileSync(res.files.run, 'utf8')) as { generate: { seed: number; executionProvider: string } };
     assert.equal(run.generate.seed, 42);

@@ -1,5 +1,5 @@
-// Cancel at every phase of the full loop (reading, fitting, writing the generator, sampling, writing the
-// table, reading for evaluation, evaluating, writing the report) and of the single jobs, on a 200k-row
+// Cancel at every phase of the full loop (reading, splitting off the holdout in memory, fitting, writing
+// the generator, sampling, writing the table, reading for evaluation, evaluating, writing the report) and of the single jobs, on a 200k-row
 // table made here so every phase lasts long enough for an abort to land inside it. The abort comes from
 // a timer, as a cancel button or Ctrl-C does, so a loop that never yields would be caught. Bound (a
 // behaviour bound, not a benchmark): the job settles with CANCELLED within 1 s of the abort being due,
@@ -94,6 +94,7 @@ describe(`cancel at every phase on a ${ROWS}-row table`, { timeout: 300_000 }, (
   const cases: readonly [string, number, AbortMode, string | undefined][] = [
     ['read', 1, 0, 'read'],
     ['read', 1, 300, undefined],
+    ['split', 1, 'entry', 'split'],
     ['fit', 1, 0, 'fit'],
     ['fit', 1, 150, undefined],
     ['write', 1, 'entry', 'write'],

@@ -155,7 +155,7 @@ describe('disk full, read-only output, file deleted while reading', () => {
     };
     try {
       await runFullLoop({ dataset: victim, workspaceRoot: ws, n: 500, seed: 1, client, executionProviders: ['cpu'], onProgress });
-      assert.fail('the evaluation reads the source again, so a deleted source must fail');
+      assert.fail('the loop re-hashes the source at the end, so a deleted source must fail');
     } catch (e) {
       assert.ok(e instanceof MedSynthError, `expected MedSynthError, got ${String(e)}`);
       assert.ok(e.message.includes(victim), e.message);

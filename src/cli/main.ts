@@ -4,6 +4,7 @@ import { isMedSynthError, MedSynthError } from '../core/errors';
 import { USAGE } from './args';
 import { convertCommand, evaluateCommand, fitCommand, generateCommand, inspectCommand, splitCommand } from './commands';
 import type { CliContext } from './commands';
+import { runCommand } from './runCommand';
 
 type Command = (argv: readonly string[], ctx: CliContext) => Promise<void>;
 
@@ -14,6 +15,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   fit: fitCommand,
   generate: generateCommand,
   evaluate: evaluateCommand,
+  run: runCommand,
 };
 
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {

@@ -1,0 +1,71 @@
+// `medsynth run`: the whole job in one command, exactly what VS Code's "Run Full Loop" does — hold out
+// a seeded share of the rows in memory, fit the built-in copula on the rest, generate, evaluate with the
+// holdout — into <workspace>/<output-folder>/<run-id>/. No file with real rows is written.
+import { dirname, isAbsolute, relative } from 'node:path';
+import { MedSynthError } from '../core/errors';
+import { runFullLoop } from '../engine/fullLoop';
+import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs } from './args';
+import { parseProviders } from './commands';
+import type { CliContext } from './commands';
+import { formatEvaluationSummary } from './summary';
+
+export const RUN_HELP =
+  'medsynth run <dataset> [--workspace <dir>] [--output-folder synthetic] [--n N] [--seed S] [--holdout-fraction F] [--ep cuda,cpu] [--metrics id,...] [--json]\n' +
+  '  Fit -> generate -> evaluate in one go, as the VS Code command Run Full Loop does. F (default 0.2, 0 = none) of the rows\n' +
+  '  are held out in memory for the privacy verdict; outputs go to <workspace>/<output-folder>/<run-id>/ (workspace: the\n' +
+  "  dataset's folder unless given); no file with real rows is written.\n";
+
+/** 0 turns the holdout off; otherwise (0, 0.9], as for `split`. */
+function holdoutFraction(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 0.9) {
+    throw new MedSynthError('BAD_USAGE', `run: --holdout-fraction must be 0 (no holdout) or a number up to 0.9, got '${text}'`);
+  }
+  return value;
+}
+
+export async function runCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
+  const spec = {
+    workspace: { type: 'string' },
+    'output-folder': { type: 'string' },
+    n: { type: 'string' },
+    seed: { type: 'string' },
+    'holdout-fraction': { type: 'string' },
+    ep: { type: 'string' },
+    metrics: { type: 'string' },
+    batch: { type: 'string' },
+    json: { type: 'boolean' },
+    ...LIMIT_OPTIONS,
+  } as const;
+  const args = parseCommandArgs('run', argv, spec, { min: 1, max: 1 });
+  if (args.flags.has('help')) return ctx.stdout(RUN_HELP);
+  const dataset = args.positionals[0];
+  const workspaceRoot = args.strings.get('workspace') ?? dirname(dataset);
+  const result = await runFullLoop({
+    dataset,
+    workspaceRoot,
+    outputFolder: args.strings.get('output-folder'),
+    n: integerOption(args, 'run', 'n'),
+    seed: integerOption(args, 'run', 'seed'),
+    batch: integerOption(args, 'run', 'batch'),
+    holdoutFraction: holdoutFraction(args.strings.get('holdout-fraction')),
+    metrics: listOption(args, 'metrics'),
+    limits: limitOptions(args, 'run'),
+    executionProviders: parseProviders(listOption(args, 'ep')),
+    signal: ctx.signal,
+    onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`),
+  });
+  if (args.flags.has('json')) {
+    const { report, ...rest } = result;
+    ctx.stdout(`${JSON.stringify({ ...rest, metrics: report.metrics.map((m) => ({ id: m.id, score: m.score, error: m.error })) }, null, 2)}\n`);
+    return;
+  }
+  const h = result.holdout;
+  const split = 'skipped' in h ? `no holdout (${h.skipped})` : `held out ${h.holdoutRows} of ${h.sourceRows} rows in memory (fraction ${h.fraction}, seed ${h.seed})`;
+  ctx.stdout(`run ${result.runId}: ${split}; ${result.generate.rows} synthetic rows on ${result.generate.executionProvider}\n`);
+  ctx.stdout(formatEvaluationSummary(result.report));
+  const shown = relative(process.cwd(), result.runDir);
+  const where = shown === '' || shown.startsWith('..') || isAbsolute(shown) ? result.runDir : shown;
+  ctx.stdout(`outputs in ${where}: ${Object.values(result.files).map((f) => relative(result.runDir, f)).join(', ')}\n`);
+}

@@ -29,7 +29,7 @@ export async function createSession(modelPath: string, providers: readonly Execu
   for (const ep of order) {
     const start = performance.now();
     try {
-      const session = await ort.InferenceSession.create(modelPath, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+      const session = await ort.InferenceSession.create(modelPath, { executionProviders: [ep], graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } });
       const createMs = performance.now() - start;
       if (failures.length > 0) log('info', `inference: running on ${ep} after fallback`);
       return { session, executionProvider: ep, inputs: describeIo(session.inputMetadata), outputs: describeIo(session.outputMetadata), createMs };

@@ -14,6 +14,8 @@ export interface CopulaContinuousColumn {
   readonly kind: 'numeric' | 'datetime';
   readonly name: string;
   readonly integer: boolean;
+  /** Decimal places the source values are written with (at most 10), so synthetic values match them. */
+  readonly decimals?: number;
   readonly precision?: 'date' | 'datetime';
   readonly min: number;
   readonly max: number;
@@ -225,6 +227,7 @@ function* fitCopulaSteps(table: Table, signal: AbortSignal | undefined): Generat
         kind: c.kind,
         name: c.name,
         integer: c.kind === 'numeric' && c.integer,
+        ...(c.kind === 'numeric' && !c.integer ? decimalsOf(summary.sorted) : {}),
         ...(c.kind === 'datetime' ? { precision: c.precision } : {}),
         min: knots[0],
         max: knots[COPULA_KNOTS - 1],
@@ -255,4 +258,17 @@ function* fitCopulaSteps(table: Table, signal: AbortSignal | undefined): Generat
   }
   const { correlation, factor } = choleskyOfCorrelation(corrected, p);
   return { type: 'gaussian-copula', sourceRows: n, columns, order, missingOrder: missing, correlation, cholesky: factor };
+}
+
+/** The most decimals a present value needs, when every value needs at most MAX_DECIMALS. */
+const MAX_DECIMALS = 10;
+function decimalsOf(values: Float64Array): { decimals?: number } {
+  let most = 0;
+  for (const v of values) {
+    let d = most;
+    while (d <= MAX_DECIMALS && Math.abs(Math.round(v * 10 ** d) / 10 ** d - v) > 1e-9 * Math.max(1, Math.abs(v))) d++;
+    if (d > MAX_DECIMALS) return {};
+    most = d;
+  }
+  return { decimals: most };
 }

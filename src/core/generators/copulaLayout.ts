@@ -64,7 +64,7 @@ export function copulaPostprocess(model: CopulaModel): TablePostprocess {
     const miss = missingIndex === undefined ? {} : { missingIndex };
     switch (c.kind) {
       case 'numeric':
-        return { name: c.name, kind: 'numeric', index: feature.get(ci) as number, transform: { type: 'minmax', min: c.min, max: c.max }, integer: c.integer, ...miss };
+        return { name: c.name, kind: 'numeric', index: feature.get(ci) as number, transform: { type: 'minmax', min: c.min, max: c.max }, integer: c.integer, ...(c.decimals !== undefined && !c.integer ? { round: c.decimals } : {}), ...miss };
       case 'datetime':
         return { name: c.name, kind: 'datetime', index: feature.get(ci) as number, transform: { type: 'minmax', min: c.min, max: c.max }, precision: c.precision ?? 'datetime', ...miss };
       case 'categorical':

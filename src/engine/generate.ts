@@ -10,7 +10,7 @@ import { defaultExecutionProviders } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
-import { writeSampleTable } from './tableOutput';
+import { SampleQueue, writeSampleStream } from './tableOutput';
 
 export interface Shard {
   /** 0-based. */
@@ -44,7 +44,7 @@ export interface GenerateResult {
   readonly shard?: Shard;
   readonly executionProvider: ExecutionProviderName;
   readonly msPerBatch: readonly number[];
-  /** Time from the request to the sample's arrival, including starting the child and creating the session. */
+  /** Time from the request to the last batch's arrival (including starting the child and creating the session); decoding and writing overlap it. */
   readonly sampleMs: number;
   /** The child's session creation (0 when a warm client reused its session). */
   readonly sessionMs: number;
@@ -103,27 +103,65 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
   throwIfAborted(opts.signal);
 
   const client = opts.client ?? new InferenceClient({ script: opts.inferenceScript, onLog: opts.onLog });
+  // Sampling and writing run as a pipeline: the child streams batches, and this process decodes and
+  // writes them while the child samples the next ones. A failure on either side stops the other: a
+  // sampling error reaches the writer through the queue, a write error aborts the sampling.
+  const queue = new SampleQueue();
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   try {
     const sampleStart = performance.now();
-    const res = await client.sample(
-      {
-        modelPath: gen.modelPath,
-        manifest: gen.manifest,
-        rows,
-        firstRow,
-        seed: opts.seed,
-        batch,
-        executionProviders: opts.executionProviders ?? defaultExecutionProviders(),
-      },
-      { signal: opts.signal, onProgress: (done, total) => opts.onProgress?.({ phase: 'generate', done, total }) },
-    );
-    const sampleMs = performance.now() - sampleStart;
-    if (res.features !== post.features && res.rows > 0) {
-      throw new MedSynthError('MODEL_MISMATCH', `the model returned ${res.features} features per row, the manifest declares ${post.features}`, { file: gen.modelPath });
+    let sampleMs = 0;
+    let sampleFailure: { readonly error: unknown } | undefined;
+    const sampling = client
+      .sample(
+        {
+          modelPath: gen.modelPath,
+          manifest: gen.manifest,
+          rows,
+          firstRow,
+          seed: opts.seed,
+          batch,
+          executionProviders: opts.executionProviders ?? defaultExecutionProviders(),
+        },
+        {
+          signal,
+          onProgress: (done, total) => opts.onProgress?.({ phase: 'generate', done, total }),
+          onBatch: (b) => {
+            if (b.features !== post.features) {
+              throw new MedSynthError('MODEL_MISMATCH', `the model returned ${b.features} features per row, the manifest declares ${post.features}`, { file: gen.modelPath });
+            }
+            queue.push({ data: b.data, rows: b.rows });
+          },
+        },
+      )
+      .then(
+        (res) => {
+          sampleMs = performance.now() - sampleStart;
+          // The rest of the output is written after the last batch: that is the 'write' phase.
+          opts.onProgress?.({ phase: 'write', message: `writing ${out}` });
+          queue.end();
+          return res;
+        },
+        (e: unknown) => {
+          sampleFailure = { error: e };
+          queue.fail(e);
+          throw e;
+        },
+      );
+    // Sampling errors are rethrown below, after the writer has stopped and removed its temp file.
+    sampling.catch(() => undefined);
+    try {
+      await writeSampleStream(out, post, queue, firstRow, signal);
+    } catch (e) {
+      // A sampling failure that came first is the cause of the write failure: report it, not its echo.
+      const cause = sampleFailure;
+      stop.abort();
+      await sampling.catch(() => undefined);
+      throw cause ? cause.error : e;
     }
+    const res = await sampling;
     throwIfAborted(opts.signal);
-    opts.onProgress?.({ phase: 'write', message: `writing ${out}` });
-    await writeSampleTable(out, post, res.sample, res.rows, res.features, firstRow, opts.signal);
     return {
       out,
       rows,

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MedSynthError, fromErrorPayload } from '../core/errors';
 import { isInferenceResponse } from '../protocol/inference';
-import type { CancelRequest, DescribeModelResult, InferenceRequest, InferenceResponse, SampleRequest, SampleResult } from '../protocol/inference';
+import type { CancelRequest, DescribeModelResult, InferenceRequest, InferenceResponse, SampleBatch, SampleRequest, SampleResult } from '../protocol/inference';
 
 export type InferenceLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -29,10 +29,20 @@ export interface InferenceCallOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+export interface SampleCallOptions extends InferenceCallOptions {
+  /**
+   * Receives each batch as the child finishes it (rows [offset, offset + rows) of the request); the
+   * result's sample is then empty. Without it the batches are assembled into the result's sample.
+   * A callback that throws ends the request with that error and kills the child.
+   */
+  readonly onBatch?: (batch: SampleBatch) => void;
+}
+
 interface Pending {
   readonly resolve: (r: InferenceResponse) => void;
   readonly reject: (e: MedSynthError) => void;
   readonly onProgress?: (done: number, total: number) => void;
+  readonly onBatch?: (batch: SampleBatch) => void;
   /** The child the request went to: only its death ends this request. */
   readonly child: ChildProcess;
 }
@@ -60,10 +70,22 @@ export class InferenceClient {
     return this.child?.pid;
   }
 
-  async sample(req: Omit<SampleRequest, 'type' | 'id'>, opts: InferenceCallOptions = {}): Promise<SampleResult> {
-    const res = await this.request((id) => ({ type: 'sample', id, ...req }), opts);
+  async sample(req: Omit<SampleRequest, 'type' | 'id' | 'stream'>, opts: SampleCallOptions = {}): Promise<SampleResult> {
+    // The child always streams its batches: transfer then overlaps sampling, and no single message
+    // (one structured clone) holds the whole sample. Batches arrive in order; without a consumer they
+    // are copied once into the result.
+    let assembled: Float32Array | undefined;
+    const collect = (b: SampleBatch): void => {
+      if (b.offset === 0 && b.rows === req.rows) {
+        assembled = b.data;
+        return;
+      }
+      assembled ??= new Float32Array(req.rows * b.features);
+      assembled.set(b.data, b.offset * b.features);
+    };
+    const res = await this.request((id) => ({ type: 'sample', id, ...req, stream: true }), { ...opts, onBatch: opts.onBatch ?? collect });
     if (res.type !== 'sampleResult') throw new MedSynthError('INFERENCE_CRASHED', `inference: unexpected answer '${res.type}' to sample`);
-    return res;
+    return opts.onBatch ? res : { ...res, sample: assembled ?? new Float32Array(0) };
   }
 
   async describeModel(modelPath: string, opts: InferenceCallOptions = {}): Promise<DescribeModelResult> {
@@ -82,7 +104,7 @@ export class InferenceClient {
     this.kill();
   }
 
-  private request(make: (id: number) => InferenceRequest, opts: InferenceCallOptions): Promise<InferenceResponse> {
+  private request(make: (id: number) => InferenceRequest, opts: SampleCallOptions): Promise<InferenceResponse> {
     if (opts.signal?.aborted) return Promise.reject(new MedSynthError('CANCELLED', 'cancelled'));
     const child = this.ensureChild();
     const id = this.nextId++;
@@ -96,6 +118,7 @@ export class InferenceClient {
         resolve: (r) => (done(), resolve(r)),
         reject: (e) => (done(), reject(e)),
         onProgress: opts.onProgress,
+        onBatch: opts.onBatch,
         child,
       });
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -140,6 +163,15 @@ export class InferenceClient {
     switch (message.type) {
       case 'progress':
         p.onProgress?.(message.done, message.total);
+        return;
+      case 'sampleBatch':
+        try {
+          p.onBatch?.(message);
+        } catch (e) {
+          const child = p.child;
+          p.reject(e instanceof MedSynthError ? e : new MedSynthError('INFERENCE_CRASHED', `inference: a batch could not be taken (${e instanceof Error ? e.message : String(e)})`));
+          this.cancel(child, message.id);
+        }
         return;
       case 'error':
         p.reject(fromErrorPayload(message.error));

@@ -1,85 +1,36 @@
 // The inference process: forked by InferenceClient, it alone loads onnxruntime-node. session.run can
 // block its thread and a native fault kills the process, so it lives apart from the extension host and
 // the CLI; cancelling a run means killing this process.
-import { toErrorPayload } from '../core/errors';
-import { assertNever, isInferenceRequest } from '../protocol/inference';
-import type { InferenceRequest, InferenceResponse } from '../protocol/inference';
-import { isLatentWorker, LatentPool, latentWorkerCount, serveLatents } from './latentPool';
-import { describeModel, RunControl, runSample } from './sampler';
-import { SessionCache } from './session';
-
-const cache = new SessionCache();
-let pool: LatentPool | undefined;
-/** Requests in flight that a cancel message can reach. */
-const controls = new Map<number, RunControl>();
-
-/** The latent workers start on the first large request and then stay for the life of the process. */
-function latentPool(): LatentPool | undefined {
-  if (!pool && process.env.MEDSYNTH_LATENT_WORKERS !== '0') {
-    const size = Number(process.env.MEDSYNTH_LATENT_WORKERS) || latentWorkerCount();
-    try {
-      pool = new LatentPool(process.argv[1], size);
-    } catch {
-      return undefined;
-    }
-  }
-  return pool;
-}
-
-function send(message: InferenceResponse): void {
-  // The parent may have gone away (it was killed or exited); there is no one left to tell.
-  if (process.connected) process.send?.(message);
-}
-
-async function handle(req: InferenceRequest): Promise<void> {
-  const log = (level: 'info' | 'warn', message: string): void => send({ type: 'log', id: req.id, level, message });
-  try {
-    switch (req.type) {
-      case 'sample': {
-        const control = new RunControl();
-        controls.set(req.id, control);
-        try {
-          send(await runSample(req, cache, log, send, latentPool, control));
-        } finally {
-          controls.delete(req.id);
-        }
-        return;
-      }
-      case 'cancel': {
-        const control = controls.get(req.target);
-        control?.cancel();
-        log('info', control ? `inference: request ${req.target} cancelled (RunOptions.terminate set)` : `inference: request ${req.target} is not running`);
-        return;
-      }
-      case 'describeModel':
-        send(await describeModel(req, cache, log));
-        return;
-      case 'crash':
-        // Only tests may ask for this; it stands in for a native abort inside onnxruntime.
-        if (process.env.MEDSYNTH_TEST_HOOKS === '1') process.kill(process.pid, 'SIGKILL');
-        send({ type: 'error', id: req.id, error: { code: 'BAD_USAGE', message: 'crash requests are for tests only' } });
-        return;
-      default:
-        assertNever(req);
-    }
-  } catch (e) {
-    send({ type: 'error', id: req.id, error: toErrorPayload(e) });
-  }
-}
+//
+// The same entry runs as the process (serving requests) and as its latent worker threads. The serving
+// code (and with it onnxruntime-node) is loaded lazily, so a worker thread starts without the native
+// binding; messages that arrive while it loads are kept and handled in order.
+import { isLatentWorker, serveLatents } from './latentPool';
 
 function serveRequests(): void {
   if (!process.send) {
     process.stderr.write('medsynth inference: this script runs as a forked child of the MedSynth engine\n');
     process.exit(2);
   }
+  const early: unknown[] = [];
+  let handler: ((message: unknown) => void) | undefined;
   process.on('message', (message: unknown) => {
-    if (isInferenceRequest(message)) void handle(message);
-    else send({ type: 'log', level: 'error', message: 'inference: ignored a malformed request' });
+    if (handler) handler(message);
+    else early.push(message);
   });
   // When the parent dies the IPC channel closes; leave rather than linger as an orphan.
   process.on('disconnect', () => process.exit(0));
+  void import('./server').then(
+    (server) => {
+      handler = server.onEngineMessage;
+      for (const message of early.splice(0)) handler(message);
+    },
+    (e: unknown) => {
+      process.stderr.write(`medsynth inference: cannot load the inference server: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
 }
 
-// The same entry runs as the process (serving requests) and as its latent worker threads.
 if (isLatentWorker()) serveLatents();
 else serveRequests();

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { MedSynthError } from '../core/errors';
 import { fillLatent } from '../core/generators/latent';
 import { checkModelSignature } from '../core/generators/manifestValidation';
-import type { DescribeModelRequest, DescribeModelResult, ProgressEvent, SampleRequest, SampleResult } from '../protocol/inference';
+import type { DescribeModelRequest, DescribeModelResult, ProgressEvent, SampleBatch, SampleRequest, SampleResult } from '../protocol/inference';
 import type { LatentJob, LatentPool } from './latentPool';
 import type { LogSink, SessionCache } from './session';
 
@@ -43,7 +43,7 @@ export async function runSample(
   req: SampleRequest,
   cache: SessionCache,
   log: LogSink,
-  progress: (p: ProgressEvent) => void,
+  emit: (m: ProgressEvent | SampleBatch) => void,
   pool?: () => LatentPool | undefined,
   control: RunControl = new RunControl(),
 ): Promise<SampleResult> {
@@ -59,6 +59,21 @@ export async function runSample(
   const dims = tail.reduce((a, b) => a * b, 1);
 
   const { loaded, cached } = cache.get(req.modelPath, req.executionProviders, log);
+  const batches = Math.ceil(req.rows / req.batch);
+  const workers = batches >= POOL_MIN_BATCHES ? pool?.() : undefined;
+  const jobFor = (j: number): LatentJob => ({ seed: req.seed, firstRow: req.firstRow + j * req.batch, rows: Math.min(req.batch, req.rows - j * req.batch), dims, distribution: latent.distribution });
+  // Latents for the next few batches are filled in worker threads while this thread runs the session;
+  // the first ones are queued before the session exists, so they are ready when it is.
+  const ahead = workers ? 6 : 0;
+  const queued = new Map<number, Promise<Float32Array>>();
+  const enqueue = (j: number): void => {
+    if (!workers) return;
+    const p = workers.fill(jobFor(j));
+    // A load or signature failure may leave fills unread; their failure must not be unhandled.
+    p.catch(() => undefined);
+    queued.set(j, p);
+  };
+  for (let j = 0; j < Math.min(ahead, batches); j++) enqueue(j);
   const ses = await loaded;
   control.throwIfCancelled(0);
   checkModelSignature(req.manifest, { inputs: ses.inputs, outputs: ses.outputs });
@@ -68,20 +83,13 @@ export async function runSample(
   let sample = new Float32Array(0);
   let features = -1;
   const loopStart = performance.now();
-  const batches = Math.ceil(req.rows / req.batch);
-  const workers = batches >= POOL_MIN_BATCHES ? pool?.() : undefined;
-  const jobFor = (j: number): LatentJob => ({ seed: req.seed, firstRow: req.firstRow + j * req.batch, rows: Math.min(req.batch, req.rows - j * req.batch), dims, distribution: latent.distribution });
-  // Latents for the next few batches are filled in worker threads while this thread runs the session.
-  const ahead = workers ? 6 : 0;
-  const queued = new Map<number, Promise<Float32Array>>();
-  if (workers) for (let j = 0; j < Math.min(ahead, batches); j++) queued.set(j, workers.fill(jobFor(j)));
   for (let j = 0, done = 0; j < batches; j++) {
     control.throwIfCancelled(j);
     const job = jobFor(j);
     const rows = job.rows;
     const pending = queued.get(j);
     queued.delete(j);
-    if (workers && j + ahead < batches) queued.set(j + ahead, workers.fill(jobFor(j + ahead)));
+    if (j + ahead < batches) enqueue(j + ahead);
     const z = pending ? await pending : fillLatent(job.seed, job.firstRow, rows, dims, job.distribution);
     control.throwIfCancelled(j);
     const feeds = { [latent.name]: new ort.Tensor('float32', z, [rows, ...tail]) };
@@ -95,14 +103,21 @@ export async function runSample(
       features = rows > 0 ? data.length / rows : 0;
       if (!Number.isInteger(features) || out.dims[0] !== rows) throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' has shape [${out.dims.join(', ')}] for a batch of ${rows}`);
       if (features * req.rows > MAX_SAMPLE_ELEMENTS) throw new MedSynthError('LIMIT_EXCEEDED', `${req.rows} rows × ${features} features is too large for one run; use --shard`);
-      sample = new Float32Array(req.rows * features);
+      if (!req.stream) sample = new Float32Array(req.rows * features);
     } else if (data.length !== rows * features) {
       throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' changed width between batches`);
     }
-    sample.set(data, done * features);
+    if (req.stream) {
+      // Structured clone copies a view's whole underlying buffer, so a view into a larger one is cut out;
+      // send() serializes at once, so the tensor can be released right after.
+      const exact = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+      emit({ type: 'sampleBatch', id: req.id, offset: done, rows, features, data: exact });
+    } else {
+      sample.set(data, done * features);
+    }
     out.dispose();
     done += rows;
-    progress({ type: 'progress', id: req.id, done, total: req.rows });
+    emit({ type: 'progress', id: req.id, done, total: req.rows });
   }
   return {
     type: 'sampleResult',

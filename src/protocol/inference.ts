@@ -37,6 +37,12 @@ export interface SampleRequest {
   readonly seed: number;
   readonly batch: number;
   readonly executionProviders: readonly ExecutionProviderName[];
+  /**
+   * Stream the output: each batch goes back as a `sampleBatch` message as soon as it has run, and the
+   * final `sampleResult` carries an empty sample. The engine then decodes and writes while the child
+   * keeps sampling, and no single message holds the whole sample.
+   */
+  readonly stream?: boolean;
 }
 
 /** Describe a model's inputs and outputs (for `inspect` and the generator card). */
@@ -88,6 +94,18 @@ export interface SampleResult {
   readonly loopMs: number;
 }
 
+/** One streamed batch of a `stream` sample request: rows [offset, offset + rows) of the request. */
+export interface SampleBatch {
+  readonly type: 'sampleBatch';
+  readonly id: number;
+  /** Row offset within the request (0 for its first row, not the global row number). */
+  readonly offset: number;
+  readonly rows: number;
+  readonly features: number;
+  /** Row-major, `rows` × `features`. */
+  readonly data: Float32Array;
+}
+
 export interface DescribeModelResult {
   readonly type: 'describeModelResult';
   readonly id: number;
@@ -115,7 +133,7 @@ export interface ErrorResponse {
   readonly error: ErrorPayload;
 }
 
-export type InferenceResponse = SampleResult | DescribeModelResult | ProgressEvent | LogEvent | ErrorResponse;
+export type InferenceResponse = SampleResult | SampleBatch | DescribeModelResult | ProgressEvent | LogEvent | ErrorResponse;
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(value)}`);
@@ -125,7 +143,7 @@ export function assertNever(value: never): never {
 export function isInferenceResponse(value: unknown): value is InferenceResponse {
   if (typeof value !== 'object' || value === null) return false;
   const t = (value as { type?: unknown }).type;
-  return t === 'sampleResult' || t === 'describeModelResult' || t === 'progress' || t === 'log' || t === 'error';
+  return t === 'sampleResult' || t === 'sampleBatch' || t === 'describeModelResult' || t === 'progress' || t === 'log' || t === 'error';
 }
 
 export function isInferenceRequest(value: unknown): value is InferenceRequest {

@@ -120,7 +120,7 @@ function delimitedCell(column: Column, quote: (s: string) => string): CellWriter
       const values = column.values;
       return (sink, r) => {
         const v = values[r];
-        if (v === v) sink.ascii(formatNumber(v));
+        if (v === v) writeNumber(sink, v);
       };
     }
     case 'datetime': {
@@ -149,6 +149,64 @@ function delimitedCell(column: Column, quote: (s: string) => string): CellWriter
       };
     }
   }
+}
+
+/** Exact powers of ten 10^0 … 10^15, and room for the digits of one integer below 2^53. */
+const POW10 = Array.from({ length: 16 }, (_, d) => 10 ** d);
+const digitScratch = new Uint8Array(16);
+
+/** Writes the decimal digits of a non-negative integer below 2^53; `width` pads with leading zeros. */
+function writeDigits(sink: ByteSink, x: number, width: number): void {
+  let n = 0;
+  // Integer arithmetic for the last nine digits or so; floating-point % is several times slower.
+  while (x >= 2147483648) {
+    const q = Math.floor(x / 10);
+    digitScratch[n++] = 0x30 + (x - q * 10);
+    x = q;
+  }
+  let i = x | 0;
+  do {
+    const q = (i / 10) | 0;
+    digitScratch[n++] = 0x30 + i - q * 10;
+    i = q;
+  } while (i > 0);
+  for (; n < width; n++) digitScratch[n] = 0x30;
+  while (n > 0) sink.byte(digitScratch[--n]);
+}
+
+/**
+ * Writes String(v) for a number (±Infinity as formatNumber prints them) without making the string.
+ * Table values are mostly short decimals (rounded measurements): for the smallest d with
+ * k = round(|v|·10^d) < 10^15 and k / 10^d === |v|, the decimal k·10^-d has at most 15 significant
+ * digits and is the only such decimal that rounds to v, so it is the shortest round-trip text that
+ * Number.prototype.toString prints, in fixed notation for 1e-6 <= |v| < 1e21. Anything else goes
+ * through String(v).
+ */
+export function writeNumber(sink: ByteSink, v: number): void {
+  const a = v < 0 ? -v : v;
+  if (a === 0) {
+    sink.byte(0x30);
+    return;
+  }
+  if (a >= 1e-6 && a < 1e15) {
+    for (let d = 0; d < POW10.length; d++) {
+      const f = POW10[d];
+      const k = Math.round(a * f);
+      if (k >= 1e15) break;
+      if (k / f === a) {
+        if (v < 0) sink.byte(0x2d);
+        // k / f is below 10^15 / f, so its rounding never reaches the next integer.
+        const whole = Math.trunc(k / f);
+        writeDigits(sink, whole, 1);
+        if (d > 0) {
+          sink.byte(0x2e);
+          writeDigits(sink, k - whole * f, d);
+        }
+        return;
+      }
+    }
+  }
+  sink.ascii(formatNumber(v));
 }
 
 /** Dates repeat across rows (admission days, birth dates), so their text is cached per column. */
@@ -197,7 +255,9 @@ function jsonCell(column: Column, key: string): CellWriter {
         sink.bytes(prefix);
         const v = values[r];
         // JSON has no infinities; the reader parses these strings back as numbers.
-        sink.ascii(v !== v ? NULL : Number.isFinite(v) ? String(v) : JSON.stringify(formatNumber(v)));
+        if (v !== v) sink.ascii(NULL);
+        else if (Number.isFinite(v)) writeNumber(sink, v);
+        else sink.ascii(JSON.stringify(formatNumber(v)));
       };
     }
     case 'datetime': {

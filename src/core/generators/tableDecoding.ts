@@ -16,11 +16,6 @@ function inverseTransform(x: number, t: Transform): number {
   return t.min + ((x - a) / (b - a)) * (t.max - t.min);
 }
 
-function roundTo(x: number, decimals: number): number {
-  const f = 10 ** decimals;
-  return Math.round(x * f) / f;
-}
-
 /** Feature indices a spec reads, to check them against the sample width before decoding. */
 export function specFeatureIndices(spec: TableColumnSpec): number[] {
   if (spec.kind === 'identifier' || spec.kind === 'text') return [];
@@ -36,11 +31,29 @@ function decodeColumn(spec: TableColumnSpec, sample: Float32Array, rows: number,
   };
   switch (spec.kind) {
     case 'numeric': {
+      // The hot loop of decoding: constants are hoisted, but every value takes exactly the arithmetic
+      // of inverseTransform and roundTo, in the same order, so the results are the same doubles.
       const values = new Float64Array(rows);
-      for (let r = 0; r < rows; r++) {
-        let v = missing(r) ? NaN : inverseTransform(at(r, spec.index), spec.transform);
-        if (spec.integer) v = Math.round(v);
-        else if (spec.round !== undefined) v = roundTo(v, spec.round);
+      const t = spec.transform;
+      const mode = !t || t.type === 'identity' ? 0 : t.type === 'standard' ? 1 : 2;
+      const [a, b] = t?.type === 'minmax' ? (t.from ?? [0, 1]) : [0, 1];
+      const c0 = t?.type === 'standard' ? t.mean : t?.type === 'minmax' ? t.min : 0;
+      const c1 = t?.type === 'standard' ? t.std : t?.type === 'minmax' ? t.max - t.min : 1;
+      const span = b - a;
+      const integer = spec.integer === true;
+      const decimals = spec.round;
+      const scale = decimals === undefined ? 1 : 10 ** decimals;
+      const index = spec.index;
+      const mi = spec.missingIndex ?? -1;
+      for (let r = 0, at = 0; r < rows; r++, at += features) {
+        let v: number;
+        if (mi >= 0 && sample[at + mi] > 0.5) v = NaN;
+        else {
+          const x = sample[at + index];
+          v = mode === 0 ? x : mode === 1 ? c0 + x * c1 : c0 + ((x - a) / span) * c1;
+        }
+        if (integer) v = Math.round(v);
+        else if (decimals !== undefined) v = Math.round(v * scale) / scale;
         values[r] = Number.isFinite(v) ? v : NaN;
       }
       return { kind: 'numeric', name: spec.name, values, integer: spec.integer ?? false } satisfies NumericColumn;

@@ -70,6 +70,28 @@ describe('inference process', () => {
     assertClose(res.sample, await directRun(fx, 7, 40, 500));
   });
 
+  it('streams batches in order to onBatch (latents start before the session), and they join to the sample', async () => {
+    const batches: { offset: number; rows: number; features: number; data: Float32Array }[] = [];
+    // 700 rows in batches of 64: 11 batches, enough for the latent worker pool.
+    const res = await client.sample(request(700, { firstRow: 13, batch: 64 }), { onBatch: (b) => batches.push(b) });
+    assert.equal(res.sample.length, 0);
+    assert.deepEqual(batches.map((b) => b.offset), Array.from({ length: 11 }, (_, j) => j * 64));
+    assert.equal(batches.reduce((a, b) => a + b.rows, 0), 700);
+    const joined = new Float32Array(700 * res.features);
+    for (const b of batches) {
+      assert.equal(b.data.length, b.rows * res.features);
+      joined.set(b.data, b.offset * res.features);
+    }
+    assertClose(joined, await directRun(fx, 7, 13, 700));
+    assert.deepEqual(joined, (await client.sample(request(700, { firstRow: 13, batch: 64 }))).sample);
+  });
+
+  it('ends a request whose batch consumer throws with that error, and the next run works', async () => {
+    const err = new MedSynthError('MODEL_MISMATCH', 'the manifest declares another width');
+    await rejectsWith(client.sample(request(2000, { batch: 100 }), { onBatch: () => { throw err; } }), 'MODEL_MISMATCH');
+    assert.equal((await client.sample(request(5))).rows, 5);
+  });
+
   it('falls back from cuda to cpu on a machine without CUDA and says why', async () => {
     logs.length = 0;
     const res = await client.sample(request(10, { executionProviders: ['cuda', 'cpu'] }));

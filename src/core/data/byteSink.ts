@@ -69,3 +69,21 @@ export class ByteSink {
     this.buffer = next;
   }
 }
+
+/** Joins a stream of byte chunks into one array (one copy; none when the stream has a single chunk). */
+export async function collectBytes(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const part of stream) {
+    parts.push(part);
+    total += part.length;
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

@@ -14,6 +14,7 @@ import { typeRawTable } from './rawTable';
 import { checkLimitOptions } from './limits';
 import { byteChunks } from './textDecoding';
 import { inferTableFormat } from './format';
+import { collectBytes } from './byteSink';
 
 export interface ParseTableOptions extends TableLimitOptions {
   /** Used in error messages and to pick the format from the extension when `format` is absent. */
@@ -36,7 +37,7 @@ export async function parseTable(input: ByteSource, opts: ParseTableOptions = {}
   let actual: TableFormat = format;
   switch (format) {
     case 'parquet':
-      raw = await readParquet(await collect(stream), opts);
+      raw = await readParquet(await collectBytes(stream), opts);
       break;
     case 'jsonl':
       raw = await readJsonLines(stream, opts);
@@ -77,21 +78,4 @@ async function* prepend(first: Uint8Array | undefined, rest: AsyncIterator<Uint8
     if (r.done) return;
     yield r.value;
   }
-}
-
-async function collect(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for await (const part of stream) {
-    parts.push(part);
-    total += part.length;
-  }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

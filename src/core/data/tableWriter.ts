@@ -12,7 +12,7 @@ import type { Column, Table, TableFormat } from './table';
 import { MedSynthError, throwIfAborted } from '../errors';
 import { formatDatetime, formatNumber } from './cellValues';
 import { writeParquet } from './parquetWriter';
-import { ByteSink } from './byteSink';
+import { ByteSink, collectBytes } from './byteSink';
 
 const CHECK_EVERY = 4096;
 /** A chunk is handed out once the buffer holds this much, at a row boundary. */
@@ -25,20 +25,7 @@ export interface SerializeChunkOptions {
 }
 
 export async function serializeTable(table: Table, format: TableFormat, signal?: AbortSignal): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for await (const part of serializeTableChunks(table, format, { signal })) {
-    parts.push(part);
-    total += part.length;
-  }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return collectBytes(serializeTableChunks(table, format, { signal }));
 }
 
 /**

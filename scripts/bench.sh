@@ -10,6 +10,14 @@ mkdir -p bench/out
 gen_args=(--n "${MEDSYNTH_BENCH_N:-262144}" --batch "${MEDSYNTH_BENCH_BATCH:-4096}" --ep "${MEDSYNTH_BENCH_EP:-cpu}" --reps "${MEDSYNTH_BENCH_REPS:-3}")
 echo "== generation bench: node --import tsx bench/generation.ts ${gen_args[*]}"
 node --import tsx bench/generation.ts "${gen_args[@]}" | tee bench/out/generation.md
+# The DCR reference is scikit-learn from Debian's packages (Python is a bench reference, never a runtime need).
+if ! /usr/bin/python3 -c 'import sklearn, numpy' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    flock /tmp/apt.lock apt-get update -qq && flock /tmp/apt.lock env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-sklearn python3-numpy >/dev/null
+  else
+    echo "bench: the DCR reference needs Debian's python3-sklearn (run as root, or apt-get install python3-sklearn)" >&2
+  fi
+fi
 if [ -f bench/dcr.ts ]; then
   echo "== DCR bench: node --import tsx bench/dcr.ts"
   node --import tsx bench/dcr.ts | tee bench/out/dcr.log

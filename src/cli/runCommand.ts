@@ -58,7 +58,7 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
   });
   if (args.flags.has('json')) {
     const { report, ...rest } = result;
-    ctx.stdout(`${JSON.stringify({ ...rest, metrics: report.metrics.map((m) => ({ id: m.id, score: m.score, error: m.error })) }, null, 2)}\n`);
+    ctx.stdout(`${JSON.stringify({ ...rest, metrics: report.metrics.map((m) => ({ id: m.id, score: m.score, error: m.error, notApplicable: m.notApplicable })) }, null, 2)}\n`);
     return;
   }
   const h = result.holdout;

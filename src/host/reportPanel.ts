@@ -82,7 +82,7 @@ export async function showReport(extensionUri: vscode.Uri, log: vscode.LogOutput
     }
   };
   disposeWithPanel(panel, [onValidatedMessage(panel, parseReportMessage, handle, log)]);
-  log.info(`report ${reportPath}: ${report.metrics.map((m) => `${m.id}=${m.score ?? 'error'}`).join(', ')}`);
+  log.info(`report ${reportPath}: ${report.metrics.map((m) => `${m.id}=${m.score ?? (m.notApplicable !== undefined ? 'n/a' : 'error')}`).join(', ')}`);
   return panel;
 }
 

@@ -114,6 +114,20 @@ def correlation_similarity(real, synth, cols):
     return float(np.mean(list(per.values()))), per
 
 
+def contingency_similarity(real, synth, cols):
+    """SDMetrics ContingencySimilarity with pandas crosstab; a missing cell is a category of its own."""
+    per = {}
+    for i, a in enumerate(cols):
+        for b in cols[i + 1:]:
+            r = pd.crosstab(real[a].fillna('<missing>'), real[b].fillna('<missing>'), normalize='all')
+            s = pd.crosstab(synth[a].fillna('<missing>'), synth[b].fillna('<missing>'), normalize='all')
+            rows, columns = r.index.union(s.index), r.columns.union(s.columns)
+            r = r.reindex(index=rows, columns=columns, fill_value=0)
+            s = s.reindex(index=rows, columns=columns, fill_value=0)
+            per[f'{a}|{b}'] = 1 - 0.5 * float(np.abs(r.to_numpy() - s.to_numpy()).sum())
+    return float(np.mean(list(per.values()))), per
+
+
 def exact_copies(real, synth, types):
     cols = [c for c in real.columns if types.get(c, 'numeric') != 'identifier']
     key = lambda df: set(tuple(None if pd.isna(v) else v for v in row) for row in df[cols].itertuples(index=False))
@@ -162,10 +176,12 @@ def mixed_reference(types):
     ks, ks_per = ks_complement(real, synth, num)
     tv, tv_per = tv_complement(real, synth, cat)
     corr, corr_per = correlation_similarity(real, synth, num)
+    cont, cont_per = contingency_similarity(real, synth, cat)
     return {
         'files': {'real': 'mixed_real.csv', 'synth': 'mixed_synth.csv', 'holdout': 'mixed_holdout.csv', 'types': 'mixed_types.json'},
         'ksComplement': {'score': ks, 'perColumn': ks_per}, 'tvComplement': {'score': tv, 'perColumn': tv_per},
         'correlationSimilarity': {'score': corr, 'perPair': corr_per},
+        'contingencySimilarity': {'score': cont, 'perPair': cont_per},
         'exactCopies': exact_copies(real, synth, types), 'dcr': dcr,
     }
 

@@ -3,7 +3,7 @@
 import type { ReportMetric } from '../../src/core/report/model';
 import { formatScore, h } from '../shared/dom';
 
-export type Verdict = 'good' | 'fair' | 'poor' | 'info' | 'error';
+export type Verdict = 'good' | 'fair' | 'poor' | 'info' | 'error' | 'na';
 
 interface Thresholds {
   readonly good: number;
@@ -19,10 +19,13 @@ const THRESHOLDS: Readonly<Record<string, Thresholds>> = {
   'fidelity.ksComplement': { good: 0.9, fair: 0.75 },
   'fidelity.tvComplement': { good: 0.9, fair: 0.75 },
   'fidelity.correlationSimilarity': { good: 0.9, fair: 0.75 },
+  'fidelity.contingencySimilarity': { good: 0.9, fair: 0.75 },
   'privacy.exactCopies': { good: 0.001, fair: 0.01 },
 };
 
 export function verdictOf(metric: ReportMetric): Verdict {
+  // A metric without columns of its kind is not a failure: it gets a neutral "n/a", not the error colour.
+  if (metric.error === undefined && metric.score === null && metric.notApplicable !== undefined) return 'na';
   if (metric.error !== undefined || metric.score === null) return 'error';
   const t = THRESHOLDS[metric.id];
   if (!t) return 'info';
@@ -45,10 +48,11 @@ export function scoreCard(metric: ReportMetric): HTMLElement {
   return h('article', { class: `card verdict-${verdict}`, 'data-metric': metric.id },
     h('header', {},
       h('span', { class: 'card-title' }, d.title),
-      h('span', { class: `verdict ${verdict}` }, verdict === 'info' ? 'info' : verdict)),
-    h('div', { class: 'score', 'data-score': metric.score === null ? '' : String(metric.score) }, formatScore(metric.score)),
+      h('span', { class: `verdict ${verdict}` }, verdict === 'na' ? 'n/a' : verdict)),
+    h('div', { class: 'score', 'data-score': metric.score === null ? '' : String(metric.score) }, verdict === 'na' ? 'n/a' : formatScore(metric.score)),
     h('div', { class: 'goal' }, `${goal} · range ${d.range[0]}–${d.range[1]}`),
     metric.error !== undefined ? h('div', { class: 'card-error', role: 'alert' }, metric.error) : null,
+    verdict === 'na' ? h('div', { class: 'card-na' }, `Not applicable: ${metric.notApplicable ?? ''}`) : null,
     doc(d.doc),
     h('footer', {},
       h('code', {}, metric.id),

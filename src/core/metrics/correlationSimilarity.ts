@@ -1,7 +1,7 @@
 // fidelity.correlationSimilarity: whether pairwise linear relationships between numeric columns
 // survive synthesis, following SDMetrics' CorrelationSimilarity (Pearson).
 import { MedSynthError } from '../errors';
-import { checkTableShape, mean, numberPairs } from './tableColumns';
+import { checkTableShape, mean, notApplicable, numberPairs } from './tableColumns';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const CORRELATION_SIMILARITY_ID = 'fidelity.correlationSimilarity';
@@ -39,12 +39,12 @@ export function pearsonPairwise(x: Float64Array, y: Float64Array): number {
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
 }
 
-/** Computes the metric; throws BAD_INPUT with fewer than two numeric columns or no defined pair. */
+/** Computes the metric; not applicable with fewer than two numeric columns, BAD_INPUT when no pair is defined. */
 export function computeCorrelationSimilarity(input: TableMetricInput, signal?: AbortSignal): MetricResult {
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
   const pairs = numberPairs(input.real, input.synth);
-  if (pairs.length < 2) throw new MedSynthError('BAD_INPUT', 'correlation similarity needs at least two numeric or datetime columns');
+  if (pairs.length < 2) return notApplicable(CORRELATION_SIMILARITY_ID, 'correlation similarity needs at least two numeric or datetime columns');
   const perPair: Record<string, number> = {};
   const undefinedPairs: string[] = [];
   for (let a = 0; a < pairs.length; a++) {

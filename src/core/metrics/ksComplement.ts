@@ -1,7 +1,7 @@
 // fidelity.ksComplement: how closely each numeric column's marginal distribution is reproduced,
 // following SDMetrics' KSComplement (1 minus the two-sample Kolmogorov–Smirnov statistic).
 import { MedSynthError } from '../errors';
-import { checkTableShape, mean, numberPairs, sortedPresent } from './tableColumns';
+import { checkTableShape, mean, notApplicable, numberPairs, sortedPresent } from './tableColumns';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const KS_COMPLEMENT_ID = 'fidelity.ksComplement';
@@ -26,12 +26,12 @@ export function ksStatistic(a: Float64Array, b: Float64Array): number {
   return d;
 }
 
-/** Computes the metric; throws BAD_INPUT when there is nothing numeric to compare. */
+/** Computes the metric; not applicable when there is nothing numeric to compare, BAD_INPUT for bad tables. */
 export function computeKsComplement(input: TableMetricInput, signal?: AbortSignal): MetricResult {
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
   const pairs = numberPairs(input.real, input.synth);
-  if (pairs.length === 0) throw new MedSynthError('BAD_INPUT', 'the real table has no numeric or datetime columns');
+  if (pairs.length === 0) return notApplicable(KS_COMPLEMENT_ID, 'the real table has no numeric or datetime columns');
   const perColumn: Record<string, number> = {};
   const skipped: string[] = [];
   for (const pair of pairs) {

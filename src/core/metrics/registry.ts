@@ -1,7 +1,9 @@
 // The explicit list of table metrics and the loop that runs a selection of them. A metric that
-// fails becomes a result with an `error` field so one bad column never sinks the whole report.
+// fails becomes a result with an `error` field so one bad column never sinks the whole report; one
+// that does not apply to the tables returns `notApplicable` itself.
 import { MedSynthError, throwIfAborted } from '../errors';
 import { yieldToEventLoop } from './tableColumns';
+import { contingencySimilarityMetric } from './contingencySimilarity';
 import { correlationSimilarityMetric } from './correlationSimilarity';
 import { dcrMetric } from './dcr';
 import { exactCopiesMetric } from './exactCopies';
@@ -14,6 +16,7 @@ export const TABLE_METRICS: readonly TableMetric[] = [
   ksComplementMetric,
   tvComplementMetric,
   correlationSimilarityMetric,
+  contingencySimilarityMetric,
   exactCopiesMetric,
   dcrMetric,
   nndrMetric,

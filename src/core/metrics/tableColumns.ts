@@ -4,6 +4,7 @@
 // (categorical and boolean).
 import type { CategoricalColumn, Column, DatetimeColumn, NumericColumn, Table } from '../data/table';
 import { MedSynthError } from '../errors';
+import type { MetricResult } from './types';
 
 export type NumberLikeColumn = NumericColumn | DatetimeColumn;
 
@@ -76,6 +77,14 @@ export function sortedPresent(values: Float64Array): Float64Array {
   let k = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[k++] = values[i];
   return out.sort();
+}
+
+/**
+ * The result of a metric that does not apply to these tables (no columns of the kind it needs). It is
+ * not an error: the run is fine, and reports show "n/a" with the reason instead of a failure.
+ */
+export function notApplicable(id: string, reason: string): MetricResult {
+  return { id, score: null, details: {}, notApplicable: reason };
 }
 
 /** The arithmetic mean; NaN for an empty list. */

@@ -2,7 +2,7 @@
 // following SDMetrics' TVComplement (1 minus the total variation distance).
 import type { CategoricalColumn } from '../data/table';
 import { MedSynthError } from '../errors';
-import { categoryPairs, checkTableShape, mean } from './tableColumns';
+import { categoryPairs, checkTableShape, mean, notApplicable } from './tableColumns';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const TV_COMPLEMENT_ID = 'fidelity.tvComplement';
@@ -27,20 +27,20 @@ function frequencies(column: CategoricalColumn): Map<string, number> {
   return out;
 }
 
-/** The total variation distance 1/2 Σ |p - q| between two label -> share maps. */
-export function totalVariation(p: ReadonlyMap<string, number>, q: ReadonlyMap<string, number>): number {
+/** The total variation distance 1/2 Σ |p - q| between two label (or cell key) -> share maps. */
+export function totalVariation<K>(p: ReadonlyMap<K, number>, q: ReadonlyMap<K, number>): number {
   let sum = 0;
   for (const [label, share] of p) sum += Math.abs(share - (q.get(label) ?? 0));
   for (const [label, share] of q) if (!p.has(label)) sum += share;
   return sum / 2;
 }
 
-/** Computes the metric; throws BAD_INPUT when there is nothing categorical to compare. */
+/** Computes the metric; not applicable when there is nothing categorical to compare, BAD_INPUT for bad tables. */
 export function computeTvComplement(input: TableMetricInput, signal?: AbortSignal): MetricResult {
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
   const pairs = categoryPairs(input.real, input.synth);
-  if (pairs.length === 0) throw new MedSynthError('BAD_INPUT', 'the real table has no categorical or boolean columns');
+  if (pairs.length === 0) return notApplicable(TV_COMPLEMENT_ID, 'the real table has no categorical or boolean columns');
   const perColumn: Record<string, number> = {};
   for (const pair of pairs) {
     if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');

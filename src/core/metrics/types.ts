@@ -25,10 +25,15 @@ export interface TableMetricInput {
 
 export interface MetricResult {
   readonly id: string;
-  /** null when the metric could not be computed; then `error` says why. */
+  /** null when the metric could not be computed (`error` says why) or does not apply (`notApplicable`). */
   readonly score: number | null;
   readonly details: Readonly<Record<string, unknown>>;
   readonly error?: string;
+  /**
+   * Set, with a null score and no error, when the tables simply have no columns of the kind the metric
+   * needs (no categorical column for a category metric, say): a fine run, not a failure. The reason.
+   */
+  readonly notApplicable?: string;
 }
 
 export interface TableMetric extends MetricDescriptor {

@@ -2,7 +2,7 @@
 // references, so a reviewer or ethics board can open it offline and nothing in it can phone home.
 import { escapeXml, formatNumber, renderDistributionSvg, renderHistogramSvg } from './charts';
 import type { Report, ReportMetric } from './model';
-import { goodness, reportVerdict } from './verdict';
+import { goodness, isNotApplicable, reportVerdict } from './verdict';
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --real: #3b6fb6; --synth: #e07b39; --good: #1a7f37; --fair: #9a6700; --poor: #cf222e; }
@@ -14,14 +14,14 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 td.score.unknown { color: var(--fg); } td.score { font-variant-numeric: tabular-nums; white-space: nowrap; font-weight: 600; }
 .doc { color: var(--muted); font-size: 12px; }
 .verdict li { margin: 4px 0; } .good { color: var(--good); } .fair { color: var(--fair); } .poor { color: var(--poor); } .unknown { color: var(--muted); }
-.error { color: var(--poor); }
+.error { color: var(--poor); } .na { color: var(--muted); }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(370px, 1fr)); gap: 16px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; } figcaption { font-weight: 600; } figcaption span { color: var(--muted); font-weight: 400; font-size: 12px; }
 svg .real { fill: var(--real); } svg .synth { fill: var(--synth); } svg .bar { fill: var(--real); } svg .axis { stroke: var(--muted); } svg .tick { fill: var(--muted); font-size: 10px; }
 `;
 
 function scoreText(m: ReportMetric): string {
-  if (m.score === null) return '—';
+  if (m.score === null) return isNotApplicable(m) ? 'n/a' : '—';
   return formatNumber(m.score);
 }
 
@@ -31,7 +31,11 @@ function metricRow(m: ReportMetric): string {
   const g = m.id.startsWith('fidelity.') || m.id === 'privacy.exactCopies' ? goodness(m) : undefined;
   const cls = g === undefined ? 'unknown' : g >= 0.9 ? 'good' : g >= 0.75 ? 'fair' : 'poor';
   const goal = m.descriptor.goal === 'maximize' ? 'higher is better' : 'lower is better';
-  const err = m.error ? `<div class="error">Could not compute: ${escapeXml(m.error)}</div>` : '';
+  const err = m.error
+    ? `<div class="error">Could not compute: ${escapeXml(m.error)}</div>`
+    : isNotApplicable(m)
+      ? `<div class="na">Not applicable: ${escapeXml(m.notApplicable ?? '')}</div>`
+      : '';
   return (
     `<tr><td><strong>${escapeXml(m.descriptor.title)}</strong><div class="doc">${escapeXml(m.id)}</div></td>` +
     `<td class="score ${cls}">${escapeXml(scoreText(m))}</td>` +

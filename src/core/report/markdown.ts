@@ -2,7 +2,7 @@
 // or a pull request. Distributions are summarised as the largest per-bin gap, since Markdown has no charts.
 import { formatNumber } from './charts';
 import type { Report } from './model';
-import { reportVerdict } from './verdict';
+import { isNotApplicable, reportVerdict } from './verdict';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -22,7 +22,7 @@ export function renderReportMarkdown(report: Report): string {
   for (const v of reportVerdict(report)) lines.push(`- **${v.topic}** (${v.level}): ${v.text}`);
   lines.push('', '## Scores', '', '| Metric | Score | Goal | Meaning |', '| --- | ---: | --- | --- |');
   for (const m of report.metrics) {
-    const score = m.score === null ? `— (${cell(m.error ?? 'not computed')})` : formatNumber(m.score);
+    const score = m.score !== null ? formatNumber(m.score) : isNotApplicable(m) ? `n/a (${cell(m.notApplicable ?? '')})` : `— (${cell(m.error ?? 'not computed')})`;
     lines.push(`| ${cell(m.descriptor.title)} (\`${m.id}\`) | ${score} | ${m.descriptor.goal} | ${cell(m.descriptor.doc)} |`);
   }
   if (report.columns.length > 0) {

@@ -10,6 +10,11 @@ export interface VerdictLine {
   readonly text: string;
 }
 
+/** True when a metric did not apply to these tables (no columns of its kind): neutral, never a problem. */
+export function isNotApplicable(m: ReportMetric): boolean {
+  return m.score === null && m.error === undefined && m.notApplicable !== undefined;
+}
+
 /** A metric's score on a 0..1 "higher is better" scale, or undefined when it has none. */
 export function goodness(m: ReportMetric): number | undefined {
   if (m.score === null || !Number.isFinite(m.score)) return undefined;
@@ -75,7 +80,9 @@ export function reportVerdict(report: Report): VerdictLine[] {
   const fidelity = report.metrics.filter((m) => m.id.startsWith('fidelity.'));
   const scores = fidelity.map(goodness).filter((s): s is number => s !== undefined);
   if (scores.length === 0) {
-    lines.push({ topic: 'fidelity', level: 'unknown', text: 'No fidelity metric could be computed.' });
+    // Metrics that do not apply are not failures; say so rather than "could not be computed".
+    const text = fidelity.length > 0 && fidelity.every(isNotApplicable) ? 'No fidelity metric applies to these columns.' : 'No fidelity metric could be computed.';
+    lines.push({ topic: 'fidelity', level: 'unknown', text });
   } else {
     const avg = scores.reduce((a, b) => a + b, 0) / scores.length;
     const pct = `${(avg * 100).toFixed(0)}%`;

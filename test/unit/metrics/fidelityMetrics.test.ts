@@ -31,9 +31,15 @@ describe('fidelity.ksComplement', () => {
     assert.equal(ksStatistic(Float64Array.of(1, 1, 1, 2), Float64Array.of(1, 2, 2, 2)), 0.5);
   });
 
-  it('reports a table with no numeric columns, an empty table and a missing column as BAD_INPUT', () => {
+  it('is not applicable (no error) without numeric columns', () => {
     const cats = categoricalTable({ c: ['a', 'b'] });
-    assert.throws(() => computeKsComplement({ real: cats, synth: cats }), badInput);
+    const result = computeKsComplement({ real: cats, synth: cats });
+    assert.equal(result.score, null);
+    assert.equal(result.error, undefined);
+    assert.match(result.notApplicable ?? '', /no numeric or datetime columns/);
+  });
+
+  it('reports an empty table and a missing column as BAD_INPUT', () => {
     assert.throws(() => computeKsComplement({ real: numericTable({ a: [] }), synth: numericTable({ a: [1] }) }), badInput);
     assert.throws(() => computeKsComplement({ real: numericTable({ a: [1], b: [2] }), synth: numericTable({ a: [1] }) }), /no column "b"/);
   });
@@ -66,9 +72,13 @@ describe('fidelity.tvComplement', () => {
     assert.equal(computeTvComplement({ real, synth }).score, 1);
   });
 
-  it('reports a table without categorical columns as BAD_INPUT', () => {
+  it('is not applicable (no error) without categorical columns, and BAD_INPUT for an empty table', () => {
     const nums = numericTable({ a: [1, 2] });
-    assert.throws(() => computeTvComplement({ real: nums, synth: nums }), badInput);
+    const result = computeTvComplement({ real: nums, synth: nums });
+    assert.equal(result.score, null);
+    assert.equal(result.error, undefined);
+    assert.match(result.notApplicable ?? '', /no categorical or boolean columns/);
+    assert.throws(() => computeTvComplement({ real: categoricalTable({ c: ['a'] }), synth: categoricalTable({ c: [] }) }), badInput);
   });
 });
 
@@ -90,9 +100,12 @@ describe('fidelity.correlationSimilarity', () => {
     assert.deepEqual(Object.keys(result.details.perPair as object), ['x|y']);
   });
 
-  it('reports fewer than two numeric columns and constant columns as BAD_INPUT', () => {
-    assert.throws(() => computeCorrelationSimilarity({ real: numericTable({ x }), synth: numericTable({ x }) }), badInput);
+  it('is not applicable with fewer than two numeric columns, and reports constant columns as BAD_INPUT', () => {
+    const single = computeCorrelationSimilarity({ real: numericTable({ x }), synth: numericTable({ x }) });
+    assert.equal(single.score, null);
+    assert.equal(single.error, undefined);
+    assert.match(single.notApplicable ?? '', /at least two numeric/);
     const constant = numericTable({ x, y: x.map(() => 3) });
-    assert.throws(() => computeCorrelationSimilarity({ real: constant, synth: constant }), /no pair/);
+    assert.throws(() => computeCorrelationSimilarity({ real: constant, synth: constant }), (e: unknown) => badInput(e) && /no pair/.test((e as Error).message));
   });
 });

@@ -20,6 +20,7 @@ interface CaseReference {
   ksComplement: { score: number; perColumn: Record<string, number> };
   tvComplement?: { score: number; perColumn: Record<string, number> };
   correlationSimilarity: { score: number; perPair: Record<string, number> };
+  contingencySimilarity?: { score: number; perPair: Record<string, number> };
   exactCopies: number;
   dcr: DcrReference;
 }
@@ -61,7 +62,7 @@ for (const [label, ref] of [['breast_cancer halves', reference.breastCancer], ['
   describe(`table metrics on ${label} vs the Python reference`, () => {
     const input = tables(ref);
 
-    it('fidelity metrics match scipy/pandas', async () => {
+    it('fidelity metrics match scipy/pandas (contingency similarity: pandas crosstab)', async () => {
       const results = await evaluateTableMetrics(input, ['fidelity.ksComplement', 'fidelity.correlationSimilarity']);
       const ks = byId(results, 'fidelity.ksComplement');
       close(ks.score, ref.ksComplement.score, EXACT, 'ksComplement');
@@ -73,6 +74,17 @@ for (const [label, ref] of [['breast_cancer halves', reference.breastCancer], ['
         const [tv] = await evaluateTableMetrics(input, ['fidelity.tvComplement']);
         close(tv.score, ref.tvComplement.score, EXACT, 'tvComplement');
         closeRecord(tv.details.perColumn, ref.tvComplement.perColumn, EXACT, 'tvComplement.perColumn');
+      }
+      const [cont] = await evaluateTableMetrics(input, ['fidelity.contingencySimilarity']);
+      if (ref.contingencySimilarity) {
+        assert.equal(cont.error, undefined, cont.error);
+        close(cont.score, ref.contingencySimilarity.score, EXACT, 'contingencySimilarity');
+        closeRecord(cont.details.perPair, ref.contingencySimilarity.perPair, EXACT, 'contingencySimilarity.perPair');
+      } else {
+        // breast_cancer has no categorical column: the metric does not apply, and that is not an error.
+        assert.equal(cont.score, null);
+        assert.equal(cont.error, undefined);
+        assert.ok(cont.notApplicable);
       }
     });
 

@@ -1,5 +1,5 @@
 // The metric registry: descriptors are complete, unknown ids are refused before anything runs, a
-// failing metric becomes an error field, and cancellation propagates.
+// failing metric becomes an error field, one that does not apply says so, and cancellation propagates.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MedSynthError } from '../../../src/core/errors';
@@ -9,7 +9,8 @@ import { categoricalTable, numericTable } from './csvTable';
 describe('table metric registry', () => {
   it('lists every issue-2 metric with a complete descriptor', () => {
     assert.deepEqual(TABLE_METRICS.map((m) => m.id), [
-      'fidelity.ksComplement', 'fidelity.tvComplement', 'fidelity.correlationSimilarity', 'privacy.exactCopies', 'privacy.dcr', 'privacy.nndr',
+      'fidelity.ksComplement', 'fidelity.tvComplement', 'fidelity.correlationSimilarity', 'fidelity.contingencySimilarity',
+      'privacy.exactCopies', 'privacy.dcr', 'privacy.nndr',
     ]);
     for (const m of TABLE_METRICS) {
       assert.equal(m.modality, 'table');
@@ -29,15 +30,31 @@ describe('table metric registry', () => {
     );
   });
 
-  it('turns a failing metric into { score: null, error } and still runs the rest', async () => {
+  it('reports a metric without columns of its kind as notApplicable, not as an error', async () => {
     const real = numericTable({ a: [1, 2, 3], b: [3, 1, 2] });
     const results = await evaluateTableMetrics({ real, synth: real });
     assert.equal(results.length, TABLE_METRICS.length);
-    const tv = results.find((r) => r.id === 'fidelity.tvComplement');
-    assert.equal(tv?.score, null);
-    assert.match(tv?.error ?? '', /no categorical/);
+    for (const id of ['fidelity.tvComplement', 'fidelity.contingencySimilarity']) {
+      const r = results.find((x) => x.id === id);
+      assert.equal(r?.score, null, id);
+      assert.equal(r?.error, undefined, id);
+      assert.match(r?.notApplicable ?? '', /categorical/, id);
+    }
     assert.equal(results.find((r) => r.id === 'fidelity.ksComplement')?.score, 1);
     assert.equal(results.find((r) => r.id === 'privacy.exactCopies')?.score, 1);
+    assert.ok(results.every((r) => r.error === undefined));
+  });
+
+  it('turns a failing metric into { score: null, error } and still runs the rest', async () => {
+    // Constant columns: no correlation is defined, a real failure; the other metrics still run.
+    const real = numericTable({ a: [1, 1, 1], b: [2, 2, 2] });
+    const results = await evaluateTableMetrics({ real, synth: real });
+    assert.equal(results.length, TABLE_METRICS.length);
+    const corr = results.find((r) => r.id === 'fidelity.correlationSimilarity');
+    assert.equal(corr?.score, null);
+    assert.equal(corr?.notApplicable, undefined);
+    assert.match(corr?.error ?? '', /no pair/);
+    assert.equal(results.find((r) => r.id === 'fidelity.ksComplement')?.score, 1);
   });
 
   it('gives every metric an error field for an empty synthetic table', async () => {

@@ -8,6 +8,7 @@ import { escapeXml, renderDistributionSvg } from '../../../src/core/report/chart
 import { renderReportHtml } from '../../../src/core/report/html';
 import { renderReportMarkdown } from '../../../src/core/report/markdown';
 import { reportVerdict } from '../../../src/core/report/verdict';
+import { formatEvaluationSummary } from '../../../src/cli/summary';
 
 const num = (name: string, values: number[]): Table['columns'][number] => ({ kind: 'numeric', name, values: Float64Array.from(values), integer: true });
 const cat = (name: string, codes: number[], categories: string[]): Table['columns'][number] => ({ kind: 'categorical', name, codes: Int32Array.from(codes), categories });
@@ -87,6 +88,40 @@ describe('buildReport', () => {
     const md = renderReportMarkdown(report);
     assert.match(md, /\| Metric \| Score \|/);
     assert.match(md, /`fidelity.ksComplement`\) \| 0.95 \|/);
+  });
+});
+
+describe('a metric that does not apply', () => {
+  // breast_cancer.csv has no categorical column: TV complement does not apply, which is not a failure.
+  const na: MetricResult[] = [
+    { id: 'fidelity.ksComplement', score: 0.95, details: {} },
+    { id: 'fidelity.tvComplement', score: null, details: {}, notApplicable: 'the real table has no categorical or boolean columns' },
+    { id: 'privacy.exactCopies', score: 0, details: {} },
+  ];
+  const report = buildReport(real, synth, na, { createdAt: '2026-01-01T00:00:00Z' });
+
+  it('keeps the reason in the report and shows n/a, never "error", in the CLI summary', () => {
+    const tv = JSON.parse(JSON.stringify(report)).metrics[1] as MetricResult;
+    assert.deepEqual([tv.score, tv.error, tv.notApplicable], [null, undefined, 'the real table has no categorical or boolean columns']);
+    const line = formatEvaluationSummary(report).split('\n').find((l) => l.startsWith('fidelity.tvComplement')) ?? '';
+    assert.match(line, /\bn\/a\b.*not applicable: the real table has no categorical or boolean columns/);
+    assert.doesNotMatch(formatEvaluationSummary(report), /\berror\b/);
+  });
+
+  it('renders n/a with the reason in a neutral style in HTML and Markdown', () => {
+    const html = renderReportHtml(report);
+    assert.match(html, /<td class="score unknown">n\/a<\/td>/);
+    assert.match(html, /<div class="na">Not applicable: the real table has no categorical or boolean columns<\/div>/);
+    assert.doesNotMatch(html, /Could not compute/);
+    assert.match(renderReportMarkdown(report), /`fidelity.tvComplement`\) \| n\/a \(the real table has no categorical or boolean columns\) \|/);
+  });
+
+  it('does not count it in the verdict', () => {
+    const v = reportVerdict(report);
+    assert.equal(v.find((l) => l.topic === 'fidelity')?.level, 'good');
+    assert.match(v.find((l) => l.topic === 'fidelity')?.text ?? '', /average fidelity 95%/);
+    const onlyNa = buildReport(real, synth, [na[1]], { createdAt: '2026-01-01T00:00:00Z' });
+    assert.deepEqual(reportVerdict(onlyNa)[0], { topic: 'fidelity', level: 'unknown', text: 'No fidelity metric applies to these columns.' });
   });
 });
 

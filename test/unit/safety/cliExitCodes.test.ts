@@ -85,16 +85,23 @@ describe('medsynth exit codes under failure', () => {
     assert.equal(existsSync(join(dir, 'bad-gen')), false);
   });
 
-  it('keeps exit 0 when a metric cannot be computed, and says so on stderr', () => {
-    // Only categorical columns: the numeric metrics (KS, correlation) have nothing to compare.
-    const rows = ['sex,diagnosis', ...Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'M' : 'F'},${['COPD', 'asthma', 'stroke'][i % 3]}`)];
+  it('keeps exit 0 when a metric cannot be computed, says so on stderr, and does not count one that does not apply', () => {
+    // Two constant numeric columns: no correlation is defined (a failure). One categorical column:
+    // contingency similarity does not apply (not a failure, no note). TV complement works.
+    const rows = ['sex,dose,site', ...Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'M' : 'F'},5,7`)];
     writeFileSync(join(dir, 'cat.csv'), `${rows.join('\n')}\n`);
     const json = join(dir, 'cat-report.json');
-    const res = runCliProcess(['evaluate', '--real', join(dir, 'cat.csv'), '--synth', join(dir, 'cat.csv'), '--metrics', 'fidelity.ksComplement,fidelity.tvComplement', '--json', json]);
+    const ids = 'fidelity.correlationSimilarity,fidelity.contingencySimilarity,fidelity.tvComplement';
+    const res = runCliProcess(['evaluate', '--real', join(dir, 'cat.csv'), '--synth', join(dir, 'cat.csv'), '--metrics', ids, '--json', json]);
     assert.equal(res.code, 0, res.stderr);
-    assert.match(oneLine(res.stderr), /1 of 2 metrics could not be computed \(exit code stays 0\): fidelity\.ksComplement: .*no numeric/);
-    const report = JSON.parse(execFileSync('cat', [json], { encoding: 'utf8' })) as { metrics: { id: string; error?: string; score: number | null }[] };
-    assert.equal(report.metrics.find((m) => m.id === 'fidelity.ksComplement')?.score, null);
-    assert.equal(report.metrics.find((m) => m.id === 'fidelity.tvComplement')?.score, 1);
+    assert.match(oneLine(res.stderr), /1 of 3 metrics could not be computed \(exit code stays 0\): fidelity\.correlationSimilarity: .*no pair/);
+    assert.match(res.stdout, /fidelity\.contingencySimilarity\s+n\/a\s/);
+    type Row = { id: string; error?: string; notApplicable?: string; score: number | null };
+    const report = JSON.parse(execFileSync('cat', [json], { encoding: 'utf8' })) as { metrics: Row[] };
+    const byId = (id: string): Row | undefined => report.metrics.find((m) => m.id === id);
+    assert.equal(byId('fidelity.correlationSimilarity')?.score, null);
+    assert.deepEqual([byId('fidelity.contingencySimilarity')?.score, byId('fidelity.contingencySimilarity')?.error], [null, undefined]);
+    assert.match(byId('fidelity.contingencySimilarity')?.notApplicable ?? '', /at least two categorical/);
+    assert.equal(byId('fidelity.tvComplement')?.score, 1);
   });
 });

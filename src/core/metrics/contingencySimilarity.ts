@@ -1,0 +1,99 @@
+// fidelity.contingencySimilarity: whether the joint frequencies of each pair of categorical columns
+// survive synthesis, following SDMetrics' ContingencySimilarity (1 minus the total variation distance
+// of the two-way contingency tables).
+import type { CategoricalColumn } from '../data/table';
+import { MedSynthError } from '../errors';
+import { categoryPairs, checkTableShape, mean, notApplicable } from './tableColumns';
+import type { ColumnPair } from './tableColumns';
+import { totalVariation } from './tvComplement';
+import type { MetricResult, TableMetric, TableMetricInput } from './types';
+
+export const CONTINGENCY_SIMILARITY_ID = 'fidelity.contingencySimilarity';
+
+/** A column's cells as ids into a label dictionary shared by the real and the synthetic column. */
+interface LabelIds {
+  readonly real: Int32Array;
+  readonly synth: Int32Array;
+  /** How many distinct ids (labels, plus one for missing cells when there are any). */
+  readonly size: number;
+}
+
+/**
+ * Maps both sides of a column pair onto one dictionary, matching labels by text as tvComplement does.
+ * A missing cell gets an id of its own, so missingness is a category of its own here too.
+ */
+function labelIds(pair: ColumnPair<CategoricalColumn>): LabelIds {
+  const dictionary = new Map<string, number>();
+  let missingId = -1;
+  let size = 0;
+  const encode = (column: CategoricalColumn): Int32Array => {
+    // Two codes may carry the same label after conforming; they map to the same id.
+    const byCode = column.categories.map((label) => {
+      let id = dictionary.get(label);
+      if (id === undefined) {
+        id = size++;
+        dictionary.set(label, id);
+      }
+      return id;
+    });
+    const out = new Int32Array(column.codes.length);
+    for (let i = 0; i < column.codes.length; i++) {
+      const code = column.codes[i];
+      if (code >= 0) {
+        out[i] = byCode[code];
+      } else {
+        if (missingId < 0) missingId = size++;
+        out[i] = missingId;
+      }
+    }
+    return out;
+  };
+  const real = encode(pair.real);
+  const synth = encode(pair.synth);
+  return { real, synth, size };
+}
+
+/** The normalised two-way contingency table of two id arrays, keyed by a * sizeB + b. */
+function contingency(a: Int32Array, b: Int32Array, sizeB: number): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < a.length; i++) {
+    const key = a[i] * sizeB + b[i];
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const n = a.length;
+  for (const [key, count] of counts) counts.set(key, count / n);
+  return counts;
+}
+
+/** Computes the metric; not applicable with fewer than two categorical columns, BAD_INPUT for bad tables. */
+export function computeContingencySimilarity(input: TableMetricInput, signal?: AbortSignal): MetricResult {
+  checkTableShape(input.real, 'real');
+  checkTableShape(input.synth, 'synthetic');
+  const pairs = categoryPairs(input.real, input.synth);
+  if (pairs.length < 2) return notApplicable(CONTINGENCY_SIMILARITY_ID, 'contingency similarity needs at least two categorical or boolean columns');
+  const ids = pairs.map(labelIds);
+  const perPair: Record<string, number> = {};
+  for (let a = 0; a < pairs.length; a++) {
+    for (let b = a + 1; b < pairs.length; b++) {
+      if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
+      const real = contingency(ids[a].real, ids[b].real, ids[b].size);
+      const synth = contingency(ids[a].synth, ids[b].synth, ids[b].size);
+      perPair[`${pairs[a].name}|${pairs[b].name}`] = 1 - totalVariation(real, synth);
+    }
+  }
+  return { id: CONTINGENCY_SIMILARITY_ID, score: mean(Object.values(perPair)), details: { perPair } };
+}
+
+export const contingencySimilarityMetric: TableMetric = {
+  id: CONTINGENCY_SIMILARITY_ID,
+  title: 'Categorical pairs (contingency similarity)',
+  modality: 'table',
+  goal: 'maximize',
+  range: [0, 1],
+  doc:
+    'Mean over pairs of categorical/boolean columns of 1 − the total variation distance between the two-way contingency tables ' +
+    '(shares of each combination of labels; labels are matched by text and a missing cell counts as a category of its own). ' +
+    '1 means every combination occurs as often as in the real data; 0 means the synthetic data shares no combination with it.',
+  reference: 'SDMetrics ContingencySimilarity (total variation distance of normalised contingency tables)',
+  compute: computeContingencySimilarity,
+};

@@ -1,10 +1,10 @@
-// Test helper: bundles the CLI and the inference process the way esbuild.mjs does (into .cache/, so
-// onnxruntime-node still resolves from the repository's node_modules) and runs `node cli.js ...`.
+// Test helper: runs the bundled CLI (test/unit/cliBundle.ts) as `node cli.js ...` in a real process.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { join } from 'node:path';
+import { buildCliBundle, removeCliBundle } from '../cliBundle';
+import type { CliBundle } from '../cliBundle';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
@@ -14,17 +14,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-let bundled: string | undefined;
+let bundle: CliBundle | undefined;
 
 export function buildCli(): string {
-  if (bundled) return bundled;
-  const outdir = join(ROOT, '.cache', `cli-test-${process.pid}`);
-  mkdirSync(outdir, { recursive: true });
-  const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode', 'onnxruntime-node'], logLevel: 'error' as const };
-  buildSync({ ...common, entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], outfile: join(outdir, 'cli.js') });
-  buildSync({ ...common, entryPoints: [join(ROOT, 'src', 'inference', 'main.ts')], outfile: join(outdir, 'inference.js') });
-  bundled = join(outdir, 'cli.js');
-  return bundled;
+  bundle ??= buildCliBundle('cli-test');
+  return bundle.cli;
 }
 
 export function runCliProcess(args: readonly string[], cwd: string = ROOT): CliRun {
@@ -37,6 +31,6 @@ export function scratchDir(): string {
 }
 
 export function removeCliBuild(): void {
-  if (bundled) rmSync(dirname(bundled), { recursive: true, force: true });
-  bundled = undefined;
+  removeCliBundle(bundle);
+  bundle = undefined;
 }

@@ -10,6 +10,7 @@ import { fillLatent } from '../../../src/core/generators/latent';
 import { InferenceClient } from '../../../src/engine/inferenceClient';
 import type { CopulaFixture } from './copulaFixture';
 import { INFERENCE_SCRIPT, writeCopulaFixture } from './copulaFixture';
+import { rejectsWith } from '../typedErrors';
 
 async function directRun(fx: CopulaFixture, seed: number, firstRow: number, rows: number): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(fx.modelPath, { executionProviders: ['cpu'] });
@@ -27,16 +28,6 @@ function assertClose(actual: Float32Array, expected: Float32Array): void {
   }
 }
 
-async function rejectsWith(p: Promise<unknown>, code: string): Promise<MedSynthError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof MedSynthError, `expected MedSynthError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 describe('inference process', () => {
   let fx: CopulaFixture;

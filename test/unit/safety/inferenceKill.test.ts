@@ -7,27 +7,17 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MedSynthError } from '../../../src/core/errors';
 import { fitGenerator } from '../../../src/engine/fit';
 import { generateSynthetic } from '../../../src/engine/generate';
 import { InferenceClient } from '../../../src/engine/inferenceClient';
 import { loadGenerator } from '../../../src/storage/generatorFolder';
 import type { LoadedGenerator } from '../../../src/storage/generatorFolder';
 import { INFERENCE_SCRIPT, listTree, msUntilGone, ROOT } from './safetyHarness';
+import { rejectsWith } from '../typedErrors';
 
 /** The behaviour bound of issue 3: a cancel ends the child within one second. */
 const KILL_BOUND_MS = 1000;
 
-async function rejectsWith(p: Promise<unknown>, code: string): Promise<MedSynthError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof MedSynthError, `expected MedSynthError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 describe('inference process killed mid-run', () => {
   let dir: string;

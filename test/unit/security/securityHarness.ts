@@ -3,30 +3,19 @@
 // the sample tables, and file hashing to prove sources are never touched.
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { buildSync } from 'esbuild';
+import { buildCliBundle as buildBundle } from '../cliBundle';
+import type { CliBundle } from '../cliBundle';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
-export interface CliBundle {
-  readonly cli: string;
-  readonly inference: string;
-  readonly dir: string;
-}
+export { removeCliBundle } from '../cliBundle';
+export type { CliBundle } from '../cliBundle';
 
 export function buildCliBundle(): CliBundle {
-  const dir = join(ROOT, '.cache', `security-test-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode', 'onnxruntime-node'], logLevel: 'error' as const };
-  buildSync({ ...common, entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], outfile: join(dir, 'cli.js') });
-  buildSync({ ...common, entryPoints: [join(ROOT, 'src', 'inference', 'main.ts')], outfile: join(dir, 'inference.js') });
-  return { cli: join(dir, 'cli.js'), inference: join(dir, 'inference.js'), dir };
-}
-
-export function removeCliBundle(bundle: CliBundle | undefined): void {
-  if (bundle) rmSync(bundle.dir, { recursive: true, force: true });
+  return buildBundle('security-test');
 }
 
 /** A temporary workspace with copies of the sample tables (the originals stay pristine). */

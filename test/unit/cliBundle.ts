@@ -1,0 +1,27 @@
+// Test helper shared by the CLI and security suites: bundles the CLI and the inference process the way
+// esbuild.mjs does, into .cache/ so onnxruntime-node still resolves from the repository's node_modules.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export interface CliBundle {
+  readonly cli: string;
+  readonly inference: string;
+  readonly dir: string;
+}
+
+/** `tag` names the folder (with the process id) so suites running in parallel never share one. */
+export function buildCliBundle(tag: string): CliBundle {
+  const dir = join(ROOT, '.cache', `${tag}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode', 'onnxruntime-node'], logLevel: 'error' as const };
+  buildSync({ ...common, entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], outfile: join(dir, 'cli.js') });
+  buildSync({ ...common, entryPoints: [join(ROOT, 'src', 'inference', 'main.ts')], outfile: join(dir, 'inference.js') });
+  return { cli: join(dir, 'cli.js'), inference: join(dir, 'inference.js'), dir };
+}
+
+export function removeCliBundle(bundle: CliBundle | undefined): void {
+  if (bundle) rmSync(bundle.dir, { recursive: true, force: true });
+}

@@ -12,7 +12,7 @@ import { renderReportHtml } from '../core/report/html';
 import { renderReportMarkdown } from '../core/report/markdown';
 import type { Report } from '../core/report/model';
 import { writeFileAtomic } from '../storage/atomic';
-import type { TableLimitOptions } from '../core/data/limits';
+import type { ReadLimits } from '../core/data/limits';
 import type { EngineProgress } from './progress';
 import { inputPath, isLoadedTable, loadTableInput } from './tableInput';
 import type { TableInput } from './tableInput';
@@ -31,7 +31,7 @@ export interface EvaluateOptions {
   readonly markdown?: string;
   readonly generator?: ReportGenerator;
   /** Caps on every table read (the host passes medsynth.maxRows / medsynth.maxCells). */
-  readonly limits?: Pick<TableLimitOptions, 'maxRows' | 'maxCells'>;
+  readonly limits?: ReadLimits;
   /**
    * The names the report records for its tables instead of the paths read. The full loop evaluates a
    * run folder before renaming it into place, so it records the final, relative names here.

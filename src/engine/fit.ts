@@ -6,7 +6,7 @@ import { MedSynthError, throwIfAborted } from '../core/errors';
 import { fitCopulaAsync } from '../core/generators/copula';
 import { buildCopulaGenerator } from '../core/generators/copulaGraph';
 import type { GeneratorManifest } from '../core/generators/manifest';
-import type { TableLimitOptions } from '../core/data/limits';
+import type { ReadLimits } from '../core/data/limits';
 import { writeGenerator } from '../storage/generatorFolder';
 import type { EngineProgress } from './progress';
 import { inputLabel, inputPath, inputTrainedOn, isLoadedTable, loadTableInput } from './tableInput';
@@ -23,7 +23,7 @@ export interface FitOptions {
   readonly generator: BuiltInGenerator;
   readonly outDir: string;
   /** Caps on the dataset read (the host passes medsynth.maxRows / medsynth.maxCells). */
-  readonly limits?: Pick<TableLimitOptions, 'maxRows' | 'maxCells'>;
+  readonly limits?: ReadLimits;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
 }

@@ -6,7 +6,7 @@
 // source's hash, the fraction and the seed, which is all `medsynth split` needs to re-derive them.
 import { basename } from 'node:path';
 import { isMedSynthError, MedSynthError, throwIfAborted } from '../core/errors';
-import type { TableLimitOptions } from '../core/data/limits';
+import type { ReadLimits } from '../core/data/limits';
 import { checkHoldoutFraction, splitTable } from '../core/data/split';
 import type { Column, Table } from '../core/data/table';
 import { sha256File } from '../storage/atomic';
@@ -51,7 +51,7 @@ export interface PrepareHoldoutOptions {
   readonly dataset: string;
   readonly holdoutFraction: number;
   readonly seed: number;
-  readonly limits?: Pick<TableLimitOptions, 'maxRows' | 'maxCells'>;
+  readonly limits?: ReadLimits;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
   readonly onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;

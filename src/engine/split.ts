@@ -7,7 +7,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
 import { inferTableFormat } from '../core/data/format';
-import type { TableLimitOptions } from '../core/data/limits';
+import type { ReadLimits } from '../core/data/limits';
 import { checkHoldoutFraction, splitTable } from '../core/data/split';
 import type { Table } from '../core/data/table';
 import { ioError } from '../storage/atomic';
@@ -20,7 +20,7 @@ export interface SplitFileOptions {
   readonly holdout: string;
   readonly holdoutFraction: number;
   readonly seed: number;
-  readonly limits?: Pick<TableLimitOptions, 'maxRows' | 'maxCells'>;
+  readonly limits?: ReadLimits;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
 }

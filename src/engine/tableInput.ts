@@ -2,7 +2,7 @@
 // full loop reads its source once and splits it in memory, so the training and holdout parts reach
 // the fit and the evaluation as tables and no copy of real rows is ever written to disk.
 import { basename, resolve } from 'node:path';
-import type { TableLimitOptions } from '../core/data/limits';
+import type { ReadLimits } from '../core/data/limits';
 import type { Table } from '../core/data/table';
 import { readTableFile } from '../storage/tables';
 
@@ -41,7 +41,7 @@ export function inputTrainedOn(input: TableInput): string {
  * The input as a table: a file is read (with the caller's limits and signal), a table in memory is
  * returned with its recorded name and hash as provenance, so reports name it as the caller asked.
  */
-export async function loadTableInput(input: TableInput, opts: { readonly limits?: Pick<TableLimitOptions, 'maxRows' | 'maxCells'>; readonly signal?: AbortSignal } = {}): Promise<Table> {
+export async function loadTableInput(input: TableInput, opts: { readonly limits?: ReadLimits; readonly signal?: AbortSignal } = {}): Promise<Table> {
   if (!isLoadedTable(input)) return readTableFile(resolve(input), { ...opts.limits, signal: opts.signal });
   const { table, name, sha256 } = input;
   return { ...table, provenance: { ...table.provenance, file: name, ...(sha256 !== undefined ? { sha256 } : {}) } };

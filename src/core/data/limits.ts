@@ -117,3 +117,6 @@ export class RowBudget {
     if (rows * this.columns > this.maxCells) throw limitError('maxCells', this.maxCells, 'cells (rows x columns)', this.fileName);
   }
 }
+
+/** The caps a job passes to every table it reads (VS Code settings medsynth.maxRows / medsynth.maxCells). */
+export type ReadLimits = Pick<TableLimitOptions, 'maxRows' | 'maxCells'>;

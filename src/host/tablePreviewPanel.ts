@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { ColumnKind, Table } from '../core/data/table';
 import { buildTablePreview, tableRows } from '../core/preview/tablePreview';
+import { assertNever } from '../protocol/messageChecks';
 import { MAX_ROWS_PER_REQUEST, parseTablePreviewMessage } from '../protocol/tablePreview';
 import type { TablePreviewHostMessage, TablePreviewWebviewMessage } from '../protocol/tablePreview';
 import { readTableFile } from '../storage/tables';
@@ -68,8 +69,4 @@ export function showTablePreview(extensionUri: vscode.Uri, log: vscode.LogOutput
   disposeWithPanel(panel, [onValidatedMessage(panel, parseTablePreviewMessage, handle, log)]);
   log.info(`preview ${file}: ${table.rowCount} rows, ${table.columns.length} columns`);
   return { ok: true, file, rows: table.rowCount, columns: table.columns.map((c) => ({ name: c.name, kind: c.kind })) };
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected message ${JSON.stringify(x)}`);
 }

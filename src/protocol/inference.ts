@@ -135,9 +135,7 @@ export interface ErrorResponse {
 
 export type InferenceResponse = SampleResult | SampleBatch | DescribeModelResult | ProgressEvent | LogEvent | ErrorResponse;
 
-export function assertNever(value: never): never {
-  throw new Error(`unexpected message: ${JSON.stringify(value)}`);
-}
+export { assertNever } from './messageChecks';
 
 /** Narrow an unknown IPC payload to a response; the channel is ours, so a shape check on `type` suffices. */
 export function isInferenceResponse(value: unknown): value is InferenceResponse {

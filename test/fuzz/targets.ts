@@ -13,22 +13,33 @@ import { validateManifest } from '../../src/core/generators/manifestValidation';
 import { loadGenerator } from '../../src/storage/generatorFolder';
 import type { FuzzRandom } from './random';
 import type { Built } from './structured';
+import type { FuzzTargetSpec } from './targetSpec';
+import { SPEC_TARGETS } from './targets/index';
 import { structuredDelimited, structuredJsonLines, structuredManifest, structuredOnnx, structuredParquet } from './structured';
 
 export const ROOT = join(__dirname, '..', '..');
-export const TARGET_NAMES = ['csv', 'tsv', 'parquet', 'jsonl', 'manifest', 'generator', 'onnx'] as const;
-export type TargetName = (typeof TARGET_NAMES)[number];
+const TABLE_TARGETS = ['csv', 'tsv', 'parquet', 'jsonl', 'manifest', 'generator', 'onnx'] as const;
+type TableTargetName = (typeof TABLE_TARGETS)[number];
+/** Every target: the table/manifest/ONNX ones defined here, then the image, signal and text ones in targets/. */
+export const TARGET_NAMES: readonly string[] = [...TABLE_TARGETS, ...SPEC_TARGETS.map((s) => s.name)];
+export type TargetName = string;
+
+function specOf(target: TargetName): FuzzTargetSpec | undefined {
+  return SPEC_TARGETS.find((s) => s.name === target);
+}
 
 /** What one input came to; everything but 'ok' (a valid Table or manifest), 'error' and 'skipped' is a failure. */
 export type OutcomeKind = 'ok' | 'error' | 'skipped' | 'exception' | 'invalid' | 'timeout' | 'crash' | 'memory';
 export const FAILURE_KINDS: readonly OutcomeKind[] = ['exception', 'invalid', 'timeout', 'crash', 'memory'];
 
 export function isTargetName(name: string): name is TargetName {
-  return (TARGET_NAMES as readonly string[]).includes(name);
+  return TARGET_NAMES.includes(name);
 }
 
 export function fixtureExtension(target: TargetName): string {
-  return { csv: 'csv', tsv: 'tsv', parquet: 'parquet', jsonl: 'jsonl', manifest: 'json', generator: 'json', onnx: 'onnx' }[target];
+  const spec = specOf(target);
+  if (spec) return spec.extension;
+  return { csv: 'csv', tsv: 'tsv', parquet: 'parquet', jsonl: 'jsonl', manifest: 'json', generator: 'json', onnx: 'onnx' }[target as TableTargetName];
 }
 
 const USER_TABLE = join(ROOT, 'test', 'fixtures', 'models', 'user-table');
@@ -45,6 +56,8 @@ async function filesUnder(dir: string, match: (name: string) => boolean): Promis
 
 /** The real fixtures a target mutates; Parquet, TSV and JSONL seeds are the CSV fixtures re-saved. */
 export async function loadCorpus(target: TargetName): Promise<Uint8Array[]> {
+  const spec = specOf(target);
+  if (spec) return spec.loadCorpus();
   const csvFiles = [...(await filesUnder(join(ROOT, 'test', 'fixtures', 'tables'), (n) => n.endsWith('.csv'))), ...(await filesUnder(join(ROOT, 'samples', 'workspace'), (n) => n.endsWith('.csv')))].filter(
     (p) => !p.includes(`${join('samples', 'workspace', 'synthetic')}`),
   );
@@ -66,7 +79,9 @@ export async function loadCorpus(target: TargetName): Promise<Uint8Array[]> {
 }
 
 export function buildStructured(target: TargetName, rng: FuzzRandom, base: Uint8Array): Built {
-  switch (target) {
+  const spec = specOf(target);
+  if (spec) return spec.buildStructured(rng, base);
+  switch (target as TableTargetName) {
     case 'csv':
       return structuredDelimited(rng, base, ',');
     case 'tsv':
@@ -149,12 +164,14 @@ async function checkContained(folder: string, modelPath: string): Promise<void> 
 
 /** Runs one input; resolves with the outcome kind or throws what the parser threw. */
 export async function executeTarget(target: TargetName, bytes: Uint8Array, scratch: string): Promise<'ok' | 'skipped'> {
-  switch (target) {
+  const spec = specOf(target);
+  if (spec) return spec.execute(bytes, scratch);
+  switch (target as TableTargetName) {
     case 'csv':
     case 'tsv':
     case 'parquet':
     case 'jsonl': {
-      const format: TableFormat = target;
+      const format: TableFormat = target as TableFormat;
       checkTable(await parseTable(chunked(bytes), { format, fileName: `fuzz.${target}`, signal: AbortSignal.timeout(60_000) }));
       return 'ok';
     }

@@ -2,6 +2,7 @@
 // BAD_USAGE so every usage mistake exits 2 with a one-line reason.
 import { parseArgs } from 'node:util';
 import { MedSynthError } from '../core/errors';
+import type { DecodeLimits } from '../core/data/decodeLimits';
 
 export type OptionSpec = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>>;
 
@@ -50,13 +51,25 @@ export function integerOption(args: ParsedArgs, command: string, name: string, f
 /** Read caps shared by every command that reads a table (`--max-rows`, `--max-cells`). */
 export const LIMIT_OPTIONS = { 'max-rows': { type: 'string' }, 'max-cells': { type: 'string' } } as const;
 
+/** Decode caps for images, signals and text (`--max-pixels`, `--max-samples`, `--max-decompressed-bytes`). */
+export const DECODE_LIMIT_OPTIONS = { 'max-pixels': { type: 'string' }, 'max-samples': { type: 'string' }, 'max-decompressed-bytes': { type: 'string' } } as const;
+
+function positiveOption(args: ParsedArgs, command: string, name: string): number | undefined {
+  const v = integerOption(args, command, name);
+  if (v === 0) throw new MedSynthError('BAD_USAGE', `${command}: --${name} must be at least 1`);
+  return v;
+}
+
 export function limitOptions(args: ParsedArgs, command: string): { maxRows?: number; maxCells?: number } {
-  const positive = (name: string): number | undefined => {
-    const v = integerOption(args, command, name);
-    if (v === 0) throw new MedSynthError('BAD_USAGE', `${command}: --${name} must be at least 1`);
-    return v;
+  return { maxRows: positiveOption(args, command, 'max-rows'), maxCells: positiveOption(args, command, 'max-cells') };
+}
+
+export function decodeLimitOptions(args: ParsedArgs, command: string): DecodeLimits {
+  return {
+    maxPixels: positiveOption(args, command, 'max-pixels'),
+    maxSamples: positiveOption(args, command, 'max-samples'),
+    maxDecompressedBytes: positiveOption(args, command, 'max-decompressed-bytes'),
   };
-  return { maxRows: positive('max-rows'), maxCells: positive('max-cells') };
 }
 
 export function listOption(args: ParsedArgs, name: string): string[] | undefined {

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { defaultExecutionProviders, isExecutionProviderName } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SAMPLES } from '../core/data/decodeLimits';
+import type { DecodeLimits } from '../core/data/decodeLimits';
 
 export interface MedSynthSettings {
   /** Tried in order; never empty (falls back to the platform default). */
@@ -12,6 +14,9 @@ export interface MedSynthSettings {
   readonly seed: number;
   readonly maxRows: number;
   readonly maxCells: number;
+  readonly maxPixels: number;
+  readonly maxSamples: number;
+  readonly maxDecompressedBytes: number;
   /** Share of rows the full loop holds out from fitting, in [0, 0.9]; 0 disables the holdout. */
   readonly holdoutFraction: number;
 }
@@ -19,6 +24,11 @@ export interface MedSynthSettings {
 /** The read caps every job passes to the table readers; errors name the setting to change. */
 export function tableLimits(settings: MedSynthSettings): { readonly maxRows: number; readonly maxCells: number } {
   return { maxRows: settings.maxRows, maxCells: settings.maxCells };
+}
+
+/** The caps every image, signal and text reader gets; errors name the setting to change. */
+export function decodeLimits(settings: MedSynthSettings): Required<DecodeLimits> {
+  return { maxPixels: settings.maxPixels, maxSamples: settings.maxSamples, maxDecompressedBytes: settings.maxDecompressedBytes };
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): MedSynthSettings {
@@ -32,6 +42,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): MedSynthSetting
     seed: nonNegativeInt(config.get<unknown>('seed')) ?? 42,
     maxRows: positiveInt(config.get<unknown>('maxRows')) ?? 1_000_000,
     maxCells: positiveInt(config.get<unknown>('maxCells')) ?? 50_000_000,
+    maxPixels: positiveInt(config.get<unknown>('maxPixels')) ?? DEFAULT_MAX_PIXELS,
+    maxSamples: positiveInt(config.get<unknown>('maxSamples')) ?? DEFAULT_MAX_SAMPLES,
+    maxDecompressedBytes: positiveInt(config.get<unknown>('maxDecompressedBytes')) ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
     holdoutFraction: fraction(config.get<unknown>('holdoutFraction'), 0.9) ?? 0.2,
   };
 }

@@ -86,7 +86,8 @@ export const USAGE = `Usage: medsynth <command> [options]
 Commands:
   run <dataset> [--n N] [--seed S] [--holdout-fraction F] [--ep list] [--json]
                                                   the whole job: hold out rows, fit, generate, evaluate (as VS Code's Run Full Loop)
-  inspect <path> [--json]                         describe a table file or a generator (folder or .onnx)
+  inspect <path> [--json]                         describe a dataset (table, DICOM/NIfTI/PNG/JPEG image, WFDB/EDF/BDF signal,
+                                                  tokenizer.json) or a generator (folder or .onnx)
   convert <in> <out>                              convert a table; formats by extension (.csv .tsv .parquet .jsonl)
   split <in> --seed S --train <out> --holdout <out> [--fraction F]
                                                   hold out a seeded share F (default 0.2) of the rows for the privacy check

@@ -1,18 +1,14 @@
-// The six `medsynth` commands. Each parses its own options, runs an engine job and prints a short
-// result; errors propagate as MedSynthError and main.ts maps them to exit codes.
-import { stat } from 'node:fs/promises';
+// The `medsynth` commands but inspect (inspect.ts) and run (runCommand.ts). Each parses its own
+// options, runs an engine job and prints a short result; errors propagate as MedSynthError and main.ts maps them to exit codes.
 import { resolve } from 'node:path';
 import { MedSynthError } from '../core/errors';
-import { describeTable } from '../core/data/describe';
 import { inferTableFormat } from '../core/data/format';
 import { evaluateSynthetic } from '../engine/evaluate';
 import { fitGenerator } from '../engine/fit';
 import { generateSynthetic, parseShard } from '../engine/generate';
-import { InferenceClient } from '../engine/inferenceClient';
 import { splitTableFile } from '../engine/split';
 import { isExecutionProviderName, KNOWN_EXECUTION_PROVIDERS } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
-import { loadGenerator } from '../storage/generatorFolder';
 import { readTableFile, writeTableFile } from '../storage/tables';
 import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs, requireString } from './args';
 import { formatEvaluationSummary } from './summary';
@@ -24,7 +20,8 @@ export interface CliContext {
 }
 
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
-  inspect: 'medsynth inspect <path> [--json]\n  Describe a table (format, rows, columns and their types) or a generator (manifest, model inputs/outputs).\n',
+  inspect:
+    'medsynth inspect <path> [--json] [--max-rows N] [--max-cells N] [--max-pixels N] [--max-samples N] [--max-decompressed-bytes N]\n  Describe a dataset or a generator: a table (.csv .tsv .parquet .jsonl), an image (.dcm, DICOMDIR, a folder of DICOM files,\n  .nii .nii.gz .hdr, .png .jpg), a signal record (.hea WFDB, .edf .bdf), a tokenizer.json, or a generator (folder with\n  medsynth.json, or .onnx). No patient identifiers are printed.\n',
   convert: 'medsynth convert <in> <out>\n  Convert a table; formats are chosen by extension: .csv .tsv .parquet .jsonl. <out> must differ from <in>.\n',
   fit: 'medsynth fit <dataset> --generator copula --out <dir>\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json.\n',
   generate:
@@ -34,53 +31,6 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   evaluate:
     'medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table.\n',
 };
-
-function isGeneratorPath(path: string, isDir: boolean): boolean {
-  return isDir || path.toLowerCase().endsWith('.onnx');
-}
-
-async function pathKind(path: string): Promise<'dir' | 'file'> {
-  try {
-    return (await stat(path)).isDirectory() ? 'dir' : 'file';
-  } catch {
-    throw new MedSynthError('BAD_INPUT', 'no such file or folder', { file: path });
-  }
-}
-
-export async function inspectCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('inspect', argv, { json: { type: 'boolean' }, ...LIMIT_OPTIONS }, { min: 1, max: 1 });
-  if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.inspect);
-  const path = args.positionals[0];
-  const kind = await pathKind(path);
-  let description: Record<string, unknown>;
-  if (isGeneratorPath(path, kind === 'dir')) {
-    const gen = await loadGenerator(path);
-    const client = new InferenceClient({ onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`) });
-    try {
-      const io = await client.describeModel(gen.modelPath, { signal: ctx.signal });
-      description = { kind: 'generator', modality: gen.manifest.modality, path: resolve(path), modelSha256: gen.modelSha256, manifest: gen.manifest, model: { inputs: io.inputs, outputs: io.outputs } };
-    } finally {
-      client.dispose();
-    }
-  } else {
-    const format = inferTableFormat(path);
-    if (!format) throw new MedSynthError('UNSUPPORTED', 'unknown file type (tables: .csv .tsv .parquet .jsonl; generators: a folder or .onnx)', { file: path });
-    const table = await readTableFile(path, { ...limitOptions(args, 'inspect'), signal: ctx.signal });
-    const d = describeTable(table);
-    description = { kind: 'dataset', modality: 'table', path: resolve(path), format: table.provenance?.format ?? format, bytes: table.provenance?.bytes, sha256: table.provenance?.sha256, shape: [d.rows, d.columns.length], rows: d.rows, columns: d.columns };
-  }
-  if (args.flags.has('json')) {
-    ctx.stdout(`${JSON.stringify(description, null, 2)}\n`);
-    return;
-  }
-  ctx.stdout(humanInspect(description));
-}
-
-function humanInspect(d: Record<string, unknown>): string {
-  if (d.kind === 'generator') return `${String(d.path)}: ${String(d.modality)} generator\n${JSON.stringify(d.model, null, 2)}\n`;
-  const cols = (d.columns as { name: string; kind: string; missing: number }[]).map((c) => `  ${c.name.padEnd(28)} ${c.kind.padEnd(12)} missing ${c.missing}`);
-  return [`${String(d.path)}: ${String(d.format)} table, ${String(d.rows)} rows × ${cols.length} columns`, ...cols, ''].join('\n');
-}
 
 export async function convertCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
   const args = parseCommandArgs('convert', argv, { ...LIMIT_OPTIONS }, { min: 2, max: 2 });

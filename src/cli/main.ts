@@ -2,7 +2,8 @@
 // or bad input, each failure with a one-line reason on stderr.
 import { isMedSynthError, MedSynthError } from '../core/errors';
 import { USAGE } from './args';
-import { convertCommand, evaluateCommand, fitCommand, generateCommand, inspectCommand, splitCommand } from './commands';
+import { convertCommand, evaluateCommand, fitCommand, generateCommand, splitCommand } from './commands';
+import { inspect as inspectCommand } from './inspect';
 import type { CliContext } from './commands';
 import { runCommand } from './runCommand';
 

@@ -6,6 +6,7 @@ import { parseCommandArgs, workspaceFolderFor, refuse } from './commandContext';
 import type { HostServices } from './hostServices';
 import { enableCudaCommand, evaluateCommand, fitCommand, fullLoopCommand, generateCommand, openReportCommand } from './runCommands';
 import type { StudioView } from './studioView';
+import { inspectDataset } from './inspectCommands';
 import { previewTableFile } from './tableCommands';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
@@ -24,6 +25,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     return { ok: true };
   },
   'medsynth.previewTable': (services) => (...args) => previewTableFile(services, parseCommandArgs(args).uri),
+  'medsynth.inspectDataset': (services) => (...args) => inspectDataset(services, parseCommandArgs(args).uri),
   'medsynth.fitGenerator': (services) => (...args) => {
     const { uri, options } = parseCommandArgs(args);
     return fitCommand(services, uri, options);

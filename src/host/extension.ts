@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandTable';
 import { HostServices } from './hostServices';
+import { INSPECT_SCHEME, InspectDocuments } from './inspectCommands';
 import { StudioView } from './studioView';
 
 /** What activate() returns: the extension's API, which tests read through `extension.exports`. */
@@ -16,6 +17,10 @@ export function activate(context: vscode.ExtensionContext): MedSynthApi {
   context.subscriptions.push(log);
   const services = new HostServices(context.extensionUri, context.extensionPath, log);
   context.subscriptions.push(services);
+
+  const inspectDocuments = new InspectDocuments();
+  services.inspectDocuments = inspectDocuments;
+  context.subscriptions.push(inspectDocuments, vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, inspectDocuments));
 
   const studio = new StudioView();
   services.studio = studio;

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { InferenceClient } from '../engine/inferenceClient';
+import type { InspectDocuments } from './inspectCommands';
 
 export interface StudioRefresher {
   refresh(): void;
@@ -12,6 +13,8 @@ export class HostServices implements vscode.Disposable {
   readonly inferenceScript: string;
   private client: InferenceClient | undefined;
   studio: StudioRefresher | undefined;
+  /** The read-only documents Inspect Dataset opens (set by activate). */
+  inspectDocuments: InspectDocuments | undefined;
 
   constructor(
     readonly extensionUri: vscode.Uri,

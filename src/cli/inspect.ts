@@ -1,0 +1,60 @@
+// `medsynth inspect <path>`: what a file or folder holds, for every kind MedSynth reads. Tables and
+// generators as before; images, signal records and tokenizers through storage/datasets. The summary
+// never carries patient identifiers (the readers keep none).
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { MedSynthError } from '../core/errors';
+import { describeTable } from '../core/data/describe';
+import { inferTableFormat } from '../core/data/format';
+import { InferenceClient } from '../engine/inferenceClient';
+import { describeDataset, finiteOrNull, readDatasetFile } from '../storage/datasets';
+import { loadGenerator } from '../storage/generatorFolder';
+import { readTableFile } from '../storage/tables';
+import { DECODE_LIMIT_OPTIONS, LIMIT_OPTIONS, decodeLimitOptions, limitOptions, parseCommandArgs } from './args';
+import type { CliContext } from './commands';
+import { COMMAND_HELP } from './commands';
+import { humanInspect } from '../core/data/inspectText';
+
+async function pathKind(path: string): Promise<'dir' | 'file'> {
+  try {
+    return (await stat(path)).isDirectory() ? 'dir' : 'file';
+  } catch {
+    throw new MedSynthError('BAD_INPUT', 'no such file or folder', { file: path });
+  }
+}
+
+async function hasManifest(folder: string): Promise<boolean> {
+  return stat(resolve(folder, 'medsynth.json')).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+export async function inspect(argv: readonly string[], ctx: CliContext): Promise<void> {
+  const args = parseCommandArgs('inspect', argv, { json: { type: 'boolean' }, ...LIMIT_OPTIONS, ...DECODE_LIMIT_OPTIONS }, { min: 1, max: 1 });
+  if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.inspect);
+  const path = args.positionals[0];
+  const kind = await pathKind(path);
+  let description: Record<string, unknown>;
+  if ((kind === 'dir' && (await hasManifest(path))) || path.toLowerCase().endsWith('.onnx')) {
+    description = await describeGenerator(path, ctx);
+  } else if (kind === 'file' && inferTableFormat(path)) {
+    const table = await readTableFile(path, { ...limitOptions(args, 'inspect'), signal: ctx.signal });
+    const d = describeTable(table);
+    description = { kind: 'dataset', modality: 'table', path: resolve(path), format: table.provenance?.format ?? inferTableFormat(path), bytes: table.provenance?.bytes, sha256: table.provenance?.sha256, shape: [d.rows, d.columns.length], rows: d.rows, columns: d.columns };
+  } else {
+    description = describeDataset(resolve(path), await readDatasetFile(path, { limits: decodeLimitOptions(args, 'inspect'), signal: ctx.signal }));
+  }
+  ctx.stdout(args.flags.has('json') ? `${JSON.stringify(description, finiteOrNull, 2)}\n` : humanInspect(description));
+}
+
+async function describeGenerator(path: string, ctx: CliContext): Promise<Record<string, unknown>> {
+  const gen = await loadGenerator(path);
+  const client = new InferenceClient({ onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`) });
+  try {
+    const io = await client.describeModel(gen.modelPath, { signal: ctx.signal });
+    return { kind: 'generator', modality: gen.manifest.modality, path: resolve(path), modelSha256: gen.modelSha256, manifest: gen.manifest, model: { inputs: io.inputs, outputs: io.outputs } };
+  } finally {
+    client.dispose();
+  }
+}

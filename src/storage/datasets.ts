@@ -1,0 +1,177 @@
+// The file-system edge of the image, signal and text readers. Core readers take bytes; this module
+// reads the file (and, for multi-file formats, its siblings through resolveInside, so a header or a
+// DICOMDIR naming '../../etc/passwd' or a symlink out of the folder ends in PATH_ESCAPE), hashes what
+// it read for provenance, and dispatches by dataset kind. Source files are only ever opened for reading.
+
+import { createHash } from 'node:crypto';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { DatasetKind } from '../core/data/datasetKind';
+import { datasetKindOf } from '../core/data/datasetKind';
+import { describeImageSet, describeSignalSet } from '../core/data/datasetSummary';
+import { decodeLimit } from '../core/data/decodeLimits';
+import type { DecodeLimits } from '../core/data/decodeLimits';
+import type { ImageSet } from '../core/data/imageSet';
+import type { SiblingReader } from '../core/data/readOptions';
+import type { SignalSet } from '../core/data/signalSet';
+import { MedSynthError, isMedSynthError, throwIfAborted } from '../core/errors';
+import { readDicomDirImages, readDicomImage, readDicomSeries } from '../core/data/dicom';
+import { readNifti } from '../core/data/nifti';
+import { readRaster } from '../core/data/raster';
+import { readWfdbRecord } from '../core/data/wfdb';
+import { readEdf } from '../core/data/edf';
+import { loadTokenizer } from '../core/text/tokenizer';
+import { ioError } from './atomic';
+import { resolveInside } from './paths';
+
+export interface FileProvenance {
+  readonly file: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+export type NonTableDataset =
+  | { readonly kind: 'image'; readonly format: DatasetKind; readonly set: ImageSet; readonly provenance: readonly FileProvenance[] }
+  | { readonly kind: 'signal'; readonly format: DatasetKind; readonly set: SignalSet; readonly provenance: readonly FileProvenance[] }
+  | { readonly kind: 'tokenizer'; readonly format: 'tokenizer'; readonly vocabSize: number; readonly specialTokens: unknown; readonly provenance: readonly FileProvenance[] };
+
+export interface ReadDatasetOptions {
+  readonly limits?: DecodeLimits;
+  readonly signal?: AbortSignal;
+}
+
+/** The most DICOM files one folder read takes (a series folder, not a whole PACS export). */
+export const MAX_SERIES_FILES = 10_000;
+
+/** Reads one file whole, refusing files beyond the decompressed-bytes cap before reading them. */
+async function readWhole(path: string, opts: ReadDatasetOptions, provenance: FileProvenance[]): Promise<Uint8Array> {
+  throwIfAborted(opts.signal);
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new MedSynthError('BAD_USAGE', 'is a folder, not a file', { file: path });
+    size = s.size;
+  } catch (e) {
+    if (isMedSynthError(e)) throw e;
+    throw ioError('cannot read the file', path, e);
+  }
+  const cap = decodeLimit(opts.limits, 'maxDecompressedBytes');
+  if (size > cap) {
+    throw new MedSynthError('LIMIT_EXCEEDED', `the file has ${size} bytes, more than the limit ${cap} set by the option maxDecompressedBytes (VS Code setting medsynth.maxDecompressedBytes, CLI --max-decompressed-bytes)`, { file: path });
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path, { signal: opts.signal });
+  } catch (e) {
+    throwIfAborted(opts.signal);
+    throw ioError('cannot read the file', path, e);
+  }
+  provenance.push({ file: path, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** Sibling files of a multi-file dataset, contained in `folder`; a missing one is BAD_INPUT naming it. */
+export function siblingReader(folder: string, opts: ReadDatasetOptions, provenance: FileProvenance[], referencedBy: string): SiblingReader {
+  return async (relativePath) => {
+    const path = resolveInside(folder, relativePath);
+    try {
+      return await readWhole(path, opts, provenance);
+    } catch (e) {
+      if (isMedSynthError(e) && e.code === 'BAD_USAGE') {
+        throw new MedSynthError('BAD_INPUT', `names the file ${JSON.stringify(relativePath)}, which cannot be read (${e.message})`, { file: referencedBy });
+      }
+      throw e;
+    }
+  };
+}
+
+/** Reads an image, signal or tokenizer file (or a folder of DICOM files) by its kind. */
+export async function readDatasetFile(path: string, opts: ReadDatasetOptions = {}): Promise<NonTableDataset> {
+  const provenance: FileProvenance[] = [];
+  const isFolder = await stat(path).then(
+    (s) => s.isDirectory(),
+    (e: unknown) => {
+      throw ioError('cannot read the dataset', path, e);
+    },
+  );
+  if (isFolder) return readDicomFolder(path, opts, provenance);
+  const head = await readHead(path);
+  const kind = datasetKindOf(path, head);
+  if (!kind || kind === 'table') {
+    throw new MedSynthError('UNSUPPORTED', 'not an image, signal or tokenizer file MedSynth knows', {
+      file: path,
+      expected: '.dcm, DICOMDIR, .nii, .nii.gz, .hdr, .png, .jpg, .hea, .edf, .bdf or tokenizer.json',
+    });
+  }
+  const readOpts = { fileName: path, limits: opts.limits, signal: opts.signal };
+  const siblings = siblingReader(dirname(path), opts, provenance, path);
+  const bytes = await readWhole(path, opts, provenance);
+  switch (kind) {
+    case 'dicom':
+      return { kind: 'image', format: kind, set: await readDicomImage(bytes, readOpts), provenance };
+    case 'dicomdir':
+      return { kind: 'image', format: kind, set: await readDicomDirImages(bytes, { ...readOpts, siblings }), provenance };
+    case 'nifti':
+      return { kind: 'image', format: kind, set: await readNifti(bytes, { ...readOpts, siblings }), provenance };
+    case 'raster':
+      return { kind: 'image', format: kind, set: await readRaster(bytes, readOpts), provenance };
+    case 'wfdb':
+      return { kind: 'signal', format: kind, set: await readWfdbRecord(bytes, { ...readOpts, siblings }), provenance };
+    case 'edf':
+      return { kind: 'signal', format: kind, set: await readEdf(bytes, readOpts), provenance };
+    case 'tokenizer': {
+      const tok = loadTokenizer(bytes, readOpts);
+      return { kind: 'tokenizer', format: kind, vocabSize: tok.vocabSize, specialTokens: tok.specialTokens, provenance };
+    }
+  }
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = new Uint8Array(132);
+      const { bytesRead } = await fh.read(buf, 0, 132, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw ioError('cannot read the file', path, e);
+  }
+}
+
+/** A folder of DICOM files (any names; non-DICOM files are skipped) read as series. */
+async function readDicomFolder(folder: string, opts: ReadDatasetOptions, provenance: FileProvenance[]): Promise<NonTableDataset> {
+  let names: string[];
+  try {
+    names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  } catch (e) {
+    throw ioError('cannot list the folder', folder, e);
+  }
+  const dicomdir = names.find((n) => n.toLowerCase() === 'dicomdir');
+  if (dicomdir) return readDatasetFile(join(folder, dicomdir), opts);
+  const files: { name: string; bytes: Uint8Array }[] = [];
+  for (const name of names) {
+    const path = join(folder, name);
+    const kind = datasetKindOf(name, await readHead(path));
+    if (kind !== 'dicom') continue;
+    if (files.length >= MAX_SERIES_FILES) throw new MedSynthError('LIMIT_EXCEEDED', `the folder holds more than ${MAX_SERIES_FILES} DICOM files`, { file: folder, expected: 'one series or study per folder' });
+    files.push({ name: basename(path), bytes: await readWhole(path, opts, provenance) });
+  }
+  if (files.length === 0) throw new MedSynthError('UNSUPPORTED', 'the folder holds no DICOM files, DICOMDIR or generator manifest', { file: folder });
+  return { kind: 'image', format: 'dicom', set: await readDicomSeries(files, { fileName: folder, limits: opts.limits, signal: opts.signal }), provenance };
+}
+
+/** The summary `medsynth inspect` prints and VS Code's Inspect Dataset shows (no patient identifiers). */
+export function describeDataset(path: string, d: NonTableDataset): Record<string, unknown> {
+  const common = { kind: 'dataset', path, format: d.format, files: d.provenance.map((p) => ({ file: p.file, bytes: p.bytes, sha256: p.sha256 })) };
+  if (d.kind === 'image') return { ...common, ...describeImageSet(d.set) };
+  if (d.kind === 'signal') return { ...common, ...describeSignalSet(d.set) };
+  return { ...common, kind: 'tokenizer', modality: 'text', vocabSize: d.vocabSize, specialTokens: d.specialTokens };
+}
+
+/** JSON.stringify replacer: NaN and infinities (empty or all-missing ranges) are written as null on purpose. */
+export function finiteOrNull(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { inspectCtSmall } from './inspectChecks';
 
 interface Outcome {
   readonly ok: boolean;
@@ -39,4 +40,6 @@ describe('Restricted Mode', () => {
     assert.equal(r?.ok, true);
     assert.equal(r?.rows, 500);
   });
+
+  it('still inspects an image (reading loads no model and writes nothing)', () => inspectCtSmall(root));
 });

@@ -11,6 +11,7 @@ const BY_EXTENSION: Readonly<Record<string, DatasetKind>> = {
   nii: 'nifti',
   'nii.gz': 'nifti',
   hdr: 'nifti',
+  img: 'nifti',
   png: 'raster',
   jpg: 'raster',
   jpeg: 'raster',
@@ -32,7 +33,7 @@ export function datasetKindOf(fileName: string, head?: Uint8Array): DatasetKind 
   if (base === 'dicomdir') return 'dicomdir';
   if (base === 'tokenizer.json') return 'tokenizer';
   if (inferTableFormat(base)) return 'table';
-  if (base.endsWith('.nii.gz')) return 'nifti';
+  if (/\.(nii|hdr|img)\.gz$/.test(base)) return 'nifti';
   const dot = base.lastIndexOf('.');
   const byName = dot > 0 ? BY_EXTENSION[base.slice(dot + 1)] : undefined;
   if (byName) return byName;

@@ -47,6 +47,18 @@ mkdirSync('dist/webview', { recursive: true });
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
 copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 
+// WASM decoders for compressed DICOM (src/core/data/dicom/codecs/wasmCodecs.ts): bundled emscripten
+// glue looks for its .wasm in dist/codecs/, beside whichever bundle (cli.js, extension.js) loaded it.
+mkdirSync('dist/codecs', { recursive: true });
+for (const [pkg, file] of [
+  ['codec-libjpeg-turbo-8bit', 'libjpegturbowasm_decode.wasm'],
+  ['codec-charls', 'charlswasm_decode.wasm'],
+  ['codec-openjpeg', 'openjpegwasm_decode.wasm'],
+  ['codec-openjph', 'openjphjs.wasm'],
+]) {
+  copyFileSync(`node_modules/@cornerstonejs/${pkg}/dist/${file}`, `dist/codecs/${file}`);
+}
+
 const contexts = await Promise.all(bundles.filter((b) => existsSync(b.entryPoints[0])).map((b) => esbuild.context(b)));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

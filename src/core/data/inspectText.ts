@@ -22,7 +22,7 @@ export function humanInspect(d: Record<string, unknown>): string {
     const lines = images.map((im, i) => {
       const [frames, rows, cols, ch] = im.shape;
       const spacing = im.spacing ? `, spacing ${num(im.spacing.row)} x ${num(im.spacing.column)}${im.spacing.slice !== undefined ? ` x ${num(im.spacing.slice)}` : ''} mm` : '';
-      return `  #${i + 1}  ${frames} x ${rows} x ${cols}${ch > 1 ? ` x ${ch}` : ''} ${im.photometric}${spacing}, values ${range(im.values)}${im.units ? ` ${im.units}` : ''}`;
+      return `  #${i + 1}  ${frames} frame(s) of ${rows} rows x ${cols} columns${ch > 1 ? ` x ${ch} channels` : ''}, ${im.photometric}${spacing}, values ${range(im.values)}${im.units ? ` ${im.units}` : ''}`;
     });
     return [`${String(d.path)}: ${String(d.format)} image set, ${images.length} image(s)`, ...lines, ''].join('\n');
   }

@@ -30,7 +30,7 @@ export async function inspectCtSmall(root: string): Promise<void> {
   assert.ok(Math.abs((image?.spacing?.row ?? 0) - 0.661468) < 1e-6);
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === r?.document);
   assert.ok(doc, 'the summary document is open');
-  assert.match(doc.getText(), /1 x 128 x 128 MONOCHROME2/);
+  assert.match(doc.getText(), /1 frame\(s\) of 128 rows x 128 columns, MONOCHROME2/);
   assert.doesNotMatch(doc.getText(), /CompressedSamples/, 'no patient name in the summary');
   assert.deepEqual(fs.readFileSync(uri.fsPath), before, 'the source is unchanged');
 }

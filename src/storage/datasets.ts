@@ -120,7 +120,13 @@ export async function readDatasetFile(path: string, opts: ReadDatasetOptions = {
     case 'edf':
       return { kind: 'signal', format: kind, set: await readEdf(bytes, readOpts), provenance };
     case 'tokenizer': {
-      const tok = loadTokenizer(bytes, readOpts);
+      // tokenizer_config.json beside it names the special tokens; it is optional.
+      const configPath = join(dirname(path), 'tokenizer_config.json');
+      const config = await stat(configPath).then(
+        (st) => (st.isFile() ? siblings('tokenizer_config.json') : undefined),
+        () => undefined,
+      );
+      const tok = loadTokenizer(bytes, readOpts, config, config ? configPath : undefined);
       return { kind: 'tokenizer', format: kind, vocabSize: tok.vocabSize, specialTokens: tok.specialTokens, provenance };
     }
   }

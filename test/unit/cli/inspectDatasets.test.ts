@@ -124,4 +124,19 @@ describe('medsynth inspect: images and signals', () => {
     writeFileSync(join(dir, 'unknown.xyz'), 'hello');
     assertFails(['inspect', join(dir, 'unknown.xyz')], /not an image, signal or tokenizer file/);
   });
+
+  it('describes a tokenizer.json with the special tokens its tokenizer_config.json names', () => {
+    const dir = scratchDir();
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'text', 'bpe-bytelevel.tokenizer.json'), join(dir, 'tokenizer.json'));
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'text', 'bpe-bytelevel.tokenizer_config.json'), join(dir, 'tokenizer_config.json'));
+    // Independent: the id space is the largest id + 1 (model.vocab holds ids 0..294, added_tokens '<|endoftext|>' = 300).
+    const fixture = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> }; added_tokens: { id: number; content: string }[] };
+    const res = runCliProcess(['inspect', join(dir, 'tokenizer.json'), '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const d = JSON.parse(res.stdout) as { vocabSize: number; files: unknown[] };
+    assert.equal(d.vocabSize, Math.max(...Object.values(fixture.model.vocab), ...fixture.added_tokens.map((t) => t.id)) + 1);
+    assert.equal(d.files.length, 2, 'tokenizer.json and tokenizer_config.json were read');
+    writeFileSync(join(dir, 'tokenizer.json'), '{"model": {"type": "Foo"}}');
+    assertFails(['inspect', join(dir, 'tokenizer.json')], /tokenizer\.json.*Foo/);
+  });
 });

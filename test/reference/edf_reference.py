@@ -2,7 +2,7 @@
 """Writes the EDF/EDF+/BDF fixtures under test/fixtures/edf/ from real public ECGs, then reads each
 back with Debian's mne 1.3 (an independent reader) and stores what mne sees in reference.json.
 
-Sources (see test/fixtures/edf/SOURCES.md):
+Sources (see test/fixtures/README.md, section EDF):
 - scipy.misc.electrocardiogram(): MIT-BIH Arrhythmia Database record 208 (lead MLII), 360 Hz, mV.
 - pydicom's waveform_ecg.dcm: a 12-lead ECG, 1000 Hz, uV (ds.waveform_array(0)).
 

@@ -5,7 +5,7 @@ Independent of MedSynth's reader: the records are WRITTEN here from real signals
 the PhysioNet header(5), signal(5) and annot(5) texts, and the expected physical values are computed
 from the integer arrays the script wrote, never read back by our code.
 
-Sources (see test/fixtures/wfdb/SOURCES.md):
+Sources (see test/fixtures/README.md, section WFDB):
 - MIT-BIH Arrhythmia Database record 208, lead MLII, 360 Hz, as shipped by Debian python3-scipy in
   scipy/misc/ecg.dat (raw ADC values: adc zero 1024, gain 200 per mV, as scipy's electrocardiogram()).
 - pydicom's waveform_ecg.dcm (python3-pydicom): a real 12-lead ECG, 1000 Hz, int16, 1.25 uV per unit.

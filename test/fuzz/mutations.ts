@@ -2,6 +2,7 @@
 // actually produces (flipped bits, lost or doubled chunks, truncation, two files glued together),
 // plus dictionary tokens that parsers of text tables and manifests treat specially.
 import type { FuzzRandom } from './random';
+import { concatBytes as concat } from './bytes';
 
 const enc = new TextEncoder();
 
@@ -27,16 +28,6 @@ export const DICTIONARY: readonly Uint8Array[] = [
 ];
 
 export type Mutator = (rng: FuzzRandom, input: Uint8Array, corpus: readonly Uint8Array[]) => Uint8Array;
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function position(rng: FuzzRandom, input: Uint8Array): number {
   return rng.below(input.length + 1);

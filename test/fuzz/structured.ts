@@ -2,6 +2,7 @@
 // points before the file, a varint declaring a 2^63-byte field, a million-column header, nesting a
 // million levels deep). Each builder takes a real fixture of its format and returns one case.
 import type { FuzzRandom } from './random';
+import { concatBytes as concat } from './bytes';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: false });
@@ -9,16 +10,6 @@ const dec = new TextDecoder('utf-8', { fatal: false });
 export interface Built {
   readonly bytes: Uint8Array;
   readonly how: string[];
-}
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Sizes that stress a parser without making a legitimate parse slow: up to a few MB. */

@@ -1,7 +1,7 @@
 // The parsers under fuzz: how each one is called on one input (in the worker process), and where its
 // seed corpus and structure-aware cases come from (in the supervising process). A target's input is
 // always a single byte string, so a kept failure replays from one file under test/fixtures/fuzz/<target>/.
-import { copyFile, mkdir, readFile, readdir, realpath, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { isMedSynthError } from '../../src/core/errors';
 import type { Table, TableFormat } from '../../src/core/data/table';
@@ -16,6 +16,7 @@ import type { Built } from './structured';
 import type { FuzzTargetSpec } from './targetSpec';
 import { SPEC_TARGETS } from './targets/index';
 import { structuredDelimited, structuredJsonLines, structuredManifest, structuredOnnx, structuredParquet } from './structured';
+import { filesUnder } from './bytes';
 
 export const ROOT = join(__dirname, '..', '..');
 const TABLE_TARGETS = ['csv', 'tsv', 'parquet', 'jsonl', 'manifest', 'generator', 'onnx'] as const;
@@ -43,16 +44,6 @@ export function fixtureExtension(target: TargetName): string {
 }
 
 const USER_TABLE = join(ROOT, 'test', 'fixtures', 'models', 'user-table');
-
-async function filesUnder(dir: string, match: (name: string) => boolean): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path, match)));
-    else if (entry.isFile() && match(entry.name)) out.push(path);
-  }
-  return out.sort();
-}
 
 /** The real fixtures a target mutates; Parquet, TSV and JSONL seeds are the CSV fixtures re-saved. */
 export async function loadCorpus(target: TargetName): Promise<Uint8Array[]> {

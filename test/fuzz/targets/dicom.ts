@@ -3,7 +3,8 @@
 // forge image attributes (rows, columns, frames, bits, samples, photometric, planar), element lengths,
 // encapsulated pixel data (offset tables, fragment lengths, fragment counts), nested sequences, deflated
 // datasets (bombs, garbage), palettes, and files stripped of their File Meta group.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { concatAll as concat, filesUnder } from '../bytes';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { readDicomImage } from '../../../src/core/data/dicom';
@@ -18,16 +19,6 @@ export const FUZZ_LIMITS = { maxPixels: 2 ** 23, maxDecompressedBytes: 64 * 1024
 
 const LONG_VRS = new Set(['OB', 'OW', 'OF', 'SQ', 'UT', 'UN']);
 const enc = new TextEncoder();
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** One explicit VR little endian element; `length` overrides the declared length (a lie). */
 export function el(group: number, element: number, vr: string, value: Uint8Array, length?: number): Uint8Array {
@@ -208,16 +199,6 @@ export function checkImageSet(set: ImageSet): void {
     if (v.spacing) for (const s of [v.spacing.row, v.spacing.column, v.spacing.slice ?? 1]) if (!(s > 0) || !Number.isFinite(s)) fail(`spacing ${JSON.stringify(v.spacing)}`);
     if (v.channels === 3 && v.photometric !== 'RGB') fail(`photometric ${v.photometric} with 3 channels`);
   }
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out.sort();
 }
 
 export const dicomTarget: FuzzTargetSpec = {

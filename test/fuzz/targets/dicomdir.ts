@@ -12,18 +12,9 @@ import type { FuzzRandom } from '../random';
 import type { Built } from '../structured';
 import type { FuzzTargetSpec } from '../targetSpec';
 import { DICOM_DIR, FUZZ_LIMITS, checkImageSet, el, part10, text, ul } from './dicom';
+import { filesUnder } from '../bytes';
 
 const DIRTESTS = join(DICOM_DIR, 'pydicom', 'dicomdirtests');
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out.sort();
-}
 
 let siblingFiles: Map<string, Uint8Array> | undefined;
 

@@ -11,6 +11,7 @@ import { readRaster } from '../../../src/core/data/raster';
 import type { FuzzRandom } from '../random';
 import type { Built } from '../structured';
 import type { FuzzTargetSpec } from '../targetSpec';
+import { concatAll } from '../bytes';
 
 export const IMAGES_DIR = join(__dirname, '..', '..', 'fixtures', 'images');
 /** Caps for fuzzing: small enough that an accepted forgery stays far below the worker's memory bound. */
@@ -81,15 +82,7 @@ function encodeChunk(c: Chunk): Uint8Array {
 }
 
 function assemble(chunks: readonly Chunk[]): Uint8Array {
-  const parts: Uint8Array[] = chunks.map(encodeChunk);
-  parts.unshift(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatAll([Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), ...chunks.map(encodeChunk)]);
 }
 
 function idatOf(chunks: readonly Chunk[]): Uint8Array {

@@ -139,4 +139,13 @@ describe('medsynth inspect: images and signals', () => {
     writeFileSync(join(dir, 'tokenizer.json'), '{"model": {"type": "Foo"}}');
     assertFails(['inspect', join(dir, 'tokenizer.json')], /tokenizer\.json.*Foo/);
   });
+
+  it('decodes compressed DICOM through the bundled WebAssembly codecs (JPEG-LS, JPEG 2000, RLE) like the uncompressed original', () => {
+    // pydicom 2.3 on the uncompressed MR_small.dcm: 64 x 64, values 127..2145; the lossless encodings must agree.
+    for (const name of ['MR_small_jpeg_ls_lossless.dcm', 'MR_small_jp2klossless.dcm', 'MR_small_RLE.dcm']) {
+      const [im] = inspectJson(join(ROOT, 'test', 'fixtures', 'dicom', 'codecs', name)).images ?? [];
+      assert.deepEqual(im.shape, [1, 64, 64, 1], name);
+      assert.deepEqual([im.values.min, im.values.max], [127, 2145], name);
+    }
+  });
 });

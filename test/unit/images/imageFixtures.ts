@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageVolume } from '../../../src/core/data/imageSet';
 import type { SiblingReader } from '../../../src/core/data/readOptions';
+import { concatBytes } from '../../fuzz/bytes';
+
+export const concat = concatBytes;
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'images');
 
@@ -108,16 +111,6 @@ export function nifti1Header(f: Nifti1Fields): Uint8Array {
   const magic = f.magic ?? 'n+1';
   for (let i = 0; i < magic.length; i++) b[344 + i] = magic.charCodeAt(i);
   return b;
-}
-
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 // ---- PNG builders ----

@@ -24,6 +24,7 @@ const bundles = [
   nodeBundle('src/host/extension.ts', 'dist/extension.js'),
   nodeBundle('src/inference/main.ts', 'dist/inference.js'),
   nodeBundle('src/cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }),
+  nodeBundle('src/engine/datasetWorkerMain.ts', 'dist/datasetWorker.js'),
 ];
 
 // Each folder under webview/ with a main.ts is one browser app.

@@ -4,7 +4,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { humanInspect } from '../core/data/inspectText';
-import { describeDataset, finiteOrNull, readDatasetFile } from '../storage/datasets';
+import { inspectInWorker } from '../engine/datasetInspection';
+import { finiteOrNull } from '../storage/datasets';
 import { withCancellableProgress } from './cancellation';
 import type { Refusal } from './commandContext';
 import { describeError, refuse } from './commandContext';
@@ -57,12 +58,13 @@ export async function inspectDataset(services: HostServices, uri: vscode.Uri | u
   const name = path.basename(uri.fsPath);
   try {
     const limits = decodeLimits(readSettings(uri));
-    const dataset = await withCancellableProgress(`MedSynth: reading ${name}`, (signal) => readDatasetFile(uri.fsPath, { limits, signal }));
-    const description = describeDataset(uri.fsPath, dataset);
+    // Read in a worker thread: decoders never run on the extension host's thread, and cancel ends them at once.
+    const script = path.join(services.extensionPath, 'dist', 'datasetWorker.js');
+    const description = await withCancellableProgress(`MedSynth: reading ${name}`, (signal) => inspectInWorker(uri.fsPath, { script, limits, signal }));
     const docUri = vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${name}.txt`, query: uri.toString() });
     documents.set(docUri, `${humanInspect(description)}\n${JSON.stringify(description, finiteOrNull, 2)}\n`);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(docUri), { preview: true });
-    services.log.info(`inspected ${uri.fsPath} (${dataset.format})`);
+    services.log.info(`inspected ${uri.fsPath} (${String(description.format)})`);
     return { ok: true, description, document: docUri.toString() };
   } catch (e) {
     const reason = describeError(e);

@@ -31,7 +31,7 @@ describe('MedSynth in a real VS Code', () => {
     assert.deepEqual(fs.readdirSync(ort), ['linux']);
     assert.deepEqual(fs.readdirSync(path.join(ort, 'linux')), ['x64']);
     for (const absent of ['src', 'test', 'tsconfig.json', 'node_modules/hyparquet']) assert.equal(fs.existsSync(path.join(ext.extensionPath, absent)), false, `${absent} not packaged`);
-    for (const present of ['dist/extension.js', 'dist/inference.js', 'dist/webview/report.js', 'dist/webview/tablePreview.js', 'dist/codecs/charlswasm_decode.wasm', 'dist/codecs/openjpegwasm_decode.wasm', 'dist/codecs/libjpegturbowasm_decode.wasm', 'dist/codecs/openjphjs.wasm']) assert.ok(fs.existsSync(path.join(ext.extensionPath, present)), `${present} packaged`);
+    for (const present of ['dist/extension.js', 'dist/inference.js', 'dist/datasetWorker.js', 'dist/webview/report.js', 'dist/webview/tablePreview.js', 'dist/codecs/charlswasm_decode.wasm', 'dist/codecs/openjpegwasm_decode.wasm', 'dist/codecs/libjpegturbowasm_decode.wasm', 'dist/codecs/openjphjs.wasm']) assert.ok(fs.existsSync(path.join(ext.extensionPath, present)), `${present} packaged`);
     await ext.activate();
     assert.equal(ext.isActive, true);
   });

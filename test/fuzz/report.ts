@@ -6,12 +6,12 @@ import type { Bounds } from './supervisor';
 
 export function renderFuzzReport(results: readonly CampaignResult[], command: string, bounds: Bounds, startedAt: Date): string {
   const lines: string[] = [
-    '# Fuzz results (tables, manifests, ONNX metadata)',
+    '# Fuzz results (every parser: tables, manifests, ONNX metadata, DICOM, DICOMDIR, NIfTI, PNG, JPEG, WFDB, EDF/BDF, tokenizer.json)',
     '',
     `Run ${startedAt.toISOString()} with \`${command}\` (seed ${results[0]?.seed ?? '?'}; Node ${process.version}).`,
     `Bounds per input: ${bounds.timeoutMs} ms wall time, ${bounds.heapMiB} MiB V8 heap, ${bounds.rssMiB} MiB peak RSS (worker process).`,
-    'An input passes when it ends in a valid Table/manifest or a MedSynthError; failures are uncaught non-MedSynthError',
-    'exceptions, invalid Tables, timeouts (confirmed on a fresh worker with 2.5 times the bound; "slow once" counts inputs',
+    'An input passes when it ends in a valid result (a Table, manifest, ImageSet, SignalSet or tokenizer whose shapes match its data) or a MedSynthError; failures are uncaught non-MedSynthError',
+    'exceptions, invalid results, timeouts (confirmed on a fresh worker with 2.5 times the bound; "slow once" counts inputs',
     'that passed only on that retry), worker crashes and runaway memory.',
     '',
     '| target | seconds | inputs | ok | typed errors | skipped | failures (inputs) | distinct failures | slow once |',

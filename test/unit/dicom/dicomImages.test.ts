@@ -139,3 +139,22 @@ describe('readDicomImage against pydicom', () => {
   });
 });
 
+
+describe('DICOM from a Node Buffer', () => {
+  it('decodes the same values from a Buffer (whose slice is a view) as from a Uint8Array', async () => {
+    // pydicom 2.3 on CT_small.dcm: modality values -896 .. 1167 HU.
+    const path = join(__dirname, '..', '..', '..', 'samples', 'workspace', 'images', 'CT_small.dcm');
+    const buffer = readFileSync(path);
+    const padded = Buffer.concat([Buffer.alloc(3), buffer]).subarray(3); // an odd byteOffset into a shared pool
+    for (const bytes of [buffer, padded]) {
+      const [im] = (await readDicomImage(bytes, { fileName: 'CT_small.dcm' })).images;
+      let min = Infinity;
+      let max = -Infinity;
+      for (const v of im.data) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      assert.deepEqual([min, max], [-896, 1167]);
+    }
+  });
+});

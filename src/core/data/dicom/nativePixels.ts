@@ -71,7 +71,8 @@ export function nativeFrames(file: DicomFile, frame: number, frames = 1): RawSam
     const le = file.littleEndian;
     if (le && HOST_LITTLE_ENDIAN) {
       // Same byte order as the host: one copy, no per-sample reads.
-      const copy = bytes.slice(start, start + count * size);
+      // Uint8Array.prototype.slice copies even when `bytes` is a Node Buffer (whose own slice is a view).
+      const copy = Uint8Array.prototype.slice.call(bytes, start, start + count * size);
       raw = size === 2 ? new Uint16Array(copy.buffer, 0, count) : new Uint32Array(copy.buffer, 0, count);
     } else if (size === 2) {
       const out = new Uint16Array(count);

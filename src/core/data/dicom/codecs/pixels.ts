@@ -27,7 +27,7 @@ export function samplesToPixels(bytes: Uint8Array, sampleBytes: 1 | 2, codecSign
 /** The pixel array over bytes already laid out as little-endian containers of Bits Allocated. */
 export function containerBytesToPixels(bytes: Uint8Array, g: FrameGeometry): Pixels {
   const count = g.rows * g.columns * g.samplesPerPixel;
-  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : Uint8Array.prototype.slice.call(bytes); // a real copy, also for a Buffer
   const b = aligned.buffer;
   const o = aligned.byteOffset;
   const signed = g.pixelRepresentation === 1;
@@ -47,7 +47,7 @@ export function containerBytesToPixels(bytes: Uint8Array, g: FrameGeometry): Pix
 }
 
 function view16(bytes: Uint8Array, signed: boolean, count: number): Uint16Array | Int16Array {
-  const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
+  const aligned = bytes.byteOffset % 2 === 0 ? bytes : Uint8Array.prototype.slice.call(bytes); // a real copy, also for a Buffer
   return signed ? new Int16Array(aligned.buffer, aligned.byteOffset, count) : new Uint16Array(aligned.buffer, aligned.byteOffset, count);
 }
 

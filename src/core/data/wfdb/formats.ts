@@ -132,3 +132,33 @@ export function sampleReader(format: number, b: Uint8Array, start: number): (k: 
       return () => 0;
   }
 }
+
+/**
+ * The first `count` raw values of a group's stream, decoded in one tight loop per format (what
+ * sampleReader(format, b, start)(k) gives for k < count). The caller has checked that the bytes hold them.
+ */
+export function decodeStream(format: number, b: Uint8Array, start: number, count: number): Int32Array {
+  const out = new Int32Array(count);
+  switch (format) {
+    case 16:
+      for (let k = 0, at = start; k < count; k++, at += 2) out[k] = ((b[at] | (b[at + 1] << 8)) << 16) >> 16;
+      return out;
+    case 212: {
+      let k = 0;
+      for (let at = start; k + 1 < count; k += 2, at += 3) {
+        out[k] = ((b[at] | ((b[at + 1] & 0x0f) << 8)) << 20) >> 20;
+        out[k + 1] = ((b[at + 2] | ((b[at + 1] & 0xf0) << 4)) << 20) >> 20;
+      }
+      if (k < count) {
+        const at = start + 3 * (k >> 1);
+        out[k] = ((b[at] | ((b[at + 1] & 0x0f) << 8)) << 20) >> 20;
+      }
+      return out;
+    }
+    default: {
+      const read = sampleReader(format, b, start);
+      for (let k = 0; k < count; k++) out[k] = read(k);
+      return out;
+    }
+  }
+}

@@ -7,7 +7,7 @@ import { MedSynthError, badInput, throwIfAborted } from '../../errors';
 import { checkDecodeLimit, decodeLimit, decodeLimitError } from '../decodeLimits';
 import type { DecodeLimits } from '../decodeLimits';
 import type { MultiFileReadOptions } from '../readOptions';
-import { FLAC_FORMATS, SUPPORTED_FORMATS, bytesForSamples, invalidSentinel, sampleReader, samplesInBytes } from './formats';
+import { FLAC_FORMATS, SUPPORTED_FORMATS, bytesForSamples, decodeStream, invalidSentinel, samplesInBytes } from './formats';
 import type { WfdbHeader, WfdbSignalSpec } from './header';
 
 export interface DecodedSignal {
@@ -171,12 +171,12 @@ function checkRange(header: WfdbHeader, frames: number, file: string | undefined
 /** Walks a group's frames once; returns each member's 16-bit sample sum over the first `n` frames. */
 function decodeGroup(header: WfdbHeader, g: Group, bytes: Uint8Array, available: number, n: number, out: DecodedSignal[], signal: AbortSignal | undefined, budget: ReadBudget): number[] {
   const specs = g.members.map((i) => header.signals[i]);
-  const read = sampleReader(g.format, bytes, specs[0].byteOffset);
   const sentinel = invalidSentinel(g.format);
   const groupFrame = specs.reduce((t, s) => t + s.samplesPerFrame, 0);
   const maxSkew = Math.max(...specs.map((s) => s.skew));
   const last = Math.min(available, n + maxSkew);
   spend(budget, 'samples', last * groupFrame);
+  const raw = decodeStream(g.format, bytes, specs[0].byteOffset, last * groupFrame);
   const acc = specs.map((s) => s.initialValue);
   const sums = specs.map(() => 0);
   const datas = g.members.map((i) => out[i].data);
@@ -190,7 +190,7 @@ function decodeGroup(header: WfdbHeader, g: Group, bytes: Uint8Array, available:
       const t = f - s.skew;
       const data = datas[m];
       for (let j = 0; j < s.samplesPerFrame; j++, k++) {
-        let v = read(k);
+        let v = raw[k];
         if (g.format === 8) v = acc[m] += v;
         if (f < n) sums[m] = (sums[m] + v) | 0;
         if (t >= 0 && t < n) data[t * s.samplesPerFrame + j] = v === sentinel ? NaN : (v - s.baseline) / s.gain;

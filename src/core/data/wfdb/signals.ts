@@ -180,6 +180,24 @@ function decodeGroup(header: WfdbHeader, g: Group, bytes: Uint8Array, available:
   const acc = specs.map((s) => s.initialValue);
   const sums = specs.map(() => 0);
   const datas = g.members.map((i) => out[i].data);
+  if (g.format !== 8 && specs.every((s) => s.samplesPerFrame === 1 && s.skew === 0)) {
+    // The common layout (one sample per frame, no skew, no differences): one strided pass per signal.
+    const stride = specs.length;
+    const bad = sentinel ?? 2 ** 31; // a number no Int32 holds when the format has no marker: keeps the compare monomorphic
+    for (let m = 0; m < stride; m++) {
+      throwIfAborted(signal);
+      const { baseline, gain } = specs[m];
+      const data = datas[m];
+      let sum = 0;
+      for (let f = 0, k = m; f < last; f++, k += stride) {
+        const v = raw[k];
+        sum = (sum + v) | 0;
+        data[f] = v === bad ? NaN : (v - baseline) / gain;
+      }
+      sums[m] = sum;
+    }
+    return sums;
+  }
   // A skewed signal's last samples lie in frames the file may not hold.
   for (const [m, s] of specs.entries()) if (s.skew > 0) datas[m].fill(NaN, Math.max(0, last - s.skew) * s.samplesPerFrame);
   for (let f = 0; f < last; f++) {

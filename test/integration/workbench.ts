@@ -97,7 +97,26 @@ async function driveWorkbench(browser: Browser): Promise<void> {
   step(`report webview shows ${report.metrics.length} metrics: ${report.metrics.map((m) => `${m.id}=${m.score?.toFixed(3) ?? 'error'}`).join(', ')}`);
   await checkSyntheticPreview(page, webview);
   await checkStudio(page, path.basename(runDir));
+  await checkInspectFromExplorer(page);
   await page.close();
+}
+
+/** Right-click images/CT_small.dcm in the explorer -> Inspect Dataset opens the read-only summary. */
+async function checkInspectFromExplorer(page: Page): Promise<void> {
+  await page.locator('.part.activitybar .action-label[aria-label^="Explorer"]').first().click();
+  const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^images$/ });
+  await folder.waitFor({ timeout: 30_000 });
+  await folder.click();
+  const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'CT_small.dcm' });
+  await file.waitFor({ timeout: 30_000 });
+  const labels = await openContextMenu(page, file, ['Inspect Dataset']);
+  if (!labels.includes('Inspect Dataset')) fail(`the context menu of CT_small.dcm lacks "Inspect Dataset": ${labels.join(' | ')}`);
+  await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Inspect Dataset' }).first().click();
+  await page.locator('.tabs-container .tab', { hasText: 'CT_small.dcm.txt' }).waitFor({ timeout: 30_000 });
+  const editor = page.locator('.editor-instance .view-lines').last();
+  await editor.filter({ hasText: '128 rows x 128 columns' }).waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: path.join(RESULTS, 'integration-inspect.png') });
+  step('explorer -> Inspect Dataset on images/CT_small.dcm opened its summary (128 rows x 128 columns)');
 }
 
 /** The report's "Open synthetic data" asks the host by message; the host answers with a table preview. */
@@ -126,7 +145,7 @@ async function checkStudio(page: Page, runName: string): Promise<void> {
  * Right-clicks a row and returns the visible menu entries. Extension menus join the workbench only once
  * the remote extension host has scanned the extensions, so an early menu lacks them: close and retry.
  */
-async function openContextMenu(page: Page, row: ReturnType<Page['locator']>): Promise<string[]> {
+async function openContextMenu(page: Page, row: ReturnType<Page['locator']>, expected: readonly string[] = MENU_ENTRIES): Promise<string[]> {
   const items = page.locator('.context-view .monaco-menu .action-item .action-label');
   let labels: string[] = [];
   for (let attempt = 0; attempt < 30; attempt++) {
@@ -134,7 +153,7 @@ async function openContextMenu(page: Page, row: ReturnType<Page['locator']>): Pr
     await row.click({ button: 'right' });
     await items.first().waitFor({ timeout: 15_000 });
     labels = (await items.allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
-    if (MENU_ENTRIES.every((e) => labels.includes(e))) return labels;
+    if (expected.every((e) => labels.includes(e))) return labels;
     await page.keyboard.press('Escape');
     await page.waitForTimeout(2000);
   }

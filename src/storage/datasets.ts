@@ -43,7 +43,11 @@ export interface ReadDatasetOptions {
 /** The most DICOM files one folder read takes (a series folder, not a whole PACS export). */
 export const MAX_SERIES_FILES = 10_000;
 
-/** Reads one file whole, refusing files beyond the decompressed-bytes cap before reading them. */
+/**
+ * Reads one file whole. The files of one dataset (a file, its siblings, a folder's DICOM files) may
+ * together hold at most maxDecompressedBytes: checked from the sizes on disk before each read, so a
+ * DICOMDIR naming ten thousand large files or a huge folder ends in LIMIT_EXCEEDED, not in exhausted memory.
+ */
 async function readWhole(path: string, opts: ReadDatasetOptions, provenance: FileProvenance[]): Promise<Uint8Array> {
   throwIfAborted(opts.signal);
   let size: number;
@@ -56,8 +60,10 @@ async function readWhole(path: string, opts: ReadDatasetOptions, provenance: Fil
     throw ioError('cannot read the file', path, e);
   }
   const cap = decodeLimit(opts.limits, 'maxDecompressedBytes');
-  if (size > cap) {
-    throw new MedSynthError('LIMIT_EXCEEDED', `the file has ${size} bytes, more than the limit ${cap} set by the option maxDecompressedBytes (VS Code setting medsynth.maxDecompressedBytes, CLI --max-decompressed-bytes)`, { file: path });
+  const before = provenance.reduce((n, p) => n + p.bytes, 0);
+  if (before + size > cap) {
+    const what = before === 0 ? `the file has ${size} bytes` : `with this file the dataset's files hold ${before + size} bytes`;
+    throw new MedSynthError('LIMIT_EXCEEDED', `${what}, more than the limit ${cap} set by the option maxDecompressedBytes (VS Code setting medsynth.maxDecompressedBytes, CLI --max-decompressed-bytes)`, { file: path });
   }
   let bytes: Buffer;
   try {

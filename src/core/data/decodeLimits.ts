@@ -17,7 +17,10 @@ export interface DecodeLimits {
   readonly maxPixels?: number;
   /** Refuse signal records with more samples (all channels) than this. Default DEFAULT_MAX_SAMPLES. */
   readonly maxSamples?: number;
-  /** Refuse compressed streams that expand beyond this many bytes. Default DEFAULT_MAX_DECOMPRESSED_BYTES. */
+  /**
+   * Refuse compressed streams that expand beyond this many bytes, and (storage) datasets whose files
+   * together hold more. Default DEFAULT_MAX_DECOMPRESSED_BYTES.
+   */
   readonly maxDecompressedBytes?: number;
 }
 

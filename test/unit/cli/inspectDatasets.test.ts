@@ -148,4 +148,11 @@ describe('medsynth inspect: images and signals', () => {
       assert.deepEqual([im.values.min, im.values.max], [127, 2145], name);
     }
   });
+
+  it('caps the bytes one dataset reads in all: a folder of DICOM files beyond --max-decompressed-bytes is refused', () => {
+    const dir = scratchDir();
+    for (let i = 0; i < 3; i++) copyFileSync(CT, join(dir, `IM000${i}`)); // 3 x 39,206 bytes
+    assert.equal(runCliProcess(['inspect', dir, '--json', '--max-decompressed-bytes', '200000']).code, 0);
+    assertFails(['inspect', dir, '--max-decompressed-bytes', '100000'], /IM0002.*117618 bytes.*maxDecompressedBytes.*medsynth\.maxDecompressedBytes/);
+  });
 });

@@ -1,5 +1,6 @@
-// Fuzz target `dicom`: readDicomImage on Part 10 files. Seeds are the real fixtures in
-// test/fixtures/dicom/ (pydicom's test files and the pydicom-written synthetic ones); structured cases
+// Fuzz target `dicom`: readDicomImage on Part 10 files, and readDicomWaveform on files with a Waveform
+// Sequence. Seeds are the real fixtures in test/fixtures/dicom/ (pydicom's test files, the ECG waveform
+// and the pydicom-written synthetic ones); structured cases
 // forge image attributes (rows, columns, frames, bits, samples, photometric, planar), element lengths,
 // encapsulated pixel data (offset tables, fragment lengths, fragment counts), nested sequences, deflated
 // datasets (bombs, garbage), palettes, and files stripped of their File Meta group.
@@ -7,8 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { concatAll as concat, filesUnder } from '../bytes';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { readDicomImage } from '../../../src/core/data/dicom';
+import { hasWaveform, parseDicom, readDicomImage, readDicomWaveform } from '../../../src/core/data/dicom';
 import type { ImageSet } from '../../../src/core/data/imageSet';
+import type { SignalSet } from '../../../src/core/data/signalSet';
 import type { FuzzRandom } from '../random';
 import type { Built } from '../structured';
 import type { FuzzTargetSpec } from '../targetSpec';
@@ -201,6 +203,31 @@ export function checkImageSet(set: ImageSet): void {
   }
 }
 
+/** Shape checks every SignalSet from readDicomWaveform must pass. */
+export function checkWaveformSet(set: SignalSet): void {
+  const fail = (what: string): never => {
+    throw new Error(`invalid waveform SignalSet: ${what}`);
+  };
+  if (set.modality !== 'signal' || set.records.length === 0) fail('no records');
+  for (const r of set.records) {
+    if (r.channels.length === 0) fail(`record ${r.id} has no channels`);
+    const samples = r.channels[0].data.length;
+    if (samples < 1) fail(`record ${r.id} has no samples`);
+    for (const c of r.channels) {
+      // One multiplex group: every channel holds the declared Number of Waveform Samples at one rate.
+      if (c.data.length !== samples) fail(`channel ${c.name}: ${c.data.length} samples, not ${samples}`);
+      if (!(c.sampleRate > 0) || !Number.isFinite(c.sampleRate)) fail(`channel ${c.name}: rate ${c.sampleRate}`);
+      if (c.sampleRate !== r.channels[0].sampleRate) fail(`channel ${c.name}: rate ${c.sampleRate} in a group at ${r.channels[0].sampleRate}`);
+      for (let i = 0; i < c.data.length; i++) if (c.data[i] === Infinity || c.data[i] === -Infinity) fail(`channel ${c.name} value ${i} = ${c.data[i]}`);
+    }
+    const seconds = samples / r.channels[0].sampleRate;
+    for (const a of r.annotations) {
+      if (!(a.onset >= 0) || !(a.duration >= 0) || a.onset + a.duration > seconds + 1e-9) fail(`annotation ${JSON.stringify(a)} in ${seconds} s`);
+      if (a.channel !== undefined && !(Number.isInteger(a.channel) && a.channel >= 0 && a.channel < r.channels.length)) fail(`annotation channel ${a.channel}`);
+    }
+  }
+}
+
 export const dicomTarget: FuzzTargetSpec = {
   name: 'dicom',
   extension: 'dcm',
@@ -211,7 +238,15 @@ export const dicomTarget: FuzzTargetSpec = {
   },
   buildStructured: buildDicomStructured,
   async execute(bytes) {
-    checkImageSet(await readDicomImage(bytes, { fileName: 'fuzz.dcm', limits: FUZZ_LIMITS }));
+    const opts = { fileName: 'fuzz.dcm', limits: FUZZ_LIMITS };
+    // A waveform (test/fixtures/dicom/waveform/ seeds) goes through readDicomWaveform too; a file with
+    // Pixel Data as well still goes through the image reader.
+    const file = parseDicom(bytes, opts);
+    if (hasWaveform(file)) {
+      checkWaveformSet(await readDicomWaveform(bytes, opts));
+      if (!file.pixelData) return 'ok';
+    }
+    checkImageSet(await readDicomImage(bytes, opts));
     return 'ok';
   },
 };

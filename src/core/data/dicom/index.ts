@@ -10,6 +10,8 @@
 //   readDicomDir(bytes, opts)          a DICOMDIR's record tree (PATIENT/STUDY/SERIES/IMAGE...) with
 //                                      Referenced File IDs as '/'-separated relative paths
 //   readDicomDirImages(bytes, opts)    the referenced images, read through opts.siblings only
+//   hasWaveform(parseDicom(bytes))     a Waveform Sequence (5400,0100) is present (ECG and other waveforms)
+//   readDicomWaveform(bytes, opts)     one waveform file -> SignalSet, one record per multiplex group
 //
 // Transfer syntaxes: implicit VR LE, explicit VR LE/BE and deflated explicit VR LE here; compressed
 // ones through ./codecs. Values are float32 modality values (rescale applied; RGB for colour, YBR and
@@ -23,3 +25,4 @@ export { readDicomDir, readDicomDirImages } from './dicomdir';
 export type { DicomDir, DicomDirRecord } from './dicomdir';
 export type { DicomFile, DicomImageAttributes } from './dicomFile';
 export { DICOMDIR_SOP_CLASS } from './dicomFile';
+export { hasWaveform, readDicomWaveform } from './waveform';

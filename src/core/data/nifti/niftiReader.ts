@@ -7,11 +7,12 @@ import { badInput, throwIfAborted } from '../../errors';
 import { checkDecodeLimit, decodeLimit } from '../decodeLimits';
 import type { ImageSet, ImageVolume } from '../imageSet';
 import type { MultiFileReadOptions } from '../readOptions';
-import { rangeWindow } from '../raster/valueWindows';
+import { RangeAccumulator, rangeWindowOf } from '../raster/valueWindows';
 import { boundedGunzip, isGzip } from './boundedGunzip';
 import type { NiftiHeader } from './niftiHeader';
 import { NIFTI2_HEADER_BYTES, dataBytes, headerKind, parseNiftiHeader, voxelCount } from './niftiHeader';
-import { niftiScaling, niftiValues } from './niftiVoxels';
+import type { Scaling } from './niftiVoxels';
+import { niftiScaling, niftiValues, niftiValuesInto } from './niftiVoxels';
 
 const SPATIAL_UNITS: Readonly<Record<number, { name: string; toMm: number }>> = {
   0: { name: 'unknown (assumed mm)', toMm: 1 },
@@ -37,21 +38,97 @@ function baseName(path: string | undefined): string {
   return parts[parts.length - 1] || 'volume';
 }
 
+/**
+ * Voxels converted while the rest of the stream was still inflating (in node's thread pool), so
+ * the conversion overlaps the inflation. Only a hint: readNifti uses it only when the header it
+ * then parses and checks the usual way agrees, and converts whatever is left.
+ */
+interface EarlyValues {
+  readonly header: NiftiHeader;
+  readonly scaling: Scaling | undefined;
+  readonly out: Float32Array;
+  /** The range of out[0 .. done * channels). */
+  readonly range: RangeAccumulator;
+  /** The buffer the voxels were read from (the gunzip result's). */
+  buffer: ArrayBufferLike;
+  /** Voxels 0 .. done - 1 are converted. */
+  done: number;
+}
+
 /** Inflates just the header and the voxels a gzipped file declares (never the rest of a bomb). */
-async function gunzipNeeded(bytes: Uint8Array, opts: MultiFileReadOptions, dataOnly?: { header: NiftiHeader }): Promise<Uint8Array> {
-  return boundedGunzip(bytes, {
+async function gunzipNeeded(bytes: Uint8Array, opts: MultiFileReadOptions, dataOnly?: { header: NiftiHeader }, early?: { values?: EarlyValues }): Promise<Uint8Array> {
+  /** The header whose voxels are converted as they arrive, once it passed its checks. */
+  let plan: { header: NiftiHeader; scaling: Scaling | undefined } | undefined;
+  /** Set once the gunzip is over: from then on readNifti owns the early values. */
+  let settled = false;
+  const onProgress = (data: Uint8Array, filled: number): void => {
+    if (!plan || !early || settled) return;
+    const { header: h, scaling } = plan;
+    try {
+      // Only once the buffer holds room for every voxel: it is sized by what the compressed stream
+      // can hold (see boundedGunzip), so a header that claims far more than its stream gets no early
+      // allocation either.
+      if (data.length < h.voxOffset + dataBytes(h)) return;
+      if (!early.values) early.values = { header: h, scaling, out: new Float32Array(voxelCount(h) * h.datatype.channels), range: new RangeAccumulator(), buffer: data.buffer, done: 0 };
+      const e = early.values;
+      if (e.buffer !== data.buffer) throw new Error('the gunzip buffer moved');
+      const ready = Math.min(voxelCount(h), Math.floor((filled - h.voxOffset) / h.datatype.bytes));
+      if (ready > e.done) {
+        niftiValuesInto(e.out, h, data, h.voxOffset, scaling, e.done, ready, opts.signal, e.range);
+        e.done = ready;
+      }
+    } catch {
+      // Anything unexpected (a cancel included): give up the early values; the usual path decides.
+      plan = undefined;
+      early.values = undefined;
+    }
+  };
+  const result = boundedGunzip(bytes, {
     maxBytes: decodeLimit(opts.limits, 'maxDecompressedBytes'),
     probeBytes: dataOnly ? 0 : NIFTI2_HEADER_BYTES,
     fileName: opts.fileName,
     signal: opts.signal,
+    onProgress: early ? onProgress : undefined,
     needed: (head) => {
-      if (dataOnly) return dataOnly.header.voxOffset + dataBytes(dataOnly.header);
-      const h = parseNiftiHeader(head, opts.fileName);
-      checkValueLimit(h, opts);
+      const h = dataOnly ? dataOnly.header : parseNiftiHeader(head, opts.fileName);
+      if (!dataOnly) checkValueLimit(h, opts);
+      const total = dataOnly || h.singleFile ? h.voxOffset + dataBytes(h) : h.headerBytes;
+      if (early && (dataOnly || h.singleFile)) {
+        try {
+          plan = { header: h, scaling: niftiScaling(h, opts.fileName) };
+        } catch {
+          plan = undefined; // a broken scaling is reported by readNifti, in its usual order
+        }
+      }
       // A pair's .hdr.gz holds the header only (and perhaps extensions, which we skip).
-      return h.singleFile ? h.voxOffset + dataBytes(h) : h.headerBytes;
+      return total;
     },
   });
+  try {
+    return await result;
+  } finally {
+    settled = true;
+  }
+}
+
+/** The early values, completed, when they were made for this header and these bytes; undefined otherwise. */
+function earlyValues(early: { values?: EarlyValues }, h: NiftiHeader, scaling: Scaling | undefined, data: Uint8Array, signal?: AbortSignal): { values: Float32Array; range: RangeAccumulator } | undefined {
+  const e = early.values;
+  if (!e) return undefined;
+  const g = e.header;
+  const same =
+    e.buffer === data.buffer &&
+    g.voxOffset === h.voxOffset &&
+    g.datatype.code === h.datatype.code &&
+    g.littleEndian === h.littleEndian &&
+    g.dims.length === h.dims.length &&
+    g.dims.every((d, i) => d === h.dims[i]) &&
+    Object.is(e.scaling?.slope, scaling?.slope) &&
+    Object.is(e.scaling?.inter, scaling?.inter);
+  if (!same) return undefined;
+  early.values = undefined; // no later progress call touches it
+  niftiValuesInto(e.out, h, data, h.voxOffset, scaling, e.done, voxelCount(h), signal, e.range);
+  return { values: e.out, range: e.range };
 }
 
 function checkValueLimit(h: NiftiHeader, opts: MultiFileReadOptions): void {
@@ -78,7 +155,8 @@ export async function readNifti(bytes: Uint8Array, opts: MultiFileReadOptions = 
     return readNifti(hdrBytes, { ...opts, fileName: fileName.slice(0, fileName.length - baseName(fileName).length) + hdrName });
   }
 
-  const file = isGzip(bytes) ? await gunzipNeeded(bytes, opts) : bytes;
+  const early: { values?: EarlyValues } = {};
+  const file = isGzip(bytes) ? await gunzipNeeded(bytes, opts, undefined, early) : bytes;
   const h = parseNiftiHeader(file, fileName);
   checkValueLimit(h, opts);
   const scaling = niftiScaling(h, fileName);
@@ -93,7 +171,7 @@ export async function readNifti(bytes: Uint8Array, opts: MultiFileReadOptions = 
     dataName = imgNameFor(baseName(fileName));
     const img = await readSibling(opts, dataName);
     sourceFiles.push(fileName.slice(0, fileName.length - baseName(fileName).length) + dataName);
-    data = isGzip(img) ? await gunzipNeeded(img, { ...opts, fileName: dataName }, { header: h }) : img;
+    data = isGzip(img) ? await gunzipNeeded(img, { ...opts, fileName: dataName }, { header: h }, early) : img;
   }
   if (h.voxOffset > data.length) {
     throw badInput(`vox_offset ${h.voxOffset} lies beyond the end of the data (${data.length} bytes)`, { file: dataName, offset: data.length, expected: `at least ${h.voxOffset + need} bytes` });
@@ -102,7 +180,9 @@ export async function readNifti(bytes: Uint8Array, opts: MultiFileReadOptions = 
     throw badInput(`the voxel data is truncated: ${data.length - h.voxOffset} of ${need} bytes present`, { file: dataName, offset: data.length, expected: `${h.voxOffset + need} bytes` });
   }
 
-  const values = niftiValues(h, data, h.voxOffset, scaling, opts.signal);
+  const converted = earlyValues(early, h, scaling, data, opts.signal);
+  const range = converted?.range ?? new RangeAccumulator();
+  const values = converted?.values ?? niftiValues(h, data, h.voxOffset, scaling, opts.signal, range);
   const [nx, ny = 1] = h.dims;
   const frames = h.dims.slice(2).reduce((n, d) => n * d, 1);
   const volume: ImageVolume = {
@@ -114,7 +194,7 @@ export async function readNifti(bytes: Uint8Array, opts: MultiFileReadOptions = 
     data: values,
     photometric: h.datatype.channels === 3 ? 'RGB' : 'MONOCHROME2',
     spacing: spacingOf(h),
-    windows: [...calWindow(h), ...rangeWindow(values)],
+    windows: [...calWindow(h), ...rangeWindowOf(range.range())],
     sourceFiles,
     metadata: metadataOf(h, scaling),
   };

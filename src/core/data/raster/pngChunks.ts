@@ -4,6 +4,7 @@
 // critical chunks refused. Ancillary chunks (tRNS, gAMA, iCCP, text, APNG frames) are not used:
 // values are the stored samples, alpha and transparency are dropped, an APNG shows its default image.
 
+import * as zlib from 'node:zlib';
 import { MedSynthError, badInput } from '../../errors';
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
@@ -47,7 +48,11 @@ const CRC_TABLE = ((): Uint32Array => {
   return t;
 })();
 
+/** node:zlib's native CRC-32 (node >= 20.15 / 22.2), the same polynomial as the table below. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 function crc32(bytes: Uint8Array, from: number, to: number): number {
+  if (nativeCrc32 && to - from >= 64) return nativeCrc32(bytes.subarray(from, to), 0) >>> 0;
   let c = 0xffffffff;
   for (let i = from; i < to; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;

@@ -12,6 +12,7 @@ import { checkDecodeLimit, decodeLimit } from '../decodeLimits';
 import type { DecodeLimits } from '../decodeLimits';
 import type { PngFile } from './pngChunks';
 import { SAMPLES } from './pngChunks';
+import type { RangeAccumulator } from './valueWindows';
 
 const ADAM7 = [
   [0, 0, 8, 8],
@@ -56,38 +57,69 @@ export interface PngDecodeOptions {
   readonly signal?: AbortSignal;
 }
 
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
-/** Undoes one scanline's filter in place; `prev` is the unfiltered line above (zeros for the first). */
-function unfilter(type: number, line: Uint8Array, prev: Uint8Array, bpp: number): boolean {
-  const n = line.length;
+/**
+ * Undoes one scanline's filter in place: the line is raw[at .. at + n), the unfiltered line above is
+ * raw[prevAt .. prevAt + n), or zeros when prevAt < 0 (the first line of a pass). One tight loop per
+ * filter type, the first bpp bytes (no left neighbour) peeled off, so the inner loops have no
+ * branches on the filter type or on the position. Same arithmetic as the PNG spec (mod 256).
+ */
+function unfilter(type: number, raw: Uint8Array, at: number, prevAt: number, n: number, bpp: number): boolean {
+  const end = at + n;
+  const first = Math.min(end, at + bpp);
   switch (type) {
     case 0:
       return true;
     case 1:
-      for (let i = bpp; i < n; i++) line[i] = (line[i] + line[i - bpp]) & 0xff;
+      for (let i = at + bpp; i < end; i++) raw[i] = (raw[i] + raw[i - bpp]) & 0xff;
       return true;
     case 2:
-      for (let i = 0; i < n; i++) line[i] = (line[i] + prev[i]) & 0xff;
+      if (prevAt < 0) return true; // the line above is zeros
+      for (let i = at, j = prevAt; i < end; i++, j++) raw[i] = (raw[i] + raw[j]) & 0xff;
       return true;
     case 3:
-      for (let i = 0; i < n; i++) line[i] = (line[i] + (((i >= bpp ? line[i - bpp] : 0) + prev[i]) >> 1)) & 0xff;
+      if (prevAt < 0) {
+        for (let i = at + bpp; i < end; i++) raw[i] = (raw[i] + (raw[i - bpp] >> 1)) & 0xff;
+        return true;
+      }
+      for (let i = at, j = prevAt; i < first; i++, j++) raw[i] = (raw[i] + (raw[j] >> 1)) & 0xff;
+      for (let i = first, j = prevAt + (first - at); i < end; i++, j++) raw[i] = (raw[i] + ((raw[i - bpp] + raw[j]) >> 1)) & 0xff;
       return true;
     case 4:
-      for (let i = 0; i < n; i++) line[i] = (line[i] + paeth(i >= bpp ? line[i - bpp] : 0, prev[i], i >= bpp ? prev[i - bpp] : 0)) & 0xff;
+      if (prevAt < 0) {
+        // b = c = 0: the predictor is always a (the left byte), as for Sub.
+        for (let i = at + bpp; i < end; i++) raw[i] = (raw[i] + raw[i - bpp]) & 0xff;
+        return true;
+      }
+      // No left neighbour: a = c = 0, the predictor is b (the byte above).
+      for (let i = at, j = prevAt; i < first; i++, j++) raw[i] = (raw[i] + raw[j]) & 0xff;
+      for (let i = first, j = prevAt + (first - at); i < end; i++, j++) {
+        // p = a + b - c; |p - a| = |b - c|, |p - b| = |a - c|, |p - c| = |a + b - 2c|. The choice
+        // (a if pa <= pb and pa <= pc, else b if pb <= pc, else c) is made with sign masks, not
+        // branches: image data makes those branches unpredictable (about 3x slower).
+        const a = raw[i - bpp];
+        const b = raw[j];
+        const c = raw[j - bpp];
+        const db = b - c;
+        const da = a - c;
+        const dd = db + da;
+        const sb = db >> 31;
+        const sa = da >> 31;
+        const sd = dd >> 31;
+        const pa = (db ^ sb) - sb;
+        const pb = (da ^ sa) - sa;
+        const pc = (dd ^ sd) - sd;
+        const notA = ((pb - pa) | (pc - pa)) >> 31; // -1 unless pa <= pb and pa <= pc
+        const cNotB = (pc - pb) >> 31; // -1 when pc < pb
+        raw[i] = raw[i] + ((a & ~notA) | (((b & ~cNotB) | (c & cNotB)) & notA)); // a Uint8Array store is mod 256
+      }
       return true;
     default:
       return false;
   }
 }
 
-export function decodePngPixels(png: PngFile, opts: PngDecodeOptions): Float32Array {
+/** `range`, when given, sees every value (in index order, as valueRange would). */
+export function decodePngPixels(png: PngFile, opts: PngDecodeOptions, range?: RangeAccumulator): Float32Array {
   const { width, height, depth, colorType, interlaced } = png.header;
   const channels = outputChannels(png);
   checkDecodeLimit(opts.limits, 'maxPixels', width * height * channels, 'pixel values', opts.fileName, 16);
@@ -116,40 +148,58 @@ export function decodePngPixels(png: PngFile, opts: PngDecodeOptions): Float32Ar
   const paletteSize = png.palette ? png.palette.length / 3 : 0;
   const bpp = Math.max(1, bitsPerPixel >> 3);
   const greyScale = depth < 8 ? 255 / ((1 << depth) - 1) : 1;
+  // A plain Uint8Array view (not the Buffer subclass), so the loops below see one array type.
+  const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
   let at = 0;
   for (const p of passes) {
     const lineBytes = Math.ceil((p.width * bitsPerPixel) / 8);
-    let prev: Uint8Array = new Uint8Array(lineBytes);
+    let prevAt = -1;
     for (let y = 0; y < p.height; y++) {
       if ((y & 255) === 0) throwIfAborted(opts.signal);
-      const type = raw[at];
-      const line = raw.subarray(at + 1, at + 1 + lineBytes);
-      if (!unfilter(type, line, prev, bpp)) throw badInput(`unknown PNG filter type ${type}`, { file: opts.fileName, offset: png.idatOffset, expected: 'filter type 0 to 4' });
+      const type = bytes[at];
+      const lineAt = at + 1;
+      if (!unfilter(type, bytes, lineAt, prevAt, lineBytes, bpp)) throw badInput(`unknown PNG filter type ${type}`, { file: opts.fileName, offset: png.idatOffset, expected: 'filter type 0 to 4' });
       at += 1 + lineBytes;
-      prev = line;
+      prevAt = lineAt;
       const row = p.y0 + y * p.dy;
-      for (let x = 0; x < p.width; x++) {
-        const o = ((row * width + p.x0 + x * p.dx) * channels) | 0;
-        if (colorType === 3) {
-          const index = depth === 8 ? line[x] : (line[(x * depth) >> 3] >> (8 - depth - ((x * depth) & 7))) & ((1 << depth) - 1);
+      // Output index of the row's first pixel, and the step between its pixels.
+      const o0 = (row * width + p.x0) * channels;
+      const step = p.dx * channels;
+      if (colorType === 3) {
+        const pal = png.palette as Uint8Array;
+        for (let x = 0, o = o0; x < p.width; x++, o += step) {
+          const index = depth === 8 ? bytes[lineAt + x] : (bytes[lineAt + ((x * depth) >> 3)] >> (8 - depth - ((x * depth) & 7))) & ((1 << depth) - 1);
           if (index >= paletteSize) throw badInput(`palette index ${index} beyond the ${paletteSize}-entry palette`, { file: opts.fileName, offset: png.idatOffset, expected: 'indices inside PLTE' });
-          const pal = png.palette as Uint8Array;
           out[o] = pal[3 * index];
           if (channels === 3) {
             out[o + 1] = pal[3 * index + 1];
             out[o + 2] = pal[3 * index + 2];
           }
-        } else if (depth < 8) {
-          out[o] = ((line[(x * depth) >> 3] >> (8 - depth - ((x * depth) & 7))) & ((1 << depth) - 1)) * greyScale;
-        } else if (depth === 8) {
-          const s = x * samples;
-          for (let c = 0; c < channels; c++) out[o + c] = line[s + c];
-        } else {
-          const s = 2 * x * samples;
-          for (let c = 0; c < channels; c++) out[o + c] = (line[s + 2 * c] << 8) | line[s + 2 * c + 1];
+        }
+      } else if (depth < 8) {
+        const mask = (1 << depth) - 1;
+        for (let x = 0, o = o0; x < p.width; x++, o += step) out[o] = ((bytes[lineAt + ((x * depth) >> 3)] >> (8 - depth - ((x * depth) & 7))) & mask) * greyScale;
+      } else if (depth === 8) {
+        if (channels === 1) for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += samples) out[o] = bytes[s];
+        else for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += samples) {
+          out[o] = bytes[s];
+          out[o + 1] = bytes[s + 1];
+          out[o + 2] = bytes[s + 2];
+        }
+      } else {
+        // 16-bit samples, big-endian.
+        const stride = 2 * samples;
+        if (channels === 1) for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += stride) out[o] = (bytes[s] << 8) | bytes[s + 1];
+        else for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += stride) {
+          out[o] = (bytes[s] << 8) | bytes[s + 1];
+          out[o + 1] = (bytes[s + 2] << 8) | bytes[s + 3];
+          out[o + 2] = (bytes[s + 4] << 8) | bytes[s + 5];
         }
       }
+      // A whole row, just written and still in cache (rows come in index order when not interlaced).
+      if (range && !interlaced) range.addAll(out, o0, o0 + width * channels);
     }
   }
+  if (range && interlaced) range.addAll(out, 0, out.length);
   return out;
 }

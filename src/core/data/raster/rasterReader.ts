@@ -7,7 +7,8 @@ import type { ReadOptions } from '../readOptions';
 import { decodeJpeg, isJpeg, scanJpeg } from './jpegReader';
 import { isPng, parsePngChunks } from './pngChunks';
 import { decodePngPixels, outputChannels } from './pngPixels';
-import { rangeWindow } from './valueWindows';
+import type { DisplayWindow } from './valueWindows';
+import { RangeAccumulator, rangeWindow, rangeWindowOf } from './valueWindows';
 
 const PNG_COLOUR_TYPES: Readonly<Record<number, string>> = { 0: 'grey', 2: 'RGB', 3: 'palette', 4: 'grey + alpha', 6: 'RGBA' };
 
@@ -17,7 +18,7 @@ function baseName(path: string | undefined): string {
   return parts[parts.length - 1] || 'image';
 }
 
-function volume(opts: ReadOptions, width: number, height: number, channels: 1 | 3, data: Float32Array, metadata: Record<string, string | number>): ImageVolume {
+function volume(opts: ReadOptions, width: number, height: number, channels: 1 | 3, data: Float32Array, metadata: Record<string, string | number>, windows: DisplayWindow[] = rangeWindow(data)): ImageVolume {
   return {
     id: baseName(opts.fileName),
     frames: 1,
@@ -26,7 +27,7 @@ function volume(opts: ReadOptions, width: number, height: number, channels: 1 | 
     channels,
     data,
     photometric: channels === 3 ? 'RGB' : 'MONOCHROME2',
-    windows: rangeWindow(data),
+    windows,
     sourceFiles: [opts.fileName ?? 'image'],
     metadata,
   };
@@ -38,7 +39,8 @@ export async function readRaster(bytes: Uint8Array, opts: ReadOptions = {}): Pro
     const png = parsePngChunks(bytes, opts.fileName);
     const h = png.header;
     const channels = outputChannels(png);
-    const data = decodePngPixels(png, opts);
+    const range = new RangeAccumulator();
+    const data = decodePngPixels(png, opts, range);
     const metadata: Record<string, string | number> = {
       format: 'PNG',
       bitDepth: h.depth,
@@ -51,7 +53,7 @@ export async function readRaster(bytes: Uint8Array, opts: ReadOptions = {}): Pro
     if (h.colorType === 0 && h.depth < 8) metadata.expanded = `${h.depth}-bit grey scaled to 0..255`;
     if (h.colorType === 3 && png.palette) metadata.paletteEntries = png.palette.length / 3;
     if (png.animated) metadata.animation = 'APNG: default image only';
-    return { modality: 'image', images: [volume(opts, h.width, h.height, channels, data, metadata)] };
+    return { modality: 'image', images: [volume(opts, h.width, h.height, channels, data, metadata, rangeWindowOf(range.range()))] };
   }
   if (isJpeg(bytes)) {
     const frame = scanJpeg(bytes, opts);

@@ -233,15 +233,14 @@ interface Steps {
 /** Why a case is more than 2× slower than its reference (one sentence each, from what the bench showed). */
 const SLOWER_BECAUSE: Readonly<Record<string, (s: Steps) => string>> = {
   nifti: (s) =>
-    `inflating alone takes ${s.nodeGunzipMs.toFixed(0)} ms in node:zlib (gunzipSync) and ${s.pythonGunzipMs?.toFixed(0) ?? '?'} ms in Python's gzip, so most of the gap comes after it: ` +
-    'readNifti inflates through a streaming Gunzip (64 KiB chunks, then one concatenating copy) and converts scaled voxels with a per-voxel DataView.getInt16 loop into float64 chunks, ' +
-    'separate slope and intercept passes and a float64→float32 copy, where nibabel does a few vectorised numpy passes.',
+    `inflating alone takes ${s.nodeGunzipMs.toFixed(0)} ms in node:zlib (gunzipSync) and ${s.pythonGunzipMs?.toFixed(0) ?? '?'} ms in Python's gzip; readNifti inflates into one ` +
+    'preallocated buffer in 1 MiB chunks and scales each chunk while the next inflates, where nibabel does a few vectorised numpy passes after one gzip.decompress.',
   png: (s) =>
-    `node:zlib inflates the IDAT in ${s.nodeInflatePngMs.toFixed(0)} ms (inflateSync alone); most of the rest is readRaster undoing the scanline filters byte by byte in JavaScript ` +
-    '(PIL chose Sub, Up and Paeth rows here) and assembling big-endian 16-bit samples one by one, which PIL does in C before numpy\'s one-pass cast.',
+    `node:zlib inflates the IDAT in ${s.nodeInflatePngMs.toFixed(0)} ms (inflateSync alone); the rest is readRaster undoing the scanline filters in place (one loop per filter) ` +
+    'and assembling big-endian 16-bit samples in JavaScript, which PIL does in C before numpy\'s one-pass cast.',
   wfdb: () =>
-    'the reference is a handful of vectorised numpy operations over the whole file, while readWfdbRecord decodes every sample through a generic per-sample reader closure ' +
-    'with the checksum sum (verified against the header), skew bounds, the invalid-sample test and a division per sample: per-sample JavaScript work that numpy does in C.',
+    'the reference is a handful of vectorised numpy operations over the whole file; readWfdbRecord unpacks format 212 in one tight loop, then makes one strided pass per ' +
+    'signal with the checksum sum (verified against the header), the invalid-sample test and a division per sample (what the spec defines, kept exact): per-sample JavaScript work that numpy does in C.',
 };
 
 async function main(): Promise<void> {

@@ -176,6 +176,16 @@ async function readDicomFolder(folder: string, opts: ReadDatasetOptions, provena
     files.push({ name: basename(path), bytes: await readWhole(path, opts, provenance) });
   }
   if (files.length === 0) throw new MedSynthError('UNSUPPORTED', 'the folder holds no DICOM files, DICOMDIR or generator manifest', { file: folder });
+  // A folder of waveform files (ECGs, no pixel data) is a signal dataset: one record per multiplex group.
+  const waveforms = files.every((f) => {
+    const parsed = parseDicom(f.bytes, { fileName: join(folder, f.name), limits: opts.limits, signal: opts.signal });
+    return hasWaveform(parsed) && !parsed.pixelData;
+  });
+  if (waveforms) {
+    const records = [];
+    for (const f of files) records.push(...(await readDicomWaveform(f.bytes, { fileName: join(folder, f.name), limits: opts.limits, signal: opts.signal })).records);
+    return { kind: 'signal', format: 'dicom', set: { modality: 'signal', records }, provenance };
+  }
   return { kind: 'image', format: 'dicom', set: await readDicomSeries(files, { fileName: folder, limits: opts.limits, signal: opts.signal }), provenance };
 }
 

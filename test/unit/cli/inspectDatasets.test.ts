@@ -155,4 +155,17 @@ describe('medsynth inspect: images and signals', () => {
     assert.equal(runCliProcess(['inspect', dir, '--json', '--max-decompressed-bytes', '200000']).code, 0);
     assertFails(['inspect', dir, '--max-decompressed-bytes', '100000'], /IM0002.*117618 bytes.*maxDecompressedBytes.*medsynth\.maxDecompressedBytes/);
   });
+
+  it('reads a folder of DICOM ECG files as signal records (12 leads each, as pydicom reads waveform_ecg.dcm)', () => {
+    const dir = scratchDir();
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'dicom', 'waveform', 'waveform_ecg.dcm'), join(dir, 'ECG1'));
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'dicom', 'waveform', 'waveform_ecg.dcm'), join(dir, 'ECG2'));
+    const d = inspectJson(dir);
+    assert.equal(d.modality, 'signal');
+    // pydicom 2.3: two multiplex groups per file (10000 and 1200 samples), 12 channels at 1000 Hz.
+    assert.deepEqual(
+      d.records?.map((r) => [r.channels.length, r.channels[0].samples, r.channels[0].sampleRate]),
+      [[12, 10000, 1000], [12, 1200, 1000], [12, 10000, 1000], [12, 1200, 1000]],
+    );
+  });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { GeneratorManifest, TableColumnSpec } from '../src/core/generators/manifest';
 import { encodeOnnxModel } from '../src/core/generators/onnx/model';
 import type { OnnxNode, OnnxTensor } from '../src/core/generators/onnx/model';
+import { mulberry32 } from '../test/seededRandom';
 
 export const MLP_LATENT = 64;
 export const MLP_HIDDEN = 512;
@@ -14,18 +15,6 @@ export const MLP_HIDDEN = 512;
 export const MLP_NUMERIC = 12;
 export const MLP_CATEGORIES = ['A', 'B', 'C', 'D'] as const;
 export const MLP_FEATURES = MLP_NUMERIC + MLP_CATEGORIES.length;
-
-/** mulberry32: a small seeded generator, enough for reproducible weights. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Uniform weights with variance 2/fanIn (He), so activations keep their scale through the Relus. */
 function dense(name: string, fanIn: number, fanOut: number, rand: () => number): OnnxTensor[] {
@@ -41,7 +30,7 @@ function dense(name: string, fanIn: number, fanOut: number, rand: () => number):
 }
 
 export function buildMlpGenerator(seed = 7): { onnx: Uint8Array; manifest: GeneratorManifest } {
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   const initializers = [...dense('l1', MLP_LATENT, MLP_HIDDEN, rand), ...dense('l2', MLP_HIDDEN, MLP_HIDDEN, rand), ...dense('l3', MLP_HIDDEN, MLP_FEATURES, rand)];
   const nodes: OnnxNode[] = [
     { opType: 'Gemm', inputs: ['z', 'l1_W', 'l1_b'], outputs: ['h1'], name: 'gemm1' },

@@ -15,35 +15,6 @@ export const OUTPUT_CHUNK_ROWS = 65_536;
 /** Rows decoded and formatted between two turns of the event loop while a sample streams in. */
 const YIELD_ROWS = 4096;
 
-export async function writeSampleTable(
-  out: string,
-  post: TablePostprocess,
-  sample: Float32Array,
-  rows: number,
-  features: number,
-  firstRow: number,
-  signal?: AbortSignal,
-  chunkRows: number = OUTPUT_CHUNK_ROWS,
-): Promise<void> {
-  const format = inferTableFormat(out);
-  if (!format) throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${out}' (use .csv, .tsv, .parquet or .jsonl)`);
-  // Parquet is columnar and binary, written whole; small outputs need no chunking either.
-  if (format === 'parquet' || rows <= chunkRows) {
-    await writeTableFile(out, decodeTableSample(post, sample, rows, firstRow), signal);
-    return;
-  }
-  const textFormat = format;
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    for (let a = 0; a < rows; a += chunkRows) {
-      const b = Math.min(rows, a + chunkRows);
-      const table = decodeTableSample(post, sample.subarray(a * features, b * features), b - a, firstRow + a);
-      // Only the first block carries the header line; the rest continue the same table.
-      yield* serializeTableChunks(table, textFormat, { header: a === 0, signal });
-    }
-  }
-  await writeFileAtomic(out, chunks(), signal);
-}
-
 /** A block of consecutive sample rows, row-major (`rows` × the manifest's features). */
 export interface SampleBlock {
   readonly data: Float32Array;
@@ -117,7 +88,7 @@ function concatBlocks(blocks: readonly SampleBlock[], rows: number, features: nu
 
 /**
  * Writes sample blocks as they arrive (decoding and formatting overlap sampling in the child), with
- * the same bytes as writeSampleTable on the assembled sample: rows are decoded independently and only
+ * the same bytes as writing the assembled sample in one piece (test/unit/engine/wholeSampleWriter.ts): rows are decoded independently and only
  * the first block carries the header. Parquet, columnar and written whole, waits for every block.
  */
 export async function writeSampleStream(

@@ -7,6 +7,7 @@ import type { Column, Table } from '../../src/core/data/table';
 import { evaluateTableMetrics } from '../../src/core/metrics/registry';
 import { buildReport } from '../../src/core/report/build';
 import type { Report } from '../../src/core/report/model';
+import { mulberry32 } from '../seededRandom';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -15,25 +16,13 @@ export async function loadTable(relPath: string): Promise<Table> {
   return parseTable(bytes, { fileName: relPath });
 }
 
-/** A deterministic PRNG (mulberry32), so the perturbed table and the report are the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A stand-in "synthetic" table: every column's values are shuffled within the column for half of the
  * rows (breaking the joint structure there), and numeric values get ±5% noise. Distributions stay
  * close, correlations weaken, exact copies become rare: a report with a spread of scores.
  */
 export function perturbTable(table: Table, seed = 7): Table {
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   const n = table.rowCount;
   const half = Array.from({ length: n }, (_, i) => i).filter(() => rand() < 0.5);
   const shuffled = [...half];

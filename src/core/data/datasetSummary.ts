@@ -4,7 +4,11 @@
 import type { ImageSet } from './imageSet';
 import type { SignalSet } from './signalSet';
 
-export interface ValueRange {
+/**
+ * Minimum, maximum and mean of the values present, and how many are missing (NaN). Not the display
+ * range of raster/valueWindows.ts, which skips infinities to place a window.
+ */
+export interface ValueStats {
   readonly min: number;
   readonly max: number;
   readonly mean: number;
@@ -12,7 +16,7 @@ export interface ValueRange {
   readonly missing: number;
 }
 
-export function valueRange(values: Float32Array): ValueRange {
+export function valueStats(values: Float32Array): ValueStats {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
@@ -38,7 +42,7 @@ export function describeImageSet(set: ImageSet): Record<string, unknown> {
       spacing: im.spacing,
       units: im.units,
       windows: im.windows,
-      values: valueRange(im.data),
+      values: valueStats(im.data),
       files: im.sourceFiles.length,
       metadata: im.metadata,
     })),
@@ -57,7 +61,7 @@ export function describeSignalSet(set: SignalSet): Record<string, unknown> {
         sampleRate: c.sampleRate,
         samples: c.data.length,
         seconds: c.sampleRate > 0 ? c.data.length / c.sampleRate : undefined,
-        values: valueRange(c.data),
+        values: valueStats(c.data),
       })),
       annotations: r.annotations.length,
       annotationLabels: countLabels(r.annotations.map((a) => a.label)),

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isEdf, readEdf } from '../../../src/core/data/edf';
+import { sha256Float32 } from '../float32Hash';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DIR = join(ROOT, 'test', 'fixtures', 'edf');
@@ -35,10 +36,6 @@ interface RefFixture {
   annotations: [number, number, string][];
 }
 const reference = JSON.parse(readFileSync(join(DIR, 'reference.json'), 'utf8')) as { reader: string; fixtures: RefFixture[] };
-
-function f32Hash(data: Float32Array): string {
-  return createHash('sha256').update(Buffer.from(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
-}
 
 function close(actual: number, expected: number, tolerance: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs mne ${expected}`);
@@ -86,7 +83,7 @@ describe(`readEdf agrees with ${reference.reader}`, () => {
         close(sum, c.sum, 1e-7 * scale * c.n, `${c.name} sum`);
         close(min, c.min, 1e-7 * scale, `${c.name} min`);
         close(max, c.max, 1e-7 * scale, `${c.name} max`);
-        assert.equal(f32Hash(got.data), c.sha256, `${c.name}: float32 values differ from mne's`);
+        assert.equal(sha256Float32(got.data), c.sha256, `${c.name}: float32 values differ from mne's`);
       }
       const key = (a: [number, number, string]): string => `${a[0].toFixed(6)} ${a[2]}`;
       const ours = rec.annotations.map((a): [number, number, string] => [a.onset, a.duration, a.label]).sort((x, y) => key(x).localeCompare(key(y)));

@@ -11,7 +11,7 @@ import { fitGenerator } from '../../../src/engine/fit';
 import { runFullLoop } from '../../../src/engine/fullLoop';
 import { generateSynthetic, parseShard, shardRange, tablePostprocess } from '../../../src/engine/generate';
 import { InferenceClient } from '../../../src/engine/inferenceClient';
-import { writeSampleTable } from '../../../src/engine/tableOutput';
+import { writeSampleTable } from './wholeSampleWriter';
 import { loadGenerator } from '../../../src/storage/generatorFolder';
 
 const ROOT = join(__dirname, '..', '..', '..');

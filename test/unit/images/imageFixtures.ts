@@ -2,12 +2,12 @@
 // test/reference/images_reference.py wrote with nibabel and PIL, plus builders for hostile files
 // (a NIfTI-1 header from fields, PNG chunks with correct CRCs).
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageVolume } from '../../../src/core/data/imageSet';
 import type { SiblingReader } from '../../../src/core/data/readOptions';
 import { concatBytes } from '../../fuzz/bytes';
+import { sha256Float32 } from '../float32Hash';
 
 export const concat = concatBytes;
 
@@ -53,10 +53,6 @@ export function siblingsOf(extra: Record<string, Uint8Array> = {}, asked: string
   };
 }
 
-export function sha256Of(data: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
-}
-
 export function checkShape(v: ImageVolume, e: Expected): void {
   assert.deepEqual([v.frames, v.rows, v.columns, v.channels], [e.frames, e.rows, e.columns, e.channels], e.file);
   assert.equal(v.data.length, e.length, e.file);
@@ -77,7 +73,7 @@ export function checkExact(v: ImageVolume, e: Expected): void {
   assert.equal(min, e.min, `${e.file} min`);
   assert.equal(max, e.max, `${e.file} max`);
   assert.ok(Math.abs(sum - e.sum) <= 1e-9 * Math.max(1, Math.abs(e.sum)), `${e.file} sum ${sum} vs ${e.sum}`);
-  assert.equal(sha256Of(v.data), e.sha256, `${e.file} sha256 of the float32 values`);
+  assert.equal(sha256Float32(v.data), e.sha256, `${e.file} sha256 of the float32 values`);
 }
 
 // ---- NIfTI-1 header builder (little-endian unless said otherwise) ----

@@ -4,11 +4,10 @@
 // network namespace with no interfaces at all. The loop must complete with zero recorded attempts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { buildCliBundle, removeCliBundle, runProcess, scratchWorkspace } from './securityHarness';
-import type { CliBundle } from './securityHarness';
+import { test } from 'node:test';
+import { runProcess, scratchWorkspace, suiteBundle } from './securityHarness';
 
 const GUARD = join(__dirname, 'networkGuard.js');
 
@@ -21,17 +20,8 @@ interface GuardEntry {
   readonly stack?: string;
 }
 
-let bundle: CliBundle | undefined;
-const scratch: string[] = [];
-
-before(() => {
-  bundle = buildCliBundle();
-});
-
-after(() => {
-  removeCliBundle(bundle);
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+const suite = suiteBundle();
+const { scratch } = suite;
 
 function readLog(file: string): GuardEntry[] {
   if (!existsSync(file)) return [];
@@ -48,10 +38,9 @@ function guardedEnv(logFile: string): NodeJS.ProcessEnv {
 
 /** fit -> generate -> evaluate on a copy of the sample table; `prefix` wraps each command (unshare). */
 async function runLoop(prefix: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
-  assert.ok(bundle);
   const ws = scratchWorkspace();
   scratch.push(ws);
-  const node = [...prefix, process.execPath, bundle.cli];
+  const node = [...prefix, process.execPath, suite.bundle().cli];
   const run = async (...args: string[]): Promise<void> => {
     const r = await runProcess(node[0], [...node.slice(1), ...args], { cwd: ws, env });
     assert.equal(r.code, 0, `medsynth ${args[0]} failed (${r.code}): ${r.stderr}`);

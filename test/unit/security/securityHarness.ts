@@ -3,10 +3,11 @@
 // the sample tables, and file hashing to prove sources are never touched.
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { buildCliBundle as buildBundle } from '../cliBundle';
+import { after, before } from 'node:test';
+import { buildCliBundle as buildBundle, removeCliBundle as removeBundle } from '../cliBundle';
 import type { CliBundle } from '../cliBundle';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -16,6 +17,29 @@ export type { CliBundle } from '../cliBundle';
 
 export function buildCliBundle(): CliBundle {
   return buildBundle('security-test');
+}
+
+/**
+ * For a suite: builds the CLI bundle before its tests and removes it, and every scratch folder pushed
+ * onto `scratch`, after them. `bundle()` is the bundle once built.
+ */
+export function suiteBundle(): { readonly bundle: () => CliBundle; readonly scratch: string[] } {
+  let built: CliBundle | undefined;
+  const scratch: string[] = [];
+  before(() => {
+    built = buildCliBundle();
+  });
+  after(() => {
+    removeBundle(built);
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    bundle: () => {
+      if (!built) throw new Error('the CLI bundle is built in before()');
+      return built;
+    },
+    scratch,
+  };
 }
 
 /** A temporary workspace with copies of the sample tables (the originals stay pristine). */

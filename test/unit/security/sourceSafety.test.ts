@@ -2,27 +2,17 @@
 // read the source tables (same bytes, size and modification time afterwards) and a cancelled loop
 // leaves nothing behind in the output folder: no run folder, no '.partial' work folder, no temp file.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { isMedSynthError } from '../../../src/core/errors';
 import { runFullLoop } from '../../../src/engine/fullLoop';
 import type { EngineProgress } from '../../../src/engine/progress';
-import { buildCliBundle, fingerprint, listFiles, removeCliBundle, scratchWorkspace } from './securityHarness';
-import type { CliBundle } from './securityHarness';
+import { fingerprint, listFiles, scratchWorkspace, suiteBundle } from './securityHarness';
 
 const SOURCES = ['patients.csv', 'breast_cancer.csv'];
-let bundle: CliBundle | undefined;
-const scratch: string[] = [];
-
-before(() => {
-  bundle = buildCliBundle();
-});
-
-after(() => {
-  removeCliBundle(bundle);
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+const suite = suiteBundle();
+const { scratch } = suite;
 
 function workspace(): { ws: string; sources: string[] } {
   const ws = scratchWorkspace(SOURCES);
@@ -44,7 +34,7 @@ test('a full loop leaves the source tables byte-for-byte unchanged', async () =>
     workspaceRoot: ws,
     n: 150,
     seed: 3,
-    inferenceScript: bundle?.inference,
+    inferenceScript: suite.bundle().inference,
     onProgress: (p: EngineProgress) => seen.push(p.phase),
   });
   assert.deepEqual(fingerprint(sources), before);
@@ -76,7 +66,7 @@ test('a loop cancelled at each phase leaves sources unchanged and no partial out
         n: 2000,
         seed: 5,
         batch: 100,
-        inferenceScript: bundle?.inference,
+        inferenceScript: suite.bundle().inference,
         signal: controller.signal,
         onProgress: (p: EngineProgress) => {
           if (p.phase === phase && count++ === nth) {

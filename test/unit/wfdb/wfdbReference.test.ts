@@ -3,12 +3,12 @@
 // physical values (sha256 of float32, first samples, sums, NaN counts) are the script's, computed from
 // the integers it wrote, never from our reader.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readWfdbRecord } from '../../../src/core/data/wfdb';
 import { WFDB_FIXTURES, fixture, folderSiblings } from './wfdbHelpers';
+import { sha256Float32 } from '../float32Hash';
 
 interface ChannelExpect {
   name: string;
@@ -27,10 +27,6 @@ interface Expected {
   annotations: Record<string, { onset: number; label: string; channel: number }[]>;
 }
 const expected = JSON.parse(readFileSync(join(WFDB_FIXTURES, 'expected.json'), 'utf8')) as Expected;
-
-function sha256(data: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
-}
 
 describe('WFDB records against the numpy reference writer', () => {
   for (const [name, want] of Object.entries(expected.records)) {
@@ -66,7 +62,7 @@ describe('WFDB records against the numpy reference writer', () => {
         assert.ok(Math.abs(sum - w.sum) <= 1e-9 * Math.max(1, Math.abs(w.sum)) + 1e-6, `${c.name} sum ${sum} vs ${w.sum}`);
         if (w.min !== null) assert.equal(min, w.min);
         if (w.max !== null) assert.equal(max, w.max);
-        assert.equal(sha256(c.data), w.sha256, `${c.name} sha256`);
+        assert.equal(sha256Float32(c.data), w.sha256, `${c.name} sha256`);
       }
     });
   }

@@ -15,7 +15,7 @@ import type { ImageSet } from '../core/data/imageSet';
 import type { SiblingReader } from '../core/data/readOptions';
 import type { SignalSet } from '../core/data/signalSet';
 import { MedSynthError, isMedSynthError, throwIfAborted } from '../core/errors';
-import { hasWaveform, parseDicom, readDicomDirImages, readDicomImage, readDicomSeries, readDicomWaveform } from '../core/data/dicom';
+import { hasWaveform, parseDicom, readDicomDirImages, readDicomFile, readDicomSeries, readDicomWaveform } from '../core/data/dicom';
 import { readNifti } from '../core/data/nifti';
 import { readRaster } from '../core/data/raster';
 import { readWfdbRecord } from '../core/data/wfdb';
@@ -115,9 +115,8 @@ export async function readDatasetFile(path: string, opts: ReadDatasetOptions = {
   switch (kind) {
     case 'dicom': {
       // A waveform file (ECG and other PS3.3 C.10.9 waveforms) without Pixel Data is a signal dataset.
-      const parsed = parseDicom(bytes, readOpts);
-      if (hasWaveform(parsed) && !parsed.pixelData) return { kind: 'signal', format: 'dicom', set: await readDicomWaveform(bytes, readOpts), provenance };
-      return { kind: 'image', format: kind, set: await readDicomImage(bytes, readOpts), provenance };
+      const set = await readDicomFile(bytes, readOpts);
+      return set.modality === 'signal' ? { kind: 'signal', format: kind, set, provenance } : { kind: 'image', format: kind, set, provenance };
     }
     case 'dicomdir':
       return { kind: 'image', format: kind, set: await readDicomDirImages(bytes, { ...readOpts, siblings }), provenance };

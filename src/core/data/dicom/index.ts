@@ -18,7 +18,7 @@
 // palette converted); MONOCHROME1 keeps its values and says so. Every failure is a MedSynthError:
 // BAD_INPUT (file + byte offset), UNSUPPORTED, LIMIT_EXCEEDED (maxPixels, maxDecompressedBytes), CANCELLED.
 export { parseDicom, isDicom } from './parse';
-export { readDicomImage } from './image';
+export { readDicomFile, readDicomImage } from './image';
 export { readDicomSeries } from './series';
 export type { DicomInput } from './series';
 export { readDicomDir, readDicomDirImages } from './dicomdir';

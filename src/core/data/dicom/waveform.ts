@@ -106,7 +106,11 @@ export function hasWaveform(file: DicomFile): boolean {
 /** One DICOM waveform file -> a SignalSet with one record per multiplex group. */
 export async function readDicomWaveform(bytes: Uint8Array, opts: ReadOptions = {}): Promise<SignalSet> {
   await Promise.resolve();
-  const file = parseDicom(bytes, opts);
+  return waveformSetOf(parseDicom(bytes, opts), opts);
+}
+
+/** readDicomWaveform on a file already parsed. */
+export function waveformSetOf(file: DicomFile, opts: ReadOptions): SignalSet {
   try {
     return { modality: 'signal', records: decodeWaveforms(file, opts) };
   } catch (e) {

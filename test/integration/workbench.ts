@@ -109,10 +109,26 @@ async function checkInspectFromExplorer(page: Page): Promise<void> {
   await folder.click();
   const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'CT_small.dcm' });
   await file.waitFor({ timeout: 30_000 });
-  const labels = await openContextMenu(page, file, ['Inspect Dataset']);
-  if (!labels.includes('Inspect Dataset')) fail(`the context menu of CT_small.dcm lacks "Inspect Dataset": ${labels.join(' | ')}`);
-  await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Inspect Dataset' }).first().click();
-  await page.locator('.tabs-container .tab', { hasText: 'CT_small.dcm.txt' }).waitFor({ timeout: 30_000 });
+  const tab = page.locator('.tabs-container .tab', { hasText: 'CT_small.dcm.txt' });
+  const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Inspect Dataset' }).first();
+  // Right-click only: a left click would open the binary .dcm in an editor, whose focus change can swallow
+  // the menu click. The entry is chosen with the keyboard once highlighted, as a menu click can land while
+  // the menu still re-renders; retried with a screenshot each time it opens nothing.
+  for (let attempt = 1; ; attempt++) {
+    await file.click({ button: 'right' });
+    await entry.waitFor({ timeout: 15_000 });
+    await entry.hover();
+    await page.keyboard.press('Enter');
+    const opened = await tab.waitFor({ timeout: 20_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (opened) break;
+    await page.screenshot({ path: path.join(RESULTS, `integration-inspect-attempt-${attempt}.png`) });
+    if (attempt === 3) fail('Inspect Dataset from the explorer opened no summary tab after 3 attempts (see integration-inspect-attempt-*.png)');
+    step(`Inspect Dataset attempt ${attempt} opened no tab; retrying`);
+    await page.keyboard.press('Escape');
+  }
   const editor = page.locator('.editor-instance .view-lines').last();
   await editor.filter({ hasText: '128 rows x 128 columns' }).waitFor({ timeout: 30_000 });
   await page.screenshot({ path: path.join(RESULTS, 'integration-inspect.png') });
@@ -145,7 +161,7 @@ async function checkStudio(page: Page, runName: string): Promise<void> {
  * Right-clicks a row and returns the visible menu entries. Extension menus join the workbench only once
  * the remote extension host has scanned the extensions, so an early menu lacks them: close and retry.
  */
-async function openContextMenu(page: Page, row: ReturnType<Page['locator']>, expected: readonly string[] = MENU_ENTRIES): Promise<string[]> {
+async function openContextMenu(page: Page, row: ReturnType<Page['locator']>): Promise<string[]> {
   const items = page.locator('.context-view .monaco-menu .action-item .action-label');
   let labels: string[] = [];
   for (let attempt = 0; attempt < 30; attempt++) {
@@ -153,7 +169,7 @@ async function openContextMenu(page: Page, row: ReturnType<Page['locator']>, exp
     await row.click({ button: 'right' });
     await items.first().waitFor({ timeout: 15_000 });
     labels = (await items.allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
-    if (expected.every((e) => labels.includes(e))) return labels;
+    if (MENU_ENTRIES.every((e) => labels.includes(e))) return labels;
     await page.keyboard.press('Escape');
     await page.waitForTimeout(2000);
   }

@@ -13,6 +13,7 @@ import { renderReportMarkdown } from '../core/report/markdown';
 import type { Report } from '../core/report/model';
 import { writeFileAtomic } from '../storage/atomic';
 import type { ReadLimits } from '../core/data/limits';
+import type { TableReadSettings } from '../core/data/readSettings';
 import type { EngineProgress } from './progress';
 import { inputPath, isLoadedTable, loadTableInput } from './tableInput';
 import type { TableInput } from './tableInput';
@@ -32,6 +33,8 @@ export interface EvaluateOptions {
   readonly generator?: ReportGenerator;
   /** Caps on every table read (the host passes medsynth.maxRows / medsynth.maxCells). */
   readonly limits?: ReadLimits;
+  /** The CSV dialect and column kinds given by the user (CLI --delimiter/--encoding/--comment/--types, medsynth.columns). */
+  readonly read?: TableReadSettings;
   /**
    * The names the report records for its tables instead of the paths read. The full loop evaluates a
    * run folder before renaming it into place, so it records the final, relative names here.
@@ -48,8 +51,10 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
     if (out !== undefined && sources.includes(resolve(out))) throw new MedSynthError('BAD_USAGE', `refusing to overwrite the input ${out} with a report`);
   }
   if (!inputs.every(isLoadedTable)) opts.onProgress?.({ phase: 'read', message: 'reading tables' });
-  const load = (input: TableInput): Promise<Table> => loadTableInput(input, { limits: opts.limits, signal: opts.signal });
-  const real = await load(opts.real);
+  // The dialect applies to every file read; user column kinds to the real table, which the others are conformed to.
+  const load = (input: TableInput, types = false): Promise<Table> =>
+    loadTableInput(input, { limits: opts.limits, read: types ? opts.read : { ...opts.read, types: undefined }, signal: opts.signal });
+  const real = await load(opts.real, true);
   const conform = async (input: TableInput): Promise<Table> => conformTable(await load(input), real);
   const synth = await conform(opts.synth);
   const holdout = opts.holdout !== undefined ? await conform(opts.holdout) : undefined;

@@ -7,6 +7,7 @@ import { fitCopulaAsync } from '../core/generators/copula';
 import { buildCopulaGenerator } from '../core/generators/copulaGraph';
 import type { GeneratorManifest } from '../core/generators/manifest';
 import type { ReadLimits } from '../core/data/limits';
+import type { TableReadSettings } from '../core/data/readSettings';
 import { writeGenerator } from '../storage/generatorFolder';
 import type { EngineProgress } from './progress';
 import { inputLabel, inputPath, inputTrainedOn, isLoadedTable, loadTableInput } from './tableInput';
@@ -24,6 +25,8 @@ export interface FitOptions {
   readonly outDir: string;
   /** Caps on the dataset read (the host passes medsynth.maxRows / medsynth.maxCells). */
   readonly limits?: ReadLimits;
+  /** The CSV dialect and column kinds given by the user (CLI --delimiter/--encoding/--comment/--types, medsynth.columns). */
+  readonly read?: TableReadSettings;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
 }
@@ -54,7 +57,7 @@ export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
   if (outDir === dirname(outDir)) throw new MedSynthError('BAD_USAGE', `--out must be a folder below the file-system root, got ${opts.outDir}`);
 
   if (!isLoadedTable(opts.dataset)) opts.onProgress?.({ phase: 'read', message: `reading ${label}` });
-  const table = await loadTableInput(opts.dataset, { limits: opts.limits, signal: opts.signal });
+  const table = await loadTableInput(opts.dataset, { limits: opts.limits, read: opts.read, signal: opts.signal });
   if (table.rowCount < 2) throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${table.rowCount}`, { file: label });
   throwIfAborted(opts.signal);
 

@@ -22,6 +22,7 @@ import { generateSynthetic } from './generate';
 import type { GenerateResult } from './generate';
 import type { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
+import type { TableReadSettings } from '../core/data/readSettings';
 import type { LoadedTable } from './tableInput';
 
 export interface FullLoopOptions {
@@ -46,6 +47,8 @@ export interface FullLoopOptions {
   readonly metrics?: readonly string[];
   /** Caps on every table read (the host passes medsynth.maxRows / medsynth.maxCells). */
   readonly limits?: FitOptions['limits'];
+  /** The CSV dialect and column kinds given by the user (CLI --delimiter/--encoding/--comment/--types, medsynth.columns). */
+  readonly read?: TableReadSettings;
   readonly executionProviders?: readonly ExecutionProviderName[];
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
@@ -125,7 +128,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
   const seed = opts.seed ?? randomInt(0, 2 ** 32);
   await makeOutputRoot(outRoot);
   try {
-    const split = await prepareHoldout({ dataset: opts.dataset, holdoutFraction, seed, limits: opts.limits, signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog });
+    const split = await prepareHoldout({ dataset: opts.dataset, holdoutFraction, seed, limits: opts.limits, read: opts.read, signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog });
     // The source as the run names it: relative to the workspace, absolute when it lies outside.
     const sourceName = recordedName(root, resolve(opts.dataset));
     const sha256 = split.sourceSha256;

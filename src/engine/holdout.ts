@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import { isMedSynthError, MedSynthError, throwIfAborted } from '../core/errors';
 import type { ReadLimits } from '../core/data/limits';
+import type { TableReadSettings } from '../core/data/readSettings';
 import { checkHoldoutFraction, splitTable } from '../core/data/split';
 import type { Column, Table } from '../core/data/table';
 import { sha256File } from '../storage/atomic';
@@ -52,6 +53,8 @@ export interface PrepareHoldoutOptions {
   readonly holdoutFraction: number;
   readonly seed: number;
   readonly limits?: ReadLimits;
+  /** The CSV dialect and column kinds given by the user (CLI --delimiter/--encoding/--comment/--types, medsynth.columns). */
+  readonly read?: TableReadSettings;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
   readonly onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -65,7 +68,7 @@ export interface PrepareHoldoutOptions {
  */
 export async function prepareHoldout(opts: PrepareHoldoutOptions): Promise<HoldoutPreparation> {
   opts.onProgress?.({ phase: 'read', message: `reading ${opts.dataset}` });
-  const source = await readTableFile(opts.dataset, { ...opts.limits, signal: opts.signal });
+  const source = await readTableFile(opts.dataset, { ...opts.read, ...opts.limits, signal: opts.signal });
   throwIfAborted(opts.signal);
   const base = { source, sourceRows: source.rowCount, sourceSha256: source.provenance?.sha256 };
   if (opts.holdoutFraction === 0) return { ...base, skipped: 'disabled (holdout fraction 0)' };

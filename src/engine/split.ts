@@ -8,6 +8,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
 import { inferTableFormat } from '../core/data/format';
 import type { ReadLimits } from '../core/data/limits';
+import type { TableReadSettings } from '../core/data/readSettings';
 import { checkHoldoutFraction, splitTable } from '../core/data/split';
 import type { Table } from '../core/data/table';
 import { ioError } from '../storage/atomic';
@@ -21,6 +22,8 @@ export interface SplitFileOptions {
   readonly holdoutFraction: number;
   readonly seed: number;
   readonly limits?: ReadLimits;
+  /** The CSV dialect and column kinds given by the user (CLI --delimiter/--encoding/--comment/--types, medsynth.columns). */
+  readonly read?: TableReadSettings;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
 }
@@ -79,7 +82,7 @@ export async function splitTableFile(opts: SplitFileOptions): Promise<SplitFileR
   checkSplitOutputs(opts.input, opts.train, opts.holdout);
   checkHoldoutFraction(opts.holdoutFraction);
   opts.onProgress?.({ phase: 'read', message: `reading ${opts.input}` });
-  const table = await readTableFile(opts.input, { ...opts.limits, signal: opts.signal });
+  const table = await readTableFile(opts.input, { ...opts.read, ...opts.limits, signal: opts.signal });
   throwIfAborted(opts.signal);
   opts.onProgress?.({ phase: 'split', message: `holding out ${opts.holdoutFraction} of ${table.rowCount} rows (seed ${opts.seed})` });
   const { train, holdout } = splitTable(table, { holdoutFraction: opts.holdoutFraction, seed: opts.seed });

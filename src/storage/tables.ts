@@ -4,6 +4,7 @@
 
 import type { ColumnKind, Table, TableFormat } from '../core/data/table';
 import type { TableLimitOptions } from '../core/data/limits';
+import type { TableDialect } from '../core/data/readSettings';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { parseTable } from '../core/data/tableReader';
 import { serializeTableChunks } from '../core/data/tableWriter';
 import { ioError, writeFileAtomic } from './atomic';
 
-export interface ReadTableOptions extends TableLimitOptions {
+export interface ReadTableOptions extends TableLimitOptions, TableDialect {
   /** Overrides the format given by the extension (and content sniffing when there is none). */
   readonly format?: TableFormat;
   readonly types?: Readonly<Record<string, ColumnKind>>;
@@ -55,6 +56,9 @@ export async function readTableFile(path: string, opts: ReadTableOptions = {}): 
     fileName: path,
     format: opts.format,
     types: opts.types,
+    delimiter: opts.delimiter,
+    encoding: opts.encoding,
+    comment: opts.comment,
     maxRows: opts.maxRows,
     maxCells: opts.maxCells,
     maxColumns: opts.maxColumns,

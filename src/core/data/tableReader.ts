@@ -6,6 +6,7 @@ import type { ColumnKind, Table, TableFormat } from './table';
 import type { ByteSource } from './textDecoding';
 import type { RawTable } from './rawTable';
 import type { TableLimitOptions } from './limits';
+import type { TableDialect } from './readSettings';
 import { throwIfAborted } from '../errors';
 import { readDelimited } from './csvReader';
 import { readJsonLines } from './jsonlReader';
@@ -16,7 +17,7 @@ import { byteChunks } from './textDecoding';
 import { inferTableFormat } from './format';
 import { collectBytes } from './byteSink';
 
-export interface ParseTableOptions extends TableLimitOptions {
+export interface ParseTableOptions extends TableLimitOptions, TableDialect {
   /** Used in error messages and to pick the format from the extension when `format` is absent. */
   readonly fileName?: string;
   readonly format?: TableFormat;

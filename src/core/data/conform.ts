@@ -30,17 +30,34 @@ export function conformTable(table: Table, schema: readonly ConformSchema[] | Ta
   const target = isTable(schema) ? conformSchemaOf(schema) : schema;
   const byName = new Map(table.columns.map((c) => [c.name, c]));
   const file = table.provenance?.file;
-  const columns = target.map((s): Column => {
-    const column = byName.get(s.name);
-    if (!column) {
-      throw new MedSynthError('BAD_INPUT', `the table has no column "${s.name}"`, {
-        file,
-        expected: `the columns of the real table: ${target.map((t) => JSON.stringify(t.name)).join(', ')}`,
-      });
-    }
-    return conformColumn(column, s, table.rowCount, file);
-  });
+  const missing = target.filter((s) => !byName.has(s.name)).map((s) => s.name);
+  if (missing.length > 0) throw mismatchError(missing, target, table, file);
+  const columns = target.map((s): Column => conformColumn(byName.get(s.name) as Column, s, table.rowCount, file));
   return { rowCount: table.rowCount, columns, ...(table.provenance ? { provenance: table.provenance } : {}) };
+}
+
+/** How many column names a mismatch error spells out before it only counts the rest. */
+export const MISMATCH_NAMES_SHOWN = 5;
+
+/** "a", "b", "c", "d", "e" and 26 more: a wide table's mismatch stays one readable line. */
+export function nameSome(names: readonly string[], shown = MISMATCH_NAMES_SHOWN): string {
+  const listed = names.slice(0, shown).map((n) => JSON.stringify(n)).join(', ');
+  return names.length > shown ? `${listed} and ${names.length - shown} more` : listed;
+}
+
+/**
+ * The table lacks some of the real table's columns: say which (the first few, and how many more), and
+ * which columns it has instead, so a wrong pick (another table, another version) is recognised at once.
+ */
+function mismatchError(missing: readonly string[], target: readonly ConformSchema[], table: Table, file: string | undefined): MedSynthError {
+  const what = missing.length === 1 ? `the table has no column ${JSON.stringify(missing[0])}` : `the table lacks ${missing.length} of the real table's ${target.length} columns: ${nameSome(missing)}`;
+  const wanted = new Set(target.map((t) => t.name));
+  const extra = table.columns.map((c) => c.name).filter((n) => !wanted.has(n));
+  const instead = extra.length > 0 ? `; it has ${extra.length === 1 ? 'a column' : `${extra.length} columns`} the real table lacks: ${nameSome(extra)}` : '';
+  return new MedSynthError('BAD_INPUT', `${what}${instead}`, {
+    file,
+    expected: `the ${target.length} columns of the real table (${nameSome(target.map((t) => t.name))})`,
+  });
 }
 
 function isTable(x: readonly ConformSchema[] | Table): x is Table {

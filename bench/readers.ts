@@ -10,13 +10,14 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { readDicomImage, readDicomSeries } from '../src/core/data/dicom/index';
-import { readEdf } from '../src/core/data/edf/index';
+import { readDicomImage } from '../src/core/data/dicom/image';
+import { readDicomSeries } from '../src/core/data/dicom/series';
+import { readEdf } from '../src/core/data/edf/edfReader';
 import type { ImageSet } from '../src/core/data/imageSet';
-import { readNifti } from '../src/core/data/nifti/index';
-import { readRaster } from '../src/core/data/raster/index';
+import { readNifti } from '../src/core/data/nifti/niftiReader';
+import { readRaster } from '../src/core/data/raster/rasterReader';
 import type { SignalSet } from '../src/core/data/signalSet';
-import { readWfdbRecord } from '../src/core/data/wfdb/index';
+import { readWfdbRecord } from '../src/core/data/wfdb/record';
 
 const repsAt = process.argv.indexOf('--reps');
 const reps = Math.max(5, repsAt >= 0 ? Number(process.argv[repsAt + 1]) : 5);

@@ -5,8 +5,8 @@
 // name files with '..', absolute paths and very long paths.
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { readDicomDir, readDicomDirImages } from '../../../src/core/data/dicom';
-import type { DicomDirRecord } from '../../../src/core/data/dicom';
+import { readDicomDir, readDicomDirImages } from '../../../src/core/data/dicom/dicomdir';
+import type { DicomDirRecord } from '../../../src/core/data/dicom/dicomdir';
 import { MedSynthError } from '../../../src/core/errors';
 import type { FuzzRandom } from '../random';
 import type { Built } from '../structured';

@@ -4,7 +4,7 @@
 // TALs, one huge label, missing terminators, separators in odd places).
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readEdf } from '../../../src/core/data/edf';
+import { readEdf } from '../../../src/core/data/edf/edfReader';
 import type { FuzzRandom } from '../random';
 import type { Built } from '../structured';
 import type { FuzzTargetSpec } from '../targetSpec';

@@ -3,7 +3,7 @@
 // component counts, sampling factors, precision), segment lengths, SOS parameters (progressive
 // spectral selection and successive approximation), restart intervals, and add marker soup and
 // thousands of APPn segments.
-import { readRaster } from '../../../src/core/data/raster';
+import { readRaster } from '../../../src/core/data/raster/rasterReader';
 import type { FuzzRandom } from '../random';
 import type { Built } from '../structured';
 import type { FuzzTargetSpec } from '../targetSpec';

@@ -5,7 +5,7 @@
 // half the time, build gzip bombs behind valid headers, and truncate or split gzip members.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { badInput } from '../../../src/core/errors';
-import { readNifti } from '../../../src/core/data/nifti';
+import { readNifti } from '../../../src/core/data/nifti/niftiReader';
 import type { FuzzRandom } from '../random';
 import type { Built } from '../structured';
 import type { FuzzTargetSpec } from '../targetSpec';

@@ -7,7 +7,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { ImageSet } from '../../../src/core/data/imageSet';
-import { readRaster } from '../../../src/core/data/raster';
+import { readRaster } from '../../../src/core/data/raster/rasterReader';
 import type { FuzzRandom } from '../random';
 import type { Built } from '../structured';
 import type { FuzzTargetSpec } from '../targetSpec';

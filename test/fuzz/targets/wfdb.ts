@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MedSynthError } from '../../../src/core/errors';
-import { readWfdbRecord } from '../../../src/core/data/wfdb';
+import { readWfdbRecord } from '../../../src/core/data/wfdb/record';
 import type { FuzzRandom } from '../random';
 import type { Built } from '../structured';
 import type { FuzzTargetSpec } from '../targetSpec';

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { CODEC_WASM_FILES, decodeFrame, encapsulatedSyntaxName, framesOf, isEncapsulatedSyntax, setCodecWasmLoader } from '../../../src/core/data/dicom/codecs';
+import { decodeFrame, encapsulatedSyntaxName, framesOf, isEncapsulatedSyntax } from '../../../src/core/data/dicom/codecs/frameDecoder';
+import { CODEC_WASM_FILES, setCodecWasmLoader } from '../../../src/core/data/dicom/codecs/wasmCodecs';
 import { rejectsWith } from '../typedErrors';
 import { CODEC_FIXTURES, readCodecFixture } from './codecsFixtures';
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dicomParser from 'dicom-parser';
-import type { EncapsulatedPixelData, FrameGeometry } from '../../../src/core/data/dicom/codecs';
+import type { EncapsulatedPixelData, FrameGeometry } from '../../../src/core/data/dicom/codecs/frameDecoder';
 
 export const CODEC_FIXTURES = join(__dirname, '../../fixtures/dicom/codecs');
 

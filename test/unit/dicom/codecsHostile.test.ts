@@ -3,7 +3,7 @@
 // beyond the caps), checked by our own header parsers before any third-party decoder runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeFrame, framesOf, type FrameGeometry } from '../../../src/core/data/dicom/codecs';
+import { decodeFrame, framesOf, type FrameGeometry } from '../../../src/core/data/dicom/codecs/frameDecoder';
 import { rejectsWith } from '../typedErrors';
 import { readCodecFixture } from './codecsFixtures';
 

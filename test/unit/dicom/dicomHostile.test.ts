@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deflateRawSync, deflateSync, inflateRawSync } from 'node:zlib';
-import { parseDicom, readDicomDir, readDicomImage, readDicomSeries } from '../../../src/core/data/dicom';
+import { readDicomDir } from '../../../src/core/data/dicom/dicomdir';
+import { readDicomImage } from '../../../src/core/data/dicom/image';
+import { parseDicom } from '../../../src/core/data/dicom/parse';
+import { readDicomSeries } from '../../../src/core/data/dicom/series';
 import { MedSynthError } from '../../../src/core/errors';
 import { rejectsWith } from '../typedErrors';
 import { fixture } from './dicomFixtures';

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isDicom, parseDicom, readDicomImage } from '../../../src/core/data/dicom';
+import { readDicomImage } from '../../../src/core/data/dicom/image';
+import { isDicom, parseDicom } from '../../../src/core/data/dicom/parse';
 import { DICOM_FIXTURES, fixture, sha256Float32 } from './dicomFixtures';
 
 

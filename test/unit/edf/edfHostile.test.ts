@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readEdf } from '../../../src/core/data/edf';
+import { readEdf } from '../../../src/core/data/edf/edfReader';
 import { rejectsWith } from '../typedErrors';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'edf');

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isEdf, readEdf } from '../../../src/core/data/edf';
+import { isEdf, readEdf } from '../../../src/core/data/edf/edfReader';
 import { sha256Float32 } from '../float32Hash';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { readNifti } from '../../../src/core/data/nifti';
+import { readNifti } from '../../../src/core/data/nifti/niftiReader';
 import { rejectsWith } from '../typedErrors';
 import { concat, fixture, nifti1Header } from './imageFixtures';
 

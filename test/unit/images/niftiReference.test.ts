@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { isNifti, readNifti } from '../../../src/core/data/nifti';
+import { isNifti, readNifti } from '../../../src/core/data/nifti/niftiReader';
 import { EXPECTED, checkExact, concat, fixture, siblingsOf } from './imageFixtures';
 
 const NIFTI = EXPECTED.filter((e) => e.kind === 'nifti');

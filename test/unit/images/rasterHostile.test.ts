@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
-import { readRaster } from '../../../src/core/data/raster';
+import { readRaster } from '../../../src/core/data/raster/rasterReader';
 import { rejectsWith } from '../typedErrors';
 import { PNG_SIGNATURE, concat, fixture, ihdr, pngChunk, pngChunks } from './imageFixtures';
 

@@ -10,7 +10,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { isJpeg, isPng, readRaster } from '../../../src/core/data/raster';
+import { isJpeg } from '../../../src/core/data/raster/jpegReader';
+import { isPng } from '../../../src/core/data/raster/pngChunks';
+import { readRaster } from '../../../src/core/data/raster/rasterReader';
 import { EXPECTED, checkExact, checkShape, fixture } from './imageFixtures';
 
 const PNGS = EXPECTED.filter((e) => e.kind === 'png');

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { readNifti } from '../../../src/core/data/nifti';
-import { readRaster } from '../../../src/core/data/raster';
+import { readNifti } from '../../../src/core/data/nifti/niftiReader';
+import { readRaster } from '../../../src/core/data/raster/rasterReader';
 import { rangeWindow } from '../../../src/core/data/raster/valueWindows';
 import { concat, ihdr, nifti1Header, pngChunk } from './imageFixtures';
 

@@ -3,7 +3,8 @@
 // several samples per frame.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseWfdbHeader, readWfdbRecord } from '../../../src/core/data/wfdb';
+import { parseWfdbHeader } from '../../../src/core/data/wfdb/header';
+import { readWfdbRecord } from '../../../src/core/data/wfdb/record';
 import type { SignalRecord } from '../../../src/core/data/signalSet';
 import { enc, mapSiblings } from './wfdbHelpers';
 

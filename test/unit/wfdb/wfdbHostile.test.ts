@@ -2,7 +2,7 @@
 // offset, before anything sized by the file is allocated or read.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readWfdbRecord } from '../../../src/core/data/wfdb';
+import { readWfdbRecord } from '../../../src/core/data/wfdb/record';
 import type { SiblingReader } from '../../../src/core/data/readOptions';
 import { rejectsWith } from '../typedErrors';
 import { enc, fixture, folderSiblings, mapSiblings } from './wfdbHelpers';

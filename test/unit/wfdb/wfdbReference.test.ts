@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readWfdbRecord } from '../../../src/core/data/wfdb';
+import { readWfdbRecord } from '../../../src/core/data/wfdb/record';
 import { WFDB_FIXTURES, fixture, folderSiblings } from './wfdbHelpers';
 import { sha256Float32 } from '../float32Hash';
 

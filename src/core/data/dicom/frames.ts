@@ -2,8 +2,8 @@
 // encapsulated pixel data through the codecs module; both go through the same pixel pipeline.
 import { MedSynthError, badInput, throwIfAborted } from '../../errors';
 import type { ReadOptions } from '../readOptions';
-import { decodeFrame, framesOf, isEncapsulatedSyntax } from './codecs';
-import type { EncapsulatedPixelData, FrameGeometry } from './codecs';
+import { decodeFrame, framesOf, isEncapsulatedSyntax } from './codecs/frameDecoder';
+import type { EncapsulatedPixelData, FrameGeometry } from './codecs/frameDecoder';
 import { isNativeSyntax } from './dicomFile';
 import type { DicomFile, DicomImageAttributes } from './dicomFile';
 import { batchableFrames, checkNativeLength, nativeFrames } from './nativePixels';

@@ -4,7 +4,7 @@ import { throwIfAborted } from '../../errors';
 import { checkDecodeLimit } from '../decodeLimits';
 import type { ImageVolume } from '../imageSet';
 import type { ReadOptions } from '../readOptions';
-import { encapsulatedSyntaxName } from './codecs';
+import { encapsulatedSyntaxName } from './codecs/frameDecoder';
 import { nativeSyntaxName } from './dicomFile';
 import type { DicomFile } from './dicomFile';
 import { fileValueCount, prepareFile, requireImage } from './frames';

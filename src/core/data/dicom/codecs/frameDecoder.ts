@@ -15,8 +15,6 @@ import { decodeRle } from './rle';
 import { syntaxOf } from './syntaxes';
 import { decodeWasm, type CodecFrameInfo, type WasmCodec } from './wasmCodecs';
 
-export { setCodecWasmLoader, CODEC_WASM_FILES } from './wasmCodecs';
-
 export interface FrameGeometry {
   rows: number;
   columns: number;

@@ -4,7 +4,7 @@
 // (0xFFD9, which closes JPEG, JPEG-LS and JPEG 2000 codestreams alike).
 
 import { badInput } from '../../../errors';
-import type { EncapsulatedPixelData } from './index';
+import type { EncapsulatedPixelData } from './frameDecoder';
 
 export function splitFrames(data: EncapsulatedPixelData, numberOfFrames: number, fileName: string | undefined): Uint8Array[] {
   const { fragments } = data;

@@ -2,7 +2,7 @@
 // Pixel Representation, samples interleaved, and signed values sign-extended from Bits Stored (a
 // lossless JPEG of 12-bit signed data carries the 12-bit two's complement with the high bits clear).
 
-import type { DecodedFrame, FrameGeometry } from './index';
+import type { DecodedFrame, FrameGeometry } from './frameDecoder';
 
 type Pixels = DecodedFrame['pixels'];
 

@@ -5,7 +5,7 @@
 // plane beyond rows x columns.
 
 import { badInput, MedSynthError } from '../../../errors';
-import type { FrameGeometry } from './index';
+import type { FrameGeometry } from './frameDecoder';
 
 const MAX_PADDING = 7;
 

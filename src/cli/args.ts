@@ -12,10 +12,31 @@ export interface ParsedArgs {
   readonly flags: ReadonlySet<string>;
 }
 
+/**
+ * node's parseArgs reads `--n -5` as the option --n followed by an option -5 and gives up with
+ * "argument is ambiguous". A value that looks like a negative number is joined to its option
+ * (`--n=-5`), so it reaches the option's own check and gets the same message as any other bad value.
+ */
+export function joinNegativeValues(argv: readonly string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
+    const name = token.startsWith('--') && !token.includes('=') ? token.slice(2) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && Object.hasOwn(options, name) && options[name].type === 'string' && next !== undefined && /^-(?:\d|\.\d)/.test(next)) {
+      out.push(`${token}=${next}`);
+      i++;
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
+}
+
 export function parseCommandArgs(command: string, argv: readonly string[], options: OptionSpec, positionals: { min: number; max: number }): ParsedArgs {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new MedSynthError('BAD_USAGE', `${command}: ${msg.replace(/\. To specify a positional argument.*$/, '')}`);
@@ -40,12 +61,28 @@ export function requireString(args: ParsedArgs, command: string, name: string): 
   return v;
 }
 
-/** A non-negative safe integer option, or the fallback when absent. */
-export function integerOption(args: ParsedArgs, command: string, name: string, fallback?: number): number | undefined {
+/**
+ * A whole-number option of at least `min`, or the fallback when absent. Every wrong value ('-5', '0'
+ * where 1 is the least, 'abc', '1.5', '1e3', a number past 2^53) gets the same message, naming the
+ * option, the range and the value given.
+ */
+export function integerOption(args: ParsedArgs, command: string, name: string, min: number, fallback?: number): number | undefined {
   const v = args.strings.get(name);
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new MedSynthError('BAD_USAGE', `${command}: --${name} must be a non-negative integer, got '${v}'`);
-  return Number(v);
+  const text = v.trim();
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    const tooLarge = /^\d+$/.test(text) && !Number.isSafeInteger(value);
+    throw new MedSynthError('BAD_USAGE', `${command}: --${name} must be a whole number of at least ${min}${tooLarge ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ''}, got '${v}'`);
+  }
+  return value;
+}
+
+/** A required whole-number option (see integerOption). */
+export function requireInteger(args: ParsedArgs, command: string, name: string, min: number, why = ''): number {
+  const v = integerOption(args, command, name, min);
+  if (v === undefined) throw new MedSynthError('BAD_USAGE', `${command}: --${name} is required${why}`);
+  return v;
 }
 
 /** Read caps shared by every command that reads a table (`--max-rows`, `--max-cells`). */
@@ -55,9 +92,7 @@ export const LIMIT_OPTIONS = { 'max-rows': { type: 'string' }, 'max-cells': { ty
 export const DECODE_LIMIT_OPTIONS = { 'max-pixels': { type: 'string' }, 'max-samples': { type: 'string' }, 'max-decompressed-bytes': { type: 'string' } } as const;
 
 function positiveOption(args: ParsedArgs, command: string, name: string): number | undefined {
-  const v = integerOption(args, command, name);
-  if (v === 0) throw new MedSynthError('BAD_USAGE', `${command}: --${name} must be at least 1`);
-  return v;
+  return integerOption(args, command, name, 1);
 }
 
 export function limitOptions(args: ParsedArgs, command: string): { maxRows?: number; maxCells?: number } {

@@ -10,7 +10,9 @@ import { splitTableFile } from '../engine/split';
 import { isExecutionProviderName, KNOWN_EXECUTION_PROVIDERS } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { readTableFile, writeTableFile } from '../storage/tables';
-import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs, requireString } from './args';
+import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs, requireInteger, requireString } from './args';
+import { checkOutputParent } from './outputs';
+import { TYPES_OPTION, typesOption } from './readOptions';
 import { formatEvaluationSummary } from './summary';
 
 export interface CliContext {
@@ -21,15 +23,15 @@ export interface CliContext {
 
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   inspect:
-    'medsynth inspect <path> [--json] [--max-rows N] [--max-cells N] [--max-pixels N] [--max-samples N] [--max-decompressed-bytes N]\n  Describe a dataset or a generator: a table (.csv .tsv .parquet .jsonl), an image (.dcm, DICOMDIR, a folder of DICOM files,\n  .nii .nii.gz .hdr, .png .jpg), a signal record (.hea WFDB, .edf .bdf), a tokenizer.json, or a generator (folder with\n  medsynth.json, or .onnx). No patient identifiers are printed.\n',
+    'medsynth inspect <path> [--json] [--types col=kind,...] [--max-rows N] [--max-cells N] [--max-pixels N] [--max-samples N] [--max-decompressed-bytes N]\n  Describe a dataset or a generator: a table (.csv .tsv .parquet .jsonl), an image (.dcm, DICOMDIR, a folder of DICOM files,\n  .nii .nii.gz .hdr, .png .jpg), a signal record (.hea WFDB, .edf .bdf), a tokenizer.json, or a generator (folder with\n  medsynth.json, or .onnx). No patient identifiers are printed. --types sets column kinds instead of inferring them\n  (numeric, categorical, datetime, boolean, identifier, text).\n',
   convert: 'medsynth convert <in> <out>\n  Convert a table; formats are chosen by extension: .csv .tsv .parquet .jsonl. <out> must differ from <in>.\n',
-  fit: 'medsynth fit <dataset> --generator copula --out <dir>\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json.\n',
+  fit: 'medsynth fit <dataset> --generator copula --out <dir> [--types col=kind,...] [--json]\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json (which records each column\'s kind).\n  The folder that holds <dir> must exist; <dir> itself is created.\n',
   generate:
-    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n',
+    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  The folder that holds <path> must exist.\n',
   split:
     'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n',
   evaluate:
-    'medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table.\n',
+    'medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table. --types sets the real table\'s column kinds; the synthetic\n  and holdout tables follow the real one.\n',
 };
 
 export async function convertCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
@@ -38,17 +40,23 @@ export async function convertCommand(argv: readonly string[], ctx: CliContext): 
   const [input, output] = args.positionals;
   if (!inferTableFormat(output)) throw new MedSynthError('BAD_USAGE', `convert: cannot tell the output format from '${output}' (use .csv, .tsv, .parquet or .jsonl)`);
   if (resolve(input) === resolve(output)) throw new MedSynthError('BAD_USAGE', 'convert: <out> must differ from <in>; sources are never overwritten');
-  const table = await readTableFile(input, { ...limitOptions(args, 'convert'), signal: ctx.signal });
+  const limits = limitOptions(args, 'convert');
+  await checkOutputParent('convert', '<out>', output);
+  const table = await readTableFile(input, { ...limits, signal: ctx.signal });
   await writeTableFile(resolve(output), table, ctx.signal);
   ctx.stdout(`wrote ${table.rowCount} rows × ${table.columns.length} columns to ${output}\n`);
 }
 
 export async function fitCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('fit', argv, { generator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...LIMIT_OPTIONS }, { min: 1, max: 1 });
+  const args = parseCommandArgs('fit', argv, { generator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...TYPES_OPTION, ...LIMIT_OPTIONS }, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.fit);
   const generator = args.strings.get('generator') ?? 'copula';
   if (generator !== 'copula') throw new MedSynthError('BAD_USAGE', `fit: unknown --generator '${generator}' (available: copula)`);
-  const res = await fitGenerator({ dataset: args.positionals[0], generator, outDir: requireString(args, 'fit', 'out'), limits: limitOptions(args, 'fit'), signal: ctx.signal });
+  const outDir = requireString(args, 'fit', 'out');
+  const limits = limitOptions(args, 'fit');
+  const read = { types: typesOption(args, 'fit') };
+  await checkOutputParent('fit', '--out', outDir);
+  const res = await fitGenerator({ dataset: args.positionals[0], generator, outDir, limits, read, signal: ctx.signal });
   if (args.flags.has('json')) ctx.stdout(`${JSON.stringify({ outDir: res.outDir, model: res.modelPath, manifest: res.manifestPath, rows: res.rows, columns: res.columns }, null, 2)}\n`);
   else ctx.stdout(`fitted a Gaussian copula on ${res.rows} rows × ${res.columns} columns -> ${res.modelPath}, ${res.manifestPath}\n`);
 }
@@ -66,19 +74,23 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
   const spec = { n: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, ep: { type: 'string' }, batch: { type: 'string' }, shard: { type: 'string' }, json: { type: 'boolean' } } as const;
   const args = parseCommandArgs('generate', argv, spec, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.generate);
-  const n = integerOption(args, 'generate', 'n');
-  const seed = integerOption(args, 'generate', 'seed');
-  if (n === undefined) throw new MedSynthError('BAD_USAGE', 'generate: --n is required');
-  if (seed === undefined) throw new MedSynthError('BAD_USAGE', 'generate: --seed is required');
+  const n = requireInteger(args, 'generate', 'n', 1);
+  const seed = requireInteger(args, 'generate', 'seed', 0, ' (the same seed gives the same rows)');
+  const batch = integerOption(args, 'generate', 'batch', 1);
   const shardText = args.strings.get('shard');
+  const shard = shardText !== undefined ? parseShard(shardText) : undefined;
+  const executionProviders = parseProviders(listOption(args, 'ep'));
+  const out = requireString(args, 'generate', 'out');
+  if (!inferTableFormat(out)) throw new MedSynthError('BAD_USAGE', `generate: cannot tell the output format from '${out}' (use .csv, .tsv, .parquet or .jsonl)`);
+  await checkOutputParent('generate', '--out', out);
   const res = await generateSynthetic({
     generatorPath: args.positionals[0],
     n,
     seed,
-    out: requireString(args, 'generate', 'out'),
-    batch: integerOption(args, 'generate', 'batch'),
-    shard: shardText !== undefined ? parseShard(shardText) : undefined,
-    executionProviders: parseProviders(listOption(args, 'ep')),
+    out,
+    batch,
+    shard,
+    executionProviders,
     signal: ctx.signal,
     onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`),
   });
@@ -88,7 +100,9 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
     return;
   }
   const rate = runMs > 0 ? ` (${Math.round((res.rows * 1000) / runMs)} rows/s in session.run)` : '';
-  ctx.stdout(`wrote ${res.rows} rows (global rows ${res.firstRow}..${res.firstRow + res.rows - 1}, seed ${res.seed}) to ${res.out} on ${res.executionProvider}${rate}\n`);
+  const asked = executionProviders?.[0];
+  const fallback = asked !== undefined && asked !== res.executionProvider ? ` (${asked} is not available here)` : '';
+  ctx.stdout(`wrote ${res.rows} rows (global rows ${res.firstRow}..${res.firstRow + res.rows - 1}, seed ${res.seed}) to ${res.out} on ${res.executionProvider}${fallback}${rate}\n`);
 }
 
 /** A holdout fraction given on the command line: a plain decimal number, checked again by the split. */
@@ -104,15 +118,20 @@ export async function splitCommand(argv: readonly string[], ctx: CliContext): Pr
   const spec = { fraction: { type: 'string' }, seed: { type: 'string' }, train: { type: 'string' }, holdout: { type: 'string' }, json: { type: 'boolean' }, ...LIMIT_OPTIONS } as const;
   const args = parseCommandArgs('split', argv, spec, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.split);
-  const seed = integerOption(args, 'split', 'seed');
-  if (seed === undefined) throw new MedSynthError('BAD_USAGE', 'split: --seed is required (the same seed gives the same split)');
+  const seed = requireInteger(args, 'split', 'seed', 0, ' (the same seed gives the same split)');
+  const train = requireString(args, 'split', 'train');
+  const holdout = requireString(args, 'split', 'holdout');
+  const holdoutFraction = parseFraction(args.strings.get('fraction'), 0.2);
+  const limits = limitOptions(args, 'split');
+  await checkOutputParent('split', '--train', train);
+  await checkOutputParent('split', '--holdout', holdout);
   const res = await splitTableFile({
     input: args.positionals[0],
-    train: requireString(args, 'split', 'train'),
-    holdout: requireString(args, 'split', 'holdout'),
-    holdoutFraction: parseFraction(args.strings.get('fraction'), 0.2),
+    train,
+    holdout,
+    holdoutFraction,
     seed,
-    limits: limitOptions(args, 'split'),
+    limits,
     signal: ctx.signal,
   });
   if (args.flags.has('json')) {
@@ -122,22 +141,40 @@ export async function splitCommand(argv: readonly string[], ctx: CliContext): Pr
   ctx.stdout(`split ${res.rows} rows (fraction ${res.holdoutFraction}, seed ${res.seed}): ${res.trainRows} -> ${res.train}, ${res.holdoutRows} -> ${res.holdout}\n`);
 }
 
+/** The report files `evaluate` can write, by flag, in the order they are announced. */
+const REPORT_FLAGS = [
+  ['json', 'JSON report'],
+  ['html', 'HTML report'],
+  ['markdown', 'Markdown report'],
+] as const;
+
 export async function evaluateCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const spec = { real: { type: 'string' }, synth: { type: 'string' }, holdout: { type: 'string' }, metrics: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, markdown: { type: 'string' }, ...LIMIT_OPTIONS } as const;
+  const spec = { real: { type: 'string' }, synth: { type: 'string' }, holdout: { type: 'string' }, metrics: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, markdown: { type: 'string' }, ...TYPES_OPTION, ...LIMIT_OPTIONS } as const;
   const args = parseCommandArgs('evaluate', argv, spec, { min: 0, max: 0 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.evaluate);
+  const real = requireString(args, 'evaluate', 'real');
+  const synth = requireString(args, 'evaluate', 'synth');
+  const limits = limitOptions(args, 'evaluate');
+  const read = { types: typesOption(args, 'evaluate') };
+  const outputs = REPORT_FLAGS.flatMap(([flag, what]) => {
+    const path = args.strings.get(flag);
+    return path === undefined ? [] : [{ flag, what, path }];
+  });
+  for (const o of outputs) await checkOutputParent('evaluate', `--${o.flag}`, o.path);
   const report = await evaluateSynthetic({
-    real: requireString(args, 'evaluate', 'real'),
-    synth: requireString(args, 'evaluate', 'synth'),
+    real,
+    synth,
     holdout: args.strings.get('holdout'),
     metrics: listOption(args, 'metrics'),
-    limits: limitOptions(args, 'evaluate'),
+    limits,
+    read,
     json: args.strings.get('json'),
     html: args.strings.get('html'),
     markdown: args.strings.get('markdown'),
     signal: ctx.signal,
   });
   ctx.stdout(formatEvaluationSummary(report));
+  for (const o of outputs) ctx.stdout(`wrote the ${o.what} to ${resolve(o.path)}\n`);
   // A metric that cannot be computed on these tables is a finding, not a failed run: the exit code
   // stays 0 and the report keeps its error field, but the user is told on stderr.
   const failed = report.metrics.filter((m) => m.error !== undefined);

@@ -14,6 +14,9 @@ import { DECODE_LIMIT_OPTIONS, LIMIT_OPTIONS, decodeLimitOptions, limitOptions, 
 import type { CliContext } from './commands';
 import { COMMAND_HELP } from './commands';
 import { humanInspect } from '../core/data/inspectText';
+import { formatGeneratorSummary } from './generatorSummary';
+import type { GeneratorDescription } from './generatorSummary';
+import { TYPES_OPTION, typesOption } from './readOptions';
 
 async function pathKind(path: string): Promise<'dir' | 'file'> {
   try {
@@ -31,24 +34,33 @@ async function hasManifest(folder: string): Promise<boolean> {
 }
 
 export async function inspect(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('inspect', argv, { json: { type: 'boolean' }, ...LIMIT_OPTIONS, ...DECODE_LIMIT_OPTIONS }, { min: 1, max: 1 });
+  const args = parseCommandArgs('inspect', argv, { json: { type: 'boolean' }, ...TYPES_OPTION, ...LIMIT_OPTIONS, ...DECODE_LIMIT_OPTIONS }, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.inspect);
   const path = args.positionals[0];
+  const json = args.flags.has('json');
+  const types = typesOption(args, 'inspect');
+  const limits = limitOptions(args, 'inspect');
+  const decodeLimits = decodeLimitOptions(args, 'inspect');
   const kind = await pathKind(path);
-  let description: Record<string, unknown>;
+  const isTable = kind === 'file' && inferTableFormat(path) !== undefined;
+  if (types !== undefined && !isTable) throw new MedSynthError('BAD_USAGE', 'inspect: --types applies to tables only (.csv .tsv .parquet .jsonl)', { file: path });
   if ((kind === 'dir' && (await hasManifest(path))) || path.toLowerCase().endsWith('.onnx')) {
-    description = await describeGenerator(path, ctx);
-  } else if (kind === 'file' && inferTableFormat(path)) {
-    const table = await readTableFile(path, { ...limitOptions(args, 'inspect'), signal: ctx.signal });
+    const generator = await describeGenerator(path, ctx);
+    ctx.stdout(json ? `${JSON.stringify(generator, finiteOrNull, 2)}\n` : formatGeneratorSummary(generator));
+    return;
+  }
+  let description: Record<string, unknown>;
+  if (isTable) {
+    const table = await readTableFile(path, { types, ...limits, signal: ctx.signal });
     const d = describeTable(table);
     description = { kind: 'dataset', modality: 'table', path: resolve(path), format: table.provenance?.format ?? inferTableFormat(path), bytes: table.provenance?.bytes, sha256: table.provenance?.sha256, shape: [d.rows, d.columns.length], rows: d.rows, columns: d.columns };
   } else {
-    description = describeDataset(resolve(path), await readDatasetFile(path, { limits: decodeLimitOptions(args, 'inspect'), signal: ctx.signal }));
+    description = describeDataset(resolve(path), await readDatasetFile(path, { limits: decodeLimits, signal: ctx.signal }));
   }
-  ctx.stdout(args.flags.has('json') ? `${JSON.stringify(description, finiteOrNull, 2)}\n` : humanInspect(description));
+  ctx.stdout(json ? `${JSON.stringify(description, finiteOrNull, 2)}\n` : humanInspect(description));
 }
 
-async function describeGenerator(path: string, ctx: CliContext): Promise<Record<string, unknown>> {
+async function describeGenerator(path: string, ctx: CliContext): Promise<GeneratorDescription> {
   const gen = await loadGenerator(path);
   const client = new InferenceClient({ onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`) });
   try {

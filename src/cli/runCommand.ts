@@ -6,14 +6,16 @@ import { MedSynthError } from '../core/errors';
 import { runFullLoop } from '../engine/fullLoop';
 import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs } from './args';
 import { parseProviders } from './commands';
+import { TYPES_OPTION, typesOption } from './readOptions';
 import type { CliContext } from './commands';
 import { formatEvaluationSummary } from './summary';
 
 export const RUN_HELP =
-  'medsynth run <dataset> [--workspace <dir>] [--output-folder synthetic] [--n N] [--seed S] [--holdout-fraction F] [--ep cuda,cpu] [--metrics id,...] [--json]\n' +
+  'medsynth run <dataset> [--workspace <dir>] [--output-folder synthetic] [--n N] [--seed S] [--holdout-fraction F] [--types col=kind,...] [--ep cuda,cpu] [--metrics id,...] [--json]\n' +
   '  Fit -> generate -> evaluate in one go, as the VS Code command Run Full Loop does. F (default 0.2, 0 = none) of the rows\n' +
   '  are held out in memory for the privacy verdict; outputs go to <workspace>/<output-folder>/<run-id>/ (workspace: the\n' +
-  "  dataset's folder unless given); no file with real rows is written.\n";
+  "  dataset's folder unless given, and it must exist); no file with real rows is written. --types sets column kinds\n" +
+  '  (numeric, categorical, datetime, boolean, identifier, text); run.json records the kinds used.\n';
 
 /** 0 turns the holdout off; otherwise (0, 0.9], as for `split`. */
 function holdoutFraction(text: string | undefined): number | undefined {
@@ -36,6 +38,7 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
     metrics: { type: 'string' },
     batch: { type: 'string' },
     json: { type: 'boolean' },
+    ...TYPES_OPTION,
     ...LIMIT_OPTIONS,
   } as const;
   const args = parseCommandArgs('run', argv, spec, { min: 1, max: 1 });
@@ -46,12 +49,13 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
     dataset,
     workspaceRoot,
     outputFolder: args.strings.get('output-folder'),
-    n: integerOption(args, 'run', 'n'),
-    seed: integerOption(args, 'run', 'seed'),
-    batch: integerOption(args, 'run', 'batch'),
+    n: integerOption(args, 'run', 'n', 1),
+    seed: integerOption(args, 'run', 'seed', 0),
+    batch: integerOption(args, 'run', 'batch', 1),
     holdoutFraction: holdoutFraction(args.strings.get('holdout-fraction')),
     metrics: listOption(args, 'metrics'),
     limits: limitOptions(args, 'run'),
+    read: { types: typesOption(args, 'run') },
     executionProviders: parseProviders(listOption(args, 'ep')),
     signal: ctx.signal,
     onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`),

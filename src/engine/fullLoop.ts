@@ -6,10 +6,11 @@
 // The source is read once and split in memory; no file the loop writes holds a real row, because
 // the run folder is what users share as synthetic data.
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
 import type { Report } from '../core/report/model';
+import { DEFAULT_MAX_CELLS } from '../core/data/limits';
 import { ioError, writeFileAtomic } from '../storage/atomic';
 import { resolveInside } from '../storage/paths';
 import type { ExecutionProviderName } from '../protocol/inference';
@@ -99,20 +100,60 @@ export function recordedName(base: string, file: string): string {
 }
 
 /**
- * Creates the output root. A recursive mkdir on a read-only file system reports ENOENT, which would read
- * as the user's mistake; creating the last level alone then gives the real reason (EROFS, EACCES).
+ * Creates the output root and returns the first folder it had to create (undefined when the root was
+ * there already), so a failed run can take away what it made. A recursive mkdir on a read-only file
+ * system reports ENOENT, which would read as the user's mistake; creating the last level alone then
+ * gives the real reason (EROFS, EACCES).
  */
-async function makeOutputRoot(outRoot: string): Promise<void> {
+async function makeOutputRoot(outRoot: string): Promise<string | undefined> {
   try {
-    await mkdir(outRoot, { recursive: true });
+    return await mkdir(outRoot, { recursive: true });
   } catch (e) {
     const again = await mkdir(outRoot).then(
       () => undefined,
       (e2: unknown) => e2,
     );
-    if (again === undefined) return;
+    if (again === undefined) return outRoot;
     const code = (again as NodeJS.ErrnoException).code;
     throw ioError('cannot create the output folder', outRoot, code === 'ENOENT' || code === 'EEXIST' ? e : again);
+  }
+}
+
+/**
+ * Removes the folders a failed run created, from the output root up to the first one it made, each only
+ * if it is empty: another run may have started in the same root meanwhile, and its files stay.
+ */
+async function removeCreatedFolders(outRoot: string, firstCreated: string | undefined): Promise<void> {
+  if (firstCreated === undefined) return;
+  for (let folder = outRoot; ; folder = dirname(folder)) {
+    const removed = await rmdir(folder).then(
+      () => true,
+      () => false,
+    );
+    if (!removed || folder === firstCreated || dirname(folder) === folder) return;
+  }
+}
+
+/** The workspace must be an existing folder: the loop creates only its output folder inside it. */
+async function checkWorkspace(root: string): Promise<void> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new MedSynthError('BAD_USAGE', info ? 'the workspace is not a folder' : 'the workspace folder does not exist', { file: root });
+}
+
+/**
+ * The evaluation reads the synthetic table under the same caps as the source: a run whose n rows would
+ * pass them is refused before anything is fitted or written, with the numbers and the options to change.
+ */
+export function checkOutputFitsLimits(n: number, columns: number, limits: FitOptions['limits']): void {
+  const maxCells = limits?.maxCells ?? DEFAULT_MAX_CELLS;
+  const maxRows = limits?.maxRows;
+  if (maxRows !== undefined && n > maxRows) {
+    throw new MedSynthError('LIMIT_EXCEEDED', `${n} synthetic rows is more than the row limit of ${maxRows} that the evaluation reads them under (--max-rows / medsynth.maxRows)`, { expected: `--n of at most ${maxRows}, or --max-rows of at least ${n}` });
+  }
+  if (n * columns > maxCells) {
+    throw new MedSynthError('LIMIT_EXCEEDED', `${n} synthetic rows × ${columns} columns is ${n * columns} cells, more than the limit of ${maxCells} cells that the evaluation reads them under (--max-cells / medsynth.maxCells)`, {
+      expected: `--n of at most ${Math.floor(maxCells / Math.max(columns, 1))}, or --max-cells of at least ${n * columns}`,
+    });
   }
 }
 
@@ -126,9 +167,18 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
   const runDir = resolveInside(outRoot, runId);
   const work = resolveInside(outRoot, `.${runId}.partial`);
   const seed = opts.seed ?? randomInt(0, 2 ** 32);
-  await makeOutputRoot(outRoot);
+  // A missing dataset is named first (the workspace defaults to its folder, so that would be missing too).
+  await stat(opts.dataset).catch((e: unknown) => {
+    throw ioError('cannot read the table', opts.dataset, e);
+  });
+  await checkWorkspace(root);
+  // The source is read before anything is created: a missing or unreadable dataset leaves no folder.
+  const split = await prepareHoldout({ dataset: opts.dataset, holdoutFraction, seed, limits: opts.limits, read: opts.read, signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog });
+  const n = opts.n ?? split.sourceRows;
+  checkOutputFitsLimits(n, split.source.columns.length, opts.limits);
+  throwIfAborted(opts.signal);
+  const createdRoot = await makeOutputRoot(outRoot);
   try {
-    const split = await prepareHoldout({ dataset: opts.dataset, holdoutFraction, seed, limits: opts.limits, read: opts.read, signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog });
     // The source as the run names it: relative to the workspace, absolute when it lies outside.
     const sourceName = recordedName(root, resolve(opts.dataset));
     const sha256 = split.sourceSha256;
@@ -149,7 +199,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     const synthetic = join(work, 'synthetic.csv');
     const gen = await generateSynthetic({
       generatorPath: work,
-      n: opts.n ?? split.sourceRows,
+      n,
       seed,
       out: synthetic,
       batch: opts.batch,
@@ -184,7 +234,8 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       schema: 'medsynth.run/1',
       runId,
       createdAt: new Date().toISOString(),
-      dataset: { file: basename(opts.dataset), sha256, rows: split.sourceRows, columns: fit.columns },
+      // The kinds the run worked with, and which of them the user set (--types, medsynth.columns).
+      dataset: { file: basename(opts.dataset), sha256, rows: split.sourceRows, columns: split.source.columns.map((c) => ({ name: c.name, kind: c.kind })), typeOverrides: { ...opts.read?.types } },
       holdout,
       generator: { kind: 'copula', name: fit.manifest.name, trainedOn: train.name, trainingRows: fit.rows, modelSha256: gen.generator.modelSha256, manifestSha256: gen.generator.manifestSha256 },
       generate: { n: gen.n, seed, batch: opts.batch, executionProvider: gen.executionProvider, msPerBatch: gen.msPerBatch, sampleMs: gen.sampleMs },
@@ -215,6 +266,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     };
   } catch (e) {
     await rm(work, { recursive: true, force: true });
+    await removeCreatedFolders(outRoot, createdRoot);
     throw e;
   }
 }

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
 import type { GeneratorManifest, TablePostprocess } from '../core/generators/manifest';
 import { inferTableFormat } from '../core/data/format';
+import { DEFAULT_MAX_CELLS } from '../core/data/limits';
 import { loadGenerator } from '../storage/generatorFolder';
 import { defaultExecutionProviders } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
@@ -79,10 +80,35 @@ export function tablePostprocess(manifest: GeneratorManifest, source: string): T
   return post as TablePostprocess;
 }
 
+/** The same wording as the CLI's option check (cli/args.ts integerOption), for callers of the engine. */
 function checkCounts(n: number, seed: number, batch: number): void {
-  if (!Number.isSafeInteger(n) || n < 1) throw new MedSynthError('BAD_USAGE', `--n must be a positive integer, got ${n}`);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new MedSynthError('BAD_USAGE', `--seed must be a non-negative integer, got ${seed}`);
-  if (!Number.isSafeInteger(batch) || batch < 1) throw new MedSynthError('BAD_USAGE', `--batch must be a positive integer, got ${batch}`);
+  for (const [name, value, min] of [['n', n, 1], ['seed', seed, 0], ['batch', batch, 1]] as const) {
+    if (!Number.isSafeInteger(value) || value < min) throw new MedSynthError('BAD_USAGE', `--${name} must be a whole number of at least ${min}, got '${value}'`);
+  }
+}
+
+/**
+ * A .parquet output is decoded and written in one piece, so its sample is held whole: above this many
+ * values (rows × model outputs) generate refuses it. The text formats stream and have no such limit.
+ */
+export const MAX_WHOLE_SAMPLE_VALUES = 256 * 1024 * 1024;
+
+function checkWholeSample(format: string, rows: number, features: number, shard: Shard | undefined): void {
+  if (format !== 'parquet' || rows * features <= MAX_WHOLE_SAMPLE_VALUES) return;
+  const parts = (shard?.count ?? 1) * Math.ceil((rows * features) / MAX_WHOLE_SAMPLE_VALUES);
+  throw new MedSynthError('LIMIT_EXCEEDED', `a .parquet output is written in one piece, and ${rows} rows × ${features} values per row is more than its limit of ${MAX_WHOLE_SAMPLE_VALUES} values`, {
+    expected: `an --out ending in .csv, .tsv or .jsonl (written as a stream, no such limit), or --shard i/${parts} for i = 0..${parts - 1}, one .parquet file each`,
+  });
+}
+
+/**
+ * The readers' default cap (50 million cells) also applies when the output is inspected, evaluated or
+ * fitted on: a larger output is still written, with a note saying which option reads it back.
+ */
+export function readCapNote(rows: number, columns: number): string | undefined {
+  const cells = rows * columns;
+  if (cells <= DEFAULT_MAX_CELLS) return undefined;
+  return `the output has ${rows} rows × ${columns} columns = ${cells} cells, more than the ${DEFAULT_MAX_CELLS} cells inspect, evaluate and fit read by default: pass them --max-cells ${cells} (VS Code: medsynth.maxCells)`;
 }
 
 export async function generateSynthetic(opts: GenerateOptions): Promise<GenerateResult> {
@@ -100,6 +126,9 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
     throw new MedSynthError('BAD_USAGE', `refusing to overwrite the generator's own file ${out}`);
   }
   const post = tablePostprocess(gen.manifest, gen.folder);
+  checkWholeSample(format, rows, post.features, opts.shard);
+  const note = readCapNote(rows, post.columns.length);
+  if (note !== undefined) opts.onLog?.('warn', note);
   throwIfAborted(opts.signal);
 
   const client = opts.client ?? new InferenceClient({ script: opts.inferenceScript, onLog: opts.onLog });

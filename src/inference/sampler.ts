@@ -8,7 +8,7 @@ import type { DescribeModelRequest, DescribeModelResult, ProgressEvent, SampleBa
 import type { LatentJob, LatentPool } from './latentPool';
 import type { LogSink, SessionCache } from './session';
 
-/** The largest sample the child assembles in one answer (elements); beyond that, callers shard. */
+/** The largest sample the child assembles in one answer (elements); a streamed request has no such bound. */
 const MAX_SAMPLE_ELEMENTS = 256 * 1024 * 1024;
 
 /**
@@ -102,7 +102,10 @@ export async function runSample(
     if (features < 0) {
       features = rows > 0 ? data.length / rows : 0;
       if (!Number.isInteger(features) || out.dims[0] !== rows) throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' has shape [${out.dims.join(', ')}] for a batch of ${rows}`);
-      if (features * req.rows > MAX_SAMPLE_ELEMENTS) throw new MedSynthError('LIMIT_EXCEEDED', `${req.rows} rows × ${features} features is too large for one run; use --shard`);
+      // Only an answer assembled here is bounded; a streamed request never holds more than one batch.
+      if (!req.stream && features * req.rows > MAX_SAMPLE_ELEMENTS) {
+        throw new MedSynthError('LIMIT_EXCEEDED', `${req.rows} rows × ${features} values is more than the ${MAX_SAMPLE_ELEMENTS} values one assembled answer may hold`, { expected: 'a streamed request (stream: true) or fewer rows per request' });
+      }
       if (!req.stream) sample = new Float32Array(req.rows * features);
     } else if (data.length !== rows * features) {
       throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' changed width between batches`);

@@ -1,9 +1,11 @@
 // Session creation with ordered execution-provider fallback. onnxruntime-node throws at session
 // creation when a provider's shared library or device is missing, so each provider is tried alone, in
 // order; the reason a provider was skipped goes to the log and the provider that loaded is reported.
+import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { MedSynthError } from '../core/errors';
 import type { ExecutionProviderName, ModelIo } from '../protocol/inference';
+import { cudaProviderLibrary, findOrtRoot, nvidiaDriverVisible } from '../engine/cuda';
 
 export interface LoadedSession {
   readonly session: ort.InferenceSession;
@@ -20,6 +22,20 @@ export function describeIo(metadata: readonly ort.InferenceSession.ValueMetadata
 }
 
 /**
+ * True when `ep` is simply not there on this machine, which is normal and no warning: CUDA without its
+ * provider library (installed only on request) or without an NVIDIA driver. A provider that is there
+ * and still fails (a CUDA or cuDNN mismatch) is a warning.
+ */
+export function providerAbsent(ep: ExecutionProviderName): boolean {
+  if (ep !== 'cuda') return false;
+  try {
+    return !existsSync(cudaProviderLibrary(findOrtRoot())) || !nvidiaDriverVisible();
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Creates a session on the first provider of `providers` that loads. Throws MODEL_INVALID when the
  * model cannot be loaded on cpu, or when no provider in the list loads it.
  */
@@ -31,14 +47,15 @@ export async function createSession(modelPath: string, providers: readonly Execu
     try {
       const session = await ort.InferenceSession.create(modelPath, { executionProviders: [ep], graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } });
       const createMs = performance.now() - start;
-      if (failures.length > 0) log('info', `inference: running on ${ep} after fallback`);
+      if (failures.length > 0) log('info', `inference: running on ${ep} after fallback (${failures.join('; ')})`);
       return { session, executionProvider: ep, inputs: describeIo(session.inputMetadata), outputs: describeIo(session.outputMetadata), createMs };
     } catch (e) {
       const reason = firstLine(e);
       failures.push(`${ep}: ${reason}`);
       // cpu is always built in, so a model cpu cannot load is a bad model, not a missing provider.
       if (ep === 'cpu') throw new MedSynthError('MODEL_INVALID', `cannot load ONNX model: ${reason}`, { file: modelPath });
-      log('warn', `inference: execution provider '${ep}' unavailable, falling back (${reason})`);
+      // An absent provider is said once, as info, by the provider that loads; a broken one is a warning now.
+      if (!providerAbsent(ep)) log('warn', `inference: execution provider '${ep}' unavailable, falling back (${reason})`);
     }
   }
   throw new MedSynthError('MODEL_INVALID', `no execution provider could load the model (${failures.join('; ')})`, { file: modelPath });

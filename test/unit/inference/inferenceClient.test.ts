@@ -8,6 +8,7 @@ import * as ort from 'onnxruntime-node';
 import { MedSynthError } from '../../../src/core/errors';
 import { fillLatent } from '../../../src/core/generators/latent';
 import { InferenceClient } from '../../../src/engine/inferenceClient';
+import { providerAbsent } from '../../../src/inference/session';
 import type { CopulaFixture } from './copulaFixture';
 import { INFERENCE_SCRIPT, writeCopulaFixture } from './copulaFixture';
 import { rejectsWith } from '../typedErrors';
@@ -83,11 +84,16 @@ describe('inference process', () => {
     assert.equal((await client.sample(request(5))).rows, 5);
   });
 
-  it('falls back from cuda to cpu on a machine without CUDA and says why', async () => {
+  it('falls back from cuda to cpu on a machine without CUDA and says why in one info line, no warning', async () => {
     logs.length = 0;
     const res = await client.sample(request(10, { executionProviders: ['cuda', 'cpu'] }));
     assert.equal(res.executionProvider, 'cpu');
-    assert.ok(logs.some((l) => l.startsWith('warn') && l.includes("'cuda' unavailable")), logs.join('\n'));
+    if (providerAbsent('cuda')) {
+      assert.deepEqual(logs.filter((l) => l.startsWith('warn')), [], logs.join('\n'));
+      assert.equal(logs.filter((l) => l.startsWith('info') && /running on cpu after fallback \(cuda: /.test(l)).length, 1, logs.join('\n'));
+    } else {
+      assert.ok(logs.some((l) => l.startsWith('warn') && l.includes("'cuda' unavailable")), logs.join('\n'));
+    }
   });
 
   it('cancels by killing the child, then the next run forks a new one', async () => {

@@ -12,10 +12,14 @@ export interface CommandOptions {
   /** Evaluate: the real table when the Uri is the synthetic one (absolute path or Uri). */
   readonly real?: string | vscode.Uri;
   readonly synth?: string | vscode.Uri;
+  /** Evaluate: rows the generator never saw, for the privacy verdict; null = none, without asking. */
+  readonly holdout?: string | vscode.Uri | null;
   /** Generate: the generator folder or .onnx. */
   readonly generator?: string | vscode.Uri;
   /** Open the report webview at the end (default true). */
   readonly openReport?: boolean;
+  /** Delete Run: the caller already confirmed, so the modal confirmation is skipped (tests). */
+  readonly confirmed?: boolean;
 }
 
 export interface Refusal {
@@ -29,19 +33,56 @@ export function isTablePath(p: string): boolean {
   return TABLE_EXTENSIONS.includes(path.extname(p).toLowerCase());
 }
 
-/**
- * The explorer calls a command with (clicked Uri, selected Uris[]); the palette with nothing; tests with
- * (Uri, options). Only a plain object counts as options, so the explorer's selection array is ignored.
- */
-export function parseCommandArgs(args: readonly unknown[]): { uri?: vscode.Uri; options: CommandOptions } {
-  const uri = args[0] instanceof vscode.Uri ? args[0] : typeof args[0] === 'string' ? vscode.Uri.file(args[0]) : undefined;
-  const second = args[1];
-  const options = isPlainObject(second) ? (second as CommandOptions) : isPlainObject(args[0]) ? (args[0] as CommandOptions) : {};
-  return { uri, options };
+/** The arguments a command was invoked with, whoever invoked it. */
+export interface CommandArgs {
+  /** The clicked file, folder, Studio dataset or run (a run as its folder). */
+  readonly uri?: vscode.Uri;
+  /** Every selected item (explorer or Studio multi-select), the clicked one first; [uri] when one. */
+  readonly uris: readonly vscode.Uri[];
+  readonly options: CommandOptions;
 }
 
-function isPlainObject(x: unknown): boolean {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof vscode.Uri);
+/**
+ * The explorer calls a command with (clicked Uri, selected Uris[]); the Studio's inline and context
+ * actions with (clicked StudioNode, selected StudioNodes[]); the palette with nothing; tests and other
+ * panels with (Uri, options). A Studio node is recognised by its `type` before anything is read as
+ * options, because a node is a plain object too and would otherwise be mistaken for options.
+ */
+export function parseCommandArgs(args: readonly unknown[]): CommandArgs {
+  const uri = uriOfArg(args[0]);
+  const second = args[1];
+  const options = isOptions(second) ? (second as CommandOptions) : isOptions(args[0]) ? (args[0] as CommandOptions) : {};
+  const fromArray = (x: unknown): vscode.Uri[] => (Array.isArray(x) ? x.map(uriOfArg).filter((u): u is vscode.Uri => u !== undefined) : []);
+  const selected = Array.isArray(args[0]) ? fromArray(args[0]) : fromArray(second);
+  const first = uri ?? selected[0];
+  // The clicked item leads; a selection that does not contain it (a click outside it) is ignored.
+  const uris = first === undefined ? [] : selected.some((u) => u.toString() === first.toString()) ? [first, ...selected.filter((u) => u.toString() !== first.toString())] : [first];
+  return { uri: first, uris, options };
+}
+
+/** A Uri from whatever a caller passed: a Uri, a path, or a Studio tree node. */
+export function uriOfArg(x: unknown): vscode.Uri | undefined {
+  if (x instanceof vscode.Uri) return x;
+  if (typeof x === 'string' && x !== '') return vscode.Uri.file(x);
+  if (isStudioNodeLike(x)) {
+    if ((x.type === 'dataset' || x.type === 'file') && x.uri instanceof vscode.Uri) return x.uri;
+    if (x.type === 'run' && typeof x.dir === 'string') return vscode.Uri.file(x.dir);
+  }
+  return undefined;
+}
+
+interface StudioNodeLike {
+  readonly type: string;
+  readonly uri?: unknown;
+  readonly dir?: unknown;
+}
+
+function isStudioNodeLike(x: unknown): x is StudioNodeLike {
+  return typeof x === 'object' && x !== null && typeof (x as StudioNodeLike).type === 'string' && ('uri' in x || 'dir' in x || 'group' in x);
+}
+
+function isOptions(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof vscode.Uri) && !isStudioNodeLike(x);
 }
 
 export function toUri(x: string | vscode.Uri): vscode.Uri {

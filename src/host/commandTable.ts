@@ -3,13 +3,26 @@
 // `vscode.commands.executeCommand` resolves to, so integration tests can assert on it.
 import * as vscode from 'vscode';
 import { parseCommandArgs, workspaceFolderFor, refuse } from './commandContext';
+import type { CommandArgs } from './commandContext';
 import type { HostServices } from './hostServices';
 import { enableCudaCommand, evaluateCommand, fitCommand, fullLoopCommand, generateCommand, openReportCommand } from './runCommands';
 import type { StudioView } from './studioView';
 import { inspectDataset } from './inspectCommands';
 import { previewTableFile } from './tableCommands';
+import { compareRunsCommand, deleteRunCommand, revealRunCommand } from './runManagement';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
+
+/**
+ * Runs a one-file command on every selected file in turn (explorer or Studio multi-select). One file
+ * gives that file's result; several give { ok, results } with ok true only when every one succeeded.
+ */
+async function eachSelected<T extends { readonly ok: boolean }>(args: CommandArgs, run: (uri: vscode.Uri | undefined) => Promise<T>): Promise<T | { readonly ok: boolean; readonly results: readonly T[] }> {
+  if (args.uris.length <= 1) return run(args.uri);
+  const results: T[] = [];
+  for (const uri of args.uris) results.push(await run(uri));
+  return { ok: results.every((r) => r.ok), results };
+}
 export type CommandFactory = (services: HostServices, studio: StudioView) => CommandHandler;
 
 /** Command ids as contributed in package.json; the integration tests check the two agree. */
@@ -24,11 +37,11 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     studio.refresh();
     return { ok: true };
   },
-  'medsynth.previewTable': (services) => (...args) => previewTableFile(services, parseCommandArgs(args).uri),
-  'medsynth.inspectDataset': (services) => (...args) => inspectDataset(services, parseCommandArgs(args).uri),
+  'medsynth.previewTable': (services) => (...args) => eachSelected(parseCommandArgs(args), (uri) => previewTableFile(services, uri)),
+  'medsynth.inspectDataset': (services) => (...args) => eachSelected(parseCommandArgs(args), (uri) => inspectDataset(services, uri)),
   'medsynth.fitGenerator': (services) => (...args) => {
-    const { uri, options } = parseCommandArgs(args);
-    return fitCommand(services, uri, options);
+    const a = parseCommandArgs(args);
+    return eachSelected(a, (uri) => fitCommand(services, uri, a.options));
   },
   'medsynth.generate': (services) => (...args) => {
     const { uri, options } = parseCommandArgs(args);
@@ -39,9 +52,12 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     return evaluateCommand(services, uri, options);
   },
   'medsynth.runFullLoop': (services) => (...args) => {
-    const { uri, options } = parseCommandArgs(args);
-    return fullLoopCommand(services, uri, options);
+    const a = parseCommandArgs(args);
+    return eachSelected(a, (uri) => fullLoopCommand(services, uri, a.options));
   },
   'medsynth.openReport': (services) => (...args) => openReportCommand(services, parseCommandArgs(args).uri),
+  'medsynth.revealRun': () => (...args) => revealRunCommand(parseCommandArgs(args)),
+  'medsynth.deleteRun': (services) => (...args) => deleteRunCommand(services, parseCommandArgs(args)),
+  'medsynth.compareRuns': (services) => (...args) => compareRunsCommand(services, parseCommandArgs(args)),
   'medsynth.enableCuda': (services) => () => enableCudaCommand(services),
 };

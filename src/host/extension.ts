@@ -5,11 +5,15 @@ import * as vscode from 'vscode';
 import { COMMANDS } from './commandTable';
 import { HostServices } from './hostServices';
 import { INSPECT_SCHEME, InspectDocuments } from './inspectCommands';
+import { COMPARE_SCHEME } from './runManagement';
+import { inspectableExtensions } from './studioDatasets';
 import { StudioView } from './studioView';
 
 /** What activate() returns: the extension's API, which tests read through `extension.exports`. */
 export interface MedSynthApi {
   readonly commandIds: readonly string[];
+  /** The Studio's tree provider: integration tests read its nodes and pass them to commands as VS Code does. */
+  readonly studio: StudioView;
 }
 
 export function activate(context: vscode.ExtensionContext): MedSynthApi {
@@ -22,21 +26,26 @@ export function activate(context: vscode.ExtensionContext): MedSynthApi {
   services.inspectDocuments = inspectDocuments;
   context.subscriptions.push(inspectDocuments, vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, inspectDocuments));
 
+  const compareDocuments = new InspectDocuments();
+  services.compareDocuments = compareDocuments;
+  context.subscriptions.push(compareDocuments, vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, compareDocuments));
+
   const studio = new StudioView();
   services.studio = studio;
-  context.subscriptions.push(studio, vscode.window.registerTreeDataProvider('medsynth.studio', studio));
+  // Many runs can be selected at once: Compare Runs takes two, Delete Run any number.
+  context.subscriptions.push(studio, vscode.window.createTreeView('medsynth.studio', { treeDataProvider: studio, canSelectMany: true }));
 
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(services, studio)));
   }
 
   // New tables and finished runs show up in the Studio without a manual refresh.
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{csv,tsv,parquet,jsonl,json}');
+  const watcher = vscode.workspace.createFileSystemWatcher(`**/*.{csv,tsv,parquet,jsonl,json,${inspectableExtensions().join(',')}}`);
   context.subscriptions.push(watcher, watcher.onDidCreate(() => studio.refresh()), watcher.onDidDelete(() => studio.refresh()));
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('workspace trusted: fitting and generating enabled')));
 
   log.info(`MedSynth ${String(context.extension.packageJSON.version)} activated (${vscode.workspace.isTrusted ? 'trusted' : 'Restricted Mode'}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { commandIds: Object.keys(COMMANDS) };
+  return { commandIds: Object.keys(COMMANDS), studio };
 }
 
 export function deactivate(): void {

@@ -7,6 +7,8 @@ import type { InspectDocuments } from './inspectCommands';
 
 export interface StudioRefresher {
   refresh(): void;
+  /** The run folders the Studio lists, newest first. */
+  runDirs(): Promise<string[]>;
 }
 
 export class HostServices implements vscode.Disposable {
@@ -15,6 +17,8 @@ export class HostServices implements vscode.Disposable {
   studio: StudioRefresher | undefined;
   /** The read-only documents Inspect Dataset opens (set by activate). */
   inspectDocuments: InspectDocuments | undefined;
+  /** The read-only markdown documents Compare Runs opens (set by activate). */
+  compareDocuments: InspectDocuments | undefined;
 
   constructor(
     readonly extensionUri: vscode.Uri,

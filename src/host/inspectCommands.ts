@@ -14,7 +14,7 @@ import { decodeLimits, readSettings } from './settings';
 
 export const INSPECT_SCHEME = 'medsynth-inspect';
 
-/** Holds the text of each inspection document; VS Code asks for it by URI. */
+/** Holds the text of each read-only document MedSynth opens (inspections, run comparisons); VS Code asks for it by URI. */
 export class InspectDocuments implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();

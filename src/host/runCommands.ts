@@ -18,12 +18,14 @@ import type { CommandOptions, Refusal } from './commandContext';
 import { describeError, isTablePath, refuse, refuseIfUntrusted, toUri, workspaceFolderFor } from './commandContext';
 import type { HostServices } from './hostServices';
 import { readReport, scoresOf, showReport } from './reportPanel';
-import { readSettings, tableLimits } from './settings';
+import { readSettings, tableLimits, tableReadSettings } from './settings';
 import { pickTable, previewTableFile } from './tableCommands';
+import { isInRunFolder, pickHoldoutTable, pickRealTable, pickSyntheticTable } from './evaluatePickers';
+import { announceFit, announceGenerated, askRowsAndSeed } from './runPrompts';
 
 export interface FitResult { readonly ok: true; readonly runDir: string; readonly generatorDir: string; readonly manifestPath: string }
 export interface GenerateResult { readonly ok: true; readonly runDir: string; readonly out: string; readonly rows: number; readonly executionProvider: string }
-export interface EvaluateResult { readonly ok: true; readonly reportPath: string; readonly scores: Record<string, number | null> }
+export interface EvaluateResult { readonly ok: true; readonly reportPath: string; readonly scores: Record<string, number | null>; readonly holdoutFile?: string }
 export interface FullLoopResult extends EvaluateResult {
   readonly runDir: string;
   readonly executionProvider?: string;
@@ -92,11 +94,15 @@ export async function fitCommand(services: HostServices, uri: vscode.Uri | undef
   if (isRefusal(dataset)) return dataset;
   const folder = workspaceFolderFor(dataset);
   if (!folder) return refuse('Fitting writes synthetic/<run-id>/ in the workspace: open the folder that holds the table first.');
-  return runJob(services, `Fit generator on ${path.basename(dataset.fsPath)}`, async (signal, onProgress) => {
+  const result = await runJob(services, `Fit generator on ${path.basename(dataset.fsPath)}`, async (signal, onProgress) => {
     const runDir = newRunDir(folder);
-    await fitGenerator({ dataset: dataset.fsPath, generator: 'copula', outDir: runDir, limits: tableLimits(readSettings(folder.uri)), signal, onProgress });
+    // medsynth.columns: the user's column kinds replace inference (an identifier is never sampled).
+    const read = await tableReadSettings(folder, dataset, signal);
+    await fitGenerator({ dataset: dataset.fsPath, generator: 'copula', outDir: runDir, limits: tableLimits(readSettings(folder.uri)), read, signal, onProgress });
     return { ok: true as const, runDir, generatorDir: runDir, manifestPath: path.join(runDir, 'medsynth.json') };
   });
+  if (result.ok) announceFit(dataset.fsPath, result.runDir);
+  return result;
 }
 
 export async function generateCommand(services: HostServices, uri: vscode.Uri | undefined, options: CommandOptions): Outcome<GenerateResult> {
@@ -108,10 +114,11 @@ export async function generateCommand(services: HostServices, uri: vscode.Uri | 
   const folder = workspaceFolderFor(generator) ?? workspaceFolderFor(undefined);
   if (!folder) return refuse('Generating writes synthetic/<run-id>/ in the workspace: open a folder first.');
   const settings = readSettings(folder.uri);
-  const rows = options.rows ?? settings.defaultRows;
-  const seed = options.seed ?? settings.seed;
+  const asked = await askRowsAndSeed(settings, options, `Generate from ${path.basename(generator.fsPath)}`);
+  if (!asked) return { ok: false, reason: 'no row count or seed given' };
+  const { rows, seed } = asked;
   if (rows > settings.maxRows) return refuse(`${rows} rows is more than medsynth.maxRows (${settings.maxRows}).`);
-  return runJob(services, `Generate ${rows} rows`, async (signal, onProgress) => {
+  const result = await runJob(services, `Generate ${rows} rows`, async (signal, onProgress) => {
     const runDir = newRunDir(folder);
     const out = path.join(runDir, 'synthetic.csv');
     const result = await inFreshRunDir(runDir, () => generateSynthetic({
@@ -129,15 +136,27 @@ export async function generateCommand(services: HostServices, uri: vscode.Uri | 
     services.log.info(`generated ${result.rows} rows with ${result.executionProvider} (ms per batch: ${ms})`);
     return { ok: true as const, runDir, out: result.out, rows: result.rows, executionProvider: result.executionProvider };
   });
+  if (result.ok) announceGenerated(result.out, result.rows, seed, result.executionProvider);
+  return result;
 }
 
 export async function evaluateCommand(services: HostServices, uri: vscode.Uri | undefined, options: CommandOptions): Outcome<EvaluateResult> {
   const blocked = refuseIfUntrusted('Evaluating');
   if (blocked) return blocked;
-  const synth = options.synth ? toUri(options.synth) : uri && isTablePath(uri.fsPath) ? uri : await pickTable('Pick the synthetic table');
+  if (uri && !isTablePath(uri.fsPath)) return refuse(`${path.basename(uri.fsPath)} is not a table (.csv, .tsv, .parquet or .jsonl).`);
+  // A table in a run folder is the synthetic side; any other clicked table is the real side, unless
+  // the caller names the real table itself.
+  const clickedIsReal = uri !== undefined && options.real === undefined && options.synth === undefined && !isInRunFolder(uri);
+  const synth = options.synth ? toUri(options.synth) : uri && !clickedIsReal ? uri : await pickSyntheticTable();
   if (!synth) return { ok: false, reason: 'no synthetic table picked' };
-  const real = options.real ? toUri(options.real) : await pickTable(`Pick the real table to compare ${path.basename(synth.fsPath)} with`);
+  const realGiven = options.real !== undefined || clickedIsReal;
+  const real = options.real ? toUri(options.real) : clickedIsReal ? uri : await pickRealTable(synth);
   if (!real) return { ok: false, reason: 'no real table picked' };
+  if (real.fsPath === synth.fsPath) return refuse(`${path.basename(real.fsPath)} cannot be judged against itself: pick a synthetic table and the real table it imitates.`);
+  // A holdout is offered when the user picks tables; a caller that names the real table names the holdout too (or none).
+  const holdoutPick = options.holdout !== undefined ? (options.holdout === null ? null : toUri(options.holdout)) : realGiven ? null : await pickHoldoutTable(real);
+  if (holdoutPick === undefined) return { ok: false, reason: 'no holdout choice made' };
+  const holdout = holdoutPick ?? undefined;
   const folder = workspaceFolderFor(synth) ?? workspaceFolderFor(undefined);
   if (!folder) return refuse('Evaluating writes report.json in the workspace: open a folder first.');
   let root: string;
@@ -152,10 +171,13 @@ export async function evaluateCommand(services: HostServices, uri: vscode.Uri | 
   return runJob(services, `Evaluate ${path.basename(synth.fsPath)}`, async (signal, onProgress) => {
     const runDir = inRun ? path.dirname(synth.fsPath) : newRunDir(folder);
     const reportPath = path.join(runDir, 'report.json');
-    const evaluate = (): Promise<Report> => evaluateSynthetic({ real: real.fsPath, synth: synth.fsPath, limits: tableLimits(readSettings(folder.uri)), json: reportPath, html: path.join(runDir, 'report.html'), signal, onProgress });
+    // medsynth.columns types the real table; the synthetic and holdout tables are conformed to it.
+    const read = await tableReadSettings(folder, real, signal);
+    const evaluate = (): Promise<Report> =>
+      evaluateSynthetic({ real: real.fsPath, synth: synth.fsPath, holdout: holdout?.fsPath, limits: tableLimits(readSettings(folder.uri)), read, json: reportPath, html: path.join(runDir, 'report.html'), signal, onProgress });
     const report = inRun ? await evaluate() : await inFreshRunDir(runDir, evaluate);
     if (options.openReport !== false) await openReportPanel(services, reportPath, report);
-    return { ok: true as const, reportPath, scores: scoresOf(report) };
+    return { ok: true as const, reportPath, scores: scoresOf(report), ...(holdout ? { holdoutFile: holdout.fsPath } : {}) };
   });
 }
 
@@ -170,6 +192,7 @@ export async function fullLoopCommand(services: HostServices, uri: vscode.Uri | 
   const n = options.rows ?? settings.defaultRows;
   if (n > settings.maxRows) return refuse(`${n} rows is more than medsynth.maxRows (${settings.maxRows}).`);
   return runJob(services, `Fit, generate and evaluate ${path.basename(dataset.fsPath)}`, async (signal, onProgress) => {
+    const read = await tableReadSettings(folder, dataset, signal);
     const result = await runFullLoop({
       dataset: dataset.fsPath,
       workspaceRoot: folder.uri.fsPath,
@@ -178,6 +201,8 @@ export async function fullLoopCommand(services: HostServices, uri: vscode.Uri | 
       n,
       seed: options.seed ?? settings.seed,
       limits: tableLimits(settings),
+      // medsynth.columns: the user's column kinds replace inference for the source table.
+      read,
       // Held out from fitting so the report's privacy verdict has unseen rows to compare with.
       holdoutFraction: settings.holdoutFraction,
       signal,

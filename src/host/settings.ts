@@ -1,9 +1,14 @@
 // The extension's settings, read once per command so a change applies to the next run without reload.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultExecutionProviders, isExecutionProviderName } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SAMPLES } from '../core/data/decodeLimits';
 import type { DecodeLimits } from '../core/data/decodeLimits';
+import { isColumnKind } from '../core/data/columnInference';
+import type { ColumnKind } from '../core/data/table';
+import type { TableReadSettings } from '../core/data/readSettings';
+import { readTableFile } from '../storage/tables';
 
 export interface MedSynthSettings {
   /** Tried in order; never empty (falls back to the platform default). */
@@ -47,6 +52,57 @@ export function readSettings(scope?: vscode.ConfigurationScope): MedSynthSetting
     maxDecompressedBytes: positiveInt(config.get<unknown>('maxDecompressedBytes')) ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
     holdoutFraction: fraction(config.get<unknown>('holdoutFraction'), 0.9) ?? 0.2,
   };
+}
+
+/** The key of medsynth.columns that applies to every table. */
+export const ALL_TABLES_KEY = '*';
+
+/** A table's key in medsynth.columns: its path relative to the workspace folder, with forward slashes. */
+export function columnsKeyFor(folder: vscode.WorkspaceFolder, file: vscode.Uri): string {
+  return path.relative(folder.uri.fsPath, file.fsPath).split(path.sep).join('/');
+}
+
+/**
+ * The column kinds medsynth.columns gives a table: the "*" entry's, then the table's own entry on top
+ * (a table's own setting wins). When `columns` is given, "*" entries for columns the table lacks are
+ * left out, since "*" means "wherever such a column exists"; a table's own entry is kept whole so a
+ * misspelt column there is reported, not ignored. Entries that are not a known kind are skipped (a
+ * hand-edited settings.json must not stop a run; the settings editor flags them). Undefined = none.
+ */
+export function columnTypesFor(folder: vscode.WorkspaceFolder, file: vscode.Uri, columns?: readonly string[]): Record<string, ColumnKind> | undefined {
+  const setting = vscode.workspace.getConfiguration('medsynth', folder.uri).get<unknown>('columns');
+  if (typeof setting !== 'object' || setting === null || Array.isArray(setting)) return undefined;
+  const entries = setting as Record<string, unknown>;
+  const types: Record<string, ColumnKind> = {};
+  const all = kindsOf(entries[ALL_TABLES_KEY]);
+  for (const [column, kind] of Object.entries(all)) if (!columns || columns.includes(column)) types[column] = kind;
+  Object.assign(types, kindsOf(entries[columnsKeyFor(folder, file)]));
+  return Object.keys(types).length > 0 ? types : undefined;
+}
+
+/**
+ * The read settings a job passes for one table: the user's column kinds, when any. A "*" entry needs
+ * the table's column names, so only then is the first row read (a failure there is left to the job's
+ * own read, which reports it properly).
+ */
+export async function tableReadSettings(folder: vscode.WorkspaceFolder, file: vscode.Uri, signal?: AbortSignal): Promise<TableReadSettings | undefined> {
+  const setting = vscode.workspace.getConfiguration('medsynth', folder.uri).get<unknown>('columns');
+  const hasAll = typeof setting === 'object' && setting !== null && Object.keys(kindsOf((setting as Record<string, unknown>)[ALL_TABLES_KEY])).length > 0;
+  const columns = hasAll
+    ? await readTableFile(file.fsPath, { headRows: 1, signal }).then(
+        (t) => t.columns.map((c) => c.name),
+        () => undefined,
+      )
+    : undefined;
+  const types = columnTypesFor(folder, file, columns);
+  return types ? { types } : undefined;
+}
+
+function kindsOf(x: unknown): Record<string, ColumnKind> {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return {};
+  const kinds: Record<string, ColumnKind> = {};
+  for (const [column, kind] of Object.entries(x as Record<string, unknown>)) if (typeof kind === 'string' && isColumnKind(kind)) kinds[column] = kind;
+  return kinds;
 }
 
 function nonEmptyString(x: unknown): string | undefined {

@@ -1,29 +1,62 @@
-// The Studio: a view in MedSynth's activity bar listing the workspace's tables (each can start a run)
-// and the past runs under the output folder (each opens its report). It is a native tree rather than a
-// webview so it is keyboard- and screen-reader-friendly and costs nothing when hidden.
+// The Studio: a view in MedSynth's activity bar listing the workspace's datasets by modality (tables
+// can start a run; images, signals and text open Inspect Dataset) and the past runs under the output
+// folder, each with its dataset, modality, date and headline verdict. It is a native tree rather than a
+// webview so it is keyboard- and screen-reader-friendly and costs nothing when hidden. Every node is
+// passed as-is to the commands its actions run; parseCommandArgs reads the node's Uri or folder.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { VerdictLevel } from '../core/report/verdict';
+import { reportVerdict } from '../core/report/verdict';
 import { outputRoot } from './commandContext';
-import { findWorkspaceTables } from './tableCommands';
 import { readSettings } from './settings';
+import { findStudioDatasets } from './studioDatasets';
+import type { StudioDataset, StudioModality } from './studioDatasets';
+import { describeRun, overallLevel, readRunSummary, shortDate } from './runSummary';
+import type { RunSummary } from './runSummary';
 
-type StudioNode =
-  | { readonly type: 'group'; readonly group: 'datasets' | 'runs' }
-  | { readonly type: 'dataset'; readonly uri: vscode.Uri }
-  | { readonly type: 'run'; readonly dir: string; readonly hasReport: boolean }
+export type StudioGroup = 'tables' | 'images' | 'signals' | 'text' | 'runs';
+
+export type StudioNode =
+  | { readonly type: 'group'; readonly group: StudioGroup }
+  | ({ readonly type: 'dataset' } & StudioDataset)
+  | { readonly type: 'run'; readonly dir: string; readonly summary: RunSummary; readonly hasGenerator: boolean }
   | { readonly type: 'file'; readonly uri: vscode.Uri };
 
 export interface StudioListing {
+  /** Every dataset's path, tables first. */
   readonly datasets: readonly string[];
+  readonly byModality: Readonly<Record<StudioModality, readonly string[]>>;
   readonly runs: readonly string[];
+}
+
+const GROUPS: readonly { readonly group: Exclude<StudioGroup, 'runs'>; readonly modality: StudioModality; readonly label: string; readonly icon: string }[] = [
+  { group: 'tables', modality: 'table', label: 'Tables', icon: 'table' },
+  { group: 'images', modality: 'image', label: 'Images', icon: 'file-media' },
+  { group: 'signals', modality: 'signal', label: 'Signals', icon: 'pulse' },
+  { group: 'text', modality: 'text', label: 'Text', icon: 'symbol-text' },
+];
+
+const LEVEL_ICON: Readonly<Record<VerdictLevel, { readonly icon: string; readonly color?: string }>> = {
+  good: { icon: 'pass', color: 'testing.iconPassed' },
+  fair: { icon: 'warning', color: 'list.warningForeground' },
+  poor: { icon: 'error', color: 'list.errorForeground' },
+  unknown: { icon: 'graph' },
+};
+
+interface Scan {
+  readonly datasets: readonly StudioDataset[];
+  readonly runs: readonly StudioNode[];
 }
 
 export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<StudioNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** One workspace scan serves the root and every group until the next refresh. */
+  private scan: Promise<Scan> | undefined;
 
   refresh(): void {
+    this.scan = undefined;
     this.changed.fire(undefined);
   }
 
@@ -33,36 +66,20 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
 
   /** What the Studio lists, for the Open Studio command's result. */
   async listing(): Promise<StudioListing> {
-    const datasets = await this.datasets();
-    const runs = await this.runs();
-    return { datasets: datasets.flatMap((d) => (d.type === 'dataset' ? [d.uri.fsPath] : [])), runs: runs.flatMap((r) => (r.type === 'run' ? [r.dir] : [])) };
+    const { datasets, runs } = await this.scanned();
+    const of = (m: StudioModality): string[] => datasets.filter((d) => d.modality === m).map((d) => d.uri.fsPath);
+    const byModality = { table: of('table'), image: of('image'), signal: of('signal'), text: of('text') };
+    return { datasets: [...byModality.table, ...byModality.image, ...byModality.signal, ...byModality.text], byModality, runs: runs.flatMap((r) => (r.type === 'run' ? [r.dir] : [])) };
   }
 
   getTreeItem(node: StudioNode): vscode.TreeItem {
     switch (node.type) {
-      case 'group': {
-        const item = new vscode.TreeItem(node.group === 'datasets' ? 'Datasets' : 'Runs', vscode.TreeItemCollapsibleState.Expanded);
-        item.iconPath = new vscode.ThemeIcon(node.group === 'datasets' ? 'database' : 'history');
-        return item;
-      }
-      case 'dataset': {
-        const item = new vscode.TreeItem(node.uri, vscode.TreeItemCollapsibleState.None);
-        const folder = vscode.workspace.getWorkspaceFolder(node.uri);
-        const dir = folder ? path.relative(folder.uri.fsPath, path.dirname(node.uri.fsPath)) : path.dirname(node.uri.fsPath);
-        item.description = dir === '' ? undefined : dir;
-        item.contextValue = 'dataset';
-        item.tooltip = 'Click to preview; use ▶ to fit, generate and evaluate';
-        item.command = { command: 'medsynth.previewTable', title: 'Preview Table', arguments: [node.uri] };
-        return item;
-      }
-      case 'run': {
-        const item = new vscode.TreeItem(path.basename(node.dir), vscode.TreeItemCollapsibleState.Collapsed);
-        item.iconPath = new vscode.ThemeIcon(node.hasReport ? 'graph' : 'folder');
-        item.contextValue = node.hasReport ? 'run' : 'incompleteRun';
-        item.resourceUri = vscode.Uri.file(node.dir);
-        if (node.hasReport) item.command = { command: 'medsynth.openReport', title: 'Open Report', arguments: [vscode.Uri.file(path.join(node.dir, 'report.json'))] };
-        return item;
-      }
+      case 'group':
+        return groupItem(node.group);
+      case 'dataset':
+        return datasetItem(node);
+      case 'run':
+        return runItem(node);
       case 'file': {
         const item = new vscode.TreeItem(node.uri, vscode.TreeItemCollapsibleState.None);
         item.command = { command: 'vscode.open', title: 'Open', arguments: [node.uri] };
@@ -72,8 +89,19 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
   }
 
   async getChildren(node?: StudioNode): Promise<StudioNode[]> {
-    if (!node) return vscode.workspace.workspaceFolders?.length ? [{ type: 'group', group: 'datasets' }, { type: 'group', group: 'runs' }] : [];
-    if (node.type === 'group') return node.group === 'datasets' ? this.datasets() : this.runs();
+    if (!node) {
+      if (!vscode.workspace.workspaceFolders?.length) return [];
+      const { datasets, runs } = await this.scanned();
+      // An empty workspace returns no rows, so the view's welcome content says what to do first.
+      const groups: StudioNode[] = GROUPS.filter((g) => datasets.some((d) => d.modality === g.modality)).map((g) => ({ type: 'group', group: g.group }));
+      return runs.length > 0 ? [...groups, { type: 'group', group: 'runs' }] : groups;
+    }
+    if (node.type === 'group') {
+      const { datasets, runs } = await this.scanned();
+      if (node.group === 'runs') return [...runs];
+      const modality = GROUPS.find((g) => g.group === node.group)?.modality;
+      return datasets.filter((d) => d.modality === modality).map((d) => ({ type: 'dataset', ...d }));
+    }
     if (node.type === 'run') {
       const names = await fs.readdir(node.dir).catch(() => [] as string[]);
       return names.sort().map((n) => ({ type: 'file', uri: vscode.Uri.file(path.join(node.dir, n)) }));
@@ -81,37 +109,89 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
     return [];
   }
 
-  /** Tables outside the output folders: the runs' own synthetic tables are listed under Runs. */
-  private async datasets(): Promise<StudioNode[]> {
-    const roots = this.outputRoots();
-    const tables = await findWorkspaceTables();
-    return tables.filter((u) => !roots.some((r) => u.fsPath.startsWith(r + path.sep))).map((uri) => ({ type: 'dataset', uri }));
+  /** The run folders, newest first, for commands that pick runs (Compare Runs from the palette). */
+  async runDirs(): Promise<string[]> {
+    return (await this.scanned()).runs.flatMap((r) => (r.type === 'run' ? [r.dir] : []));
   }
 
-  /** Run folders, newest first (run ids start with a UTC timestamp). */
-  private async runs(): Promise<StudioNode[]> {
-    const runs: StudioNode[] = [];
-    for (const root of this.outputRoots()) {
-      const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
-      for (const e of entries) {
-        if (!e.isDirectory()) continue;
-        const dir = path.join(root, e.name);
-        const hasReport = await fs.stat(path.join(dir, 'report.json')).then(() => true, () => false);
-        runs.push({ type: 'run', dir, hasReport });
-      }
-    }
-    return runs.sort((a, b) => (a.type === 'run' && b.type === 'run' ? b.dir.localeCompare(a.dir) : 0));
+  private scanned(): Promise<Scan> {
+    this.scan ??= (async (): Promise<Scan> => {
+      const roots = outputRoots();
+      const [datasets, runs] = await Promise.all([findStudioDatasets(roots), listRuns(roots)]);
+      return { datasets, runs };
+    })();
+    return this.scan;
   }
+}
 
-  private outputRoots(): string[] {
-    const roots: string[] = [];
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      try {
-        roots.push(outputRoot(folder, readSettings(folder.uri).outputFolder));
-      } catch {
-        // A setting pointing outside the workspace is refused when a run starts; here it just lists nothing.
-      }
-    }
-    return roots;
+function groupItem(group: StudioGroup): vscode.TreeItem {
+  const g = GROUPS.find((x) => x.group === group);
+  const item = new vscode.TreeItem(g?.label ?? 'Runs', vscode.TreeItemCollapsibleState.Expanded);
+  item.iconPath = new vscode.ThemeIcon(g?.icon ?? 'history');
+  item.contextValue = `group.${group}`;
+  if (group === 'tables') item.tooltip = 'Click a table to preview it; ▶ fits a generator, generates synthetic rows and evaluates them';
+  if (group === 'images' || group === 'signals' || group === 'text') item.tooltip = 'Click to inspect (read-only); generators for this modality come later';
+  return item;
+}
+
+function datasetItem(node: Extract<StudioNode, { type: 'dataset' }>): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.uri, vscode.TreeItemCollapsibleState.None);
+  const folder = vscode.workspace.getWorkspaceFolder(node.uri);
+  const dir = folder ? path.relative(folder.uri.fsPath, path.dirname(node.uri.fsPath)).split(path.sep).join('/') : path.dirname(node.uri.fsPath);
+  item.description = [node.detail, dir === '' ? undefined : dir].filter((x) => x !== undefined).join(' · ') || undefined;
+  item.contextValue = `dataset.${node.modality}`;
+  if (node.modality === 'table') {
+    item.tooltip = 'Click to preview; ▶ fits, generates and evaluates';
+    item.command = { command: 'medsynth.previewTable', title: 'Preview Table', arguments: [node.uri] };
+  } else {
+    if (node.detail) item.iconPath = new vscode.ThemeIcon('folder-library');
+    item.tooltip = 'Click to inspect (read-only summary)';
+    item.command = { command: 'medsynth.inspectDataset', title: 'Inspect Dataset', arguments: [node.uri] };
   }
+  return item;
+}
+
+function runItem(node: Extract<StudioNode, { type: 'run' }>): vscode.TreeItem {
+  const s = node.summary;
+  const item = new vscode.TreeItem(s.dataset ?? s.id, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `run:${node.dir}`;
+  item.description = describeRun(s);
+  const look = LEVEL_ICON[overallLevel(s)];
+  item.iconPath = s.report ? new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined) : new vscode.ThemeIcon('folder');
+  item.contextValue = ['run', s.report ? 'report' : undefined, node.hasGenerator ? 'generator' : undefined].filter((x) => x !== undefined).join(' ');
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${s.dataset ?? 'run'}**: ${s.modality}, ${s.createdAt ? shortDate(s.createdAt) : 'date unknown'} UTC\n\n`);
+  tooltip.appendText(`Run ${s.id} (${s.contents})\n`);
+  if (s.report) for (const line of reportVerdict(s.report)) tooltip.appendMarkdown(`\n- ${line.level}: `).appendText(line.text);
+  item.tooltip = tooltip;
+  if (s.report) item.command = { command: 'medsynth.openReport', title: 'Open Report', arguments: [vscode.Uri.file(path.join(node.dir, 'report.json'))] };
+  return item;
+}
+
+/** Run folders under every output root, newest first (run ids start with a UTC timestamp). */
+async function listRuns(roots: readonly string[]): Promise<StudioNode[]> {
+  const runs: StudioNode[] = [];
+  for (const root of roots) {
+    const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
+    // A hidden folder is a run still being assembled (.<id>.partial): not a run yet.
+    for (const e of entries.filter((x) => x.isDirectory() && !x.name.startsWith('.'))) {
+      const dir = path.join(root, e.name);
+      const [summary, hasGenerator] = await Promise.all([readRunSummary(dir), fs.stat(path.join(dir, 'medsynth.json')).then(() => true, () => false)]);
+      runs.push({ type: 'run', dir, summary, hasGenerator });
+    }
+  }
+  return runs.sort((a, b) => (a.type === 'run' && b.type === 'run' ? b.dir.localeCompare(a.dir) : 0));
+}
+
+/** The output root of every workspace folder; a setting that leads outside lists nothing here. */
+export function outputRoots(): string[] {
+  const roots: string[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    try {
+      roots.push(outputRoot(folder, readSettings(folder.uri).outputFolder));
+    } catch {
+      // A setting pointing outside the workspace is refused when a run starts; here it just lists nothing.
+    }
+  }
+  return roots;
 }

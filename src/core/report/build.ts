@@ -5,6 +5,7 @@ import { getTableMetric } from '../metrics/registry';
 import type { MetricDescriptor, MetricResult } from '../metrics/types';
 import type { ColumnComparison, Histogram, Report, ReportMetric } from './model';
 import { formatNumber } from './charts';
+import { correlationMatrices } from './correlationMatrix';
 
 export interface ReportGenerator {
   readonly name: string;
@@ -37,6 +38,7 @@ export function buildReport(real: Table, synth: Table, results: readonly MetricR
     const cmp = compareColumn(col, other, real.rowCount, synth.rowCount, opts.bins ?? 20, opts.maxCategories ?? 12);
     if (cmp) columns.push(cmp);
   }
+  const correlations = correlationMatrices(real, synth);
   const source = (t: Table): { file?: string; rows: number; sha256?: string } => ({ file: t.provenance?.file, rows: t.rowCount, sha256: t.provenance?.sha256 });
   return {
     schema: 'medsynth.report/1',
@@ -49,6 +51,7 @@ export function buildReport(real: Table, synth: Table, results: readonly MetricR
     metrics,
     columns,
     ...dcrHistogram(results),
+    ...(correlations ? { correlations } : {}),
   };
 }
 
@@ -59,9 +62,13 @@ function describeMetric(id: string, describe: (id: string) => MetricDescriptor |
 }
 
 function dcrHistogram(results: readonly MetricResult[]): { dcrHistogram?: Histogram } {
-  const h = results.find((r) => r.id === DCR_ID)?.details.histogram as Partial<Histogram> | undefined;
+  const details = results.find((r) => r.id === DCR_ID)?.details;
+  const h = details?.histogram as Partial<Histogram> | undefined;
   if (!h || !Array.isArray(h.edges) || !Array.isArray(h.counts) || h.edges.length !== h.counts.length + 1) return {};
-  return { dcrHistogram: { edges: h.edges.map(Number), counts: h.counts.map(Number) } };
+  // With a holdout, privacy.dcr bins the holdout rows' distances to the training rows on the same edges.
+  const holdout = details?.holdoutHistogram as Partial<Histogram> | undefined;
+  const holdoutCounts = holdout && Array.isArray(holdout.counts) && holdout.counts.length === h.counts.length ? holdout.counts.map(Number) : undefined;
+  return { dcrHistogram: { edges: h.edges.map(Number), counts: h.counts.map(Number), ...(holdoutCounts ? { holdoutCounts } : {}) } };
 }
 
 /** Identifier and free-text columns are regenerated or not modelled, so they are not compared. */
@@ -107,7 +114,8 @@ function binNumbers(name: string, kind: 'numeric' | 'datetime', real: Float64Arr
   };
   const label = (v: number): string => (kind === 'datetime' ? new Date(v).toISOString().slice(0, 10) : formatNumber(v));
   const labels = Number.isFinite(lo) ? Array.from({ length: n }, (_, i) => (n > 1 ? `${label(lo + i * width)}–${label(lo + (i + 1) * width)}` : label(lo))) : ['(none)'];
-  return { name, kind, bins: labels, real: count(r), synth: count(s), missingReal: fraction(realRows - r.length, realRows), missingSynth: fraction(synthRows - s.length, synthRows) };
+  const edges = Number.isFinite(lo) && n > 1 ? Array.from({ length: n + 1 }, (_, i) => (i === n ? hi : lo + i * width)) : undefined;
+  return { name, kind, bins: labels, real: count(r), synth: count(s), missingReal: fraction(realRows - r.length, realRows), missingSynth: fraction(synthRows - s.length, synthRows), ...(edges ? { edges } : {}) };
 }
 
 function binCategories(

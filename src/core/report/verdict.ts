@@ -75,6 +75,117 @@ export function holdoutVerdict(share: number, rows?: { readonly train: number; r
   return { topic: 'privacy', level: 'poor', text: `The generator is likely reproducing its training patients: ${observed} (${meaning}).` };
 }
 
+/** Below this many holdout rows the holdout comparisons (memorisation, copy base rate) are rough. */
+export const SMALL_HOLDOUT_ROWS = 100;
+/** Below this many real rows every privacy comparison is rough. */
+export const SMALL_TABLE_ROWS = 200;
+
+/** The sentence a privacy line ends with when the samples are too small to judge firmly; empty otherwise. */
+export function smallSampleCaveat(report: Report): string {
+  const parts: string[] = [];
+  if (report.real.rows < SMALL_TABLE_ROWS) parts.push(`${report.real.rows} real rows`);
+  if (report.holdout && report.holdout.rows < SMALL_HOLDOUT_ROWS) parts.push(`${report.holdout.rows} holdout rows`);
+  if (parts.length === 0) return '';
+  return ` Small sample: only ${parts.join(' and ')} (below ${SMALL_TABLE_ROWS} real or ${SMALL_HOLDOUT_ROWS} holdout rows these comparisons are rough), so read this as a hint, not a finding.`;
+}
+
+const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
+
+/** privacy.identifierCopies: any real identifier value in a synthetic row points at a real patient. */
+function identifierLine(m: ReportMetric): VerdictLine | undefined {
+  if (m.score === null) return undefined;
+  const columns = Array.isArray(m.details.columns) ? (m.details.columns as { column: string; copies: number }[]) : [];
+  const rows = typeof m.details.rowsWithCopies === 'number' ? m.details.rowsWithCopies : 0;
+  const synthRows = typeof m.details.synthRows === 'number' ? m.details.synthRows : 0;
+  const names = columns.map((c) => c.column);
+  if (rows === 0 && m.score >= 1) return { topic: 'privacy', level: 'good', text: `No synthetic row carries a real identifier value (checked: ${names.join(', ') || 'none'}).` };
+  const copied = columns.filter((c) => c.copies > 0);
+  const perColumn = copied.map((c) => `${c.column}: ${c.copies} rows`).join(', ');
+  const fix = copied.map((c) => `${c.column}=identifier`).join(',');
+  return {
+    topic: 'privacy',
+    level: 'poor',
+    text:
+      `${rows} of ${synthRows} synthetic rows carry a real identifier value (${perColumn}): those rows point at real patients. ` +
+      `Type the column as an identifier so it is regenerated (--types ${fix}), then generate again.`,
+  };
+}
+
+interface BaseRate {
+  readonly source: 'holdout' | 'real';
+  readonly matches: number;
+  readonly rows: number;
+  readonly share: number;
+}
+
+function readBaseRate(x: unknown): BaseRate | undefined {
+  const b = x as Partial<BaseRate> | undefined;
+  if (!b || (b.source !== 'holdout' && b.source !== 'real') || typeof b.matches !== 'number' || typeof b.rows !== 'number' || !(b.rows > 0)) return undefined;
+  return { source: b.source, matches: b.matches, rows: b.rows, share: b.matches / b.rows };
+}
+
+/** What the exact-copy base rate was measured on, in words. */
+export function baseRateText(b: BaseRate): string {
+  return b.source === 'holdout'
+    ? `${b.matches} of ${b.rows} holdout rows (${pct(b.share)}) equal a training row`
+    : `${b.matches} of ${b.rows} real rows (${pct(b.share)}) equal another real row; no holdout was given, so each real row was compared with the others`;
+}
+
+/**
+ * The most copies that still match the base rate: the expected count plus three binomial standard
+ * deviations. At a base rate of 0 any copy is more than chance gives.
+ */
+export function copiesExpectedAtMost(share: number, synthRows: number): number {
+  if (!(share > 0)) return 0;
+  const expected = share * synthRows;
+  return expected + 3 * Math.sqrt(synthRows * share * (1 - share));
+}
+
+/** privacy.exactCopies against the rate at which two independent samples of the real data share rows. */
+function exactCopiesLine(m: ReportMetric, report: Report): VerdictLine | undefined {
+  if (m.score === null) return undefined;
+  const synthRows = typeof m.details.synthRows === 'number' ? m.details.synthRows : report.synth.rows;
+  const copies = typeof m.details.copies === 'number' ? m.details.copies : Math.round(m.score * synthRows);
+  const base = readBaseRate(m.details.baseRate);
+  const caveat = smallSampleCaveat(report);
+  const baseSentence = base ? ` Base rate: ${baseRateText(base)}.` : '';
+  if (copies === 0) return { topic: 'privacy', level: 'good', text: `No synthetic row is an exact copy of a real row.${baseSentence}` };
+  const observed = `${copies} of ${synthRows} synthetic rows (${pct(m.score, 2)}) equal a real row in every compared column`;
+  if (base && copies <= copiesExpectedAtMost(base.share, synthRows)) {
+    return {
+      topic: 'privacy',
+      level: 'good',
+      text: `${observed}, about as often as two independent samples of the real data share rows (${baseRateText(base)}): values this coarse repeat by nature, so this is no sign of copying.${caveat}`,
+    };
+  }
+  const compared = base ? `, more than two independent samples of the real data share (${baseRateText(base)})` : '';
+  return { topic: 'privacy', level: 'poor', text: `${observed}${compared}: those rows disclose real records.${caveat}` };
+}
+
+/** The holdout baseline privacy.dcr records: the holdout rows' distances to the closest training row. */
+export function dcrBaseline(m: ReportMetric | undefined): { median: number; p05: number; rows: number } | undefined {
+  const b = m?.details.baseline as { median?: unknown; p05?: unknown; rows?: unknown } | undefined;
+  return b && typeof b.median === 'number' && typeof b.p05 === 'number' && typeof b.rows === 'number' ? { median: b.median, p05: b.p05, rows: b.rows } : undefined;
+}
+
+function formatDistance(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(3) : String(x);
+}
+
+/** The memorisation line from privacy.dcr with a holdout: closer-to-train share, distance baseline, caveat. */
+function memorisationLine(report: Report, dcr: ReportMetric, share: number): VerdictLine {
+  const line = holdoutVerdict(share, comparedRows(report, dcr));
+  const base = dcrBaseline(dcr);
+  const distance =
+    base && typeof dcr.score === 'number'
+      ? ` Median distance to the closest training row: synthetic rows ${formatDistance(dcr.score)}, holdout rows ${formatDistance(base.median)} (real patients the generator never saw: the natural baseline).`
+      : '';
+  const caveat = smallSampleCaveat(report);
+  // A "good" on a handful of holdout rows is not one: it is shown as fair until there are enough rows.
+  const level = caveat !== '' && line.level === 'good' ? 'fair' : line.level;
+  return { topic: 'privacy', level, text: `${line.text}${distance}${caveat}` };
+}
+
 export function reportVerdict(report: Report): VerdictLine[] {
   const lines: VerdictLine[] = [];
   const fidelity = report.metrics.filter((m) => m.id.startsWith('fidelity.'));
@@ -85,30 +196,31 @@ export function reportVerdict(report: Report): VerdictLine[] {
     lines.push({ topic: 'fidelity', level: 'unknown', text });
   } else {
     const avg = scores.reduce((a, b) => a + b, 0) / scores.length;
-    const pct = `${(avg * 100).toFixed(0)}%`;
-    if (avg >= 0.9) lines.push({ topic: 'fidelity', level: 'good', text: `The synthetic data follows the real distributions closely (average fidelity ${pct}).` });
-    else if (avg >= 0.75) lines.push({ topic: 'fidelity', level: 'fair', text: `The synthetic data follows the real data in broad strokes (average fidelity ${pct}); check the columns with the largest differences below.` });
-    else lines.push({ topic: 'fidelity', level: 'poor', text: `The synthetic data differs markedly from the real data (average fidelity ${pct}); it is not a faithful stand-in.` });
+    const avgPct = pct(avg, 0);
+    if (avg >= 0.9) lines.push({ topic: 'fidelity', level: 'good', text: `The synthetic data follows the real distributions closely (average fidelity ${avgPct}).` });
+    else if (avg >= 0.75) lines.push({ topic: 'fidelity', level: 'fair', text: `The synthetic data follows the real data in broad strokes (average fidelity ${avgPct}); check the columns with the largest differences below.` });
+    else lines.push({ topic: 'fidelity', level: 'poor', text: `The synthetic data differs markedly from the real data (average fidelity ${avgPct}); it is not a faithful stand-in.` });
   }
 
+  const ids = report.metrics.find((m) => m.id === 'privacy.identifierCopies');
+  const idLine = ids ? identifierLine(ids) : undefined;
+  if (idLine) lines.push(idLine);
   const copies = report.metrics.find((m) => m.id === 'privacy.exactCopies');
-  if (copies && copies.score !== null) {
-    if (copies.score > 0) lines.push({ topic: 'privacy', level: 'poor', text: `${(copies.score * 100).toFixed(2)}% of synthetic rows are exact copies of real rows: those rows disclose real records.` });
-    else lines.push({ topic: 'privacy', level: 'good', text: 'No synthetic row is an exact copy of a real row.' });
-  }
+  const copiesLine = copies ? exactCopiesLine(copies, report) : undefined;
+  if (copiesLine) lines.push(copiesLine);
   const dcr = report.metrics.find((m) => m.id === 'privacy.dcr');
   const share = dcr?.details.shareCloserToTrain;
-  if (typeof share === 'number') {
-    lines.push(holdoutVerdict(share, dcr ? comparedRows(report, dcr) : undefined));
+  if (dcr && typeof share === 'number') {
+    lines.push(memorisationLine(report, dcr, share));
   } else if (dcr && typeof dcr.details.p05 === 'number') {
     const p05 = dcr.details.p05;
     lines.push({
       topic: 'privacy',
       level: p05 > 0 ? 'fair' : 'poor',
       text:
-        p05 > 0
+        (p05 > 0
           ? 'Most synthetic rows keep some distance from every real row; add a holdout set (medsynth split, then evaluate --holdout) to judge whether that distance is smaller than chance.'
-          : 'At least 5% of synthetic rows lie at distance 0 from a real row on every compared column.',
+          : 'At least 5% of synthetic rows lie at distance 0 from a real row on every compared column.') + smallSampleCaveat(report),
     });
   }
   if (!lines.some((l) => l.topic === 'privacy')) lines.push({ topic: 'privacy', level: 'unknown', text: 'No privacy metric was computed.' });

@@ -6,6 +6,8 @@ import type { Table } from '../../../src/core/data/table';
 import { MedSynthError } from '../../../src/core/errors';
 import { computeDcr, distanceHistogram, shareCloserToTrain } from '../../../src/core/metrics/dcr';
 import { nearestTwo, paddedWidth, simdKernelAvailable } from '../../../src/core/metrics/distanceKernel';
+import { nearestRecords, rowsNeedingTerms } from '../../../src/core/metrics/distanceSearch';
+import { buildDistanceSpace } from '../../../src/core/metrics/distanceSpace';
 import { computeExactCopies } from '../../../src/core/metrics/exactCopies';
 import { computeNndr } from '../../../src/core/metrics/nndr';
 import { buildColumn, numericTable } from './csvTable';
@@ -29,6 +31,17 @@ describe('privacy.exactCopies', () => {
     const result = computeExactCopies({ real, synth });
     assert.equal(result.score, 0.5);
     assert.deepEqual(result.details.excludedColumns, ['id']);
+    assert.deepEqual(result.leftOut?.map((l) => [l.count, l.unit, l.names]), [[1, 'columns', ['id']]]);
+  });
+
+  it('gives its base rate: holdout rows equal to a training row, or without a holdout real rows equal to another', () => {
+    // Real rows (1, a) twice and (2, b): the two (1, a) rows each equal another real row, so 2 of 3.
+    const real = mixed([1, 1, 2], ['a', 'a', 'b']);
+    const synth = mixed([3], ['c']);
+    assert.deepEqual(computeExactCopies({ real, synth }).details.baseRate, { source: 'real', matches: 2, rows: 3, share: 2 / 3 });
+    // Holdout (2, b) equals a real row, (5, b) does not: 1 of 2.
+    const holdout = mixed([2, 5], ['b', 'b']);
+    assert.deepEqual(computeExactCopies({ real, synth, holdout }).details.baseRate, { source: 'holdout', matches: 1, rows: 2, share: 0.5 });
   });
 
   it('refuses a column whose kind differs in the synthetic table', () => {
@@ -48,16 +61,48 @@ describe('privacy.dcr', () => {
     assert.equal(far.score, 1);
   });
 
-  it('matches a hand-computed mixed-type distance, leaving out rows with empty cells', async () => {
-    // Synthetic (5, a) vs real (0, a): (5/10 + 0) / 2 = 0.25; vs real (10, b): (5/10 + 1) / 2 = 0.75.
+  it('matches a hand-computed mixed-type distance with empty cells, dropping no row', async () => {
+    // Range of x over the real non-empty values: 0..10. An empty cell against a filled one costs 1.
+    // Synthetic (5, a): vs (0, a) (0.5 + 0) / 2 = 0.25; vs (10, b) (0.5 + 1) / 2 = 0.75; vs (empty, a) (1 + 0) / 2 = 0.5.
+    // Synthetic (7, empty): vs (0, a) (0.7 + 1) / 2 = 0.85; vs (10, b) (0.3 + 1) / 2 = 0.65; vs (empty, a) (1 + 1) / 2 = 1.
     const real = mixed([0, 10, Number.NaN], ['a', 'b', 'a']);
     const synth = mixed([5, 7], ['a', '']);
     const result = await computeDcr({ real, synth });
-    assert.equal(result.score, 0.25);
-    assert.equal(result.details.excludedRealRows, 1);
-    assert.equal(result.details.excludedSynthRows, 1);
+    assert.ok(Math.abs((result.score ?? -1) - (0.25 + 0.65) / 2) < 1e-7, String(result.score));
+    for (const gone of ['excludedRealRows', 'excludedSynthRows']) assert.equal(gone in result.details, false, gone);
+    assert.deepEqual(result.leftOut, []);
+    // d1 / d2: 0.25 / 0.5 and 0.65 / 0.85; the median of two is their mean.
     const nndr = await computeNndr({ real, synth });
-    assert.ok(Math.abs((nndr.score ?? -1) - 1 / 3) < 1e-7, String(nndr.score));
+    assert.ok(Math.abs((nndr.score ?? -1) - (0.5 + 0.65 / 0.85) / 2) < 1e-7, String(nndr.score));
+  });
+
+  it('counts an empty cell against a value far outside the real range as exactly 1, two empty cells as 0', async () => {
+    // x normalised by the real range 0..10: 50 -> 5. Synthetic 50: vs 0 -> 5, vs 10 -> 4, vs empty -> 1.
+    // Synthetic empty: vs 0 -> 1, vs 10 -> 1, vs empty -> 0. The packed space alone would give 50 vs empty 4.5.
+    const real = numericTable({ x: [0, 10, Number.NaN] });
+    const synth = numericTable({ x: [50, Number.NaN] });
+    const space = buildDistanceSpace(real, synth);
+    assert.deepEqual(rowsNeedingTerms(space, space.synth, space.real), [0]);
+    const near = await nearestRecords(space, space.synth, space.real);
+    assert.deepEqual([...near.d1], [1, 0]);
+    assert.deepEqual([...near.d2], [4, 1]);
+    const result = await computeDcr({ real, synth });
+    assert.equal(result.score, 0.5);
+    // The same holds the other way round: a holdout value far out against an empty synthetic cell.
+    const holdout = numericTable({ x: [-40, 5] });
+    const withHoldout = buildDistanceSpace(real, synth, holdout);
+    const toHoldout = await nearestRecords(withHoldout, withHoldout.synth, withHoldout.holdout ?? withHoldout.real);
+    // Synthetic 50 (5): vs -40 (-4) -> 9, vs 5 (0.5) -> 4.5. Synthetic empty: vs either -> 1.
+    assert.deepEqual([...toHoldout.d1], [4.5, 1]);
+    assert.deepEqual([...toHoldout.d2], [9, 1]);
+  });
+
+  it('measures a column the real table has no value in as 1 against any value, and needs two real rows for NNDR', async () => {
+    const real = numericTable({ a: [Number.NaN, Number.NaN], b: [1, 2] });
+    // a: empty vs 5 -> 1 for both real rows; b (range 1): 0 vs the first, 1 vs the second.
+    const result = await computeDcr({ real, synth: numericTable({ a: [5], b: [1] }) });
+    assert.equal(result.score, 0.5);
+    await assert.rejects(computeNndr({ real: numericTable({ a: [1] }), synth: numericTable({ a: [1] }) }), /at least two real rows/);
   });
 
   it('lets a zero-range column contribute nothing and ignores text columns', async () => {
@@ -83,10 +128,23 @@ describe('privacy.dcr', () => {
     assert.deepEqual(hist.counts, [1, 0, 1, 2]);
   });
 
-  it('reports tables where every row has an empty cell as BAD_INPUT', async () => {
-    const real = numericTable({ a: [Number.NaN, Number.NaN] });
-    await assert.rejects(computeDcr({ real, synth: numericTable({ a: [1] }) }), (e: unknown) => e instanceof MedSynthError && e.code === 'BAD_INPUT');
-    await assert.rejects(computeNndr({ real: numericTable({ a: [1] }), synth: numericTable({ a: [1] }) }), /at least two complete real rows/);
+  it('with a holdout, records the holdout rows\' distances to the training rows as the baseline', async () => {
+    // Real 0..3 (range 3); holdout 0.5 and 2.5 lie 0.5 / 3 = 1/6 from their closest real row.
+    const real = numericTable({ a: [0, 1, 2, 3] });
+    const result = await computeDcr({ real, synth: real, holdout: numericTable({ a: [0.5, 2.5] }) });
+    const base = result.details.baseline as { median: number; p05: number; rows: number };
+    assert.ok(Math.abs(base.median - 1 / 6) < 1e-7 && Math.abs(base.p05 - 1 / 6) < 1e-7, JSON.stringify(base));
+    assert.equal(base.rows, 2);
+    const hist = result.details.histogram as { edges: number[]; counts: number[] };
+    const holdoutHist = result.details.holdoutHistogram as { edges: number[]; counts: number[] };
+    // Every synthetic distance is 0, so the edges run 0..1 and both holdout rows fall in bin 3 (0.15..0.2).
+    assert.deepEqual(holdoutHist.edges, hist.edges);
+    assert.deepEqual(holdoutHist.counts, hist.counts.map((_, k) => (k === 3 ? 2 : 0)));
+  });
+
+  it('lists the identifier and text columns it leaves out, with a count', async () => {
+    const result = await computeDcr({ real: mixed([1, 2], ['a', 'b'], ['r1', 'r2']), synth: mixed([1, 2], ['a', 'b'], ['s1', 's2']) });
+    assert.deepEqual(result.leftOut?.map((l) => [l.count, l.unit, l.names]), [[1, 'columns', ['id']]]);
   });
 
   it('stops with CANCELLED when aborted between query blocks', async () => {

@@ -1,19 +1,21 @@
 // Every table metric against values computed independently by test/reference/metrics_reference.py
 // (scipy.stats.ks_2samp, pandas, numpy, sklearn NearestNeighbors brute/manhattan) on the scikit-learn
-// breast_cancer table split in halves and on a small mixed-type table with gaps.
+// breast_cancer table split in halves and on a small mixed-type table with gaps. The mixed table's
+// distances are the missing-aware definition written directly in numpy (empty vs empty 0, empty vs
+// filled 1, no row dropped), with one synthetic weight far outside the real range.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ColumnKind, Table } from '../../../src/core/data/table';
 import { evaluateTableMetrics } from '../../../src/core/metrics/registry';
 import type { MetricResult } from '../../../src/core/metrics/types';
-import { nearestTwo } from '../../../src/core/metrics/distanceKernel';
+import { nearestRecords } from '../../../src/core/metrics/distanceSearch';
 import { buildDistanceSpace } from '../../../src/core/metrics/distanceSpace';
 import { loadReferenceJson, loadReferenceTable } from './csvTable';
 
 interface DcrReference {
-  median: number; p05: number; mean: number; nndrMedian: number; nndrP05: number;
-  excludedRealRows: number; excludedSynthRows: number; excludedHoldoutRows?: number; shareCloserToTrain?: number;
+  median: number; p05: number; mean: number; nndrMedian: number; nndrP05: number; shareCloserToTrain?: number;
   histogram: { edges: number[]; counts: number[] }; d1: number[]; d2: number[];
+  baseline?: { median: number; p05: number; mean: number; rows: number }; holdoutCounts?: number[]; nndrBaselineMedian?: number;
 }
 interface CaseReference {
   files: { real: string; synth: string; holdout?: string; types?: string };
@@ -22,6 +24,7 @@ interface CaseReference {
   correlationSimilarity: { score: number; perPair: Record<string, number> };
   contingencySimilarity?: { score: number; perPair: Record<string, number> };
   exactCopies: number;
+  exactCopyBaseRate: { source: string; matches: number; rows: number };
   dcr: DcrReference;
 }
 const reference = loadReferenceJson<{ breastCancer: CaseReference; mixed: CaseReference }>('metrics.json');
@@ -91,11 +94,13 @@ for (const [label, ref] of [['breast_cancer halves', reference.breastCancer], ['
     it('exact copies match the pandas row-set count', async () => {
       const [copies] = await evaluateTableMetrics(input, ['privacy.exactCopies']);
       close(copies.score, ref.exactCopies, EXACT, 'exactCopies');
+      const base = ref.exactCopyBaseRate;
+      assert.deepEqual(copies.details.baseRate, { ...base, share: base.matches / base.rows });
     });
 
     it('per-row nearest distances match the reference within float32 accumulation', async () => {
       const space = buildDistanceSpace(input.real, input.synth);
-      const near = await nearestTwo(space.synth.rows, space.real.rows, space.stride);
+      const near = await nearestRecords(space, space.synth, space.real);
       assert.equal(near.d1.length, ref.dcr.d1.length);
       ref.dcr.d1.forEach((d, i) => close(near.d1[i] / space.columnCount, d, DISTANCE, `d1[${i}]`));
       ref.dcr.d2.forEach((d, i) => close(near.d2[i] / space.columnCount, d, DISTANCE, `d2[${i}]`));
@@ -106,20 +111,28 @@ for (const [label, ref] of [['breast_cancer halves', reference.breastCancer], ['
       const dcr = byId(results, 'privacy.dcr');
       close(dcr.score, ref.dcr.median, DISTANCE, 'dcr score (median)');
       for (const key of ['median', 'p05', 'mean'] as const) close(dcr.details[key], ref.dcr[key], DISTANCE, `dcr.${key}`);
-      assert.equal(dcr.details.excludedRealRows, ref.dcr.excludedRealRows);
-      assert.equal(dcr.details.excludedSynthRows, ref.dcr.excludedSynthRows);
+      for (const gone of ['excludedRealRows', 'excludedSynthRows', 'excludedHoldoutRows']) assert.equal(gone in dcr.details, false, gone);
       const hist = dcr.details.histogram as { edges: number[]; counts: number[] };
       assert.deepEqual(hist.counts, ref.dcr.histogram.counts);
       hist.edges.forEach((e, k) => close(e, ref.dcr.histogram.edges[k], DISTANCE, `edge ${k}`));
       if (ref.dcr.shareCloserToTrain !== undefined) {
         close(dcr.details.shareCloserToTrain, ref.dcr.shareCloserToTrain, EXACT, 'shareCloserToTrain');
-        assert.equal(dcr.details.excludedHoldoutRows, ref.dcr.excludedHoldoutRows);
+        // The natural baseline: the holdout rows' distance to the closest training row.
+        const base = dcr.details.baseline as Record<string, number>;
+        const expected = ref.dcr.baseline ?? { median: NaN, p05: NaN, mean: NaN, rows: NaN };
+        for (const key of ['median', 'p05', 'mean'] as const) close(base[key], expected[key], DISTANCE, `baseline.${key}`);
+        assert.equal(base.rows, expected.rows);
+        const holdoutHist = dcr.details.holdoutHistogram as { edges: number[]; counts: number[] };
+        assert.deepEqual(holdoutHist.edges, hist.edges);
+        assert.deepEqual(holdoutHist.counts, ref.dcr.holdoutCounts);
       } else {
         assert.equal(dcr.details.shareCloserToTrain, undefined);
+        assert.equal(dcr.details.baseline, undefined);
       }
       const nndr = byId(results, 'privacy.nndr');
       close(nndr.score, ref.dcr.nndrMedian, 1e-5, 'nndr median');
       close(nndr.details.p05, ref.dcr.nndrP05, 1e-5, 'nndr p05');
+      if (ref.dcr.nndrBaselineMedian !== undefined) close((nndr.details.baseline as { median: number }).median, ref.dcr.nndrBaselineMedian, 1e-5, 'nndr baseline');
     });
   });
 }

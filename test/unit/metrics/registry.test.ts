@@ -7,10 +7,10 @@ import { evaluateTableMetrics, getTableMetric, TABLE_METRICS } from '../../../sr
 import { categoricalTable, numericTable } from './csvTable';
 
 describe('table metric registry', () => {
-  it('lists every issue-2 metric with a complete descriptor', () => {
+  it('lists every table metric with a complete descriptor', () => {
     assert.deepEqual(TABLE_METRICS.map((m) => m.id), [
       'fidelity.ksComplement', 'fidelity.tvComplement', 'fidelity.correlationSimilarity', 'fidelity.contingencySimilarity',
-      'privacy.exactCopies', 'privacy.dcr', 'privacy.nndr',
+      'privacy.exactCopies', 'privacy.identifierCopies', 'privacy.dcr', 'privacy.nndr',
     ]);
     for (const m of TABLE_METRICS) {
       assert.equal(m.modality, 'table');
@@ -34,11 +34,11 @@ describe('table metric registry', () => {
     const real = numericTable({ a: [1, 2, 3], b: [3, 1, 2] });
     const results = await evaluateTableMetrics({ real, synth: real });
     assert.equal(results.length, TABLE_METRICS.length);
-    for (const id of ['fidelity.tvComplement', 'fidelity.contingencySimilarity']) {
+    for (const [id, why] of [['fidelity.tvComplement', /categorical/], ['fidelity.contingencySimilarity', /categorical/], ['privacy.identifierCopies', /identifier/]] as const) {
       const r = results.find((x) => x.id === id);
       assert.equal(r?.score, null, id);
       assert.equal(r?.error, undefined, id);
-      assert.match(r?.notApplicable ?? '', /categorical/, id);
+      assert.match(r?.notApplicable ?? '', why, id);
     }
     assert.equal(results.find((r) => r.id === 'fidelity.ksComplement')?.score, 1);
     assert.equal(results.find((r) => r.id === 'privacy.exactCopies')?.score, 1);

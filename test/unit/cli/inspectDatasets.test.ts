@@ -99,7 +99,7 @@ describe('medsynth inspect: images and signals', () => {
   it('names the cap and its setting when an image is larger than --max-pixels allows', () => {
     assertFails(['inspect', CT, '--max-pixels', '1000'], /maxPixels.*medsynth\.maxPixels.*--max-pixels/);
     assertFails(['inspect', ECG12, '--max-samples', '100'], /maxSamples.*medsynth\.maxSamples.*--max-samples/);
-    assertFails(['inspect', CT, '--max-pixels', '0'], /--max-pixels must be at least 1/);
+    assertFails(['inspect', CT, '--max-pixels', '0'], /--max-pixels must be a whole number of at least 1, got '0'/);
   });
 
   it('refuses a WFDB header naming a data file outside its folder, through ".." or a symlink', () => {

@@ -39,7 +39,9 @@ describe('medsynth run', () => {
       [['--holdout-fraction', '0.95'], /--holdout-fraction/],
       [['--output-folder', '../elsewhere'], /'\.\.'/],
       [['--ep', 'warp'], /unknown execution provider/],
-      [['--n', 'ten'], /--n must be a non-negative integer/],
+      [['--n', 'ten'], /--n must be a whole number of at least 1, got 'ten'/],
+      [['--n', '-5'], /--n must be a whole number of at least 1, got '-5'/],
+      [['--seed', '1.5'], /--seed must be a whole number of at least 0, got '1\.5'/],
     ] as const) {
       const res = runCliProcess(['run', join(fresh, 'patients.csv'), ...args]);
       assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);

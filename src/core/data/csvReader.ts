@@ -1,40 +1,54 @@
-// Reads delimited text (CSV, TSV, semicolon or pipe separated) from a byte stream into a RawTable.
-// The first row is the header. The delimiter is sniffed from the first 64 KiB unless the caller
-// fixes it; every later row must have as many fields as the header.
+// Reads delimited text (CSV, TSV, semicolon, pipe or whitespace separated) from a byte stream into a
+// RawTable. The first row after any leading comment lines is the header. Unless the caller fixes
+// them, the delimiter is sniffed from the first 64 KiB, leading '#' lines are taken as comments, and
+// a file that is not UTF-8 is read as Windows-1252; each guess acted on becomes a note. Rows shorter
+// than the header only lack trailing fields (spreadsheets and distro-info write them so) and are
+// padded with empty cells; a longer row is an error naming its line and the flag that may fix it.
 
 import type { RawTable } from './rawTable';
 import type { TableLimitOptions } from './limits';
+import type { TableDialect } from './readSettings';
 import { badInput, throwIfAborted } from '../errors';
-import { CsvTokenizer } from './csvTokenizer';
+import { CsvTokenizer, WHITESPACE } from './csvTokenizer';
+import { DETECTED_COMMENT, leadingComments, readDecimalCommas, sniffDelimiter } from './csvDialect';
 import { RowBudget } from './limits';
 import { normalizeHeader } from './rawTable';
-import { Utf8ChunkDecoder } from './textDecoding';
+import { resolveDialect } from './readSettings';
+import { TableTextDecoder } from './textDecoding';
 
-export const SNIFFED_DELIMITERS: readonly string[] = [',', '\t', ';', '|'];
+export { SNIFFED_DELIMITERS, sniffDelimiter } from './csvDialect';
 
 const SNIFF_BYTES = 64 * 1024;
-const SNIFF_LINES = 50;
 
-export interface DelimitedOptions extends TableLimitOptions {
+export interface DelimitedOptions extends TableLimitOptions, TableDialect {
   readonly fileName?: string;
-  /** A fixed delimiter; when absent it is sniffed among SNIFFED_DELIMITERS. */
-  readonly delimiter?: string;
   readonly signal?: AbortSignal;
 }
 
 export interface DelimitedTable extends RawTable {
+  /** The delimiter used: one character, or 'whitespace'. */
   readonly delimiter: string;
+  /** The encoding the text was read in. */
+  readonly encoding: 'utf-8' | 'windows-1252';
+  /** What the reader assumed or repaired, in words a user can act on (empty when nothing). */
+  readonly notes: readonly string[];
 }
 
 export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: DelimitedOptions): Promise<DelimitedTable> {
   const { fileName, signal } = opts;
+  const dialect = resolveDialect(opts);
   const budget = new RowBudget(opts, fileName);
-  const decoder = new Utf8ChunkDecoder(fileName);
+  const decoder = new TableTextDecoder(fileName, dialect.encoding);
   let names: string[] | undefined;
   let headerLine = 1;
   let cells: string[][] = [];
   const lines: number[] = [];
   let rows = 0;
+  let shortRows = 0;
+  let firstShortLine = 0;
+  let delimiter = dialect.delimiter;
+  let comments = 0;
+  let firstComment = 0;
 
   const onRecord = (fields: string[], line: number): void => {
     if (names === undefined) {
@@ -44,25 +58,53 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
       cells = names.map(() => []);
       return;
     }
-    if (fields.length !== names.length) {
-      throw badInput(`row has ${fields.length} field${fields.length === 1 ? '' : 's'}, but the header (line ${headerLine}) has ${names.length}`, {
+    if (fields.length > names.length) {
+      throw badInput(`row has ${fields.length} fields, but the header (line ${headerLine}) has ${names.length}`, {
         file: fileName,
         line,
-        expected: `${names.length} fields; quote fields that contain the delimiter`,
+        expected: `${names.length} fields; quote fields that contain the delimiter (${delimiterName(delimiter)}), or pass --delimiter if it is another one`,
       });
     }
     if (!budget.admitRow()) {
       tokenizer?.stop();
       return;
     }
-    for (let j = 0; j < fields.length; j++) cells[j].push(fields[j]);
+    const n = fields.length;
+    for (let j = 0; j < n; j++) cells[j].push(fields[j]);
+    if (n < cells.length) {
+      if (shortRows++ === 0) firstShortLine = line;
+      for (let j = n; j < cells.length; j++) cells[j].push('');
+    }
     lines.push(line);
     rows++;
   };
+  const onComment = (line: number): void => {
+    if (comments++ === 0) firstComment = line;
+  };
 
   let tokenizer: CsvTokenizer | undefined;
-  let delimiter = opts.delimiter;
+  let detectedComment = false;
+  let sniffed = false;
   let pending = '';
+  const start = (complete: boolean): boolean => {
+    let comment = dialect.comment;
+    if (comment === undefined) {
+      const leading = leadingComments(pending, complete, delimiter);
+      if (leading.undecided && pending.length < SNIFF_BYTES) return false;
+      if (leading.count > 0) comment = DETECTED_COMMENT;
+      detectedComment = leading.count > 0;
+    }
+    if (delimiter === undefined) {
+      if (!complete && pending.length < SNIFF_BYTES) return false;
+      delimiter = sniffDelimiter(pending, complete, undefined, comment);
+      sniffed = true;
+    }
+    tokenizer = new CsvTokenizer({ delimiter, onRecord, fileName, maxFields: budget.maxColumns, comment, commentScope: detectedComment ? 'leading' : 'all', onComment });
+    tokenizer.feed(pending);
+    pending = '';
+    return true;
+  };
+
   for await (const chunk of chunks) {
     throwIfAborted(signal);
     if (budget.full) break;
@@ -73,21 +115,13 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
     }
     pending += text;
     // A fixed delimiter needs no sample: tokenize at once (headRows can then stop early).
-    if (pending.length >= SNIFF_BYTES || delimiter !== undefined) {
-      delimiter ??= sniffDelimiter(pending, false);
-      tokenizer = new CsvTokenizer(delimiter.charCodeAt(0), onRecord, fileName, budget.maxColumns);
-      tokenizer.feed(pending);
-      pending = '';
-    }
+    start(false);
   }
   // With headRows reached, the rest of the input (and a last character cut in two) is never decoded.
   if (!budget.full) pending += decoder.end();
-  if (!tokenizer) {
-    delimiter ??= sniffDelimiter(pending, true);
-    tokenizer = new CsvTokenizer(delimiter.charCodeAt(0), onRecord, fileName, budget.maxColumns);
-    tokenizer.feed(pending);
-  }
-  if (!budget.full) tokenizer.end();
+  if (!tokenizer) start(true);
+  const t = tokenizer as CsvTokenizer | undefined;
+  if (t && !budget.full) t.end();
   if (names === undefined) {
     throw badInput('the file is empty: there is no header row and no data', { file: fileName, expected: 'a header row and at least one data row' });
   }
@@ -98,49 +132,30 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
       expected: 'at least one data row',
     });
   }
-  return { names, cells, lines, delimiter: delimiter ?? ',' };
+  const used = delimiter ?? ',';
+  const notes: string[] = [];
+  if (decoder.assumed) notes.push(decoder.assumed);
+  if (detectedComment && comments > 0) {
+    notes.push(`skipped ${plural(comments, 'comment line')} starting with '${DETECTED_COMMENT}' before the header (line${comments === 1 ? ` ${firstComment}` : `s ${firstComment}-${firstComment + comments - 1}`}); pass --comment to choose the prefix`);
+  }
+  if (sniffed && used === WHITESPACE) notes.push('fields are separated by blanks (sniffed); pass --delimiter to choose another delimiter');
+  if (shortRows > 0) {
+    notes.push(`${plural(shortRows, 'row')} had fewer fields than the header's ${names.length} (first on line ${firstShortLine}): the missing trailing fields read as empty`);
+  }
+  if (used === ';') {
+    const changed = readDecimalCommas(names, cells);
+    if (changed.length > 0) notes.push(`read decimal commas (1,5 = 1.5) in ${changed.length === 1 ? 'column' : 'columns'} ${changed.map((c) => JSON.stringify(c)).join(', ')}`);
+  }
+  return { names, cells, lines, delimiter: used, encoding: decoder.encoding, notes };
 }
 
-/**
- * Picks the candidate that splits every sampled line (outside quotes) into the same number of
- * fields, preferring the one giving the most fields; ties go to the earlier candidate (comma
- * first). Without a consistent candidate, the one most frequent in the header line wins.
- * `complete` says whether the sample is the whole input (else its last line may be cut off).
- */
-export function sniffDelimiter(sample: string, complete: boolean, candidates: readonly string[] = SNIFFED_DELIMITERS): string {
-  const codes = candidates.map((c) => c.charCodeAt(0));
-  const counts: number[][] = [];
-  let current = codes.map(() => 0);
-  let inQuotes = false;
-  let lineHasContent = false;
-  for (let i = 0; i < sample.length && counts.length < SNIFF_LINES; i++) {
-    const c = sample.charCodeAt(i);
-    if (c === 0x22) inQuotes = !inQuotes;
-    if (inQuotes) continue;
-    if (c === 0x0a || c === 0x0d) {
-      if (lineHasContent) counts.push(current);
-      current = codes.map(() => 0);
-      lineHasContent = false;
-      continue;
-    }
-    lineHasContent = true;
-    const k = codes.indexOf(c);
-    if (k >= 0) current[k]++;
-  }
-  if (lineHasContent && complete && counts.length < SNIFF_LINES) counts.push(current);
-  if (counts.length === 0) return candidates[0];
-  let best = -1;
-  let bestFields = 0;
-  for (let k = 0; k < codes.length; k++) {
-    const header = counts[0][k];
-    if (header === 0) continue;
-    if (counts.every((line) => line[k] === header) && header > bestFields) {
-      best = k;
-      bestFields = header;
-    }
-  }
-  if (best >= 0) return candidates[best];
-  let most = 0;
-  for (let k = 1; k < codes.length; k++) if (counts[0][k] > counts[0][most]) most = k;
-  return candidates[most];
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+function delimiterName(d: string | undefined): string {
+  if (d === undefined) return "','";
+  if (d === WHITESPACE) return 'runs of blanks';
+  if (d === '\t') return 'tab';
+  return `'${d}'`;
 }

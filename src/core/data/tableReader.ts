@@ -16,6 +16,7 @@ import { checkLimitOptions } from './limits';
 import { byteChunks } from './textDecoding';
 import { inferTableFormat } from './format';
 import { collectBytes } from './byteSink';
+import { resolveDialect } from './readSettings';
 
 export interface ParseTableOptions extends TableLimitOptions, TableDialect {
   /** Used in error messages and to pick the format from the extension when `format` is absent. */
@@ -29,6 +30,8 @@ export interface ParseTableOptions extends TableLimitOptions, TableDialect {
 export async function parseTable(input: ByteSource, opts: ParseTableOptions = {}): Promise<Table> {
   const { fileName, signal } = opts;
   checkLimitOptions(opts);
+  // A wrong dialect is a usage error before any byte is read, whatever the format.
+  resolveDialect(opts);
   throwIfAborted(signal);
   const chunks = byteChunks(input, signal)[Symbol.asyncIterator]();
   const first = await nextNonEmpty(chunks);
@@ -36,6 +39,7 @@ export async function parseTable(input: ByteSource, opts: ParseTableOptions = {}
   const stream = prepend(first, chunks);
   let raw: RawTable;
   let actual: TableFormat = format;
+  let notes: readonly string[] = [];
   switch (format) {
     case 'parquet':
       raw = await readParquet(await collectBytes(stream), opts);
@@ -46,13 +50,15 @@ export async function parseTable(input: ByteSource, opts: ParseTableOptions = {}
     case 'csv':
     case 'tsv': {
       // '.csv' files saved by a European-locale spreadsheet use semicolons, so csv sniffs too.
-      const delimited = await readDelimited(stream, { ...opts, delimiter: format === 'tsv' ? '\t' : undefined });
+      const delimited = await readDelimited(stream, { ...opts, delimiter: opts.delimiter ?? (format === 'tsv' ? '\t' : undefined) });
       if (opts.format === undefined && delimited.delimiter === '\t') actual = 'tsv';
       raw = delimited;
+      notes = delimited.notes;
       break;
     }
   }
-  return typeRawTable(raw, opts, { ...(fileName !== undefined ? { file: fileName } : {}), format: actual });
+  // Notes (what the reader assumed or repaired) ride on the provenance, so every caller can show them.
+  return typeRawTable(raw, opts, { ...(fileName !== undefined ? { file: fileName } : {}), format: actual, ...(notes.length > 0 ? { notes } : {}) });
 }
 
 /** Parquet starts with 'PAR1'; JSON Lines with '{' (after an optional BOM and whitespace). */

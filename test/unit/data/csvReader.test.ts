@@ -19,16 +19,21 @@ async function* chunksOf(bytes: Uint8Array, cuts: readonly number[]): AsyncGener
   }
 }
 
-async function read(text: string | Uint8Array, cuts: readonly number[] = [], delimiter?: string): Promise<{ names: readonly string[]; rows: string[][]; lines: number[]; delimiter: string }> {
+async function read(
+  text: string | Uint8Array,
+  cuts: readonly number[] = [],
+  delimiter?: string,
+  encoding?: string,
+): Promise<{ names: readonly string[]; rows: string[][]; lines: number[]; delimiter: string; notes: readonly string[] }> {
   const bytes = typeof text === 'string' ? enc(text) : text;
-  const t = await readDelimited(chunksOf(bytes, cuts), { fileName: 'mem.csv', delimiter });
+  const t = await readDelimited(chunksOf(bytes, cuts), { fileName: 'mem.csv', delimiter, encoding });
   const n = t.cells[0].length;
   const rows = Array.from({ length: n }, (_, r) => t.cells.map((c) => c[r]));
-  return { names: t.names, rows, lines: Array.from(t.lines ?? []), delimiter: t.delimiter };
+  return { names: t.names, rows, lines: Array.from(t.lines ?? []), delimiter: t.delimiter, notes: t.notes };
 }
 
-async function rejects(text: string | Uint8Array, code: string, pattern: RegExp, cuts: readonly number[] = []): Promise<void> {
-  await assert.rejects(read(text, cuts), (e: unknown) => {
+async function rejects(text: string | Uint8Array, code: string, pattern: RegExp, cuts: readonly number[] = [], encoding?: string): Promise<void> {
+  await assert.rejects(read(text, cuts, undefined, encoding), (e: unknown) => {
     assert.ok(isMedSynthError(e), String(e));
     assert.equal(e.code, code);
     assert.match(e.message, pattern);
@@ -94,7 +99,8 @@ describe('readDelimited: delimiter sniffing', () => {
       const t = await read(text);
       assert.equal(t.delimiter, d);
       assert.deepEqual(t.names, ['id', 'note', 'value']);
-      assert.deepEqual(t.rows[0], ['1', 'a, b; c | d\te', '2,5']);
+      // In a semicolon file a column of decimal commas reads as decimal points.
+      assert.deepEqual(t.rows[0], ['1', 'a, b; c | d\te', d === ';' ? '2.5' : '2,5']);
     });
   }
 
@@ -112,10 +118,10 @@ describe('readDelimited: delimiter sniffing', () => {
 describe('readDelimited: bad input', () => {
   const file = (name: string): Uint8Array => readFileSync(join(BAD, name));
 
-  it('ragged rows name the line and the expected field count', async () => {
-    await rejects(file('ragged.csv'), 'BAD_INPUT', /mem\.csv, line 3: row has 2 fields, but the header \(line 1\) has 3/);
+  it('a row longer than the header names the line, the field counts and --delimiter', async () => {
+    await rejects(file('ragged.csv'), 'BAD_INPUT', /mem\.csv, line 3: row has 4 fields, but the header \(line 1\) has 3 \(expected .*--delimiter/);
     // A multi-line quoted field before the ragged row must not throw the line count off.
-    await rejects('a,b\n"x\ny",1\n2\n', 'BAD_INPUT', /line 4: row has 1 field,/);
+    await rejects('a,b\n"x\ny",1\n2,3,4\n', 'BAD_INPUT', /line 4: row has 3 fields,/);
   });
 
   it('an unterminated quote names the line where the quote opened', async () => {
@@ -130,9 +136,9 @@ describe('readDelimited: bad input', () => {
     await rejects(file('binary.csv'), 'BAD_INPUT', /byte 3: contains NUL bytes: this is a binary file/);
   });
 
-  it('invalid UTF-8 (a Latin-1 file) names the offending byte, in any chunking', async () => {
-    await rejects(file('garbled.csv'), 'BAD_INPUT', /byte 11: is not valid UTF-8/);
-    await rejects(file('garbled.csv'), 'BAD_INPUT', /byte 11: is not valid UTF-8/, [5, 11, 12]);
+  it('invalid UTF-8 (a Latin-1 file) with encoding utf-8 forced names the offending byte, in any chunking', async () => {
+    await rejects(file('garbled.csv'), 'BAD_INPUT', /byte 11: is not valid UTF-8.*--encoding latin1/, [], 'utf-8');
+    await rejects(file('garbled.csv'), 'BAD_INPUT', /byte 11: is not valid UTF-8/, [5, 11, 12], 'utf-8');
   });
 
   it('a UTF-8 character cut off by the end of the file is refused', async () => {

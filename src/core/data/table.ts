@@ -46,6 +46,8 @@ export interface TableProvenance {
   readonly format?: TableFormat;
   readonly sha256?: string;
   readonly bytes?: number;
+  /** What the reader assumed or repaired (encoding, comment lines, padded rows), for the user to see. */
+  readonly notes?: readonly string[];
 }
 
 export interface Table {

@@ -45,13 +45,14 @@ export interface CommandArgs {
 /**
  * The explorer calls a command with (clicked Uri, selected Uris[]); the Studio's inline and context
  * actions with (clicked StudioNode, selected StudioNodes[]); the palette with nothing; tests and other
- * panels with (Uri, options). A Studio node is recognised by its `type` before anything is read as
+ * panels with (Uri, options) or (Uri, Uri[], options). A Studio node is recognised by its `type` before anything is read as
  * options, because a node is a plain object too and would otherwise be mistaken for options.
  */
 export function parseCommandArgs(args: readonly unknown[]): CommandArgs {
   const uri = uriOfArg(args[0]);
   const second = args[1];
-  const options = isOptions(second) ? (second as CommandOptions) : isOptions(args[0]) ? (args[0] as CommandOptions) : {};
+  // Options follow the Uri, or the selection when one is passed (node, [nodes], options).
+  const options = ([second, args[2], args[0]].find(isOptions) as CommandOptions | undefined) ?? {};
   const fromArray = (x: unknown): vscode.Uri[] => (Array.isArray(x) ? x.map(uriOfArg).filter((u): u is vscode.Uri => u !== undefined) : []);
   const selected = Array.isArray(args[0]) ? fromArray(args[0]) : fromArray(second);
   const first = uri ?? selected[0];

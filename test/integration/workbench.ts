@@ -2,14 +2,15 @@
 //   1. loads the workbench with the smoke-test payload so VS Code runs our mocha suites inside its
 //      extension host against the installed VSIX, and waits for codeAutomationExit;
 //   2. reloads it as a user would, right-clicks patients.csv in the explorer, reads the context menu,
-//      runs the full loop from it and reads the scores inside the report webview's iframe.
+//      runs the full loop from it and reads the scores inside the report webview's iframe; then clicks
+//      the Studio tree's inline actions and a run's context menu (reveal, compare, delete).
 // Usage (test-integration.sh sets these): PORT, WORKSPACE, TESTS_INDEX, EXTENSION_DIR, RESULTS, RUN_NAME,
 // MEDSYNTH_SKIP_UI=1 to run only the suites.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 
 const env = (name: string): string => process.env[name] ?? fail(`${name} is not set`);
 const PORT = env('PORT');
@@ -96,7 +97,7 @@ async function driveWorkbench(browser: Browser): Promise<void> {
   }
   step(`report webview shows ${report.metrics.length} metrics: ${report.metrics.map((m) => `${m.id}=${m.score?.toFixed(3) ?? 'error'}`).join(', ')}`);
   await checkSyntheticPreview(page, webview);
-  await checkStudio(page, path.basename(runDir));
+  await checkStudio(page, runDir);
   await checkInspectFromExplorer(page);
   await page.close();
 }
@@ -146,15 +147,102 @@ async function checkSyntheticPreview(page: Page, report: FrameLocator): Promise<
   step('report -> "Open synthetic data" opened the table preview of synthetic.csv');
 }
 
-/** The Studio view in MedSynth's activity bar lists the workspace tables and the run just made. */
-async function checkStudio(page: Page, runName: string): Promise<void> {
-  await page.locator('.part.activitybar .action-label[aria-label^="MedSynth"]').first().click();
-  const tree = page.locator('.pane-body .monaco-list-row');
-  for (const label of ['Datasets', 'patients.csv', 'Runs', runName]) {
-    await tree.filter({ hasText: label }).first().waitFor({ timeout: 30_000 });
+/** A row's inline action button (shown on hover), clicked as a user would. */
+async function clickInline(row: Locator, label: string): Promise<void> {
+  await row.hover();
+  const action = row.locator(`.actions .action-label[aria-label="${label}"]`);
+  await action.waitFor({ state: 'visible', timeout: 10_000 });
+  await action.click();
+}
+
+/**
+ * Right-clicks a row and chooses a context-menu entry; returns the menu's entries. The entry is chosen
+ * with the keyboard once highlighted (a click can land while the menu still re-renders); retried.
+ */
+async function chooseFromMenu(page: Page, row: Locator, label: string): Promise<string[]> {
+  const items = page.locator('.context-view .monaco-menu .action-item');
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await row.click({ button: 'right' });
+    const entry = items.filter({ hasText: label }).first();
+    if (await entry.waitFor({ timeout: 15_000 }).then(() => true, () => false)) {
+      const labels = (await items.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
+      await entry.hover();
+      await page.keyboard.press('Enter');
+      return labels;
+    }
+    await page.screenshot({ path: path.join(RESULTS, `integration-studio-menu-attempt-${attempt}.png`) });
+    await page.keyboard.press('Escape');
   }
+  return fail(`the context menu never offered "${label}" (see integration-studio-menu-attempt-*.png)`);
+}
+
+async function waitForActiveTab(page: Page, text: string, timeout = 60_000): Promise<void> {
+  await page.locator('.tabs-container .tab.active', { hasText: text }).first().waitFor({ timeout });
+}
+
+/**
+ * The Studio in MedSynth's activity bar (its own icon): datasets by modality, runs with their verdict,
+ * and every action clicked in the tree itself: the inline Preview Table, ▶ Run Full Loop and Open
+ * Report, and a run's context menu (Reveal in Explorer, Compare Runs on two selected runs, Delete Run
+ * through its modal confirmation).
+ */
+async function checkStudio(page: Page, explorerRun: string): Promise<void> {
+  const studioIcon = page.locator('.part.activitybar .action-label[aria-label^="MedSynth"]').first();
+  await studioIcon.click();
+  const mask = await studioIcon.evaluate((el) => `${getComputedStyle(el).maskImage} ${getComputedStyle(el).webkitMaskImage}`);
+  if (!mask.includes('medsynth-activity.svg')) fail(`the activity-bar icon is not MedSynth's own SVG: ${mask}`);
+  const rows = page.locator('.pane-body .monaco-list-row');
+  for (const label of ['Tables', 'Images', 'Signals', 'Runs', 'CT_small.dcm', 'ecg12.hea']) await rows.filter({ hasText: label }).first().waitFor({ timeout: 30_000 });
+  const table = rows.filter({ hasText: 'patients.csv' }).filter({ hasNotText: 'table ·' }).first();
+  const runs = rows.filter({ hasText: /table · .* · fidelity \w+, privacy \w+/ });
+  await runs.first().waitFor({ timeout: 30_000 });
   await page.screenshot({ path: path.join(RESULTS, 'integration-studio.png') });
-  step(`studio lists patients.csv and the run ${runName}`);
+  step(`studio lists datasets by modality and ${await runs.count()} runs with a verdict`);
+
+  await clickInline(table, 'Preview Table');
+  await waitForActiveTab(page, 'Preview: patients.csv');
+  step('studio: inline Preview Table on patients.csv opened its preview');
+
+  const before = new Set(listRuns());
+  await clickInline(table, 'Run Full Loop (Fit, Generate, Evaluate)');
+  const studioRun = await waitForNewRun(before, 180_000);
+  await waitForActiveTab(page, `Report: ${path.basename(studioRun)}`);
+  step(`studio: inline ▶ Run Full Loop on patients.csv made ${path.basename(studioRun)} and opened its report`);
+
+  // Newest first: the run just made, then the one made from the explorer.
+  const newest = runs.nth(0);
+  const older = runs.nth(1);
+  await page.locator('.tabs-container .tab', { hasText: 'Preview: patients.csv' }).first().click();
+  await clickInline(older, 'Open Report');
+  await waitForActiveTab(page, `Report: ${path.basename(explorerRun)}`);
+  step('studio: inline Open Report on the older run opened (or focused) its report');
+
+  const labels = await chooseFromMenu(page, newest, 'Reveal in Explorer');
+  for (const entry of ['Open Report', 'Compare Runs', 'Generate', 'Reveal in Explorer', 'Delete Run']) if (!labels.includes(entry)) fail(`the run context menu lacks "${entry}": ${labels.join(' | ')}`);
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: path.basename(studioRun) }).first().waitFor({ timeout: 30_000 });
+  step(`studio: run context menu (${labels.join(' | ')}); Reveal in Explorer showed the run folder`);
+
+  await studioIcon.click();
+  await newest.click();
+  await older.click({ modifiers: ['ControlOrMeta'] });
+  await chooseFromMenu(page, older, 'Compare Runs');
+  await page.locator('.tabs-container .tab', { hasText: 'Compare' }).first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(RESULTS, 'integration-compare-runs.png') });
+  step('studio: Compare Runs on two selected runs opened the comparison');
+
+  await studioIcon.click();
+  await newest.click();
+  await chooseFromMenu(page, newest, 'Delete Run');
+  await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Move to Trash' }).first().click({ timeout: 15_000 });
+  // A remote file system (code-server) has no trash: the second modal asks to delete permanently.
+  const permanently = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Delete Permanently' }).first();
+  if (await permanently.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await permanently.click();
+  const end = Date.now() + 30_000;
+  while (fs.existsSync(studioRun) && Date.now() < end) await page.waitForTimeout(250);
+  if (fs.existsSync(studioRun)) fail(`Delete Run left ${studioRun} in place`);
+  if (!fs.existsSync(explorerRun)) fail('Delete Run removed a run that was not selected');
+  step(`studio: Delete Run (modal confirmation) removed ${path.basename(studioRun)} only`);
 }
 
 /**

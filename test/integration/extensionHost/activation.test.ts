@@ -60,6 +60,24 @@ describe('MedSynth in a real VS Code', () => {
     assert.ok(when('medsynth.generate').some((w) => w.includes('explorerResourceIsFolder')), 'Generate on generator folders');
   });
 
+  it('has its own activity-bar icon, a welcome view, and run actions in the Studio menus', () => {
+    const ext = medsynth();
+    const contributes = ext.packageJSON.contributes as Contributes & {
+      viewsContainers: { activitybar: { id: string; icon: string }[] };
+      viewsWelcome: { view: string; contents: string }[];
+    };
+    const icon = contributes.viewsContainers.activitybar.find((c) => c.id === 'medsynth')?.icon ?? '';
+    assert.equal(icon, 'media/medsynth-activity.svg');
+    const svg = fs.readFileSync(path.join(ext.extensionPath, icon), 'utf8');
+    assert.match(svg, /viewBox="0 0 24 24"/);
+    assert.doesNotMatch(svg.replace(/currentColor/g, ''), /#[0-9a-f]{3,8}\b|rgb\(/i, 'monochrome: currentColor only');
+    assert.ok(contributes.viewsWelcome.filter((w) => w.view === 'medsynth.studio').length >= 2, 'welcome for no folder and for a folder without datasets');
+    const items = contributes.menus['view/item/context'].map((m) => m.command);
+    for (const id of ['medsynth.runFullLoop', 'medsynth.previewTable', 'medsynth.openReport', 'medsynth.revealRun', 'medsynth.deleteRun', 'medsynth.compareRuns', 'medsynth.inspectDataset']) {
+      assert.ok(items.includes(id), `${id} is in the Studio's item menus`);
+    }
+  });
+
   it('exposes its settings with the documented defaults', () => {
     const config = vscode.workspace.getConfiguration('medsynth');
     assert.equal(config.get('outputFolder'), 'synthetic');
@@ -69,6 +87,7 @@ describe('MedSynth in a real VS Code', () => {
     assert.equal(config.get('holdoutFraction'), 0.2);
     const props = (medsynth().packageJSON.contributes as Contributes).configuration.properties;
     assert.ok('medsynth.executionProviders' in props);
+    assert.deepEqual(config.get('columns'), {});
   });
 
   it('opens the Studio listing the workspace tables', async () => {

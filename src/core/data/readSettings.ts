@@ -53,7 +53,7 @@ export function resolveDialect(d: TableDialect): ResolvedDialect {
     const named = DELIMITER_NAMES[d.delimiter.toLowerCase()];
     const delimiter = named ?? d.delimiter;
     if (named === undefined && (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r')) {
-      throw new MedSynthError('BAD_USAGE', `the delimiter ${JSON.stringify(d.delimiter)} cannot separate fields`, { expected: DELIMITER_CHOICES });
+      throw new MedSynthError('BAD_USAGE', `delimiter ${JSON.stringify(d.delimiter)} cannot separate fields`, { expected: DELIMITER_CHOICES });
     }
     out.delimiter = delimiter;
   }
@@ -61,7 +61,7 @@ export function resolveDialect(d: TableDialect): ResolvedDialect {
   if (encoding !== undefined) out.encoding = encoding;
   if (d.comment !== undefined) {
     if (d.comment === '' || /[\r\n]/.test(d.comment) || d.comment.startsWith('"')) {
-      throw new MedSynthError('BAD_USAGE', `the comment prefix ${JSON.stringify(d.comment)} cannot mark comment lines`, {
+      throw new MedSynthError('BAD_USAGE', `comment prefix ${JSON.stringify(d.comment)} cannot mark comment lines`, {
         expected: "a non-empty prefix on one line, such as '#' or '//'",
       });
     }

@@ -111,7 +111,7 @@ export const ENCODING_CHOICES = 'utf-8, latin1 or windows-1252';
 export function tableEncoding(name: string | undefined): TableEncoding | undefined {
   if (name === undefined) return undefined;
   const encoding = ENCODING_NAMES[name.trim().toLowerCase()];
-  if (!encoding) throw new MedSynthError('BAD_USAGE', `unknown encoding ${JSON.stringify(name)}`, { expected: ENCODING_CHOICES });
+  if (!encoding) throw new MedSynthError('BAD_USAGE', `encoding ${JSON.stringify(name)} is not one the table readers know`, { expected: ENCODING_CHOICES });
   return encoding;
 }
 

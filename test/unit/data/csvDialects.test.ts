@@ -177,10 +177,10 @@ describe('CSV dialects: edges', () => {
   });
 
   it('bad dialect values are usage errors naming the choices', async () => {
-    await rejects('a\n1\n', { delimiter: ';;' }, 'BAD_USAGE', /the delimiter ";;" cannot separate fields \(expected one character/);
+    await rejects('a\n1\n', { delimiter: ';;' }, 'BAD_USAGE', /^delimiter ";;" cannot separate fields \(expected one character/);
     await rejects('a\n1\n', { delimiter: '"' }, 'BAD_USAGE', /cannot separate fields/);
-    await rejects('a\n1\n', { encoding: 'utf-16' }, 'BAD_USAGE', /unknown encoding "utf-16" \(expected utf-8, latin1 or windows-1252\)/);
-    await rejects('a\n1\n', { comment: '' }, 'BAD_USAGE', /comment prefix "" cannot mark comment lines/);
+    await rejects('a\n1\n', { encoding: 'utf-16' }, 'BAD_USAGE', /^encoding "utf-16" is not one the table readers know \(expected utf-8, latin1 or windows-1252\)/);
+    await rejects('a\n1\n', { comment: '' }, 'BAD_USAGE', /^comment prefix "" cannot mark comment lines/);
   });
 
   it("'tab' and '\\t' as typed in a shell mean the tab character", async () => {

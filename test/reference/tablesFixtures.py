@@ -7,7 +7,10 @@ so re-running it reproduces the committed files byte for byte.
 """
 import csv
 import gzip
+import json
 import os
+import sys
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 from sklearn.datasets import load_breast_cancer
@@ -87,7 +90,7 @@ def write_bad(folder):
 
     put('empty.csv', b'')
     put('header_only.csv', b'age,sex,bmi\n')
-    put('ragged.csv', b'age,sex,bmi\n61,F,27.1\n54,M\n70,F,30.2\n')
+    put('ragged.csv', b'age,sex,bmi\n61,F,27.1\n54,M,27.9,extra\n70,F,30.2\n')
     put('unterminated.csv', b'id,note\n1,"fine"\n2,"never closed\n3,ok\n')
     # A Latin-1 file read as UTF-8: the bytes of "Müller" and "café" are not valid UTF-8.
     put('garbled.csv', 'name,city\nM\u00fcller,Z\u00fcrich\ncaf\u00e9,Gen\u00e8ve\n'.encode('latin-1'))
@@ -122,6 +125,96 @@ def write_clinical_mixed(path):
         f.write(b'\xef\xbb\xbf' + text.encode('utf-8'))
 
 
+def write_numeric_ids(source, path):
+    # samples/workspace/patients.csv with integer patient ids 100001..100500 instead of P00001..:
+    # the shape of an EHR export whose key is a number. Every other cell is kept as is.
+    with open(source, encoding='utf-8', newline='') as f:
+        rows = list(csv.reader(f))
+    assert rows[0][0] == 'patient_id'
+    with open(path, 'w', encoding='utf-8', newline='') as out:
+        w = csv.writer(out, lineterminator='\n')
+        w.writerow(rows[0])
+        for i, row in enumerate(rows[1:]):
+            w.writerow([str(100001 + i)] + row[1:])
+
+
+# Each column of clinical_dates.csv: its name, the strptime/strftime format Python reads and writes
+# it with, and the format string MedSynth is expected to infer (our own notation, datetimeFormat.ts).
+DATE_COLUMNS = [
+    ('dmon_yy', '%d-%b-%y', 'DD-Mon-YY'),
+    ('dmon_yyyy', '%d-%b-%Y', 'DD-Mon-YYYY'),
+    ('iso_date', '%Y-%m-%d', 'YYYY-MM-DD'),
+    ('us_date', '%m/%d/%Y', 'MM/DD/YYYY'),
+    ('eu_date', '%d/%m/%Y', 'DD/MM/YYYY'),
+    ('eu_dotted', '%d.%m.%Y', 'DD.MM.YYYY'),
+    ('ambiguous_date', '%m/%d/%Y', 'MM/DD/YYYY'),
+    ('iso_offset', '%Y-%m-%dT%H:%M:%S%z', None),
+    ('iso_utc', '%Y-%m-%dT%H:%M:%SZ', 'YYYY-MM-DDTHH:mm:ssZ'),
+    ('iso_minutes', '%Y-%m-%d %H:%M', 'YYYY-MM-DD HH:mm'),
+    ('iso_millis', '%Y-%m-%dT%H:%M:%S.%f', 'YYYY-MM-DDTHH:mm:ss.SSS'),
+]
+
+
+def write_clinical_dates(csv_path, json_path, n=60, seed=20030919):
+    # Made-up dates in the spellings clinical exports use. Python's strftime writes each cell and
+    # datetime.strptime (with the column's explicit format) gives the reference instant, so the
+    # TypeScript reader is checked against the standard library, not against itself.
+    rng = np.random.default_rng(seed)
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    base = datetime(1995, 1, 1)
+    zones = [timezone(timedelta(hours=2)), timezone(timedelta(hours=1)), timezone(timedelta(hours=-5, minutes=-30))]
+    cells = {name: [] for name, _, _ in DATE_COLUMNS}
+    for i in range(n):
+        for name, fmt, _ in DATE_COLUMNS:
+            if i % 17 == 5 and name != 'ambiguous_date':
+                cells[name].append('')
+                continue
+            t = base + timedelta(days=int(rng.integers(0, 40 * 365)), seconds=int(rng.integers(0, 86400)), microseconds=int(rng.integers(0, 1000)) * 1000)
+            if name == 'ambiguous_date':
+                t = datetime(int(rng.integers(1990, 2025)), int(rng.integers(1, 13)), int(rng.integers(1, 13)))
+            if name == 'dmon_yy' and i < 2:
+                # The two-digit-year pivot: 68 is 2068 and 69 is 1969 (POSIX, Python %y).
+                t = datetime(2068 if i == 0 else 1969, 12, 31)
+            if name in ('us_date', 'eu_date') and i == 0:
+                t = datetime(2003, 12, 25)  # a day above 12 fixes the order
+            if name == 'iso_offset':
+                t = t.replace(tzinfo=zones[int(rng.integers(0, 2)) if i != 3 else 2])
+            text = t.strftime(fmt)
+            if name == 'iso_offset':
+                text = text[:-2] + ':' + text[-2:]  # +0200 -> +02:00, the ISO 8601 extended form
+            if name == 'iso_millis':
+                text = text[:-3]  # %f is microseconds; keep milliseconds
+            cells[name].append(text)
+    expected = {'rows': n, 'python': sys.version.split()[0], 'columns': []}
+    for name, fmt, ours in DATE_COLUMNS:
+        ms = []
+        for text in cells[name]:
+            if text == '':
+                ms.append(None)
+                continue
+            if name == 'iso_offset':
+                t = datetime.strptime(text, '%Y-%m-%dT%H:%M:%S%z')
+            elif name == 'iso_millis':
+                t = datetime.strptime(text, '%Y-%m-%dT%H:%M:%S.%f').replace(tzinfo=timezone.utc)
+            else:
+                t = datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
+            delta = t - epoch
+            ms.append(delta.days * 86400000 + delta.seconds * 1000 + delta.microseconds // 1000)
+        if ours is None:
+            # Values keep their own offsets when read; writing uses the column's commonest offset.
+            offsets = sorted({t[-6:] for t in cells[name] if t}, key=lambda z: (-sum(t.endswith(z) for t in cells[name]), cells[name].index(next(t for t in cells[name] if t.endswith(z)))))
+            ours = 'YYYY-MM-DDTHH:mm:ss' + offsets[0]
+        expected['columns'].append({'name': name, 'strptime': fmt, 'format': ours, 'epochMs': ms})
+    with open(csv_path, 'w', encoding='utf-8', newline='') as out:
+        w = csv.writer(out, lineterminator='\n')
+        w.writerow([name for name, _, _ in DATE_COLUMNS])
+        for i in range(n):
+            w.writerow([cells[name][i] for name, _, _ in DATE_COLUMNS])
+    with open(json_path, 'w', encoding='utf-8') as out:
+        json.dump(expected, out, indent=1)
+        out.write('\n')
+
+
 def main():
     os.makedirs(BAD, exist_ok=True)
     os.makedirs(SAMPLES, exist_ok=True)
@@ -130,6 +223,8 @@ def main():
     write_diabetes(os.path.join(TABLES, 'diabetes.csv'))
     write_clinical_mixed(os.path.join(TABLES, 'clinical_mixed.csv'))
     write_patients(os.path.join(SAMPLES, 'patients.csv'))
+    write_numeric_ids(os.path.join(SAMPLES, 'patients.csv'), os.path.join(TABLES, 'patients_numeric_ids.csv'))
+    write_clinical_dates(os.path.join(TABLES, 'clinical_dates.csv'), os.path.join(TABLES, 'clinical_dates.json'))
     write_bad(BAD)
 
 

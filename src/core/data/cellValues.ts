@@ -1,6 +1,8 @@
 // How one cell's text is read as a value of each column kind, and written back. Kept in one place
 // so that the reader, the writers and conformTable agree on every token.
 
+import { compileDatetimeFormat } from './datetimeFormat';
+
 /**
  * Cells that mean "missing", compared after trimming surrounding whitespace (so a blank or
  * whitespace-only cell is missing too). 'None' is deliberately absent: in clinical exports it is
@@ -167,11 +169,14 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /**
- * 'date' precision prints YYYY-MM-DD; otherwise YYYY-MM-DDTHH:MM:SS[.sss] in UTC without a zone
- * suffix, the form the reader takes as UTC.
+ * In `format` when one is given (datetimeFormat.ts). Otherwise 'date' precision prints YYYY-MM-DD,
+ * and 'datetime' YYYY-MM-DDTHH:MM:SS[.sss] in UTC without a zone suffix, the form the reader takes
+ * as UTC.
  */
-export function formatDatetime(ms: number, precision: 'date' | 'datetime'): string {
+export function formatDatetime(ms: number, precision: 'date' | 'datetime', format?: string): string {
   if (Number.isNaN(ms)) return '';
+  const compiled = format === undefined ? undefined : compileDatetimeFormat(format);
+  if (compiled) return compiled.format(ms);
   const iso = new Date(ms).toISOString();
   if (precision === 'date') return iso.slice(0, 10);
   return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);

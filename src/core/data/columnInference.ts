@@ -1,10 +1,17 @@
 // Decides each column's kind from its cell text and builds the typed column. The rules, in order
 // (documented for users in test/fixtures/README.md, "Tables"):
-//   1. numeric     every non-missing cell parses as a number (the issue's rule; 0/1 columns too);
-//                  a column with no present value at all is numeric as well, vacuously.
+//   1. numeric     every non-missing cell parses as a number; a column with no present value at all
+//                  is numeric as well, vacuously. Two kinds of all-number column are not numeric
+//                  (numericKinds.ts has the exact rules): integer codes with few distinct values
+//                  (target 0/1, sex 1/2: at most 10 distinct and at most 5% of the values, or at most
+//                  2 with a repeat) are categorical, and unique (or >= 95% distinct) integers named
+//                  like a key, or shaped like one (a constant-step sequence, fixed-width codes with
+//                  leading zeros), are identifiers.
 //   2. boolean     every non-missing cell is true/false/yes/no (any letter case).
-//   3. datetime    every non-missing cell is an ISO 8601 date or date-time.
-//   4. identifier  the name looks like an id (patient_id, mrn, uuid, subjectId) and no value repeats.
+//   3. datetime    every non-missing cell is a date or date-time in one spelling (datetimeInference.ts:
+//                  ISO 8601, DD-Mon-YY, MM/DD/YYYY or DD/MM/YYYY ...); the spelling is kept as `format`.
+//   4. identifier  the name looks like a key (looksLikeIdentifierName) and no value repeats, or at
+//                  least 20 values are >= 95% distinct.
 //   5. text        long free text: mean length >= 40 characters or mean >= 4 words per cell.
 //   6. categorical some value repeats and there are few distinct values (<= 20, or <= half the cells).
 //   7. identifier  no value repeats, every value is one token without whitespace (e.g. P00017) and
@@ -14,9 +21,12 @@
 // An override (opts.types) skips inference; a cell that cannot be read as the forced kind is a
 // BAD_INPUT naming the column, the row and the line, because guessing would silently drop data.
 
-import type { Column, ColumnKind } from './table';
+import type { Column, ColumnKind, DatetimeColumn, NumericColumn } from './table';
 import { MedSynthError } from '../errors';
 import { isMissingToken, parseBoolean, parseDatetime, parseNumber } from './cellValues';
+import { compileDatetimeFormat } from './datetimeFormat';
+import { inferDatetimeFormat } from './datetimeInference';
+import { MIN_IDENTIFIER_VALUES, NEAR_UNIQUE_SHARE, integerCategories, numericColumnKind } from './numericKinds';
 
 export const COLUMN_KINDS: readonly ColumnKind[] = ['numeric', 'categorical', 'datetime', 'boolean', 'identifier', 'text'];
 
@@ -31,26 +41,54 @@ export interface CellOrigin {
   readonly lineOf?: (row: number) => number | undefined;
 }
 
-const MIN_IDENTIFIER_VALUES = 20;
-const ID_NAME = /(?:^|[_\s.-])(?:id|uuid|guid|mrn|key)$/i;
-const CAMEL_ID_NAME = /[a-z0-9](?:Id|ID|Uuid|Key)$/;
+/** Words that make a name a key wherever they stand at its end (patient_id, subjectID, visit_key). */
+const KEY_WORDS = new Set(['id', 'ids', 'uid', 'uuid', 'guid', 'mrn', 'ssn', 'key', 'pk', 'accession']);
+/** Key words that also mark a key at the start (ID_patient, MRN number). */
+const LEADING_KEY_WORDS = new Set(['id', 'uid', 'uuid', 'guid', 'mrn', 'ssn']);
+/** Things a record is about: a key on its own (patient, subject) or before a number word (patient_no). */
+const ENTITY_WORDS = new Set(['patient', 'subject', 'record', 'accession', 'encounter', 'visit', 'case', 'specimen', 'participant', 'admission', 'episode', 'person', 'member', 'mrn', 'ssn']);
+const NUMBER_WORDS = new Set(['no', 'nr', 'num', 'number', 'code']);
 
+/**
+ * The words of a column name: split at anything not a letter or digit and at camelCase humps, so
+ * `subjectID` is subject + id and `visit_key` is visit + key, while `valid`, `idle` and `period` are
+ * single words that are not keys.
+ */
+function nameWords(name: string): string[] {
+  return (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).map((w) => w.toLowerCase());
+}
+
+/**
+ * True when a column name marks it as a key: it ends in id, uuid, guid, mrn, ssn, key, accession
+ * (`patient_id`, `subjectId`, `HADM_ID`), starts with id/uuid/mrn/ssn, is a bare entity word
+ * (`patient`, `subject`, `record`, `encounter`), or is an entity followed by a number word
+ * (`patient_no`, `record number`, `case_nr`). Matching is by whole words, never by substring.
+ */
 export function looksLikeIdentifierName(name: string): boolean {
-  return ID_NAME.test(name) || CAMEL_ID_NAME.test(name);
+  const words = nameWords(name);
+  if (words.length === 0) return false;
+  const last = words[words.length - 1];
+  if (KEY_WORDS.has(last) || LEADING_KEY_WORDS.has(words[0])) return true;
+  if (words.length === 1) return ENTITY_WORDS.has(last);
+  return NUMBER_WORDS.has(last) && (ENTITY_WORDS.has(words[words.length - 2]) || KEY_WORDS.has(words[words.length - 2]));
 }
 
 /** Infers the kind (unless `override` is given) and builds the column from raw cell text. */
 export function columnFromCells(name: string, cells: readonly string[], override: ColumnKind | undefined, origin: CellOrigin = {}): Column {
   if (override !== undefined) return buildColumn(name, cells, override, origin);
   const numeric = tryNumeric(name, cells);
-  if (numeric) return numeric;
+  if (numeric) {
+    const kind = numericColumnKind(numeric.values, cells, numeric.integer, looksLikeIdentifierName(name));
+    if (kind === 'categorical') return integerCategories(name, numeric.values, cells);
+    if (kind === 'identifier') return buildColumn(name, cells, 'identifier', origin);
+    return numeric;
+  }
   return buildColumn(name, cells, inferTextKind(name, cells), origin);
 }
 
 /** The kind rules 2–8 above, for a column already known not to be numeric. */
 export function inferTextKind(name: string, cells: readonly string[]): ColumnKind {
   let allBoolean = true;
-  let allDatetime = true;
   let present = 0;
   let totalLength = 0;
   let totalWords = 0;
@@ -60,7 +98,6 @@ export function inferTextKind(name: string, cells: readonly string[]): ColumnKin
     if (cell.length === 0 || isMissingToken(cell)) continue;
     present++;
     if (allBoolean && parseBoolean(cell) === undefined) allBoolean = false;
-    if (allDatetime && parseDatetime(cell) === undefined) allDatetime = false;
     distinct.add(cell);
     totalLength += cell.length;
     const words = countWords(cell);
@@ -68,9 +105,10 @@ export function inferTextKind(name: string, cells: readonly string[]): ColumnKin
     if (words > 1 || /\s/.test(cell.trim())) allSingleToken = false;
   }
   if (allBoolean) return 'boolean';
-  if (allDatetime) return 'datetime';
+  if (inferDatetimeFormat(cells)) return 'datetime';
   const allDistinct = distinct.size === present;
-  if (allDistinct && present >= 2 && looksLikeIdentifierName(name)) return 'identifier';
+  const nearlyUnique = (allDistinct && present >= 2) || (present >= MIN_IDENTIFIER_VALUES && distinct.size >= NEAR_UNIQUE_SHARE * present);
+  if (nearlyUnique && looksLikeIdentifierName(name)) return 'identifier';
   if (totalLength / present >= 40 || totalWords / present >= 4) return 'text';
   if (!allDistinct && (distinct.size <= 20 || distinct.size <= present / 2)) return 'categorical';
   if (allDistinct && allSingleToken) return present >= MIN_IDENTIFIER_VALUES ? 'identifier' : 'categorical';
@@ -88,7 +126,7 @@ function countWords(cell: string): number {
   return words;
 }
 
-function tryNumeric(name: string, cells: readonly string[]): Column | undefined {
+function tryNumeric(name: string, cells: readonly string[]): NumericColumn | undefined {
   const values = new Float64Array(cells.length);
   let integer = true;
   for (let i = 0; i < cells.length; i++) {
@@ -141,21 +179,8 @@ export function buildColumn(name: string, cells: readonly string[], kind: Column
       }
       return { kind, name, values, integer };
     }
-    case 'datetime': {
-      const values = new Float64Array(n);
-      let hasTime = false;
-      for (let i = 0; i < n; i++) {
-        if (isMissingToken(cells[i])) {
-          values[i] = NaN;
-          continue;
-        }
-        const d = parseDatetime(cells[i]);
-        if (d === undefined) throw fail(i, 'an ISO 8601 date or date-time');
-        values[i] = d.ms;
-        if (d.hasTime) hasTime = true;
-      }
-      return { kind, name, values, precision: hasTime ? 'datetime' : 'date' };
-    }
+    case 'datetime':
+      return datetimeColumn(name, cells, fail);
     case 'boolean': {
       const codes = new Int32Array(n);
       for (let i = 0; i < n; i++) {
@@ -197,4 +222,39 @@ export function buildColumn(name: string, cells: readonly string[], kind: Column
         expected: COLUMN_KINDS.join(', '),
       });
   }
+}
+
+/**
+ * A datetime column in the one spelling its cells share. When they share none, the error names the
+ * first cell that does not fit the spelling of the first present cell.
+ */
+function datetimeColumn(name: string, cells: readonly string[], fail: (row: number, what: string) => MedSynthError): DatetimeColumn {
+  const guess = inferDatetimeFormat(cells);
+  const present = (cell: string): boolean => cell.length > 0 && !isMissingToken(cell);
+  if (!guess) {
+    const first = cells.findIndex(present);
+    const own = inferDatetimeFormat([cells[first]]);
+    const compiled = own?.format !== undefined ? compileDatetimeFormat(own.format) : undefined;
+    const what = !own || own.iso ? 'an ISO 8601 date or date-time' : `a date in the format ${own.format ?? ''} of the column's first value`;
+    for (let i = 0; i < cells.length; i++) {
+      if (!present(cells[i])) continue;
+      const ok = compiled ? compiled.parse(cells[i]) !== undefined : parseDatetime(cells[i]) !== undefined;
+      if (!ok) throw fail(i, what);
+    }
+    throw fail(first, 'a date in one spelling shared by the whole column (its dates fit neither day-first nor month-first order)');
+  }
+  const compiled = guess.format !== undefined ? compileDatetimeFormat(guess.format) : undefined;
+  const values = new Float64Array(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    values[i] = present(cell) ? ((compiled ? compiled.parse(cell) : parseDatetime(cell)?.ms) ?? NaN) : NaN;
+  }
+  return {
+    kind: 'datetime',
+    name,
+    values,
+    precision: guess.hasTime ? 'datetime' : 'date',
+    ...(guess.format !== undefined ? { format: guess.format } : {}),
+    ...(guess.note !== undefined ? { formatNote: guess.note } : {}),
+  };
 }

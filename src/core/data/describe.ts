@@ -1,5 +1,6 @@
 // A JSON-ready summary of a table: what `medsynth inspect --json` prints and what the preview shows
-// above the rows. Datetime bounds are ISO strings so the JSON reads without a date library.
+// above the rows. Datetime bounds are ISO strings so the JSON reads without a date library; the
+// column's own spelling is given beside them as `format`.
 
 import type { ColumnKind, Table, TableFormat } from './table';
 import { missingCount } from './table';
@@ -21,6 +22,10 @@ export interface ColumnDescription {
   readonly integer?: boolean;
   /** Datetime only. */
   readonly precision?: 'date' | 'datetime';
+  /** Datetime only: the spelling the values were read in and synthetic values are written in. */
+  readonly format?: string;
+  /** Datetime only: how an ambiguous spelling (day/month order) was read. */
+  readonly formatNote?: string;
   /** Categorical and boolean: labels in code order, when there are at most MAX_LISTED_CATEGORIES. */
   readonly categories?: readonly string[];
 }
@@ -52,7 +57,10 @@ export function describeTable(table: Table): TableDescription {
             : c.kind === 'numeric'
               ? { min, max }
               : { min: formatDatetime(min, c.precision), max: formatDatetime(max, c.precision) };
-        const extra = c.kind === 'numeric' ? { integer: c.integer } : { precision: c.precision };
+        const extra =
+          c.kind === 'numeric'
+            ? { integer: c.integer }
+            : { precision: c.precision, ...(c.format !== undefined ? { format: c.format } : {}), ...(c.formatNote !== undefined ? { formatNote: c.formatNote } : {}) };
         return { ...base, distinct: seen.size, ...bounds, ...extra };
       }
       case 'categorical':

@@ -17,8 +17,15 @@ export interface DatetimeColumn {
   readonly name: string;
   /** Milliseconds since the Unix epoch, UTC; NaN marks a missing value. */
   readonly values: Float64Array;
-  /** 'date' when every value had no time part (written back as YYYY-MM-DD). */
+  /** 'date' when every value had no time part (written back as YYYY-MM-DD unless `format` says otherwise). */
   readonly precision: 'date' | 'datetime';
+  /**
+   * The source's spelling, e.g. 'YYYY-MM-DD', 'DD-Mon-YY', 'MM/DD/YYYY', 'YYYY-MM-DDTHH:mm:ss+02:00'
+   * (tokens in datetimeFormat.ts); values are written back in it. Absent: canonical ISO 8601.
+   */
+  readonly format?: string;
+  /** Why an ambiguous spelling was read as it was (day/month order), for `inspect` to show. */
+  readonly formatNote?: string;
 }
 
 export interface CategoricalColumn {
@@ -60,10 +67,12 @@ export interface Table {
 export interface ColumnSchema {
   readonly name: string;
   readonly kind: ColumnKind;
+  /** Datetime columns: the spelling of their values (DatetimeColumn.format). */
+  readonly format?: string;
 }
 
 export function tableSchema(table: Table): ColumnSchema[] {
-  return table.columns.map((c) => ({ name: c.name, kind: c.kind }));
+  return table.columns.map((c) => (c.kind === 'datetime' && c.format !== undefined ? { name: c.name, kind: c.kind, format: c.format } : { name: c.name, kind: c.kind }));
 }
 
 export function isMissing(column: Column, row: number): boolean {

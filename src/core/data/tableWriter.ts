@@ -1,6 +1,6 @@
 // Writes a Table as CSV, TSV, JSON Lines or Parquet bytes. Text formats: integers print without a
-// decimal point, datetimes as ISO 8601 (YYYY-MM-DD for date precision, else YYYY-MM-DDTHH:MM:SS[.sss]
-// in UTC), booleans as true/false, and a missing value as an empty cell (null in JSON Lines).
+// decimal point, datetimes in the column's `format` (the source's spelling) or else as ISO 8601
+// (YYYY-MM-DD for date precision, else YYYY-MM-DDTHH:MM:SS[.sss] in UTC), booleans as true/false, and a missing value as an empty cell (null in JSON Lines).
 //
 // Text is produced in chunks of rows straight into a reused byte buffer: one string for a
 // million-row CSV passes V8's maximum string length ("Invalid string length"), and building rows by
@@ -59,7 +59,7 @@ export function cellText(column: Column, row: number): string {
     case 'numeric':
       return formatNumber(column.values[row]);
     case 'datetime':
-      return formatDatetime(column.values[row], column.precision);
+      return formatDatetime(column.values[row], column.precision, column.format);
     case 'categorical':
     case 'boolean': {
       const code = column.codes[row];
@@ -98,8 +98,9 @@ function* delimitedChunks(table: Table, delimiter: string, header: boolean, sign
 }
 
 /**
- * Numbers and ISO datetimes never contain a delimiter, quote, line end or surrounding space, so
- * they are written without the quoting test; category labels are quoted and encoded once.
+ * Numbers never contain a delimiter, quote, line end or surrounding space, so they are written
+ * without the quoting test; datetimes only when a format has a space or comma (quoted then); category
+ * labels are quoted and encoded once.
  */
 function delimitedCell(column: Column, quote: (s: string) => string): CellWriter {
   switch (column.kind) {
@@ -112,10 +113,12 @@ function delimitedCell(column: Column, quote: (s: string) => string): CellWriter
     }
     case 'datetime': {
       const values = column.values;
-      const format = datetimeFormatter(column.precision);
+      const format = datetimeFormatter(column.precision, column.format);
+      // 'DD Mon YYYY' has no delimiter, but a format with ',' would need quoting in CSV.
+      const needsQuote = column.format !== undefined && quote(column.format) !== column.format;
       return (sink, r) => {
         const v = values[r];
-        if (v === v) sink.ascii(format(v));
+        if (v === v) sink.ascii(needsQuote ? quote(format(v)) : format(v));
       };
     }
     case 'categorical':
@@ -197,12 +200,12 @@ export function writeNumber(sink: ByteSink, v: number): void {
 }
 
 /** Dates repeat across rows (admission days, birth dates), so their text is cached per column. */
-function datetimeFormatter(precision: 'date' | 'datetime'): (ms: number) => string {
+function datetimeFormatter(precision: 'date' | 'datetime', spelling: string | undefined): (ms: number) => string {
   const cache = new Map<number, string>();
   return (ms) => {
     let s = cache.get(ms);
     if (s === undefined) {
-      s = formatDatetime(ms, precision);
+      s = formatDatetime(ms, precision, spelling);
       if (cache.size >= 65_536) cache.clear();
       cache.set(ms, s);
     }
@@ -249,7 +252,7 @@ function jsonCell(column: Column, key: string): CellWriter {
     }
     case 'datetime': {
       const values = column.values;
-      const format = datetimeFormatter(column.precision);
+      const format = datetimeFormatter(column.precision, column.format);
       return (sink, r) => {
         sink.bytes(prefix);
         const v = values[r];

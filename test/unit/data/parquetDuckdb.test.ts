@@ -70,7 +70,9 @@ function assertSameTable(ours: Table, duck: DuckRows, label: string): void {
     for (let i = 0; i < ours.rowCount; i++) {
       const want = duckCell(duck.rows[i][column.name]);
       const got = ourCell(column, i);
-      if (got !== want) assert.fail(`${label}: column ${column.name} row ${i}: ours ${String(got)}, DuckDB ${String(want)}`);
+      // An integer key (a unique INTEGER named id) is read as an identifier: its text is DuckDB's number.
+      const sameKey = column.kind === 'identifier' && typeof want === 'number' && got === String(want);
+      if (got !== want && !sameKey) assert.fail(`${label}: column ${column.name} row ${i}: ours ${String(got)}, DuckDB ${String(want)}`);
     }
   }
 }

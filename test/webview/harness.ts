@@ -33,11 +33,13 @@ export async function startWebviewServer(): Promise<WebviewServer> {
     if (page) {
       const origin = `http://${req.headers.host ?? ''}`;
       const app = page[1];
+      // ?bare=1 leaves out the stand-in theme, for tests that inject a theme the way VS Code does.
+      const theme = url.searchParams.get('bare') === '1' ? [] : [`${origin}/test-theme.css`];
       send(200, 'text/html; charset=utf-8', renderWebviewHtml({
         title: app,
         scriptUri: `${origin}/dist/webview/${app}.js`,
         // The same stylesheets the host's createMedSynthPanel passes, plus a stand-in for VS Code's theme.
-        styleUris: [`${origin}/test-theme.css`, `${origin}/dist/webview/codicon.css`, `${origin}/dist/webview/${app}.css`],
+        styleUris: [...theme, `${origin}/dist/webview/codicon.css`, `${origin}/dist/webview/${app}.css`],
         cspSource: origin,
         nonce: createNonce(),
       }));
@@ -108,7 +110,12 @@ export interface AppPage {
 }
 
 /** Opens one app page; `host` answers each posted message (a stand-in for the extension host). */
-export async function openApp(browser: TestBrowser, server: WebviewServer, app: string, host: (message: unknown, app: AppPage) => void | Promise<void>): Promise<AppPage> {
+export interface OpenAppOptions {
+  /** Serve the page without test/webview/theme.css (the test then applies a theme itself). */
+  readonly bare?: boolean;
+}
+
+export async function openApp(browser: TestBrowser, server: WebviewServer, app: string, host: (message: unknown, app: AppPage) => void | Promise<void>, opts: OpenAppOptions = {}): Promise<AppPage> {
   const page = await browser.context.newPage();
   const posted: unknown[] = [];
   const problems: string[] = [];
@@ -143,6 +150,6 @@ export async function openApp(browser: TestBrowser, server: WebviewServer, app: 
   // Init scripts run before the page's own scripts and are not subject to its CSP, like VS Code's
   // injected preload that defines acquireVsCodeApi.
   await page.addInitScript({ content: STUB_VSCODE_API });
-  await page.goto(`${server.origin}/${app}.html`);
+  await page.goto(`${server.origin}/${app}.html${opts.bare ? '?bare=1' : ''}`);
   return appPage;
 }

@@ -13,6 +13,7 @@ import { reportVerdict } from '../../src/core/report/verdict';
 import { custom, formatCount, h, svgFromMarkup } from '../shared/dom';
 import { connectHost, PendingRequests } from '../shared/hostChannel';
 import { columnCharts, columnTable } from './columnsSection';
+import { correlationSection } from './correlationSection';
 import { scoreCard } from './scoreCards';
 
 const ACTION_TIMEOUT_MS = 120_000;
@@ -61,6 +62,7 @@ function render(report: Report, canOpenSynthetic: boolean): void {
       h('ul', { class: 'verdicts' }, ...reportVerdict(report).map((v) => h('li', { class: `verdict-line ${v.level}`, 'data-topic': v.topic }, h('span', { class: `verdict ${v.level}` }, v.topic), ' ', v.text)))),
     h('section', { class: 'scores' }, h('h2', {}, 'Scores'), h('div', { class: 'cards' }, ...report.metrics.map(scoreCard))),
     h('section', { class: 'columns' }, h('h2', {}, 'Real vs synthetic, per column'), columnCharts(report.columns)),
+    correlationSection(report),
     dcr ? h('section', { class: 'dcr' }, h('h2', {}, 'Distance to closest real record'),
       h('p', { class: 'hint' }, 'Per synthetic row, the distance to its nearest real row (0 = a copy). Mass piled at 0 means memorised records.'),
       svgFromMarkup(renderHistogramSvg(dcr, 'Distance to closest real record', { width: 560, height: 190 }))) : null,

@@ -84,7 +84,12 @@ export async function computeDcr(input: TableMetricInput, signal?: AbortSignal):
     const holdoutToReal = await nearestRecords(space, space.holdout, space.real, signal);
     const base = distanceSummary(holdoutToReal.d1.map((d) => d / space.columnCount));
     details.baseline = { median: base.median, p05: base.p05, mean: base.mean, rows: space.holdout.count };
-    details.holdoutHistogram = { edges: histogram.edges, counts: histogramOn(histogram.edges, base.sorted) };
+    // Both sets are binned on edges that span both, so holdout rows farther than every synthetic row
+    // are not all piled into the last bin (the report draws them as an overlay on the same axis).
+    const top = Math.max(histogram.edges[histogram.edges.length - 1], base.sorted[base.sorted.length - 1] ?? 0);
+    const edges = Array.from({ length: DCR_HISTOGRAM_BINS + 1 }, (_, k) => (top * k) / DCR_HISTOGRAM_BINS);
+    details.histogram = { edges, counts: histogramOn(edges, summary.sorted) };
+    details.holdoutHistogram = { edges, counts: histogramOn(edges, base.sorted) };
   }
   return { id: DCR_ID, score: summary.median, details, leftOut: ignoredColumnsLeftOut(space.ignoredColumns) };
 }

@@ -1,6 +1,8 @@
 // The self-contained HTML export: one file with inline CSS and inline SVG, no scripts and no remote
 // references, so a reviewer or ethics board can open it offline and nothing in it can phone home.
 import { escapeXml, formatNumber, renderDistributionSvg, renderHistogramSvg } from './charts';
+import { REPORT_CHART_STYLE } from './chartStyle';
+import { renderCorrelationSectionHtml } from './correlationHeatmap';
 import type { Report, ReportMetric } from './model';
 import { goodness, isNotApplicable, reportVerdict } from './verdict';
 
@@ -71,7 +73,7 @@ export function renderReportHtml(report: Report): string {
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>MedSynth report — ${escapeXml(report.real.file ?? 'table')}</title>`,
-    `<style>${STYLE}</style></head><body>`,
+    `<style>${STYLE}${REPORT_CHART_STYLE}</style></head><body>`,
     '<h1>MedSynth synthetic data report</h1>',
     `<p class="meta">${escapeXml(report.modality)} data · created ${escapeXml(report.createdAt)}</p>`,
     `<ul>${source('Real', report.real)}${source('Synthetic', report.synth)}${source('Holdout', report.holdout)}${genLine}</ul>`,
@@ -81,6 +83,7 @@ export function renderReportHtml(report: Report): string {
     '</tbody></table>',
     dcr,
     report.columns.length > 0 ? `<h2>Columns: real vs synthetic</h2><div class="grid">${columns}</div>` : '',
+    report.correlations && report.correlations.columns.length >= 2 ? renderCorrelationSectionHtml(report.correlations) : '',
     '</body></html>',
     '',
   ].join('\n');

@@ -16,11 +16,15 @@ export interface ColumnComparison {
   readonly synth: readonly number[];
   readonly missingReal: number; // fraction of rows missing
   readonly missingSynth: number;
+  /** Numeric/datetime bins only: the bins + 1 edges, so charts can place rounded ticks on a linear axis. */
+  readonly edges?: readonly number[];
 }
 
 export interface Histogram {
   readonly edges: readonly number[]; // bins+1 edges
   readonly counts: readonly number[];
+  /** privacy.dcr with a holdout: the holdout rows' distances to the training rows on the same edges (the natural baseline). */
+  readonly holdoutCounts?: readonly number[];
 }
 
 export interface Report {
@@ -41,4 +45,15 @@ export interface Report {
   readonly columns: readonly ColumnComparison[];
   /** Distance-to-closest-record histogram (from privacy.dcr), when computed. */
   readonly dcrHistogram?: Histogram;
+  /** Pearson correlations of the numeric/datetime columns, real and synthetic, for the heatmaps. */
+  readonly correlations?: CorrelationMatrices;
+}
+
+/** Pairwise-complete Pearson correlations (null where undefined: a constant or empty column). */
+export interface CorrelationMatrices {
+  readonly columns: readonly string[];
+  readonly real: readonly (readonly (number | null)[])[];
+  readonly synth: readonly (readonly (number | null)[])[];
+  /** Numeric columns left out to keep the heatmap readable (only the first ones are shown). */
+  readonly omittedColumns: number;
 }

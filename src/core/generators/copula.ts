@@ -14,9 +14,14 @@ export interface CopulaContinuousColumn {
   readonly kind: 'numeric' | 'datetime';
   readonly name: string;
   readonly integer: boolean;
-  /** Decimal places the source values are written with (at most 10), so synthetic values match them. */
+  /**
+   * The decimal places most source values are written with (the dominant precision, at most 10), so
+   * synthetic values look like them: one stray 6-decimal value does not make every value 6 decimals.
+   */
   readonly decimals?: number;
   readonly precision?: 'date' | 'datetime';
+  /** Datetime columns: the source's spelling (DatetimeColumn.format), kept for writing. */
+  readonly format?: string;
   readonly min: number;
   readonly max: number;
   /** COPULA_KNOTS empirical quantiles at p = j / (K - 1), linear interpolation between order statistics. */
@@ -228,7 +233,7 @@ function* fitCopulaSteps(table: Table, signal: AbortSignal | undefined): Generat
         name: c.name,
         integer: c.kind === 'numeric' && c.integer,
         ...(c.kind === 'numeric' && !c.integer ? decimalsOf(summary.sorted) : {}),
-        ...(c.kind === 'datetime' ? { precision: c.precision } : {}),
+        ...(c.kind === 'datetime' ? { precision: c.precision, ...(c.format !== undefined ? { format: c.format } : {}) } : {}),
         min: knots[0],
         max: knots[COPULA_KNOTS - 1],
         knots,
@@ -260,15 +265,24 @@ function* fitCopulaSteps(table: Table, signal: AbortSignal | undefined): Generat
   return { type: 'gaussian-copula', sourceRows: n, columns, order, missingOrder: missing, correlation, cholesky: factor };
 }
 
-/** The most decimals a present value needs, when every value needs at most MAX_DECIMALS. */
+/** Values needing more decimals than this are left unrounded. */
 const MAX_DECIMALS = 10;
-function decimalsOf(values: Float64Array): { decimals?: number } {
-  let most = 0;
-  for (const v of values) {
-    let d = most;
-    while (d <= MAX_DECIMALS && Math.abs(Math.round(v * 10 ** d) / 10 ** d - v) > 1e-9 * Math.max(1, Math.abs(v))) d++;
-    if (d > MAX_DECIMALS) return {};
-    most = d;
-  }
-  return { decimals: most };
+
+/** The fewest decimals d with round(v * 10^d) / 10^d equal to v (to 1e-9 relative), or MAX_DECIMALS + 1. */
+function decimalsNeeded(v: number): number {
+  let d = 0;
+  while (d <= MAX_DECIMALS && Math.abs(Math.round(v * 10 ** d) / 10 ** d - v) > 1e-9 * Math.max(1, Math.abs(v))) d++;
+  return d;
+}
+
+/**
+ * The dominant precision: the number of decimals the most present values need (ties go to the
+ * larger count, which loses less). None when that is more than MAX_DECIMALS (measured floats).
+ */
+export function decimalsOf(values: Float64Array): { decimals?: number } {
+  const counts = new Float64Array(MAX_DECIMALS + 2);
+  for (const v of values) if (Number.isFinite(v)) counts[decimalsNeeded(v)]++;
+  let best = 0;
+  for (let d = 1; d < counts.length; d++) if (counts[d] >= counts[best] && counts[d] > 0) best = d;
+  return best > MAX_DECIMALS ? {} : { decimals: best };
 }

@@ -66,7 +66,15 @@ export function copulaPostprocess(model: CopulaModel): TablePostprocess {
       case 'numeric':
         return { name: c.name, kind: 'numeric', index: feature.get(ci) as number, transform: { type: 'minmax', min: c.min, max: c.max }, integer: c.integer, ...(c.decimals !== undefined && !c.integer ? { round: c.decimals } : {}), ...miss };
       case 'datetime':
-        return { name: c.name, kind: 'datetime', index: feature.get(ci) as number, transform: { type: 'minmax', min: c.min, max: c.max }, precision: c.precision ?? 'datetime', ...miss };
+        return {
+          name: c.name,
+          kind: 'datetime',
+          index: feature.get(ci) as number,
+          transform: { type: 'minmax', min: c.min, max: c.max },
+          precision: c.precision ?? 'datetime',
+          ...(c.format !== undefined ? { format: c.format } : {}),
+          ...miss,
+        };
       case 'categorical':
       case 'boolean':
         return { name: c.name, kind: c.kind, categories: c.categories, encoding: 'index', index: feature.get(ci) as number, ...miss };

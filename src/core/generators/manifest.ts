@@ -42,6 +42,11 @@ export type TableColumnSpec =
       readonly index: number; // epoch milliseconds after transform
       readonly transform?: { readonly type: 'identity' } | { readonly type: 'minmax'; readonly min: number; readonly max: number; readonly from?: readonly [number, number] };
       readonly precision: 'date' | 'datetime';
+      /**
+       * How values are spelled when written (datetimeFormat.ts tokens, e.g. 'DD-Mon-YY'); values are
+       * rounded to the smallest unit it prints. Absent: ISO 8601.
+       */
+      readonly format?: string;
       readonly missingIndex?: number;
     }
   | {
@@ -56,7 +61,7 @@ export type TableColumnSpec =
   | {
       readonly name: string;
       readonly kind: 'identifier';
-      /** Regenerated, never copied: prefix + zero-padded global row number. */
+      /** Regenerated, never copied: prefix + zero-padded global row number (0-based: SYN-00000000 first). */
       readonly prefix: string;
       /** Zero-padded width of the row number (default 8). */
       readonly digits?: number;

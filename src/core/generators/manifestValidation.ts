@@ -4,6 +4,7 @@
 import { MedSynthError } from '../errors';
 import type { GeneratorManifest, TableColumnSpec, TablePostprocess } from './manifest';
 import { specFeatureIndices } from './tableDecoding';
+import { compileDatetimeFormat } from '../data/datetimeFormat';
 
 /** Largest single declared dimension, and largest element count of one sample (batch excluded). */
 export const MAX_MANIFEST_DIM = 1_000_000;
@@ -128,7 +129,17 @@ function readColumnSpec(r: ManifestReader, v: unknown, path: string, features: n
     }
     case 'datetime': {
       const t = transform(false) as Extract<TableColumnSpec, { kind: 'datetime' }>['transform'];
-      spec = { name, kind, index: index('index'), precision: r.oneOf(o.precision, `${path}.precision`, ['date', 'datetime'] as const), ...(t ? { transform: t } : {}), ...missing };
+      const format = o.format === undefined ? undefined : r.string(o.format, `${path}.format`);
+      if (format !== undefined && !compileDatetimeFormat(format)) throw r.fail(`${path}.format`, `is ${describeValue(format)}`, 'a datetime format such as YYYY-MM-DD, DD-Mon-YY or MM/DD/YYYY HH:mm');
+      spec = {
+        name,
+        kind,
+        index: index('index'),
+        precision: r.oneOf(o.precision, `${path}.precision`, ['date', 'datetime'] as const),
+        ...(t ? { transform: t } : {}),
+        ...(format !== undefined ? { format } : {}),
+        ...missing,
+      };
       break;
     }
     case 'categorical':

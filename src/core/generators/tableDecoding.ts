@@ -2,6 +2,7 @@
 // built-in copula and user models (CTGAN/TVAE-style exports) share this one decoder.
 import type { CategoricalColumn, Column, DatetimeColumn, NumericColumn, Table, TextColumn } from '../data/table';
 import { MedSynthError } from '../errors';
+import { compileDatetimeFormat } from '../data/datetimeFormat';
 import type { TableColumnSpec, TablePostprocess } from './manifest';
 
 const DAY_MS = 86_400_000;
@@ -60,12 +61,14 @@ function decodeColumn(spec: TableColumnSpec, sample: Float32Array, rows: number,
     }
     case 'datetime': {
       const values = new Float64Array(rows);
+      // Round to what the spelling prints (a minute for 'YYYY-MM-DD HH:mm'), so writing loses nothing.
+      const unit = spec.precision === 'date' ? DAY_MS : spec.format !== undefined ? (compileDatetimeFormat(spec.format)?.resolutionMs ?? 1) : 1;
       for (let r = 0; r < rows; r++) {
         let v = missing(r) ? NaN : inverseTransform(at(r, spec.index), spec.transform);
-        v = spec.precision === 'date' ? Math.round(v / DAY_MS) * DAY_MS : Math.round(v);
+        v = unit === 1 ? Math.round(v) : Math.round(v / unit) * unit;
         values[r] = Number.isFinite(v) ? v : NaN;
       }
-      return { kind: 'datetime', name: spec.name, values, precision: spec.precision } satisfies DatetimeColumn;
+      return { kind: 'datetime', name: spec.name, values, precision: spec.precision, ...(spec.format !== undefined ? { format: spec.format } : {}) } satisfies DatetimeColumn;
     }
     case 'categorical':
     case 'boolean': {

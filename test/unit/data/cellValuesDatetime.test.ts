@@ -77,8 +77,8 @@ describe('clinical_dates.csv against Python datetime.strptime', () => {
           continue;
         }
         // The same instant at +02:00 (the format's offset), computed here by plain arithmetic.
-        const ms = offsetRef.epochMs[r - 1];
-        const want = ms === null ? '' : `${new Date(ms + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;
+        const ms: number | null = offsetRef.epochMs[r - 1];
+        const want: string = ms === null ? '' : `${new Date(ms + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;
         assert.equal(written[r][j], want, `row ${r} iso_offset`);
       }
     }

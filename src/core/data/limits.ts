@@ -1,7 +1,8 @@
 // Resource limits shared by every table reader. A hostile or merely huge file must end in a clear
 // LIMIT_EXCEEDED that names the option (and the VS Code setting mirroring it) instead of exhausting
 // memory, so rows, columns and cells (rows x columns) are counted while reading, before the decoded
-// table is built. `headRows` is different: it reads only the first rows, for previews, and is no error.
+// table is built, and the message says which CLI flag and VS Code setting raise the cap. `headRows`
+// is different: it reads only the first rows, for previews, and is no error.
 
 import { MedSynthError } from '../errors';
 
@@ -29,16 +30,23 @@ export interface TableLimitOptions {
 const SETTINGS: Readonly<Record<string, string>> = { maxRows: 'medsynth.maxRows', maxCells: 'medsynth.maxCells' };
 const FLAGS: Readonly<Record<string, string>> = { maxRows: '--max-rows', maxCells: '--max-cells' };
 
-export function limitError(option: 'maxRows' | 'maxCells' | 'maxColumns', limit: number, what: string, fileName?: string): MedSynthError {
+/**
+ * LIMIT_EXCEEDED for a cap. `needed`, when known (a declared or counted size), is the value the
+ * hint suggests; else it suggests twice the limit.
+ */
+export function limitError(option: 'maxRows' | 'maxCells' | 'maxColumns', limit: number, what: string, fileName?: string, needed?: number): MedSynthError {
   const setting = SETTINGS[option];
   return new MedSynthError('LIMIT_EXCEEDED', `the table has more than ${limit} ${what}, the limit set by the option ${option}${setting ? ` (VS Code setting ${setting}, CLI ${FLAGS[option]})` : ''}`, {
     file: fileName,
-    expected: `at most ${limit} ${what}, or a larger ${option}${headRowsHint(option)}`,
+    expected: `at most ${limit} ${what}${raiseHint(option, needed ?? limit * 2)}`,
   });
 }
 
-function headRowsHint(option: string): string {
-  return option === 'maxColumns' ? '' : '; a preview can read only the first rows with headRows';
+/** A hint the user can act on as written: the CLI flag with a value, and the VS Code setting. */
+function raiseHint(option: string, suggested: number): string {
+  const setting = SETTINGS[option];
+  if (!setting) return '';
+  return `; to read it, pass ${FLAGS[option]} ${suggested} (or a larger N) on the command line, or raise the VS Code setting ${setting}`;
 }
 
 export function fieldTooLong(fileName: string | undefined, line: number | undefined, what: string): MedSynthError {
@@ -108,13 +116,15 @@ export class RowBudget {
     this.setColumns(columns);
     const take = this.opts.headRows !== undefined ? Math.min(rows, this.opts.headRows) : rows;
     const { maxRows } = this.opts;
-    if (maxRows !== undefined && take > maxRows) throw limitError('maxRows', maxRows, 'rows', this.fileName);
-    this.checkCells(take);
+    if (maxRows !== undefined && take > maxRows) throw limitError('maxRows', maxRows, 'rows', this.fileName, take);
+    this.checkCells(take, true);
     return take;
   }
 
-  private checkCells(rows: number): void {
-    if (rows * this.columns > this.maxCells) throw limitError('maxCells', this.maxCells, 'cells (rows x columns)', this.fileName);
+  /** `known`: the row count is the table's own (declared or counted), so the hint can name the cells needed. */
+  private checkCells(rows: number, known = false): void {
+    const cells = rows * this.columns;
+    if (cells > this.maxCells) throw limitError('maxCells', this.maxCells, 'cells (rows x columns)', this.fileName, known ? cells : undefined);
   }
 }
 

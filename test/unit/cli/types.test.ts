@@ -53,6 +53,12 @@ describe('--types', () => {
       for (const real of HEADER.slice(0, 3)) assert.ok(line.includes(`"${real}"`), `${command[0]}: ${line}`);
     }
     assert.match(oneLineFailure(['evaluate', '--real', PATIENTS, '--synth', PATIENTS, '--types', 'age=numeric,sex']), /--types entry 'sex' must be column=kind/);
+    // A wide table lists a few of its columns, not all 31 (counted from the header line).
+    const breast = join(ROOT, 'test', 'fixtures', 'tables', 'breast_cancer.csv');
+    const wide = readFileSync(breast, 'utf8').split('\n')[0].trim().split(',');
+    assert.equal(wide.length, 31);
+    const line = oneLineFailure(['inspect', breast, '--types', 'radius=numeric']);
+    assert.ok(line.endsWith(`(expected one of the columns ${wide.slice(0, 8).map((n) => `"${n}"`).join(', ')}, … (31 in all))`), line);
     assert.deepEqual(readdirSync(dir), ['patients.csv']);
   });
 

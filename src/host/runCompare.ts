@@ -4,7 +4,7 @@
 import type { MetricGoal } from '../core/metrics/types';
 import type { ReportMetric } from '../core/report/model';
 import type { RunSummary } from './runSummary';
-import { describeRun, shortDate } from './runSummary';
+import { describeRun } from './runSummary';
 
 /** B − A, rounded for display; "n/a" when either run has no score. */
 export function metricDelta(a: number | null | undefined, b: number | null | undefined): number | undefined {
@@ -20,7 +20,7 @@ export function deltaMark(delta: number, goal: MetricGoal): string {
 }
 
 export function compareRunsMarkdown(a: RunSummary, b: RunSummary): string {
-  const title = (s: RunSummary): string => `${s.dataset ?? s.id}${s.createdAt ? ` (${shortDate(s.createdAt)})` : ''}`;
+  const title = (s: RunSummary): string => s.dataset ?? s.id;
   const lines = [
     `# Compare runs`,
     '',

@@ -37,7 +37,9 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
   const trainedOn = field(field(manifest, 'provenance'), 'trainedOn');
   const realFile = field(field(report, 'real'), 'file');
   const dataset = [runDataset, trainedOn, realFile].find((x): x is string => typeof x === 'string' && x !== '');
-  const modality = [field(report, 'modality'), field(manifest, 'modality')].find((x): x is string => typeof x === 'string') ?? (run ? 'table' : 'unknown');
+  // Generate alone writes only synthetic.<table extension>: a table run without any record of it.
+  const tableOutput = names.some((n) => /^synthetic\.(csv|tsv|parquet|jsonl)$/.test(n));
+  const modality = [field(report, 'modality'), field(manifest, 'modality')].find((x): x is string => typeof x === 'string') ?? (run || tableOutput ? 'table' : 'unknown');
   const createdAt = [field(run, 'createdAt'), field(report, 'createdAt'), stampOf(id)].find((x): x is string => typeof x === 'string');
   const hasReport = isReport(report);
   const contents = run && hasReport ? 'full loop' : hasReport ? 'report' : names.some((n) => /^synthetic\./.test(n)) ? 'synthetic data' : manifest ? 'generator' : 'incomplete';
@@ -64,12 +66,13 @@ export function headlineVerdict(report: Report): { fidelity: VerdictLevel; priva
   return { fidelity: worst('fidelity'), privacy: worst('privacy') };
 }
 
-/** One line for the tree: "table · 2026-12-02 06:31 · fidelity good, privacy fair". */
+/**
+ * One line for the tree, most telling first, since a narrow side bar cuts the end:
+ * "fidelity good, privacy fair · 2026-12-02 06:31 · table".
+ */
 export function describeRun(s: RunSummary): string {
-  const parts = [s.modality, s.createdAt ? shortDate(s.createdAt) : undefined];
-  if (s.verdict) parts.push(`fidelity ${s.verdict.fidelity}, privacy ${s.verdict.privacy}`);
-  else parts.push(s.contents === 'incomplete' ? 'no report' : `${s.contents}, no report`);
-  return parts.filter((p): p is string => p !== undefined).join(' · ');
+  const verdict = s.verdict ? `fidelity ${s.verdict.fidelity}, privacy ${s.verdict.privacy}` : s.contents === 'incomplete' ? 'no report' : `${s.contents}, no report`;
+  return [verdict, s.createdAt ? shortDate(s.createdAt) : undefined, s.modality].filter((p): p is string => p !== undefined).join(' · ');
 }
 
 /** The level the run's icon shows: the worse of fidelity and privacy. */
@@ -94,9 +97,13 @@ export function stampOf(id: string): string | undefined {
   return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : undefined;
 }
 
-/** The report calls the full loop's training part "patients.csv (training part: …)": the file is what counts. */
+/**
+ * The report calls the full loop's training part "patients.csv (training part: …)": the file is what
+ * counts. A table evaluated from outside the workspace is recorded by its absolute path: its name will do.
+ */
 function shortDatasetName(name: string): string {
-  return name.replace(/\s+\(.*\)$/, '');
+  const file = name.replace(/\s+\(.*\)$/, '');
+  return path.isAbsolute(file) ? path.basename(file) : file;
 }
 
 function isReport(x: unknown): x is Report {

@@ -192,9 +192,14 @@ async function checkStudio(page: Page, explorerRun: string): Promise<void> {
   const mask = await studioIcon.evaluate((el) => `${getComputedStyle(el).maskImage} ${getComputedStyle(el).webkitMaskImage}`);
   if (!mask.includes('medsynth-activity.svg')) fail(`the activity-bar icon is not MedSynth's own SVG: ${mask}`);
   const rows = page.locator('.pane-body .monaco-list-row');
+  // The activity-bar icon toggles: clicking it while the Studio shows would hide the side bar.
+  const showStudio = async (): Promise<void> => {
+    if (!(await rows.filter({ hasText: 'Tables' }).first().isVisible())) await studioIcon.click();
+    await rows.filter({ hasText: 'Tables' }).first().waitFor({ timeout: 15_000 });
+  };
   for (const label of ['Tables', 'Images', 'Signals', 'Runs', 'CT_small.dcm', 'ecg12.hea']) await rows.filter({ hasText: label }).first().waitFor({ timeout: 30_000 });
-  const table = rows.filter({ hasText: 'patients.csv' }).filter({ hasNotText: 'table ·' }).first();
-  const runs = rows.filter({ hasText: /table · .* · fidelity \w+, privacy \w+/ });
+  const table = rows.filter({ hasText: 'patients.csv' }).filter({ hasNotText: ' · ' }).first();
+  const runs = rows.filter({ hasText: /fidelity \w+, privacy \w+ · .* · table/ });
   await runs.first().waitFor({ timeout: 30_000 });
   await page.screenshot({ path: path.join(RESULTS, 'integration-studio.png') });
   step(`studio lists datasets by modality and ${await runs.count()} runs with a verdict`);
@@ -222,7 +227,7 @@ async function checkStudio(page: Page, explorerRun: string): Promise<void> {
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: path.basename(studioRun) }).first().waitFor({ timeout: 30_000 });
   step(`studio: run context menu (${labels.join(' | ')}); Reveal in Explorer showed the run folder`);
 
-  await studioIcon.click();
+  await showStudio();
   await newest.click();
   await older.click({ modifiers: ['ControlOrMeta'] });
   await chooseFromMenu(page, older, 'Compare Runs');
@@ -231,7 +236,7 @@ async function checkStudio(page: Page, explorerRun: string): Promise<void> {
   await page.screenshot({ path: path.join(RESULTS, 'integration-compare-runs.png') });
   step('studio: Compare Runs on two selected runs opened the comparison');
 
-  await studioIcon.click();
+  await showStudio();
   await newest.click();
   await chooseFromMenu(page, newest, 'Delete Run');
   await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Move to Trash' }).first().click({ timeout: 15_000 });

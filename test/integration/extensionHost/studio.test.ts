@@ -113,7 +113,7 @@ describe('Studio tree actions', () => {
     const node = await runNode(first);
     const item = api.studio.getTreeItem(node);
     assert.equal(item.label, 'patients.csv');
-    assert.match(String(item.description), /^table · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · fidelity (good|fair|poor|unknown), privacy (good|fair|poor|unknown)$/);
+    assert.match(String(item.description), /^fidelity (good|fair|poor|unknown), privacy (good|fair|poor|unknown) · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · table$/);
     assert.equal(item.contextValue, 'run report generator');
     const opened = expectOk(await run('medsynth.openReport', node, [node]), 'Open Report on the run node');
     assert.equal(opened.reportPath, path.join(first, 'report.json'));

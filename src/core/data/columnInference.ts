@@ -148,8 +148,12 @@ function tryNumeric(name: string, cells: readonly string[]): NumericColumn | und
   return { kind: 'numeric', name, values, integer };
 }
 
-/** Builds a column of a known kind; a present cell that is not a value of that kind is an error. */
-export function buildColumn(name: string, cells: readonly string[], kind: ColumnKind, origin: CellOrigin = {}): Column {
+/**
+ * Builds a column of a known kind; a present cell that is not a value of that kind is an error.
+ * `datetimeFormat` reads a datetime column in that spelling instead of the one its cells suggest
+ * (a synthetic table re-read with the real table's day/month order).
+ */
+export function buildColumn(name: string, cells: readonly string[], kind: ColumnKind, origin: CellOrigin = {}, datetimeFormat?: string): Column {
   const n = cells.length;
   const fail = (row: number, what: string): MedSynthError => {
     const line = origin.lineOf?.(row);
@@ -180,7 +184,7 @@ export function buildColumn(name: string, cells: readonly string[], kind: Column
       return { kind, name, values, integer };
     }
     case 'datetime':
-      return datetimeColumn(name, cells, fail);
+      return datetimeFormat === undefined ? datetimeColumn(name, cells, fail) : datetimeColumnIn(name, cells, datetimeFormat, fail);
     case 'boolean': {
       const codes = new Int32Array(n);
       for (let i = 0; i < n; i++) {
@@ -257,4 +261,21 @@ function datetimeColumn(name: string, cells: readonly string[], fail: (row: numb
     ...(guess.format !== undefined ? { format: guess.format } : {}),
     ...(guess.note !== undefined ? { formatNote: guess.note } : {}),
   };
+}
+
+function datetimeColumnIn(name: string, cells: readonly string[], format: string, fail: (row: number, what: string) => MedSynthError): DatetimeColumn {
+  const compiled = compileDatetimeFormat(format);
+  if (!compiled) throw new MedSynthError('BAD_USAGE', `column "${name}": ${JSON.stringify(format)} is not a datetime format`, { expected: 'a format such as YYYY-MM-DD, DD-Mon-YY or MM/DD/YYYY' });
+  const values = new Float64Array(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (cell.length === 0 || isMissingToken(cell)) {
+      values[i] = NaN;
+      continue;
+    }
+    const ms = compiled.parse(cell);
+    if (ms === undefined) throw fail(i, `a date in the format ${format}`);
+    values[i] = ms;
+  }
+  return { kind: 'datetime', name, values, precision: compiled.hasTime ? 'datetime' : 'date', format };
 }

@@ -15,7 +15,11 @@ export interface ConformSchema extends ColumnSchema {
 /** The schema of a table including category orders, for conformTable. */
 export function conformSchemaOf(table: Table): ConformSchema[] {
   return table.columns.map((c) =>
-    c.kind === 'categorical' || c.kind === 'boolean' ? { name: c.name, kind: c.kind, categories: c.categories } : { name: c.name, kind: c.kind },
+    c.kind === 'categorical' || c.kind === 'boolean'
+      ? { name: c.name, kind: c.kind, categories: c.categories }
+      : c.kind === 'datetime' && c.format !== undefined
+        ? { name: c.name, kind: c.kind, format: c.format }
+        : { name: c.name, kind: c.kind },
   );
 }
 
@@ -66,10 +70,23 @@ function isTable(x: readonly ConformSchema[] | Table): x is Table {
 
 function conformColumn(column: Column, s: ConformSchema, rows: number, fileName: string | undefined): Column {
   if (s.kind === 'categorical') return withCategoryOrder(column, s.categories ?? [], rows, fileName);
+  const cellsOf = (): string[] => {
+    const cells = new Array<string>(rows);
+    for (let r = 0; r < rows; r++) cells[r] = cellText(column, r);
+    return cells;
+  };
+  if (column.kind === 'datetime' && s.kind === 'datetime' && s.format !== undefined && column.format !== undefined && column.format !== s.format) {
+    // A datetime re-read in another spelling (a few synthetic rows whose days all fit 1-12 guess
+    // month first) is printed back as read and read again in the schema's spelling; a table that is
+    // simply spelled differently (ISO against DD/MM/YYYY) keeps its own reading.
+    try {
+      return buildColumn(s.name, cellsOf(), 'datetime', { fileName }, s.format);
+    } catch {
+      return column;
+    }
+  }
   if (column.kind === s.kind) return column;
-  const cells = new Array<string>(rows);
-  for (let r = 0; r < rows; r++) cells[r] = cellText(column, r);
-  return buildColumn(s.name, cells, s.kind, { fileName });
+  return buildColumn(s.name, cellsOf(), s.kind, { fileName }, s.kind === 'datetime' ? s.format : undefined);
 }
 
 function withCategoryOrder(column: Column, order: readonly string[], rows: number, fileName: string | undefined): Column {

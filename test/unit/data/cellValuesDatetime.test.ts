@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Table } from '../../../src/core/data/table';
 import { columnFromCells } from '../../../src/core/data/columnInference';
+import { conformTable } from '../../../src/core/data/conform';
 import { compileDatetimeFormat } from '../../../src/core/data/datetimeFormat';
 import { describeTable } from '../../../src/core/data/describe';
 import { parseTable } from '../../../src/core/data/tableReader';
@@ -132,6 +133,23 @@ describe('datetime inference rules', () => {
       return true;
     });
     await assert.rejects(csv('d\n05/06/2003\n25/12/2003\n12/25/2003\n', { d: 'datetime' }), /row 2: "25\/12\/2003" is not a date in the format MM\/DD\/YYYY/);
+  });
+});
+
+describe('conformTable and datetime spellings', () => {
+  it("re-reads a synthetic table's dates in the real table's day/month order", async () => {
+    const real = await csv('d\n25/12/2003\n01/02/2003\n');
+    // Every day is at most 12, so on its own this table reads month first.
+    const synthetic = await csv('d\n03/04/2005\n11/02/2004\n');
+    const own = synthetic.columns[0];
+    assert.ok(own.kind === 'datetime' && own.format === 'MM/DD/YYYY');
+    const conformed = conformTable(synthetic, real).columns[0];
+    assert.ok(conformed.kind === 'datetime' && conformed.format === 'DD/MM/YYYY');
+    assert.deepEqual([...conformed.values], [Date.UTC(2005, 3, 3), Date.UTC(2004, 1, 11)]);
+    // A table spelled differently altogether keeps its own (unambiguous) reading.
+    const iso = conformTable(await csv('d\n2005-04-03\n'), real).columns[0];
+    assert.ok(iso.kind === 'datetime');
+    assert.deepEqual([...iso.values], [Date.UTC(2005, 3, 3)]);
   });
 });
 

@@ -191,7 +191,9 @@ export async function fullLoopCommand(services: HostServices, uri: vscode.Uri | 
   const settings = readSettings(folder.uri);
   const n = options.rows ?? settings.defaultRows;
   if (n > settings.maxRows) return refuse(`${n} rows is more than medsynth.maxRows (${settings.maxRows}).`);
-  return runJob(services, `Fit, generate and evaluate ${path.basename(dataset.fsPath)}`, async (signal, onProgress) => {
+  const seed = options.seed ?? settings.seed;
+  // The title shows the row count and seed the run uses (medsynth.defaultRows / medsynth.seed change them).
+  return runJob(services, `Fit, generate and evaluate ${path.basename(dataset.fsPath)} (${n} rows, seed ${seed})`, async (signal, onProgress) => {
     const read = await tableReadSettings(folder, dataset, signal);
     const result = await runFullLoop({
       dataset: dataset.fsPath,
@@ -199,7 +201,7 @@ export async function fullLoopCommand(services: HostServices, uri: vscode.Uri | 
       // The engine resolves it inside the workspace and refuses a setting that leads out (PATH_ESCAPE).
       outputFolder: settings.outputFolder,
       n,
-      seed: options.seed ?? settings.seed,
+      seed,
       limits: tableLimits(settings),
       // medsynth.columns: the user's column kinds replace inference for the source table.
       read,

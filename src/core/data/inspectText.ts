@@ -34,6 +34,8 @@ export function humanInspect(d: Record<string, unknown>): string {
     ]);
     return [`${String(d.path)}: ${String(d.format)} signals`, ...lines, ''].join('\n');
   }
-  const cols = (d.columns as { name: string; kind: string; missing: number }[]).map((c) => `  ${c.name.padEnd(28)} ${c.kind.padEnd(12)} missing ${c.missing}`);
+  const cols = (d.columns as { name: string; kind: string; missing: number; format?: string; formatNote?: string }[]).map(
+    (c) => `  ${c.name.padEnd(28)} ${c.kind.padEnd(12)} missing ${c.missing}${c.format ? `  format ${c.format}${c.formatNote ? ` (${c.formatNote})` : ''}` : ''}`,
+  );
   return [`${String(d.path)}: ${String(d.format)} table, ${String(d.rows)} rows × ${cols.length} columns`, ...cols, ''].join('\n');
 }

@@ -11,6 +11,7 @@ import { columnFromCells } from '../../../src/core/data/columnInference';
 import { conformTable } from '../../../src/core/data/conform';
 import { compileDatetimeFormat } from '../../../src/core/data/datetimeFormat';
 import { describeTable } from '../../../src/core/data/describe';
+import { humanInspect } from '../../../src/core/data/inspectText';
 import { parseTable } from '../../../src/core/data/tableReader';
 import { serializeTable } from '../../../src/core/data/tableWriter';
 import { isMedSynthError } from '../../../src/core/errors';
@@ -62,6 +63,9 @@ describe('clinical_dates.csv against Python datetime.strptime', () => {
     const us = d.columns.find((c) => c.name === 'us_date');
     assert.equal(us?.format, 'MM/DD/YYYY');
     assert.equal(us?.formatNote, undefined);
+    const text = humanInspect({ path: 'clinical_dates.csv', format: 'csv', rows: d.rows, columns: d.columns });
+    assert.match(text, /dmon_yy +datetime +missing 4 +format DD-Mon-YY\n/);
+    assert.match(text, /ambiguous_date +datetime +missing 0 +format MM\/DD\/YYYY \(every value fits both/);
   });
 
   it('writes every column back in its source spelling (the commonest offset for mixed offsets)', async () => {

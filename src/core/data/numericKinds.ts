@@ -43,15 +43,15 @@ export function numericColumnKind(values: Float64Array, cells: readonly string[]
   const codes = few.size;
   if (codes >= 2 && codes <= MAX_CODE_CATEGORIES && (codes <= CODE_SHARE * present || (codes === 2 && present > 2))) return 'categorical';
   if (present < 2 || (!namedLikeKey && present < MIN_IDENTIFIER_VALUES)) return 'numeric';
+  // The shape tests are cheap; counting distinct values of a long column is not, so it comes last.
+  const sequence = !namedLikeKey && isConstantStepSequence(values, min, max, present);
+  const code = !namedLikeKey && !sequence && isFixedWidthCode(cells);
+  if (!namedLikeKey && !sequence && !code) return 'numeric';
   const distinct = new Set<number>();
   for (const v of values) if (v === v) distinct.add(v);
   const unique = distinct.size === present;
-  if (!unique && !(present >= MIN_IDENTIFIER_VALUES && distinct.size >= NEAR_UNIQUE_SHARE * present)) return 'numeric';
-  if (namedLikeKey) return 'identifier';
-  if (present < MIN_IDENTIFIER_VALUES) return 'numeric';
-  if (unique && isConstantStepSequence(values, min, max, present)) return 'identifier';
-  if (isFixedWidthCode(cells)) return 'identifier';
-  return 'numeric';
+  if (sequence) return unique ? 'identifier' : 'numeric';
+  return unique || (present >= MIN_IDENTIFIER_VALUES && distinct.size >= NEAR_UNIQUE_SHARE * present) ? 'identifier' : 'numeric';
 }
 
 /**

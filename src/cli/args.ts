@@ -119,21 +119,27 @@ export function listOption(args: ParsedArgs, name: string): string[] | undefined
 export const USAGE = `Usage: medsynth <command> [options]
 
 Commands:
-  run <dataset> [--n N] [--seed S] [--holdout-fraction F] [--ep list] [--json]
+  run <dataset> [--n N] [--seed S] [--holdout-fraction F] [--types col=kind,...] [--ep list] [--json]
                                                   the whole job: hold out rows, fit, generate, evaluate (as VS Code's Run Full Loop)
-  inspect <path> [--json]                         describe a dataset (table, DICOM/NIfTI/PNG/JPEG image, WFDB/EDF/BDF signal,
+  inspect <path> [--json] [--types col=kind,...]  describe a dataset (table, DICOM/NIfTI/PNG/JPEG image, WFDB/EDF/BDF signal,
                                                   tokenizer.json) or a generator (folder or .onnx)
   convert <in> <out>                              convert a table; formats by extension (.csv .tsv .parquet .jsonl)
   split <in> --seed S --train <out> --holdout <out> [--fraction F]
                                                   hold out a seeded share F (default 0.2) of the rows for the privacy check
-  fit <dataset> --generator copula --out <dir>    fit a built-in generator; writes <dir>/model.onnx and medsynth.json
+  fit <dataset> --generator copula --out <dir> [--types col=kind,...]
+                                                  fit a built-in generator; writes <dir>/model.onnx and medsynth.json
   generate <model-dir|model.onnx> --n N --seed S --out <path> [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]
                                                   sample a generator; same model + seed + n gives the same rows
-  evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--json <file>] [--html <file>] [--markdown <file>]
+  evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...]
+           [--json <file>] [--html <file>] [--markdown <file>]
                                                   score fidelity and privacy; prints a summary table
 
 Commands that read tables accept --max-rows N and --max-cells N (default 50,000,000 cells): a larger
-table ends with exit code 2 and a message naming the limit instead of exhausting memory.
+table ends with exit code 2 and a message naming the limit instead of exhausting memory. They also accept
+--delimiter C (one character, tab, whitespace), --encoding utf-8|latin1 and --comment PREFIX when the
+reader's guess is wrong; inspect, fit, run and evaluate accept --types col=kind,... (kinds: numeric,
+categorical, datetime, boolean, identifier, text) to set column kinds instead of inferring them.
+Output folders must exist: no command creates a folder you did not name (fit creates its --out itself).
 
 Exit codes: 0 ok, 1 a run failed, 2 bad usage or bad input.
 `;

@@ -12,7 +12,8 @@ import type { ExecutionProviderName } from '../protocol/inference';
 import { readTableFile, writeTableFile } from '../storage/tables';
 import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs, requireInteger, requireString } from './args';
 import { checkOutputParent } from './outputs';
-import { TYPES_OPTION, typesOption } from './readOptions';
+import { DIALECT_OPTIONS, dialectOptions } from './dialectOptions';
+import { READ_OPTIONS, readSettingsOption } from './readOptions';
 import { formatEvaluationSummary } from './summary';
 
 export interface CliContext {
@@ -21,40 +22,44 @@ export interface CliContext {
   readonly stderr: (text: string) => void;
 }
 
+/** The help line every table-reading command shares. */
+export const READ_HELP = '  Reading: --delimiter C (one character, tab, whitespace), --encoding utf-8|latin1, --comment PREFIX, --max-rows N, --max-cells N.\n';
+
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   inspect:
-    'medsynth inspect <path> [--json] [--types col=kind,...] [--max-rows N] [--max-cells N] [--max-pixels N] [--max-samples N] [--max-decompressed-bytes N]\n  Describe a dataset or a generator: a table (.csv .tsv .parquet .jsonl), an image (.dcm, DICOMDIR, a folder of DICOM files,\n  .nii .nii.gz .hdr, .png .jpg), a signal record (.hea WFDB, .edf .bdf), a tokenizer.json, or a generator (folder with\n  medsynth.json, or .onnx). No patient identifiers are printed. --types sets column kinds instead of inferring them\n  (numeric, categorical, datetime, boolean, identifier, text).\n',
-  convert: 'medsynth convert <in> <out>\n  Convert a table; formats are chosen by extension: .csv .tsv .parquet .jsonl. <out> must differ from <in>.\n',
-  fit: 'medsynth fit <dataset> --generator copula --out <dir> [--types col=kind,...] [--json]\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json (which records each column\'s kind).\n  The folder that holds <dir> must exist; <dir> itself is created.\n',
+    'medsynth inspect <path> [--json] [--types col=kind,...] [--max-rows N] [--max-cells N] [--max-pixels N] [--max-samples N] [--max-decompressed-bytes N]\n  Describe a dataset or a generator: a table (.csv .tsv .parquet .jsonl), an image (.dcm, DICOMDIR, a folder of DICOM files,\n  .nii .nii.gz .hdr, .png .jpg), a signal record (.hea WFDB, .edf .bdf), a tokenizer.json, or a generator (folder with\n  medsynth.json, or .onnx). No patient identifiers are printed. --types sets column kinds instead of inferring them\n  (numeric, categorical, datetime, boolean, identifier, text).\n' + READ_HELP,
+  convert: 'medsynth convert <in> <out>\n  Convert a table; formats are chosen by extension: .csv .tsv .parquet .jsonl. <out> must differ from <in>.\n' + READ_HELP,
+  fit: 'medsynth fit <dataset> --generator copula --out <dir> [--types col=kind,...] [--json]\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json (which records each column\'s kind).\n  The folder that holds <dir> must exist; <dir> itself is created.\n' + READ_HELP,
   generate:
     'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  The folder that holds <path> must exist.\n',
   split:
-    'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n',
+    'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n' + READ_HELP,
   evaluate:
-    'medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table. --types sets the real table\'s column kinds; the synthetic\n  and holdout tables follow the real one.\n',
+    'medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table. --types sets the real table\'s column kinds; the synthetic\n  and holdout tables follow the real one.\n' + READ_HELP,
 };
 
 export async function convertCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('convert', argv, { ...LIMIT_OPTIONS }, { min: 2, max: 2 });
+  const args = parseCommandArgs('convert', argv, { ...DIALECT_OPTIONS, ...LIMIT_OPTIONS }, { min: 2, max: 2 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.convert);
   const [input, output] = args.positionals;
   if (!inferTableFormat(output)) throw new MedSynthError('BAD_USAGE', `convert: cannot tell the output format from '${output}' (use .csv, .tsv, .parquet or .jsonl)`);
   if (resolve(input) === resolve(output)) throw new MedSynthError('BAD_USAGE', 'convert: <out> must differ from <in>; sources are never overwritten');
   const limits = limitOptions(args, 'convert');
+  const dialect = dialectOptions(args, 'convert');
   await checkOutputParent('convert', '<out>', output);
-  const table = await readTableFile(input, { ...limits, signal: ctx.signal });
+  const table = await readTableFile(input, { ...dialect, ...limits, signal: ctx.signal });
   await writeTableFile(resolve(output), table, ctx.signal);
   ctx.stdout(`wrote ${table.rowCount} rows × ${table.columns.length} columns to ${output}\n`);
 }
 
 export async function fitCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('fit', argv, { generator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...TYPES_OPTION, ...LIMIT_OPTIONS }, { min: 1, max: 1 });
+  const args = parseCommandArgs('fit', argv, { generator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...READ_OPTIONS, ...LIMIT_OPTIONS }, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.fit);
   const generator = args.strings.get('generator') ?? 'copula';
   if (generator !== 'copula') throw new MedSynthError('BAD_USAGE', `fit: unknown --generator '${generator}' (available: copula)`);
   const outDir = requireString(args, 'fit', 'out');
   const limits = limitOptions(args, 'fit');
-  const read = { types: typesOption(args, 'fit') };
+  const read = readSettingsOption(args, 'fit');
   await checkOutputParent('fit', '--out', outDir);
   const res = await fitGenerator({ dataset: args.positionals[0], generator, outDir, limits, read, signal: ctx.signal });
   if (args.flags.has('json')) ctx.stdout(`${JSON.stringify({ outDir: res.outDir, model: res.modelPath, manifest: res.manifestPath, rows: res.rows, columns: res.columns }, null, 2)}\n`);
@@ -115,7 +120,7 @@ export function parseFraction(text: string | undefined, fallback: number): numbe
 }
 
 export async function splitCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const spec = { fraction: { type: 'string' }, seed: { type: 'string' }, train: { type: 'string' }, holdout: { type: 'string' }, json: { type: 'boolean' }, ...LIMIT_OPTIONS } as const;
+  const spec = { fraction: { type: 'string' }, seed: { type: 'string' }, train: { type: 'string' }, holdout: { type: 'string' }, json: { type: 'boolean' }, ...DIALECT_OPTIONS, ...LIMIT_OPTIONS } as const;
   const args = parseCommandArgs('split', argv, spec, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.split);
   const seed = requireInteger(args, 'split', 'seed', 0, ' (the same seed gives the same split)');
@@ -123,6 +128,7 @@ export async function splitCommand(argv: readonly string[], ctx: CliContext): Pr
   const holdout = requireString(args, 'split', 'holdout');
   const holdoutFraction = parseFraction(args.strings.get('fraction'), 0.2);
   const limits = limitOptions(args, 'split');
+  const read = dialectOptions(args, 'split');
   await checkOutputParent('split', '--train', train);
   await checkOutputParent('split', '--holdout', holdout);
   const res = await splitTableFile({
@@ -132,6 +138,7 @@ export async function splitCommand(argv: readonly string[], ctx: CliContext): Pr
     holdoutFraction,
     seed,
     limits,
+    read,
     signal: ctx.signal,
   });
   if (args.flags.has('json')) {
@@ -149,13 +156,13 @@ const REPORT_FLAGS = [
 ] as const;
 
 export async function evaluateCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const spec = { real: { type: 'string' }, synth: { type: 'string' }, holdout: { type: 'string' }, metrics: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, markdown: { type: 'string' }, ...TYPES_OPTION, ...LIMIT_OPTIONS } as const;
+  const spec = { real: { type: 'string' }, synth: { type: 'string' }, holdout: { type: 'string' }, metrics: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, markdown: { type: 'string' }, ...READ_OPTIONS, ...LIMIT_OPTIONS } as const;
   const args = parseCommandArgs('evaluate', argv, spec, { min: 0, max: 0 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.evaluate);
   const real = requireString(args, 'evaluate', 'real');
   const synth = requireString(args, 'evaluate', 'synth');
   const limits = limitOptions(args, 'evaluate');
-  const read = { types: typesOption(args, 'evaluate') };
+  const read = readSettingsOption(args, 'evaluate');
   const outputs = REPORT_FLAGS.flatMap(([flag, what]) => {
     const path = args.strings.get(flag);
     return path === undefined ? [] : [{ flag, what, path }];

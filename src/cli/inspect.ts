@@ -16,7 +16,7 @@ import { COMMAND_HELP } from './commands';
 import { humanInspect } from '../core/data/inspectText';
 import { formatGeneratorSummary } from './generatorSummary';
 import type { GeneratorDescription } from './generatorSummary';
-import { TYPES_OPTION, typesOption } from './readOptions';
+import { hasReadOptions, READ_OPTIONS, readSettingsOption } from './readOptions';
 
 async function pathKind(path: string): Promise<'dir' | 'file'> {
   try {
@@ -34,16 +34,16 @@ async function hasManifest(folder: string): Promise<boolean> {
 }
 
 export async function inspect(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('inspect', argv, { json: { type: 'boolean' }, ...TYPES_OPTION, ...LIMIT_OPTIONS, ...DECODE_LIMIT_OPTIONS }, { min: 1, max: 1 });
+  const args = parseCommandArgs('inspect', argv, { json: { type: 'boolean' }, ...READ_OPTIONS, ...LIMIT_OPTIONS, ...DECODE_LIMIT_OPTIONS }, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.inspect);
   const path = args.positionals[0];
   const json = args.flags.has('json');
-  const types = typesOption(args, 'inspect');
+  const read = readSettingsOption(args, 'inspect');
   const limits = limitOptions(args, 'inspect');
   const decodeLimits = decodeLimitOptions(args, 'inspect');
   const kind = await pathKind(path);
   const isTable = kind === 'file' && inferTableFormat(path) !== undefined;
-  if (types !== undefined && !isTable) throw new MedSynthError('BAD_USAGE', 'inspect: --types applies to tables only (.csv .tsv .parquet .jsonl)', { file: path });
+  if (hasReadOptions(args) && !isTable) throw new MedSynthError('BAD_USAGE', 'inspect: --types, --delimiter, --encoding and --comment apply to tables only (.csv .tsv .parquet .jsonl)', { file: path });
   if ((kind === 'dir' && (await hasManifest(path))) || path.toLowerCase().endsWith('.onnx')) {
     const generator = await describeGenerator(path, ctx);
     ctx.stdout(json ? `${JSON.stringify(generator, finiteOrNull, 2)}\n` : formatGeneratorSummary(generator));
@@ -51,7 +51,7 @@ export async function inspect(argv: readonly string[], ctx: CliContext): Promise
   }
   let description: Record<string, unknown>;
   if (isTable) {
-    const table = await readTableFile(path, { types, ...limits, signal: ctx.signal });
+    const table = await readTableFile(path, { ...read, ...limits, signal: ctx.signal });
     const d = describeTable(table);
     description = { kind: 'dataset', modality: 'table', path: resolve(path), format: table.provenance?.format ?? inferTableFormat(path), bytes: table.provenance?.bytes, sha256: table.provenance?.sha256, shape: [d.rows, d.columns.length], rows: d.rows, columns: d.columns };
   } else {

@@ -1,13 +1,28 @@
 // What the table-reading commands let a user say about a file beyond its caps: `--types col=kind,...`
-// replaces inference for the named columns (and the dialect options, from dialectOptions.ts). Syntax and
-// kinds are checked here, before anything is read; whether each named column exists is checked by the
+// replaces inference for the named columns, and the dialect flags (dialectOptions.ts) say how the file is
+// written. Syntax and kinds are checked here, before anything is read; whether each named column exists is checked by the
 // reader against the file's header, so the message can list real column names.
 import { MedSynthError } from '../core/errors';
 import { COLUMN_KINDS, isColumnKind } from '../core/data/columnInference';
+import type { TableReadSettings } from '../core/data/readSettings';
 import type { ColumnKind } from '../core/data/table';
 import type { ParsedArgs } from './args';
+import { DIALECT_OPTIONS, dialectOptions } from './dialectOptions';
 
 export const TYPES_OPTION = { types: { type: 'string' } } as const;
+
+/** Everything a table-reading command with column kinds accepts about how to read: dialect and --types. */
+export const READ_OPTIONS = { ...DIALECT_OPTIONS, ...TYPES_OPTION } as const;
+
+/** The dialect flags and --types, checked, as the engine's TableReadSettings. */
+export function readSettingsOption(args: ParsedArgs, command: string): TableReadSettings {
+  return { ...dialectOptions(args, command), types: typesOption(args, command) };
+}
+
+/** True when any dialect flag or --types was given (they apply to tables only). */
+export function hasReadOptions(args: ParsedArgs): boolean {
+  return Object.keys(READ_OPTIONS).some((name) => args.strings.has(name));
+}
 
 /**
  * Parses `--types age=numeric,patient_id=identifier`. A column name may itself hold '=' (the last '='

@@ -5,8 +5,8 @@ import { dirname, isAbsolute, relative } from 'node:path';
 import { MedSynthError } from '../core/errors';
 import { runFullLoop } from '../engine/fullLoop';
 import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs } from './args';
-import { parseProviders } from './commands';
-import { TYPES_OPTION, typesOption } from './readOptions';
+import { parseProviders, READ_HELP } from './commands';
+import { READ_OPTIONS, readSettingsOption } from './readOptions';
 import type { CliContext } from './commands';
 import { formatEvaluationSummary } from './summary';
 
@@ -15,7 +15,8 @@ export const RUN_HELP =
   '  Fit -> generate -> evaluate in one go, as the VS Code command Run Full Loop does. F (default 0.2, 0 = none) of the rows\n' +
   '  are held out in memory for the privacy verdict; outputs go to <workspace>/<output-folder>/<run-id>/ (workspace: the\n' +
   "  dataset's folder unless given, and it must exist); no file with real rows is written. --types sets column kinds\n" +
-  '  (numeric, categorical, datetime, boolean, identifier, text); run.json records the kinds used.\n';
+  '  (numeric, categorical, datetime, boolean, identifier, text); run.json records the kinds used.\n' +
+  READ_HELP;
 
 /** 0 turns the holdout off; otherwise (0, 0.9], as for `split`. */
 function holdoutFraction(text: string | undefined): number | undefined {
@@ -38,7 +39,7 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
     metrics: { type: 'string' },
     batch: { type: 'string' },
     json: { type: 'boolean' },
-    ...TYPES_OPTION,
+    ...READ_OPTIONS,
     ...LIMIT_OPTIONS,
   } as const;
   const args = parseCommandArgs('run', argv, spec, { min: 1, max: 1 });
@@ -55,7 +56,7 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
     holdoutFraction: holdoutFraction(args.strings.get('holdout-fraction')),
     metrics: listOption(args, 'metrics'),
     limits: limitOptions(args, 'run'),
-    read: { types: typesOption(args, 'run') },
+    read: readSettingsOption(args, 'run'),
     executionProviders: parseProviders(listOption(args, 'ep')),
     signal: ctx.signal,
     onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`),

@@ -1,6 +1,8 @@
-// The summary table `evaluate` and the demo print: one line per metric with its goal, then the verdict.
+// The summary table `evaluate` and the demo print: what was compared, one line per metric with what a
+// good value is, what the scores left out, then the verdict.
 import { formatNumber } from '../core/report/charts';
 import type { Report, ReportMetric } from '../core/report/model';
+import { goalText, leftOutSentences, realHeadline, tableText } from '../core/report/reportText';
 import { reportVerdict } from '../core/report/verdict';
 
 /** A metric that does not apply to these tables is "n/a", not an error: the run itself is fine. */
@@ -15,19 +17,26 @@ function noteCell(m: ReportMetric): string {
 }
 
 export function formatEvaluationSummary(report: Report): string {
-  const rows = report.metrics.map((m) => [m.id, scoreCell(m), m.descriptor.goal === 'maximize' ? 'higher is better' : 'lower is better', noteCell(m)]);
-  const header = ['metric', 'score', 'goal', 'note'];
+  const rows = report.metrics.map((m) => [m.id, scoreCell(m), goalText(m), noteCell(m)]);
+  const header = ['metric', 'score', 'good value', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: readonly string[]): string =>
     cells
       .map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
+  const leftOut = report.metrics.flatMap((m) => leftOutSentences(m).map((s) => `  ${m.id}: ${s}`));
+  const provider = report.generator?.executionProvider ? `, generated on ${report.generator.executionProvider}` : '';
+  const run = [report.runId !== undefined ? `Run ${report.runId}` : '', report.medsynthVersion !== undefined ? `MedSynth ${report.medsynthVersion}` : ''].filter((x) => x !== '');
   const out = [
-    `${report.real.file ?? 'real'} (${report.real.rows} rows) vs ${report.synth.file ?? 'synthetic'} (${report.synth.rows} rows)${report.generator?.executionProvider ? `, generated on ${report.generator.executionProvider}` : ''}`,
+    realHeadline(report),
+    `Synthetic: ${tableText(report.synth)}${provider}`,
+    ...(run.length > 0 ? [run.join(' · ')] : []),
+    '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
+    ...(leftOut.length > 0 ? ['', 'Not used by some scores:', ...leftOut] : []),
     '',
     ...reportVerdict(report).map((v) => `${v.topic} (${v.level}): ${v.text}`),
     '',

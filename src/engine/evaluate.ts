@@ -10,12 +10,14 @@ import { buildReport } from '../core/report/build';
 import type { ReportGenerator } from '../core/report/build';
 import { renderReportHtml } from '../core/report/html';
 import { renderReportMarkdown } from '../core/report/markdown';
-import type { Report } from '../core/report/model';
+import type { Report, TableSource } from '../core/report/model';
 import { writeFileAtomic } from '../storage/atomic';
 import type { ReadLimits } from '../core/data/limits';
 import type { TableReadSettings } from '../core/data/readSettings';
+import { partOf } from './holdout';
 import type { EngineProgress } from './progress';
 import { inputPath, isLoadedTable, loadTableInput } from './tableInput';
+import { MEDSYNTH_VERSION } from './version';
 import type { TableInput } from './tableInput';
 
 export interface EvaluateOptions {
@@ -31,6 +33,8 @@ export interface EvaluateOptions {
   readonly html?: string;
   readonly markdown?: string;
   readonly generator?: ReportGenerator;
+  /** The full loop's run id, recorded in the report. */
+  readonly runId?: string;
   /** Caps on every table read (the host passes medsynth.maxRows / medsynth.maxCells). */
   readonly limits?: ReadLimits;
   /** The CSV dialect and column kinds given by the user (CLI --delimiter/--encoding/--comment/--types, medsynth.columns). */
@@ -63,7 +67,8 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
   opts.onProgress?.({ phase: 'evaluate', message: 'computing metrics' });
   const results = await evaluateTableMetrics({ real, synth, holdout }, opts.metrics, opts.signal);
   throwIfAborted(opts.signal);
-  const report = recordNames(buildReport(real, synth, results, { holdout, generator: opts.generator }), opts.recordAs);
+  const built = buildReport(real, synth, results, { holdout, generator: opts.generator, runId: opts.runId, medsynthVersion: MEDSYNTH_VERSION });
+  const report = recordParts(recordNames(built, opts.recordAs), opts);
 
   opts.onProgress?.({ phase: 'write', message: 'writing the report' });
   const encoder = new TextEncoder();
@@ -80,5 +85,24 @@ function recordNames(report: Report, names: EvaluateOptions['recordAs']): Report
     real: names.real !== undefined ? { ...report.real, file: names.real } : report.real,
     synth: names.synth !== undefined ? { ...report.synth, file: names.synth } : report.synth,
     ...(report.holdout ? { holdout: names.holdout !== undefined ? { ...report.holdout, file: names.holdout } : report.holdout } : {}),
+  };
+}
+
+/**
+ * Records a table in memory that is a part of a file split in memory (the full loop's training and
+ * holdout parts) with that part spelled out, so that reports can say "400 training rows of 500" in
+ * plain words and that both parts carry the one source file's hash.
+ */
+function recordParts(report: Report, opts: EvaluateOptions): Report {
+  const withPart = (source: TableSource, input: TableInput | undefined): TableSource => {
+    if (input === undefined || !isLoadedTable(input)) return source;
+    const part = input.part ?? partOf(input.name);
+    if (!part) return source;
+    return { ...source, part: { source: part.source, role: part.role, sourceRows: part.sourceRows, seed: part.seed } };
+  };
+  return {
+    ...report,
+    real: withPart(report.real, opts.real),
+    ...(report.holdout ? { holdout: withPart(report.holdout, opts.holdout) } : {}),
   };
 }

@@ -224,6 +224,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       // report.json lies in the run folder: the synthetic table is named relative to it, never by the
       // hidden work folder.
       recordAs: { synth: 'synthetic.csv' },
+      runId,
       signal: opts.signal,
       onProgress: opts.onProgress,
     });

@@ -122,9 +122,21 @@ export function reproduceCommand(datasetName: string, fraction: number, seed: nu
   return `medsynth split ${shellWord(datasetName)} --seed ${seed} --fraction ${fraction} --train <train-file> --holdout <holdout-file>`;
 }
 
-/** How reports and manifests name a part: "patients.csv (training part: 400 of 500 rows, seed 42)". */
+/**
+ * How manifests and run.json name a part: "patients.csv (training part: 400 of 500 rows, seed 42)".
+ * Reports record the parts structured instead (see `partOf`) and write them out in plain words.
+ */
 export function partName(datasetName: string, part: 'training' | 'holdout', rows: number, sourceRows: number, seed: number): string {
   return `${datasetName} (${part} part: ${rows} of ${sourceRows} rows, seed ${seed})`;
+}
+
+const PART_NAME = /^(.+) \((training|holdout) part: (\d+) of (\d+) rows, seed (\d+)\)$/;
+
+/** The part a `partName` describes, or undefined for any other name. */
+export function partOf(name: string): { readonly source: string; readonly role: 'training' | 'holdout'; readonly rows: number; readonly sourceRows: number; readonly seed: number } | undefined {
+  const m = PART_NAME.exec(name);
+  if (!m) return undefined;
+  return { source: m[1], role: m[2] as 'training' | 'holdout', rows: Number(m[3]), sourceRows: Number(m[4]), seed: Number(m[5]) };
 }
 
 /**

@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import type { ReadLimits } from '../core/data/limits';
 import type { TableReadSettings } from '../core/data/readSettings';
 import type { Table } from '../core/data/table';
+import type { TablePart } from '../core/report/model';
 import { readTableFile } from '../storage/tables';
 
 /** A table already in memory, with the name reports and manifests record for it. */
@@ -14,6 +15,8 @@ export interface LoadedTable {
   readonly name: string;
   /** The SHA-256 of the file the rows came from, recorded as the table's provenance. */
   readonly sha256?: string;
+  /** When the rows are a part of a file split in memory: which part (reports spell it out). */
+  readonly part?: TablePart;
 }
 
 /** A path to read, or a table in memory. */

@@ -9,8 +9,9 @@ import type { Report } from '../../src/core/report/model';
 import type { ReportAction, ReportHostMessage, ReportUiState, ReportWebviewMessage } from '../../src/protocol/report';
 import { assertNever } from '../../src/protocol/messageChecks';
 import { renderHistogramSvg } from '../../src/core/report/charts';
-import { reportVerdict } from '../../src/core/report/verdict';
-import { custom, formatCount, h, svgFromMarkup } from '../shared/dom';
+import { provenanceEntries } from '../../src/core/report/reportText';
+import { dcrBaseline, reportVerdict } from '../../src/core/report/verdict';
+import { custom, formatScore, h, svgFromMarkup } from '../shared/dom';
 import { connectHost, PendingRequests } from '../shared/hostChannel';
 import { columnCharts, columnTable } from './columnsSection';
 import { correlationSection } from './correlationSection';
@@ -64,7 +65,7 @@ function render(report: Report, canOpenSynthetic: boolean): void {
     h('section', { class: 'columns' }, h('h2', {}, 'Real vs synthetic, per column'), columnCharts(report.columns)),
     correlationSection(report),
     dcr ? h('section', { class: 'dcr' }, h('h2', {}, 'Distance to closest real record'),
-      h('p', { class: 'hint' }, 'Per synthetic row, the distance to its nearest real row (0 = a copy). Mass piled at 0 means memorised records.'),
+      h('p', { class: 'hint' }, `Per synthetic row, the distance to its nearest real row (0 = a copy). Mass piled at 0 means memorised records.${dcrBaselineHint(report)}`),
       svgFromMarkup(renderHistogramSvg(dcr, 'Distance to closest real record', { width: 560, height: 190 }))) : null,
     h('section', { class: 'column-scores' }, h('h2', {}, 'Per-column fidelity'), columnTable(report)),
   ];
@@ -74,13 +75,17 @@ function render(report: Report, canOpenSynthetic: boolean): void {
   restoredScroll = true;
 }
 
+/** What the holdout baseline says about the DCR histogram; empty without a holdout. */
+function dcrBaselineHint(report: Report): string {
+  const base = dcrBaseline(report.metrics.find((m) => m.id === 'privacy.dcr'));
+  if (!base) return '';
+  return ` The holdout rows (real patients the generator never saw) lie at a median distance of ${formatScore(base.median)} from the training rows: synthetic rows at about that distance or more are as far from the training patients as new patients are.`;
+}
+
 function provenance(report: Report): HTMLElement {
   const g = report.generator;
-  const rows: [string, string][] = [
-    ['Real', `${report.real.file ?? '(in memory)'} · ${formatCount(report.real.rows)} rows`],
-    ['Synthetic', `${report.synth.file ?? '(in memory)'} · ${formatCount(report.synth.rows)} rows`],
-  ];
-  if (report.holdout) rows.push(['Holdout', `${report.holdout.file ?? '(in memory)'} · ${formatCount(report.holdout.rows)} rows`]);
+  // Real, holdout and synthetic with their hashes, the run id and the MedSynth version, as every view words them.
+  const rows: [string, string][] = provenanceEntries(report);
   if (g) {
     rows.push(['Generator', `${g.name} (${g.family})`]);
     rows.push(['Provider', g.executionProvider ?? 'unknown']);

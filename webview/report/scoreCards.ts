@@ -1,6 +1,7 @@
 // Score cards: one per metric, with the score, which way is better, what the score means (from the
 // metric's descriptor) and a simple verdict. Thresholds are stated on the card so the colour is not magic.
 import type { ReportMetric } from '../../src/core/report/model';
+import { goalText, leftOutSentences } from '../../src/core/report/reportText';
 import { formatScore, h } from '../shared/dom';
 
 export type Verdict = 'good' | 'fair' | 'poor' | 'info' | 'error' | 'na';
@@ -21,6 +22,8 @@ const THRESHOLDS: Readonly<Record<string, Thresholds>> = {
   'fidelity.correlationSimilarity': { good: 0.9, fair: 0.75 },
   'fidelity.contingencySimilarity': { good: 0.9, fair: 0.75 },
   'privacy.exactCopies': { good: 0.001, fair: 0.01 },
+  // Any real identifier value in a synthetic row points at a patient: only 1 is good.
+  'privacy.identifierCopies': { good: 1, fair: 1 },
 };
 
 export function verdictOf(metric: ReportMetric): Verdict {
@@ -35,6 +38,7 @@ export function verdictOf(metric: ReportMetric): Verdict {
 }
 
 function thresholdText(metric: ReportMetric): string {
+  if (metric.id === 'privacy.identifierCopies') return 'good = 1, anything lower is poor';
   const t = THRESHOLDS[metric.id];
   if (!t) return 'no threshold: read with the details';
   const op = metric.descriptor.goal === 'maximize' ? '≥' : '≤';
@@ -44,7 +48,7 @@ function thresholdText(metric: ReportMetric): string {
 export function scoreCard(metric: ReportMetric): HTMLElement {
   const d = metric.descriptor;
   const verdict = verdictOf(metric);
-  const goal = d.goal === 'maximize' ? '↑ higher is better' : '↓ lower is better';
+  const goal = `${d.goal === 'maximize' ? '↑' : '↓'} ${goalText(metric)}`;
   return h('article', { class: `card verdict-${verdict}`, 'data-metric': metric.id },
     h('header', {},
       h('span', { class: 'card-title' }, d.title),
@@ -53,6 +57,7 @@ export function scoreCard(metric: ReportMetric): HTMLElement {
     h('div', { class: 'goal' }, `${goal} · range ${d.range[0]}–${d.range[1]}`),
     metric.error !== undefined ? h('div', { class: 'card-error', role: 'alert' }, metric.error) : null,
     verdict === 'na' ? h('div', { class: 'card-na' }, `Not applicable: ${metric.notApplicable ?? ''}`) : null,
+    ...leftOutSentences(metric).map((t) => h('div', { class: 'card-left-out' }, `${t.charAt(0).toUpperCase()}${t.slice(1)}.`)),
     doc(d.doc),
     h('footer', {},
       h('code', {}, metric.id),

@@ -2,7 +2,7 @@
 // survive synthesis, following SDMetrics' CorrelationSimilarity (Pearson).
 import { MedSynthError } from '../errors';
 import { checkTableShape, mean, notApplicable, numberPairs } from './tableColumns';
-import type { MetricResult, TableMetric, TableMetricInput } from './types';
+import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const CORRELATION_SIMILARITY_ID = 'fidelity.correlationSimilarity';
 
@@ -63,7 +63,19 @@ export function computeCorrelationSimilarity(input: TableMetricInput, signal?: A
   }
   const scores = Object.values(perPair);
   if (scores.length === 0) throw new MedSynthError('BAD_INPUT', 'no pair of numeric columns has a defined correlation in both tables');
-  return { id: CORRELATION_SIMILARITY_ID, score: mean(scores), details: { perPair, undefinedPairs } };
+  const leftOut: LeftOut[] = [];
+  if (undefinedPairs.length > 0) leftOut.push({ count: undefinedPairs.length, unit: 'column pairs', names: undefinedPairs, reason: 'a constant or empty column has no correlation' });
+  const incomplete = rowsWithEmptyCell(pairs.map((p) => p.real.values)) + rowsWithEmptyCell(pairs.map((p) => p.synth.values));
+  if (incomplete > 0) leftOut.push({ count: incomplete, unit: 'rows', reason: 'real and synthetic rows with an empty numeric cell are left out of the correlations of the pairs where that cell is empty' });
+  return { id: CORRELATION_SIMILARITY_ID, score: mean(scores), details: { perPair, undefinedPairs }, leftOut };
+}
+
+/** Rows with an empty cell in any of the columns. */
+function rowsWithEmptyCell(columns: readonly Float64Array[]): number {
+  const rows = columns[0]?.length ?? 0;
+  let n = 0;
+  for (let r = 0; r < rows; r++) if (columns.some((c) => Number.isNaN(c[r]))) n++;
+  return n;
 }
 
 export const correlationSimilarityMetric: TableMetric = {
@@ -75,7 +87,7 @@ export const correlationSimilarityMetric: TableMetric = {
   doc:
     'Mean over pairs of numeric/datetime columns of 1 − |S − R| / 2, where R and S are the Pearson correlations in the real and ' +
     'synthetic tables over pairwise-complete rows. 1 means every correlation is reproduced exactly; 0 means every correlation has ' +
-    'flipped from +1 to −1 (or back). Pairs with a constant column are listed in details.undefinedPairs and not scored.',
+    'flipped from +1 to −1 (or back). Pairs with a constant or empty column have no correlation and are not scored; the report says how many.',
   reference: 'SDMetrics CorrelationSimilarity (coefficient = Pearson)',
   compute: computeCorrelationSimilarity,
 };

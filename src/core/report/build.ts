@@ -3,7 +3,7 @@
 import type { Column, Table } from '../data/table';
 import { getTableMetric } from '../metrics/registry';
 import type { MetricDescriptor, MetricResult } from '../metrics/types';
-import type { ColumnComparison, Histogram, Report, ReportMetric } from './model';
+import type { ColumnComparison, Histogram, Report, ReportMetric, TableSource } from './model';
 import { formatNumber } from './charts';
 import { correlationMatrices } from './correlationMatrix';
 
@@ -19,6 +19,10 @@ export interface BuildReportOptions {
   readonly holdout?: Table;
   readonly generator?: ReportGenerator;
   readonly createdAt?: string;
+  /** The full loop's run id, recorded in the report. */
+  readonly runId?: string;
+  /** The MedSynth version, passed in by the engine (core reads no files). */
+  readonly medsynthVersion?: string;
   /** Descriptor lookup; defaults to the table metric registry. */
   readonly describe?: (id: string) => MetricDescriptor | undefined;
   /** Bins for numeric and datetime columns. */
@@ -39,11 +43,13 @@ export function buildReport(real: Table, synth: Table, results: readonly MetricR
     if (cmp) columns.push(cmp);
   }
   const correlations = correlationMatrices(real, synth);
-  const source = (t: Table): { file?: string; rows: number; sha256?: string } => ({ file: t.provenance?.file, rows: t.rowCount, sha256: t.provenance?.sha256 });
+  const source = (t: Table): TableSource => ({ file: t.provenance?.file, rows: t.rowCount, sha256: t.provenance?.sha256 });
   return {
     schema: 'medsynth.report/1',
     modality: 'table',
     createdAt: opts.createdAt ?? new Date().toISOString(),
+    ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
+    ...(opts.medsynthVersion !== undefined ? { medsynthVersion: opts.medsynthVersion } : {}),
     real: source(real),
     synth: source(synth),
     ...(opts.holdout ? { holdout: source(opts.holdout) } : {}),

@@ -4,7 +4,8 @@ import { escapeXml, formatNumber, renderDistributionSvg, renderHistogramSvg } fr
 import { REPORT_CHART_STYLE } from './chartStyle';
 import { renderCorrelationSectionHtml } from './correlationHeatmap';
 import type { Report, ReportMetric } from './model';
-import { goodness, isNotApplicable, reportVerdict } from './verdict';
+import { goalText, leftOutSentences, provenanceEntries } from './reportText';
+import { dcrBaseline, goodness, isNotApplicable, reportVerdict } from './verdict';
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --real: #3b6fb6; --synth: #e07b39; --good: #1a7f37; --fair: #9a6700; --poor: #cf222e; }
@@ -16,7 +17,7 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 td.score.unknown { color: var(--fg); } td.score { font-variant-numeric: tabular-nums; white-space: nowrap; font-weight: 600; }
 .doc { color: var(--muted); font-size: 12px; }
 .verdict li { margin: 4px 0; } .good { color: var(--good); } .fair { color: var(--fair); } .poor { color: var(--poor); } .unknown { color: var(--muted); }
-.error { color: var(--poor); } .na { color: var(--muted); }
+.error { color: var(--poor); } .na { color: var(--muted); } .left-out { color: var(--fair); font-size: 12px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(370px, 1fr)); gap: 16px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; } figcaption { font-weight: 600; } figcaption span { color: var(--muted); font-weight: 400; font-size: 12px; }
 svg .real { fill: var(--real); } svg .synth { fill: var(--synth); } svg .bar { fill: var(--real); } svg .axis { stroke: var(--muted); } svg .tick { fill: var(--muted); font-size: 10px; }
@@ -32,23 +33,36 @@ function metricRow(m: ReportMetric): string {
   // would mean useless data, so distance scores stay neutral and the verdict explains them.
   const g = m.id.startsWith('fidelity.') || m.id === 'privacy.exactCopies' ? goodness(m) : undefined;
   const cls = g === undefined ? 'unknown' : g >= 0.9 ? 'good' : g >= 0.75 ? 'fair' : 'poor';
-  const goal = m.descriptor.goal === 'maximize' ? 'higher is better' : 'lower is better';
+  const goal = goalText(m);
   const err = m.error
     ? `<div class="error">Could not compute: ${escapeXml(m.error)}</div>`
     : isNotApplicable(m)
       ? `<div class="na">Not applicable: ${escapeXml(m.notApplicable ?? '')}</div>`
       : '';
+  const leftOut = leftOutSentences(m)
+    .map((t) => `<div class="left-out">${escapeXml(`${t.charAt(0).toUpperCase()}${t.slice(1)}.`)}</div>`)
+    .join('');
   return (
     `<tr><td><strong>${escapeXml(m.descriptor.title)}</strong><div class="doc">${escapeXml(m.id)}</div></td>` +
     `<td class="score ${cls}">${escapeXml(scoreText(m))}</td>` +
-    `<td>${escapeXml(m.descriptor.doc)}<div class="doc">Range ${escapeXml(m.descriptor.range.join(' to '))}, ${goal}.${m.descriptor.reference ? ` Reference: ${escapeXml(m.descriptor.reference)}` : ''}</div>${err}</td></tr>`
+    `<td>${escapeXml(m.descriptor.doc)}<div class="doc">Range ${escapeXml(m.descriptor.range.join(' to '))}, ${escapeXml(goal)}.${m.descriptor.reference ? ` Reference: ${escapeXml(m.descriptor.reference)}` : ''}</div>${leftOut}${err}</td></tr>`
   );
 }
 
-function source(label: string, s: { file?: string; rows: number; sha256?: string } | undefined): string {
-  if (!s) return '';
-  const hash = s.sha256 ? ` · sha256 ${escapeXml(s.sha256.slice(0, 12))}…` : '';
-  return `<li>${label}: ${escapeXml(s.file ?? '(unnamed)')} · ${s.rows} rows${hash}</li>`;
+function sources(report: Report): string {
+  return provenanceEntries(report)
+    .map(([label, text]) => `<li>${escapeXml(label)}: ${escapeXml(text)}</li>`)
+    .join('');
+}
+
+/** The DCR section's word on the holdout baseline, escaped; empty without a holdout. */
+function dcrBaselineSentence(report: Report): string {
+  const base = dcrBaseline(report.metrics.find((m) => m.id === 'privacy.dcr'));
+  if (!base) return '';
+  return escapeXml(
+    ` The holdout rows (real patients the generator never saw) lie at a median distance of ${formatNumber(base.median)} from the training rows: ` +
+      'synthetic rows at about that distance or more are as far from the training patients as new patients are.',
+  );
 }
 
 export function renderReportHtml(report: Report): string {
@@ -66,17 +80,17 @@ export function renderReportHtml(report: Report): string {
     })
     .join('');
   const dcr = report.dcrHistogram
-    ? `<h2>Distance to closest real record</h2><p class="doc">How far each synthetic row is from its nearest real row (0 = identical on every compared column). A pile-up at 0 means copied patients.</p>${renderHistogramSvg(report.dcrHistogram, 'distance to closest record')}`
+    ? `<h2>Distance to closest real record</h2><p class="doc">How far each synthetic row is from its nearest real row (0 = identical on every compared column). A pile-up at 0 means copied patients.${dcrBaselineSentence(report)}</p>${renderHistogramSvg(report.dcrHistogram, 'distance to closest record')}`
     : '';
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>MedSynth report — ${escapeXml(report.real.file ?? 'table')}</title>`,
+    `<title>MedSynth report — ${escapeXml(report.real.part?.source ?? report.real.file ?? 'table')}</title>`,
     `<style>${STYLE}${REPORT_CHART_STYLE}</style></head><body>`,
     '<h1>MedSynth synthetic data report</h1>',
     `<p class="meta">${escapeXml(report.modality)} data · created ${escapeXml(report.createdAt)}</p>`,
-    `<ul>${source('Real', report.real)}${source('Synthetic', report.synth)}${source('Holdout', report.holdout)}${genLine}</ul>`,
+    `<ul>${sources(report)}${genLine}</ul>`,
     `<h2>Verdict</h2><ul class="verdict">${verdict}</ul>`,
     '<h2>Scores</h2><table><thead><tr><th>Metric</th><th>Score</th><th>What it means</th></tr></thead><tbody>',
     report.metrics.map(metricRow).join(''),

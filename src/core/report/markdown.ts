@@ -2,6 +2,7 @@
 // or a pull request. Distributions are summarised as the largest per-bin gap, since Markdown has no charts.
 import { formatNumber } from './charts';
 import type { Report } from './model';
+import { goalText, leftOutSentences, provenanceEntries } from './reportText';
 import { isNotApplicable, reportVerdict } from './verdict';
 
 function cell(text: string): string {
@@ -10,20 +11,16 @@ function cell(text: string): string {
 
 export function renderReportMarkdown(report: Report): string {
   const lines: string[] = ['# MedSynth synthetic data report', '', `${report.modality} data · created ${report.createdAt}`, ''];
-  const src = (label: string, s: { file?: string; rows: number; sha256?: string } | undefined): void => {
-    if (s) lines.push(`- ${label}: ${s.file ?? '(unnamed)'} · ${s.rows} rows${s.sha256 ? ` · sha256 \`${s.sha256.slice(0, 12)}…\`` : ''}`);
-  };
-  src('Real', report.real);
-  src('Synthetic', report.synth);
-  src('Holdout', report.holdout);
+  for (const [label, text] of provenanceEntries(report)) lines.push(`- ${label}: ${text}`);
   const g = report.generator;
   if (g) lines.push(`- Generator: ${g.name} (${g.family})${g.seed !== undefined ? ` · seed ${g.seed}` : ''}${g.executionProvider ? ` · ran on ${g.executionProvider}` : ''}`);
   lines.push('', '## Verdict', '');
   for (const v of reportVerdict(report)) lines.push(`- **${v.topic}** (${v.level}): ${v.text}`);
-  lines.push('', '## Scores', '', '| Metric | Score | Goal | Meaning |', '| --- | ---: | --- | --- |');
+  lines.push('', '## Scores', '', '| Metric | Score | Good value | Meaning |', '| --- | ---: | --- | --- |');
   for (const m of report.metrics) {
     const score = m.score !== null ? formatNumber(m.score) : isNotApplicable(m) ? `n/a (${cell(m.notApplicable ?? '')})` : `— (${cell(m.error ?? 'not computed')})`;
-    lines.push(`| ${cell(m.descriptor.title)} (\`${m.id}\`) | ${score} | ${m.descriptor.goal} | ${cell(m.descriptor.doc)} |`);
+    const leftOut = leftOutSentences(m).map((t) => ` **Left out:** ${t}.`).join('');
+    lines.push(`| ${cell(m.descriptor.title)} (\`${m.id}\`) | ${score} | ${cell(goalText(m))} | ${cell(m.descriptor.doc)}${cell(leftOut)} |`);
   }
   if (report.columns.length > 0) {
     lines.push('', '## Columns', '', '| Column | Kind | Largest bin gap | Missing real | Missing synthetic |', '| --- | --- | ---: | ---: | ---: |');

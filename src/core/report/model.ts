@@ -27,13 +27,36 @@ export interface Histogram {
   readonly holdoutCounts?: readonly number[];
 }
 
+/** Where the full loop's training or holdout rows came from: one part of a file split in memory. */
+export interface TablePart {
+  /** The file that was split, as the run names it. */
+  readonly source: string;
+  readonly role: 'training' | 'holdout';
+  readonly sourceRows: number;
+  readonly seed: number;
+}
+
+/** One table the report compared. */
+export interface TableSource {
+  readonly file?: string;
+  readonly rows: number;
+  /** SHA-256 of the file the rows were read from; for a part of a split file, of that whole file. */
+  readonly sha256?: string;
+  /** Set when the rows are a part of one file split in memory (then `sha256` is that file's). */
+  readonly part?: TablePart;
+}
+
 export interface Report {
   readonly schema: 'medsynth.report/1';
   readonly modality: Modality;
   readonly createdAt: string;
-  readonly real: { readonly file?: string; readonly rows: number; readonly sha256?: string };
-  readonly synth: { readonly file?: string; readonly rows: number; readonly sha256?: string };
-  readonly holdout?: { readonly file?: string; readonly rows: number; readonly sha256?: string };
+  /** The full loop's run id, when the report belongs to a run. */
+  readonly runId?: string;
+  /** The MedSynth version that computed the report. */
+  readonly medsynthVersion?: string;
+  readonly real: TableSource;
+  readonly synth: TableSource;
+  readonly holdout?: TableSource;
   readonly generator?: {
     readonly name: string;
     readonly family: string;

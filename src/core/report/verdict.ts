@@ -58,21 +58,19 @@ function comparedRows(report: Report, dcr: ReportMetric): { train: number; holdo
  * lands at the chance level, because training and holdout rows are draws from the same population.
  */
 export function holdoutVerdict(share: number, rows?: { readonly train: number; readonly holdout: number }): VerdictLine {
-  const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
+  const pct0 = (x: number): string => `${(x * 100).toFixed(0)}%`;
   const balanced = rows ? balancedShareCloserToTrain(share, rows.train, rows.holdout) : share;
   const chance = rows ? rows.train / (rows.train + rows.holdout) : 0.5;
-  const observed =
-    rows && rows.train !== rows.holdout
-      ? `${pct(share)} of synthetic rows are closer to a training row than to a holdout row, where chance alone gives ${pct(chance)} (${rows.train} training vs ${rows.holdout} holdout rows); on equal-sized sets that is ${pct(balanced)}`
-      : `${pct(share)} of synthetic rows are closer to a training row than to a holdout row`;
-  const meaning = '50% on equal-sized sets means synthetic rows are no closer to the patients the generator was trained on than to patients it never saw';
+  const sizes = rows ? ` with ${rows.train} training and ${rows.holdout} holdout rows` : ' with training and holdout sets of one size';
+  const adjusted = rows && rows.train !== rows.holdout ? `. Adjusted to sets of one size that is ${pct0(balanced)}, where 50% means no pull towards the training patients` : '. 50% would mean no pull towards the training patients';
+  const observed = `${pct0(share)} of synthetic rows are nearer a training row than a holdout row; chance alone gives ${pct0(chance)}${sizes}${adjusted}.`;
   if (balanced <= HOLDOUT_GOOD_SHARE) {
-    return { topic: 'privacy', level: 'good', text: `Synthetic rows are no closer to the training patients than to unseen holdout patients: ${observed} (${meaning}).` };
+    return { topic: 'privacy', level: 'good', text: `Synthetic rows are no closer to the training patients than to unseen holdout patients. ${observed}` };
   }
   if (balanced <= HOLDOUT_FAIR_SHARE) {
-    return { topic: 'privacy', level: 'fair', text: `A slight pull towards the training patients: ${observed} (${meaning}); look at the rows with the smallest distances.` };
+    return { topic: 'privacy', level: 'fair', text: `A slight pull towards the training patients. ${observed} Look at the rows with the smallest distances.` };
   }
-  return { topic: 'privacy', level: 'poor', text: `The generator is likely reproducing its training patients: ${observed} (${meaning}).` };
+  return { topic: 'privacy', level: 'poor', text: `The generator is likely reproducing its training patients. ${observed}` };
 }
 
 /** Below this many holdout rows the holdout comparisons (memorisation, copy base rate) are rough. */

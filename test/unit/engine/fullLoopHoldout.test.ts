@@ -86,6 +86,17 @@ describe('full loop with a holdout', () => {
     assert.equal(res.report.synth.rows, 300);
     assert.equal(res.report.real.file, 'data/patients.csv (training part: 400 of 500 rows, seed 3)');
     assert.equal(res.report.holdout?.file, 'data/patients.csv (holdout part: 100 of 500 rows, seed 3)');
+    // The parts are recorded structured, both with the source file's hash; the synthetic table with
+    // the hash of synthetic.csv; the run id and the version from package.json (read here directly).
+    assert.deepEqual(res.report.real.part, { source: 'data/patients.csv', role: 'training', sourceRows: 500, seed: 3 });
+    assert.deepEqual(res.report.holdout?.part, { source: 'data/patients.csv', role: 'holdout', sourceRows: 500, seed: 3 });
+    assert.equal(res.report.real.sha256, sourceHash);
+    assert.equal(res.report.holdout?.sha256, sourceHash);
+    assert.equal(res.report.synth.sha256, sha256(res.files.synthetic));
+    assert.equal(res.report.runId, 'holdout-1');
+    assert.equal(res.report.medsynthVersion, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    const saved = JSON.parse(readFileSync(res.files.reportJson, 'utf8')) as { runId?: string; medsynthVersion?: string };
+    assert.deepEqual([saved.runId, saved.medsynthVersion], [res.report.runId, res.report.medsynthVersion]);
     const dcr = res.report.metrics.find((m) => m.id === 'privacy.dcr');
     const share = dcr?.details.shareCloserToTrain;
     assert.equal(typeof share, 'number');

@@ -50,7 +50,7 @@ describe('full loop output folder and recorded paths', () => {
     for (const f of ['train.csv', 'holdout.csv']) assert.equal(existsSync(join(res.runDir, f)), false, f);
     const html = readFileSync(join(res.runDir, 'report.html'), 'utf8');
     assert.equal(/\.partial|\.split/.test(html), false);
-    assert.ok(html.includes('training part: 400 of 500 rows'), 'the HTML report names the training part');
+    assert.ok(html.includes('400 training rows of 500'), 'the HTML report names the training part');
   });
 
   it('writes under medsynth.outputFolder (nested, relative to the workspace)', async () => {

@@ -58,19 +58,24 @@ describe('holdout privacy verdict', () => {
     assert.equal(holdoutVerdict(0.55, same).level, 'good');
     assert.equal(holdoutVerdict(0.58, same).level, 'fair');
     assert.equal(holdoutVerdict(0.61, same).level, 'poor');
-    assert.match(holdoutVerdict(0.5, same).text, /50% on equal-sized sets means synthetic rows are no closer to the patients the generator was trained on than to patients it never saw/);
-    // 80% closer with 400 vs 100 rows is exactly chance.
+    assert.equal(
+      holdoutVerdict(0.5, same).text,
+      'Synthetic rows are no closer to the training patients than to unseen holdout patients. 50% of synthetic rows are nearer a training row than a holdout row; ' +
+        'chance alone gives 50% with 200 training and 200 holdout rows. 50% would mean no pull towards the training patients.',
+    );
+    // 80% closer with 400 vs 100 rows is exactly chance; the sentence has no nested parentheses.
     const chance = holdoutVerdict(0.8, { train: 400, holdout: 100 });
     assert.equal(chance.level, 'good');
-    assert.match(chance.text, /chance alone gives 80% \(400 training vs 100 holdout rows\); on equal-sized sets that is 50%/);
+    assert.match(chance.text, /80% of synthetic rows are nearer a training row than a holdout row; chance alone gives 80% with 400 training and 100 holdout rows\. Adjusted to sets of one size that is 50%, where 50% means no pull towards the training patients\./);
+    assert.doesNotMatch(chance.text, /[()]/);
   });
 
-  it('uses the rows DCR compared: rows left out for empty cells do not count', () => {
+  it('reads an older report whose DCR left out rows with empty cells by the rows it compared', () => {
     const table = (rows: number): Table => ({ rowCount: rows, columns: [{ kind: 'numeric', name: 'a', values: new Float64Array(rows), integer: true }] });
     const report = buildReport(table(500), table(10), [{ id: 'privacy.dcr', score: 0.1, details: { p05: 0.01, shareCloserToTrain: 0.75, excludedRealRows: 200, excludedHoldoutRows: 0 } }], { holdout: table(100) });
     // 300 vs 100 compared rows: chance is 75%, so 0.75 is exactly chance.
     const line = reportVerdict(report).find((l) => l.topic === 'privacy');
-    assert.match(line?.text ?? '', /chance alone gives 75% \(300 training vs 100 holdout rows\)/);
+    assert.match(line?.text ?? '', /chance alone gives 75% with 300 training and 100 holdout rows/);
     assert.equal(line?.level, 'good');
   });
 

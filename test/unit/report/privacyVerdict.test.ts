@@ -4,7 +4,7 @@
 // by chance (a leak); a 42-row table split 34/8 is judged only with a stated caveat.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
+import type { NumericColumn, Table } from '../../../src/core/data/table';
 import { computeDcr } from '../../../src/core/metrics/dcr';
 import { computeExactCopies } from '../../../src/core/metrics/exactCopies';
 import { buildReport } from '../../../src/core/report/build';
@@ -23,11 +23,11 @@ function uniforms(seed: number): () => number {
   };
 }
 
-function table(rows: number, next: () => number, decimals?: number): Table {
-  const columns = ['a', 'b'].map((name) => {
+function table(rows: number, next: () => number, decimals?: number): Table & { columns: NumericColumn[] } {
+  const columns = ['a', 'b'].map((name): NumericColumn => {
     const values = new Float64Array(rows);
     for (let r = 0; r < rows; r++) values[r] = decimals === undefined ? next() : Number(next().toFixed(decimals));
-    return { kind: 'numeric' as const, name, values, integer: false };
+    return { kind: 'numeric', name, values, integer: false };
   });
   return { rowCount: rows, columns };
 }
@@ -72,7 +72,7 @@ describe('exact-copy verdict with its base rate', () => {
     const fresh = table(400, next);
     const synth: Table = {
       rowCount: 400,
-      columns: fresh.columns.map((c, k) => ({ ...c, values: c.values.map((v, r) => (r < 10 ? (train.columns[k] as typeof c).values[r * 3] : v)) })),
+      columns: fresh.columns.map((c, k) => ({ ...c, values: c.values.map((v, r) => (r < 10 ? train.columns[k].values[r * 3] : v)) })),
     };
     const line = await copiesLine(train, synth, holdout);
     assert.equal(line.level, 'poor', line.text);
@@ -89,7 +89,7 @@ describe('small-sample caveat', () => {
     const dcr = await computeDcr({ real: train, synth, holdout });
     const report = buildReport(train, synth, [dcr, computeExactCopies({ real: train, synth, holdout })], { holdout });
     const privacy = reportVerdict(report).filter((l) => l.topic === 'privacy');
-    const memorisation = privacy.find((l) => /holdout/.test(l.text) && /closer/.test(l.text));
+    const memorisation = privacy.find((l) => /holdout/.test(l.text) && /nearer a training row/.test(l.text));
     assert.ok(memorisation, JSON.stringify(privacy));
     assert.notEqual(memorisation.level, 'good');
     assert.match(memorisation.text, new RegExp(`Small sample: only 34 real rows and 8 holdout rows \\(below 200 real or ${SMALL_HOLDOUT_ROWS} holdout rows these comparisons are rough\\)`));

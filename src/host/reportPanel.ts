@@ -11,6 +11,7 @@ import { renderReportMarkdown } from '../core/report/markdown';
 import { parseReportMessage } from '../protocol/report';
 import type { ReportAction, ReportHostMessage, ReportWebviewMessage } from '../protocol/report';
 import { writeFileAtomic } from '../storage/atomic';
+import { PanelsByFile } from './panelsByFile';
 import { createMedSynthPanel, disposeWithPanel, onValidatedMessage } from './webviewPanels';
 
 export interface ReportPanelHooks {
@@ -43,13 +44,30 @@ async function syntheticFileFor(report: Report, reportPath: string): Promise<str
   return undefined;
 }
 
-export async function showReport(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, reportPath: string, report: Report, hooks: ReportPanelHooks): Promise<vscode.WebviewPanel> {
+/** A report panel's way to take the report again when its file is opened again (it may have been re-evaluated). */
+type Refresh = (report: Report) => Promise<void>;
+
+const reports = new PanelsByFile<vscode.WebviewPanel, Refresh>();
+
+/** Shows a report, or brings the panel already showing this report.json to the front with its fresh content. */
+export async function showReport(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, reportPath: string, first: Report, hooks: ReportPanelHooks): Promise<vscode.WebviewPanel> {
+  const open = reports.reveal(reportPath);
+  if (open) {
+    await open.state(first);
+    return open.panel;
+  }
   const runName = path.basename(path.dirname(reportPath));
   const panel = createMedSynthPanel(extensionUri, { viewType: 'medsynth.report', title: `Report: ${runName}`, app: 'report' });
-  const synthetic = await syntheticFileFor(report, reportPath);
+  let report = first;
+  let synthetic = await syntheticFileFor(report, reportPath);
   const post = (m: ReportHostMessage): void => {
     void panel.webview.postMessage(m);
   };
+  reports.add(reportPath, panel, async (fresh) => {
+    report = fresh;
+    synthetic = await syntheticFileFor(report, reportPath);
+    post({ type: 'init', report, canOpenSynthetic: synthetic !== undefined });
+  });
   // Exports go where the user says, written atomically; the default is beside report.json in the run.
   const exportReport = async (ext: 'html' | 'md', render: () => string): Promise<string> => {
     const defaultUri = vscode.Uri.file(path.join(path.dirname(reportPath), `report.${ext}`));

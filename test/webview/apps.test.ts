@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Table } from '../../src/core/data/table';
+import type { ColumnKind, Table } from '../../src/core/data/table';
+import { clearedNotice, savedNotice, withColumnKind, withoutTable } from '../../src/core/preview/columnOverrides';
 import { buildTablePreview, tableRows } from '../../src/core/preview/tablePreview';
 import type { Report } from '../../src/core/report/model';
 import { parseReportMessage } from '../../src/protocol/report';
@@ -32,19 +33,45 @@ after(async () => {
   await server?.close();
 });
 
-/** A stand-in host for the table preview: answers exactly as src/host/tablePreviewPanel.ts does. */
-function tableHost(table: Table, kindChanges: string[]): (raw: unknown, app: AppPage) => Promise<void> {
-  const model = buildTablePreview(table);
+/** What the stand-in table host did on the webview's requests, for the assertions. */
+interface TableHostLog {
+  /** medsynth.columns at the workspace-folder level, as the real host writes it. */
+  setting: Record<string, unknown> | undefined;
+  readonly commands: string[];
+}
+
+/**
+ * A stand-in host for the table preview: answers as src/host/tablePreviewPanel.ts does, with the same
+ * pure setting updates and notices (src/core/preview/columnOverrides.ts), the table re-read with the
+ * saved kinds, and the commands recorded instead of run. `key` is the table's medsynth.columns key.
+ */
+function tableHost(table: Table, log: TableHostLog, reread?: (types: Readonly<Record<string, ColumnKind>>) => Promise<Table>, key = 'samples/workspace/patients.csv'): (raw: unknown, app: AppPage) => Promise<void> {
+  let current = table;
+  const saved = (): Record<string, ColumnKind> => ({ ...((log.setting?.[key] as Record<string, ColumnKind> | undefined) ?? {}) });
+  const init = (): TablePreviewHostMessage => ({ type: 'init', model: buildTablePreview(current), types: { key, saved: saved() } });
   return async (raw, app) => {
     const m = parseTablePreviewMessage(raw);
     assert.ok(m, `the host validator accepts every message the webview posts: ${JSON.stringify(raw)}`);
     const reply = (r: TablePreviewHostMessage): Promise<void> => app.send(r);
-    if (m.type === 'ready') await reply({ type: 'init', model });
-    else if (m.type === 'requestRows') await reply({ type: 'rows', id: m.id, offset: m.offset, rows: tableRows(table, m.offset, m.count) });
-    else {
-      // As the real host does today: the kind change is refused with a message.
-      kindChanges.push(`${m.column}:${m.kind}`);
-      await reply({ type: 'error', message: `Changing the type of "${m.column}" is not supported in the preview yet.` });
+    switch (m.type) {
+      case 'ready':
+        return reply(init());
+      case 'requestRows':
+        return reply({ type: 'rows', id: m.id, offset: m.offset, rows: tableRows(current, m.offset, m.count) });
+      case 'setColumnKind':
+        if (!reread) return reply({ type: 'error', message: `"${m.column}" cannot be read as ${m.kind}: refused by this test host` });
+        current = await reread({ ...saved(), [m.column]: m.kind });
+        log.setting = withColumnKind(log.setting, key, m.column, m.kind);
+        await reply(init());
+        return reply({ type: 'notice', message: savedNotice(key, m.column, m.kind) });
+      case 'clearColumnKinds':
+        log.setting = withoutTable(log.setting, key);
+        current = table;
+        await reply(init());
+        return reply({ type: 'notice', message: clearedNotice(key) });
+      case 'runCommand':
+        log.commands.push(m.command);
+        return reply({ type: 'notice', message: `${m.command} started` });
     }
   };
 }
@@ -65,8 +92,8 @@ function assertClean(app: AppPage): void {
 describe('table preview webview', () => {
   it('shows every column with its kind, histogram and missing count, on the patients sample', async () => {
     const table = await loadTable('samples/workspace/patients.csv');
-    const kindChanges: string[] = [];
-    const app = await openApp(browser, server, 'tablePreview', tableHost(table, kindChanges));
+    const log: TableHostLog = { setting: undefined, commands: [] };
+    const app = await openApp(browser, server, 'tablePreview', tableHost(table, log, (types) => loadTable('samples/workspace/patients.csv', types)));
     const { page } = app;
     await waitFor(app, 'tbody tr.row');
     const headers = await page.$$eval('thead th.column', (ths) => ths.map((th) => ({ name: th.getAttribute('data-column'), kind: th.getAttribute('data-kind'), text: th.textContent ?? '', hist: th.querySelectorAll('svg rect.bar').length })));
@@ -81,25 +108,51 @@ describe('table preview webview', () => {
     // The first visible row shows exactly what tableRows formats for row 0.
     const firstRow = await page.$$eval('tbody tr.row[data-row="0"] td', (tds) => tds.map((td) => (td.classList.contains('missing') ? '' : td.textContent)));
     assert.deepEqual(firstRow, tableRows(table, 0, 1)[0]);
-    // Changing a kind through the vscode-single-select (opened and picked with the mouse) posts setColumnKind.
+    // The preview says where a picked type goes before the user picks one.
+    assert.match(await page.$eval('.types-status', (el) => el.textContent ?? ''), /saved to medsynth\.columns for samples\/workspace\/patients\.csv; Fit and Run use these types/);
+    // Changing a kind through the vscode-single-select (opened and picked with the mouse) saves it to medsynth.columns.
     await page.click('th.column[data-column="sex"] vscode-single-select');
     await page.click('th.column[data-column="sex"] vscode-single-select >> li:has-text("text")');
     await app.waitForPosted((m) => (m as { type?: string }).type === 'setColumnKind');
-    assert.deepEqual(kindChanges, ['sex:text']);
-    // The refusal shows, and the select goes back to the kind the host still has.
-    await page.waitForFunction(() => (document.querySelector('.toolbar .error')?.textContent ?? '').includes('not supported'));
-    await page.waitForFunction(() => (document.querySelector('th.column[data-column="sex"] vscode-single-select') as HTMLElement & { value: string }).value === 'categorical');
+    await page.waitForSelector('th.column.saved[data-column="sex"][data-kind="text"] .saved-mark');
+    assert.deepEqual(log.setting, { 'samples/workspace/patients.csv': { sex: 'text' } });
+    await page.waitForFunction(() => (document.querySelector('.types-bar .notice')?.textContent ?? '').includes('Fit and Run use these types'));
+    assert.match(await page.$eval('.types-status', (el) => el.textContent ?? ''), /^1 column type for samples\/workspace\/patients\.csv comes from medsynth\.columns/);
+    // Fit and Run from the preview post their command; the host runs it on this table.
+    await page.click('vscode-button[data-command="fitGenerator"]');
+    await page.click('vscode-button[data-command="runFullLoop"]');
+    await app.waitForPosted((m) => (m as { command?: string }).command === 'runFullLoop');
+    assert.deepEqual(log.commands, ['fitGenerator', 'runFullLoop']);
     // Let lit finish styling before the screenshot and before reading the console.
     await page.mouse.move(1, 790);
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(RESULTS, 'webview-table.png') });
+    // Clearing removes the table's entry, and the column is inferred again.
+    await page.click('vscode-button[data-action="clearColumnKinds"]');
+    await page.waitForSelector('th.column[data-column="sex"][data-kind="categorical"]:not(.saved)');
+    assert.equal(log.setting, undefined);
+    assertClean(app);
+    await page.close();
+  });
+
+  it('puts the picker back when the host refuses a kind', async () => {
+    const table = await loadTable('samples/workspace/patients.csv');
+    const log: TableHostLog = { setting: undefined, commands: [] };
+    const app = await openApp(browser, server, 'tablePreview', tableHost(table, log));
+    const { page } = app;
+    await waitFor(app, 'tbody tr.row');
+    await page.click('th.column[data-column="sex"] vscode-single-select');
+    await page.click('th.column[data-column="sex"] vscode-single-select >> li:has-text("numeric")');
+    await page.waitForFunction(() => (document.querySelector('.toolbar .error')?.textContent ?? '').includes('cannot be read as numeric'));
+    await page.waitForFunction(() => (document.querySelector('th.column[data-column="sex"] vscode-single-select') as HTMLElement & { value: string }).value === 'categorical');
+    assert.equal(log.setting, undefined, 'nothing is saved for a refused kind');
     assertClean(app);
     await page.close();
   });
 
   it('virtualises 100,000 rows: few <tr> in the DOM, pages requested as the user scrolls', async () => {
     const big = repeatTable(await loadTable('test/fixtures/tables/breast_cancer.csv'), 100_000);
-    const app = await openApp(browser, server, 'tablePreview', tableHost(big, []));
+    const app = await openApp(browser, server, 'tablePreview', tableHost(big, { setting: undefined, commands: [] }));
     const { page } = app;
     await waitFor(app, 'tbody tr.row');
     const initialRows = await page.$$eval('tbody tr', (trs) => trs.length);

@@ -64,9 +64,14 @@ describe('host-side validators of webview messages', () => {
     assert.deepEqual(parseTablePreviewMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseTablePreviewMessage({ type: 'requestRows', id: 3, offset: 200, count: 200, extra: 1 }), { type: 'requestRows', id: 3, offset: 200, count: 200 });
     assert.deepEqual(parseTablePreviewMessage({ type: 'setColumnKind', column: 'age', kind: 'categorical' }), { type: 'setColumnKind', column: 'age', kind: 'categorical' });
+    assert.deepEqual(parseTablePreviewMessage({ type: 'clearColumnKinds', key: '../../x' }), { type: 'clearColumnKinds' });
+    assert.deepEqual(parseTablePreviewMessage({ type: 'runCommand', command: 'fitGenerator' }), { type: 'runCommand', command: 'fitGenerator' });
+    assert.deepEqual(parseTablePreviewMessage({ type: 'runCommand', command: 'runFullLoop', uri: 'file:///etc/passwd' }), { type: 'runCommand', command: 'runFullLoop' });
     for (const bad of [null, 'ready', [], { type: 'nope' }, { type: 'requestRows', id: -1, offset: 0, count: 10 }, { type: 'requestRows', id: '1', offset: 0, count: 10 },
       { type: 'requestRows', id: 1, offset: 0.5, count: 10 }, { type: 'requestRows', id: 1, offset: 0, count: 0 }, { type: 'requestRows', id: 1, offset: 0, count: MAX_ROWS_PER_REQUEST + 1 },
-      { type: 'setColumnKind', column: 'age', kind: 'integer' }, { type: 'setColumnKind', column: '', kind: 'text' }, { type: 'setColumnKind', column: 'x'.repeat(5000), kind: 'text' }]) {
+      { type: 'setColumnKind', column: 'age', kind: 'integer' }, { type: 'setColumnKind', column: '', kind: 'text' }, { type: 'setColumnKind', column: 'x'.repeat(5000), kind: 'text' },
+      // Only the two table commands may be run, by their short name: no arbitrary command id reaches executeCommand.
+      { type: 'runCommand', command: 'medsynth.fitGenerator' }, { type: 'runCommand', command: 'workbench.action.terminal.new' }, { type: 'runCommand' }, { type: 'runCommand', command: 1 }]) {
       assert.equal(parseTablePreviewMessage(bad), undefined, JSON.stringify(bad)?.slice(0, 80));
     }
   });

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseTable } from '../../src/core/data/tableReader';
-import type { Column, Table } from '../../src/core/data/table';
+import type { Column, ColumnKind, Table } from '../../src/core/data/table';
 import { evaluateTableMetrics } from '../../src/core/metrics/registry';
 import { buildReport } from '../../src/core/report/build';
 import type { Report } from '../../src/core/report/model';
@@ -11,9 +11,9 @@ import { mulberry32 } from '../seededRandom';
 
 export const ROOT = join(__dirname, '..', '..');
 
-export async function loadTable(relPath: string): Promise<Table> {
+export async function loadTable(relPath: string, types?: Readonly<Record<string, ColumnKind>>): Promise<Table> {
   const bytes = new Uint8Array(await readFile(join(ROOT, relPath)));
-  return parseTable(bytes, { fileName: relPath });
+  return parseTable(bytes, { fileName: relPath, types });
 }
 
 /**

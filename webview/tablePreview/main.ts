@@ -1,15 +1,17 @@
 // The table preview app: a ready -> init handshake, then a virtualised grid whose pages are requested
 // from the host by id. It renders and messages only; the host owns the file and validates requests.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '../../media/webview.css';
 import '../../media/tablePreview.css';
 import type { ColumnKind } from '../../src/core/data/table';
-import type { TablePreviewHostMessage, TablePreviewModel, TablePreviewUiState, TablePreviewWebviewMessage } from '../../src/protocol/tablePreview';
+import type { ColumnTypeSettings, TablePreviewHostMessage, TablePreviewModel, TablePreviewUiState, TablePreviewWebviewMessage } from '../../src/protocol/tablePreview';
 import { assertNever } from '../../src/protocol/messageChecks';
 import { custom, formatCount, h } from '../shared/dom';
 import { connectHost, PendingRequests } from '../shared/hostChannel';
 import { columnHeader } from './columnHeader';
 import { RowWindow } from './rowWindow';
+import { typesBar } from './typesBar';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -24,7 +26,10 @@ const pending = new PendingRequests<number>(REQUEST_TIMEOUT_MS, (page) => rowWin
 function onHostMessage(message: TablePreviewHostMessage): void {
   switch (message.type) {
     case 'init':
-      render(message.model);
+      render(message.model, message.types);
+      break;
+    case 'notice':
+      showNotice(message.message);
       break;
     case 'rows':
       // An answer to an expired or unknown request is dropped: the page was asked for again.
@@ -42,11 +47,11 @@ function onHostMessage(message: TablePreviewHostMessage): void {
   }
 }
 
-function render(model: TablePreviewModel): void {
+function render(model: TablePreviewModel, types: ColumnTypeSettings): void {
   current = model;
   const onKind = (column: string) => (kind: ColumnKind): void => host.post({ type: 'setColumnKind', column, kind });
   const headRow = h('tr', {}, h('th', { class: 'rownum corner', scope: 'col' }, '#'),
-    ...model.columns.map((c) => columnHeader(c, model.rowCount, onKind(c.name))));
+    ...model.columns.map((c) => columnHeader(c, model.rowCount, onKind(c.name), types.saved[c.name] !== undefined)));
   const body = h('tbody');
   const scroller = h('div', { class: 'scroller', tabindex: 0 },
     h('table', { class: 'grid', 'aria-rowcount': model.rowCount + 1 }, h('thead', {}, headRow), body));
@@ -55,7 +60,9 @@ function render(model: TablePreviewModel): void {
     custom('vscode-badge', { class: 'shape' }, `${formatCount(model.rowCount)} rows × ${model.columns.length} columns`),
     model.format ? h('span', { class: 'format' }, model.format.toUpperCase()) : null,
     h('span', { class: 'error', role: 'alert', hidden: true }));
-  app.replaceChildren(toolbar, scroller);
+  const notice = app.querySelector<HTMLElement>('.types-bar .notice')?.textContent ?? '';
+  app.replaceChildren(toolbar, typesBar(types, (m) => host.post(m)), scroller);
+  if (notice) showNotice(notice);
 
   const pageSize = Math.max(1, model.pageSize);
   rowWindow = new RowWindow(scroller, body, {
@@ -75,6 +82,13 @@ function render(model: TablePreviewModel): void {
   if (!restoredScroll && saved && Number.isFinite(saved.scrollTop)) scroller.scrollTop = saved.scrollTop;
   restoredScroll = true;
   rowWindow.render();
+}
+
+function showNotice(text: string): void {
+  const el = app.querySelector<HTMLElement>('.types-bar .notice');
+  if (el) el.textContent = text;
+  const error = app.querySelector<HTMLElement>('.toolbar .error');
+  if (error) error.hidden = true;
 }
 
 function showError(text: string): void {

@@ -78,7 +78,9 @@ export interface IdentifierColumnCopies {
 export function computeIdentifierCopies(input: TableMetricInput, signal?: AbortSignal): MetricResult {
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
+  if (input.holdout) checkTableShape(input.holdout, 'holdout');
   const synthByName = new Map(input.synth.columns.map((c) => [c.name, c] as const));
+  const holdoutByName = new Map((input.holdout?.columns ?? []).map((c) => [c.name, c] as const));
   const flagged = new Uint8Array(input.synth.rowCount);
   const perColumn: IdentifierColumnCopies[] = [];
   const absentInSynthetic: string[] = [];
@@ -91,6 +93,14 @@ export function computeIdentifierCopies(input: TableMetricInput, signal?: AbortS
     }
     const reason = identifierReason(column, input.real.rowCount, values);
     if (reason === undefined) continue;
+    // Holdout patients are real patients too: a synthetic row with one of their ids points at them.
+    const held = holdoutByName.get(column.name);
+    if (held && input.holdout) {
+      for (let r = 0; r < input.holdout.rowCount; r++) {
+        const v = canonicalCell(held, r);
+        if (v !== undefined) values.add(v);
+      }
+    }
     const other = synthByName.get(column.name);
     if (!other) {
       // A generator that drops the column cannot copy its values; listed so the reader knows it was checked.
@@ -116,7 +126,7 @@ export function computeIdentifierCopies(input: TableMetricInput, signal?: AbortS
   return {
     id: IDENTIFIER_COPIES_ID,
     score: 1 - rowsWithCopies / input.synth.rowCount,
-    details: { rowsWithCopies, synthRows: input.synth.rowCount, columns: perColumn, absentInSynthetic },
+    details: { rowsWithCopies, synthRows: input.synth.rowCount, columns: perColumn, absentInSynthetic, comparedWith: input.holdout ? 'real and holdout rows' : 'real rows' },
   };
 }
 
@@ -129,7 +139,7 @@ export const identifierCopiesMetric: TableMetric = {
   doc:
     'Share of synthetic rows that carry no real identifier value. Checked are the identifier columns and every column whose name ' +
     `marks a key (id, *_id, mrn, …) with at least ${NEARLY_UNIQUE_SHARE * 100}% distinct real values, whatever kind it was read as; ` +
-    'values are compared as text, numbers by value. 1 means no synthetic row reuses a real id; anything below 1 means some rows ' +
+    'values are compared as text, numbers by value, against the real rows and the holdout rows (real patients too). 1 means no synthetic row reuses a real id; anything below 1 means some rows ' +
     'point at real patients, whatever the other scores say. The details give per column how many rows and a few row numbers, never the values.',
   reference: 'Direct identifier check (HIPAA Safe Harbor §164.514(b)(2): identifiers must not be carried over)',
   compute: computeIdentifierCopies,

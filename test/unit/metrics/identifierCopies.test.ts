@@ -109,6 +109,17 @@ describe('privacy.identifierCopies', () => {
     assert.deepEqual(dropped.details.absentInSynthetic, ['id']);
   });
 
+  it('counts an id of a holdout patient too: holdout rows are real patients', () => {
+    const real: Table = { rowCount: 2, columns: [buildColumn('patient_id', 'numeric', ['1', '2'])] };
+    const holdout: Table = { rowCount: 1, columns: [buildColumn('patient_id', 'numeric', ['3'])] };
+    const synth: Table = { rowCount: 4, columns: [buildColumn('patient_id', 'numeric', ['3', '9', '2', '8'])] };
+    const result = computeIdentifierCopies({ real, synth, holdout });
+    // Row 1 carries the holdout id 3, row 3 the training id 2.
+    assert.equal(result.details.rowsWithCopies, 2);
+    assert.equal(result.details.comparedWith, 'real and holdout rows');
+    assert.equal(computeIdentifierCopies({ real, synth }).details.rowsWithCopies, 1);
+  });
+
   it('lists at most five example rows', () => {
     const real: Table = { rowCount: 2, columns: [buildColumn('id', 'identifier', ['x', 'y'])] };
     const synth: Table = { rowCount: 8, columns: [buildColumn('id', 'identifier', ['x', 'x', 'y', 'z', 'x', 'y', 'x', 'y'])] };

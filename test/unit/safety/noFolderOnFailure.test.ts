@@ -3,27 +3,13 @@
 // root removes the root again. Every case runs the bundled CLI in a real process inside a scratch folder
 // and compares the folder's whole contents before and after.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { removeCliBuild, runCliProcess, scratchDir } from '../cli/cliHarness';
-import { ROOT } from './safetyHarness';
+import { listTree as tree, ROOT } from './safetyHarness';
 
 const PATIENTS = join(ROOT, 'samples', 'workspace', 'patients.csv');
-
-/** Every path under `dir`, relative and sorted: the folder's contents as a comparable list. */
-function tree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      out.push(relative(dir, p));
-      if (statSync(p).isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 function failsWithOneLine(args: readonly string[], code: number, pattern: RegExp): void {
   const res = runCliProcess(args);

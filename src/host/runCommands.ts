@@ -149,12 +149,11 @@ export async function evaluateCommand(services: HostServices, uri: vscode.Uri | 
   const clickedIsReal = uri !== undefined && options.real === undefined && options.synth === undefined && !isInRunFolder(uri);
   const synth = options.synth ? toUri(options.synth) : uri && !clickedIsReal ? uri : await pickSyntheticTable();
   if (!synth) return { ok: false, reason: 'no synthetic table picked' };
-  const realGiven = options.real !== undefined || clickedIsReal;
   const real = options.real ? toUri(options.real) : clickedIsReal ? uri : await pickRealTable(synth);
   if (!real) return { ok: false, reason: 'no real table picked' };
   if (real.fsPath === synth.fsPath) return refuse(`${path.basename(real.fsPath)} cannot be judged against itself: pick a synthetic table and the real table it imitates.`);
-  // A holdout is offered when the user picks tables; a caller that names the real table names the holdout too (or none).
-  const holdoutPick = options.holdout !== undefined ? (options.holdout === null ? null : toUri(options.holdout)) : realGiven ? null : await pickHoldoutTable(real);
+  // A holdout is offered to the user; a caller that names the real table names the holdout too (or none).
+  const holdoutPick = options.holdout !== undefined ? (options.holdout === null ? null : toUri(options.holdout)) : options.real !== undefined ? null : await pickHoldoutTable(real);
   if (holdoutPick === undefined) return { ok: false, reason: 'no holdout choice made' };
   const holdout = holdoutPick ?? undefined;
   const folder = workspaceFolderFor(synth) ?? workspaceFolderFor(undefined);

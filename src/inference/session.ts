@@ -35,6 +35,15 @@ export function providerAbsent(ep: ExecutionProviderName): boolean {
   }
 }
 
+/** With an NVIDIA driver but no provider library, the provider is one install away (engine/cuda.ts). */
+function cudaHint(): string {
+  try {
+    return nvidiaDriverVisible() && !existsSync(cudaProviderLibrary(findOrtRoot())) ? '; an NVIDIA driver is present: the VS Code command "MedSynth: Enable CUDA acceleration" installs the CUDA provider' : '';
+  } catch {
+    return '';
+  }
+}
+
 /**
  * Creates a session on the first provider of `providers` that loads. Throws MODEL_INVALID when the
  * model cannot be loaded on cpu, or when no provider in the list loads it.
@@ -51,7 +60,7 @@ export async function createSession(modelPath: string, providers: readonly Execu
       return { session, executionProvider: ep, inputs: describeIo(session.inputMetadata), outputs: describeIo(session.outputMetadata), createMs };
     } catch (e) {
       const reason = firstLine(e);
-      failures.push(`${ep}: ${reason}`);
+      failures.push(`${ep}: ${reason}${ep === 'cuda' ? cudaHint() : ''}`);
       // cpu is always built in, so a model cpu cannot load is a bad model, not a missing provider.
       if (ep === 'cpu') throw new MedSynthError('MODEL_INVALID', `cannot load ONNX model: ${reason}`, { file: modelPath });
       // An absent provider is said once, as info, by the provider that loads; a broken one is a warning now.

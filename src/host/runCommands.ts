@@ -171,7 +171,7 @@ export async function evaluateCommand(services: HostServices, uri: vscode.Uri | 
     const runDir = inRun ? path.dirname(synth.fsPath) : newRunDir(folder);
     const reportPath = path.join(runDir, 'report.json');
     // medsynth.columns types the real table; the synthetic and holdout tables are conformed to it.
-    const read = await tableReadSettings(folder, real, signal);
+    const read = await tableReadSettings(workspaceFolderFor(real) ?? folder, real, signal);
     const evaluate = (): Promise<Report> =>
       evaluateSynthetic({ real: real.fsPath, synth: synth.fsPath, holdout: holdout?.fsPath, limits: tableLimits(readSettings(folder.uri)), read, json: reportPath, html: path.join(runDir, 'report.html'), signal, onProgress });
     const report = inRun ? await evaluate() : await inFreshRunDir(runDir, evaluate);

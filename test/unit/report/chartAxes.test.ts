@@ -121,6 +121,9 @@ describe('correlation heatmaps', () => {
     assert.match(diff, /<rect class="cell neg" x="\d+" y="\d+" width="\d+" height="\d+" fill-opacity="1\.000"><title>a × b: real 0\.50, synthetic −0\.50, difference −1\.00<\/title>/);
     assert.match(diff, /fill-opacity="0\.000"><title>b × c: real −0\.25, synthetic −0\.25, difference 0\.00<\/title>/);
     assert.match(diff, /<rect class="cell none"[^>]*><title>a × c: real undefined/);
+    // The difference map reaches full colour at ±0.5: a change of 0.25 is drawn at half strength.
+    const half = renderCorrelationHeatmapSvg({ ...m, synth: [[1, 0.75, null], [0.75, 1, -0.25], [null, -0.25, 1]] }, 'difference');
+    assert.match(half, /<rect class="cell pos"[^>]*fill-opacity="0\.500"><title>a × b: real 0\.50, synthetic 0\.75, difference 0\.25<\/title>/);
     const real = renderCorrelationHeatmapSvg(m, 'real');
     assert.match(real, /<rect class="cell pos"[^>]*fill-opacity="0\.500"><title>a × b/);
   });

@@ -2,6 +2,7 @@
 // metric's descriptor) and a simple verdict. Thresholds are stated on the card so the colour is not magic.
 import type { ReportMetric } from '../../src/core/report/model';
 import { goalText, leftOutSentences } from '../../src/core/report/reportText';
+import { dcrBaseline } from '../../src/core/report/verdict';
 import { formatScore, h } from '../shared/dom';
 
 export type Verdict = 'good' | 'fair' | 'poor' | 'info' | 'error' | 'na';
@@ -39,6 +40,9 @@ export function verdictOf(metric: ReportMetric): Verdict {
 
 function thresholdText(metric: ReportMetric): string {
   if (metric.id === 'privacy.identifierCopies') return 'good = 1, anything lower is poor';
+  // Distances have no fixed threshold: the holdout rows' own value is the level to compare with.
+  const base = dcrBaseline(metric);
+  if (base && (metric.id === 'privacy.dcr' || metric.id === 'privacy.nndr')) return `holdout level ${formatScore(base.median)}`;
   const t = THRESHOLDS[metric.id];
   if (!t) return 'no threshold: read with the details';
   const op = metric.descriptor.goal === 'maximize' ? '≥' : '≤';

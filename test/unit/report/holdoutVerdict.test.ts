@@ -9,19 +9,7 @@ import type { Table } from '../../../src/core/data/table';
 import { computeDcr } from '../../../src/core/metrics/dcr';
 import { buildReport } from '../../../src/core/report/build';
 import { balancedShareCloserToTrain, holdoutVerdict, reportVerdict } from '../../../src/core/report/verdict';
-
-/** A seeded xorshift32 stream of uniforms in (0, 1), independent of the code under test. */
-function uniforms(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return (x + 0.5) / 4294967296;
-  };
-}
+import { uniforms } from './uniforms';
 
 /** Rows × 4 standard-normal columns (Box–Muller), as a numeric table. */
 function gaussianTable(rows: number, next: () => number): Table {

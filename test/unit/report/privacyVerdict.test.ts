@@ -9,19 +9,7 @@ import { computeDcr } from '../../../src/core/metrics/dcr';
 import { computeExactCopies } from '../../../src/core/metrics/exactCopies';
 import { buildReport } from '../../../src/core/report/build';
 import { copiesExpectedAtMost, reportVerdict, SMALL_HOLDOUT_ROWS } from '../../../src/core/report/verdict';
-
-/** A seeded xorshift32 stream of uniforms in (0, 1), independent of the code under test. */
-function uniforms(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return (x + 0.5) / 4294967296;
-  };
-}
+import { uniforms } from './uniforms';
 
 function table(rows: number, next: () => number, decimals?: number): Table & { columns: NumericColumn[] } {
   const columns = ['a', 'b'].map((name): NumericColumn => {

@@ -94,6 +94,25 @@ function withoutPageIndexes(metadata: FileMetaData): FileMetaData {
   };
 }
 
+/**
+ * Checks the caps against the counts a Parquet footer declares, given only the file's last bytes
+ * (the footer, its length and 'PAR1'), so that the storage layer can refuse a huge file before
+ * reading it whole. A tail that does not parse is left to readParquet to report.
+ */
+export function checkParquetTail(tail: Uint8Array, opts: ParquetOptions): void {
+  let declared: number;
+  let columns: number;
+  try {
+    const metadata = parquetMetadata(tail.buffer.slice(tail.byteOffset, tail.byteOffset + tail.byteLength) as ArrayBuffer);
+    declared = Number(metadata.num_rows);
+    columns = parquetSchema(metadata).children.length;
+  } catch {
+    return;
+  }
+  if (!Number.isSafeInteger(declared) || declared < 0) return;
+  new RowBudget(opts, opts.fileName).checkDeclared(declared, columns);
+}
+
 function isDateColumn(column: SchemaTree): boolean {
   const e = column.element;
   return e.converted_type === 'DATE' || e.logical_type?.type === 'DATE';

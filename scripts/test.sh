@@ -7,6 +7,7 @@ bash scripts/npm-install.sh
 echo "== typecheck"; npx tsc --noEmit -p .
 echo "== lint"; npm run --silent lint
 echo "== build"; node esbuild.mjs
+echo "== references"; bash scripts/check-references.sh
 echo "== unit"; bash scripts/test-unit.sh
 echo "== webview"; bash scripts/test-webview.sh
 echo "== integration"; bash scripts/test-integration.sh

@@ -154,13 +154,15 @@ def main():
         ('mr4_jls.dcm', ['dcmcjpls'], mr_mf),
         ('mr4_rle.dcm', ['dcmcrle'], mr_mf),
         ('ct12_jls.dcm', ['dcmcjpls'], ct12),
-        ('rgb_jls_near.dcm', ['dcmcjpls', '+en'], rgb),
+        # Lossy modes keep the source's UIDs (+un): dcmtk would otherwise mint new ones from the clock,
+        # and the fixture would differ on every run (scripts/check-references.sh compares bytes).
+        ('rgb_jls_near.dcm', ['dcmcjpls', '+en', '+un'], rgb),
         ('ct12_rle.dcm', ['dcmcrle'], ct12),
         ('rgb_jls_none.dcm', ['dcmcjpls', '+in'], rgb),
         ('rgb_jls_line.dcm', ['dcmcjpls', '+il'], rgb),
         ('rgb_jls_sample.dcm', ['dcmcjpls', '+is'], rgb),
         ('rgb_jpll_sv1.dcm', ['dcmcjpeg', '+e1'], rgb),
-        ('ct_jpeg_baseline_gray.dcm', ['dcmcjpeg', '+eb'], os.path.join(SRC, 'CT_small.dcm')),
+        ('ct_jpeg_baseline_gray.dcm', ['dcmcjpeg', '+eb', '+un'], os.path.join(SRC, 'CT_small.dcm')),
     ]
     lossy = {'rgb_jls_near.dcm': 2, 'ct_jpeg_baseline_gray.dcm': None}
     for name, cmd, src in gen:

@@ -10,7 +10,9 @@ import type { Table } from '../../src/core/data/table';
 import { evaluateTableMetrics } from '../../src/core/metrics/registry';
 import { buildReport } from '../../src/core/report/build';
 import type { Report } from '../../src/core/report/model';
+import { buildTablePreview } from '../../src/core/preview/tablePreview';
 import { parseReportMessage } from '../../src/protocol/report';
+import { parseTablePreviewMessage } from '../../src/protocol/tablePreview';
 import type { AppPage, TestBrowser, WebviewServer } from './harness';
 import { launchChromium, openApp, startWebviewServer } from './harness';
 import { loadTable, perturbTable, ROOT } from './realData';
@@ -178,6 +180,36 @@ describe('report chart colours in every bundled theme', () => {
       if (signs < 40) failures.push(`${theme.label}: positive and negative correlations are only ΔE ${signs.toFixed(1)} apart`);
       await app.page.waitForTimeout(50);
       await app.page.screenshot({ path: join(RESULTS, `webview-report-${theme.id}.png`), fullPage: true });
+    }
+    assert.deepEqual(failures, []);
+    assert.deepEqual(app.problems, [], 'no CSP violation, console error or page error');
+    await app.page.close();
+  });
+
+  it('hold for the table preview histograms too (numeric and categorical bars)', async () => {
+    const table = await loadTable('samples/workspace/patients.csv');
+    const app = await openApp(browser, server, 'tablePreview', async (raw, a) => {
+      const m = parseTablePreviewMessage(raw);
+      assert.ok(m, `the host validator accepts every message: ${JSON.stringify(raw)}`);
+      if (m.type === 'ready') await a.send({ type: 'init', model: buildTablePreview(table), types: { key: 'samples/workspace/patients.csv', saved: {} } });
+    }, { bare: true });
+    await app.page.waitForSelector('th.column svg.categorical rect.bar', { timeout: 10_000 });
+    const failures: string[] = [];
+    for (const theme of BUNDLED_THEMES) {
+      await applyTheme(app, theme);
+      const bg = parseColor(await app.page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+      for (const [name, selector] of [['numeric histogram', 'th.column svg.numeric rect.bar'], ['categorical histogram', 'th.column svg.categorical rect.bar']]) {
+        const paint = await paintOf(app, selector, 'fill');
+        const raw = parseColor(paint.color);
+        if (raw[3] * paint.opacity < 1) failures.push(`${theme.label}: ${name} is translucent (${paint.color})`);
+        const ratio = contrast(over(raw, bg), bg);
+        if (ratio < 3) failures.push(`${theme.label}: ${name} ${paint.color} is ${ratio.toFixed(2)}:1 against the background`);
+      }
+      if (theme.id === 'light-modern' || theme.id === 'hc-dark') {
+        await app.page.mouse.move(1, 790);
+        await app.page.waitForTimeout(100);
+        await app.page.screenshot({ path: join(RESULTS, `webview-table-${theme.id}.png`) });
+      }
     }
     assert.deepEqual(failures, []);
     assert.deepEqual(app.problems, [], 'no CSP violation, console error or page error');

@@ -11,7 +11,13 @@ import { buildReport } from '../../../src/core/report/build';
 import { copiesExpectedAtMost, reportVerdict, SMALL_HOLDOUT_ROWS } from '../../../src/core/report/verdict';
 import { uniforms } from './uniforms';
 
-function table(rows: number, next: () => number, decimals?: number): Table & { columns: NumericColumn[] } {
+/** A table of numeric columns only, so tests can reach the values without narrowing. */
+interface NumericTable {
+  readonly rowCount: number;
+  readonly columns: NumericColumn[];
+}
+
+function table(rows: number, next: () => number, decimals?: number): NumericTable {
   const columns = ['a', 'b'].map((name): NumericColumn => {
     const values = new Float64Array(rows);
     for (let r = 0; r < rows; r++) values[r] = decimals === undefined ? next() : Number(next().toFixed(decimals));

@@ -1,7 +1,7 @@
 // How one cell's text is read as a value of each column kind, and written back. Kept in one place
 // so that the reader, the writers and conformTable agree on every token.
 
-import { compileDatetimeFormat } from './datetimeFormat';
+import { compileDatetimeFormat, offsetMinutesOf, utcMillis } from './datetimeFormat';
 
 /**
  * Cells that mean "missing", compared after trimming surrounding whitespace (so a blank or
@@ -134,38 +134,17 @@ export interface ParsedDatetime {
 export function parseDatetime(cell: string): ParsedDatetime | undefined {
   const m = ISO.exec(cell);
   if (!m) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (m[4] === undefined) return { ms: utc(year, month, day, 0, 0, 0, 0), hasTime: false };
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = m[6] === undefined ? 0 : Number(m[6]);
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const millis = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000 + 1e-6);
-  let ms = utc(year, month, day, hour, minute, second, millis);
-  const zone = m[8];
-  if (zone !== undefined && zone !== 'Z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const offsetMinutes = Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2, 4)) : 0);
-    ms -= sign * offsetMinutes * 60_000;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (m[4] === undefined) {
+    const ms = utcMillis(year, month, day, 0, 0, 0, 0, 0);
+    return ms === undefined ? undefined : { ms, hasTime: false };
   }
-  return { ms, hasTime: true };
-}
-
-/** Date.UTC maps years 0–99 to 1900–1999; set the full year explicitly so year 0050 stays 0050. */
-function utc(year: number, month: number, day: number, h: number, m: number, s: number, ms: number): number {
-  const d = new Date(Date.UTC(2000, month - 1, day, h, m, s, ms));
-  d.setUTCFullYear(year);
-  return d.getTime();
-}
-
-function daysInMonth(year: number, month: number): number {
-  const d = new Date(Date.UTC(2000, month, 0));
-  d.setUTCFullYear(year, month, 0);
-  return d.getUTCDate();
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const millis = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000 + 1e-6);
+  const zone = m[8];
+  const offset = zone === undefined || zone === 'Z' ? 0 : offsetMinutesOf(zone);
+  const ms = utcMillis(year, month, day, Number(m[4]), Number(m[5]), second, millis, offset);
+  return ms === undefined ? undefined : { ms, hasTime: true };
 }
 
 /**

@@ -111,7 +111,7 @@ const FALSE = /^\s*(?:false|no)\s*$/i;
 /**
  * Textual booleans only: true/false and yes/no in any letter case. Single letters (T/F, Y/N) are
  * not booleans because a column of only "F" is far more often sex than a flag; 0/1 columns are
- * numeric by the issue's rule.
+ * integer codes, categorical by numericKinds.ts, with the labels '0' and '1'.
  */
 export function parseBoolean(cell: string): boolean | undefined {
   if (TRUE.test(cell)) return true;

@@ -3,10 +3,10 @@
 //   1. numeric     every non-missing cell parses as a number; a column with no present value at all
 //                  is numeric as well, vacuously. Two kinds of all-number column are not numeric
 //                  (numericKinds.ts has the exact rules): integer codes with few distinct values
-//                  (target 0/1, sex 1/2: at most 10 distinct and at most 5% of the values, or at most
-//                  2 with a repeat) are categorical, and unique (or >= 95% distinct) integers named
-//                  like a key, or shaped like one (a constant-step sequence, fixed-width codes with
-//                  leading zeros), are identifiers.
+//                  (target 0/1, sex 1/2: 2 to 10 distinct values and at most 5% of the values,
+//                  or exactly 2 with a repeat) are categorical, and unique (or >= 95% distinct)
+//                  integers named like a key, or shaped like one (a constant-step sequence,
+//                  fixed-width codes with leading zeros), are identifiers.
 //   2. boolean     every non-missing cell is true/false/yes/no (any letter case).
 //   3. datetime    every non-missing cell is a date or date-time in one spelling (datetimeInference.ts:
 //                  ISO 8601, DD-Mon-YY, MM/DD/YYYY or DD/MM/YYYY ...); the spelling is kept as `format`.

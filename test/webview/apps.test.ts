@@ -2,9 +2,8 @@
 // DOM checks, protocol checks (every posted message passes the host's validator), no CSP violations
 // or console errors, and screenshots in test-results/ for a human look.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { ColumnKind, Table } from '../../src/core/data/table';
 import { clearedNotice, savedNotice, withColumnKind, withoutTable } from '../../src/core/preview/columnOverrides';
 import { buildTablePreview, tableRows } from '../../src/core/preview/tablePreview';
@@ -13,25 +12,13 @@ import { parseReportMessage } from '../../src/protocol/report';
 import type { ReportHostMessage } from '../../src/protocol/report';
 import { parseTablePreviewMessage } from '../../src/protocol/tablePreview';
 import type { TablePreviewHostMessage } from '../../src/protocol/tablePreview';
-import type { AppPage, TestBrowser, WebviewServer } from './harness';
-import { launchChromium, openApp, startWebviewServer } from './harness';
+import type { AppPage } from './harness';
+import { useWebviewSession } from './harness';
 import { loadTable, realReport, repeatTable, ROOT } from './realData';
 
 const RESULTS = join(ROOT, 'test-results');
 
-let server: WebviewServer;
-let browser: TestBrowser;
-
-before(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  server = await startWebviewServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const webviews = useWebviewSession(RESULTS);
 
 /** What the stand-in table host did on the webview's requests, for the assertions. */
 interface TableHostLog {
@@ -93,7 +80,7 @@ describe('table preview webview', () => {
   it('shows every column with its kind, histogram and missing count, on the patients sample', async () => {
     const table = await loadTable('samples/workspace/patients.csv');
     const log: TableHostLog = { setting: undefined, commands: [] };
-    const app = await openApp(browser, server, 'tablePreview', tableHost(table, log, (types) => loadTable('samples/workspace/patients.csv', types)));
+    const app = await webviews.open('tablePreview', tableHost(table, log, (types) => loadTable('samples/workspace/patients.csv', types)));
     const { page } = app;
     await waitFor(app, 'tbody tr.row');
     const headers = await page.$$eval('thead th.column', (ths) => ths.map((th) => ({ name: th.getAttribute('data-column'), kind: th.getAttribute('data-kind'), text: th.textContent ?? '', hist: th.querySelectorAll('svg rect.bar').length })));
@@ -138,7 +125,7 @@ describe('table preview webview', () => {
   it('puts the picker back when the host refuses a kind', async () => {
     const table = await loadTable('samples/workspace/patients.csv');
     const log: TableHostLog = { setting: undefined, commands: [] };
-    const app = await openApp(browser, server, 'tablePreview', tableHost(table, log));
+    const app = await webviews.open('tablePreview', tableHost(table, log));
     const { page } = app;
     await waitFor(app, 'tbody tr.row');
     await page.click('th.column[data-column="sex"] vscode-single-select');
@@ -152,7 +139,7 @@ describe('table preview webview', () => {
 
   it('virtualises 100,000 rows: few <tr> in the DOM, pages requested as the user scrolls', async () => {
     const big = repeatTable(await loadTable('test/fixtures/tables/breast_cancer.csv'), 100_000);
-    const app = await openApp(browser, server, 'tablePreview', tableHost(big, { setting: undefined, commands: [] }));
+    const app = await webviews.open('tablePreview', tableHost(big, { setting: undefined, commands: [] }));
     const { page } = app;
     await waitFor(app, 'tbody tr.row');
     const initialRows = await page.$$eval('tbody tr', (trs) => trs.length);
@@ -205,7 +192,7 @@ describe('report webview', () => {
 
   it('renders the header, a score card per metric with the Report numbers, charts and the column table', async () => {
     const actions: string[] = [];
-    const app = await openApp(browser, server, 'report', async (raw, a) => {
+    const app = await webviews.open('report', async (raw, a) => {
       const m = parseReportMessage(raw);
       assert.ok(m, `the host validator accepts every message: ${JSON.stringify(raw)}`);
       const reply = (r: ReportHostMessage): Promise<void> => a.send(r);

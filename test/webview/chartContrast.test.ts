@@ -3,9 +3,8 @@
 // 1.4.11, non-text contrast for graphical objects), and the real and synthetic series must stay
 // clearly different colours. Screenshots per theme go to test-results/ for a human look.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Table } from '../../src/core/data/table';
 import { evaluateTableMetrics } from '../../src/core/metrics/registry';
 import { buildReport } from '../../src/core/report/build';
@@ -13,8 +12,8 @@ import type { Report } from '../../src/core/report/model';
 import { buildTablePreview } from '../../src/core/preview/tablePreview';
 import { parseReportMessage } from '../../src/protocol/report';
 import { parseTablePreviewMessage } from '../../src/protocol/tablePreview';
-import type { AppPage, TestBrowser, WebviewServer } from './harness';
-import { launchChromium, openApp, startWebviewServer } from './harness';
+import type { AppPage } from './harness';
+import { useWebviewSession } from './harness';
 import { loadTable, perturbTable, ROOT } from './realData';
 import type { BundledTheme } from './themes';
 import { BUNDLED_THEMES } from './themes';
@@ -127,26 +126,14 @@ async function holdoutReport(table: Table): Promise<Report> {
   return buildReport(train, synth, results, { holdout, createdAt: '2026-01-01T00:00:00.000Z', generator: { name: 'perturbed-copy', family: 'test', seed: 7, executionProvider: 'cpu' } });
 }
 
-let server: WebviewServer;
-let browser: TestBrowser;
-
-before(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  server = await startWebviewServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const webviews = useWebviewSession(RESULTS);
 
 describe('report chart colours in every bundled theme', () => {
   it('are opaque, >= 3:1 against the editor background, and real and synthetic differ clearly', async () => {
     const report = await holdoutReport(await loadTable('samples/workspace/patients.csv'));
     assert.ok(report.dcrHistogram?.holdoutCounts, 'the report carries the holdout overlay');
     assert.ok(report.correlations, 'the report carries correlation matrices');
-    const app = await openApp(browser, server, 'report', async (raw, a) => {
+    const app = await webviews.open('report', async (raw, a) => {
       const m = parseReportMessage(raw);
       assert.ok(m, `the host validator accepts every message: ${JSON.stringify(raw)}`);
       if (m.type === 'ready') await a.send({ type: 'init', report, canOpenSynthetic: false });
@@ -188,7 +175,7 @@ describe('report chart colours in every bundled theme', () => {
 
   it('hold for the table preview histograms too (numeric and categorical bars)', async () => {
     const table = await loadTable('samples/workspace/patients.csv');
-    const app = await openApp(browser, server, 'tablePreview', async (raw, a) => {
+    const app = await webviews.open('tablePreview', async (raw, a) => {
       const m = parseTablePreviewMessage(raw);
       assert.ok(m, `the host validator accepts every message: ${JSON.stringify(raw)}`);
       if (m.type === 'ready') await a.send({ type: 'init', model: buildTablePreview(table), types: { key: 'samples/workspace/patients.csv', saved: {} } });

@@ -1,11 +1,12 @@
 // Test harness for the webview apps: a local HTTP server on 127.0.0.1 that serves the built bundles and
 // a page made by the real renderWebviewHtml (same CSP as in VS Code), and a headless Debian Chromium
 // whose page gets a stub acquireVsCodeApi wired to a test-side "host".
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createNonce, renderWebviewHtml } from '../../src/host/webviewHtml';
@@ -152,4 +153,30 @@ export async function openApp(browser: TestBrowser, server: WebviewServer, app: 
   await page.addInitScript({ content: STUB_VSCODE_API });
   await page.goto(`${server.origin}/${app}.html${opts.bare ? '?bare=1' : ''}`);
   return appPage;
+}
+
+export interface WebviewSession {
+  /** Opens an app page in the session's browser (see openApp). */
+  open(app: string, host: (message: unknown, app: AppPage) => void | Promise<void>, opts?: OpenAppOptions): Promise<AppPage>;
+}
+
+/** Starts the page server and Chromium before a test file's tests and stops both after them. */
+export function useWebviewSession(resultsDir: string): WebviewSession {
+  let server: WebviewServer | undefined;
+  let browser: TestBrowser | undefined;
+  before(async () => {
+    await mkdir(resultsDir, { recursive: true });
+    server = await startWebviewServer();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    open: (app, host, opts) => {
+      if (!browser || !server) throw new Error('the webview session is not started: call open() inside a test');
+      return openApp(browser, server, app, host, opts);
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // metric's descriptor) and a simple verdict. Thresholds are stated on the card so the colour is not magic.
 import type { ReportMetric } from '../../src/core/report/model';
 import { goalText, leftOutSentences } from '../../src/core/report/reportText';
-import { dcrBaseline } from '../../src/core/report/verdict';
+import { copiesAtBaseRate, dcrBaseline } from '../../src/core/report/verdict';
 import { formatScore, h } from '../shared/dom';
 
 export type Verdict = 'good' | 'fair' | 'poor' | 'info' | 'error' | 'na';
@@ -33,6 +33,8 @@ export function verdictOf(metric: ReportMetric): Verdict {
   if (metric.error !== undefined || metric.score === null) return 'error';
   const t = THRESHOLDS[metric.id];
   if (!t) return 'info';
+  // Exact copies at the rate two real samples share are natural collisions in coarse data, not a leak.
+  if (copiesAtBaseRate(metric)) return 'good';
   const s = metric.score;
   if (metric.descriptor.goal === 'maximize') return s >= t.good ? 'good' : s >= t.fair ? 'fair' : 'poor';
   return s <= t.good ? 'good' : s <= t.fair ? 'fair' : 'poor';
@@ -40,6 +42,8 @@ export function verdictOf(metric: ReportMetric): Verdict {
 
 function thresholdText(metric: ReportMetric): string {
   if (metric.id === 'privacy.identifierCopies') return 'good = 1, anything lower is poor';
+  const rate = metric.id === 'privacy.exactCopies' ? (metric.details.baseRate as { share?: unknown } | undefined)?.share : undefined;
+  if (typeof rate === 'number' && rate > 0) return `good ≤ 0.001 or at the base rate of two real samples (${formatScore(rate)})`;
   // Distances have no fixed threshold: the holdout rows' own value is the level to compare with.
   const base = dcrBaseline(metric);
   if (base && (metric.id === 'privacy.dcr' || metric.id === 'privacy.nndr')) return `holdout level ${formatScore(base.median)}`;

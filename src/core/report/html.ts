@@ -5,7 +5,7 @@ import { REPORT_CHART_STYLE } from './chartStyle';
 import { renderCorrelationSectionHtml } from './correlationHeatmap';
 import type { Report, ReportMetric } from './model';
 import { goalText, leftOutSentences, provenanceEntries } from './reportText';
-import { dcrBaseline, goodness, isNotApplicable, reportVerdict } from './verdict';
+import { copiesAtBaseRate, dcrBaseline, goodness, isNotApplicable, reportVerdict } from './verdict';
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --real: #3b6fb6; --synth: #e07b39; --good: #1a7f37; --fair: #9a6700; --poor: #cf222e; }
@@ -32,7 +32,8 @@ function metricRow(m: ReportMetric): string {
   // Only scales where closer to the goal is always better get a colour; a DCR near its maximum
   // would mean useless data, so distance scores stay neutral and the verdict explains them.
   const g = m.id.startsWith('fidelity.') || m.id === 'privacy.exactCopies' ? goodness(m) : undefined;
-  const cls = g === undefined ? 'unknown' : g >= 0.9 ? 'good' : g >= 0.75 ? 'fair' : 'poor';
+  // Copies at the rate two real samples share are natural collisions, not a leak (see the verdict).
+  const cls = g === undefined ? 'unknown' : copiesAtBaseRate(m) || g >= 0.9 ? 'good' : g >= 0.75 ? 'fair' : 'poor';
   const goal = goalText(m);
   const err = m.error
     ? `<div class="error">Could not compute: ${escapeXml(m.error)}</div>`

@@ -139,6 +139,19 @@ export function copiesExpectedAtMost(share: number, synthRows: number): number {
   return expected + 3 * Math.sqrt(synthRows * share * (1 - share));
 }
 
+/**
+ * True when privacy.exactCopies found copies, but no more than two independent samples of the real data
+ * share (see `copiesExpectedAtMost`): coarse data colliding by nature, which views must not colour as a leak.
+ */
+export function copiesAtBaseRate(m: ReportMetric): boolean {
+  if (m.id !== 'privacy.exactCopies' || m.score === null) return false;
+  const base = readBaseRate(m.details.baseRate);
+  const synthRows = m.details.synthRows;
+  const copies = m.details.copies;
+  if (!base || typeof synthRows !== 'number' || typeof copies !== 'number') return false;
+  return copies > 0 && copies <= copiesExpectedAtMost(base.share, synthRows);
+}
+
 /** privacy.exactCopies against the rate at which two independent samples of the real data share rows. */
 function exactCopiesLine(m: ReportMetric, report: Report): VerdictLine | undefined {
   if (m.score === null) return undefined;

@@ -8,7 +8,8 @@ import type { NumericColumn, Table } from '../../../src/core/data/table';
 import { computeDcr } from '../../../src/core/metrics/dcr';
 import { computeExactCopies } from '../../../src/core/metrics/exactCopies';
 import { buildReport } from '../../../src/core/report/build';
-import { copiesExpectedAtMost, reportVerdict, SMALL_HOLDOUT_ROWS } from '../../../src/core/report/verdict';
+import { renderReportHtml } from '../../../src/core/report/html';
+import { copiesAtBaseRate, copiesExpectedAtMost, reportVerdict, SMALL_HOLDOUT_ROWS } from '../../../src/core/report/verdict';
 import { uniforms } from './uniforms';
 
 /** A table of numeric columns only, so tests can reach the values without narrowing. */
@@ -48,6 +49,11 @@ describe('exact-copy verdict with its base rate', () => {
     const synth = table(400, next, 1);
     const line = await copiesLine(train, synth, holdout);
     assert.equal(line.level, 'good', line.text);
+    // The score table does not colour those natural collisions as a leak either.
+    const copies = buildReport(train, synth, [computeExactCopies({ real: train, synth, holdout })], { holdout }).metrics[0];
+    assert.ok((copies.score ?? 0) > 0.5, `most rows collide: ${copies.score}`);
+    assert.equal(copiesAtBaseRate(copies), true);
+    assert.match(renderReportHtml(buildReport(train, synth, [computeExactCopies({ real: train, synth, holdout })], { holdout })), /<td class="score good">/);
     assert.match(line.text, /synthetic rows \([\d.]+%\) equal a real row in every compared column, about as often as two independent samples of the real data share rows \(\d+ of 100 holdout rows \([\d.]+%\) equal a training row\)/);
   });
 
@@ -70,6 +76,7 @@ describe('exact-copy verdict with its base rate', () => {
     };
     const line = await copiesLine(train, synth, holdout);
     assert.equal(line.level, 'poor', line.text);
+    assert.equal(copiesAtBaseRate(buildReport(train, synth, [computeExactCopies({ real: train, synth, holdout })], { holdout }).metrics[0]), false);
     assert.match(line.text, /^10 of 400 synthetic rows \(2\.50%\) equal a real row in every compared column, more than two independent samples of the real data share \(0 of 100 holdout rows \(0\.0%\) equal a training row\): those rows disclose real records\.$/);
   });
 });

@@ -165,7 +165,9 @@ export class TableTextDecoder {
     if (this.offset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) this.bom = true;
     try {
       const text = utf8.decode(chunk);
-      if (this.forced === undefined && this.firstUtf8Line === undefined) this.noteNonAscii(chunk, chunk.length);
+      // Pure ASCII decodes to one character per byte (nothing was carried in, as nothing before was
+      // non-ASCII), so only a shorter text needs the byte scan.
+      if (this.forced === undefined && this.firstUtf8Line === undefined && text.length !== chunk.length) this.noteNonAscii(chunk, chunk.length);
       return text;
     } catch (e) {
       if (this.forced !== undefined || this.bom || !isInvalidUtf8(e)) throw e;

@@ -173,7 +173,7 @@ describe('report chart colours in every bundled theme', () => {
     await app.page.close();
   });
 
-  it('hold for the table preview histograms too (numeric and categorical bars)', async () => {
+  it('hold for the table preview histograms too (numeric and categorical bars), and its warning text reads at 4.5:1', async () => {
     const table = await loadTable('samples/workspace/patients.csv');
     const app = await webviews.open('tablePreview', async (raw, a) => {
       const m = parseTablePreviewMessage(raw);
@@ -192,6 +192,10 @@ describe('report chart colours in every bundled theme', () => {
         const ratio = contrast(over(raw, bg), bg);
         if (ratio < 3) failures.push(`${theme.label}: ${name} ${paint.color} is ${ratio.toFixed(2)}:1 against the background`);
       }
+      // The missing count in the warning colour is small text: WCAG 1.4.3 asks 4.5:1.
+      const warning = parseColor(await app.page.$eval('th.column .has-missing', (el) => getComputedStyle(el).color));
+      const textRatio = contrast(over(warning, bg), bg);
+      if (textRatio < 4.5) failures.push(`${theme.label}: the missing-count warning text is ${textRatio.toFixed(2)}:1 against the background`);
       if (theme.id === 'light-modern' || theme.id === 'hc-dark') {
         await app.page.mouse.move(1, 790);
         await app.page.waitForTimeout(100);

@@ -43,7 +43,7 @@ export async function inspect(argv: readonly string[], ctx: CliContext): Promise
   const decodeLimits = decodeLimitOptions(args, 'inspect');
   const kind = await pathKind(path);
   const isTable = kind === 'file' && inferTableFormat(path) !== undefined;
-  if (hasReadOptions(args) && !isTable) throw new MedSynthError('BAD_USAGE', 'inspect: --types, --delimiter, --encoding and --comment apply to tables only (.csv .tsv .parquet .jsonl)', { file: path });
+  if (hasReadOptions(args) && !isTable) throw new MedSynthError('BAD_USAGE', `inspect: --types, --delimiter, --encoding and --comment apply to tables only (.csv .tsv .parquet .jsonl), not to ${path}`);
   if ((kind === 'dir' && (await hasManifest(path))) || path.toLowerCase().endsWith('.onnx')) {
     const generator = await describeGenerator(path, ctx);
     ctx.stdout(json ? `${JSON.stringify(generator, finiteOrNull, 2)}\n` : formatGeneratorSummary(generator));

@@ -65,7 +65,7 @@ describe('--types', () => {
   it('inspect refuses --types for a generator (no table is read)', () => {
     const gen = join(dir, 'gen-for-inspect');
     assert.equal(runCliProcess(['fit', PATIENTS, '--out', gen]).code, 0);
-    assert.match(oneLineFailure(['inspect', gen, '--types', 'age=numeric']), /--types applies to tables only/);
+    assert.match(oneLineFailure(['inspect', gen, '--types', 'age=numeric']), /^medsynth: inspect: --types, --delimiter, --encoding and --comment apply to tables only/);
   });
 
   it('fit: medsynth.json records the kinds the generator was fitted with', () => {

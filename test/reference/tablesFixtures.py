@@ -152,6 +152,7 @@ DATE_COLUMNS = [
     ('iso_utc', '%Y-%m-%dT%H:%M:%SZ', 'YYYY-MM-DDTHH:mm:ssZ'),
     ('iso_minutes', '%Y-%m-%d %H:%M', 'YYYY-MM-DD HH:mm'),
     ('iso_millis', '%Y-%m-%dT%H:%M:%S.%f', 'YYYY-MM-DDTHH:mm:ss.SSS'),
+    ('us_datetime_12h', '%m/%d/%Y %I:%M %p', 'MM/DD/YYYY hh:mm A'),
 ]
 
 
@@ -175,8 +176,8 @@ def write_clinical_dates(csv_path, json_path, n=60, seed=20030919):
             if name == 'dmon_yy' and i < 2:
                 # The two-digit-year pivot: 68 is 2068 and 69 is 1969 (POSIX, Python %y).
                 t = datetime(2068 if i == 0 else 1969, 12, 31)
-            if name in ('us_date', 'eu_date') and i == 0:
-                t = datetime(2003, 12, 25)  # a day above 12 fixes the order
+            if name in ('us_date', 'eu_date', 'us_datetime_12h') and i == 0:
+                t = datetime(2003, 12, 25, 0, 5)  # a day above 12 fixes the order; 12:05 AM is just after midnight
             if name == 'iso_offset':
                 t = t.replace(tzinfo=zones[int(rng.integers(0, 2)) if i != 3 else 2])
             text = t.strftime(fmt)

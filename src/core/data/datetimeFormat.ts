@@ -5,7 +5,8 @@
 //        Python strptime %y pivot, so the Python references read the same years);
 //   MM / M   month, two digits / one or two digits; DD / D day, likewise;
 //   Mon / MON / mon  English three-letter month, read in any case and written in the token's case;
-//   HH / H   hour (24-hour clock); mm minutes; ss seconds; S..S fraction digits (1-9);
+//   HH / H   hour (24-hour clock); hh / h hour of a 12-hour clock, with A (AM/PM) or a (am/pm);
+//   mm minutes; ss seconds; S..S fraction digits (1-9);
 //   Z        a literal 'Z' (UTC); an offset such as +02:00, +0200 or +02: values may carry any offset
 //            of that style, and are written in the offset shown;
 //   - / . space T : ,  literal characters.
@@ -15,7 +16,7 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const DAY_MS = 86_400_000;
 
 type Token =
-  | { readonly t: 'YYYY' | 'YY' | 'MM' | 'M' | 'DD' | 'D' | 'HH' | 'H' | 'mm' | 'ss' | 'Z' }
+  | { readonly t: 'YYYY' | 'YY' | 'MM' | 'M' | 'DD' | 'D' | 'HH' | 'H' | 'hh' | 'h' | 'A' | 'a' | 'mm' | 'ss' | 'Z' }
   | { readonly t: 'Mon'; readonly case: 'title' | 'upper' | 'lower' }
   | { readonly t: 'S'; readonly digits: number }
   | { readonly t: 'offset'; readonly style: 'colon' | 'compact' | 'hours'; readonly minutes: number; readonly text: string }
@@ -33,7 +34,7 @@ export interface CompiledDatetimeFormat {
   format(ms: number): string;
 }
 
-const TOKEN = /YYYY|YY|MM|Mon|MON|mon|M|DD|D|HH|H|mm|ss|S{1,9}|Z|[+-]\d\d:\d\d|[+-]\d{4}|[+-]\d\d|[-/. T:,]/y;
+const TOKEN = /YYYY|YY|MM|Mon|MON|mon|M|DD|D|HH|H|hh|h|A|a|mm|ss|S{1,9}|Z|[+-]\d\d:\d\d|[+-]\d{4}|[+-]\d\d|[-/. T:,]/y;
 
 function tokenize(format: string): Token[] | undefined {
   const tokens: Token[] = [];
@@ -62,7 +63,7 @@ function offsetToken(text: string): Token {
   return { t: 'offset', style, minutes: offsetMinutesOf(text), text };
 }
 
-const PATTERN: Record<string, string> = { YYYY: '(\\d{4})', YY: '(\\d{2})', MM: '(\\d{2})', M: '(\\d{1,2})', DD: '(\\d{2})', D: '(\\d{1,2})', HH: '(\\d{2})', H: '(\\d{1,2})', mm: '(\\d{2})', ss: '(\\d{2})', Z: 'Z' };
+const PATTERN: Record<string, string> = { YYYY: '(\\d{4})', YY: '(\\d{2})', MM: '(\\d{2})', M: '(\\d{1,2})', DD: '(\\d{2})', D: '(\\d{1,2})', HH: '(\\d{2})', H: '(\\d{1,2})', hh: '(\\d{2})', h: '(\\d{1,2})', A: '([AaPp][Mm])', a: '([AaPp][Mm])', mm: '(\\d{2})', ss: '(\\d{2})', Z: 'Z' };
 const OFFSET_PATTERN = { colon: '([+-]\\d\\d:\\d\\d)', compact: '([+-]\\d{4})', hours: '([+-]\\d\\d)' };
 
 const compiled = new Map<string, CompiledDatetimeFormat | null>();
@@ -84,8 +85,10 @@ function compile(format: string): CompiledDatetimeFormat | undefined {
   const count = (ts: string[]): number => tokens.filter((k) => ts.includes(k.t)).length;
   // Exactly one year, month and day; a time needs hours and minutes; seconds need minutes.
   if (count(['YYYY', 'YY']) !== 1 || count(['MM', 'M', 'Mon']) !== 1 || count(['DD', 'D']) !== 1) return undefined;
-  const hasTime = has('HH') || has('H');
-  if (count(['HH', 'H']) > 1 || count(['mm']) > 1 || count(['ss']) > 1 || count(['S']) > 1 || count(['Z', 'offset']) > 1) return undefined;
+  const hasTime = count(['HH', 'H', 'hh', 'h']) > 0;
+  // A 12-hour clock needs its AM/PM marker, and the marker a 12-hour clock.
+  if (count(['hh', 'h']) !== count(['A', 'a']) || count(['A', 'a']) > 1) return undefined;
+  if (count(['HH', 'H', 'hh', 'h']) > 1 || count(['mm']) > 1 || count(['ss']) > 1 || count(['S']) > 1 || count(['Z', 'offset']) > 1) return undefined;
   if (hasTime !== has('mm') || (has('ss') && !hasTime) || (has('S') && !has('ss')) || (!hasTime && count(['Z', 'offset']) > 0)) return undefined;
   const fraction = tokens.find((k) => k.t === 'S');
   const resolutionMs = !hasTime ? DAY_MS : fraction ? 10 ** Math.max(0, 3 - fraction.digits) : has('ss') ? 1000 : 60_000;
@@ -120,6 +123,8 @@ function parseWith(tokens: readonly Token[], regex: RegExp, cell: string): numbe
   let second = 0;
   let millis = 0;
   let offset = 0;
+  let hour12 = -1;
+  let pm = false;
   let group = 1;
   for (const k of tokens) {
     if (k.t === 'literal' || k.t === 'Z') continue;
@@ -146,6 +151,14 @@ function parseWith(tokens: readonly Token[], regex: RegExp, cell: string): numbe
       case 'H':
         hour = Number(s);
         break;
+      case 'hh':
+      case 'h':
+        hour12 = Number(s);
+        break;
+      case 'A':
+      case 'a':
+        pm = s[0] === 'P' || s[0] === 'p';
+        break;
       case 'mm':
         minute = Number(s);
         break;
@@ -159,6 +172,11 @@ function parseWith(tokens: readonly Token[], regex: RegExp, cell: string): numbe
         offset = offsetMinutesOf(s);
         break;
     }
+  }
+  if (hour12 >= 0) {
+    // 12 AM is midnight and 12 PM noon; 0 and 13-23 are not hours of a 12-hour clock.
+    if (hour12 < 1 || hour12 > 12) return undefined;
+    hour = (hour12 % 12) + (pm ? 12 : 0);
   }
   return utcMillis(year, month, day, hour, minute, second, millis, offset);
 }
@@ -218,6 +236,16 @@ function printWith(tokens: readonly Token[], ms: number, offsetMinutes: number):
       case 'H':
         out += pad(d.getUTCHours(), k.t === 'HH' ? 2 : 1);
         break;
+      case 'hh':
+      case 'h':
+        out += pad(((d.getUTCHours() + 11) % 12) + 1, k.t === 'hh' ? 2 : 1);
+        break;
+      case 'A':
+      case 'a': {
+        const marker = d.getUTCHours() < 12 ? 'AM' : 'PM';
+        out += k.t === 'A' ? marker : marker.toLowerCase();
+        break;
+      }
       case 'mm':
         out += pad(d.getUTCMinutes(), 2);
         break;

@@ -22,7 +22,7 @@ export interface DatetimeGuess {
 const ISO_DATE = /^(\d{4})([-/])(\d{2})\2(\d{2})/;
 const NUMERIC_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)/;
 const MONTH_NAME_DATE = /^(\d{1,2})([- ])([A-Za-z]{3})\2(\d{4}|\d{2})(?![\dA-Za-z])/;
-const TIME = /^(?:([T ])(\d{1,2}):(\d{2})(?::(\d{2})(?:([.,])(\d{1,9}))?)?( ?)(Z|[+-]\d\d:\d\d|[+-]\d{4}|[+-]\d\d)?)?$/;
+const TIME = /^(?:([T ])(\d{1,2}):(\d{2})(?::(\d{2})(?:([.,])(\d{1,9}))?)?(?:( ?)(AM|PM|am|pm))?( ?)(Z|[+-]\d\d:\d\d|[+-]\d{4}|[+-]\d\d)?)?$/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 interface Shape {
@@ -37,7 +37,19 @@ interface Shape {
   readonly monthCase?: 'Mon' | 'MON' | 'mon';
   readonly unpaddedDate: boolean;
   readonly unpaddedHour: boolean;
-  readonly time?: { readonly sep: string; readonly seconds: boolean; readonly fracSep: string; readonly fracDigits: number; readonly zoneSpace: string; readonly zone: string };
+  readonly time?: {
+    readonly sep: string;
+    readonly seconds: boolean;
+    readonly fracSep: string;
+    readonly fracDigits: number;
+    /**
+     * '' for a 24-hour clock, else the space before the marker and 'A' (AM/PM) or 'a' (am/pm); the
+     * case does not count in the shape (a column may mix them), the first value's is written.
+     */
+    readonly meridiem: string;
+    readonly zoneSpace: string;
+    readonly zone: string;
+  };
 }
 
 function shapeOf(cell: string): Shape | undefined {
@@ -67,9 +79,17 @@ function shapeOf(cell: string): Shape | undefined {
   const time =
     t[1] === undefined
       ? undefined
-      : { sep: t[1], seconds: t[4] !== undefined, fracSep: t[5] ?? '', fracDigits: t[6]?.length ?? 0, zoneSpace: t[7], zone: t[8] ?? '' };
+      : {
+          sep: t[1],
+          seconds: t[4] !== undefined,
+          fracSep: t[5] ?? '',
+          fracDigits: t[6]?.length ?? 0,
+          meridiem: t[8] === undefined ? '' : `${t[7] ?? ''}${t[8] === t[8].toUpperCase() ? 'A' : 'a'}`,
+          zoneSpace: t[9],
+          zone: t[10] ?? '',
+        };
   const zoneStyle = !time || time.zone === '' ? '' : time.zone === 'Z' ? 'Z' : time.zone.includes(':') ? ':' : String(time.zone.length);
-  const key = [layout, dateSep, yearDigits, time ? [time.sep, time.seconds, time.fracSep, time.fracDigits, time.zoneSpace, zoneStyle].join('') : ''].join('|');
+  const key = [layout, dateSep, yearDigits, time ? [time.sep, time.seconds, time.fracSep, time.fracDigits, time.meridiem.toUpperCase(), time.zoneSpace, zoneStyle].join('') : ''].join('|');
   return { key, layout, dateSep, yearDigits, first, second, monthCase, unpaddedDate, unpaddedHour: t[2] !== undefined && t[2].length === 1, time };
 }
 
@@ -128,9 +148,11 @@ export function inferDatetimeFormat(cells: readonly string[]): DatetimeGuess | u
 function timeFormat(shape: Shape, unpaddedHour: boolean, offsets: ReadonlyMap<string, number>): string {
   const t = shape.time;
   if (!t) return '';
-  let out = `${t.sep}${unpaddedHour ? 'H' : 'HH'}:mm`;
+  const hour = t.meridiem === '' ? 'HH' : 'hh';
+  let out = `${t.sep}${unpaddedHour ? hour.slice(1) : hour}:mm`;
   if (t.seconds) out += ':ss';
   if (t.fracDigits > 0) out += `${t.fracSep}${'S'.repeat(t.fracDigits)}`;
+  out += t.meridiem;
   if (t.zone === '') return out;
   if (t.zone === 'Z') return `${out}${t.zoneSpace}Z`;
   // Values keep their own offsets when read; synthetic values are written in the commonest one.

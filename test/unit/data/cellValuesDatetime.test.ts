@@ -40,7 +40,7 @@ describe('clinical_dates.csv against Python datetime.strptime', () => {
         ref.epochMs,
         ref.name,
       );
-      const hasTime = /%H/.test(ref.strptime);
+      const hasTime = /%[HI]/.test(ref.strptime);
       assert.equal(c.precision, hasTime ? 'datetime' : 'date', `${ref.name} precision`);
     }
   });
@@ -69,21 +69,25 @@ describe('clinical_dates.csv against Python datetime.strptime', () => {
   });
 
   it('writes every column back in its source spelling (the commonest offset for mixed offsets)', async () => {
+    assert.match(reference.columns.find((c) => c.name === 'iso_offset')?.format ?? '', /^YYYY-MM-DDTHH:mm:ss[+-]\d\d:\d\d$/);
     const t = await read();
     const written = new TextDecoder().decode(await serializeTable(t, 'csv')).trim().split('\n').map((l) => l.split(','));
     assert.deepEqual(written[0], sourceRows[0]);
     const offsetColumn = sourceRows[0].indexOf('iso_offset');
     const offsetRef = reference.columns.find((c) => c.name === 'iso_offset');
     assert.ok(offsetRef);
+    // The commonest offset, which the reference script counted from the raw text.
+    const zone = offsetRef.format.slice(-6);
+    const zoneMs = (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
     for (let r = 1; r < sourceRows.length; r++) {
       for (let j = 0; j < sourceRows[0].length; j++) {
         if (j !== offsetColumn) {
           assert.equal(written[r][j], sourceRows[r][j], `row ${r} column ${sourceRows[0][j]}`);
           continue;
         }
-        // The same instant at +02:00 (the format's offset), computed here by plain arithmetic.
+        // The same instant at the format's offset, computed here by plain arithmetic.
         const ms: number | null = offsetRef.epochMs[r - 1];
-        const want: string = ms === null ? '' : `${new Date(ms + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;
+        const want: string = ms === null ? '' : `${new Date(ms + zoneMs).toISOString().slice(0, 19)}${zone}`;
         assert.equal(written[r][j], want, `row ${r} iso_offset`);
       }
     }
@@ -114,6 +118,15 @@ describe('datetime inference rules', () => {
     assert.ok(c.kind === 'datetime' && c.format === 'M/D/YYYY');
     assert.deepEqual([...c.values], [Date.UTC(2003, 8, 19), Date.UTC(2003, 9, 5)]);
     assert.equal(new TextDecoder().decode(await serializeTable(t, 'csv')), 'd\n9/19/2003\n10/5/2003\n');
+  });
+
+  it('12-hour clocks: 12 AM is midnight, 12 PM noon, and 13 PM is not a time', () => {
+    const c = columnFromCells('t', ['9/19/2003 12:00 AM', '9/19/2003 12:30 PM', '9/19/2003 1:05 pm'], undefined);
+    assert.ok(c.kind === 'datetime' && c.format === 'M/D/YYYY h:mm A');
+    assert.deepEqual([...c.values], [Date.UTC(2003, 8, 19, 0, 0), Date.UTC(2003, 8, 19, 12, 30), Date.UTC(2003, 8, 19, 13, 5)]);
+    assert.notEqual(kind(['9/19/2003 13:00 PM', '9/19/2003 1:00 PM']), 'datetime');
+    assert.equal(compileDatetimeFormat('MM/DD/YYYY hh:mm a')?.format(Date.UTC(2003, 8, 19, 0, 7)), '09/19/2003 12:07 am');
+    assert.equal(compileDatetimeFormat('MM/DD/YYYY hh:mm'), undefined, 'a 12-hour clock needs AM/PM');
   });
 
   it('month names in any case, written in the column’s case', () => {
@@ -204,7 +217,7 @@ describe('datetime inference on generated cells', () => {
       (): string => `${two()}-${pick(['Jan', 'SEP', 'feb', 'Xyz'])}-${pick(['', '20'])}${two()}`,
       (): string => `${two()}.${two()}.${1990 + rand(40)}`,
     ];
-    const times = ['', ` ${two()}:${two()}`, `T${two()}:${two()}:${two()}`, `T${two()}:${two()}:${two()}.${rand(1000)}Z`, `T${two()}:${two()}:${two()}${pick(['+', '-'])}${two()}:${pick(['00', '30'])}`];
+    const times = ['', ` ${two()}:${two()}`, ` ${two()}:${two()} ${pick(['AM', 'PM', 'pm'])}`, `T${two()}:${two()}:${two()}`, `T${two()}:${two()}:${two()}.${rand(1000)}Z`, `T${two()}:${two()}:${two()}${pick(['+', '-'])}${two()}:${pick(['00', '30'])}`];
     let formatted = 0;
     for (let t = 0; t < 3000; t++) {
       const shape = pick(pieces);

@@ -1,10 +1,9 @@
 // Finds the one spelling every present date in a column is written in: ISO 8601 (2003-09-19,
 // 2003-09-19T10:15:00+02:00, 2003-09-19 10:15), DD-Mon-YY(YY) (19-Sep-03), or day, month and year as
 // numbers (09/19/2003, 19.09.2003), each optionally followed by a time (24-hour, or 12-hour with
-// AM/PM). For numeric day/month/year the
-// order comes from the values: a first field above 12 means day first, a second field above 12 means
-// month first (US), and when every value fits both the column is read month first and says so in
-// its note. ISO values in mixed spellings (some with seconds, some with a zone) stay datetimes, read
+// AM/PM). For numeric day/month/year the order comes from the values: a first field above 12 means
+// day first, a second field above 12 means month first (US), and when every value fits both the
+// column is read month first and says so in its note. ISO values in mixed spellings (some with seconds, some with a zone) stay datetimes, read
 // by the ISO reader and written back in the canonical ISO form, as before formats were kept.
 
 import { isMissingToken, parseDatetime } from './cellValues';

@@ -1,7 +1,8 @@
 // Nearest real records for privacy.dcr and privacy.nndr: the packed SIMD search of distanceKernel.ts,
-// with the few query rows whose packed distance can differ from the defined one (an empty cell paired
-// with a value more than half a range outside the real values, see distanceSpace.ts) recomputed term
-// by term. Everything else is exact in the packing, so the result is the defined distance for every row.
+// with the query rows whose packed distance can differ from the defined one (an empty cell paired with
+// a value more than half a range outside the real values, see distanceSpace.ts) repaired: by a packed
+// search per group of reference rows less a known excess, or, where the reference value is the one
+// outside, term by term. Everything else is exact in the packing, so every row gets the defined distance.
 import { MedSynthError } from '../errors';
 import { nearestTwo } from './distanceKernel';
 import type { NearestTwo } from './distanceKernel';
@@ -11,13 +12,19 @@ import { yieldToEventLoop } from './tableColumns';
 
 const outOfBand = (x: number): boolean => x < PACKED_BAND[0] || x > PACKED_BAND[1];
 
-/**
- * Query rows whose packed distance to some reference row may be wrong: in a paired numeric column, an
- * out-of-band query value where the reference has empty cells, or an empty query cell where the
- * reference has out-of-band values.
- */
-export function rowsNeedingTerms(space: DistanceSpace, query: PackedRows, ref: PackedRows): number[] {
-  const need = new Uint8Array(query.count);
+interface Repairs {
+  /** Paired numeric columns in which the reference has empty cells. */
+  readonly emptyInRef: number[];
+  /** Query rows with an out-of-band value in one of those columns: fixed by `subtractExcess`. */
+  readonly outOfBand: number[];
+  /** Query rows with an empty cell where the reference has out-of-band values: recomputed term by term. */
+  readonly emptyAgainstOut: number[];
+}
+
+function findRepairs(space: DistanceSpace, query: PackedRows, ref: PackedRows): Repairs {
+  const out = new Uint8Array(query.count);
+  const empty = new Uint8Array(query.count);
+  const emptyInRef: number[] = [];
   for (let c = 0; c < space.columnCount; c++) {
     if (!space.numeric[c] || !space.paired[c]) continue;
     let refEmpty = false;
@@ -27,15 +34,78 @@ export function rowsNeedingTerms(space: DistanceSpace, query: PackedRows, ref: P
       if (Number.isNaN(x)) refEmpty = true;
       else if (outOfBand(x)) refOut = true;
     }
+    if (refEmpty) emptyInRef.push(c);
     if (!refEmpty && !refOut) continue;
     for (let q = 0; q < query.count; q++) {
       const x = query.cell(c, q);
-      if ((refEmpty && outOfBand(x)) || (refOut && Number.isNaN(x))) need[q] = 1;
+      if (refEmpty && outOfBand(x)) out[q] = 1;
+      if (refOut && Number.isNaN(x)) empty[q] = 1;
     }
   }
-  const rows: number[] = [];
-  need.forEach((n, q) => n === 1 && rows.push(q));
-  return rows;
+  const rows = (flags: Uint8Array): number[] => {
+    const list: number[] = [];
+    flags.forEach((f, q) => f === 1 && list.push(q));
+    return list;
+  };
+  return { emptyInRef, outOfBand: rows(out), emptyAgainstOut: rows(empty) };
+}
+
+/**
+ * Query rows whose packed distance to some reference row may differ from the defined one: in a paired
+ * numeric column, an out-of-band query value where the reference has empty cells, or an empty query
+ * cell where the reference has out-of-band values.
+ */
+export function rowsNeedingTerms(space: DistanceSpace, query: PackedRows, ref: PackedRows): number[] {
+  const repairs = findRepairs(space, query, ref);
+  return [...new Set([...repairs.outOfBand, ...repairs.emptyAgainstOut])].sort((a, b) => a - b);
+}
+
+/** How much more than 1 the packing gives between an empty cell and the value x (0 inside the band). */
+function excess(x: number): number {
+  return Number.isNaN(x) ? 0 : Math.max(0, Math.abs(x - 0.5) - 1);
+}
+
+function packSubset(rows: PackedRows, subset: readonly number[], stride: number): Float32Array {
+  const out = new Float32Array(subset.length * stride);
+  subset.forEach((r, i) => out.set(rows.rows.subarray(r * stride, (r + 1) * stride), i * stride));
+  return out;
+}
+
+/**
+ * Fixes the out-of-band query rows against in-band references. Within a group of reference rows that
+ * are empty in the same columns, the packed distance of a query row exceeds the defined one by the
+ * same amount (the sum of `excess` over the query's out-of-band values in those columns), so one
+ * packed search per group, less that amount, gives the defined two nearest distances.
+ */
+async function subtractExcess(space: DistanceSpace, query: PackedRows, ref: PackedRows, repairs: Repairs, near: NearestTwo, signal?: AbortSignal): Promise<void> {
+  const groups = new Map<string, { columns: number[]; rows: number[] }>();
+  for (let r = 0; r < ref.count; r++) {
+    const columns = repairs.emptyInRef.filter((c) => Number.isNaN(ref.cell(c, r)));
+    const key = columns.join(',');
+    const group = groups.get(key) ?? { columns, rows: [] };
+    group.rows.push(r);
+    groups.set(key, group);
+  }
+  const queries = packSubset(query, repairs.outOfBand, space.stride);
+  const best = repairs.outOfBand.map(() => [Infinity, Infinity]);
+  for (const group of groups.values()) {
+    const found = await nearestTwo(queries, packSubset(ref, group.rows, space.stride), space.stride, signal);
+    repairs.outOfBand.forEach((q, i) => {
+      let over = 0;
+      for (const c of group.columns) over += excess(query.cell(c, q));
+      const two = best[i];
+      for (const d of [Math.fround(found.d1[i] - over), Math.fround(found.d2[i] - over)]) {
+        if (d < two[0]) {
+          two[1] = two[0];
+          two[0] = d;
+        } else if (d < two[1]) two[1] = d;
+      }
+    });
+  }
+  repairs.outOfBand.forEach((q, i) => {
+    near.d1[q] = best[i][0];
+    near.d2[q] = best[i][1];
+  });
 }
 
 /** The summed per-column terms between query row q and reference row r, as defined in distanceSpace.ts. */
@@ -58,7 +128,11 @@ export function termDistance(space: DistanceSpace, query: PackedRows, q: number,
  */
 export async function nearestRecords(space: DistanceSpace, query: PackedRows, ref: PackedRows, signal?: AbortSignal): Promise<NearestTwo> {
   const near = await nearestTwo(query.rows, ref.rows, space.stride, signal);
-  const redo = rowsNeedingTerms(space, query, ref);
+  const repairs = findRepairs(space, query, ref);
+  if (repairs.outOfBand.length > 0) await subtractExcess(space, query, ref, repairs, near, signal);
+  // An out-of-band reference value (a holdout row far outside the training range) has no such
+  // shortcut; the few query rows with an empty cell there are summed term by term.
+  const redo = repairs.emptyAgainstOut;
   for (let k = 0; k < redo.length; k++) {
     if ((k & 0x3f) === 0) {
       if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');

@@ -6,7 +6,7 @@ import type { Table } from '../../../src/core/data/table';
 import { MedSynthError } from '../../../src/core/errors';
 import { computeDcr, distanceHistogram, shareCloserToTrain } from '../../../src/core/metrics/dcr';
 import { nearestTwo, paddedWidth, simdKernelAvailable } from '../../../src/core/metrics/distanceKernel';
-import { nearestRecords, rowsNeedingTerms } from '../../../src/core/metrics/distanceSearch';
+import { nearestRecords, rowsNeedingTerms, termDistance } from '../../../src/core/metrics/distanceSearch';
 import { buildDistanceSpace } from '../../../src/core/metrics/distanceSpace';
 import { computeExactCopies } from '../../../src/core/metrics/exactCopies';
 import { computeNndr } from '../../../src/core/metrics/nndr';
@@ -95,6 +95,28 @@ describe('privacy.dcr', () => {
     // Synthetic 50 (5): vs -40 (-4) -> 9, vs 5 (0.5) -> 4.5. Synthetic empty: vs either -> 1.
     assert.deepEqual([...toHoldout.d1], [4.5, 1]);
     assert.deepEqual([...toHoldout.d2], [9, 1]);
+  });
+
+  it('agrees with the term-by-term definition on random tables with gaps and far-out values on both sides', async () => {
+    let seed = 99;
+    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    // Values spread over three times the real range and 20% empty cells, in query and reference alike.
+    const column = (n: number, spread: number): number[] => Array.from({ length: n }, () => (random() < 0.2 ? Number.NaN : (random() - 0.5) * spread));
+    const real = numericTable({ a: column(60, 10), b: column(60, 10), c: column(60, 10) });
+    const real2 = numericTable({ a: [-5, 5, ...column(58, 10)], b: [-5, 5, ...column(58, 10)], c: [-5, 5, ...column(58, 10)] });
+    const synth = numericTable({ a: column(40, 30), b: column(40, 30), c: column(40, 30) });
+    const holdout = numericTable({ a: column(30, 30), b: column(30, 30), c: column(30, 30) });
+    for (const r of [real, real2]) {
+      const space = buildDistanceSpace(r, synth, holdout);
+      for (const [query, ref] of [[space.synth, space.real], [space.synth, space.holdout], [space.holdout, space.real]] as const) {
+        assert.ok(ref);
+        const near = await nearestRecords(space, query, ref);
+        for (let q = 0; q < query.count; q++) {
+          const all = Array.from({ length: ref.count }, (_, k) => termDistance(space, query, q, ref, k)).sort((x, y) => x - y);
+          assert.ok(Math.abs(near.d1[q] - all[0]) < 1e-5 && Math.abs(near.d2[q] - all[1]) < 1e-5, `row ${q}: ${near.d1[q]}, ${near.d2[q]} vs ${all[0]}, ${all[1]}`);
+        }
+      }
+    }
   });
 
   it('measures a column the real table has no value in as 1 against any value, and needs two real rows for NNDR', async () => {

@@ -19,7 +19,8 @@ import { checkHoldoutOption, DEFAULT_HOLDOUT_FRACTION, holdoutRecord, partName, 
 import type { HoldoutRecord } from './holdout';
 import { fitGenerator } from './fit';
 import type { FitOptions } from './fit';
-import { generateSynthetic } from './generate';
+import { generateSynthetic, tablePostprocess } from './generate';
+import { MAX_SAMPLE_VALUES } from '../inference/sampleLimits';
 import type { GenerateResult } from './generate';
 import type { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
@@ -196,6 +197,13 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       signal: opts.signal,
       onProgress: opts.onProgress,
     });
+    // Sampling has its own limit (rows × model outputs); run names the --n that fits, as --shard is generate's.
+    const features = tablePostprocess(fit.manifest, work).features;
+    if (n * features > MAX_SAMPLE_VALUES) {
+      throw new MedSynthError('LIMIT_EXCEEDED', `${n} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one generate run produces`, {
+        expected: `--n of at most ${Math.floor(MAX_SAMPLE_VALUES / features)}, or medsynth generate with --shard i/k on the run's model`,
+      });
+    }
     const synthetic = join(work, 'synthetic.csv');
     const gen = await generateSynthetic({
       generatorPath: work,

@@ -6,6 +6,7 @@ import { MedSynthError, throwIfAborted } from '../core/errors';
 import type { GeneratorManifest, TablePostprocess } from '../core/generators/manifest';
 import { inferTableFormat } from '../core/data/format';
 import { DEFAULT_MAX_CELLS } from '../core/data/limits';
+import { MAX_SAMPLE_VALUES } from '../inference/sampleLimits';
 import { loadGenerator } from '../storage/generatorFolder';
 import { defaultExecutionProviders } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
@@ -88,16 +89,15 @@ function checkCounts(n: number, seed: number, batch: number): void {
 }
 
 /**
- * A .parquet output is decoded and written in one piece, so its sample is held whole: above this many
- * values (rows × model outputs) generate refuses it. The text formats stream and have no such limit.
+ * One run produces at most MAX_SAMPLE_VALUES values (rows × model outputs): the sample streams to the
+ * writer without back-pressure, and a .parquet output is held whole. Past it, generate is refused
+ * before sampling, naming the limit and the --shard split that fits (shards concatenate to the run).
  */
-export const MAX_WHOLE_SAMPLE_VALUES = 256 * 1024 * 1024;
-
-function checkWholeSample(format: string, rows: number, features: number, shard: Shard | undefined): void {
-  if (format !== 'parquet' || rows * features <= MAX_WHOLE_SAMPLE_VALUES) return;
-  const parts = (shard?.count ?? 1) * Math.ceil((rows * features) / MAX_WHOLE_SAMPLE_VALUES);
-  throw new MedSynthError('LIMIT_EXCEEDED', `a .parquet output is written in one piece, and ${rows} rows × ${features} values per row is more than its limit of ${MAX_WHOLE_SAMPLE_VALUES} values`, {
-    expected: `an --out ending in .csv, .tsv or .jsonl (written as a stream, no such limit), or --shard i/${parts} for i = 0..${parts - 1}, one .parquet file each`,
+export function checkSampleSize(rows: number, features: number, shard: Shard | undefined): void {
+  if (rows * features <= MAX_SAMPLE_VALUES) return;
+  const parts = (shard?.count ?? 1) * Math.ceil((rows * features) / MAX_SAMPLE_VALUES);
+  throw new MedSynthError('LIMIT_EXCEEDED', `${rows} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one generate run produces`, {
+    expected: `--shard i/${parts} for i = 0..${parts - 1}: each shard is a run of its own, and their outputs in order are the single run's rows`,
   });
 }
 
@@ -126,7 +126,7 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
     throw new MedSynthError('BAD_USAGE', `refusing to overwrite the generator's own file ${out}`);
   }
   const post = tablePostprocess(gen.manifest, gen.folder);
-  checkWholeSample(format, rows, post.features, opts.shard);
+  checkSampleSize(rows, post.features, opts.shard);
   const note = readCapNote(rows, post.columns.length);
   if (note !== undefined) opts.onLog?.('warn', note);
   throwIfAborted(opts.signal);

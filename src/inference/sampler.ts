@@ -6,10 +6,9 @@ import { fillLatent } from '../core/generators/latent';
 import { checkModelSignature } from '../core/generators/manifestValidation';
 import type { DescribeModelRequest, DescribeModelResult, ProgressEvent, SampleBatch, SampleRequest, SampleResult } from '../protocol/inference';
 import type { LatentJob, LatentPool } from './latentPool';
+import { MAX_SAMPLE_VALUES } from './sampleLimits';
 import type { LogSink, SessionCache } from './session';
 
-/** The largest sample the child assembles in one answer (elements); a streamed request has no such bound. */
-const MAX_SAMPLE_ELEMENTS = 256 * 1024 * 1024;
 
 /**
  * The native side of cancelling one request. onnxruntime reads RunOptions.terminate to stop incomplete
@@ -102,9 +101,9 @@ export async function runSample(
     if (features < 0) {
       features = rows > 0 ? data.length / rows : 0;
       if (!Number.isInteger(features) || out.dims[0] !== rows) throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' has shape [${out.dims.join(', ')}] for a batch of ${rows}`);
-      // Only an answer assembled here is bounded; a streamed request never holds more than one batch.
-      if (!req.stream && features * req.rows > MAX_SAMPLE_ELEMENTS) {
-        throw new MedSynthError('LIMIT_EXCEEDED', `${req.rows} rows × ${features} values is more than the ${MAX_SAMPLE_ELEMENTS} values one assembled answer may hold`, { expected: 'a streamed request (stream: true) or fewer rows per request' });
+      // The engine checks this before it asks (with hints for its command); this is the child's own guard.
+      if (features * req.rows > MAX_SAMPLE_VALUES) {
+        throw new MedSynthError('LIMIT_EXCEEDED', `${req.rows} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one sample request may produce`, { expected: 'fewer rows per request' });
       }
       if (!req.stream) sample = new Float32Array(req.rows * features);
     } else if (data.length !== rows * features) {

@@ -1,6 +1,6 @@
 // The engine keeps what generate writes and what the readers accept consistent (issue 7): generate warns
 // when its output passes the readers' default cell cap and names the option that reads it back; a
-// .parquet output, held whole, is refused past its limit before any sampling, with hints generate takes;
+// sample past the values one run produces is refused before sampling, with hints each command takes;
 // the full loop refuses an n its own evaluation could not read; and a loop that fails after creating its
 // output root removes the root again. Expected numbers are products worked out in the comments.
 import assert from 'node:assert/strict';
@@ -12,7 +12,8 @@ import { DEFAULT_MAX_CELLS } from '../../../src/core/data/limits';
 import { MedSynthError } from '../../../src/core/errors';
 import { fitGenerator } from '../../../src/engine/fit';
 import { checkOutputFitsLimits, runFullLoop } from '../../../src/engine/fullLoop';
-import { MAX_WHOLE_SAMPLE_VALUES, generateSynthetic, readCapNote } from '../../../src/engine/generate';
+import { checkSampleSize, generateSynthetic, readCapNote } from '../../../src/engine/generate';
+import { MAX_SAMPLE_VALUES } from '../../../src/inference/sampleLimits';
 import { InferenceClient } from '../../../src/engine/inferenceClient';
 import type { EngineProgress } from '../../../src/engine/progress';
 
@@ -55,23 +56,37 @@ describe('generate and the full loop against their limits', () => {
   });
   after(() => client.dispose());
 
-  it('refuses a .parquet output past its whole-sample limit before sampling, hinting a streamed format or --shard', async () => {
+  it('refuses a sample past the values one run produces before sampling, naming the limit and the --shard that fits', async () => {
     const features = 10;
-    const n = Math.floor(MAX_WHOLE_SAMPLE_VALUES / features) + 1;
-    const out = join(dir, 'big.parquet');
-    let sampled = false;
+    const n = Math.floor(MAX_SAMPLE_VALUES / features) + 1;
+    for (const out of [join(dir, 'big.parquet'), join(dir, 'big.csv')]) {
+      let sampled = false;
+      await assert.rejects(
+        generateSynthetic({ generatorPath: gen, n, seed: 1, out, client, onProgress: (p) => (sampled ||= p.phase === 'generate') }),
+        (e: unknown) => {
+          // 26,843,546 rows × 10 values is just past 268,435,456 = 2^28, so two shards fit.
+          assert.ok(e instanceof MedSynthError && e.code === 'LIMIT_EXCEEDED', String(e));
+          assert.match(e.message, new RegExp(`${n} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one generate run produces`));
+          assert.match(e.message, /--shard i\/2 for i = 0\.\.1/);
+          return true;
+        },
+      );
+      assert.equal(sampled, false);
+      assert.equal(existsSync(out), false);
+    }
+    // Each of those two shards fits: 13,421,773 rows × 10 values.
+    assert.doesNotThrow(() => checkSampleSize(Math.ceil(n / 2), features, { index: 1, count: 2 }));
+  });
+
+  it('run refuses an --n past the sampling limit with a hint run accepts, and leaves no folder', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'medsynth-loop-sample-'));
+    copyFileSync(PATIENTS, join(ws, 'patients.csv'));
+    // 30,000,000 × 8 columns = 240,000,000 cells pass --max-cells 10^9; × 10 model outputs = 3 × 10^8 values do not.
     await assert.rejects(
-      generateSynthetic({ generatorPath: gen, n, seed: 1, out, client, onProgress: (p) => (sampled ||= p.phase === 'generate') }),
-      (e: unknown) => {
-        // 26,843,546 rows × 10 values is just past 268,435,456, so two shards suffice.
-        assert.ok(e instanceof MedSynthError && e.code === 'LIMIT_EXCEEDED', String(e));
-        assert.match(e.message, new RegExp(`${n} rows × ${features} values per row is more than its limit of ${MAX_WHOLE_SAMPLE_VALUES} values`));
-        assert.match(e.message, /\.csv, \.tsv or \.jsonl .* or --shard i\/2 for i = 0\.\.1/);
-        return true;
-      },
+      runFullLoop({ dataset: join(ws, 'patients.csv'), workspaceRoot: ws, n: 30_000_000, seed: 1, limits: { maxCells: 1_000_000_000 }, metrics: ['fidelity.tvComplement'], client }),
+      isError('LIMIT_EXCEEDED', /one generate run produces.*--n of at most 26843545/),
     );
-    assert.equal(sampled, false);
-    assert.equal(existsSync(out), false);
+    assert.deepEqual(readdirSync(ws), ['patients.csv']);
   });
 
   it('warns before writing an output past the readers\' default cap, naming --max-cells (the job is then cancelled)', async () => {

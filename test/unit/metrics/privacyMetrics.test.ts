@@ -108,8 +108,8 @@ describe('privacy.dcr', () => {
     const holdout = numericTable({ a: column(30, 30), b: column(30, 30), c: column(30, 30) });
     for (const r of [real, real2]) {
       const space = buildDistanceSpace(r, synth, holdout);
-      for (const [query, ref] of [[space.synth, space.real], [space.synth, space.holdout], [space.holdout, space.real]] as const) {
-        assert.ok(ref);
+      assert.ok(space.holdout);
+      for (const [query, ref] of [[space.synth, space.real], [space.synth, space.holdout], [space.holdout, space.real]]) {
         const near = await nearestRecords(space, query, ref);
         for (let q = 0; q < query.count; q++) {
           const all = Array.from({ length: ref.count }, (_, k) => termDistance(space, query, q, ref, k)).sort((x, y) => x - y);

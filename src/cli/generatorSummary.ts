@@ -28,7 +28,7 @@ function columnNote(c: TableColumnSpec): string {
     case 'boolean':
       return `${c.categories.length} categories`;
     case 'datetime':
-      return c.precision === 'date' ? 'dates' : 'date-times';
+      return `${c.precision === 'date' ? 'dates' : 'date-times'}, written as ${c.format ?? 'ISO 8601'}`;
     case 'numeric':
       return c.integer ? 'whole numbers' : c.round !== undefined ? `${c.round} decimal(s)` : 'real numbers';
   }

@@ -24,6 +24,8 @@ export async function* byteChunks(input: ByteSource, signal?: AbortSignal): Asyn
 export class Utf8ChunkDecoder {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   private offset = 0;
+  /** The bytes of a character the last chunk began but did not finish (the decoder holds them). */
+  carry: Uint8Array = EMPTY;
 
   constructor(private readonly fileName?: string) {}
 
@@ -48,6 +50,7 @@ export class Utf8ChunkDecoder {
       throw this.invalid(chunk);
     }
     this.offset += chunk.length;
+    this.carry = incompleteTail(chunk, this.carry);
     return text;
   }
 
@@ -60,35 +63,15 @@ export class Utf8ChunkDecoder {
   }
 
   private invalid(chunk: Uint8Array): Error {
-    const at = firstInvalidUtf8(chunk);
+    // The decoder refused, so some sequence is invalid: look for it from the carried bytes on.
+    const k = firstInvalidUtf8Strict(this.carry.length > 0 ? concat(this.carry, chunk) : chunk);
+    const at = (k < 0 ? this.carry.length : k) - this.carry.length;
     return badInput('is not valid UTF-8 text (a binary file, or text saved in another encoding such as Latin-1)', {
       file: this.fileName,
-      offset: this.offset + Math.max(0, at),
+      offset: this.offset + at,
       expected: 'UTF-8 text; re-save the file as UTF-8, or pass --encoding latin1',
     });
   }
-}
-
-/**
- * The index of the first byte that starts an invalid UTF-8 sequence, or -1. Continuation bytes at
- * the very start are accepted because they may finish a character begun in the previous chunk.
- */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < Math.min(3, b.length) && (b[i] & 0xc0) === 0x80) i++;
-  while (i < b.length) {
-    const c = b[i];
-    let need: number;
-    if (c < 0x80) need = 0;
-    else if (c >= 0xc2 && c <= 0xdf) need = 1;
-    else if (c >= 0xe0 && c <= 0xef) need = 2;
-    else if (c >= 0xf0 && c <= 0xf4) need = 3;
-    else return i;
-    if (i + need >= b.length) return -1; // An incomplete last character may continue in the next chunk.
-    for (let k = 1; k <= need; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
-    i += need + 1;
-  }
-  return -1;
 }
 
 /** The encodings a table may be read in; 'windows-1252' also stands for Latin-1 (ISO-8859-1). */
@@ -134,6 +117,8 @@ export class TableTextDecoder {
   /** The line of the first non-ASCII byte seen while reading as UTF-8 (a real UTF-8 character). */
   private firstUtf8Line: number | undefined;
   private bom = false;
+  /** Reading as assumed Windows-1252: continuation bytes that would complete a UTF-8 character. */
+  private awaited = 0;
   /** Set when Windows-1252 was assumed rather than given: a note for the user. */
   assumed: string | undefined;
 
@@ -162,25 +147,32 @@ export class TableTextDecoder {
 
   private decodeUtf8(chunk: Uint8Array): string {
     const utf8 = this.utf8 as Utf8ChunkDecoder;
-    if (this.offset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) this.bom = true;
+    // The BOM's three bytes may come in separate chunks.
+    for (let i = 0; this.offset + i < 3 && i < chunk.length; i++) this.bom = chunk[i] === [0xef, 0xbb, 0xbf][this.offset + i] && (this.offset + i === 0 || this.bom);
+    const carried = utf8.carry;
     try {
       const text = utf8.decode(chunk);
-      // Pure ASCII decodes to one character per byte (nothing was carried in, as nothing before was
-      // non-ASCII), so only a shorter text needs the byte scan.
-      if (this.forced === undefined && this.firstUtf8Line === undefined && text.length !== chunk.length) this.noteNonAscii(chunk, chunk.length);
+      if (this.forced === undefined) {
+        // Pure ASCII with nothing carried in decodes to one character per byte, so only other text
+        // needs a look; a character counts once decoded whole (a lead byte alone may prove invalid).
+        if (this.firstUtf8Line === undefined && (text.length !== chunk.length || carried.length > 0) && NON_ASCII.test(text)) this.noteNonAscii(chunk, chunk.length);
+      }
       return text;
     } catch (e) {
       if (this.forced !== undefined || this.bom || !isInvalidUtf8(e)) throw e;
-      const at = Math.max(0, firstInvalidUtf8(chunk));
-      if (this.firstUtf8Line === undefined) this.noteNonAscii(chunk, at);
-      const line = this.lineBase + countLineFeeds(chunk, 0, at);
+      // The bytes of a character begun in the previous chunk were held back by the UTF-8 decoder:
+      // they are read again, as Windows-1252, with this chunk.
+      const bytes = carried.length > 0 ? concat(carried, chunk) : chunk;
+      const at = Math.max(0, firstInvalidUtf8Strict(bytes));
+      if (this.firstUtf8Line === undefined) this.noteNonAscii(bytes, at);
+      const line = this.lineBase + countLineFeeds(bytes, 0, at);
       if (this.firstUtf8Line !== undefined) {
-        throw this.neither(`line ${this.firstUtf8Line} holds UTF-8 characters but byte 0x${hex(chunk[at])} on line ${line} is not UTF-8 (mixed encodings)`, line);
+        throw this.neither(`line ${this.firstUtf8Line} holds UTF-8 characters but byte 0x${hex(bytes[at])} on line ${line} is not UTF-8 (mixed encodings)`, line);
       }
       this.utf8 = undefined;
       this.cp1252 = new TextDecoder('windows-1252');
-      this.assumed = `read as Windows-1252 (Latin-1): the file is not UTF-8 (byte 0x${hex(chunk[at])} on line ${line}); pass --encoding to choose the encoding`;
-      return this.decode1252(chunk);
+      this.assumed = `read as Windows-1252 (Latin-1): the file is not UTF-8 (byte 0x${hex(bytes[at])} on line ${line}); pass --encoding to choose the encoding`;
+      return this.decode1252(bytes);
     }
   }
 
@@ -193,17 +185,26 @@ export class TableTextDecoder {
     return (this.cp1252 as TextDecoder).decode(chunk, { stream: true });
   }
 
-  /** An assumed Windows-1252 must not hide undefined bytes or UTF-8 characters further on. */
+  /**
+   * An assumed Windows-1252 must not hide undefined bytes or UTF-8 characters further on; a UTF-8
+   * sequence may be cut by a chunk boundary, so the continuation bytes still awaited carry over.
+   */
   private checkAssumed1252(chunk: Uint8Array): void {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i];
-      if (c < 0x80) continue;
+      if (c < 0x80) {
+        this.awaited = 0;
+        continue;
+      }
       const line = (): number => this.lineBase + countLineFeeds(chunk, 0, i);
       if (UNDEFINED_IN_1252.has(c)) throw this.neither(`byte 0x${hex(c)} on line ${line()} is neither UTF-8 nor a Windows-1252 character`, line());
-      const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-      if (need > 0 && i + need < chunk.length && continuations(chunk, i + 1, need)) {
-        throw this.neither(`line ${line()} holds a UTF-8 character, but the file was read as Windows-1252 because of an earlier byte (mixed encodings)`, line());
+      if (this.awaited > 0 && (c & 0xc0) === 0x80) {
+        if (--this.awaited === 0) {
+          throw this.neither(`line ${line()} holds a UTF-8 character, but the file was read as Windows-1252 because of an earlier byte (mixed encodings)`, line());
+        }
+        continue;
       }
+      this.awaited = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
     }
   }
 
@@ -225,13 +226,44 @@ export class TableTextDecoder {
   }
 }
 
-function isInvalidUtf8(e: unknown): boolean {
-  return e instanceof MedSynthError && e.message.includes('is not valid UTF-8');
+const EMPTY = new Uint8Array(0);
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** The bytes at the end of `chunk` (after `carried`) that begin a UTF-8 character not finished yet. */
+function incompleteTail(chunk: Uint8Array, carried: Uint8Array): Uint8Array {
+  // Only the last three bytes matter; a short chunk may continue what the carried bytes began.
+  const b = chunk.length >= 3 || carried.length === 0 ? chunk.subarray(Math.max(0, chunk.length - 3)) : concat(carried, chunk);
+  for (let k = 1; k <= Math.min(3, b.length); k++) {
+    const c = b[b.length - k];
+    if ((c & 0xc0) === 0x80) continue;
+    const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 1;
+    return len > k ? b.slice(b.length - k) : EMPTY;
+  }
+  return EMPTY;
 }
 
-function continuations(b: Uint8Array, from: number, n: number): boolean {
-  for (let k = 0; k < n; k++) if ((b[from + k] & 0xc0) !== 0x80) return false;
-  return true;
+/** The first byte that does not start a valid UTF-8 sequence within `b` (an unfinished last one included), or -1. */
+function firstInvalidUtf8Strict(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+function isInvalidUtf8(e: unknown): boolean {
+  return e instanceof MedSynthError && e.message.includes('is not valid UTF-8');
 }
 
 function hex(b: number): string {

@@ -176,6 +176,32 @@ describe('CSV dialects: edges', () => {
     await rejects(new Uint8Array([0xef, 0xbb, 0xbf, ...enc('a\n'), 0xe9, 0x0a]), {}, 'BAD_INPUT', /is not valid UTF-8.*--encoding latin1/);
   });
 
+  it('the encoding verdict does not depend on where chunks are cut', async () => {
+    const verdict = async (bytes: Uint8Array, size: number): Promise<string> => {
+      try {
+        const t = await parseTable(chunked(bytes, size), { fileName: 'mem.csv' });
+        return `${cellOf(t.columns[1], 0)} ${t.provenance?.notes?.[0] ?? ''}`;
+      } catch (e) {
+        return isMedSynthError(e) ? e.message : String(e);
+      }
+    };
+    const cases = [
+      // A Latin-1 byte that looks like the lead of a 3-byte UTF-8 character, its follower in the next chunk.
+      new Uint8Array([...enc('a,b\nx,caf'), 0xe9, ...enc('\n')]),
+      // A Latin-1 byte, then a UTF-8 character cut in two by a chunk boundary: mixed.
+      new Uint8Array([...enc('a,b\nx,'), 0xe9, ...enc('\ny,'), 0xc3, 0xa9, ...enc('\n')]),
+      // A BOM cut in two, then a Latin-1 byte: the BOM says UTF-8, so it is refused.
+      new Uint8Array([0xef, 0xbb, 0xbf, ...enc('a,b\nx,'), 0xe9, ...enc('\n')]),
+    ];
+    for (const bytes of cases) {
+      const whole = await verdict(bytes, bytes.length);
+      for (const size of [1, 2, 3]) assert.equal(await verdict(bytes, size), whole, `chunks of ${size}: ${Array.from(bytes).join(' ')}`);
+    }
+    assert.match(await verdict(cases[0], 1), /^café read as Windows-1252/);
+    assert.match(await verdict(cases[1], 1), /line 3: .*mixed encodings/);
+    assert.match(await verdict(cases[2], 1), /is not valid UTF-8/);
+  });
+
   it('bad dialect values are usage errors naming the choices', async () => {
     await rejects('a\n1\n', { delimiter: ';;' }, 'BAD_USAGE', /^delimiter ";;" cannot separate fields \(expected one character/);
     await rejects('a\n1\n', { delimiter: '"' }, 'BAD_USAGE', /cannot separate fields/);

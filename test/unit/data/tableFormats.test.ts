@@ -139,6 +139,21 @@ describe('format choice', () => {
     assert.equal((await parseTable(await serializeTable(t, 'csv'), { fileName: 'noext' })).provenance?.format, 'csv');
   });
 
+  it('a given delimiter wins over the .tsv extension; JSON Lines and Parquet ignore the CSV dialect', async () => {
+    const t = await parseTable(enc('a;b\n1;2\n'), { fileName: 'x.tsv', delimiter: ';' });
+    assert.deepEqual(
+      t.columns.map((c) => c.name),
+      ['a', 'b'],
+    );
+    const table = await readFixture(FIXTURES[2]);
+    for (const format of ['jsonl', 'parquet'] as const) {
+      const back = await parseTable(await serializeTable(table, format), { format, delimiter: ';', encoding: 'latin1', comment: '#' });
+      assert.equal(back.rowCount, table.rowCount, format);
+    }
+    // A wrong dialect is a usage error whatever the format, before anything is read.
+    await assert.rejects(parseTable(enc('{}\n'), { format: 'jsonl', delimiter: 'ab' }), (e: unknown) => isMedSynthError(e) && e.code === 'BAD_USAGE');
+  });
+
   it('a cancelled signal stops reading', async () => {
     const ac = new AbortController();
     ac.abort();

@@ -19,6 +19,8 @@ import { TableTextDecoder } from './textDecoding';
 export { SNIFFED_DELIMITERS, sniffDelimiter } from './csvDialect';
 
 const SNIFF_BYTES = 64 * 1024;
+/** Prefixes that often mark comment lines: a longer row starting with one gets a --comment hint. */
+const COMMENT_LOOKS = ['#', '//', '%', ';'];
 
 export interface DelimitedOptions extends TableLimitOptions, TableDialect {
   readonly fileName?: string;
@@ -59,10 +61,14 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
       return;
     }
     if (fields.length > names.length) {
+      const prefix = COMMENT_LOOKS.find((p) => fields[0].startsWith(p));
       throw badInput(`row has ${fields.length} fields, but the header (line ${headerLine}) has ${names.length}`, {
         file: fileName,
         line,
-        expected: `${names.length} fields; quote fields that contain the delimiter (${delimiterName(delimiter)}), or pass --delimiter if it is another one`,
+        expected:
+          prefix !== undefined
+            ? `${names.length} fields; pass --comment '${prefix}' if lines starting with '${prefix}' are comments`
+            : `${names.length} fields; quote fields that contain the delimiter (${delimiterName(delimiter)}), or pass --delimiter if it is another one`,
       });
     }
     if (!budget.admitRow()) {

@@ -154,6 +154,8 @@ describe('CSV dialects: edges', () => {
     const t = await parseTable(enc('a,b,c\n1,2\n3,4,5\n'), { fileName: 'mem.csv' });
     assert.equal(t.rowCount, 2);
     await rejects('a,b\n1,2\n3,4,5\n', {}, 'BAD_INPUT', /^mem\.csv, line 3: row has 3 fields, but the header \(line 1\) has 2 \(expected 2 fields; quote fields that contain the delimiter \(','\), or pass --delimiter/);
+    // A '#' line after the header that does not fit: the hint is --comment.
+    await rejects('a,b\n1,2\n# note, with, commas\n', {}, 'BAD_INPUT', /line 3: row has 3 fields.*pass --comment '#' if lines starting with '#' are comments/);
     // Values with blanks in a blank-separated file: more words than the header.
     await rejects('age weight\n61 72 kg\n', { delimiter: 'whitespace' }, 'BAD_INPUT', /line 2: row has 3 fields.*runs of blanks.*--delimiter/);
   });

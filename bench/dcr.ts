@@ -35,7 +35,10 @@ function makeData(n: number, seed: number): Float64Array {
 
 function asTable(data: Float64Array, n: number): Table {
   const columns: Column[] = Array.from({ length: cols }, (_, c) => ({
-    kind: 'numeric', name: `x${c}`, integer: false, values: Float64Array.from({ length: n }, (_, r) => data[r * cols + c]),
+    kind: 'numeric',
+    name: `x${c}`,
+    integer: false,
+    values: Float64Array.from({ length: n }, (_, r) => data[r * cols + c]),
   }));
   return { rowCount: n, columns };
 }
@@ -47,7 +50,11 @@ async function main(): Promise<void> {
     const synthData = makeData(rows, 67890);
     writeFileSync(join(dir, 'real.f64'), realData);
     writeFileSync(join(dir, 'synth.f64'), synthData);
-    const sk = JSON.parse(execFileSync('/usr/bin/python3', [join(__dirname, 'dcr.py'), dir, String(rows), String(rows), String(cols), String(repeats)], { encoding: 'utf8' })) as { seconds: number; sklearn: string };
+    const sk = JSON.parse(
+      execFileSync('/usr/bin/python3', [join(__dirname, 'dcr.py'), dir, String(rows), String(rows), String(cols), String(repeats)], {
+        encoding: 'utf8',
+      }),
+    ) as { seconds: number; sklearn: string };
     const skD1 = new Float64Array(readFileSync(join(dir, 'd1.f64')).buffer.slice(0));
 
     const real = asTable(realData, rows);

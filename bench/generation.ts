@@ -69,7 +69,12 @@ function prepare(model: string): { genDir: string; manifest: GeneratorManifest; 
   const features = (manifest.postprocess as TablePostprocess).features;
   return model === 'copula'
     ? { genDir, manifest, n: Number(values.n), description: `Gaussian copula fitted on breast_cancer.csv (${features} output features)` }
-    : { genDir, manifest, n: Number(values['mlp-n']), description: `MLP decoder built in the bench: latent ${MLP_LATENT} → Gemm ${MLP_HIDDEN} + Relu → Gemm ${MLP_HIDDEN} + Relu → Gemm ${MLP_FEATURES} (12 numeric columns + one 4-level one-hot categorical), seeded weights` };
+    : {
+        genDir,
+        manifest,
+        n: Number(values['mlp-n']),
+        description: `MLP decoder built in the bench: latent ${MLP_LATENT} → Gemm ${MLP_HIDDEN} + Relu → Gemm ${MLP_HIDDEN} + Relu → Gemm ${MLP_FEATURES} (12 numeric columns + one 4-level one-hot categorical), seeded weights`,
+      };
 }
 
 async function benchModel(model: string): Promise<ModelResult> {
@@ -128,7 +133,9 @@ function section(m: ModelResult): string[] {
     `| bare loop, batches only (warm session) | ${f(m.figures.bareWarm)} | 1 |`,
     `| medsynth child batch loop only (warm) | ${f(m.figures.childLoop)} | ${r(m.ratios.childLoopVsBareWarm)} |`,
     `| medsynth CLI end to end, CSV (node start, load, sample, decode, format, write) | ${f(m.figures.cliCsv)} | ${r(m.ratios.cliCsvVsBareCold)} |`,
-    ...(m.figures.cliParquet ? [`| medsynth CLI end to end, Parquet (one run) | ${f(m.figures.cliParquet)} | ${r(m.ratios.cliParquetVsBareCold ?? 0)} |`] : []),
+    ...(m.figures.cliParquet
+      ? [`| medsynth CLI end to end, Parquet (one run) | ${f(m.figures.cliParquet)} | ${r(m.ratios.cliParquetVsBareCold ?? 0)} |`]
+      : []),
     '',
     `Engine time ${ms(engineMs)} = child session ${ms(sessionMs)} + child batch loop ${ms(loopMs)} + the rest ${ms(engineMs - sessionMs - loopMs)} (fork, node and onnxruntime-node start-up, the last batch's transfer); first batch after ${ms(mid((x) => x.engine.firstBatchMs))}. ` +
       `Bare loop: session ${ms(mid((x) => x.bare.sessionMs))} + loop ${ms(mid((x) => x.bare.loopMs))}.`,
@@ -143,7 +150,9 @@ async function main(): Promise<void> {
   for (const model of models) results.push(await benchModel(model));
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, ort: ort.env.versions.common };
   writeFileSync(join(OUT, 'generation.json'), `${JSON.stringify({ batch, requestedProvider: ep, reps, machine, results }, null, 2)}\n`);
-  const goal = results.map((m) => `${m.model} ${m.ratios.engineVsBareCold.toFixed(3)} (${m.ratios.engineVsBareCold >= 0.95 ? 'met' : 'not met'})`).join(', ');
+  const goal = results
+    .map((m) => `${m.model} ${m.ratios.engineVsBareCold.toFixed(3)} (${m.ratios.engineVsBareCold >= 0.95 ? 'met' : 'not met'})`)
+    .join(', ');
   const provider = results[0]?.runs[0]?.engine.provider ?? ep;
   process.stdout.write(
     [

@@ -84,7 +84,15 @@ export async function engineRun(job: Job, script: string): Promise<EngineRun> {
   const blocks: Float32Array[] = [];
   try {
     const res = await client.sample(
-      { modelPath: job.modelPath, manifest: job.manifest, rows: job.n, firstRow: 0, seed: job.seed, batch: job.batch, executionProviders: providers(job.ep) },
+      {
+        modelPath: job.modelPath,
+        manifest: job.manifest,
+        rows: job.n,
+        firstRow: 0,
+        seed: job.seed,
+        batch: job.batch,
+        executionProviders: providers(job.ep),
+      },
       {
         onBatch: (b) => {
           firstBatchMs ||= performance.now() - t0;
@@ -106,14 +114,36 @@ export async function engineRun(job: Job, script: string): Promise<EngineRun> {
 }
 
 export function cliGenerate(cli: string, genDir: string, job: Job, out: string): CliRun {
-  const args = [cli, 'generate', genDir, '--n', String(job.n), '--seed', String(job.seed), '--out', out, '--batch', String(job.batch), '--ep', providers(job.ep).join(','), '--json'];
+  const args = [
+    cli,
+    'generate',
+    genDir,
+    '--n',
+    String(job.n),
+    '--seed',
+    String(job.seed),
+    '--out',
+    out,
+    '--batch',
+    String(job.batch),
+    '--ep',
+    providers(job.ep).join(','),
+    '--json',
+  ];
   const t = performance.now();
   const res = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wallMs = performance.now() - t;
   if (res.status !== 0) throw new Error(`medsynth generate failed (${res.status}): ${res.stderr}`);
   const r = JSON.parse(res.stdout) as Omit<CliRun, 'wallMs'>;
   rmSync(out, { force: true });
-  return { wallMs, sampleMs: r.sampleMs, sessionMs: r.sessionMs, loopMs: r.loopMs, totalMs: r.totalMs, executionProvider: r.executionProvider };
+  return {
+    wallMs,
+    sampleMs: r.sampleMs,
+    sessionMs: r.sessionMs,
+    loopMs: r.loopMs,
+    totalMs: r.totalMs,
+    executionProvider: r.executionProvider,
+  };
 }
 
 export interface OutputCost {
@@ -124,7 +154,13 @@ export interface OutputCost {
 }
 
 /** Decode, CSV formatting and file writes of `sample`, timed apart, one thread, as the CLI does them. */
-export async function outputCost(post: TablePostprocess, sample: Float32Array, rows: number, file: string, chunkRows = 65_536): Promise<OutputCost> {
+export async function outputCost(
+  post: TablePostprocess,
+  sample: Float32Array,
+  rows: number,
+  file: string,
+  chunkRows = 65_536,
+): Promise<OutputCost> {
   let decodeMs = 0;
   let formatMs = 0;
   let writeMs = 0;

@@ -31,7 +31,11 @@ function dense(name: string, fanIn: number, fanOut: number, rand: () => number):
 
 export function buildMlpGenerator(seed = 7): { onnx: Uint8Array; manifest: GeneratorManifest } {
   const rand = mulberry32(seed);
-  const initializers = [...dense('l1', MLP_LATENT, MLP_HIDDEN, rand), ...dense('l2', MLP_HIDDEN, MLP_HIDDEN, rand), ...dense('l3', MLP_HIDDEN, MLP_FEATURES, rand)];
+  const initializers = [
+    ...dense('l1', MLP_LATENT, MLP_HIDDEN, rand),
+    ...dense('l2', MLP_HIDDEN, MLP_HIDDEN, rand),
+    ...dense('l3', MLP_HIDDEN, MLP_FEATURES, rand),
+  ];
   const nodes: OnnxNode[] = [
     { opType: 'Gemm', inputs: ['z', 'l1_W', 'l1_b'], outputs: ['h1'], name: 'gemm1' },
     { opType: 'Relu', inputs: ['h1'], outputs: ['a1'], name: 'relu1' },
@@ -52,7 +56,13 @@ export function buildMlpGenerator(seed = 7): { onnx: Uint8Array; manifest: Gener
   });
   const columns: TableColumnSpec[] = [];
   for (let j = 0; j < MLP_NUMERIC; j++) {
-    columns.push({ name: `lab_${j + 1}`, kind: 'numeric', index: j, transform: { type: 'standard', mean: 50 + j, std: 5 + j / 2 }, round: 2 });
+    columns.push({
+      name: `lab_${j + 1}`,
+      kind: 'numeric',
+      index: j,
+      transform: { type: 'standard', mean: 50 + j, std: 5 + j / 2 },
+      round: 2,
+    });
   }
   columns.push({ name: 'ward', kind: 'categorical', categories: [...MLP_CATEGORIES], encoding: 'onehot', index: MLP_NUMERIC });
   const manifest: GeneratorManifest = {

@@ -118,8 +118,12 @@ function agreement(ours: Float32Array, refPath: string, ref: RefCase): Agreement
   }
   // A few float32 ulps of the largest value: the two sides may scale in float32 or float64.
   const tolerance = 4 * 2 ** -23 * maxAbs;
-  const ok = nanMismatch === 0 && maxDiff <= tolerance && Math.abs(sum - ref.sum) <= 1e-6 * Math.max(1, Math.abs(ref.sum), maxAbs * ours.length * 1e-3);
-  const text = `${ok ? 'agree' : 'DIFFER'}: ${ours.length} values, max abs diff ${maxDiff.toExponential(1)} (max abs ${maxAbs.toPrecision(5)})` +
+  const ok =
+    nanMismatch === 0 &&
+    maxDiff <= tolerance &&
+    Math.abs(sum - ref.sum) <= 1e-6 * Math.max(1, Math.abs(ref.sum), maxAbs * ours.length * 1e-3);
+  const text =
+    `${ok ? 'agree' : 'DIFFER'}: ${ours.length} values, max abs diff ${maxDiff.toExponential(1)} (max abs ${maxAbs.toPrecision(5)})` +
     `${nanMismatch ? `, ${nanMismatch} NaN mismatches` : ''}, sums ${sum.toPrecision(10)} / ${ref.sum.toPrecision(10)}`;
   return { ok, text };
 }
@@ -139,13 +143,17 @@ async function bufferNote(): Promise<string | undefined> {
   const viaBuffer = imageValues(await readDicomImage(readFileSync(path)));
   const viaView = imageValues(await readDicomImage(load(path)));
   const same = viaBuffer.length === viaView.length && viaBuffer.every((v, i) => v === viaView[i]);
-  return same ? undefined : 'Caveat outside the table: readDicomImage on CT_small.dcm passed as a Node Buffer (readFileSync\'s result as is) gives different values from the same bytes as a plain ' +
-    'Uint8Array (src/core/data/dicom/nativePixels.ts copies native frames with bytes.slice(), which on a Buffer is a view, then reads copy.buffer from offset 0). ' +
-    'The storage layer passes plain Uint8Array views, so the app is not affected; the bench does the same.';
+  return same
+    ? undefined
+    : "Caveat outside the table: readDicomImage on CT_small.dcm passed as a Node Buffer (readFileSync's result as is) gives different values from the same bytes as a plain " +
+        'Uint8Array (src/core/data/dicom/nativePixels.ts copies native frames with bytes.slice(), which on a Buffer is a view, then reads copy.buffer from offset 0). ' +
+        'The storage layer passes plain Uint8Array views, so the app is not affected; the bench does the same.';
 }
 
 function files(dir: string): { name: string; path: string }[] {
-  return readdirSync(dir).sort().map((name) => ({ name, path: join(dir, name) }));
+  return readdirSync(dir)
+    .sort()
+    .map((name) => ({ name, path: join(dir, name) }));
 }
 
 function buildCases(dir: string, prepared: Prepared): Case[] {
@@ -169,9 +177,24 @@ function buildCases(dir: string, prepared: Prepared): Case[] {
   const heaBytes = load(heaPath);
   const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
   return [
-    { key: 'ct', title: '1. DICOM CT series: 200 × CT_small.dcm (128×128 int16, explicit VR LE) → float32 HU', reference: 'pydicom dcmread + pixel_array (numpy handler) + apply_modality_lut, np.stack', ...dicom('ct') },
-    { key: 'jls', title: '2a. DICOM JPEG-LS lossless: 200 × MR_small_jpeg_ls_lossless.dcm (64×64)', reference: 'pydicom + gdcm handler + apply_modality_lut', ...dicom('jls') },
-    { key: 'j2k', title: '2b. DICOM JPEG 2000 lossless: 200 × MR_small_jp2klossless.dcm (64×64)', reference: 'pydicom + gdcm handler + apply_modality_lut', ...dicom('j2k') },
+    {
+      key: 'ct',
+      title: '1. DICOM CT series: 200 × CT_small.dcm (128×128 int16, explicit VR LE) → float32 HU',
+      reference: 'pydicom dcmread + pixel_array (numpy handler) + apply_modality_lut, np.stack',
+      ...dicom('ct'),
+    },
+    {
+      key: 'jls',
+      title: '2a. DICOM JPEG-LS lossless: 200 × MR_small_jpeg_ls_lossless.dcm (64×64)',
+      reference: 'pydicom + gdcm handler + apply_modality_lut',
+      ...dicom('jls'),
+    },
+    {
+      key: 'j2k',
+      title: '2b. DICOM JPEG 2000 lossless: 200 × MR_small_jp2klossless.dcm (64×64)',
+      reference: 'pydicom + gdcm handler + apply_modality_lut',
+      ...dicom('j2k'),
+    },
     {
       key: 'nifti',
       title: `3. NIfTI-1 .nii.gz 256×256×128 int16, scl_slope ${prepared.nifti.scl_slope.toPrecision(6)} / scl_inter ${prepared.nifti.scl_inter.toPrecision(6)} (${mib(prepared.nifti.bytes)}, written by nibabel)`,
@@ -195,7 +218,8 @@ function buildCases(dir: string, prepared: Prepared): Case[] {
       title: `6. WFDB format 212, 2 signals × 1 h at 360 Hz (${mib(prepared.wfdb.bytes)} .dat)`,
       reference: 'numpy decode of format 212 (Debian ships no WFDB library)',
       mem: async () => signalValues(await readWfdbRecord(heaBytes, { fileName: 'rec.hea', siblings: async () => datBytes })),
-      file: async () => signalValues(await readWfdbRecord(load(heaPath), { fileName: 'rec.hea', siblings: async (name) => load(join(dir, name)) })),
+      file: async () =>
+        signalValues(await readWfdbRecord(load(heaPath), { fileName: 'rec.hea', siblings: async (name) => load(join(dir, name)) })),
     },
   ];
 }
@@ -216,7 +240,7 @@ function stepMs(fn: () => unknown): number {
 function idatOf(png: Uint8Array): Uint8Array {
   const view = new DataView(png.buffer, png.byteOffset, png.length);
   const parts: Uint8Array[] = [];
-  for (let at = 8; at + 8 <= png.length; ) {
+  for (let at = 8; at + 8 <= png.length;) {
     const length = view.getUint32(at);
     if (String.fromCharCode(...png.subarray(at + 4, at + 8)) === 'IDAT') parts.push(png.subarray(at + 8, at + 8 + length));
     at += 12 + length;
@@ -238,7 +262,7 @@ const SLOWER_BECAUSE: Readonly<Record<string, (s: Steps) => string>> = {
     'preallocated buffer in 1 MiB chunks and scales each chunk while the next inflates, where nibabel does a few vectorised numpy passes after one gzip.decompress.',
   png: (s) =>
     `node:zlib inflates the IDAT in ${s.nodeInflatePngMs.toFixed(0)} ms (inflateSync alone); the rest is readRaster undoing the scanline filters in place (one loop per filter) ` +
-    'and assembling big-endian 16-bit samples in JavaScript, which PIL does in C before numpy\'s one-pass cast.',
+    "and assembling big-endian 16-bit samples in JavaScript, which PIL does in C before numpy's one-pass cast.",
   wfdb: () =>
     'the reference is a handful of vectorised numpy operations over the whole file; readWfdbRecord unpacks format 212 in one tight loop, then makes one strided pass per ' +
     'signal with the checksum sum (verified against the header), the invalid-sample test and a division per sample (what the spec defines, kept exact): per-sample JavaScript work that numpy does in C.',
@@ -249,26 +273,37 @@ async function main(): Promise<void> {
   try {
     const prepared = JSON.parse(execFileSync(python, [script, 'prepare', dir], { encoding: 'utf8' })) as Prepared;
     process.stdout.write(`inputs in ${dir}; reference run (${reps} reps)...\n`);
-    const ref = JSON.parse(execFileSync(python, [script, 'run', dir, String(reps)], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })) as RefRun;
+    const ref = JSON.parse(
+      execFileSync(python, [script, 'run', dir, String(reps)], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 }),
+    ) as RefRun;
     const rows: string[] = [];
     const notes: string[] = [];
     const cases = buildCases(dir, prepared);
     const nii = load(join(dir, 'vol.nii.gz'));
     const idat = idatOf(load(join(dir, 'img16.png')));
-    const steps: Steps = { nodeGunzipMs: stepMs(() => gunzipSync(nii)), pythonGunzipMs: ref.cases.nifti?.gunzipMs, nodeInflatePngMs: stepMs(() => inflateSync(idat)) };
+    const steps: Steps = {
+      nodeGunzipMs: stepMs(() => gunzipSync(nii)),
+      pythonGunzipMs: ref.cases.nifti?.gunzipMs,
+      nodeInflatePngMs: stepMs(() => inflateSync(idat)),
+    };
     for (const c of cases) {
       const r = ref.cases[c.key];
       const t = await timedBoth(c);
       const mem = { ms: t.mem };
       const file = { ms: t.file };
       const agree = agreement(t.out, join(dir, `${c.key}.ref.f32`), r);
-      process.stdout.write(`${c.key}: ours ${mem.ms.toFixed(1)} / ${file.ms.toFixed(1)} ms, reference ${r.memMs?.toFixed(1) ?? 'n/a'} / ${r.fileMs?.toFixed(1) ?? 'n/a'} ms; ${agree.text}\n`);
+      process.stdout.write(
+        `${c.key}: ours ${mem.ms.toFixed(1)} / ${file.ms.toFixed(1)} ms, reference ${r.memMs?.toFixed(1) ?? 'n/a'} / ${r.fileMs?.toFixed(1) ?? 'n/a'} ms; ${agree.text}\n`,
+      );
       const cell = (x: number | undefined): string => (x === undefined ? 'n/a' : x.toFixed(1));
       const ratio = (ours: number, theirs: number | undefined): string => (theirs === undefined ? '—' : `${(ours / theirs).toFixed(2)}`);
       rows.push(`| ${c.title}, bytes in memory | ${cell(mem.ms)} | ${cell(r.memMs)} | ${ratio(mem.ms, r.memMs)} | ${agree.text} |`);
       rows.push(`| ${c.title}, incl. file read | ${cell(file.ms)} | ${cell(r.fileMs)} | ${ratio(file.ms, r.fileMs)} | (same output) |`);
       const worst = Math.max(r.memMs === undefined ? 0 : mem.ms / r.memMs, r.fileMs === undefined ? 0 : file.ms / r.fileMs);
-      if (worst > 2) notes.push(`- ${c.title.split(':')[0]} is ${worst.toFixed(1)}× its reference: ${SLOWER_BECAUSE[c.key]?.(steps) ?? 'not yet explained.'}`);
+      if (worst > 2)
+        notes.push(
+          `- ${c.title.split(':')[0]} is ${worst.toFixed(1)}× its reference: ${SLOWER_BECAUSE[c.key]?.(steps) ?? 'not yet explained.'}`,
+        );
       if (!agree.ok) notes.push(`- ${c.title.split(':')[0]}: outputs DIFFER from the reference (${agree.text}).`);
     }
     const caveat = await bufferNote();
@@ -282,7 +317,7 @@ async function main(): Promise<void> {
         `nibabel ${String(v.nibabel)}, PIL ${String(v.PIL)}, mne ${String(v.mne)}.`,
       `Each figure is the median of ${reps} runs after one warm-up, in ms (ours: in-memory and incl.-file-read runs alternate). Ours = the public core reader (readDicomSeries, readNifti, readRaster, readEdf, readWfdbRecord) to its float32 values; ` +
         '"incl. file read" adds readFileSync of every file (the reference: the library opening the path). Ratio = ours / reference, lower is better. ' +
-        'Agreement compares our float32 values with the reference\'s element by element (tolerance 4 float32 ulps of the largest value) and their float64 sums.',
+        "Agreement compares our float32 values with the reference's element by element (tolerance 4 float32 ulps of the largest value) and their float64 sums.",
       '',
       '| case | ours (ms) | reference (ms) | ratio | agreement |',
       '| --- | ---: | ---: | ---: | --- |',
@@ -290,10 +325,12 @@ async function main(): Promise<void> {
       '',
       'References: ' + cases.map((c) => `${c.title.split(':')[0].split(' ')[0]} ${c.reference}`).join('; ') + '.',
       '',
-      'Our readers get each file\'s bytes as a plain Uint8Array view, as src/storage/datasets.ts passes them.',
+      "Our readers get each file's bytes as a plain Uint8Array view, as src/storage/datasets.ts passes them.",
       ...(caveat ? ['', caveat] : []),
       '',
-      ...(notes.length > 0 ? ['Cases more than 2× slower than the reference, or disagreeing:', '', ...notes, ''] : ['No case is more than 2× slower than its reference, and all outputs agree.', '']),
+      ...(notes.length > 0
+        ? ['Cases more than 2× slower than the reference, or disagreeing:', '', ...notes, '']
+        : ['No case is more than 2× slower than its reference, and all outputs agree.', '']),
     ];
     writeFileSync(join(__dirname, 'results-readers.md'), lines.join('\n'));
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -23,7 +23,13 @@ export function joinNegativeValues(argv: readonly string[], options: OptionSpec)
     const token = argv[i];
     const name = token.startsWith('--') && !token.includes('=') ? token.slice(2) : undefined;
     const next = argv[i + 1];
-    if (name !== undefined && Object.hasOwn(options, name) && options[name].type === 'string' && next !== undefined && /^-(?:\d|\.\d)/.test(next)) {
+    if (
+      name !== undefined &&
+      Object.hasOwn(options, name) &&
+      options[name].type === 'string' &&
+      next !== undefined &&
+      /^-(?:\d|\.\d)/.test(next)
+    ) {
       out.push(`${token}=${next}`);
       i++;
     } else {
@@ -33,10 +39,20 @@ export function joinNegativeValues(argv: readonly string[], options: OptionSpec)
   return out;
 }
 
-export function parseCommandArgs(command: string, argv: readonly string[], options: OptionSpec, positionals: { min: number; max: number }): ParsedArgs {
+export function parseCommandArgs(
+  command: string,
+  argv: readonly string[],
+  options: OptionSpec,
+  positionals: { min: number; max: number },
+): ParsedArgs {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(argv, options), options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, options),
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new MedSynthError('BAD_USAGE', `${command}: ${msg.replace(/\. To specify a positional argument.*$/, '')}`);
@@ -50,7 +66,8 @@ export function parseCommandArgs(command: string, argv: readonly string[], optio
   if (!flags.has('help')) {
     const n = parsed.positionals.length;
     if (n < positionals.min) throw new MedSynthError('BAD_USAGE', `${command}: missing argument (see medsynth ${command} --help)`);
-    if (n > positionals.max) throw new MedSynthError('BAD_USAGE', `${command}: unexpected argument '${parsed.positionals[positionals.max]}'`);
+    if (n > positionals.max)
+      throw new MedSynthError('BAD_USAGE', `${command}: unexpected argument '${parsed.positionals[positionals.max]}'`);
   }
   return { positionals: parsed.positionals, strings, flags };
 }
@@ -73,7 +90,10 @@ export function integerOption(args: ParsedArgs, command: string, name: string, m
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
     const tooLarge = /^\d+$/.test(text) && !Number.isSafeInteger(value);
-    throw new MedSynthError('BAD_USAGE', `${command}: --${name} must be a whole number of at least ${min}${tooLarge ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ''}, got '${v}'`);
+    throw new MedSynthError(
+      'BAD_USAGE',
+      `${command}: --${name} must be a whole number of at least ${min}${tooLarge ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ''}, got '${v}'`,
+    );
   }
   return value;
 }
@@ -89,7 +109,11 @@ export function requireInteger(args: ParsedArgs, command: string, name: string, 
 export const LIMIT_OPTIONS = { 'max-rows': { type: 'string' }, 'max-cells': { type: 'string' } } as const;
 
 /** Decode caps for images, signals and text (`--max-pixels`, `--max-samples`, `--max-decompressed-bytes`). */
-export const DECODE_LIMIT_OPTIONS = { 'max-pixels': { type: 'string' }, 'max-samples': { type: 'string' }, 'max-decompressed-bytes': { type: 'string' } } as const;
+export const DECODE_LIMIT_OPTIONS = {
+  'max-pixels': { type: 'string' },
+  'max-samples': { type: 'string' },
+  'max-decompressed-bytes': { type: 'string' },
+} as const;
 
 function positiveOption(args: ParsedArgs, command: string, name: string): number | undefined {
   return integerOption(args, command, name, 1);

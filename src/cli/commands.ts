@@ -23,27 +23,37 @@ export interface CliContext {
 }
 
 /** The help line every table-reading command shares. */
-export const READ_HELP = '  Reading: --delimiter C (one character, tab, whitespace), --encoding utf-8|latin1, --comment PREFIX, --max-rows N, --max-cells N.\n';
+export const READ_HELP =
+  '  Reading: --delimiter C (one character, tab, whitespace), --encoding utf-8|latin1, --comment PREFIX, --max-rows N, --max-cells N.\n';
 
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   inspect:
-    'medsynth inspect <path> [--json] [--types col=kind,...] [--max-rows N] [--max-cells N] [--max-pixels N] [--max-samples N] [--max-decompressed-bytes N]\n  Describe a dataset or a generator: a table (.csv .tsv .parquet .jsonl), an image (.dcm, DICOMDIR, a folder of DICOM files,\n  .nii .nii.gz .hdr, .png .jpg), a signal record (.hea WFDB, .edf .bdf), a tokenizer.json, or a generator (folder with\n  medsynth.json, or .onnx). No patient identifiers are printed. --types sets column kinds instead of inferring them\n  (numeric, categorical, datetime, boolean, identifier, text).\n' + READ_HELP,
-  convert: 'medsynth convert <in> <out>\n  Convert a table; formats are chosen by extension: .csv .tsv .parquet .jsonl. <out> must differ from <in>.\n' + READ_HELP,
-  fit: 'medsynth fit <dataset> --generator copula --out <dir> [--types col=kind,...] [--json]\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json (which records each column\'s kind).\n  The folder that holds <dir> must exist; <dir> itself is created.\n' + READ_HELP,
+    'medsynth inspect <path> [--json] [--types col=kind,...] [--max-rows N] [--max-cells N] [--max-pixels N] [--max-samples N] [--max-decompressed-bytes N]\n  Describe a dataset or a generator: a table (.csv .tsv .parquet .jsonl), an image (.dcm, DICOMDIR, a folder of DICOM files,\n  .nii .nii.gz .hdr, .png .jpg), a signal record (.hea WFDB, .edf .bdf), a tokenizer.json, or a generator (folder with\n  medsynth.json, or .onnx). No patient identifiers are printed. --types sets column kinds instead of inferring them\n  (numeric, categorical, datetime, boolean, identifier, text).\n' +
+    READ_HELP,
+  convert:
+    'medsynth convert <in> <out>\n  Convert a table; formats are chosen by extension: .csv .tsv .parquet .jsonl. <out> must differ from <in>.\n' +
+    READ_HELP,
+  fit:
+    "medsynth fit <dataset> --generator copula --out <dir> [--types col=kind,...] [--json]\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json (which records each column's kind).\n  The folder that holds <dir> must exist; <dir> itself is created.\n" +
+    READ_HELP,
   generate:
     'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  The folder that holds <path> must exist.\n',
   split:
-    'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n' + READ_HELP,
+    'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n' +
+    READ_HELP,
   evaluate:
-    'medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table. --types sets the real table\'s column kinds; the synthetic\n  and holdout tables follow the real one.\n' + READ_HELP,
+    "medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table. --types sets the real table's column kinds; the synthetic\n  and holdout tables follow the real one.\n" +
+    READ_HELP,
 };
 
 export async function convertCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
   const args = parseCommandArgs('convert', argv, { ...DIALECT_OPTIONS, ...LIMIT_OPTIONS }, { min: 2, max: 2 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.convert);
   const [input, output] = args.positionals;
-  if (!inferTableFormat(output)) throw new MedSynthError('BAD_USAGE', `convert: cannot tell the output format from '${output}' (use .csv, .tsv, .parquet or .jsonl)`);
-  if (resolve(input) === resolve(output)) throw new MedSynthError('BAD_USAGE', 'convert: <out> must differ from <in>; sources are never overwritten');
+  if (!inferTableFormat(output))
+    throw new MedSynthError('BAD_USAGE', `convert: cannot tell the output format from '${output}' (use .csv, .tsv, .parquet or .jsonl)`);
+  if (resolve(input) === resolve(output))
+    throw new MedSynthError('BAD_USAGE', 'convert: <out> must differ from <in>; sources are never overwritten');
   const limits = limitOptions(args, 'convert');
   const dialect = dialectOptions(args, 'convert');
   await checkOutputParent('convert', '<out>', output);
@@ -53,7 +63,12 @@ export async function convertCommand(argv: readonly string[], ctx: CliContext): 
 }
 
 export async function fitCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('fit', argv, { generator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...READ_OPTIONS, ...LIMIT_OPTIONS }, { min: 1, max: 1 });
+  const args = parseCommandArgs(
+    'fit',
+    argv,
+    { generator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...READ_OPTIONS, ...LIMIT_OPTIONS },
+    { min: 1, max: 1 },
+  );
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.fit);
   const generator = args.strings.get('generator') ?? 'copula';
   if (generator !== 'copula') throw new MedSynthError('BAD_USAGE', `fit: unknown --generator '${generator}' (available: copula)`);
@@ -62,7 +77,10 @@ export async function fitCommand(argv: readonly string[], ctx: CliContext): Prom
   const read = readSettingsOption(args, 'fit');
   await checkOutputParent('fit', '--out', outDir);
   const res = await fitGenerator({ dataset: args.positionals[0], generator, outDir, limits, read, signal: ctx.signal });
-  if (args.flags.has('json')) ctx.stdout(`${JSON.stringify({ outDir: res.outDir, model: res.modelPath, manifest: res.manifestPath, rows: res.rows, columns: res.columns }, null, 2)}\n`);
+  if (args.flags.has('json'))
+    ctx.stdout(
+      `${JSON.stringify({ outDir: res.outDir, model: res.modelPath, manifest: res.manifestPath, rows: res.rows, columns: res.columns }, null, 2)}\n`,
+    );
   else ctx.stdout(`fitted a Gaussian copula on ${res.rows} rows × ${res.columns} columns -> ${res.modelPath}, ${res.manifestPath}\n`);
 }
 
@@ -70,13 +88,22 @@ export function parseProviders(list: readonly string[] | undefined): ExecutionPr
   if (!list) return undefined;
   if (list.length === 0) throw new MedSynthError('BAD_USAGE', '--ep needs at least one provider');
   return list.map((ep) => {
-    if (!isExecutionProviderName(ep)) throw new MedSynthError('BAD_USAGE', `unknown execution provider '${ep}' (known: ${KNOWN_EXECUTION_PROVIDERS.join(', ')})`);
+    if (!isExecutionProviderName(ep))
+      throw new MedSynthError('BAD_USAGE', `unknown execution provider '${ep}' (known: ${KNOWN_EXECUTION_PROVIDERS.join(', ')})`);
     return ep;
   });
 }
 
 export async function generateCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const spec = { n: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, ep: { type: 'string' }, batch: { type: 'string' }, shard: { type: 'string' }, json: { type: 'boolean' } } as const;
+  const spec = {
+    n: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    ep: { type: 'string' },
+    batch: { type: 'string' },
+    shard: { type: 'string' },
+    json: { type: 'boolean' },
+  } as const;
   const args = parseCommandArgs('generate', argv, spec, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.generate);
   const n = requireInteger(args, 'generate', 'n', 1);
@@ -86,7 +113,8 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
   const shard = shardText !== undefined ? parseShard(shardText) : undefined;
   const executionProviders = parseProviders(listOption(args, 'ep'));
   const out = requireString(args, 'generate', 'out');
-  if (!inferTableFormat(out)) throw new MedSynthError('BAD_USAGE', `generate: cannot tell the output format from '${out}' (use .csv, .tsv, .parquet or .jsonl)`);
+  if (!inferTableFormat(out))
+    throw new MedSynthError('BAD_USAGE', `generate: cannot tell the output format from '${out}' (use .csv, .tsv, .parquet or .jsonl)`);
   await checkOutputParent('generate', '--out', out);
   const res = await generateSynthetic({
     generatorPath: args.positionals[0],
@@ -107,20 +135,32 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
   const rate = runMs > 0 ? ` (${Math.round((res.rows * 1000) / runMs)} rows/s in session.run)` : '';
   const asked = executionProviders?.[0];
   const fallback = asked !== undefined && asked !== res.executionProvider ? ` (${asked} is not available here)` : '';
-  ctx.stdout(`wrote ${res.rows} rows (global rows ${res.firstRow}..${res.firstRow + res.rows - 1}, seed ${res.seed}) to ${res.out} on ${res.executionProvider}${fallback}${rate}\n`);
+  ctx.stdout(
+    `wrote ${res.rows} rows (global rows ${res.firstRow}..${res.firstRow + res.rows - 1}, seed ${res.seed}) to ${res.out} on ${res.executionProvider}${fallback}${rate}\n`,
+  );
 }
 
 /** A holdout fraction given on the command line: a plain decimal number, checked again by the split. */
 export function parseFraction(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim())) throw new MedSynthError('BAD_USAGE', `split: --fraction must be a number greater than 0 and at most 0.9, got '${text}'`);
+  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim()))
+    throw new MedSynthError('BAD_USAGE', `split: --fraction must be a number greater than 0 and at most 0.9, got '${text}'`);
   const value = Number(text);
-  if (!(value > 0 && value <= 0.9)) throw new MedSynthError('BAD_USAGE', `split: --fraction must be greater than 0 and at most 0.9, got '${text}'`);
+  if (!(value > 0 && value <= 0.9))
+    throw new MedSynthError('BAD_USAGE', `split: --fraction must be greater than 0 and at most 0.9, got '${text}'`);
   return value;
 }
 
 export async function splitCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const spec = { fraction: { type: 'string' }, seed: { type: 'string' }, train: { type: 'string' }, holdout: { type: 'string' }, json: { type: 'boolean' }, ...DIALECT_OPTIONS, ...LIMIT_OPTIONS } as const;
+  const spec = {
+    fraction: { type: 'string' },
+    seed: { type: 'string' },
+    train: { type: 'string' },
+    holdout: { type: 'string' },
+    json: { type: 'boolean' },
+    ...DIALECT_OPTIONS,
+    ...LIMIT_OPTIONS,
+  } as const;
   const args = parseCommandArgs('split', argv, spec, { min: 1, max: 1 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.split);
   const seed = requireInteger(args, 'split', 'seed', 0, ' (the same seed gives the same split)');
@@ -145,7 +185,9 @@ export async function splitCommand(argv: readonly string[], ctx: CliContext): Pr
     ctx.stdout(`${JSON.stringify(res, null, 2)}\n`);
     return;
   }
-  ctx.stdout(`split ${res.rows} rows (fraction ${res.holdoutFraction}, seed ${res.seed}): ${res.trainRows} -> ${res.train}, ${res.holdoutRows} -> ${res.holdout}\n`);
+  ctx.stdout(
+    `split ${res.rows} rows (fraction ${res.holdoutFraction}, seed ${res.seed}): ${res.trainRows} -> ${res.train}, ${res.holdoutRows} -> ${res.holdout}\n`,
+  );
 }
 
 /** The report files `evaluate` can write, by flag, in the order they are announced. */
@@ -156,7 +198,17 @@ const REPORT_FLAGS = [
 ] as const;
 
 export async function evaluateCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const spec = { real: { type: 'string' }, synth: { type: 'string' }, holdout: { type: 'string' }, metrics: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' }, markdown: { type: 'string' }, ...READ_OPTIONS, ...LIMIT_OPTIONS } as const;
+  const spec = {
+    real: { type: 'string' },
+    synth: { type: 'string' },
+    holdout: { type: 'string' },
+    metrics: { type: 'string' },
+    json: { type: 'string' },
+    html: { type: 'string' },
+    markdown: { type: 'string' },
+    ...READ_OPTIONS,
+    ...LIMIT_OPTIONS,
+  } as const;
   const args = parseCommandArgs('evaluate', argv, spec, { min: 0, max: 0 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.evaluate);
   const real = requireString(args, 'evaluate', 'real');
@@ -186,6 +238,8 @@ export async function evaluateCommand(argv: readonly string[], ctx: CliContext):
   // stays 0 and the report keeps its error field, but the user is told on stderr.
   const failed = report.metrics.filter((m) => m.error !== undefined);
   if (failed.length > 0) {
-    ctx.stderr(`medsynth: ${failed.length} of ${report.metrics.length} metrics could not be computed (exit code stays 0): ${failed.map((m) => `${m.id}: ${(m.error ?? '').split('\n')[0]}`).join('; ')}\n`);
+    ctx.stderr(
+      `medsynth: ${failed.length} of ${report.metrics.length} metrics could not be computed (exit code stays 0): ${failed.map((m) => `${m.id}: ${(m.error ?? '').split('\n')[0]}`).join('; ')}\n`,
+    );
   }
 }

@@ -43,7 +43,12 @@ export function formatGeneratorSummary(d: GeneratorDescription): string {
   const m = d.manifest;
   const latent = m.inputs.latent;
   const ioLine = (io: ModelIo, role: string): string => `  ${io.name.padEnd(16)} ${shape(io).padEnd(24)} ${role}`;
-  const inputRole = (io: ModelIo): string => (io.name === latent.name ? `latent noise (${latent.distribution})` : io.name === m.inputs.condition?.name ? `condition (${m.inputs.condition.kind})` : '');
+  const inputRole = (io: ModelIo): string =>
+    io.name === latent.name
+      ? `latent noise (${latent.distribution})`
+      : io.name === m.inputs.condition?.name
+        ? `condition (${m.inputs.condition.kind})`
+        : '';
   const lines = [
     `${d.path}: ${d.modality} generator "${m.name}", family ${m.family}`,
     `model: ${m.model} (sha256 ${d.modelSha256})`,

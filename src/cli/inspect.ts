@@ -34,7 +34,12 @@ async function hasManifest(folder: string): Promise<boolean> {
 }
 
 export async function inspect(argv: readonly string[], ctx: CliContext): Promise<void> {
-  const args = parseCommandArgs('inspect', argv, { json: { type: 'boolean' }, ...READ_OPTIONS, ...LIMIT_OPTIONS, ...DECODE_LIMIT_OPTIONS }, { min: 1, max: 1 });
+  const args = parseCommandArgs(
+    'inspect',
+    argv,
+    { json: { type: 'boolean' }, ...READ_OPTIONS, ...LIMIT_OPTIONS, ...DECODE_LIMIT_OPTIONS },
+    { min: 1, max: 1 },
+  );
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.inspect);
   const path = args.positionals[0];
   const json = args.flags.has('json');
@@ -43,7 +48,11 @@ export async function inspect(argv: readonly string[], ctx: CliContext): Promise
   const decodeLimits = decodeLimitOptions(args, 'inspect');
   const kind = await pathKind(path);
   const isTable = kind === 'file' && inferTableFormat(path) !== undefined;
-  if (hasReadOptions(args) && !isTable) throw new MedSynthError('BAD_USAGE', `inspect: --types, --delimiter, --encoding and --comment apply to tables only (.csv .tsv .parquet .jsonl), not to ${path}`);
+  if (hasReadOptions(args) && !isTable)
+    throw new MedSynthError(
+      'BAD_USAGE',
+      `inspect: --types, --delimiter, --encoding and --comment apply to tables only (.csv .tsv .parquet .jsonl), not to ${path}`,
+    );
   if ((kind === 'dir' && (await hasManifest(path))) || path.toLowerCase().endsWith('.onnx')) {
     const generator = await describeGenerator(path, ctx);
     ctx.stdout(json ? `${JSON.stringify(generator, finiteOrNull, 2)}\n` : formatGeneratorSummary(generator));
@@ -53,7 +62,17 @@ export async function inspect(argv: readonly string[], ctx: CliContext): Promise
   if (isTable) {
     const table = await readTableFile(path, { ...read, ...limits, signal: ctx.signal });
     const d = describeTable(table);
-    description = { kind: 'dataset', modality: 'table', path: resolve(path), format: table.provenance?.format ?? inferTableFormat(path), bytes: table.provenance?.bytes, sha256: table.provenance?.sha256, shape: [d.rows, d.columns.length], rows: d.rows, columns: d.columns };
+    description = {
+      kind: 'dataset',
+      modality: 'table',
+      path: resolve(path),
+      format: table.provenance?.format ?? inferTableFormat(path),
+      bytes: table.provenance?.bytes,
+      sha256: table.provenance?.sha256,
+      shape: [d.rows, d.columns.length],
+      rows: d.rows,
+      columns: d.columns,
+    };
   } else {
     description = describeDataset(resolve(path), await readDatasetFile(path, { limits: decodeLimits, signal: ctx.signal }));
   }
@@ -65,7 +84,14 @@ async function describeGenerator(path: string, ctx: CliContext): Promise<Generat
   const client = new InferenceClient({ onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`) });
   try {
     const io = await client.describeModel(gen.modelPath, { signal: ctx.signal });
-    return { kind: 'generator', modality: gen.manifest.modality, path: resolve(path), modelSha256: gen.modelSha256, manifest: gen.manifest, model: { inputs: io.inputs, outputs: io.outputs } };
+    return {
+      kind: 'generator',
+      modality: gen.manifest.modality,
+      path: resolve(path),
+      modelSha256: gen.modelSha256,
+      manifest: gen.manifest,
+      model: { inputs: io.inputs, outputs: io.outputs },
+    };
   } finally {
     client.dispose();
   }

@@ -9,6 +9,10 @@ import { MedSynthError } from '../core/errors';
 export async function checkOutputParent(command: string, flag: string, path: string): Promise<void> {
   const parent = dirname(resolve(path));
   const info = await stat(parent).catch(() => undefined);
-  if (!info) throw new MedSynthError('BAD_USAGE', `${command}: the folder ${parent} for ${flag} does not exist; create it first (MedSynth creates no folders you did not name)`);
+  if (!info)
+    throw new MedSynthError(
+      'BAD_USAGE',
+      `${command}: the folder ${parent} for ${flag} does not exist; create it first (MedSynth creates no folders you did not name)`,
+    );
   if (!info.isDirectory()) throw new MedSynthError('BAD_USAGE', `${command}: ${parent} for ${flag} is not a folder`);
 }

@@ -37,7 +37,11 @@ export function typesOption(args: ParsedArgs, command: string): Readonly<Record<
     .split(',')
     .map((e) => e.trim())
     .filter((e) => e !== '');
-  if (entries.length === 0) throw new MedSynthError('BAD_USAGE', `${command}: --types needs column=kind entries, e.g. --types age=numeric,patient_id=identifier (kinds: ${kinds})`);
+  if (entries.length === 0)
+    throw new MedSynthError(
+      'BAD_USAGE',
+      `${command}: --types needs column=kind entries, e.g. --types age=numeric,patient_id=identifier (kinds: ${kinds})`,
+    );
   // A Map, then fromEntries: a column called "__proto__" stays a column, not the object's prototype.
   const types = new Map<string, ColumnKind>();
   for (const entry of entries) {
@@ -45,7 +49,8 @@ export function typesOption(args: ParsedArgs, command: string): Readonly<Record<
     const column = at > 0 ? entry.slice(0, at).trim() : '';
     const kind = at > 0 ? entry.slice(at + 1).trim() : '';
     if (column === '') throw new MedSynthError('BAD_USAGE', `${command}: --types entry '${entry}' must be column=kind (kinds: ${kinds})`);
-    if (!isColumnKind(kind)) throw new MedSynthError('BAD_USAGE', `${command}: --types gives column "${column}" the kind '${kind}', which is not one of ${kinds}`);
+    if (!isColumnKind(kind))
+      throw new MedSynthError('BAD_USAGE', `${command}: --types gives column "${column}" the kind '${kind}', which is not one of ${kinds}`);
     if (types.has(column)) throw new MedSynthError('BAD_USAGE', `${command}: --types names column "${column}" twice`);
     types.set(column, kind);
   }

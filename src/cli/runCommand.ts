@@ -63,14 +63,23 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
   });
   if (args.flags.has('json')) {
     const { report, ...rest } = result;
-    ctx.stdout(`${JSON.stringify({ ...rest, metrics: report.metrics.map((m) => ({ id: m.id, score: m.score, error: m.error, notApplicable: m.notApplicable })) }, null, 2)}\n`);
+    ctx.stdout(
+      `${JSON.stringify({ ...rest, metrics: report.metrics.map((m) => ({ id: m.id, score: m.score, error: m.error, notApplicable: m.notApplicable })) }, null, 2)}\n`,
+    );
     return;
   }
   const h = result.holdout;
-  const split = 'skipped' in h ? `no holdout (${h.skipped})` : `held out ${h.holdoutRows} of ${h.sourceRows} rows in memory (fraction ${h.fraction}, seed ${h.seed})`;
+  const split =
+    'skipped' in h
+      ? `no holdout (${h.skipped})`
+      : `held out ${h.holdoutRows} of ${h.sourceRows} rows in memory (fraction ${h.fraction}, seed ${h.seed})`;
   ctx.stdout(`run ${result.runId}: ${split}; ${result.generate.rows} synthetic rows on ${result.generate.executionProvider}\n`);
   ctx.stdout(formatEvaluationSummary(result.report));
   const shown = relative(process.cwd(), result.runDir);
   const where = shown === '' || shown.startsWith('..') || isAbsolute(shown) ? result.runDir : shown;
-  ctx.stdout(`outputs in ${where}: ${Object.values(result.files).map((f) => relative(result.runDir, f)).join(', ')}\n`);
+  ctx.stdout(
+    `outputs in ${where}: ${Object.values(result.files)
+      .map((f) => relative(result.runDir, f))
+      .join(', ')}\n`,
+  );
 }

@@ -27,7 +27,10 @@ export function formatEvaluationSummary(report: Report): string {
       .trimEnd();
   const leftOut = report.metrics.flatMap((m) => leftOutSentences(m).map((s) => `  ${m.id}: ${s}`));
   const provider = report.generator?.executionProvider ? `, generated on ${report.generator.executionProvider}` : '';
-  const run = [report.runId !== undefined ? `Run ${report.runId}` : '', report.medsynthVersion !== undefined ? `MedSynth ${report.medsynthVersion}` : ''].filter((x) => x !== '');
+  const run = [
+    report.runId !== undefined ? `Run ${report.runId}` : '',
+    report.medsynthVersion !== undefined ? `MedSynth ${report.medsynthVersion}` : '',
+  ].filter((x) => x !== '');
   const out = [
     realHeadline(report),
     `Synthetic: ${tableText(report.synth)}${provider}`,

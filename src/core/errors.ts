@@ -39,7 +39,11 @@ export class MedSynthError extends Error {
 }
 
 function formatMessage(message: string, loc: ErrorLocation): string {
-  const where = [loc.file, loc.line !== undefined ? `line ${loc.line}` : undefined, loc.offset !== undefined ? `byte ${loc.offset}` : undefined]
+  const where = [
+    loc.file,
+    loc.line !== undefined ? `line ${loc.line}` : undefined,
+    loc.offset !== undefined ? `byte ${loc.offset}` : undefined,
+  ]
     .filter((s) => s !== undefined)
     .join(', ');
   const expected = loc.expected ? ` (expected ${loc.expected})` : '';

@@ -43,14 +43,23 @@ export async function enableCudaAcceleration(opts: CudaInstallOptions = {}): Pro
   const platform = opts.platform ?? process.platform;
   const arch = opts.arch ?? process.arch;
   if (platform !== 'linux' || arch !== 'x64') {
-    const alt = platform === 'win32' ? ' On Windows the DirectML provider (dml) is built in.' : platform === 'darwin' ? ' On macOS the CoreML provider (coreml) is built in.' : '';
+    const alt =
+      platform === 'win32'
+        ? ' On Windows the DirectML provider (dml) is built in.'
+        : platform === 'darwin'
+          ? ' On macOS the CoreML provider (coreml) is built in.'
+          : '';
     return { ok: false, message: `onnxruntime-node provides CUDA 12 binaries for linux-x64 only, not ${platform}-${arch}.${alt}` };
   }
   const ortRoot = opts.ortRoot ?? findOrtRoot();
   const library = cudaProviderLibrary(ortRoot);
   if (existsSync(library)) return { ok: true, message: `the CUDA provider is already installed (${library})`, providerLibrary: library };
   if (!opts.skipDriverCheck && !nvidiaDriverVisible()) {
-    return { ok: false, message: 'no NVIDIA driver found (no /proc/driver/nvidia and no nvidia-smi on PATH): CUDA acceleration needs an NVIDIA GPU with the CUDA 12 runtime and cuDNN 9; MedSynth keeps running on cpu.' };
+    return {
+      ok: false,
+      message:
+        'no NVIDIA driver found (no /proc/driver/nvidia and no nvidia-smi on PATH): CUDA acceleration needs an NVIDIA GPU with the CUDA 12 runtime and cuDNN 9; MedSynth keeps running on cpu.',
+    };
   }
   const script = join(ortRoot, 'script', 'install.js');
   if (!existsSync(script)) return { ok: false, message: `onnxruntime-node's installer is missing (${script}); reinstall onnxruntime-node` };
@@ -61,7 +70,13 @@ export async function enableCudaAcceleration(opts: CudaInstallOptions = {}): Pro
     // npm's config spelling would override ours with 'skip' when this runs under `npm run`.
     delete env.npm_config_onnxruntime_node_install;
     delete env.ONNXRUNTIME_NODE_INSTALL_CUDA;
-    const child = spawn(process.execPath, [script, '--onnxruntime-node-install=cuda12'], { cwd: ortRoot, env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal, timeout: opts.timeoutMs ?? 600_000 });
+    const child = spawn(process.execPath, [script, '--onnxruntime-node-install=cuda12'], {
+      cwd: ortRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: opts.signal,
+      timeout: opts.timeoutMs ?? 600_000,
+    });
     const collect = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line.trim() === '') continue;
@@ -71,10 +86,15 @@ export async function enableCudaAcceleration(opts: CudaInstallOptions = {}): Pro
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    child.on('error', (err) => (opts.signal?.aborted ? reject(new MedSynthError('CANCELLED', 'cancelled')) : reject(new MedSynthError('IO', `could not run the onnxruntime-node installer: ${err.message}`))));
+    child.on('error', (err) =>
+      opts.signal?.aborted
+        ? reject(new MedSynthError('CANCELLED', 'cancelled'))
+        : reject(new MedSynthError('IO', `could not run the onnxruntime-node installer: ${err.message}`)),
+    );
     child.on('close', (c) => resolvePromise(c));
   });
-  if (code === 0 && existsSync(library)) return { ok: true, message: `installed the CUDA 12 provider (${library}); the next run tries cuda first`, providerLibrary: library };
+  if (code === 0 && existsSync(library))
+    return { ok: true, message: `installed the CUDA 12 provider (${library}); the next run tries cuda first`, providerLibrary: library };
   return { ok: false, message: `the onnxruntime-node CUDA installer failed: ${installerFailure(output, code)}` };
 }
 

@@ -6,7 +6,8 @@ import type { DecodeLimits } from '../core/data/decodeLimits';
 import type { ErrorPayload } from '../core/errors';
 import { MedSynthError, fromErrorPayload, throwIfAborted } from '../core/errors';
 
-export type DatasetWorkerReply = { readonly ok: true; readonly description: Record<string, unknown> } | { readonly ok: false; readonly error: ErrorPayload };
+export type DatasetWorkerReply =
+  { readonly ok: true; readonly description: Record<string, unknown> } | { readonly ok: false; readonly error: ErrorPayload };
 
 export interface InspectInWorkerOptions {
   /** The worker script: dist/datasetWorker.js in the packaged extension. */
@@ -36,7 +37,9 @@ export function inspectInWorker(path: string, opts: InspectInWorkerOptions): Pro
     };
     const onAbort = (): void => finish(() => reject(new MedSynthError('CANCELLED', 'cancelled', { file: path })));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (reply: DatasetWorkerReply) => finish(() => (reply.ok ? resolve(reply.description) : reject(fromErrorPayload(reply.error)))));
+    worker.on('message', (reply: DatasetWorkerReply) =>
+      finish(() => (reply.ok ? resolve(reply.description) : reject(fromErrorPayload(reply.error)))),
+    );
     worker.on('error', (e: Error & { code?: string }) =>
       finish(() =>
         reject(
@@ -46,6 +49,8 @@ export function inspectInWorker(path: string, opts: InspectInWorkerOptions): Pro
         ),
       ),
     );
-    worker.on('exit', (code) => finish(() => reject(new MedSynthError('IO', `the reader exited (code ${code}) without a result`, { file: path }))));
+    worker.on('exit', (code) =>
+      finish(() => reject(new MedSynthError('IO', `the reader exited (code ${code}) without a result`, { file: path }))),
+    );
   });
 }

@@ -52,7 +52,8 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
   const inputs = [opts.real, opts.synth, opts.holdout].filter((p): p is TableInput => p !== undefined);
   const sources = inputs.map(inputPath).filter((p): p is string => p !== undefined);
   for (const out of [opts.json, opts.html, opts.markdown]) {
-    if (out !== undefined && sources.includes(resolve(out))) throw new MedSynthError('BAD_USAGE', `refusing to overwrite the input ${out} with a report`);
+    if (out !== undefined && sources.includes(resolve(out)))
+      throw new MedSynthError('BAD_USAGE', `refusing to overwrite the input ${out} with a report`);
   }
   if (!inputs.every(isLoadedTable)) opts.onProgress?.({ phase: 'read', message: 'reading tables' });
   // The dialect applies to every file read; user column kinds to the real table, which the others are conformed to.
@@ -67,12 +68,18 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
   opts.onProgress?.({ phase: 'evaluate', message: 'computing metrics' });
   const results = await evaluateTableMetrics({ real, synth, holdout }, opts.metrics, opts.signal);
   throwIfAborted(opts.signal);
-  const built = buildReport(real, synth, results, { holdout, generator: opts.generator, runId: opts.runId, medsynthVersion: MEDSYNTH_VERSION });
+  const built = buildReport(real, synth, results, {
+    holdout,
+    generator: opts.generator,
+    runId: opts.runId,
+    medsynthVersion: MEDSYNTH_VERSION,
+  });
   const report = recordParts(recordNames(built, opts.recordAs), opts);
 
   opts.onProgress?.({ phase: 'write', message: 'writing the report' });
   const encoder = new TextEncoder();
-  if (opts.json !== undefined) await writeFileAtomic(resolve(opts.json), encoder.encode(`${JSON.stringify(report, null, 2)}\n`), opts.signal);
+  if (opts.json !== undefined)
+    await writeFileAtomic(resolve(opts.json), encoder.encode(`${JSON.stringify(report, null, 2)}\n`), opts.signal);
   if (opts.html !== undefined) await writeFileAtomic(resolve(opts.html), encoder.encode(renderReportHtml(report)), opts.signal);
   if (opts.markdown !== undefined) await writeFileAtomic(resolve(opts.markdown), encoder.encode(renderReportMarkdown(report)), opts.signal);
   return report;

@@ -48,17 +48,21 @@ export function isInsideOrSame(outer: string, inner: string): boolean {
 }
 
 export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
-  if (opts.generator !== 'copula') throw new MedSynthError('BAD_USAGE', `unknown generator '${String(opts.generator)}' (available: copula)`);
+  if (opts.generator !== 'copula')
+    throw new MedSynthError('BAD_USAGE', `unknown generator '${String(opts.generator)}' (available: copula)`);
   const outDir = resolve(opts.outDir);
   const dataset = inputPath(opts.dataset);
   const label = inputLabel(opts.dataset);
   // The generator folder replaces outDir as a whole, so it must not hold the data it was fitted on.
-  if (dataset !== undefined && isInsideOrSame(outDir, dataset)) throw new MedSynthError('BAD_USAGE', `--out ${opts.outDir} would contain or replace the dataset ${label}`);
-  if (outDir === dirname(outDir)) throw new MedSynthError('BAD_USAGE', `--out must be a folder below the file-system root, got ${opts.outDir}`);
+  if (dataset !== undefined && isInsideOrSame(outDir, dataset))
+    throw new MedSynthError('BAD_USAGE', `--out ${opts.outDir} would contain or replace the dataset ${label}`);
+  if (outDir === dirname(outDir))
+    throw new MedSynthError('BAD_USAGE', `--out must be a folder below the file-system root, got ${opts.outDir}`);
 
   if (!isLoadedTable(opts.dataset)) opts.onProgress?.({ phase: 'read', message: `reading ${label}` });
   const table = await loadTableInput(opts.dataset, { limits: opts.limits, read: opts.read, signal: opts.signal });
-  if (table.rowCount < 2) throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${table.rowCount}`, { file: label });
+  if (table.rowCount < 2)
+    throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${table.rowCount}`, { file: label });
   throwIfAborted(opts.signal);
 
   opts.onProgress?.({ phase: 'fit', message: `fitting a Gaussian copula on ${table.rowCount} rows × ${table.columns.length} columns` });

@@ -90,7 +90,12 @@ export function resolveOutputRoot(workspaceRoot: string, outputFolder: string = 
   const root = resolve(workspaceRoot);
   const folder = outputFolder.trim();
   const out = resolveInside(root, folder === '' ? '.' : folder);
-  if (out === root) throw new MedSynthError('PATH_ESCAPE', `the output folder ${JSON.stringify(outputFolder)} must be a folder inside the workspace, not the workspace itself`, { file: root });
+  if (out === root)
+    throw new MedSynthError(
+      'PATH_ESCAPE',
+      `the output folder ${JSON.stringify(outputFolder)} must be a folder inside the workspace, not the workspace itself`,
+      { file: root },
+    );
   return out;
 }
 
@@ -138,7 +143,8 @@ async function removeCreatedFolders(outRoot: string, firstCreated: string | unde
 /** The workspace must be an existing folder: the loop creates only its output folder inside it. */
 async function checkWorkspace(root: string): Promise<void> {
   const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory()) throw new MedSynthError('BAD_USAGE', info ? 'the workspace is not a folder' : 'the workspace folder does not exist', { file: root });
+  if (!info?.isDirectory())
+    throw new MedSynthError('BAD_USAGE', info ? 'the workspace is not a folder' : 'the workspace folder does not exist', { file: root });
 }
 
 /**
@@ -149,12 +155,20 @@ export function checkOutputFitsLimits(n: number, columns: number, limits: FitOpt
   const maxCells = limits?.maxCells ?? DEFAULT_MAX_CELLS;
   const maxRows = limits?.maxRows;
   if (maxRows !== undefined && n > maxRows) {
-    throw new MedSynthError('LIMIT_EXCEEDED', `${n} synthetic rows is more than the row limit of ${maxRows} that the evaluation reads them under (--max-rows / medsynth.maxRows)`, { expected: `--n of at most ${maxRows}, or --max-rows of at least ${n}` });
+    throw new MedSynthError(
+      'LIMIT_EXCEEDED',
+      `${n} synthetic rows is more than the row limit of ${maxRows} that the evaluation reads them under (--max-rows / medsynth.maxRows)`,
+      { expected: `--n of at most ${maxRows}, or --max-rows of at least ${n}` },
+    );
   }
   if (n * columns > maxCells) {
-    throw new MedSynthError('LIMIT_EXCEEDED', `${n} synthetic rows × ${columns} columns is ${n * columns} cells, more than the limit of ${maxCells} cells that the evaluation reads them under (--max-cells / medsynth.maxCells)`, {
-      expected: `--n of at most ${Math.floor(maxCells / Math.max(columns, 1))}, or --max-cells of at least ${n * columns}`,
-    });
+    throw new MedSynthError(
+      'LIMIT_EXCEEDED',
+      `${n} synthetic rows × ${columns} columns is ${n * columns} cells, more than the limit of ${maxCells} cells that the evaluation reads them under (--max-cells / medsynth.maxCells)`,
+      {
+        expected: `--n of at most ${Math.floor(maxCells / Math.max(columns, 1))}, or --max-cells of at least ${n * columns}`,
+      },
+    );
   }
 }
 
@@ -174,7 +188,16 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
   });
   await checkWorkspace(root);
   // The source is read before anything is created: a missing or unreadable dataset leaves no folder.
-  const split = await prepareHoldout({ dataset: opts.dataset, holdoutFraction, seed, limits: opts.limits, read: opts.read, signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog });
+  const split = await prepareHoldout({
+    dataset: opts.dataset,
+    holdoutFraction,
+    seed,
+    limits: opts.limits,
+    read: opts.read,
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+    onLog: opts.onLog,
+  });
   const n = opts.n ?? split.sourceRows;
   checkOutputFitsLimits(n, split.source.columns.length, opts.limits);
   throwIfAborted(opts.signal);
@@ -184,13 +207,20 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     const sourceName = recordedName(root, resolve(opts.dataset));
     const sha256 = split.sourceSha256;
     const whole: LoadedTable = { table: split.source, name: sourceName, sha256 };
-    const train: LoadedTable = split.parts ? { table: split.parts.train, name: partName(sourceName, 'training', split.parts.train.rowCount, split.sourceRows, seed), sha256 } : whole;
+    const train: LoadedTable = split.parts
+      ? { table: split.parts.train, name: partName(sourceName, 'training', split.parts.train.rowCount, split.sourceRows, seed), sha256 }
+      : whole;
     const holdoutPart: LoadedTable | undefined = split.parts
       ? { table: split.parts.holdout, name: partName(sourceName, 'holdout', split.parts.holdout.rowCount, split.sourceRows, seed), sha256 }
       : undefined;
     const fit = await fitGenerator({
       // The manifest names the file by its base name, as `medsynth fit` does.
-      dataset: { ...train, name: split.parts ? partName(basename(opts.dataset), 'training', train.table.rowCount, split.sourceRows, seed) : basename(opts.dataset) },
+      dataset: {
+        ...train,
+        name: split.parts
+          ? partName(basename(opts.dataset), 'training', train.table.rowCount, split.sourceRows, seed)
+          : basename(opts.dataset),
+      },
       generator: 'copula',
       outDir: work,
       limits: opts.limits,
@@ -200,9 +230,13 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     // Sampling has its own limit (rows × model outputs); run names the --n that fits, as --shard is generate's.
     const features = tablePostprocess(fit.manifest, work).features;
     if (n * features > MAX_SAMPLE_VALUES) {
-      throw new MedSynthError('LIMIT_EXCEEDED', `${n} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one generate run produces`, {
-        expected: `--n of at most ${Math.floor(MAX_SAMPLE_VALUES / features)}, or medsynth generate with --shard i/k on the run's model`,
-      });
+      throw new MedSynthError(
+        'LIMIT_EXCEEDED',
+        `${n} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one generate run produces`,
+        {
+          expected: `--n of at most ${Math.floor(MAX_SAMPLE_VALUES / features)}, or medsynth generate with --shard i/k on the run's model`,
+        },
+      );
     }
     const synthetic = join(work, 'synthetic.csv');
     const gen = await generateSynthetic({
@@ -228,7 +262,13 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       limits: opts.limits,
       json: join(work, 'report.json'),
       html: join(work, 'report.html'),
-      generator: { name: fit.manifest.name, family: fit.manifest.family, seed, executionProvider: gen.executionProvider, manifestSha256: gen.generator.manifestSha256 },
+      generator: {
+        name: fit.manifest.name,
+        family: fit.manifest.family,
+        seed,
+        executionProvider: gen.executionProvider,
+        manifestSha256: gen.generator.manifestSha256,
+      },
       // report.json lies in the run folder: the synthetic table is named relative to it, never by the
       // hidden work folder.
       recordAs: { synth: 'synthetic.csv' },
@@ -244,10 +284,30 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       runId,
       createdAt: new Date().toISOString(),
       // The kinds the run worked with, and which of them the user set (--types, medsynth.columns).
-      dataset: { file: basename(opts.dataset), sha256, rows: split.sourceRows, columns: split.source.columns.map((c) => ({ name: c.name, kind: c.kind })), typeOverrides: { ...opts.read?.types } },
+      dataset: {
+        file: basename(opts.dataset),
+        sha256,
+        rows: split.sourceRows,
+        columns: split.source.columns.map((c) => ({ name: c.name, kind: c.kind })),
+        typeOverrides: { ...opts.read?.types },
+      },
       holdout,
-      generator: { kind: 'copula', name: fit.manifest.name, trainedOn: train.name, trainingRows: fit.rows, modelSha256: gen.generator.modelSha256, manifestSha256: gen.generator.manifestSha256 },
-      generate: { n: gen.n, seed, batch: opts.batch, executionProvider: gen.executionProvider, msPerBatch: gen.msPerBatch, sampleMs: gen.sampleMs },
+      generator: {
+        kind: 'copula',
+        name: fit.manifest.name,
+        trainedOn: train.name,
+        trainingRows: fit.rows,
+        modelSha256: gen.generator.modelSha256,
+        manifestSha256: gen.generator.manifestSha256,
+      },
+      generate: {
+        n: gen.n,
+        seed,
+        batch: opts.batch,
+        executionProvider: gen.executionProvider,
+        msPerBatch: gen.msPerBatch,
+        sampleMs: gen.sampleMs,
+      },
       outputs,
     };
     await writeFileAtomic(join(work, 'run.json'), new TextEncoder().encode(`${JSON.stringify(run, null, 2)}\n`), opts.signal);

@@ -68,13 +68,15 @@ export function shardRange(n: number, shard: Shard | undefined): { firstRow: num
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
-  if (!shard || shard.count < 1 || shard.index >= shard.count) throw new MedSynthError('BAD_USAGE', `--shard must be i/k with 0 <= i < k, got '${text}'`);
+  if (!shard || shard.count < 1 || shard.index >= shard.count)
+    throw new MedSynthError('BAD_USAGE', `--shard must be i/k with 0 <= i < k, got '${text}'`);
   return shard;
 }
 
 export function tablePostprocess(manifest: GeneratorManifest, source: string): TablePostprocess {
   const post = manifest.postprocess as Partial<TablePostprocess> | undefined;
-  if (manifest.modality !== 'table') throw new MedSynthError('UNSUPPORTED', `only table generators can be run for now (modality '${manifest.modality}')`, { file: source });
+  if (manifest.modality !== 'table')
+    throw new MedSynthError('UNSUPPORTED', `only table generators can be run for now (modality '${manifest.modality}')`, { file: source });
   if (!post || !Array.isArray(post.columns) || typeof post.features !== 'number') {
     throw new MedSynthError('MANIFEST_INVALID', 'a table generator needs postprocess.columns and postprocess.features', { file: source });
   }
@@ -83,8 +85,13 @@ export function tablePostprocess(manifest: GeneratorManifest, source: string): T
 
 /** The same wording as the CLI's option check (cli/args.ts integerOption), for callers of the engine. */
 function checkCounts(n: number, seed: number, batch: number): void {
-  for (const [name, value, min] of [['n', n, 1], ['seed', seed, 0], ['batch', batch, 1]] as const) {
-    if (!Number.isSafeInteger(value) || value < min) throw new MedSynthError('BAD_USAGE', `--${name} must be a whole number of at least ${min}, got '${value}'`);
+  for (const [name, value, min] of [
+    ['n', n, 1],
+    ['seed', seed, 0],
+    ['batch', batch, 1],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < min)
+      throw new MedSynthError('BAD_USAGE', `--${name} must be a whole number of at least ${min}, got '${value}'`);
   }
 }
 
@@ -96,9 +103,13 @@ function checkCounts(n: number, seed: number, batch: number): void {
 export function checkSampleSize(rows: number, features: number, shard: Shard | undefined): void {
   if (rows * features <= MAX_SAMPLE_VALUES) return;
   const parts = (shard?.count ?? 1) * Math.ceil((rows * features) / MAX_SAMPLE_VALUES);
-  throw new MedSynthError('LIMIT_EXCEEDED', `${rows} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one generate run produces`, {
-    expected: `--shard i/${parts} for i = 0..${parts - 1}: each shard is a run of its own, and their outputs in order are the single run's rows`,
-  });
+  throw new MedSynthError(
+    'LIMIT_EXCEEDED',
+    `${rows} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one generate run produces`,
+    {
+      expected: `--shard i/${parts} for i = 0..${parts - 1}: each shard is a run of its own, and their outputs in order are the single run's rows`,
+    },
+  );
 }
 
 /**
@@ -117,7 +128,8 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
   checkCounts(opts.n, opts.seed, batch);
   const out = resolve(opts.out);
   const format = inferTableFormat(out);
-  if (!format) throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${opts.out}' (use .csv, .tsv, .parquet or .jsonl)`);
+  if (!format)
+    throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${opts.out}' (use .csv, .tsv, .parquet or .jsonl)`);
   const { firstRow, rows } = shardRange(opts.n, opts.shard);
 
   opts.onProgress?.({ phase: 'load', message: `loading generator ${opts.generatorPath}` });
@@ -158,7 +170,11 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
           onProgress: (done, total) => opts.onProgress?.({ phase: 'generate', done, total }),
           onBatch: (b) => {
             if (b.features !== post.features) {
-              throw new MedSynthError('MODEL_MISMATCH', `the model returned ${b.features} features per row, the manifest declares ${post.features}`, { file: gen.modelPath });
+              throw new MedSynthError(
+                'MODEL_MISMATCH',
+                `the model returned ${b.features} features per row, the manifest declares ${post.features}`,
+                { file: gen.modelPath },
+              );
             }
             queue.push({ data: b.data, rows: b.rows });
           },

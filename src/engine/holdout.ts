@@ -77,9 +77,14 @@ export async function prepareHoldout(opts: PrepareHoldoutOptions): Promise<Holdo
     return { ...base, skipped: why };
   };
   if (source.rowCount < MIN_ROWS_FOR_HOLDOUT) {
-    return skip(`the dataset has ${source.rowCount} rows and a holdout needs at least ${MIN_ROWS_FOR_HOLDOUT}; privacy is judged against the training rows only`);
+    return skip(
+      `the dataset has ${source.rowCount} rows and a holdout needs at least ${MIN_ROWS_FOR_HOLDOUT}; privacy is judged against the training rows only`,
+    );
   }
-  opts.onProgress?.({ phase: 'split', message: `holding out ${opts.holdoutFraction} of ${source.rowCount} rows (seed ${opts.seed}) in memory` });
+  opts.onProgress?.({
+    phase: 'split',
+    message: `holding out ${opts.holdoutFraction} of ${source.rowCount} rows (seed ${opts.seed}) in memory`,
+  });
   let parts: ReturnType<typeof splitTable>;
   try {
     parts = splitTable(source, { holdoutFraction: opts.holdoutFraction, seed: opts.seed });
@@ -133,7 +138,15 @@ export function partName(datasetName: string, part: 'training' | 'holdout', rows
 const PART_NAME = /^(.+) \((training|holdout) part: (\d+) of (\d+) rows, seed (\d+)\)$/;
 
 /** The part a `partName` describes, or undefined for any other name. */
-export function partOf(name: string): { readonly source: string; readonly role: 'training' | 'holdout'; readonly rows: number; readonly sourceRows: number; readonly seed: number } | undefined {
+export function partOf(name: string):
+  | {
+      readonly source: string;
+      readonly role: 'training' | 'holdout';
+      readonly rows: number;
+      readonly sourceRows: number;
+      readonly seed: number;
+    }
+  | undefined {
   const m = PART_NAME.exec(name);
   if (!m) return undefined;
   return { source: m[1], role: m[2] as 'training' | 'holdout', rows: Number(m[3]), sourceRows: Number(m[4]), seed: Number(m[5]) };
@@ -143,7 +156,12 @@ export function partOf(name: string): { readonly source: string; readonly role: 
  * The run.json entry for a prepared (or skipped) holdout. `datasetName` is how the run names its
  * source (relative to the workspace when inside it).
  */
-export function holdoutRecord(prep: HoldoutPreparation, fraction: number, seed: number, datasetName: string = basename(prep.source.provenance?.file ?? 'dataset')): HoldoutRecord {
+export function holdoutRecord(
+  prep: HoldoutPreparation,
+  fraction: number,
+  seed: number,
+  datasetName: string = basename(prep.source.provenance?.file ?? 'dataset'),
+): HoldoutRecord {
   if (!prep.parts) return { fraction, skipped: prep.skipped ?? 'not made' };
   return {
     fraction,
@@ -163,5 +181,10 @@ export function holdoutRecord(prep: HoldoutPreparation, fraction: number, seed: 
 export async function verifySourceUnchanged(dataset: string, sha256: string | undefined, signal?: AbortSignal): Promise<void> {
   if (sha256 === undefined) return;
   const now = await sha256File(dataset, signal);
-  if (now !== sha256) throw new MedSynthError('BAD_INPUT', 'the dataset changed while the run was in progress; run again on a file that is not being written', { file: dataset });
+  if (now !== sha256)
+    throw new MedSynthError(
+      'BAD_INPUT',
+      'the dataset changed while the run was in progress; run again on a file that is not being written',
+      { file: dataset },
+    );
 }

@@ -9,7 +9,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MedSynthError, fromErrorPayload } from '../core/errors';
 import { isInferenceResponse } from '../protocol/inference';
-import type { CancelRequest, DescribeModelResult, InferenceRequest, InferenceResponse, SampleBatch, SampleRequest, SampleResult } from '../protocol/inference';
+import type {
+  CancelRequest,
+  DescribeModelResult,
+  InferenceRequest,
+  InferenceResponse,
+  SampleBatch,
+  SampleRequest,
+  SampleResult,
+} from '../protocol/inference';
 
 export type InferenceLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -90,7 +98,8 @@ export class InferenceClient {
 
   async describeModel(modelPath: string, opts: InferenceCallOptions = {}): Promise<DescribeModelResult> {
     const res = await this.request((id) => ({ type: 'describeModel', id, modelPath }), opts);
-    if (res.type !== 'describeModelResult') throw new MedSynthError('INFERENCE_CRASHED', `inference: unexpected answer '${res.type}' to describeModel`);
+    if (res.type !== 'describeModelResult')
+      throw new MedSynthError('INFERENCE_CRASHED', `inference: unexpected answer '${res.type}' to describeModel`);
     return res;
   }
 
@@ -169,7 +178,14 @@ export class InferenceClient {
           p.onBatch?.(message);
         } catch (e) {
           const child = p.child;
-          p.reject(e instanceof MedSynthError ? e : new MedSynthError('INFERENCE_CRASHED', `inference: a batch could not be taken (${e instanceof Error ? e.message : String(e)})`));
+          p.reject(
+            e instanceof MedSynthError
+              ? e
+              : new MedSynthError(
+                  'INFERENCE_CRASHED',
+                  `inference: a batch could not be taken (${e instanceof Error ? e.message : String(e)})`,
+                ),
+          );
           this.cancel(child, message.id);
         }
         return;
@@ -188,7 +204,10 @@ export class InferenceClient {
     const tail = this.stderrTail.trim().split('\n').slice(-1)[0];
     const err = onPurpose
       ? new MedSynthError('CANCELLED', 'cancelled')
-      : new MedSynthError('INFERENCE_CRASHED', `the inference process died (${how})${tail ? `: ${tail}` : ''}; the next run starts a new one`);
+      : new MedSynthError(
+          'INFERENCE_CRASHED',
+          `the inference process died (${how})${tail ? `: ${tail}` : ''}; the next run starts a new one`,
+        );
     for (const p of [...this.pending.values()]) if (p.child === child) p.reject(err);
   }
 

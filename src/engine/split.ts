@@ -43,9 +43,14 @@ export interface SplitFileResult {
 
 /** Throws BAD_USAGE unless the outputs are table files distinct from each other and from the input. */
 export function checkSplitOutputs(input: string, train: string, holdout: string): void {
-  for (const [flag, out] of [['train', train], ['holdout', holdout]] as const) {
-    if (!inferTableFormat(out)) throw new MedSynthError('BAD_USAGE', `split: cannot tell the --${flag} format from '${out}' (use .csv, .tsv, .parquet or .jsonl)`);
-    if (resolve(out) === resolve(input)) throw new MedSynthError('BAD_USAGE', `split: --${flag} must differ from the input; sources are never overwritten`);
+  for (const [flag, out] of [
+    ['train', train],
+    ['holdout', holdout],
+  ] as const) {
+    if (!inferTableFormat(out))
+      throw new MedSynthError('BAD_USAGE', `split: cannot tell the --${flag} format from '${out}' (use .csv, .tsv, .parquet or .jsonl)`);
+    if (resolve(out) === resolve(input))
+      throw new MedSynthError('BAD_USAGE', `split: --${flag} must differ from the input; sources are never overwritten`);
   }
   if (resolve(train) === resolve(holdout)) throw new MedSynthError('BAD_USAGE', 'split: --train and --holdout must be different files');
 }
@@ -56,7 +61,11 @@ function pairTempPath(path: string): string {
 }
 
 /** Writes two tables so that either both appear at their paths or neither does (barring a crash between the renames). */
-export async function writeTablePair(first: readonly [string, Table], second: readonly [string, Table], signal?: AbortSignal): Promise<void> {
+export async function writeTablePair(
+  first: readonly [string, Table],
+  second: readonly [string, Table],
+  signal?: AbortSignal,
+): Promise<void> {
   const parts = [first, second].map(([path, table]) => ({ path: resolve(path), temp: pairTempPath(resolve(path)), table }));
   const renamed: string[] = [];
   try {

@@ -45,7 +45,10 @@ export function inputTrainedOn(input: TableInput): string {
  * The input as a table: a file is read (with the caller's limits and signal), a table in memory is
  * returned with its recorded name and hash as provenance, so reports name it as the caller asked.
  */
-export async function loadTableInput(input: TableInput, opts: { readonly limits?: ReadLimits; readonly read?: TableReadSettings; readonly signal?: AbortSignal } = {}): Promise<Table> {
+export async function loadTableInput(
+  input: TableInput,
+  opts: { readonly limits?: ReadLimits; readonly read?: TableReadSettings; readonly signal?: AbortSignal } = {},
+): Promise<Table> {
   if (!isLoadedTable(input)) return readTableFile(resolve(input), { ...opts.read, ...opts.limits, signal: opts.signal });
   const { table, name, sha256 } = input;
   return { ...table, provenance: { ...table.provenance, file: name, ...(sha256 !== undefined ? { sha256 } : {}) } };

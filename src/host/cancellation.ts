@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import type { Disposable } from 'vscode';
 import type { EngineProgress } from '../engine/progress';
 
-
 /** An AbortSignal that aborts when the token is cancelled; dispose the returned listener when done. */
 export function abortSignalFromToken(token: vscode.CancellationToken): { signal: AbortSignal; listener: Disposable } {
   const controller = new AbortController();

@@ -57,7 +57,12 @@ export function parseCommandArgs(args: readonly unknown[]): CommandArgs {
   const selected = Array.isArray(args[0]) ? fromArray(args[0]) : fromArray(second);
   const first = uri ?? selected[0];
   // The clicked item leads; a selection that does not contain it (a click outside it) is ignored.
-  const uris = first === undefined ? [] : selected.some((u) => u.toString() === first.toString()) ? [first, ...selected.filter((u) => u.toString() !== first.toString())] : [first];
+  const uris =
+    first === undefined
+      ? []
+      : selected.some((u) => u.toString() === first.toString())
+        ? [first, ...selected.filter((u) => u.toString() !== first.toString())]
+        : [first];
   return { uri: first, uris, options };
 }
 
@@ -79,7 +84,9 @@ interface StudioNodeLike {
 }
 
 function isStudioNodeLike(x: unknown): x is StudioNodeLike {
-  return typeof x === 'object' && x !== null && typeof (x as StudioNodeLike).type === 'string' && ('uri' in x || 'dir' in x || 'group' in x);
+  return (
+    typeof x === 'object' && x !== null && typeof (x as StudioNodeLike).type === 'string' && ('uri' in x || 'dir' in x || 'group' in x)
+  );
 }
 
 function isOptions(x: unknown): boolean {
@@ -102,9 +109,10 @@ export function refuse(reason: string, actions: readonly { title: string; comman
 /** Fitting, generating and evaluating load models and write files: not in Restricted Mode. */
 export function refuseIfUntrusted(what: string): Refusal | undefined {
   if (vscode.workspace.isTrusted) return undefined;
-  return refuse(`${what} is disabled in Restricted Mode. Trust this workspace (Manage Workspace Trust) to fit generators, generate and evaluate.`, [
-    { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
-  ]);
+  return refuse(
+    `${what} is disabled in Restricted Mode. Trust this workspace (Manage Workspace Trust) to fit generators, generate and evaluate.`,
+    [{ title: 'Manage Workspace Trust', command: 'workbench.trust.manage' }],
+  );
 }
 
 /** The workspace folder that contains `uri`, or the only/first one when no file was given. */

@@ -36,12 +36,21 @@ export async function pickSyntheticTable(): Promise<vscode.Uri | undefined> {
       return tableItem(u, `${s.id}${s.dataset ? ` (from ${s.dataset})` : ''}`);
     }),
   );
-  const items = [...(runItems.length ? [separator('Run outputs'), ...runItems] : []), ...(others.length ? [separator('Other tables'), ...others.map((u) => tableItem(u))] : [])];
+  const items = [
+    ...(runItems.length ? [separator('Run outputs'), ...runItems] : []),
+    ...(others.length ? [separator('Other tables'), ...others.map((u) => tableItem(u))] : []),
+  ];
   if (items.length === 0) {
     void vscode.window.showWarningMessage('MedSynth: no .csv, .tsv, .parquet or .jsonl table in this workspace.');
     return undefined;
   }
-  return (await vscode.window.showQuickPick(items, { title: 'Evaluate (1/3): the synthetic table', placeHolder: 'Pick the synthetic table to evaluate', matchOnDescription: true }))?.uri;
+  return (
+    await vscode.window.showQuickPick(items, {
+      title: 'Evaluate (1/3): the synthetic table',
+      placeHolder: 'Pick the synthetic table to evaluate',
+      matchOnDescription: true,
+    })
+  )?.uri;
 }
 
 /** Workspace tables outside run folders; the dataset the synthetic table's run names comes first. */
@@ -55,21 +64,38 @@ export async function pickRealTable(synth: vscode.Uri | undefined): Promise<vsco
   const source = synth && isInRunFolder(synth, roots) ? (await readRunSummary(path.dirname(synth.fsPath))).dataset : undefined;
   const fromRun = tables.filter((u) => source !== undefined && path.basename(u.fsPath) === path.basename(source));
   const rest = tables.filter((u) => !fromRun.includes(u));
-  const items = [...fromRun.map((u) => tableItem(u, `${vscode.workspace.asRelativePath(u)} · the table this run was made from`)), ...rest.map((u) => tableItem(u))];
+  const items = [
+    ...fromRun.map((u) => tableItem(u, `${vscode.workspace.asRelativePath(u)} · the table this run was made from`)),
+    ...rest.map((u) => tableItem(u)),
+  ];
   const what = synth ? ` to compare ${path.basename(synth.fsPath)} with` : '';
-  return (await vscode.window.showQuickPick(items, { title: 'Evaluate (2/3): the real table', placeHolder: `Pick the real table${what}`, matchOnDescription: true }))?.uri;
+  return (
+    await vscode.window.showQuickPick(items, {
+      title: 'Evaluate (2/3): the real table',
+      placeHolder: `Pick the real table${what}`,
+      matchOnDescription: true,
+    })
+  )?.uri;
 }
 
 /** Undefined = cancelled; null = no holdout. */
 export async function pickHoldoutTable(real: vscode.Uri): Promise<vscode.Uri | null | undefined> {
   const roots = outputRoots();
   const tables = (await findWorkspaceTables()).filter((u) => !isInRunFolder(u, roots) && u.fsPath !== real.fsPath);
-  const none: TableItem = { label: 'No holdout', description: 'judge privacy by distances to the real rows only', detail: 'A holdout is real rows the generator never saw (medsynth split makes one); with it, the report can tell memorisation from chance.' };
-  const picked = await vscode.window.showQuickPick([none, ...(tables.length ? [separator('Holdout tables'), ...tables.map((u) => tableItem(u))] : [])], {
-    title: 'Evaluate (3/3): a holdout (optional)',
-    placeHolder: `Rows of ${path.basename(real.fsPath)}'s population the generator never saw, or none`,
-    matchOnDescription: true,
-  });
+  const none: TableItem = {
+    label: 'No holdout',
+    description: 'judge privacy by distances to the real rows only',
+    detail:
+      'A holdout is real rows the generator never saw (medsynth split makes one); with it, the report can tell memorisation from chance.',
+  };
+  const picked = await vscode.window.showQuickPick(
+    [none, ...(tables.length ? [separator('Holdout tables'), ...tables.map((u) => tableItem(u))] : [])],
+    {
+      title: 'Evaluate (3/3): a holdout (optional)',
+      placeHolder: `Rows of ${path.basename(real.fsPath)}'s population the generator never saw, or none`,
+      matchOnDescription: true,
+    },
+  );
   if (!picked) return undefined;
   return picked.uri ?? null;
 }

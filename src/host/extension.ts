@@ -41,10 +41,18 @@ export function activate(context: vscode.ExtensionContext): MedSynthApi {
 
   // New tables and finished runs show up in the Studio without a manual refresh.
   const watcher = vscode.workspace.createFileSystemWatcher(`**/*.{csv,tsv,parquet,jsonl,json,${inspectableExtensions().join(',')}}`);
-  context.subscriptions.push(watcher, watcher.onDidCreate(() => studio.refresh()), watcher.onDidDelete(() => studio.refresh()));
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('workspace trusted: fitting and generating enabled')));
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate(() => studio.refresh()),
+    watcher.onDidDelete(() => studio.refresh()),
+  );
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('workspace trusted: fitting and generating enabled')),
+  );
 
-  log.info(`MedSynth ${String(context.extension.packageJSON.version)} activated (${vscode.workspace.isTrusted ? 'trusted' : 'Restricted Mode'}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
+  log.info(
+    `MedSynth ${String(context.extension.packageJSON.version)} activated (${vscode.workspace.isTrusted ? 'trusted' : 'Restricted Mode'}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`,
+  );
   return { commandIds: Object.keys(COMMANDS), studio };
 }
 

@@ -60,7 +60,9 @@ export async function inspectDataset(services: HostServices, uri: vscode.Uri | u
     const limits = decodeLimits(readSettings(uri));
     // Read in a worker thread: decoders never run on the extension host's thread, and cancel ends them at once.
     const script = path.join(services.extensionPath, 'dist', 'datasetWorker.js');
-    const description = await withCancellableProgress(`MedSynth: reading ${name}`, (signal) => inspectInWorker(uri.fsPath, { script, limits, signal }));
+    const description = await withCancellableProgress(`MedSynth: reading ${name}`, (signal) =>
+      inspectInWorker(uri.fsPath, { script, limits, signal }),
+    );
     const docUri = vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${name}.txt`, query: uri.toString() });
     documents.set(docUri, `${humanInspect(description)}\n${JSON.stringify(description, finiteOrNull, 2)}\n`);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(docUri), { preview: true });

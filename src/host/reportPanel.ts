@@ -29,17 +29,28 @@ export async function readReport(file: string): Promise<Report> {
   }
   const r = json as Partial<Report> | null;
   if (!r || r.schema !== 'medsynth.report/1' || !Array.isArray(r.metrics) || !Array.isArray(r.columns)) {
-    throw new MedSynthError('BAD_INPUT', 'not a MedSynth report', { file, expected: 'schema "medsynth.report/1" with metrics and columns' });
+    throw new MedSynthError('BAD_INPUT', 'not a MedSynth report', {
+      file,
+      expected: 'schema "medsynth.report/1" with metrics and columns',
+    });
   }
   return r as Report;
 }
 
 /** The synthetic table beside a report: the report's own path first, then the run folder's usual name. */
 async function syntheticFileFor(report: Report, reportPath: string): Promise<string | undefined> {
-  const candidates = [report.synth.file, path.join(path.dirname(reportPath), 'synthetic.csv')].filter((f): f is string => typeof f === 'string');
+  const candidates = [report.synth.file, path.join(path.dirname(reportPath), 'synthetic.csv')].filter(
+    (f): f is string => typeof f === 'string',
+  );
   for (const f of candidates) {
     const abs = path.isAbsolute(f) ? f : path.join(path.dirname(reportPath), f);
-    if (await fs.stat(abs).then((s) => s.isFile(), () => false)) return abs;
+    if (
+      await fs.stat(abs).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return abs;
   }
   return undefined;
 }
@@ -50,7 +61,13 @@ type Refresh = (report: Report) => Promise<void>;
 const reports = new PanelsByFile<vscode.WebviewPanel, Refresh>();
 
 /** Shows a report, or brings the panel already showing this report.json to the front with its fresh content. */
-export async function showReport(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, reportPath: string, first: Report, hooks: ReportPanelHooks): Promise<vscode.WebviewPanel> {
+export async function showReport(
+  extensionUri: vscode.Uri,
+  log: vscode.LogOutputChannel,
+  reportPath: string,
+  first: Report,
+  hooks: ReportPanelHooks,
+): Promise<vscode.WebviewPanel> {
   const open = reports.reveal(reportPath);
   if (open) {
     await open.state(first);
@@ -100,7 +117,9 @@ export async function showReport(extensionUri: vscode.Uri, log: vscode.LogOutput
     }
   };
   disposeWithPanel(panel, [onValidatedMessage(panel, parseReportMessage, handle, log)]);
-  log.info(`report ${reportPath}: ${report.metrics.map((m) => `${m.id}=${m.score ?? (m.notApplicable !== undefined ? 'n/a' : 'error')}`).join(', ')}`);
+  log.info(
+    `report ${reportPath}: ${report.metrics.map((m) => `${m.id}=${m.score ?? (m.notApplicable !== undefined ? 'n/a' : 'error')}`).join(', ')}`,
+  );
   return panel;
 }
 

@@ -23,9 +23,25 @@ import { pickTable, previewTableFile } from './tableCommands';
 import { isInRunFolder, pickHoldoutTable, pickRealTable, pickSyntheticTable } from './evaluatePickers';
 import { announceFit, announceGenerated, askRowsAndSeed } from './runPrompts';
 
-export interface FitResult { readonly ok: true; readonly runDir: string; readonly generatorDir: string; readonly manifestPath: string }
-export interface GenerateResult { readonly ok: true; readonly runDir: string; readonly out: string; readonly rows: number; readonly executionProvider: string }
-export interface EvaluateResult { readonly ok: true; readonly reportPath: string; readonly scores: Record<string, number | null>; readonly holdoutFile?: string }
+export interface FitResult {
+  readonly ok: true;
+  readonly runDir: string;
+  readonly generatorDir: string;
+  readonly manifestPath: string;
+}
+export interface GenerateResult {
+  readonly ok: true;
+  readonly runDir: string;
+  readonly out: string;
+  readonly rows: number;
+  readonly executionProvider: string;
+}
+export interface EvaluateResult {
+  readonly ok: true;
+  readonly reportPath: string;
+  readonly scores: Record<string, number | null>;
+  readonly holdoutFile?: string;
+}
 export interface FullLoopResult extends EvaluateResult {
   readonly runDir: string;
   readonly executionProvider?: string;
@@ -36,7 +52,11 @@ export interface FullLoopResult extends EvaluateResult {
 type Outcome<T> = Promise<T | Refusal>;
 
 /** Runs one job, turning a failure into a shown error and a refusal result (cancel is not an error). */
-async function runJob<T>(services: HostServices, title: string, job: (signal: AbortSignal, onProgress: (p: EngineProgress) => void) => Promise<T>): Outcome<T> {
+async function runJob<T>(
+  services: HostServices,
+  title: string,
+  job: (signal: AbortSignal, onProgress: (p: EngineProgress) => void) => Promise<T>,
+): Outcome<T> {
   services.log.info(`${title}: started`);
   try {
     const result = await withCancellableProgress(`MedSynth: ${title}`, job);
@@ -98,18 +118,39 @@ export async function fitCommand(services: HostServices, uri: vscode.Uri | undef
     const runDir = newRunDir(folder);
     // medsynth.columns: the user's column kinds replace inference (an identifier is never sampled).
     const read = await tableReadSettings(folder, dataset, signal);
-    await fitGenerator({ dataset: dataset.fsPath, generator: 'copula', outDir: runDir, limits: tableLimits(readSettings(folder.uri)), read, signal, onProgress });
+    await fitGenerator({
+      dataset: dataset.fsPath,
+      generator: 'copula',
+      outDir: runDir,
+      limits: tableLimits(readSettings(folder.uri)),
+      read,
+      signal,
+      onProgress,
+    });
     return { ok: true as const, runDir, generatorDir: runDir, manifestPath: path.join(runDir, 'medsynth.json') };
   });
   if (result.ok) announceFit(dataset.fsPath, result.runDir);
   return result;
 }
 
-export async function generateCommand(services: HostServices, uri: vscode.Uri | undefined, options: CommandOptions): Outcome<GenerateResult> {
+export async function generateCommand(
+  services: HostServices,
+  uri: vscode.Uri | undefined,
+  options: CommandOptions,
+): Outcome<GenerateResult> {
   const blocked = refuseIfUntrusted('Generating');
   if (blocked) return blocked;
   const given = options.generator ? toUri(options.generator) : uri;
-  const generator = given ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: true, filters: { 'ONNX generator': ['onnx', 'json'] }, title: 'Pick a generator folder or .onnx' }))?.[0];
+  const generator =
+    given ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: true,
+        filters: { 'ONNX generator': ['onnx', 'json'] },
+        title: 'Pick a generator folder or .onnx',
+      })
+    )?.[0];
   if (!generator) return { ok: false, reason: 'no generator picked' };
   const folder = workspaceFolderFor(generator) ?? workspaceFolderFor(undefined);
   if (!folder) return refuse('Generating writes synthetic/<run-id>/ in the workspace: open a folder first.');
@@ -121,17 +162,19 @@ export async function generateCommand(services: HostServices, uri: vscode.Uri | 
   const result = await runJob(services, `Generate ${rows} rows`, async (signal, onProgress) => {
     const runDir = newRunDir(folder);
     const out = path.join(runDir, 'synthetic.csv');
-    const result = await inFreshRunDir(runDir, () => generateSynthetic({
-      generatorPath: generator.fsPath,
-      n: rows,
-      seed,
-      out,
-      executionProviders: settings.executionProviders,
-      signal,
-      onProgress,
-      client: services.inference,
-      onLog: services.logInference,
-    }));
+    const result = await inFreshRunDir(runDir, () =>
+      generateSynthetic({
+        generatorPath: generator.fsPath,
+        n: rows,
+        seed,
+        out,
+        executionProviders: settings.executionProviders,
+        signal,
+        onProgress,
+        client: services.inference,
+        onLog: services.logInference,
+      }),
+    );
     const ms = result.msPerBatch.map((t) => t.toFixed(1)).join(', ');
     services.log.info(`generated ${result.rows} rows with ${result.executionProvider} (ms per batch: ${ms})`);
     return { ok: true as const, runDir, out: result.out, rows: result.rows, executionProvider: result.executionProvider };
@@ -140,7 +183,11 @@ export async function generateCommand(services: HostServices, uri: vscode.Uri | 
   return result;
 }
 
-export async function evaluateCommand(services: HostServices, uri: vscode.Uri | undefined, options: CommandOptions): Outcome<EvaluateResult> {
+export async function evaluateCommand(
+  services: HostServices,
+  uri: vscode.Uri | undefined,
+  options: CommandOptions,
+): Outcome<EvaluateResult> {
   const blocked = refuseIfUntrusted('Evaluating');
   if (blocked) return blocked;
   if (uri && !isTablePath(uri.fsPath)) return refuse(`${path.basename(uri.fsPath)} is not a table (.csv, .tsv, .parquet or .jsonl).`);
@@ -151,9 +198,17 @@ export async function evaluateCommand(services: HostServices, uri: vscode.Uri | 
   if (!synth) return { ok: false, reason: 'no synthetic table picked' };
   const real = options.real ? toUri(options.real) : clickedIsReal ? uri : await pickRealTable(synth);
   if (!real) return { ok: false, reason: 'no real table picked' };
-  if (real.fsPath === synth.fsPath) return refuse(`${path.basename(real.fsPath)} cannot be judged against itself: pick a synthetic table and the real table it imitates.`);
+  if (real.fsPath === synth.fsPath)
+    return refuse(`${path.basename(real.fsPath)} cannot be judged against itself: pick a synthetic table and the real table it imitates.`);
   // A holdout is offered to the user; a caller that names the real table names the holdout too (or none).
-  const holdoutPick = options.holdout !== undefined ? (options.holdout === null ? null : toUri(options.holdout)) : options.real !== undefined ? null : await pickHoldoutTable(real);
+  const holdoutPick =
+    options.holdout !== undefined
+      ? options.holdout === null
+        ? null
+        : toUri(options.holdout)
+      : options.real !== undefined
+        ? null
+        : await pickHoldoutTable(real);
   if (holdoutPick === undefined) return { ok: false, reason: 'no holdout choice made' };
   const holdout = holdoutPick ?? undefined;
   const folder = workspaceFolderFor(synth) ?? workspaceFolderFor(undefined);
@@ -173,55 +228,87 @@ export async function evaluateCommand(services: HostServices, uri: vscode.Uri | 
     // medsynth.columns types the real table; the synthetic and holdout tables are conformed to it.
     const read = await tableReadSettings(workspaceFolderFor(real) ?? folder, real, signal);
     const evaluate = (): Promise<Report> =>
-      evaluateSynthetic({ real: real.fsPath, synth: synth.fsPath, holdout: holdout?.fsPath, limits: tableLimits(readSettings(folder.uri)), read, json: reportPath, html: path.join(runDir, 'report.html'), signal, onProgress });
+      evaluateSynthetic({
+        real: real.fsPath,
+        synth: synth.fsPath,
+        holdout: holdout?.fsPath,
+        limits: tableLimits(readSettings(folder.uri)),
+        read,
+        json: reportPath,
+        html: path.join(runDir, 'report.html'),
+        signal,
+        onProgress,
+      });
     const report = inRun ? await evaluate() : await inFreshRunDir(runDir, evaluate);
     if (options.openReport !== false) await openReportPanel(services, reportPath, report);
     return { ok: true as const, reportPath, scores: scoresOf(report), ...(holdout ? { holdoutFile: holdout.fsPath } : {}) };
   });
 }
 
-export async function fullLoopCommand(services: HostServices, uri: vscode.Uri | undefined, options: CommandOptions): Outcome<FullLoopResult> {
+export async function fullLoopCommand(
+  services: HostServices,
+  uri: vscode.Uri | undefined,
+  options: CommandOptions,
+): Outcome<FullLoopResult> {
   const blocked = refuseIfUntrusted('Running the full loop');
   if (blocked) return blocked;
   const dataset = await datasetFrom(uri);
   if (isRefusal(dataset)) return dataset;
   const folder = workspaceFolderFor(dataset);
-  if (!folder) return refuse('The full loop writes <medsynth.outputFolder>/<run-id>/ in the workspace: open the folder that holds the table first.');
+  if (!folder)
+    return refuse('The full loop writes <medsynth.outputFolder>/<run-id>/ in the workspace: open the folder that holds the table first.');
   const settings = readSettings(folder.uri);
   const n = options.rows ?? settings.defaultRows;
   if (n > settings.maxRows) return refuse(`${n} rows is more than medsynth.maxRows (${settings.maxRows}).`);
   const seed = options.seed ?? settings.seed;
   // The title shows the row count and seed the run uses (medsynth.defaultRows / medsynth.seed change them).
-  return runJob(services, `Fit, generate and evaluate ${path.basename(dataset.fsPath)} (${n} rows, seed ${seed})`, async (signal, onProgress) => {
-    const read = await tableReadSettings(folder, dataset, signal);
-    const result = await runFullLoop({
-      dataset: dataset.fsPath,
-      workspaceRoot: folder.uri.fsPath,
-      // The engine resolves it inside the workspace and refuses a setting that leads out (PATH_ESCAPE).
-      outputFolder: settings.outputFolder,
-      n,
-      seed,
-      limits: tableLimits(settings),
-      // medsynth.columns: the user's column kinds replace inference for the source table.
-      read,
-      // Held out from fitting so the report's privacy verdict has unseen rows to compare with.
-      holdoutFraction: settings.holdoutFraction,
-      signal,
-      onProgress,
-      executionProviders: settings.executionProviders,
-      client: services.inference,
-      onLog: services.logInference,
-    });
-    const reportPath = path.join(result.runDir, 'report.json');
-    if (options.openReport !== false) await openReportPanel(services, reportPath, result.report);
-    return { ok: true as const, runDir: result.runDir, reportPath, scores: scoresOf(result.report), executionProvider: result.generate.executionProvider, holdout: result.holdout };
-  });
+  return runJob(
+    services,
+    `Fit, generate and evaluate ${path.basename(dataset.fsPath)} (${n} rows, seed ${seed})`,
+    async (signal, onProgress) => {
+      const read = await tableReadSettings(folder, dataset, signal);
+      const result = await runFullLoop({
+        dataset: dataset.fsPath,
+        workspaceRoot: folder.uri.fsPath,
+        // The engine resolves it inside the workspace and refuses a setting that leads out (PATH_ESCAPE).
+        outputFolder: settings.outputFolder,
+        n,
+        seed,
+        limits: tableLimits(settings),
+        // medsynth.columns: the user's column kinds replace inference for the source table.
+        read,
+        // Held out from fitting so the report's privacy verdict has unseen rows to compare with.
+        holdoutFraction: settings.holdoutFraction,
+        signal,
+        onProgress,
+        executionProviders: settings.executionProviders,
+        client: services.inference,
+        onLog: services.logInference,
+      });
+      const reportPath = path.join(result.runDir, 'report.json');
+      if (options.openReport !== false) await openReportPanel(services, reportPath, result.report);
+      return {
+        ok: true as const,
+        runDir: result.runDir,
+        reportPath,
+        scores: scoresOf(result.report),
+        executionProvider: result.generate.executionProvider,
+        holdout: result.holdout,
+      };
+    },
+  );
 }
 
 export async function openReportCommand(services: HostServices, uri: vscode.Uri | undefined): Outcome<EvaluateResult> {
-  const target = uri ?? (await vscode.window.showOpenDialog({ filters: { 'MedSynth report': ['json'] }, title: 'Pick a report.json' }))?.[0];
+  const target =
+    uri ?? (await vscode.window.showOpenDialog({ filters: { 'MedSynth report': ['json'] }, title: 'Pick a report.json' }))?.[0];
   if (!target) return { ok: false, reason: 'no report picked' };
-  const reportPath = (await fs.stat(target.fsPath).then((s) => s.isDirectory(), () => false)) ? path.join(target.fsPath, 'report.json') : target.fsPath;
+  const reportPath = (await fs.stat(target.fsPath).then(
+    (s) => s.isDirectory(),
+    () => false,
+  ))
+    ? path.join(target.fsPath, 'report.json')
+    : target.fsPath;
   try {
     const report = await readReport(reportPath);
     await openReportPanel(services, reportPath, report);
@@ -232,14 +319,20 @@ export async function openReportCommand(services: HostServices, uri: vscode.Uri 
 }
 
 async function openReportPanel(services: HostServices, reportPath: string, report: Report): Promise<void> {
-  await showReport(services.extensionUri, services.log, reportPath, report, { openTable: (file) => previewTableFile(services, vscode.Uri.file(file)) });
+  await showReport(services.extensionUri, services.log, reportPath, report, {
+    openTable: (file) => previewTableFile(services, vscode.Uri.file(file)),
+  });
 }
 
 export async function enableCudaCommand(services: HostServices): Outcome<{ readonly ok: true; readonly message: string }> {
   const blocked = refuseIfUntrusted('Enabling CUDA acceleration');
   if (blocked) return blocked;
   const outcome = await runJob(services, 'Enable CUDA acceleration', (signal) =>
-    enableCudaAcceleration({ ortRoot: path.join(services.extensionPath, 'node_modules', 'onnxruntime-node'), signal, onLog: (line) => services.log.info(`cuda installer: ${line}`) }),
+    enableCudaAcceleration({
+      ortRoot: path.join(services.extensionPath, 'node_modules', 'onnxruntime-node'),
+      signal,
+      onLog: (line) => services.log.info(`cuda installer: ${line}`),
+    }),
   );
   if ('reason' in outcome) return outcome;
   if (!outcome.ok) return refuse(outcome.message);

@@ -30,7 +30,10 @@ export function compareRunsMarkdown(a: RunSummary, b: RunSummary): string {
   ];
   if (!a.report || !b.report) {
     const without = [a, b].filter((s) => !s.report).map((s) => s.id);
-    lines.push(`No scores to compare: ${without.join(' and ')} ${without.length === 1 ? 'has' : 'have'} no report.json. Evaluate ${without.length === 1 ? 'it' : 'them'} first.`, '');
+    lines.push(
+      `No scores to compare: ${without.join(' and ')} ${without.length === 1 ? 'has' : 'have'} no report.json. Evaluate ${without.length === 1 ? 'it' : 'them'} first.`,
+      '',
+    );
     return lines.join('\n');
   }
   lines.push('| Metric | A | B | B − A | |', '| --- | ---: | ---: | ---: | --- |');
@@ -58,7 +61,7 @@ export function compareRunsMarkdown(a: RunSummary, b: RunSummary): string {
   if (a.report.real.sha256 && b.report.real.sha256 && a.report.real.sha256 !== b.report.real.sha256) {
     lines.push('', '> The two runs compared against different real data (the SHA-256 differs): their scores are not directly comparable.');
   }
-  lines.push('', 'Scores are on each metric\'s own scale; ▲/▼ say whether B is better or worse than A for that metric.', '');
+  lines.push('', "Scores are on each metric's own scale; ▲/▼ say whether B is better or worse than A for that metric.", '');
   return lines.join('\n');
 }
 

@@ -18,10 +18,20 @@ export const COMPARE_SCHEME = 'medsynth-compare';
 /** The run folder a Uri names: the folder itself, or the folder of a file inside it. */
 async function runDirOf(uri: vscode.Uri): Promise<string | undefined> {
   const roots = outputRoots();
-  const isDir = await fs.stat(uri.fsPath).then((s) => s.isDirectory(), () => false);
+  const isDir = await fs.stat(uri.fsPath).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   const dir = isDir ? uri.fsPath : path.dirname(uri.fsPath);
   if (!roots.includes(path.dirname(dir))) return undefined;
-  const records = await Promise.all(['run.json', 'report.json', 'medsynth.json'].map((f) => fs.stat(path.join(dir, f)).then(() => true, () => false)));
+  const records = await Promise.all(
+    ['run.json', 'report.json', 'medsynth.json'].map((f) =>
+      fs.stat(path.join(dir, f)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return records.some(Boolean) ? dir : undefined;
 }
 
@@ -53,14 +63,25 @@ export async function deleteRunCommand(services: HostServices, args: CommandArgs
   const dirs: string[] = [];
   for (const uri of args.uris) {
     const dir = await runDirOf(uri);
-    if (!dir) return refuse(`${path.basename(uri.fsPath)} is not a MedSynth run folder; Delete Run removes only run folders under medsynth.outputFolder.`);
+    if (!dir)
+      return refuse(
+        `${path.basename(uri.fsPath)} is not a MedSynth run folder; Delete Run removes only run folders under medsynth.outputFolder.`,
+      );
     if (!dirs.includes(dir)) dirs.push(dir);
   }
   if (dirs.length === 0) return refuse('Delete Run works on runs in the Studio: select one or more runs first.');
   const summaries = await Promise.all(dirs.map(readRunSummary));
-  const what = summaries.length === 1 ? `the run ${summaries[0].id} (${summaries[0].dataset ?? 'unknown dataset'})` : `${summaries.length} runs`;
+  const what =
+    summaries.length === 1 ? `the run ${summaries[0].id} (${summaries[0].dataset ?? 'unknown dataset'})` : `${summaries.length} runs`;
   if (args.options.confirmed !== true) {
-    const answer = await vscode.window.showWarningMessage(`Delete ${what}?`, { modal: true, detail: `${summaries.map((s) => `${s.id}: ${describeRun(s)}`).join('\n')}\n\nThe folder moves to the trash; the source data is not touched.` }, 'Move to Trash');
+    const answer = await vscode.window.showWarningMessage(
+      `Delete ${what}?`,
+      {
+        modal: true,
+        detail: `${summaries.map((s) => `${s.id}: ${describeRun(s)}`).join('\n')}\n\nThe folder moves to the trash; the source data is not touched.`,
+      },
+      'Move to Trash',
+    );
     if (answer !== 'Move to Trash') return { ok: false, reason: 'not confirmed' };
   }
   let how: DeleteRunResult['how'] = 'trash';
@@ -71,7 +92,11 @@ export async function deleteRunCommand(services: HostServices, args: CommandArgs
       } catch (e) {
         // A remote or web workspace's file system often has no trash: say so and ask again, never fall back silently.
         if (how === 'trash' && args.options.confirmed !== true) {
-          const again = await vscode.window.showWarningMessage(`This workspace's file system has no trash (${describeError(e)}). Delete ${what} permanently?`, { modal: true }, 'Delete Permanently');
+          const again = await vscode.window.showWarningMessage(
+            `This workspace's file system has no trash (${describeError(e)}). Delete ${what} permanently?`,
+            { modal: true },
+            'Delete Permanently',
+          );
           if (again !== 'Delete Permanently') return { ok: false, reason: 'not confirmed' };
         }
         how = 'permanently';
@@ -109,7 +134,10 @@ export async function compareRunsCommand(services: HostServices, args: CommandAr
       : given.length === 1
         ? [...given, ...(await pickRuns(services, `Compare ${path.basename(given[0])} with…`, false, given))]
         : await pickRuns(services, 'Pick two runs to compare', true);
-  if (dirs.length < 2) return dirs.length === 0 && given.length === 0 ? { ok: false, reason: 'no runs picked' } : refuse('Compare Runs needs two runs: select two in the Studio (Ctrl/Cmd+click), or pick a second one.');
+  if (dirs.length < 2)
+    return dirs.length === 0 && given.length === 0
+      ? { ok: false, reason: 'no runs picked' }
+      : refuse('Compare Runs needs two runs: select two in the Studio (Ctrl/Cmd+click), or pick a second one.');
   // Oldest first, so B − A reads as "what changed since".
   const [a, b] = (await Promise.all(dirs.slice(0, 2).map(readRunSummary))).sort(byDate);
   const markdown = compareRunsMarkdown(a, b);

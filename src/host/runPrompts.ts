@@ -27,8 +27,13 @@ export function seedProblem(text: string): string | undefined {
  * Rows and seed for a generation. A caller that passes either (tests, other commands) is not asked;
  * otherwise two input boxes show the settings' defaults, so Enter twice keeps them. Undefined = cancelled.
  */
-export async function askRowsAndSeed(settings: MedSynthSettings, options: CommandOptions, what: string): Promise<{ rows: number; seed: number } | undefined> {
-  if (options.rows !== undefined || options.seed !== undefined) return { rows: options.rows ?? settings.defaultRows, seed: options.seed ?? settings.seed };
+export async function askRowsAndSeed(
+  settings: MedSynthSettings,
+  options: CommandOptions,
+  what: string,
+): Promise<{ rows: number; seed: number } | undefined> {
+  if (options.rows !== undefined || options.seed !== undefined)
+    return { rows: options.rows ?? settings.defaultRows, seed: options.seed ?? settings.seed };
   const rows = await vscode.window.showInputBox({
     title: `${what} (1/2): rows`,
     prompt: `How many synthetic rows to generate (default medsynth.defaultRows = ${settings.defaultRows})`,
@@ -50,18 +55,26 @@ export async function askRowsAndSeed(settings: MedSynthSettings, options: Comman
 
 /** Offers the next steps once a generator is fitted; does not wait for the user. */
 export function announceFit(dataset: string, runDir: string): void {
-  void vscode.window.showInformationMessage(`MedSynth: fitted a generator on ${path.basename(dataset)} in ${vscode.workspace.asRelativePath(runDir)}.`, 'Generate…', 'Reveal').then((picked) => {
-    if (picked === 'Generate…') void vscode.commands.executeCommand('medsynth.generate', vscode.Uri.file(runDir));
-    if (picked === 'Reveal') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(runDir));
-  });
+  void vscode.window
+    .showInformationMessage(
+      `MedSynth: fitted a generator on ${path.basename(dataset)} in ${vscode.workspace.asRelativePath(runDir)}.`,
+      'Generate…',
+      'Reveal',
+    )
+    .then((picked) => {
+      if (picked === 'Generate…') void vscode.commands.executeCommand('medsynth.generate', vscode.Uri.file(runDir));
+      if (picked === 'Reveal') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(runDir));
+    });
 }
 
 /** Offers the next steps once rows are generated; does not wait for the user. */
 export function announceGenerated(out: string, rows: number, seed: number, provider: string): void {
   const where = vscode.workspace.asRelativePath(out);
-  void vscode.window.showInformationMessage(`MedSynth: generated ${rows} rows (seed ${seed}, ${provider}) into ${where}.`, 'Open', 'Evaluate…', 'Reveal').then((picked) => {
-    if (picked === 'Open') void vscode.commands.executeCommand('medsynth.previewTable', vscode.Uri.file(out));
-    if (picked === 'Evaluate…') void vscode.commands.executeCommand('medsynth.evaluate', vscode.Uri.file(out));
-    if (picked === 'Reveal') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(out));
-  });
+  void vscode.window
+    .showInformationMessage(`MedSynth: generated ${rows} rows (seed ${seed}, ${provider}) into ${where}.`, 'Open', 'Evaluate…', 'Reveal')
+    .then((picked) => {
+      if (picked === 'Open') void vscode.commands.executeCommand('medsynth.previewTable', vscode.Uri.file(out));
+      if (picked === 'Evaluate…') void vscode.commands.executeCommand('medsynth.evaluate', vscode.Uri.file(out));
+      if (picked === 'Reveal') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(out));
+    });
 }

@@ -39,10 +39,21 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
   const dataset = [runDataset, trainedOn, realFile].find((x): x is string => typeof x === 'string' && x !== '');
   // Generate alone writes only synthetic.<table extension>: a table run without any record of it.
   const tableOutput = names.some((n) => /^synthetic\.(csv|tsv|parquet|jsonl)$/.test(n));
-  const modality = [field(report, 'modality'), field(manifest, 'modality')].find((x): x is string => typeof x === 'string') ?? (run || tableOutput ? 'table' : 'unknown');
+  const modality =
+    [field(report, 'modality'), field(manifest, 'modality')].find((x): x is string => typeof x === 'string') ??
+    (run || tableOutput ? 'table' : 'unknown');
   const createdAt = [field(run, 'createdAt'), field(report, 'createdAt'), stampOf(id)].find((x): x is string => typeof x === 'string');
   const hasReport = isReport(report);
-  const contents = run && hasReport ? 'full loop' : hasReport ? 'report' : names.some((n) => /^synthetic\./.test(n)) ? 'synthetic data' : manifest ? 'generator' : 'incomplete';
+  const contents =
+    run && hasReport
+      ? 'full loop'
+      : hasReport
+        ? 'report'
+        : names.some((n) => /^synthetic\./.test(n))
+          ? 'synthetic data'
+          : manifest
+            ? 'generator'
+            : 'incomplete';
   return {
     dir,
     id,
@@ -71,7 +82,11 @@ export function headlineVerdict(report: Report): { fidelity: VerdictLevel; priva
  * "fidelity good, privacy fair · 2026-12-02 06:31 · table".
  */
 export function describeRun(s: RunSummary): string {
-  const verdict = s.verdict ? `fidelity ${s.verdict.fidelity}, privacy ${s.verdict.privacy}` : s.contents === 'incomplete' ? 'no report' : `${s.contents}, no report`;
+  const verdict = s.verdict
+    ? `fidelity ${s.verdict.fidelity}, privacy ${s.verdict.privacy}`
+    : s.contents === 'incomplete'
+      ? 'no report'
+      : `${s.contents}, no report`;
   return [verdict, s.createdAt ? shortDate(s.createdAt) : undefined, s.modality].filter((p): p is string => p !== undefined).join(' · ');
 }
 

@@ -39,7 +39,9 @@ export function decodeLimits(settings: MedSynthSettings): Required<DecodeLimits>
 export function readSettings(scope?: vscode.ConfigurationScope): MedSynthSettings {
   const config = vscode.workspace.getConfiguration('medsynth', scope);
   const providers = config.get<unknown>('executionProviders');
-  const listed = Array.isArray(providers) ? providers.filter((p): p is ExecutionProviderName => typeof p === 'string' && isExecutionProviderName(p)) : [];
+  const listed = Array.isArray(providers)
+    ? providers.filter((p): p is ExecutionProviderName => typeof p === 'string' && isExecutionProviderName(p))
+    : [];
   return {
     executionProviders: listed.length > 0 ? listed : defaultExecutionProviders(),
     outputFolder: nonEmptyString(config.get<unknown>('outputFolder')) ?? 'synthetic',
@@ -69,7 +71,11 @@ export function columnsKeyFor(folder: vscode.WorkspaceFolder, file: vscode.Uri):
  * misspelt column there is reported, not ignored. Entries that are not a known kind are skipped (a
  * hand-edited settings.json must not stop a run; the settings editor flags them). Undefined = none.
  */
-export function columnTypesFor(folder: vscode.WorkspaceFolder, file: vscode.Uri, columns?: readonly string[]): Record<string, ColumnKind> | undefined {
+export function columnTypesFor(
+  folder: vscode.WorkspaceFolder,
+  file: vscode.Uri,
+  columns?: readonly string[],
+): Record<string, ColumnKind> | undefined {
   const setting = vscode.workspace.getConfiguration('medsynth', folder.uri).get<unknown>('columns');
   if (typeof setting !== 'object' || setting === null || Array.isArray(setting)) return undefined;
   const entries = setting as Record<string, unknown>;
@@ -85,9 +91,16 @@ export function columnTypesFor(folder: vscode.WorkspaceFolder, file: vscode.Uri,
  * the table's column names, so only then is the first row read (a failure there is left to the job's
  * own read, which reports it properly).
  */
-export async function tableReadSettings(folder: vscode.WorkspaceFolder, file: vscode.Uri, signal?: AbortSignal): Promise<TableReadSettings | undefined> {
+export async function tableReadSettings(
+  folder: vscode.WorkspaceFolder,
+  file: vscode.Uri,
+  signal?: AbortSignal,
+): Promise<TableReadSettings | undefined> {
   const setting = vscode.workspace.getConfiguration('medsynth', folder.uri).get<unknown>('columns');
-  const hasAll = typeof setting === 'object' && setting !== null && Object.keys(kindsOf((setting as Record<string, unknown>)[ALL_TABLES_KEY])).length > 0;
+  const hasAll =
+    typeof setting === 'object' &&
+    setting !== null &&
+    Object.keys(kindsOf((setting as Record<string, unknown>)[ALL_TABLES_KEY])).length > 0;
   const columns = hasAll
     ? await readTableFile(file.fsPath, { headRows: 1, signal }).then(
         (t) => t.columns.map((c) => c.name),
@@ -101,7 +114,8 @@ export async function tableReadSettings(folder: vscode.WorkspaceFolder, file: vs
 function kindsOf(x: unknown): Record<string, ColumnKind> {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return {};
   const kinds: Record<string, ColumnKind> = {};
-  for (const [column, kind] of Object.entries(x as Record<string, unknown>)) if (typeof kind === 'string' && isColumnKind(kind)) kinds[column] = kind;
+  for (const [column, kind] of Object.entries(x as Record<string, unknown>))
+    if (typeof kind === 'string' && isColumnKind(kind)) kinds[column] = kind;
   return kinds;
 }
 

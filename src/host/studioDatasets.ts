@@ -44,7 +44,10 @@ export function inspectableGlob(): string {
 /** The workspace's datasets outside `excluded` folders (the run output roots), sorted by path. */
 export async function findStudioDatasets(excluded: readonly string[], limit = 500): Promise<StudioDataset[]> {
   const outside = (u: vscode.Uri): boolean => !excluded.some((r) => u.fsPath === r || u.fsPath.startsWith(r + path.sep));
-  const [tables, others] = await Promise.all([findWorkspaceTables(limit), vscode.workspace.findFiles(inspectableGlob(), TABLE_EXCLUDE, limit)]);
+  const [tables, others] = await Promise.all([
+    findWorkspaceTables(limit),
+    vscode.workspace.findFiles(inspectableGlob(), TABLE_EXCLUDE, limit),
+  ]);
   const datasets: StudioDataset[] = tables.filter(outside).map((uri) => ({ uri, modality: 'table' }));
   return [...datasets, ...groupInspectable(others.filter(outside))];
 }

@@ -30,7 +30,12 @@ export interface StudioListing {
   readonly runs: readonly string[];
 }
 
-const GROUPS: readonly { readonly group: Exclude<StudioGroup, 'runs'>; readonly modality: StudioModality; readonly label: string; readonly icon: string }[] = [
+const GROUPS: readonly {
+  readonly group: Exclude<StudioGroup, 'runs'>;
+  readonly modality: StudioModality;
+  readonly label: string;
+  readonly icon: string;
+}[] = [
   { group: 'tables', modality: 'table', label: 'Tables', icon: 'table' },
   { group: 'images', modality: 'image', label: 'Images', icon: 'file-media' },
   { group: 'signals', modality: 'signal', label: 'Signals', icon: 'pulse' },
@@ -69,7 +74,11 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
     const { datasets, runs } = await this.scanned();
     const of = (m: StudioModality): string[] => datasets.filter((d) => d.modality === m).map((d) => d.uri.fsPath);
     const byModality = { table: of('table'), image: of('image'), signal: of('signal'), text: of('text') };
-    return { datasets: [...byModality.table, ...byModality.image, ...byModality.signal, ...byModality.text], byModality, runs: runs.flatMap((r) => (r.type === 'run' ? [r.dir] : [])) };
+    return {
+      datasets: [...byModality.table, ...byModality.image, ...byModality.signal, ...byModality.text],
+      byModality,
+      runs: runs.flatMap((r) => (r.type === 'run' ? [r.dir] : [])),
+    };
   }
 
   getTreeItem(node: StudioNode): vscode.TreeItem {
@@ -93,7 +102,10 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
       if (!vscode.workspace.workspaceFolders?.length) return [];
       const { datasets, runs } = await this.scanned();
       // An empty workspace returns no rows, so the view's welcome content says what to do first.
-      const groups: StudioNode[] = GROUPS.filter((g) => datasets.some((d) => d.modality === g.modality)).map((g) => ({ type: 'group', group: g.group }));
+      const groups: StudioNode[] = GROUPS.filter((g) => datasets.some((d) => d.modality === g.modality)).map((g) => ({
+        type: 'group',
+        group: g.group,
+      }));
       return runs.length > 0 ? [...groups, { type: 'group', group: 'runs' }] : groups;
     }
     if (node.type === 'group') {
@@ -130,14 +142,17 @@ function groupItem(group: StudioGroup): vscode.TreeItem {
   item.iconPath = new vscode.ThemeIcon(g?.icon ?? 'history');
   item.contextValue = `group.${group}`;
   if (group === 'tables') item.tooltip = 'Click a table to preview it; ▶ fits a generator, generates synthetic rows and evaluates them';
-  if (group === 'images' || group === 'signals' || group === 'text') item.tooltip = 'Click to inspect (read-only); generators for this modality come later';
+  if (group === 'images' || group === 'signals' || group === 'text')
+    item.tooltip = 'Click to inspect (read-only); generators for this modality come later';
   return item;
 }
 
 function datasetItem(node: Extract<StudioNode, { type: 'dataset' }>): vscode.TreeItem {
   const item = new vscode.TreeItem(node.uri, vscode.TreeItemCollapsibleState.None);
   const folder = vscode.workspace.getWorkspaceFolder(node.uri);
-  const dir = folder ? path.relative(folder.uri.fsPath, path.dirname(node.uri.fsPath)).split(path.sep).join('/') : path.dirname(node.uri.fsPath);
+  const dir = folder
+    ? path.relative(folder.uri.fsPath, path.dirname(node.uri.fsPath)).split(path.sep).join('/')
+    : path.dirname(node.uri.fsPath);
   item.description = [node.detail, dir === '' ? undefined : dir].filter((x) => x !== undefined).join(' · ') || undefined;
   item.contextValue = `dataset.${node.modality}`;
   if (node.modality === 'table') {
@@ -157,14 +172,23 @@ function runItem(node: Extract<StudioNode, { type: 'run' }>): vscode.TreeItem {
   item.id = `run:${node.dir}`;
   item.description = describeRun(s);
   const look = LEVEL_ICON[overallLevel(s)];
-  item.iconPath = s.report ? new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined) : new vscode.ThemeIcon('folder');
-  item.contextValue = ['run', s.report ? 'report' : undefined, node.hasGenerator ? 'generator' : undefined].filter((x) => x !== undefined).join(' ');
+  item.iconPath = s.report
+    ? new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined)
+    : new vscode.ThemeIcon('folder');
+  item.contextValue = ['run', s.report ? 'report' : undefined, node.hasGenerator ? 'generator' : undefined]
+    .filter((x) => x !== undefined)
+    .join(' ');
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendMarkdown(`**${s.dataset ?? 'run'}**: ${s.modality}, ${s.createdAt ? shortDate(s.createdAt) : 'date unknown'} UTC\n\n`);
   tooltip.appendText(`Run ${s.id} (${s.contents})\n`);
   if (s.report) for (const line of reportVerdict(s.report)) tooltip.appendMarkdown(`\n- ${line.level}: `).appendText(line.text);
   item.tooltip = tooltip;
-  if (s.report) item.command = { command: 'medsynth.openReport', title: 'Open Report', arguments: [vscode.Uri.file(path.join(node.dir, 'report.json'))] };
+  if (s.report)
+    item.command = {
+      command: 'medsynth.openReport',
+      title: 'Open Report',
+      arguments: [vscode.Uri.file(path.join(node.dir, 'report.json'))],
+    };
   return item;
 }
 
@@ -176,7 +200,13 @@ async function listRuns(roots: readonly string[]): Promise<StudioNode[]> {
     // A hidden folder is a run still being assembled (.<id>.partial): not a run yet.
     for (const e of entries.filter((x) => x.isDirectory() && !x.name.startsWith('.'))) {
       const dir = path.join(root, e.name);
-      const [summary, hasGenerator] = await Promise.all([readRunSummary(dir), fs.stat(path.join(dir, 'medsynth.json')).then(() => true, () => false)]);
+      const [summary, hasGenerator] = await Promise.all([
+        readRunSummary(dir),
+        fs.stat(path.join(dir, 'medsynth.json')).then(
+          () => true,
+          () => false,
+        ),
+      ]);
       runs.push({ type: 'run', dir, summary, hasGenerator });
     }
   }

@@ -35,7 +35,9 @@ export async function previewTableFile(services: HostServices, uri: vscode.Uri |
   if (!isTablePath(target.fsPath)) return refuse(`${path.basename(target.fsPath)} is not a table (.csv, .tsv, .parquet or .jsonl).`);
   const { maxRows } = readSettings(target);
   try {
-    const table = await withCancellableProgress(`MedSynth: reading ${path.basename(target.fsPath)}`, (signal) => readTableForPreview(target.fsPath, maxRows, signal));
+    const table = await withCancellableProgress(`MedSynth: reading ${path.basename(target.fsPath)}`, (signal) =>
+      readTableForPreview(target.fsPath, maxRows, signal),
+    );
     return showTablePreview(services.extensionUri, services.log, target.fsPath, table, maxRows);
   } catch (e) {
     const reason = describeError(e);

@@ -24,7 +24,12 @@ export interface TablePreviewResult {
 }
 
 /** Reads the head of a table; without explicit `types`, with the kinds medsynth.columns gives it. */
-export async function readTableForPreview(file: string, maxRows: number, signal?: AbortSignal, types?: Readonly<Record<string, ColumnKind>>): Promise<Table> {
+export async function readTableForPreview(
+  file: string,
+  maxRows: number,
+  signal?: AbortSignal,
+  types?: Readonly<Record<string, ColumnKind>>,
+): Promise<Table> {
   const uri = vscode.Uri.file(file);
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const saved = types ?? (folder ? (await tableReadSettings(folder, uri, signal))?.types : undefined);
@@ -37,8 +42,19 @@ type Refresh = (table: Table) => void;
 const previews = new PanelsByFile<vscode.WebviewPanel, Refresh>();
 
 /** Opens a preview panel for an already-read table, or brings the file's open preview to the front. */
-export function showTablePreview(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, file: string, first: Table, maxRows: number): TablePreviewResult {
-  const result: TablePreviewResult = { ok: true, file, rows: first.rowCount, columns: first.columns.map((c) => ({ name: c.name, kind: c.kind })) };
+export function showTablePreview(
+  extensionUri: vscode.Uri,
+  log: vscode.LogOutputChannel,
+  file: string,
+  first: Table,
+  maxRows: number,
+): TablePreviewResult {
+  const result: TablePreviewResult = {
+    ok: true,
+    file,
+    rows: first.rowCount,
+    columns: first.columns.map((c) => ({ name: c.name, kind: c.kind })),
+  };
   const open = previews.reveal(file);
   if (open) {
     open.state(first);
@@ -57,7 +73,15 @@ export function showTablePreview(extensionUri: vscode.Uri, log: vscode.LogOutput
   };
   const typeSettings = (): ColumnTypeSettings => {
     if (!folder || key === undefined) return { saved: { ...previewOnly } };
-    return { key, saved: columnTypesFor(folder, uri, table.columns.map((c) => c.name)) ?? {} };
+    return {
+      key,
+      saved:
+        columnTypesFor(
+          folder,
+          uri,
+          table.columns.map((c) => c.name),
+        ) ?? {},
+    };
   };
   const sendInit = (): void => post({ type: 'init', model: buildTablePreview(table, { title }), types: typeSettings() });
   const refresh: Refresh = (fresh) => {
@@ -68,7 +92,11 @@ export function showTablePreview(extensionUri: vscode.Uri, log: vscode.LogOutput
   const updateSetting = async (next: (current: unknown) => Record<string, unknown> | undefined): Promise<void> => {
     if (!folder) return;
     const config = vscode.workspace.getConfiguration('medsynth', folder.uri);
-    await config.update('columns', next(config.inspect<unknown>('columns')?.workspaceFolderValue), vscode.ConfigurationTarget.WorkspaceFolder);
+    await config.update(
+      'columns',
+      next(config.inspect<unknown>('columns')?.workspaceFolderValue),
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
   };
   const setKind = async (column: string, kind: ColumnKind): Promise<void> => {
     const types = { ...typeSettings().saved, [column]: kind };
@@ -123,7 +151,10 @@ export function showTablePreview(extensionUri: vscode.Uri, log: vscode.LogOutput
         return;
       case 'runCommand':
         // The command reads medsynth.columns itself, so it uses the types the preview just saved.
-        post({ type: 'notice', message: `${m.command === 'fitGenerator' ? 'Fit Generator' : 'Run Full Loop'} started on ${title}${key !== undefined ? ' with the types in medsynth.columns' : ''}.` });
+        post({
+          type: 'notice',
+          message: `${m.command === 'fitGenerator' ? 'Fit Generator' : 'Run Full Loop'} started on ${title}${key !== undefined ? ' with the types in medsynth.columns' : ''}.`,
+        });
         await vscode.commands.executeCommand(`medsynth.${m.command}`, uri);
         return;
       default:

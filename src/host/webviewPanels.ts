@@ -26,7 +26,9 @@ export function createMedSynthPanel(extensionUri: vscode.Uri, spec: PanelSpec): 
   panel.webview.html = renderWebviewHtml({
     title: spec.title,
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(distWebview, `${spec.app}.js`)).toString(),
-    styleUris: [vscode.Uri.joinPath(distWebview, 'codicon.css'), vscode.Uri.joinPath(distWebview, `${spec.app}.css`)].map((u) => webview.asWebviewUri(u).toString()),
+    styleUris: [vscode.Uri.joinPath(distWebview, 'codicon.css'), vscode.Uri.joinPath(distWebview, `${spec.app}.css`)].map((u) =>
+      webview.asWebviewUri(u).toString(),
+    ),
     cspSource: webview.cspSource,
     nonce: createNonce(),
   });

@@ -4,11 +4,17 @@ import * as ort from 'onnxruntime-node';
 import { MedSynthError } from '../core/errors';
 import { fillLatent } from '../core/generators/latent';
 import { checkModelSignature } from '../core/generators/manifestValidation';
-import type { DescribeModelRequest, DescribeModelResult, ProgressEvent, SampleBatch, SampleRequest, SampleResult } from '../protocol/inference';
+import type {
+  DescribeModelRequest,
+  DescribeModelResult,
+  ProgressEvent,
+  SampleBatch,
+  SampleRequest,
+  SampleResult,
+} from '../protocol/inference';
 import type { LatentJob, LatentPool } from './latentPool';
 import { MAX_SAMPLE_VALUES } from './sampleLimits';
 import type { LogSink, SessionCache } from './session';
-
 
 /**
  * The native side of cancelling one request. onnxruntime reads RunOptions.terminate to stop incomplete
@@ -46,13 +52,19 @@ export async function runSample(
   pool?: () => LatentPool | undefined,
   control: RunControl = new RunControl(),
 ): Promise<SampleResult> {
-  if (!Number.isSafeInteger(req.rows) || req.rows < 0) throw new MedSynthError('BAD_USAGE', `rows must be a non-negative integer, got ${req.rows}`);
-  if (!Number.isSafeInteger(req.firstRow) || req.firstRow < 0) throw new MedSynthError('BAD_USAGE', `firstRow must be a non-negative integer, got ${req.firstRow}`);
-  if (!Number.isSafeInteger(req.batch) || req.batch < 1) throw new MedSynthError('BAD_USAGE', `batch must be a positive integer, got ${req.batch}`);
+  if (!Number.isSafeInteger(req.rows) || req.rows < 0)
+    throw new MedSynthError('BAD_USAGE', `rows must be a non-negative integer, got ${req.rows}`);
+  if (!Number.isSafeInteger(req.firstRow) || req.firstRow < 0)
+    throw new MedSynthError('BAD_USAGE', `firstRow must be a non-negative integer, got ${req.firstRow}`);
+  if (!Number.isSafeInteger(req.batch) || req.batch < 1)
+    throw new MedSynthError('BAD_USAGE', `batch must be a positive integer, got ${req.batch}`);
   const { latent, condition } = req.manifest.inputs;
   if (condition) throw new MedSynthError('UNSUPPORTED', `conditional generators are not supported yet (input '${condition.name}')`);
   if (latent.shape.length < 2 || latent.shape[0] !== -1 || latent.shape.slice(1).some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new MedSynthError('MODEL_MISMATCH', `latent shape must be [-1, d1, ...] with fixed positive dims, got [${latent.shape.join(', ')}]`);
+    throw new MedSynthError(
+      'MODEL_MISMATCH',
+      `latent shape must be [-1, d1, ...] with fixed positive dims, got [${latent.shape.join(', ')}]`,
+    );
   }
   const tail = latent.shape.slice(1);
   const dims = tail.reduce((a, b) => a * b, 1);
@@ -60,7 +72,13 @@ export async function runSample(
   const { loaded, cached } = cache.get(req.modelPath, req.executionProviders, log);
   const batches = Math.ceil(req.rows / req.batch);
   const workers = batches >= POOL_MIN_BATCHES ? pool?.() : undefined;
-  const jobFor = (j: number): LatentJob => ({ seed: req.seed, firstRow: req.firstRow + j * req.batch, rows: Math.min(req.batch, req.rows - j * req.batch), dims, distribution: latent.distribution });
+  const jobFor = (j: number): LatentJob => ({
+    seed: req.seed,
+    firstRow: req.firstRow + j * req.batch,
+    rows: Math.min(req.batch, req.rows - j * req.batch),
+    dims,
+    distribution: latent.distribution,
+  });
   // Latents for the next few batches are filled in worker threads while this thread runs the session;
   // the first ones are queued before the session exists, so they are ready when it is.
   const ahead = workers ? 6 : 0;
@@ -96,14 +114,20 @@ export async function runSample(
     const result = await ses.session.run(feeds, [outName], control.runOptions);
     msPerBatch.push(performance.now() - start);
     const out = result[outName];
-    if (!out || out.type !== 'float32') throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' must be float32, got ${out?.type ?? 'nothing'}`);
+    if (!out || out.type !== 'float32')
+      throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' must be float32, got ${out?.type ?? 'nothing'}`);
     const data = out.data as Float32Array;
     if (features < 0) {
       features = rows > 0 ? data.length / rows : 0;
-      if (!Number.isInteger(features) || out.dims[0] !== rows) throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' has shape [${out.dims.join(', ')}] for a batch of ${rows}`);
+      if (!Number.isInteger(features) || out.dims[0] !== rows)
+        throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' has shape [${out.dims.join(', ')}] for a batch of ${rows}`);
       // The engine checks this before it asks (with hints for its command); this is the child's own guard.
       if (features * req.rows > MAX_SAMPLE_VALUES) {
-        throw new MedSynthError('LIMIT_EXCEEDED', `${req.rows} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one sample request may produce`, { expected: 'fewer rows per request' });
+        throw new MedSynthError(
+          'LIMIT_EXCEEDED',
+          `${req.rows} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one sample request may produce`,
+          { expected: 'fewer rows per request' },
+        );
       }
       if (!req.stream) sample = new Float32Array(req.rows * features);
     } else if (data.length !== rows * features) {

@@ -47,7 +47,12 @@ async function handle(req: InferenceRequest): Promise<void> {
       case 'cancel': {
         const control = controls.get(req.target);
         control?.cancel();
-        log('info', control ? `inference: request ${req.target} cancelled (RunOptions.terminate set)` : `inference: request ${req.target} is not running`);
+        log(
+          'info',
+          control
+            ? `inference: request ${req.target} cancelled (RunOptions.terminate set)`
+            : `inference: request ${req.target} is not running`,
+        );
         return;
       }
       case 'describeModel':

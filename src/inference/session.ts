@@ -38,7 +38,9 @@ export function providerAbsent(ep: ExecutionProviderName): boolean {
 /** With an NVIDIA driver but no provider library, the provider is one install away (engine/cuda.ts). */
 function cudaHint(): string {
   try {
-    return nvidiaDriverVisible() && !existsSync(cudaProviderLibrary(findOrtRoot())) ? '; an NVIDIA driver is present: the VS Code command "MedSynth: Enable CUDA acceleration" installs the CUDA provider' : '';
+    return nvidiaDriverVisible() && !existsSync(cudaProviderLibrary(findOrtRoot()))
+      ? '; an NVIDIA driver is present: the VS Code command "MedSynth: Enable CUDA acceleration" installs the CUDA provider'
+      : '';
   } catch {
     return '';
   }
@@ -54,10 +56,20 @@ export async function createSession(modelPath: string, providers: readonly Execu
   for (const ep of order) {
     const start = performance.now();
     try {
-      const session = await ort.InferenceSession.create(modelPath, { executionProviders: [ep], graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } });
+      const session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: [ep],
+        graphOptimizationLevel: 'all',
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      });
       const createMs = performance.now() - start;
       if (failures.length > 0) log('info', `inference: running on ${ep} after fallback (${failures.join('; ')})`);
-      return { session, executionProvider: ep, inputs: describeIo(session.inputMetadata), outputs: describeIo(session.outputMetadata), createMs };
+      return {
+        session,
+        executionProvider: ep,
+        inputs: describeIo(session.inputMetadata),
+        outputs: describeIo(session.outputMetadata),
+        createMs,
+      };
     } catch (e) {
       const reason = firstLine(e);
       failures.push(`${ep}: ${reason}${ep === 'cuda' ? cudaHint() : ''}`);
@@ -72,7 +84,12 @@ export async function createSession(modelPath: string, providers: readonly Execu
 
 function firstLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? 'unknown error'
+  );
 }
 
 /** Sessions are kept per model and provider list, so repeated requests (batches, shards) skip loading. */

@@ -18,8 +18,7 @@ export type ReportHostMessage =
   | { readonly type: 'actionResult'; readonly id: number; readonly ok: boolean; readonly message?: string };
 
 export type ReportWebviewMessage =
-  | { readonly type: 'ready' }
-  | { readonly type: 'action'; readonly id: number; readonly action: ReportAction };
+  { readonly type: 'ready' } | { readonly type: 'action'; readonly id: number; readonly action: ReportAction };
 
 /**
  * Validates a message posted by the report webview. Returns the typed message, or undefined for

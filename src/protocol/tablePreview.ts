@@ -54,7 +54,8 @@ export function parseTablePreviewMessage(x: unknown): TablePreviewWebviewMessage
     case 'ready':
       return { type: 'ready' };
     case 'requestRows':
-      if (!isRequestId(x.id) || !isBoundedInt(x.offset, 0, Number.MAX_SAFE_INTEGER) || !isBoundedInt(x.count, 1, MAX_ROWS_PER_REQUEST)) return undefined;
+      if (!isRequestId(x.id) || !isBoundedInt(x.offset, 0, Number.MAX_SAFE_INTEGER) || !isBoundedInt(x.count, 1, MAX_ROWS_PER_REQUEST))
+        return undefined;
       return { type: 'requestRows', id: x.id, offset: x.offset, count: x.count };
     case 'setColumnKind':
       if (!isShortString(x.column) || typeof x.kind !== 'string' || !(COLUMN_KINDS as readonly string[]).includes(x.kind)) return undefined;

@@ -19,7 +19,11 @@ export function temporaryPathFor(path: string): string {
  * Writes `bytes` to `path` atomically. An async iterable of chunks is streamed to the temporary file
  * (a multi-gigabyte table never sits in memory whole); a failure or abort part-way still removes it.
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  bytes: Uint8Array | string | AsyncIterable<Uint8Array>,
+  signal?: AbortSignal,
+): Promise<void> {
   throwIfAborted(signal);
   const folder = dirname(path);
   try {

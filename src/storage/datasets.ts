@@ -37,7 +37,13 @@ export interface FileProvenance {
 export type NonTableDataset =
   | { readonly kind: 'image'; readonly format: DatasetKind; readonly set: ImageSet; readonly provenance: readonly FileProvenance[] }
   | { readonly kind: 'signal'; readonly format: DatasetKind; readonly set: SignalSet; readonly provenance: readonly FileProvenance[] }
-  | { readonly kind: 'tokenizer'; readonly format: 'tokenizer'; readonly vocabSize: number; readonly specialTokens: unknown; readonly provenance: readonly FileProvenance[] };
+  | {
+      readonly kind: 'tokenizer';
+      readonly format: 'tokenizer';
+      readonly vocabSize: number;
+      readonly specialTokens: unknown;
+      readonly provenance: readonly FileProvenance[];
+    };
 
 export interface ReadDatasetOptions {
   readonly limits?: DecodeLimits;
@@ -67,7 +73,11 @@ async function readWhole(path: string, opts: ReadDatasetOptions, provenance: Fil
   const before = provenance.reduce((n, p) => n + p.bytes, 0);
   if (before + size > cap) {
     const what = before === 0 ? `the file has ${size} bytes` : `with this file the dataset's files hold ${before + size} bytes`;
-    throw new MedSynthError('LIMIT_EXCEEDED', `${what}, more than the limit ${cap} set by the option maxDecompressedBytes (VS Code setting medsynth.maxDecompressedBytes, CLI --max-decompressed-bytes)`, { file: path });
+    throw new MedSynthError(
+      'LIMIT_EXCEEDED',
+      `${what}, more than the limit ${cap} set by the option maxDecompressedBytes (VS Code setting medsynth.maxDecompressedBytes, CLI --max-decompressed-bytes)`,
+      { file: path },
+    );
   }
   let bytes: Buffer;
   try {
@@ -88,7 +98,9 @@ export function siblingReader(folder: string, opts: ReadDatasetOptions, provenan
       return await readWhole(path, opts, provenance);
     } catch (e) {
       if (isMedSynthError(e) && e.code === 'BAD_USAGE') {
-        throw new MedSynthError('BAD_INPUT', `names the file ${JSON.stringify(relativePath)}, which cannot be read (${e.message})`, { file: referencedBy });
+        throw new MedSynthError('BAD_INPUT', `names the file ${JSON.stringify(relativePath)}, which cannot be read (${e.message})`, {
+          file: referencedBy,
+        });
       }
       throw e;
     }
@@ -120,7 +132,9 @@ export async function readDatasetFile(path: string, opts: ReadDatasetOptions = {
     case 'dicom': {
       // A waveform file (ECG and other PS3.3 C.10.9 waveforms) without Pixel Data is a signal dataset.
       const set = await readDicomFile(bytes, readOpts);
-      return set.modality === 'signal' ? { kind: 'signal', format: kind, set, provenance } : { kind: 'image', format: kind, set, provenance };
+      return set.modality === 'signal'
+        ? { kind: 'signal', format: kind, set, provenance }
+        : { kind: 'image', format: kind, set, provenance };
     }
     case 'dicomdir':
       return { kind: 'image', format: kind, set: await readDicomDirImages(bytes, { ...readOpts, siblings }), provenance };
@@ -164,7 +178,10 @@ async function readHead(path: string): Promise<Uint8Array> {
 async function readDicomFolder(folder: string, opts: ReadDatasetOptions, provenance: FileProvenance[]): Promise<NonTableDataset> {
   let names: string[];
   try {
-    names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+    names = (await readdir(folder, { withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort();
   } catch (e) {
     throw ioError('cannot list the folder', folder, e);
   }
@@ -175,10 +192,15 @@ async function readDicomFolder(folder: string, opts: ReadDatasetOptions, provena
     const path = join(folder, name);
     const kind = datasetKindOf(name, await readHead(path));
     if (kind !== 'dicom') continue;
-    if (files.length >= MAX_SERIES_FILES) throw new MedSynthError('LIMIT_EXCEEDED', `the folder holds more than ${MAX_SERIES_FILES} DICOM files`, { file: folder, expected: 'one series or study per folder' });
+    if (files.length >= MAX_SERIES_FILES)
+      throw new MedSynthError('LIMIT_EXCEEDED', `the folder holds more than ${MAX_SERIES_FILES} DICOM files`, {
+        file: folder,
+        expected: 'one series or study per folder',
+      });
     files.push({ name: basename(path), bytes: await readWhole(path, opts, provenance) });
   }
-  if (files.length === 0) throw new MedSynthError('UNSUPPORTED', 'the folder holds no DICOM files, DICOMDIR or generator manifest', { file: folder });
+  if (files.length === 0)
+    throw new MedSynthError('UNSUPPORTED', 'the folder holds no DICOM files, DICOMDIR or generator manifest', { file: folder });
   // A folder of waveform files (ECGs, no pixel data) is a signal dataset: one record per multiplex group.
   const waveforms = files.every((f) => {
     const parsed = parseDicom(f.bytes, { fileName: join(folder, f.name), limits: opts.limits, signal: opts.signal });
@@ -186,15 +208,28 @@ async function readDicomFolder(folder: string, opts: ReadDatasetOptions, provena
   });
   if (waveforms) {
     const records = [];
-    for (const f of files) records.push(...(await readDicomWaveform(f.bytes, { fileName: join(folder, f.name), limits: opts.limits, signal: opts.signal })).records);
+    for (const f of files)
+      records.push(
+        ...(await readDicomWaveform(f.bytes, { fileName: join(folder, f.name), limits: opts.limits, signal: opts.signal })).records,
+      );
     return { kind: 'signal', format: 'dicom', set: { modality: 'signal', records }, provenance };
   }
-  return { kind: 'image', format: 'dicom', set: await readDicomSeries(files, { fileName: folder, limits: opts.limits, signal: opts.signal }), provenance };
+  return {
+    kind: 'image',
+    format: 'dicom',
+    set: await readDicomSeries(files, { fileName: folder, limits: opts.limits, signal: opts.signal }),
+    provenance,
+  };
 }
 
 /** The summary `medsynth inspect` prints and VS Code's Inspect Dataset shows (no patient identifiers). */
 export function describeDataset(path: string, d: NonTableDataset): Record<string, unknown> {
-  const common = { kind: 'dataset', path, format: d.format, files: d.provenance.map((p) => ({ file: p.file, bytes: p.bytes, sha256: p.sha256 })) };
+  const common = {
+    kind: 'dataset',
+    path,
+    format: d.format,
+    files: d.provenance.map((p) => ({ file: p.file, bytes: p.bytes, sha256: p.sha256 })),
+  };
   if (d.kind === 'image') return { ...common, ...describeImageSet(d.set) };
   if (d.kind === 'signal') return { ...common, ...describeSignalSet(d.set) };
   return { ...common, kind: 'tokenizer', modality: 'text', vocabSize: d.vocabSize, specialTokens: d.specialTokens };

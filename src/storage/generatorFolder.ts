@@ -51,7 +51,11 @@ async function realInside(root: string, rel: string): Promise<string> {
 }
 
 function parseManifestJson(text: string, source: string): GeneratorManifest {
-  if (text.length > MAX_MANIFEST_BYTES) throw new MedSynthError('LIMIT_EXCEEDED', 'the manifest is too large', { file: source, expected: `at most ${MAX_MANIFEST_BYTES} bytes` });
+  if (text.length > MAX_MANIFEST_BYTES)
+    throw new MedSynthError('LIMIT_EXCEEDED', 'the manifest is too large', {
+      file: source,
+      expected: `at most ${MAX_MANIFEST_BYTES} bytes`,
+    });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -72,18 +76,31 @@ async function signatureOf(modelPath: string, manifest: GeneratorManifest): Prom
 
 async function loadFolder(folder: string): Promise<LoadedGenerator> {
   const manifestPath = await realInside(folder, MANIFEST_FILE).catch((e: unknown) => {
-    if (errnoCode(e) === 'ENOENT') throw new MedSynthError('MANIFEST_INVALID', `no ${MANIFEST_FILE} in the generator folder`, { file: folder });
+    if (errnoCode(e) === 'ENOENT')
+      throw new MedSynthError('MANIFEST_INVALID', `no ${MANIFEST_FILE} in the generator folder`, { file: folder });
     throw e;
   });
-  if ((await stat(manifestPath)).size > MAX_MANIFEST_BYTES) throw new MedSynthError('LIMIT_EXCEEDED', 'medsynth.json is too large', { file: manifestPath, expected: `at most ${MAX_MANIFEST_BYTES} bytes` });
+  if ((await stat(manifestPath)).size > MAX_MANIFEST_BYTES)
+    throw new MedSynthError('LIMIT_EXCEEDED', 'medsynth.json is too large', {
+      file: manifestPath,
+      expected: `at most ${MAX_MANIFEST_BYTES} bytes`,
+    });
   const bytes = await readFile(manifestPath);
   const manifest = parseManifestJson(bytes.toString('utf8'), manifestPath);
   const modelPath = await realInside(folder, manifest.model).catch((e: unknown) => {
-    if (errnoCode(e) === 'ENOENT') throw new MedSynthError('MANIFEST_INVALID', `$.model: "${manifest.model}" does not exist`, { file: manifestPath });
+    if (errnoCode(e) === 'ENOENT')
+      throw new MedSynthError('MANIFEST_INVALID', `$.model: "${manifest.model}" does not exist`, { file: manifestPath });
     throw e;
   });
   const signature = await signatureOf(modelPath, manifest);
-  return { folder, manifest, modelPath, modelSha256: await sha256OfFile(modelPath), manifestSha256: sha256(bytes), ...(signature ? { signature } : {}) };
+  return {
+    folder,
+    manifest,
+    modelPath,
+    modelSha256: await sha256OfFile(modelPath),
+    manifestSha256: sha256(bytes),
+    ...(signature ? { signature } : {}),
+  };
 }
 
 async function loadSingleOnnx(file: string): Promise<LoadedGenerator> {
@@ -95,12 +112,23 @@ async function loadSingleOnnx(file: string): Promise<LoadedGenerator> {
     const folder = dirname(file);
     const sibling = await loadFolder(folder).catch(() => undefined);
     if (sibling && sibling.modelPath === file) return sibling;
-    throw new MedSynthError('MANIFEST_INVALID', `the model has no "${MANIFEST_METADATA_KEY}" in its metadata_props and no ${MANIFEST_FILE} beside it names it`, { file });
+    throw new MedSynthError(
+      'MANIFEST_INVALID',
+      `the model has no "${MANIFEST_METADATA_KEY}" in its metadata_props and no ${MANIFEST_FILE} beside it names it`,
+      { file },
+    );
   }
   const manifest = parseManifestJson(text, `${file} (metadata_props)`);
   const signature = { inputs: info.inputs, outputs: info.outputs };
   checkModelSignature(manifest, signature);
-  return { folder: dirname(file), manifest, modelPath: file, modelSha256: sha256(bytes), manifestSha256: sha256(new TextEncoder().encode(text)), signature };
+  return {
+    folder: dirname(file),
+    manifest,
+    modelPath: file,
+    modelSha256: sha256(bytes),
+    manifestSha256: sha256(new TextEncoder().encode(text)),
+    signature,
+  };
 }
 
 /** Loads and checks a generator from a folder or a single .onnx file; every failure is a MedSynthError. */
@@ -155,6 +183,11 @@ export async function writeGenerator(outDir: string, onnx: Uint8Array, manifest:
     await rm(temp, { recursive: true, force: true }).catch(() => undefined);
     if (isMedSynthError(e)) throw e;
     if (signal?.aborted || (e instanceof Error && e.name === 'AbortError')) throw new MedSynthError('CANCELLED', 'cancelled');
-    throw new MedSynthError('IO', `cannot write the generator: ${e instanceof Error ? e.message : String(e)}`, { file: target }, { cause: e });
+    throw new MedSynthError(
+      'IO',
+      `cannot write the generator: ${e instanceof Error ? e.message : String(e)}`,
+      { file: target },
+      { cause: e },
+    );
   }
 }

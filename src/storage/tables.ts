@@ -32,7 +32,11 @@ export async function readTableFile(path: string, opts: ReadTableOptions = {}): 
   let size: number | undefined;
   try {
     const s = await stat(path);
-    if (s.isDirectory()) throw new MedSynthError('BAD_USAGE', 'is a folder, not a table file', { file: path, expected: 'a .csv, .tsv, .parquet or .jsonl file' });
+    if (s.isDirectory())
+      throw new MedSynthError('BAD_USAGE', 'is a folder, not a table file', {
+        file: path,
+        expected: 'a .csv, .tsv, .parquet or .jsonl file',
+      });
     // A pipe cannot be read twice: only a regular file is looked at before parsing.
     if (s.isFile()) size = s.size;
   } catch (e) {
@@ -122,7 +126,12 @@ async function refuseOverCaps(path: string, size: number, opts: ReadTableOptions
 }
 
 /** The column count from a file's first bytes and, for delimited text, the delimiter byte (-1: blanks). */
-async function headerOf(prefix: Uint8Array, path: string, format: TableFormat, opts: ReadTableOptions): Promise<{ columns: number; delimiter?: number }> {
+async function headerOf(
+  prefix: Uint8Array,
+  path: string,
+  format: TableFormat,
+  opts: ReadTableOptions,
+): Promise<{ columns: number; delimiter?: number }> {
   const dialect = { delimiter: opts.delimiter, encoding: opts.encoding, comment: opts.comment };
   if (format === 'jsonl') {
     const head = await parseTable(prefix, { fileName: path, format, headRows: 1, maxColumns: opts.maxColumns });
@@ -132,7 +141,13 @@ async function headerOf(prefix: Uint8Array, path: string, format: TableFormat, o
     (async function* (): AsyncGenerator<Uint8Array> {
       yield prefix;
     })(),
-    { ...dialect, delimiter: dialect.delimiter ?? (format === 'tsv' ? '\t' : undefined), fileName: path, headRows: 1, maxColumns: opts.maxColumns },
+    {
+      ...dialect,
+      delimiter: dialect.delimiter ?? (format === 'tsv' ? '\t' : undefined),
+      fileName: path,
+      headRows: 1,
+      maxColumns: opts.maxColumns,
+    },
   );
   return { columns: head.names.length, delimiter: head.delimiter === WHITESPACE ? -1 : head.delimiter.charCodeAt(0) };
 }

@@ -52,7 +52,10 @@ export const CONFIRM_FACTOR = 2.5;
 const FIRST_FRAME = /\n\s+at .*?\(?([^()\s]*(?:src|node_modules)\/[^():]+)/;
 
 export function failureSignature(target: string, o: Outcome): string {
-  const message = (o.message ?? '').replace(/\d+/g, 'N').replace(/"[^"]*"|'[^']*'/g, 'S').slice(0, 90);
+  const message = (o.message ?? '')
+    .replace(/\d+/g, 'N')
+    .replace(/"[^"]*"|'[^']*'/g, 'S')
+    .slice(0, 90);
   const frame = o.stack ? (FIRST_FRAME.exec(o.stack)?.[1] ?? '') : '';
   return `${target}|${o.kind}|${o.kind === 'timeout' || o.kind === 'memory' || o.kind === 'crash' ? '' : message}|${frame}`;
 }
@@ -66,7 +69,7 @@ async function shrink(worker: FuzzWorker, target: TargetName, bytes: Uint8Array,
   let tries = 0;
   // Candidates that hang cost the whole time bound each, so shrinking also stops after a few seconds.
   const until = performance.now() + 8000;
-  for (let parts = 2; parts <= 64 && tries < budget && best.length > 1 && performance.now() < until; ) {
+  for (let parts = 2; parts <= 64 && tries < budget && best.length > 1 && performance.now() < until;) {
     let reduced = false;
     const step = Math.ceil(best.length / parts);
     for (let at = 0; at < best.length && tries < budget && performance.now() < until; at += step) {
@@ -94,7 +97,16 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   if (corpus.length === 0) throw new Error(`fuzz: no seed corpus for ${target}`);
   const pool: Uint8Array[] = [...corpus];
   const seenTags = new Set<string>();
-  const result: CampaignResult = { target, seed: opts.seed, inputs: 0, outcomes: {}, errorCodes: {}, failures: [], slowOnce: 0, seconds: opts.seconds };
+  const result: CampaignResult = {
+    target,
+    seed: opts.seed,
+    inputs: 0,
+    outcomes: {},
+    errorCodes: {},
+    failures: [],
+    slowOnce: 0,
+    seconds: opts.seconds,
+  };
   const bySignature = new Map<string, FailureRecord>();
   await worker.warmUp();
   const deadline = performance.now() + opts.seconds * 1000;
@@ -152,14 +164,31 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     }
     const knownFile = opts.known?.get(signature);
     if (knownFile !== undefined) {
-      const record: FailureRecord = { signature, kind: outcome.kind, message: outcome.message ?? '', stack: outcome.stack, how: how.join('+'), bytes: bytes.length, count: 1, file: `${knownFile} (already kept)` };
+      const record: FailureRecord = {
+        signature,
+        kind: outcome.kind,
+        message: outcome.message ?? '',
+        stack: outcome.stack,
+        how: how.join('+'),
+        bytes: bytes.length,
+        count: 1,
+        file: `${knownFile} (already kept)`,
+      };
       bySignature.set(signature, record);
       result.failures.push(record);
       continue;
     }
     const quick = outcome.kind === 'exception' || outcome.kind === 'invalid';
     const kept = quick ? await shrink(worker, target, bytes, signature, 60) : bytes;
-    const record: FailureRecord = { signature, kind: outcome.kind, message: outcome.message ?? '', stack: outcome.stack, how: how.join('+'), bytes: kept.length, count: 1 };
+    const record: FailureRecord = {
+      signature,
+      kind: outcome.kind,
+      message: outcome.message ?? '',
+      stack: outcome.stack,
+      how: how.join('+'),
+      bytes: kept.length,
+      count: 1,
+    };
     bySignature.set(signature, record);
     result.failures.push(record);
     log(`fuzz ${target}: ${outcome.kind} after ${result.inputs} inputs (${record.how}): ${record.message.split('\n')[0].slice(0, 160)}`);
@@ -171,7 +200,10 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
       const name = `${outcome.kind}-${createHash('sha256').update(kept).digest('hex').slice(0, 12)}.${fixtureExtension(target)}${big ? '.gz' : ''}`;
       record.file = join(dir, name);
       await writeFile(record.file, big ? gzipSync(kept, { level: 9 }) : kept);
-      await writeFile(`${record.file}.why.txt`, `seed ${opts.seed}, target ${target}, input ${result.inputs}, mutations ${record.how}\n${outcome.kind}: ${record.message}\n${outcome.stack ?? ''}\n`);
+      await writeFile(
+        `${record.file}.why.txt`,
+        `seed ${opts.seed}, target ${target}, input ${result.inputs}, mutations ${record.how}\n${outcome.kind}: ${record.message}\n${outcome.stack ?? ''}\n`,
+      );
     }
   }
   return result;

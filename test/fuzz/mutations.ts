@@ -9,10 +9,55 @@ const enc = new TextEncoder();
 /** Tokens with a meaning to CSV/TSV/JSONL/JSON parsers, and values that break naive number handling. */
 export const DICTIONARY: readonly Uint8Array[] = [
   ...[
-    '"', '""', '"\n', '\r', '\n', '\r\n', ',', '\t', ';', '|', '{', '}', '[', ']', ':', '\\', '\\u0000', '\\ud800',
-    '1e309', '-1e309', '9007199254740993', '-0', 'NaN', 'Infinity', '1e-400', '0x7fffffff', '99999999999999999999999999',
-    'null', 'true', 'false', '__proto__', 'constructor', '{"__proto__":1}', '..', '../', '/etc/passwd', 'C:\\', '\\\\?\\',
-    '2024-02-30', '2024-13-01T25:61:61Z', '1970-01-01', 'NA', '', ' ', 'PAR1', '{"a":', '\u2028', '\ufeff', '\u00e9',
+    '"',
+    '""',
+    '"\n',
+    '\r',
+    '\n',
+    '\r\n',
+    ',',
+    '\t',
+    ';',
+    '|',
+    '{',
+    '}',
+    '[',
+    ']',
+    ':',
+    '\\',
+    '\\u0000',
+    '\\ud800',
+    '1e309',
+    '-1e309',
+    '9007199254740993',
+    '-0',
+    'NaN',
+    'Infinity',
+    '1e-400',
+    '0x7fffffff',
+    '99999999999999999999999999',
+    'null',
+    'true',
+    'false',
+    '__proto__',
+    'constructor',
+    '{"__proto__":1}',
+    '..',
+    '../',
+    '/etc/passwd',
+    'C:\\',
+    '\\\\?\\',
+    '2024-02-30',
+    '2024-13-01T25:61:61Z',
+    '1970-01-01',
+    'NA',
+    '',
+    ' ',
+    'PAR1',
+    '{"a":',
+    '\u2028',
+    '\ufeff',
+    '\u00e9',
   ].map((t) => enc.encode(t)),
   Uint8Array.of(0x00),
   Uint8Array.of(0xef, 0xbb, 0xbf), // UTF-8 BOM
@@ -106,7 +151,12 @@ export const MUTATORS: Readonly<Record<string, Mutator>> = {
 };
 
 /** Applies one to four random mutators in a row (stacked mutations reach deeper states). */
-export function mutate(rng: FuzzRandom, input: Uint8Array, corpus: readonly Uint8Array[], maxBytes: number): { bytes: Uint8Array; how: string[] } {
+export function mutate(
+  rng: FuzzRandom,
+  input: Uint8Array,
+  corpus: readonly Uint8Array[],
+  maxBytes: number,
+): { bytes: Uint8Array; how: string[] } {
   const names = Object.keys(MUTATORS);
   const how: string[] = [];
   let bytes = input;

@@ -27,7 +27,8 @@ export function listRegressionInputs(dir: string = REGRESSION_DIR): RegressionIn
     } catch {
       continue; // No kept input for this target.
     }
-    for (const name of names.sort()) if (name.endsWith(ext) || name.endsWith(`${ext}.gz`)) out.push({ target, file: join(dir, target, name) });
+    for (const name of names.sort())
+      if (name.endsWith(ext) || name.endsWith(`${ext}.gz`)) out.push({ target, file: join(dir, target, name) });
   }
   return out;
 }

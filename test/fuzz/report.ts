@@ -19,7 +19,9 @@ export function renderFuzzReport(results: readonly CampaignResult[], command: st
   ];
   for (const r of results) {
     const failed = r.inputs - (r.outcomes.ok ?? 0) - (r.outcomes.error ?? 0) - (r.outcomes.skipped ?? 0);
-    lines.push(`| ${r.target} | ${r.seconds} | ${r.inputs} | ${r.outcomes.ok ?? 0} | ${r.outcomes.error ?? 0} | ${r.outcomes.skipped ?? 0} | ${failed} | ${r.failures.length} | ${r.slowOnce} |`);
+    lines.push(
+      `| ${r.target} | ${r.seconds} | ${r.inputs} | ${r.outcomes.ok ?? 0} | ${r.outcomes.error ?? 0} | ${r.outcomes.skipped ?? 0} | ${failed} | ${r.failures.length} | ${r.slowOnce} |`,
+    );
   }
   lines.push('', 'Typed error codes seen:', '');
   for (const r of results) {
@@ -33,7 +35,12 @@ export function renderFuzzReport(results: readonly CampaignResult[], command: st
   lines.push('', `## Failures (${failures.length} distinct)`, '');
   if (failures.length === 0) lines.push('None.');
   for (const { target, f } of failures) {
-    lines.push(`### ${target}: ${f.kind} (${f.count} inputs)`, '', `- input: ${f.file !== undefined ? relative(process.cwd(), f.file) : '(not saved)'} (${f.bytes} bytes, from ${f.how})`, `- message: ${f.message.split('\n')[0].slice(0, 300)}`);
+    lines.push(
+      `### ${target}: ${f.kind} (${f.count} inputs)`,
+      '',
+      `- input: ${f.file !== undefined ? relative(process.cwd(), f.file) : '(not saved)'} (${f.bytes} bytes, from ${f.how})`,
+      `- message: ${f.message.split('\n')[0].slice(0, 300)}`,
+    );
     if (f.stack) lines.push('', '```', ...f.stack.split('\n').slice(0, 8), '```');
     lines.push('');
   }

@@ -52,8 +52,23 @@ export function structuredDelimited(rng: FuzzRandom, base: Uint8Array, delimiter
       return { bytes: enc.encode(`${header}\n${quoted}"${delimiter}1\n`), how: ['quotedNewlines'] };
     }
     default: {
-      const huge = rng.pick(['1e309', '-1e309', '9'.repeat(400), '0.' + '0'.repeat(400) + '1', '9999-99-99', '+275760-09-13T00:00:00.001Z']);
-      return { bytes: enc.encode(`${header}\n${lines.slice(1, 20).map((l) => l.replace(/[^,\t;|]+/, huge)).join('\n')}\n`), how: ['hugeNumbers'] };
+      const huge = rng.pick([
+        '1e309',
+        '-1e309',
+        '9'.repeat(400),
+        '0.' + '0'.repeat(400) + '1',
+        '9999-99-99',
+        '+275760-09-13T00:00:00.001Z',
+      ]);
+      return {
+        bytes: enc.encode(
+          `${header}\n${lines
+            .slice(1, 20)
+            .map((l) => l.replace(/[^,\t;|]+/, huge))
+            .join('\n')}\n`,
+        ),
+        how: ['hugeNumbers'],
+      };
     }
   }
 }
@@ -104,14 +119,22 @@ export function structuredParquet(rng: FuzzRandom, base: Uint8Array): Built {
     case 1: {
       // Thrift compact varints in the footer: make one declare a huge (or, zigzag, negative) size.
       const at = footerStart + rng.below(Math.max(1, footerLength));
-      const varint = rng.pick([Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f), Uint8Array.of(0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), Uint8Array.of(0x01), Uint8Array.of(0x03)]);
+      const varint = rng.pick([
+        Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f),
+        Uint8Array.of(0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
+        Uint8Array.of(0x01),
+        Uint8Array.of(0x03),
+      ]);
       out.set(varint.subarray(0, Math.max(0, out.length - 8 - at)), at);
       return { bytes: out, how: [`footerVarint@${at}`] };
     }
     case 2: {
       const from = 4 + rng.below(Math.max(1, footerStart - 4));
       const len = 1 + rng.size(Math.max(1, footerStart - from));
-      return { bytes: concat(out.subarray(0, from), out.subarray(Math.min(footerStart, from + len))), how: [`truncatedPage@${from}+${len}`] };
+      return {
+        bytes: concat(out.subarray(0, from), out.subarray(Math.min(footerStart, from + len))),
+        how: [`truncatedPage@${from}+${len}`],
+      };
     }
     case 3: {
       const from = 4 + rng.below(Math.max(1, footerStart - 4));
@@ -124,8 +147,30 @@ export function structuredParquet(rng: FuzzRandom, base: Uint8Array): Built {
 }
 
 const HOSTILE_VALUES: readonly unknown[] = [
-  '../outside.onnx', 'linked.onnx', './linked.onnx', '/etc/passwd', '..\\model.onnx', 'C:\\model.onnx', 'sub/../../outside.onnx', 'model.onnx\u0000.txt', '', 'x'.repeat(5000),
-  -1, 0, 1.5, 1e12, 2 ** 53, -(2 ** 31), Number.MAX_VALUE, null, true, [], {}, [[-1, 1_000_000, 1_000_000]], [-1, 1e9], ['__proto__'],
+  '../outside.onnx',
+  'linked.onnx',
+  './linked.onnx',
+  '/etc/passwd',
+  '..\\model.onnx',
+  'C:\\model.onnx',
+  'sub/../../outside.onnx',
+  'model.onnx\u0000.txt',
+  '',
+  'x'.repeat(5000),
+  -1,
+  0,
+  1.5,
+  1e12,
+  2 ** 53,
+  -(2 ** 31),
+  Number.MAX_VALUE,
+  null,
+  true,
+  [],
+  {},
+  [[-1, 1_000_000, 1_000_000]],
+  [-1, 1e9],
+  ['__proto__'],
 ];
 
 /** Paths to every value inside a parsed manifest, so a mutation can replace any one of them. */
@@ -153,9 +198,10 @@ export function structuredManifest(rng: FuzzRandom, base: Uint8Array): Built {
     const path = rng.pick(paths.filter((p) => p.length > 0));
     if (!path) break;
     // An earlier edit may have removed or replaced part of this path: then the edit is skipped.
-    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined), json) as
-      | Record<string | number, unknown>
-      | undefined;
+    const parent = path
+      .slice(0, -1)
+      .reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined), json) as
+      Record<string | number, unknown> | undefined;
     if (parent === undefined || parent === null || typeof parent !== 'object') continue;
     const key = path[path.length - 1];
     const choice = rng.below(5);
@@ -230,7 +276,11 @@ export function structuredOnnx(rng: FuzzRandom, base: Uint8Array): Built {
   const s = rng.pick(spans);
   switch (rng.below(4)) {
     case 0: {
-      const huge = rng.pick([Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f), Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80)]);
+      const huge = rng.pick([
+        Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f),
+        Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
+        Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80),
+      ]);
       return { bytes: concat(base.subarray(0, s.lengthAt), huge, base.subarray(s.payloadAt)), how: [`hugeLength@${s.lengthAt}`] };
     }
     case 1:
@@ -245,12 +295,22 @@ export function structuredOnnx(rng: FuzzRandom, base: Uint8Array): Built {
         bytes.push((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
         v = Math.floor(v / 128);
       } while (v > 0);
-      return { bytes: concat(base.subarray(0, s.lengthAt), Uint8Array.from(bytes), base.subarray(s.payloadAt)), how: [`offByLength@${s.lengthAt}`] };
+      return {
+        bytes: concat(base.subarray(0, s.lengthAt), Uint8Array.from(bytes), base.subarray(s.payloadAt)),
+        how: [`offByLength@${s.lengthAt}`],
+      };
     }
     default: {
       // A negative dimension or huge integer: a 10-byte varint of -1 written over a varint field.
       const at = s.payloadAt + rng.below(Math.max(1, s.end - s.payloadAt));
-      return { bytes: concat(base.subarray(0, at), Uint8Array.of(0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), base.subarray(at)), how: [`negativeVarint@${at}`] };
+      return {
+        bytes: concat(
+          base.subarray(0, at),
+          Uint8Array.of(0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
+          base.subarray(at),
+        ),
+        how: [`negativeVarint@${at}`],
+      };
     }
   }
 }

@@ -126,7 +126,11 @@ export class FuzzWorker {
     if (answer.peakRssMiB > this.bounds.rssMiB) {
       // Peak RSS only grows, so a fresh worker is needed to measure the next input on its own.
       this.kill();
-      return { ...answer, kind: 'memory', message: `peak RSS ${answer.peakRssMiB} MiB > ${this.bounds.rssMiB} MiB (${answer.kind}${answer.message ? `: ${answer.message}` : ''})` };
+      return {
+        ...answer,
+        kind: 'memory',
+        message: `peak RSS ${answer.peakRssMiB} MiB > ${this.bounds.rssMiB} MiB (${answer.kind}${answer.message ? `: ${answer.message}` : ''})`,
+      };
     }
     if (answer.kind === 'exception' && answer.message?.startsWith('escaped:')) this.kill();
     return answer;

@@ -40,7 +40,9 @@ export function isTargetName(name: string): name is TargetName {
 export function fixtureExtension(target: TargetName): string {
   const spec = specOf(target);
   if (spec) return spec.extension;
-  return { csv: 'csv', tsv: 'tsv', parquet: 'parquet', jsonl: 'jsonl', manifest: 'json', generator: 'json', onnx: 'onnx' }[target as TableTargetName];
+  return { csv: 'csv', tsv: 'tsv', parquet: 'parquet', jsonl: 'jsonl', manifest: 'json', generator: 'json', onnx: 'onnx' }[
+    target as TableTargetName
+  ];
 }
 
 const USER_TABLE = join(ROOT, 'test', 'fixtures', 'models', 'user-table');
@@ -49,9 +51,10 @@ const USER_TABLE = join(ROOT, 'test', 'fixtures', 'models', 'user-table');
 export async function loadCorpus(target: TargetName): Promise<Uint8Array[]> {
   const spec = specOf(target);
   if (spec) return spec.loadCorpus();
-  const csvFiles = [...(await filesUnder(join(ROOT, 'test', 'fixtures', 'tables'), (n) => n.endsWith('.csv'))), ...(await filesUnder(join(ROOT, 'samples', 'workspace'), (n) => n.endsWith('.csv')))].filter(
-    (p) => !p.includes(`${join('samples', 'workspace', 'synthetic')}`),
-  );
+  const csvFiles = [
+    ...(await filesUnder(join(ROOT, 'test', 'fixtures', 'tables'), (n) => n.endsWith('.csv'))),
+    ...(await filesUnder(join(ROOT, 'samples', 'workspace'), (n) => n.endsWith('.csv'))),
+  ].filter((p) => !p.includes(`${join('samples', 'workspace', 'synthetic')}`));
   const csv = await Promise.all(csvFiles.map(async (p) => new Uint8Array(await readFile(p))));
   if (target === 'csv') return csv;
   if (target === 'tsv' || target === 'parquet' || target === 'jsonl') {
@@ -65,7 +68,8 @@ export async function loadCorpus(target: TargetName): Promise<Uint8Array[]> {
     return out;
   }
   const models = join(ROOT, 'test', 'fixtures', 'models');
-  const files = target === 'onnx' ? await filesUnder(models, (n) => n.endsWith('.onnx')) : await filesUnder(models, (n) => n === 'medsynth.json');
+  const files =
+    target === 'onnx' ? await filesUnder(models, (n) => n.endsWith('.onnx')) : await filesUnder(models, (n) => n === 'medsynth.json');
   return Promise.all(files.map(async (p) => new Uint8Array(await readFile(p))));
 }
 
@@ -96,14 +100,30 @@ export function buildStructured(target: TargetName, rng: FuzzRandom, base: Uint8
 function parquetVariants(table: Table): Uint8Array[] {
   const columnData = (encoding: 'PLAIN' | 'DELTA_BINARY_PACKED'): ColumnSource[] =>
     table.columns.map((c) => {
-      if (c.kind === 'numeric' && c.integer) return { name: c.name, data: Array.from(c.values, (v) => (Number.isNaN(v) ? null : BigInt(Math.round(v)))), type: 'INT64', encoding, columnIndex: true };
-      if (c.kind === 'numeric') return { name: c.name, data: Array.from(c.values, (v) => (Number.isNaN(v) ? null : v)), type: 'DOUBLE', columnIndex: true };
+      if (c.kind === 'numeric' && c.integer)
+        return {
+          name: c.name,
+          data: Array.from(c.values, (v) => (Number.isNaN(v) ? null : BigInt(Math.round(v)))),
+          type: 'INT64',
+          encoding,
+          columnIndex: true,
+        };
+      if (c.kind === 'numeric')
+        return { name: c.name, data: Array.from(c.values, (v) => (Number.isNaN(v) ? null : v)), type: 'DOUBLE', columnIndex: true };
       return { name: c.name, data: Array.from({ length: table.rowCount }, (_, r) => cellText(c, r)), type: 'STRING', columnIndex: true };
     });
   try {
     return [
       new Uint8Array(parquetWriteBuffer({ columnData: columnData('PLAIN'), codec: 'UNCOMPRESSED', rowGroupSize: 40, pageSize: 256 })),
-      new Uint8Array(parquetWriteBuffer({ columnData: columnData('DELTA_BINARY_PACKED'), codec: 'SNAPPY', rowGroupSize: 100, pageSize: 1024, statistics: false })),
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: columnData('DELTA_BINARY_PACKED'),
+          codec: 'SNAPPY',
+          rowGroupSize: 100,
+          pageSize: 1024,
+          statistics: false,
+        }),
+      ),
     ];
   } catch {
     return []; // A table the writer cannot express this way just contributes fewer seeds.
@@ -129,7 +149,8 @@ function checkTable(table: Table): void {
     const length = 'codes' in c ? c.codes.length : c.values.length;
     if (length !== table.rowCount) throw new Error(`invalid Table: column '${c.name}' has ${length} values for ${table.rowCount} rows`);
     if (c.kind === 'categorical' || c.kind === 'boolean') {
-      for (const code of c.codes) if (code < -1 || code >= c.categories.length) throw new Error(`invalid Table: column '${c.name}' has code ${code}`);
+      for (const code of c.codes)
+        if (code < -1 || code >= c.categories.length) throw new Error(`invalid Table: column '${c.name}' has code ${code}`);
     }
   }
 }
@@ -186,7 +207,10 @@ export async function executeTarget(target: TargetName, bytes: Uint8Array, scrat
       await writeFile(join(scratch, 'onnx', 'model.onnx'), bytes);
       await writeFile(join(scratch, 'single', 'model.onnx'), bytes);
       // Both entry points: a folder whose manifest names the model, and a lone .onnx carrying its manifest.
-      const results = await Promise.allSettled([loadGenerator(join(scratch, 'onnx')), loadGenerator(join(scratch, 'single', 'model.onnx'))]);
+      const results = await Promise.allSettled([
+        loadGenerator(join(scratch, 'onnx')),
+        loadGenerator(join(scratch, 'single', 'model.onnx')),
+      ]);
       const rejected = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
       const unexpected = rejected.find((e) => !isMedSynthError(e));
       if (unexpected !== undefined) throw unexpected;

@@ -20,7 +20,12 @@ function peakRssMiB(): number {
 }
 
 function answer(a: Omit<WorkerAnswer, 'ms' | 'peakRssMiB'>, then?: () => void): void {
-  process.send?.({ ...a, ms: Math.round(performance.now() - started), peakRssMiB: peakRssMiB() } satisfies WorkerAnswer, undefined, undefined, then);
+  process.send?.(
+    { ...a, ms: Math.round(performance.now() - started), peakRssMiB: peakRssMiB() } satisfies WorkerAnswer,
+    undefined,
+    undefined,
+    then,
+  );
 }
 
 function describe(e: unknown): { message: string; stack?: string } {
@@ -84,7 +89,8 @@ process.on('message', (m: WorkerRequest) => {
       answer({ id: m.id, kind });
     } catch (e) {
       await settle();
-      if (isMedSynthError(e) && maskedBug(m.target, e)) answer({ id: m.id, kind: 'exception', ...describe(e.cause), message: `masked as IO: ${describe(e.cause).message}` });
+      if (isMedSynthError(e) && maskedBug(m.target, e))
+        answer({ id: m.id, kind: 'exception', ...describe(e.cause), message: `masked as IO: ${describe(e.cause).message}` });
       else if (isMedSynthError(e)) answer({ id: m.id, kind: 'error', code: e.code, message: e.message.slice(0, 300) });
       else answer({ id: m.id, kind: 'exception', ...describe(e) });
     }

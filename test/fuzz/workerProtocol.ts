@@ -21,4 +21,3 @@ export interface WorkerAnswer {
   /** Peak resident set size of the worker so far, in MiB. */
   readonly peakRssMiB: number;
 }
-

@@ -11,7 +11,9 @@ const outDir = process.argv[2] ?? join(here, '..', '..', 'out', 'integration');
 const srcDir = join(here, 'extensionHost');
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-const entries = readdirSync(srcDir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => join(srcDir, f));
+const entries = readdirSync(srcDir)
+  .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+  .map((f) => join(srcDir, f));
 await esbuild.build({
   entryPoints: entries,
   outdir: outDir,

@@ -21,7 +21,8 @@ const RESULTS = process.env.RESULTS ?? 'test-results';
 const RUN = process.env.RUN_NAME ?? 'trusted';
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 // Workbench noise that says nothing about MedSynth (offline marketplace, service worker chatter).
-const NOISE = /Unable to read file .*Canceled|\[AgentHost|\[ChatModelSelection\]|\[AccountPolicyGate\]|open-vsx\.org|Creating a socket|connection token|\[Service Worker\]|builtin extensions cache|grace-time|^\s+at /;
+const NOISE =
+  /Unable to read file .*Canceled|\[AgentHost|\[ChatModelSelection\]|\[AccountPolicyGate\]|open-vsx\.org|Creating a socket|connection token|\[Service Worker\]|builtin extensions cache|grace-time|^\s+at /;
 const MENU_ENTRIES = ['Preview Table', 'Run Full Loop (Fit, Generate, Evaluate)', 'Fit Generator', 'Evaluate'];
 
 function fail(message: string): never {
@@ -39,7 +40,15 @@ async function launch(): Promise<Browser> {
     // Playwright would otherwise swallow the SIGTERM that `timeout` sends and outlive the test run.
     handleSIGTERM: false,
     handleSIGINT: false,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -55,10 +64,14 @@ async function runExtensionHostSuites(browser: Browser): Promise<number> {
     if (!NOISE.test(message)) console.log(type === 'error' ? `[vscode error] ${message.split('\n')[0]}` : message);
   });
   await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
-  const payload: [string, string][] = [['extensionTestsPath', `vscode-remote://127.0.0.1:${PORT}${TESTS_INDEX}`], ['skipWelcome', 'true']];
+  const payload: [string, string][] = [
+    ['extensionTestsPath', `vscode-remote://127.0.0.1:${PORT}${TESTS_INDEX}`],
+    ['skipWelcome', 'true'],
+  ];
   // VS Code runs extensionTestsPath only in an extension-development window; pointing the development
   // path at the installed (unpacked) VSIX keeps the code under test exactly what was packaged.
-  if (process.env.EXTENSION_DIR) payload.unshift(['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${PORT}${process.env.EXTENSION_DIR}`]);
+  if (process.env.EXTENSION_DIR)
+    payload.unshift(['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${PORT}${process.env.EXTENSION_DIR}`]);
   await page.goto(`${ORIGIN}/?folder=${encodeURIComponent(WORKSPACE)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   const timeoutMs = Number(process.env.MEDSYNTH_SUITE_TIMEOUT_MS ?? 300_000);
   const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), timeoutMs))]);
@@ -86,7 +99,9 @@ async function driveWorkbench(browser: Browser): Promise<void> {
   step('started Run Full Loop from the context menu; waiting for the report webview');
   const webview = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
   const runDir = await waitForNewRun(before, 180_000);
-  const report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as { metrics: { id: string; score: number | null; descriptor: { title: string } }[] };
+  const report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as {
+    metrics: { id: string; score: number | null; descriptor: { title: string } }[];
+  };
   await webview.locator('body').filter({ hasText: report.metrics[0].descriptor.title }).waitFor({ timeout: 60_000 });
   await page.waitForTimeout(1000); // let charts finish their first paint before the screenshot
   const text = await webview.locator('body').innerText();
@@ -95,7 +110,9 @@ async function driveWorkbench(browser: Browser): Promise<void> {
     if (!text.includes(m.descriptor.title)) fail(`report webview lacks the metric "${m.descriptor.title}"`);
     if (m.score !== null && !scoreShown(text, m.score)) fail(`report webview does not show ${m.id} = ${m.score}`);
   }
-  step(`report webview shows ${report.metrics.length} metrics: ${report.metrics.map((m) => `${m.id}=${m.score?.toFixed(3) ?? 'error'}`).join(', ')}`);
+  step(
+    `report webview shows ${report.metrics.length} metrics: ${report.metrics.map((m) => `${m.id}=${m.score?.toFixed(3) ?? 'error'}`).join(', ')}`,
+  );
   await checkSyntheticPreview(page, webview);
   await checkStudio(page, runDir);
   await checkInspectFromExplorer(page);
@@ -126,7 +143,8 @@ async function checkInspectFromExplorer(page: Page): Promise<void> {
     );
     if (opened) break;
     await page.screenshot({ path: path.join(RESULTS, `integration-inspect-attempt-${attempt}.png`) });
-    if (attempt === 3) fail('Inspect Dataset from the explorer opened no summary tab after 3 attempts (see integration-inspect-attempt-*.png)');
+    if (attempt === 3)
+      fail('Inspect Dataset from the explorer opened no summary tab after 3 attempts (see integration-inspect-attempt-*.png)');
     step(`Inspect Dataset attempt ${attempt} opened no tab; retrying`);
     await page.keyboard.press('Escape');
   }
@@ -164,7 +182,12 @@ async function chooseFromMenu(page: Page, row: Locator, label: string): Promise<
   for (let attempt = 1; attempt <= 3; attempt++) {
     await row.click({ button: 'right' });
     const entry = items.filter({ hasText: label }).first();
-    if (await entry.waitFor({ timeout: 15_000 }).then(() => true, () => false)) {
+    if (
+      await entry.waitFor({ timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       const labels = (await items.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
       await entry.hover();
       await page.keyboard.press('Enter');
@@ -197,7 +220,8 @@ async function checkStudio(page: Page, explorerRun: string): Promise<void> {
     if (!(await rows.filter({ hasText: 'Tables' }).first().isVisible())) await studioIcon.click();
     await rows.filter({ hasText: 'Tables' }).first().waitFor({ timeout: 15_000 });
   };
-  for (const label of ['Tables', 'Images', 'Signals', 'Runs', 'CT_small.dcm', 'ecg12.hea']) await rows.filter({ hasText: label }).first().waitFor({ timeout: 30_000 });
+  for (const label of ['Tables', 'Images', 'Signals', 'Runs', 'CT_small.dcm', 'ecg12.hea'])
+    await rows.filter({ hasText: label }).first().waitFor({ timeout: 30_000 });
   const table = rows.filter({ hasText: 'patients.csv' }).filter({ hasNotText: ' · ' }).first();
   const runs = rows.filter({ hasText: /fidelity \w+, privacy \w+ · .* · table/ });
   await runs.first().waitFor({ timeout: 30_000 });
@@ -223,8 +247,12 @@ async function checkStudio(page: Page, explorerRun: string): Promise<void> {
   step('studio: inline Open Report on the older run opened (or focused) its report');
 
   const labels = await chooseFromMenu(page, newest, 'Reveal in Explorer');
-  for (const entry of ['Open Report', 'Compare Runs', 'Generate', 'Reveal in Explorer', 'Delete Run']) if (!labels.includes(entry)) fail(`the run context menu lacks "${entry}": ${labels.join(' | ')}`);
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: path.basename(studioRun) }).first().waitFor({ timeout: 30_000 });
+  for (const entry of ['Open Report', 'Compare Runs', 'Generate', 'Reveal in Explorer', 'Delete Run'])
+    if (!labels.includes(entry)) fail(`the run context menu lacks "${entry}": ${labels.join(' | ')}`);
+  await page
+    .locator('.explorer-folders-view .monaco-list-row', { hasText: path.basename(studioRun) })
+    .first()
+    .waitFor({ timeout: 30_000 });
   step(`studio: run context menu (${labels.join(' | ')}); Reveal in Explorer showed the run folder`);
 
   await showStudio();
@@ -242,7 +270,13 @@ async function checkStudio(page: Page, explorerRun: string): Promise<void> {
   await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Move to Trash' }).first().click({ timeout: 15_000 });
   // A remote file system (code-server) has no trash: the second modal asks to delete permanently.
   const permanently = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Delete Permanently' }).first();
-  if (await permanently.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await permanently.click();
+  if (
+    await permanently.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await permanently.click();
   const end = Date.now() + 30_000;
   while (fs.existsSync(studioRun) && Date.now() < end) await page.waitForTimeout(250);
   if (fs.existsSync(studioRun)) fail(`Delete Run left ${studioRun} in place`);
@@ -271,13 +305,24 @@ async function openContextMenu(page: Page, row: ReturnType<Page['locator']>): Pr
 
 /** A score counts as shown when any usual rendering of it (3 or 2 decimals, or a percentage) is there. */
 function scoreShown(text: string, score: number): boolean {
-  const forms = [score.toFixed(3), score.toFixed(2), `${(score * 100).toFixed(1)}%`, `${(score * 100).toFixed(0)}%`, `${(score * 100).toFixed(1)} %`];
+  const forms = [
+    score.toFixed(3),
+    score.toFixed(2),
+    `${(score * 100).toFixed(1)}%`,
+    `${(score * 100).toFixed(0)}%`,
+    `${(score * 100).toFixed(1)} %`,
+  ];
   return forms.some((f) => text.includes(f));
 }
 
 function listRuns(): string[] {
   const root = path.join(WORKSPACE, 'synthetic');
-  return fs.existsSync(root) ? fs.readdirSync(root).filter((n) => !n.startsWith('.')).map((n) => path.join(root, n)) : [];
+  return fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((n) => !n.startsWith('.'))
+        .map((n) => path.join(root, n))
+    : [];
 }
 
 async function waitForNewRun(before: ReadonlySet<string>, timeoutMs: number): Promise<string> {

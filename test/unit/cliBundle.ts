@@ -16,7 +16,14 @@ export interface CliBundle {
 export function buildCliBundle(tag: string): CliBundle {
   const dir = join(ROOT, '.cache', `${tag}-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode', 'onnxruntime-node'], logLevel: 'error' as const };
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    format: 'cjs' as const,
+    target: 'node20',
+    external: ['vscode', 'onnxruntime-node'],
+    logLevel: 'error' as const,
+  };
   buildSync({ ...common, entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], outfile: join(dir, 'cli.js') });
   buildSync({ ...common, entryPoints: [join(ROOT, 'src', 'inference', 'main.ts')], outfile: join(dir, 'inference.js') });
   // The DICOM codecs' WebAssembly, beside the bundle as esbuild.mjs puts it in dist/codecs/.

@@ -32,7 +32,12 @@ interface TableHostLog {
  * pure setting updates and notices (src/core/preview/columnOverrides.ts), the table re-read with the
  * saved kinds, and the commands recorded instead of run. `key` is the table's medsynth.columns key.
  */
-function tableHost(table: Table, log: TableHostLog, reread?: (types: Readonly<Record<string, ColumnKind>>) => Promise<Table>, key = 'samples/workspace/patients.csv'): (raw: unknown, app: AppPage) => Promise<void> {
+function tableHost(
+  table: Table,
+  log: TableHostLog,
+  reread?: (types: Readonly<Record<string, ColumnKind>>) => Promise<Table>,
+  key = 'samples/workspace/patients.csv',
+): (raw: unknown, app: AppPage) => Promise<void> {
   let current = table;
   const saved = (): Record<string, ColumnKind> => ({ ...((log.setting?.[key] as Record<string, ColumnKind> | undefined) ?? {}) });
   const init = (): TablePreviewHostMessage => ({ type: 'init', model: buildTablePreview(current), types: { key, saved: saved() } });
@@ -80,31 +85,62 @@ describe('table preview webview', () => {
   it('shows every column with its kind, histogram and missing count, on the patients sample', async () => {
     const table = await loadTable('samples/workspace/patients.csv');
     const log: TableHostLog = { setting: undefined, commands: [] };
-    const app = await webviews.open('tablePreview', tableHost(table, log, (types) => loadTable('samples/workspace/patients.csv', types)));
+    const app = await webviews.open(
+      'tablePreview',
+      tableHost(table, log, (types) => loadTable('samples/workspace/patients.csv', types)),
+    );
     const { page } = app;
     await waitFor(app, 'tbody tr.row');
-    const headers = await page.$$eval('thead th.column', (ths) => ths.map((th) => ({ name: th.getAttribute('data-column'), kind: th.getAttribute('data-kind'), text: th.textContent ?? '', hist: th.querySelectorAll('svg rect.bar').length })));
-    assert.deepEqual(headers.map((x) => x.name), table.columns.map((c) => c.name));
-    assert.deepEqual(headers.map((x) => x.kind), table.columns.map((c) => c.kind));
+    const headers = await page.$$eval('thead th.column', (ths) =>
+      ths.map((th) => ({
+        name: th.getAttribute('data-column'),
+        kind: th.getAttribute('data-kind'),
+        text: th.textContent ?? '',
+        hist: th.querySelectorAll('svg rect.bar').length,
+      })),
+    );
+    assert.deepEqual(
+      headers.map((x) => x.name),
+      table.columns.map((c) => c.name),
+    );
+    assert.deepEqual(
+      headers.map((x) => x.kind),
+      table.columns.map((c) => c.kind),
+    );
     const model = buildTablePreview(table);
     model.columns.forEach((c, i) => {
       assert.match(headers[i].text, new RegExp(`missing ${c.missing.toLocaleString('en-US')}`), `missing count of ${c.name}`);
-      const bars = c.histogram.type === 'bins' ? c.histogram.counts.length : c.histogram.type === 'categories' ? c.histogram.counts.length + (c.histogram.otherCount > 0 ? 1 : 0) : 0;
+      const bars =
+        c.histogram.type === 'bins'
+          ? c.histogram.counts.length
+          : c.histogram.type === 'categories'
+            ? c.histogram.counts.length + (c.histogram.otherCount > 0 ? 1 : 0)
+            : 0;
       assert.equal(headers[i].hist, bars, `histogram bars of ${c.name}`);
     });
     // The first visible row shows exactly what tableRows formats for row 0.
-    const firstRow = await page.$$eval('tbody tr.row[data-row="0"] td', (tds) => tds.map((td) => (td.classList.contains('missing') ? '' : td.textContent)));
+    const firstRow = await page.$$eval('tbody tr.row[data-row="0"] td', (tds) =>
+      tds.map((td) => (td.classList.contains('missing') ? '' : td.textContent)),
+    );
     assert.deepEqual(firstRow, tableRows(table, 0, 1)[0]);
     // The preview says where a picked type goes before the user picks one.
-    assert.match(await page.$eval('.types-status', (el) => el.textContent ?? ''), /saved to medsynth\.columns for samples\/workspace\/patients\.csv; Fit and Run use these types/);
+    assert.match(
+      await page.$eval('.types-status', (el) => el.textContent ?? ''),
+      /saved to medsynth\.columns for samples\/workspace\/patients\.csv; Fit and Run use these types/,
+    );
     // Changing a kind through the vscode-single-select (opened and picked with the mouse) saves it to medsynth.columns.
     await page.click('th.column[data-column="sex"] vscode-single-select');
     await page.click('th.column[data-column="sex"] vscode-single-select >> li:has-text("text")');
     await app.waitForPosted((m) => (m as { type?: string }).type === 'setColumnKind');
     await page.waitForSelector('th.column.saved[data-column="sex"][data-kind="text"] .saved-mark');
     assert.deepEqual(log.setting, { 'samples/workspace/patients.csv': { sex: 'text' } });
-    await page.waitForFunction(() => (document.querySelector('.types-bar .notice')?.textContent ?? '').includes('Fit and Run use these types'));
-    assert.match(await page.$eval('.types-status', (el) => el.textContent ?? ''), /^1 column type for samples\/workspace\/patients\.csv comes from medsynth\.columns/);
+    await page.waitForFunction(() =>
+      (document.querySelector('.types-bar .notice')?.textContent ?? '').includes('Fit and Run use these types'),
+    );
+    assert.match(
+      await page.$eval('.types-status', (el) => el.textContent ?? ''),
+      /^1 column type for samples\/workspace\/patients\.csv comes from medsynth\.columns/,
+    );
     // Fit and Run from the preview post their command; the host runs it on this table.
     await page.click('vscode-button[data-command="fitGenerator"]');
     await page.click('vscode-button[data-command="runFullLoop"]');
@@ -131,7 +167,11 @@ describe('table preview webview', () => {
     await page.click('th.column[data-column="sex"] vscode-single-select');
     await page.click('th.column[data-column="sex"] vscode-single-select >> li:has-text("numeric")');
     await page.waitForFunction(() => (document.querySelector('.toolbar .error')?.textContent ?? '').includes('cannot be read as numeric'));
-    await page.waitForFunction(() => (document.querySelector('th.column[data-column="sex"] vscode-single-select') as HTMLElement & { value: string }).value === 'categorical');
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('th.column[data-column="sex"] vscode-single-select') as HTMLElement & { value: string }).value ===
+        'categorical',
+    );
     assert.equal(log.setting, undefined, 'nothing is saved for a refused kind');
     assertClean(app);
     await page.close();
@@ -146,12 +186,25 @@ describe('table preview webview', () => {
     assert.ok(initialRows < 200, `only the visible rows are in the DOM (${initialRows} <tr> for 100,000 rows)`);
     const target = 73_421;
     const started = Date.now();
-    const request = app.waitForPosted((m) => (m as { type?: string; offset?: number }).type === 'requestRows' && ((m as { offset: number }).offset <= target && target < (m as { offset: number }).offset + (m as { count: number }).count));
-    await page.$eval('.scroller', (el, row) => { el.scrollTop = row * 24; }, target);
+    const request = app.waitForPosted(
+      (m) =>
+        (m as { type?: string; offset?: number }).type === 'requestRows' &&
+        (m as { offset: number }).offset <= target &&
+        target < (m as { offset: number }).offset + (m as { count: number }).count,
+    );
+    await page.$eval(
+      '.scroller',
+      (el, row) => {
+        el.scrollTop = row * 24;
+      },
+      target,
+    );
     await request;
     await page.waitForSelector(`tbody tr.row[data-row="${target}"]:not(.loading)`);
     const elapsed = Date.now() - started;
-    const cells = await page.$$eval(`tbody tr.row[data-row="${target}"] td`, (tds) => tds.map((td) => (td.classList.contains('missing') ? '' : td.textContent)));
+    const cells = await page.$$eval(`tbody tr.row[data-row="${target}"] td`, (tds) =>
+      tds.map((td) => (td.classList.contains('missing') ? '' : td.textContent)),
+    );
     assert.deepEqual(cells, tableRows(big, target, 1)[0], 'the row shown is the row the host holds');
     const afterRows = await page.$$eval('tbody tr', (trs) => trs.length);
     assert.ok(afterRows < 200, `still few rows after scrolling (${afterRows})`);
@@ -177,7 +230,9 @@ describe('table preview webview', () => {
     assert.ok(wheelRequests <= 6, `scrolling 600 rows took ${wheelRequests} page requests`);
     const median = frames[30].toFixed(1);
     const p95 = frames[56].toFixed(1);
-    console.log(`# scroll to row ${target} of 100,000 rendered in ${elapsed} ms; ${afterRows} <tr> in the DOM; scroll step to next frame median ${median} ms, p95 ${p95} ms (two frames each), ${wheelRequests} page requests for 600 rows`);
+    console.log(
+      `# scroll to row ${target} of 100,000 rendered in ${elapsed} ms; ${afterRows} <tr> in the DOM; scroll step to next frame median ${median} ms, p95 ${p95} ms (two frames each), ${wheelRequests} page requests for 600 rows`,
+    );
     await page.screenshot({ path: join(RESULTS, 'webview-table-scrolled.png') });
     assertClean(app);
     await page.close();
@@ -204,8 +259,18 @@ describe('report webview', () => {
     });
     const { page } = app;
     await waitFor(app, '.card');
-    const cards = await page.$$eval('.card', (els) => els.map((el) => ({ id: el.getAttribute('data-metric'), score: el.querySelector('.score')?.textContent, error: el.querySelector('.card-error')?.textContent ?? null, doc: el.querySelector('.doc')?.textContent })));
-    assert.deepEqual(cards.map((c) => c.id), report.metrics.map((m) => m.id));
+    const cards = await page.$$eval('.card', (els) =>
+      els.map((el) => ({
+        id: el.getAttribute('data-metric'),
+        score: el.querySelector('.score')?.textContent,
+        error: el.querySelector('.card-error')?.textContent ?? null,
+        doc: el.querySelector('.doc')?.textContent,
+      })),
+    );
+    assert.deepEqual(
+      cards.map((c) => c.id),
+      report.metrics.map((m) => m.id),
+    );
     report.metrics.forEach((m, i) => {
       assert.equal(cards[i].score, m.score === null ? '—' : m.score.toFixed(3), `score of ${m.id}`);
       assert.equal(cards[i].doc, m.descriptor.doc);
@@ -216,15 +281,20 @@ describe('report webview', () => {
     assert.match(header, /perturbed-copy/);
     assert.match(header, /cpu/);
     assert.equal(await page.$$eval('.column-chart svg', (s) => s.length), report.columns.length, 'one chart per column');
-    assert.ok(await page.$$eval('.column-chart svg rect.synth', (s) => s.length) > 0, 'synthetic bars drawn');
+    assert.ok((await page.$$eval('.column-chart svg rect.synth', (s) => s.length)) > 0, 'synthetic bars drawn');
     if (report.dcrHistogram) assert.equal(await page.$$eval('.dcr svg rect.bar', (s) => s.length), report.dcrHistogram.counts.length);
     const ks = report.metrics.find((m) => m.id === 'fidelity.ksComplement')?.details.perColumn as Record<string, number>;
-    const shown = await page.$$eval('.columns-table tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-column'), tr.querySelector('td.ks')?.textContent ?? '']));
+    const shown = await page.$$eval('.columns-table tbody tr', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-column'), tr.querySelector('td.ks')?.textContent ?? '']),
+    );
     const tv = report.metrics.find((m) => m.id === 'fidelity.tvComplement')?.details.perColumn as Record<string, number>;
-    const shownTv = await page.$$eval('.columns-table tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-column'), tr.querySelector('td.tv')?.textContent ?? '']));
+    const shownTv = await page.$$eval('.columns-table tbody tr', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-column'), tr.querySelector('td.tv')?.textContent ?? '']),
+    );
     assert.ok(Object.keys(ks).length > 0 && Object.keys(tv).length > 0, 'the patients table has numeric and categorical columns');
     for (const [name, text] of shown) assert.equal(text, (name as string) in ks ? ks[name as string].toFixed(3) : '', `1 − KS of ${name}`);
-    for (const [name, text] of shownTv) assert.equal(text, (name as string) in tv ? tv[name as string].toFixed(3) : '', `1 − TVD of ${name}`);
+    for (const [name, text] of shownTv)
+      assert.equal(text, (name as string) in tv ? tv[name as string].toFixed(3) : '', `1 − TVD of ${name}`);
     // Buttons post actions with ids; the host's answer shows in the status line.
     await page.click('vscode-button[data-action="exportMarkdown"]');
     await page.waitForFunction(() => document.querySelector('.status')?.textContent === 'did exportMarkdown');

@@ -62,7 +62,11 @@ function deltaE(a: Rgba, b: Rgba): number {
       return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
     };
     const [r, g, bl] = [lin(c[0]), lin(c[1]), lin(c[2])];
-    const xyz = [(0.4124 * r + 0.3576 * g + 0.1805 * bl) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * bl, (0.0193 * r + 0.1192 * g + 0.9505 * bl) / 1.08883];
+    const xyz = [
+      (0.4124 * r + 0.3576 * g + 0.1805 * bl) / 0.95047,
+      0.2126 * r + 0.7152 * g + 0.0722 * bl,
+      (0.0193 * r + 0.1192 * g + 0.9505 * bl) / 1.08883,
+    ];
     const f = (t: number): number => (t > (6 / 29) ** 3 ? Math.cbrt(t) : t / (3 * (6 / 29) ** 2) + 4 / 29);
     const [fx, fy, fz] = xyz.map(f);
     return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
@@ -73,16 +77,19 @@ function deltaE(a: Rgba, b: Rgba): number {
 
 /** Applies a theme exactly as VS Code's webview preload does: classes on <body>, variables on <html>. */
 async function applyTheme(app: AppPage, theme: BundledTheme): Promise<void> {
-  await app.page.evaluate(({ kind, colors }) => {
-    const body = document.body;
-    body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light');
-    body.classList.add(kind);
-    if (kind === 'vscode-high-contrast-light') body.classList.add('vscode-high-contrast');
-    body.dataset.vscodeThemeKind = kind;
-    const style = document.documentElement.style;
-    for (let i = style.length - 1; i >= 0; i--) if (style[i].startsWith('--vscode-')) style.removeProperty(style[i]);
-    for (const [name, value] of Object.entries(colors)) style.setProperty(`--vscode-${name}`, value);
-  }, { kind: theme.kind, colors: theme.colors });
+  await app.page.evaluate(
+    ({ kind, colors }) => {
+      const body = document.body;
+      body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light');
+      body.classList.add(kind);
+      if (kind === 'vscode-high-contrast-light') body.classList.add('vscode-high-contrast');
+      body.dataset.vscodeThemeKind = kind;
+      const style = document.documentElement.style;
+      for (let i = style.length - 1; i >= 0; i--) if (style[i].startsWith('--vscode-')) style.removeProperty(style[i]);
+      for (const [name, value] of Object.entries(colors)) style.setProperty(`--vscode-${name}`, value);
+    },
+    { kind: theme.kind, colors: theme.colors },
+  );
 }
 
 interface Paint {
@@ -92,11 +99,15 @@ interface Paint {
 
 /** The computed fill (or stroke) of the first element matching a selector, with its effective opacity. */
 async function paintOf(app: AppPage, selector: string, property: 'fill' | 'stroke'): Promise<Paint> {
-  return app.page.$eval(selector, (el, prop) => {
-    const cs = getComputedStyle(el);
-    const own = prop === 'fill' ? Number(cs.fillOpacity) : Number(cs.strokeOpacity);
-    return { color: prop === 'fill' ? cs.fill : cs.stroke, opacity: own * Number(cs.opacity) };
-  }, property);
+  return app.page.$eval(
+    selector,
+    (el, prop) => {
+      const cs = getComputedStyle(el);
+      const own = prop === 'fill' ? Number(cs.fillOpacity) : Number(cs.strokeOpacity);
+      return { color: prop === 'fill' ? cs.fill : cs.stroke, opacity: own * Number(cs.opacity) };
+    },
+    property,
+  );
 }
 
 /** A report with a holdout, so the DCR histogram carries its holdout overlay and the heatmaps show. */
@@ -123,7 +134,11 @@ async function holdoutReport(table: Table): Promise<Report> {
   const holdout = slice(cut, table.rowCount);
   const synth = perturbTable(train);
   const results = await evaluateTableMetrics({ real: train, synth, holdout });
-  return buildReport(train, synth, results, { holdout, createdAt: '2026-01-01T00:00:00.000Z', generator: { name: 'perturbed-copy', family: 'test', seed: 7, executionProvider: 'cpu' } });
+  return buildReport(train, synth, results, {
+    holdout,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    generator: { name: 'perturbed-copy', family: 'test', seed: 7, executionProvider: 'cpu' },
+  });
 }
 
 const webviews = useWebviewSession(RESULTS);
@@ -133,11 +148,15 @@ describe('report chart colours in every bundled theme', () => {
     const report = await holdoutReport(await loadTable('samples/workspace/patients.csv'));
     assert.ok(report.dcrHistogram?.holdoutCounts, 'the report carries the holdout overlay');
     assert.ok(report.correlations, 'the report carries correlation matrices');
-    const app = await webviews.open('report', async (raw, a) => {
-      const m = parseReportMessage(raw);
-      assert.ok(m, `the host validator accepts every message: ${JSON.stringify(raw)}`);
-      if (m.type === 'ready') await a.send({ type: 'init', report, canOpenSynthetic: false });
-    }, { bare: true });
+    const app = await webviews.open(
+      'report',
+      async (raw, a) => {
+        const m = parseReportMessage(raw);
+        assert.ok(m, `the host validator accepts every message: ${JSON.stringify(raw)}`);
+        if (m.type === 'ready') await a.send({ type: 'init', report, canOpenSynthetic: false });
+      },
+      { bare: true },
+    );
     await app.page.waitForSelector('.column-chart svg rect.synth', { timeout: 10_000 });
     await app.page.setViewportSize({ width: 1280, height: 800 });
     const failures: string[] = [];
@@ -175,17 +194,25 @@ describe('report chart colours in every bundled theme', () => {
 
   it('hold for the table preview histograms too (numeric and categorical bars), and its warning text reads at 4.5:1', async () => {
     const table = await loadTable('samples/workspace/patients.csv');
-    const app = await webviews.open('tablePreview', async (raw, a) => {
-      const m = parseTablePreviewMessage(raw);
-      assert.ok(m, `the host validator accepts every message: ${JSON.stringify(raw)}`);
-      if (m.type === 'ready') await a.send({ type: 'init', model: buildTablePreview(table), types: { key: 'samples/workspace/patients.csv', saved: {} } });
-    }, { bare: true });
+    const app = await webviews.open(
+      'tablePreview',
+      async (raw, a) => {
+        const m = parseTablePreviewMessage(raw);
+        assert.ok(m, `the host validator accepts every message: ${JSON.stringify(raw)}`);
+        if (m.type === 'ready')
+          await a.send({ type: 'init', model: buildTablePreview(table), types: { key: 'samples/workspace/patients.csv', saved: {} } });
+      },
+      { bare: true },
+    );
     await app.page.waitForSelector('th.column svg.categorical rect.bar', { timeout: 10_000 });
     const failures: string[] = [];
     for (const theme of BUNDLED_THEMES) {
       await applyTheme(app, theme);
       const bg = parseColor(await app.page.evaluate(() => getComputedStyle(document.body).backgroundColor));
-      for (const [name, selector] of [['numeric histogram', 'th.column svg.numeric rect.bar'], ['categorical histogram', 'th.column svg.categorical rect.bar']]) {
+      for (const [name, selector] of [
+        ['numeric histogram', 'th.column svg.numeric rect.bar'],
+        ['categorical histogram', 'th.column svg.categorical rect.bar'],
+      ]) {
         const paint = await paintOf(app, selector, 'fill');
         const raw = parseColor(paint.color);
         if (raw[3] * paint.opacity < 1) failures.push(`${theme.label}: ${name} is translucent (${paint.color})`);
@@ -195,7 +222,8 @@ describe('report chart colours in every bundled theme', () => {
       // The missing count in the warning colour is small text: WCAG 1.4.3 asks 4.5:1.
       const warning = parseColor(await app.page.$eval('th.column .has-missing', (el) => getComputedStyle(el).color));
       const textRatio = contrast(over(warning, bg), bg);
-      if (textRatio < 4.5) failures.push(`${theme.label}: the missing-count warning text is ${textRatio.toFixed(2)}:1 against the background`);
+      if (textRatio < 4.5)
+        failures.push(`${theme.label}: the missing-count warning text is ${textRatio.toFixed(2)}:1 against the background`);
       if (theme.id === 'light-modern' || theme.id === 'hc-dark') {
         await app.page.mouse.move(1, 790);
         await app.page.waitForTimeout(100);

@@ -13,7 +13,12 @@ import { createNonce, renderWebviewHtml } from '../../src/host/webviewHtml';
 
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist', 'webview');
-const TYPES: Readonly<Record<string, string>> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+const TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+};
 
 export interface WebviewServer {
   readonly origin: string;
@@ -36,19 +41,31 @@ export async function startWebviewServer(): Promise<WebviewServer> {
       const app = page[1];
       // ?bare=1 leaves out the stand-in theme, for tests that inject a theme the way VS Code does.
       const theme = url.searchParams.get('bare') === '1' ? [] : [`${origin}/test-theme.css`];
-      send(200, 'text/html; charset=utf-8', renderWebviewHtml({
-        title: app,
-        scriptUri: `${origin}/dist/webview/${app}.js`,
-        // The same stylesheets the host's createMedSynthPanel passes, plus a stand-in for VS Code's theme.
-        styleUris: [...theme, `${origin}/dist/webview/codicon.css`, `${origin}/dist/webview/${app}.css`],
-        cspSource: origin,
-        nonce: createNonce(),
-      }));
+      send(
+        200,
+        'text/html; charset=utf-8',
+        renderWebviewHtml({
+          title: app,
+          scriptUri: `${origin}/dist/webview/${app}.js`,
+          // The same stylesheets the host's createMedSynthPanel passes, plus a stand-in for VS Code's theme.
+          styleUris: [...theme, `${origin}/dist/webview/codicon.css`, `${origin}/dist/webview/${app}.css`],
+          cspSource: origin,
+          nonce: createNonce(),
+        }),
+      );
       return;
     }
-    const file = url.pathname === '/test-theme.css' ? join(__dirname, 'theme.css') : url.pathname.startsWith('/dist/webview/') ? normalize(join(DIST, url.pathname.slice('/dist/webview/'.length))) : undefined;
+    const file =
+      url.pathname === '/test-theme.css'
+        ? join(__dirname, 'theme.css')
+        : url.pathname.startsWith('/dist/webview/')
+          ? normalize(join(DIST, url.pathname.slice('/dist/webview/'.length)))
+          : undefined;
     if (!file || !(file === join(__dirname, 'theme.css') || file.startsWith(DIST + sep))) return send(404, 'text/plain', 'not found');
-    readFile(file).then((body) => send(200, TYPES[extname(file)] ?? 'application/octet-stream', body), () => send(404, 'text/plain', 'not found'));
+    readFile(file).then(
+      (body) => send(200, TYPES[extname(file)] ?? 'application/octet-stream', body),
+      () => send(404, 'text/plain', 'not found'),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -65,7 +82,16 @@ export async function launchChromium(): Promise<TestBrowser> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.MEDSYNTH_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     handleSIGTERM: false,
     handleSIGINT: false,
     viewport: { width: 1280, height: 800 },
@@ -116,7 +142,13 @@ export interface OpenAppOptions {
   readonly bare?: boolean;
 }
 
-export async function openApp(browser: TestBrowser, server: WebviewServer, app: string, host: (message: unknown, app: AppPage) => void | Promise<void>, opts: OpenAppOptions = {}): Promise<AppPage> {
+export async function openApp(
+  browser: TestBrowser,
+  server: WebviewServer,
+  app: string,
+  host: (message: unknown, app: AppPage) => void | Promise<void>,
+  opts: OpenAppOptions = {},
+): Promise<AppPage> {
   const page = await browser.context.newPage();
   const posted: unknown[] = [];
   const problems: string[] = [];
@@ -137,7 +169,13 @@ export async function openApp(browser: TestBrowser, server: WebviewServer, app: 
         const seen = posted.find(match);
         if (seen !== undefined) return resolve(seen);
         const timer = setTimeout(() => reject(new Error(`no matching message from the ${app} webview within ${timeoutMs} ms`)), timeoutMs);
-        waiters.push({ match, resolve: (m) => { clearTimeout(timer); resolve(m); } });
+        waiters.push({
+          match,
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        });
       }),
   };
   await page.exposeFunction('__medsynthPost', (message: unknown) => {

@@ -20,12 +20,18 @@ export function perColumnScores(report: Report, metricId: string): ReadonlyMap<s
 
 export function columnCharts(columns: readonly ColumnComparison[]): HTMLElement {
   if (columns.length === 0) return h('p', { class: 'empty' }, 'No column comparisons in this report.');
-  return h('div', { class: 'column-grid' }, ...columns.map((c) =>
-    h('figure', { class: 'column-chart', 'data-column': c.name },
-      svgFromMarkup(renderDistributionSvg(c, { width: CHART_W, height: CHART_H })),
-      h('figcaption', {},
-        h('span', { class: 'col-name', title: c.name }, c.name),
-        h('span', { class: 'col-kind' }, c.kind)))));
+  return h(
+    'div',
+    { class: 'column-grid' },
+    ...columns.map((c) =>
+      h(
+        'figure',
+        { class: 'column-chart', 'data-column': c.name },
+        svgFromMarkup(renderDistributionSvg(c, { width: CHART_W, height: CHART_H })),
+        h('figcaption', {}, h('span', { class: 'col-name', title: c.name }, c.name), h('span', { class: 'col-kind' }, c.kind)),
+      ),
+    ),
+  );
 }
 
 export function columnTable(report: Report): HTMLElement {
@@ -36,17 +42,41 @@ export function columnTable(report: Report): HTMLElement {
   const cell = (v: number | undefined, cls: string): HTMLTableCellElement =>
     h('td', { class: `num ${cls}${v !== undefined ? ` level-${level(v)}` : ''}` }, v === undefined ? '' : formatScore(v));
   const pct = (v: number | undefined): string => (v === undefined ? '' : `${(v * 100).toFixed(1)}%`);
-  return h('table', { class: 'columns-table' },
-    h('thead', {}, h('tr', {},
-      h('th', {}, 'Column'), h('th', {}, 'Kind'), h('th', { class: 'num' }, '1 − KS'), h('th', { class: 'num' }, '1 − TVD'),
-      h('th', { class: 'num' }, 'Missing real'), h('th', { class: 'num' }, 'Missing synth'))),
-    h('tbody', {}, ...names.map((n) => {
-      const c = byName.get(n);
-      return h('tr', { 'data-column': n },
-        h('td', { class: 'col-name', title: n }, n), h('td', {}, c?.kind ?? ''),
-        cell(ks.get(n), 'ks'), cell(tv.get(n), 'tv'),
-        h('td', { class: 'num' }, pct(c?.missingReal)), h('td', { class: 'num' }, pct(c?.missingSynth)));
-    })));
+  return h(
+    'table',
+    { class: 'columns-table' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, 'Column'),
+        h('th', {}, 'Kind'),
+        h('th', { class: 'num' }, '1 − KS'),
+        h('th', { class: 'num' }, '1 − TVD'),
+        h('th', { class: 'num' }, 'Missing real'),
+        h('th', { class: 'num' }, 'Missing synth'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...names.map((n) => {
+        const c = byName.get(n);
+        return h(
+          'tr',
+          { 'data-column': n },
+          h('td', { class: 'col-name', title: n }, n),
+          h('td', {}, c?.kind ?? ''),
+          cell(ks.get(n), 'ks'),
+          cell(tv.get(n), 'tv'),
+          h('td', { class: 'num' }, pct(c?.missingReal)),
+          h('td', { class: 'num' }, pct(c?.missingSynth)),
+        );
+      }),
+    ),
+  );
 }
 
 function level(v: number): 'good' | 'fair' | 'poor' {

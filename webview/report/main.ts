@@ -46,7 +46,11 @@ function onHostMessage(message: ReportHostMessage): void {
 
 function render(report: Report, canOpenSynthetic: boolean): void {
   const actions = (Object.keys(ACTION_LABELS) as ReportAction[]).map((action) => {
-    const button = custom('vscode-button', { 'data-action': action, secondary: action !== 'exportHtml', disabled: action === 'openSynthetic' && !canOpenSynthetic }, ACTION_LABELS[action]);
+    const button = custom(
+      'vscode-button',
+      { 'data-action': action, secondary: action !== 'exportHtml', disabled: action === 'openSynthetic' && !canOpenSynthetic },
+      ACTION_LABELS[action],
+    );
     button.addEventListener('click', () => {
       if (button.hasAttribute('disabled')) return;
       host.post({ type: 'action', id: pending.open(action), action });
@@ -56,17 +60,42 @@ function render(report: Report, canOpenSynthetic: boolean): void {
   });
   const dcr = report.dcrHistogram;
   const sections: (HTMLElement | null)[] = [
-    h('header', { class: 'report-header' },
+    h(
+      'header',
+      { class: 'report-header' },
       h('div', { class: 'heading' }, h('h1', {}, 'Synthetic data report'), custom('vscode-badge', {}, report.modality)),
       h('div', { class: 'actions' }, ...actions, h('span', { class: 'status', role: 'status' })),
       provenance(report),
-      h('ul', { class: 'verdicts' }, ...reportVerdict(report).map((v) => h('li', { class: `verdict-line ${v.level}`, 'data-topic': v.topic }, h('span', { class: `verdict ${v.level}` }, v.topic), ' ', v.text)))),
+      h(
+        'ul',
+        { class: 'verdicts' },
+        ...reportVerdict(report).map((v) =>
+          h(
+            'li',
+            { class: `verdict-line ${v.level}`, 'data-topic': v.topic },
+            h('span', { class: `verdict ${v.level}` }, v.topic),
+            ' ',
+            v.text,
+          ),
+        ),
+      ),
+    ),
     h('section', { class: 'scores' }, h('h2', {}, 'Scores'), h('div', { class: 'cards' }, ...report.metrics.map(scoreCard))),
     h('section', { class: 'columns' }, h('h2', {}, 'Real vs synthetic, per column'), columnCharts(report.columns)),
     correlationSection(report),
-    dcr ? h('section', { class: 'dcr' }, h('h2', {}, 'Distance to closest real record'),
-      h('p', { class: 'hint' }, `Per synthetic row, the distance to its nearest real row (0 = a copy). Mass piled at 0 means memorised records.${dcrBaselineHint(report)}`),
-      svgFromMarkup(renderHistogramSvg(dcr, 'Distance to closest real record', { width: 560, height: 190 }))) : null,
+    dcr
+      ? h(
+          'section',
+          { class: 'dcr' },
+          h('h2', {}, 'Distance to closest real record'),
+          h(
+            'p',
+            { class: 'hint' },
+            `Per synthetic row, the distance to its nearest real row (0 = a copy). Mass piled at 0 means memorised records.${dcrBaselineHint(report)}`,
+          ),
+          svgFromMarkup(renderHistogramSvg(dcr, 'Distance to closest real record', { width: 560, height: 190 })),
+        )
+      : null,
     h('section', { class: 'column-scores' }, h('h2', {}, 'Per-column fidelity'), columnTable(report)),
   ];
   app.replaceChildren(...sections.filter((s): s is HTMLElement => s !== null));
@@ -92,7 +121,11 @@ function provenance(report: Report): HTMLElement {
     rows.push(['Seed', g.seed !== undefined ? String(g.seed) : 'unknown']);
   }
   rows.push(['Created', report.createdAt]);
-  return h('dl', { class: 'provenance' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { title: v, 'data-field': k.toLowerCase() }, v)]));
+  return h(
+    'dl',
+    { class: 'provenance' },
+    ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { title: v, 'data-field': k.toLowerCase() }, v)]),
+  );
 }
 
 function setStatus(text: string, isError: boolean): void {

@@ -57,20 +57,32 @@ export function scoreCard(metric: ReportMetric): HTMLElement {
   const d = metric.descriptor;
   const verdict = verdictOf(metric);
   const goal = `${d.goal === 'maximize' ? '↑' : '↓'} ${goalText(metric)}`;
-  return h('article', { class: `card verdict-${verdict}`, 'data-metric': metric.id },
-    h('header', {},
+  return h(
+    'article',
+    { class: `card verdict-${verdict}`, 'data-metric': metric.id },
+    h(
+      'header',
+      {},
       h('span', { class: 'card-title' }, d.title),
-      h('span', { class: `verdict ${verdict}` }, verdict === 'na' ? 'n/a' : verdict)),
-    h('div', { class: 'score', 'data-score': metric.score === null ? '' : String(metric.score) }, verdict === 'na' ? 'n/a' : formatScore(metric.score)),
+      h('span', { class: `verdict ${verdict}` }, verdict === 'na' ? 'n/a' : verdict),
+    ),
+    h(
+      'div',
+      { class: 'score', 'data-score': metric.score === null ? '' : String(metric.score) },
+      verdict === 'na' ? 'n/a' : formatScore(metric.score),
+    ),
     h('div', { class: 'goal' }, `${goal} · range ${d.range[0]}–${d.range[1]}`),
     metric.error !== undefined ? h('div', { class: 'card-error', role: 'alert' }, metric.error) : null,
     verdict === 'na' ? h('div', { class: 'card-na' }, `Not applicable: ${metric.notApplicable ?? ''}`) : null,
     ...leftOutSentences(metric).map((t) => h('div', { class: 'card-left-out' }, `${t.charAt(0).toUpperCase()}${t.slice(1)}.`)),
     doc(d.doc),
-    h('footer', {},
+    h(
+      'footer',
+      {},
       h('code', {}, metric.id),
       h('span', { class: 'threshold' }, thresholdText(metric)),
-      h('span', { class: 'reference', title: d.reference }, 'reference')),
+      h('span', { class: 'reference', title: d.reference }, 'reference'),
+    ),
   );
 }
 

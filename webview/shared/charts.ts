@@ -22,8 +22,17 @@ export function barChart(counts: readonly number[], opts: BarChartOptions): SVGS
     const bh = c === 0 ? 0 : Math.max(1, (c / max) * (height - 1));
     const label = opts.labels?.[i];
     root.append(
-      svg('rect', { x: (i * step).toFixed(2), y: (height - bh).toFixed(2), width: Math.max(0.5, step - gap).toFixed(2), height: bh.toFixed(2), class: 'bar' },
-        svg('title', {}, `${label ?? i}: ${c}`)),
+      svg(
+        'rect',
+        {
+          x: (i * step).toFixed(2),
+          y: (height - bh).toFixed(2),
+          width: Math.max(0.5, step - gap).toFixed(2),
+          height: bh.toFixed(2),
+          class: 'bar',
+        },
+        svg('title', {}, `${label ?? i}: ${c}`),
+      ),
     );
   });
   root.append(svg('line', { x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5, class: 'axis' }));

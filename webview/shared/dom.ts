@@ -15,7 +15,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Creates a custom element (the vscode-elements components) the same way. */
-export function custom(tag: string, attrs: Readonly<Record<string, string | number | boolean | undefined>> = {}, ...children: readonly Child[]): HTMLElement {
+export function custom(
+  tag: string,
+  attrs: Readonly<Record<string, string | number | boolean | undefined>> = {},
+  ...children: readonly Child[]
+): HTMLElement {
   const el = document.createElement(tag);
   setAttrs(el, attrs);
   append(el, children);
@@ -24,7 +28,11 @@ export function custom(tag: string, attrs: Readonly<Record<string, string | numb
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Readonly<Record<string, string | number | undefined>> = {}, ...children: readonly Child[]): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Readonly<Record<string, string | number | undefined>> = {},
+  ...children: readonly Child[]
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, String(v));
   append(el, children);

@@ -38,7 +38,10 @@ export class PendingRequests<T> {
   private nextId = 1;
   private readonly pending = new Map<number, { readonly value: T; readonly timer: ReturnType<typeof setTimeout> }>();
 
-  constructor(private readonly timeoutMs: number, private readonly onTimeout: (value: T) => void) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onTimeout: (value: T) => void,
+  ) {}
 
   open(value: T): number {
     const id = this.nextId++;

@@ -12,23 +12,46 @@ const CHART_WIDTH = 140;
 const CHART_HEIGHT = 36;
 
 /** `saved`: the kind comes from medsynth.columns (the picker or the user's settings), not inference. */
-export function columnHeader(column: ColumnPreview, rowCount: number, onKindChange: (kind: ColumnKind) => void, saved = false): HTMLTableCellElement {
-  const select = custom('vscode-single-select', { class: 'kind', 'aria-label': `Kind of column ${column.name}` },
-    ...COLUMN_KINDS.map((k) => custom('vscode-option', { value: k, selected: k === column.kind }, k)));
+export function columnHeader(
+  column: ColumnPreview,
+  rowCount: number,
+  onKindChange: (kind: ColumnKind) => void,
+  saved = false,
+): HTMLTableCellElement {
+  const select = custom(
+    'vscode-single-select',
+    { class: 'kind', 'aria-label': `Kind of column ${column.name}` },
+    ...COLUMN_KINDS.map((k) => custom('vscode-option', { value: k, selected: k === column.kind }, k)),
+  );
   select.addEventListener('change', () => {
     const value = (select as HTMLElement & { value: string }).value as ColumnKind;
     if (value !== column.kind) onKindChange(value);
   });
   const missingPct = rowCount > 0 ? (100 * column.missing) / rowCount : 0;
-  return h('th', { class: `column kind-${column.kind}${saved ? ' saved' : ''}`, scope: 'col', 'data-column': column.name, 'data-kind': column.kind },
-    h('div', { class: 'name', title: column.name }, column.name,
-      saved ? h('span', { class: 'saved-mark', title: 'Kind set in medsynth.columns: Fit and Run use it' }, 'saved') : null),
+  return h(
+    'th',
+    { class: `column kind-${column.kind}${saved ? ' saved' : ''}`, scope: 'col', 'data-column': column.name, 'data-kind': column.kind },
+    h(
+      'div',
+      { class: 'name', title: column.name },
+      column.name,
+      saved ? h('span', { class: 'saved-mark', title: 'Kind set in medsynth.columns: Fit and Run use it' }, 'saved') : null,
+    ),
     select,
     h('div', { class: 'hist' }, histogram(column.histogram)),
-    h('div', { class: 'meta' },
-      h('span', { class: column.missing > 0 ? 'missing-count has-missing' : 'missing-count', title: `${formatCount(column.missing)} missing of ${formatCount(rowCount)}` },
-        `missing ${formatCount(column.missing)}${column.missing > 0 ? ` (${missingPct < 0.1 ? '<0.1' : missingPct.toFixed(1)}%)` : ''}`),
-      h('span', { class: 'distinct' }, `${formatCount(column.distinct)} distinct`)),
+    h(
+      'div',
+      { class: 'meta' },
+      h(
+        'span',
+        {
+          class: column.missing > 0 ? 'missing-count has-missing' : 'missing-count',
+          title: `${formatCount(column.missing)} missing of ${formatCount(rowCount)}`,
+        },
+        `missing ${formatCount(column.missing)}${column.missing > 0 ? ` (${missingPct < 0.1 ? '<0.1' : missingPct.toFixed(1)}%)` : ''}`,
+      ),
+      h('span', { class: 'distinct' }, `${formatCount(column.distinct)} distinct`),
+    ),
     statsLine(column),
   );
 }

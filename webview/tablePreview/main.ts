@@ -5,7 +5,13 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '../../media/webview.css';
 import '../../media/tablePreview.css';
 import type { ColumnKind } from '../../src/core/data/table';
-import type { ColumnTypeSettings, TablePreviewHostMessage, TablePreviewModel, TablePreviewUiState, TablePreviewWebviewMessage } from '../../src/protocol/tablePreview';
+import type {
+  ColumnTypeSettings,
+  TablePreviewHostMessage,
+  TablePreviewModel,
+  TablePreviewUiState,
+  TablePreviewWebviewMessage,
+} from '../../src/protocol/tablePreview';
 import { assertNever } from '../../src/protocol/messageChecks';
 import { custom, formatCount, h } from '../shared/dom';
 import { connectHost, PendingRequests } from '../shared/hostChannel';
@@ -49,19 +55,36 @@ function onHostMessage(message: TablePreviewHostMessage): void {
 
 function render(model: TablePreviewModel, types: ColumnTypeSettings): void {
   current = model;
-  const onKind = (column: string) => (kind: ColumnKind): void => host.post({ type: 'setColumnKind', column, kind });
-  const headRow = h('tr', {}, h('th', { class: 'rownum corner', scope: 'col' }, '#'),
-    ...model.columns.map((c) => columnHeader(c, model.rowCount, onKind(c.name), types.saved[c.name] !== undefined)));
+  const onKind =
+    (column: string) =>
+    (kind: ColumnKind): void =>
+      host.post({ type: 'setColumnKind', column, kind });
+  const headRow = h(
+    'tr',
+    {},
+    h('th', { class: 'rownum corner', scope: 'col' }, '#'),
+    ...model.columns.map((c) => columnHeader(c, model.rowCount, onKind(c.name), types.saved[c.name] !== undefined)),
+  );
   const body = h('tbody');
-  const scroller = h('div', { class: 'scroller', tabindex: 0 },
-    h('table', { class: 'grid', 'aria-rowcount': model.rowCount + 1 }, h('thead', {}, headRow), body));
-  const toolbar = h('header', { class: 'toolbar' },
+  const scroller = h(
+    'div',
+    { class: 'scroller', tabindex: 0 },
+    h('table', { class: 'grid', 'aria-rowcount': model.rowCount + 1 }, h('thead', {}, headRow), body),
+  );
+  const toolbar = h(
+    'header',
+    { class: 'toolbar' },
     h('span', { class: 'title', title: model.file ?? model.title }, model.title),
     custom('vscode-badge', { class: 'shape' }, `${formatCount(model.rowCount)} rows × ${model.columns.length} columns`),
     model.format ? h('span', { class: 'format' }, model.format.toUpperCase()) : null,
-    h('span', { class: 'error', role: 'alert', hidden: true }));
+    h('span', { class: 'error', role: 'alert', hidden: true }),
+  );
   const notice = app.querySelector<HTMLElement>('.types-bar .notice')?.textContent ?? '';
-  app.replaceChildren(toolbar, typesBar(types, (m) => host.post(m)), scroller);
+  app.replaceChildren(
+    toolbar,
+    typesBar(types, (m) => host.post(m)),
+    scroller,
+  );
   if (notice) showNotice(notice);
 
   const pageSize = Math.max(1, model.pageSize);

@@ -24,7 +24,11 @@ export class RowWindow {
   /** The row elements now in the DOM, by row index: rows still in view are kept, not rebuilt. */
   private rendered = new Map<number, HTMLTableRowElement>();
 
-  constructor(private readonly scroller: HTMLElement, private readonly body: HTMLTableSectionElement, private readonly source: RowSource) {
+  constructor(
+    private readonly scroller: HTMLElement,
+    private readonly body: HTMLTableSectionElement,
+    private readonly source: RowSource,
+  ) {
     this.topSpacer = h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: source.columnCount + 1 }));
     this.bottomSpacer = h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: source.columnCount + 1 }));
     scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
@@ -69,7 +73,7 @@ export class RowWindow {
       const cells = this.pages.get(page)?.[r - page * pageSize];
       if (!cells) this.ensurePage(page);
       const kept = this.rendered.get(r);
-      const row = kept && (kept.classList.contains('loading') === !cells) ? kept : this.rowElement(r, cells);
+      const row = kept && kept.classList.contains('loading') === !cells ? kept : this.rowElement(r, cells);
       next.set(r, row);
       rows.push(row);
     }
@@ -88,7 +92,11 @@ export class RowWindow {
   }
 
   private rowElement(index: number, cells: readonly string[] | undefined): HTMLTableRowElement {
-    const tr = h('tr', { class: cells ? 'row' : 'row loading', 'data-row': index }, h('th', { class: 'rownum', scope: 'row' }, String(index + 1)));
+    const tr = h(
+      'tr',
+      { class: cells ? 'row' : 'row loading', 'data-row': index },
+      h('th', { class: 'rownum', scope: 'row' }, String(index + 1)),
+    );
     for (let c = 0; c < this.source.columnCount; c++) {
       const text = cells?.[c];
       if (text === undefined) tr.append(h('td', { class: 'pending' }, '…'));

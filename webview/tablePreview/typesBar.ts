@@ -26,12 +26,19 @@ export function typesBar(types: ColumnTypeSettings, post: (message: TablePreview
     return el;
   };
   const commands = (Object.keys(COMMAND_LABELS) as TablePreviewCommand[]).map((command) =>
-    button(COMMAND_LABELS[command], { 'data-command': command }, { type: 'runCommand', command }));
+    button(COMMAND_LABELS[command], { 'data-command': command }, { type: 'runCommand', command }),
+  );
   const canClear = Object.keys(types.saved).length > 0;
-  return h('div', { class: 'types-bar', 'data-key': types.key },
+  return h(
+    'div',
+    { class: 'types-bar', 'data-key': types.key },
     h('span', { class: 'types-status' }, explanation(types)),
-    h('span', { class: 'types-actions' },
+    h(
+      'span',
+      { class: 'types-actions' },
       canClear ? button('Clear saved types', { 'data-action': 'clearColumnKinds' }, { type: 'clearColumnKinds' }) : null,
-      ...commands),
-    h('span', { class: 'notice', role: 'status' }));
+      ...commands,
+    ),
+    h('span', { class: 'notice', role: 'status' }),
+  );
 }

@@ -46,7 +46,23 @@ const KEY_WORDS = new Set(['id', 'ids', 'uid', 'uuid', 'guid', 'mrn', 'ssn', 'ke
 /** Key words that also mark a key at the start (ID_patient, MRN number). */
 const LEADING_KEY_WORDS = new Set(['id', 'uid', 'uuid', 'guid', 'mrn', 'ssn']);
 /** Things a record is about: a key on its own (patient, subject) or before a number word (patient_no). */
-const ENTITY_WORDS = new Set(['patient', 'subject', 'record', 'accession', 'encounter', 'visit', 'case', 'specimen', 'participant', 'admission', 'episode', 'person', 'member', 'mrn', 'ssn']);
+const ENTITY_WORDS = new Set([
+  'patient',
+  'subject',
+  'record',
+  'accession',
+  'encounter',
+  'visit',
+  'case',
+  'specimen',
+  'participant',
+  'admission',
+  'episode',
+  'person',
+  'member',
+  'mrn',
+  'ssn',
+]);
 const NUMBER_WORDS = new Set(['no', 'nr', 'num', 'number', 'code']);
 
 /**
@@ -153,7 +169,13 @@ function tryNumeric(name: string, cells: readonly string[]): NumericColumn | und
  * `datetimeFormat` reads a datetime column in that spelling instead of the one its cells suggest
  * (a synthetic table re-read with the real table's day/month order).
  */
-export function buildColumn(name: string, cells: readonly string[], kind: ColumnKind, origin: CellOrigin = {}, datetimeFormat?: string): Column {
+export function buildColumn(
+  name: string,
+  cells: readonly string[],
+  kind: ColumnKind,
+  origin: CellOrigin = {},
+  datetimeFormat?: string,
+): Column {
   const n = cells.length;
   const fail = (row: number, what: string): MedSynthError => {
     const line = origin.lineOf?.(row);
@@ -263,9 +285,17 @@ function datetimeColumn(name: string, cells: readonly string[], fail: (row: numb
   };
 }
 
-function datetimeColumnIn(name: string, cells: readonly string[], format: string, fail: (row: number, what: string) => MedSynthError): DatetimeColumn {
+function datetimeColumnIn(
+  name: string,
+  cells: readonly string[],
+  format: string,
+  fail: (row: number, what: string) => MedSynthError,
+): DatetimeColumn {
   const compiled = compileDatetimeFormat(format);
-  if (!compiled) throw new MedSynthError('BAD_USAGE', `column "${name}": ${JSON.stringify(format)} is not a datetime format`, { expected: 'a format such as YYYY-MM-DD, DD-Mon-YY or MM/DD/YYYY' });
+  if (!compiled)
+    throw new MedSynthError('BAD_USAGE', `column "${name}": ${JSON.stringify(format)} is not a datetime format`, {
+      expected: 'a format such as YYYY-MM-DD, DD-Mon-YY or MM/DD/YYYY',
+    });
   const values = new Float64Array(cells.length);
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];

@@ -45,7 +45,10 @@ export const MISMATCH_NAMES_SHOWN = 5;
 
 /** "a", "b", "c", "d", "e" and 26 more: a wide table's mismatch stays one readable line. */
 export function nameSome(names: readonly string[], shown = MISMATCH_NAMES_SHOWN): string {
-  const listed = names.slice(0, shown).map((n) => JSON.stringify(n)).join(', ');
+  const listed = names
+    .slice(0, shown)
+    .map((n) => JSON.stringify(n))
+    .join(', ');
   return names.length > shown ? `${listed} and ${names.length - shown} more` : listed;
 }
 
@@ -53,11 +56,22 @@ export function nameSome(names: readonly string[], shown = MISMATCH_NAMES_SHOWN)
  * The table lacks some of the real table's columns: say which (the first few, and how many more), and
  * which columns it has instead, so a wrong pick (another table, another version) is recognised at once.
  */
-function mismatchError(missing: readonly string[], target: readonly ConformSchema[], table: Table, file: string | undefined): MedSynthError {
-  const what = missing.length === 1 ? `the table has no column ${JSON.stringify(missing[0])}` : `the table lacks ${missing.length} of the real table's ${target.length} columns: ${nameSome(missing)}`;
+function mismatchError(
+  missing: readonly string[],
+  target: readonly ConformSchema[],
+  table: Table,
+  file: string | undefined,
+): MedSynthError {
+  const what =
+    missing.length === 1
+      ? `the table has no column ${JSON.stringify(missing[0])}`
+      : `the table lacks ${missing.length} of the real table's ${target.length} columns: ${nameSome(missing)}`;
   const wanted = new Set(target.map((t) => t.name));
   const extra = table.columns.map((c) => c.name).filter((n) => !wanted.has(n));
-  const instead = extra.length > 0 ? `; it has ${extra.length === 1 ? 'a column' : `${extra.length} columns`} the real table lacks: ${nameSome(extra)}` : '';
+  const instead =
+    extra.length > 0
+      ? `; it has ${extra.length === 1 ? 'a column' : `${extra.length} columns`} the real table lacks: ${nameSome(extra)}`
+      : '';
   return new MedSynthError('BAD_INPUT', `${what}${instead}`, {
     file,
     expected: `the ${target.length} columns of the real table (${nameSome(target.map((t) => t.name))})`,
@@ -75,7 +89,13 @@ function conformColumn(column: Column, s: ConformSchema, rows: number, fileName:
     for (let r = 0; r < rows; r++) cells[r] = cellText(column, r);
     return cells;
   };
-  if (column.kind === 'datetime' && s.kind === 'datetime' && s.format !== undefined && column.format !== undefined && column.format !== s.format) {
+  if (
+    column.kind === 'datetime' &&
+    s.kind === 'datetime' &&
+    s.format !== undefined &&
+    column.format !== undefined &&
+    column.format !== s.format
+  ) {
     // A datetime re-read in another spelling (a few synthetic rows whose days all fit 1-12 guess
     // month first) is printed back as read and read again in the schema's spelling; a table that is
     // simply spelled differently (ISO against DD/MM/YYYY) keeps its own reading.

@@ -31,7 +31,12 @@ interface LineCounts {
  * `complete` says whether the sample is the whole input (else its last line may be cut off);
  * lines starting with `comment` are left out.
  */
-export function sniffDelimiter(sample: string, complete: boolean, candidates: readonly string[] = SNIFFED_DELIMITERS, comment?: string): string {
+export function sniffDelimiter(
+  sample: string,
+  complete: boolean,
+  candidates: readonly string[] = SNIFFED_DELIMITERS,
+  comment?: string,
+): string {
   const lines = countLines(sample, complete, candidates, comment);
   if (lines.length === 0) return candidates[0];
   const header = lines[0];

@@ -105,7 +105,15 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
       delimiter = sniffDelimiter(pending, complete, undefined, comment);
       sniffed = true;
     }
-    tokenizer = new CsvTokenizer({ delimiter, onRecord, fileName, maxFields: budget.maxColumns, comment, commentScope: detectedComment ? 'leading' : 'all', onComment });
+    tokenizer = new CsvTokenizer({
+      delimiter,
+      onRecord,
+      fileName,
+      maxFields: budget.maxColumns,
+      comment,
+      commentScope: detectedComment ? 'leading' : 'all',
+      onComment,
+    });
     tokenizer.feed(pending);
     pending = '';
     return true;
@@ -129,7 +137,10 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
   const t = tokenizer as CsvTokenizer | undefined;
   if (t && !budget.full) t.end();
   if (names === undefined) {
-    throw badInput('the file is empty: there is no header row and no data', { file: fileName, expected: 'a header row and at least one data row' });
+    throw badInput('the file is empty: there is no header row and no data', {
+      file: fileName,
+      expected: 'a header row and at least one data row',
+    });
   }
   if (rows === 0) {
     throw badInput(`the file has a header row (${names.length} column${names.length === 1 ? '' : 's'}) but no data rows`, {
@@ -142,15 +153,22 @@ export async function readDelimited(chunks: AsyncIterable<Uint8Array>, opts: Del
   const notes: string[] = [];
   if (decoder.assumed) notes.push(decoder.assumed);
   if (detectedComment && comments > 0) {
-    notes.push(`skipped ${plural(comments, 'comment line')} starting with '${DETECTED_COMMENT}' before the header (line${comments === 1 ? ` ${firstComment}` : `s ${firstComment}-${firstComment + comments - 1}`}); pass --comment to choose the prefix`);
+    notes.push(
+      `skipped ${plural(comments, 'comment line')} starting with '${DETECTED_COMMENT}' before the header (line${comments === 1 ? ` ${firstComment}` : `s ${firstComment}-${firstComment + comments - 1}`}); pass --comment to choose the prefix`,
+    );
   }
   if (sniffed && used === WHITESPACE) notes.push('fields are separated by blanks (sniffed); pass --delimiter to choose another delimiter');
   if (shortRows > 0) {
-    notes.push(`${plural(shortRows, 'row')} had fewer fields than the header's ${names.length} (first on line ${firstShortLine}): the missing trailing fields read as empty`);
+    notes.push(
+      `${plural(shortRows, 'row')} had fewer fields than the header's ${names.length} (first on line ${firstShortLine}): the missing trailing fields read as empty`,
+    );
   }
   if (used === ';') {
     const changed = readDecimalCommas(names, cells);
-    if (changed.length > 0) notes.push(`read decimal commas (1,5 = 1.5) in ${changed.length === 1 ? 'column' : 'columns'} ${changed.map((c) => JSON.stringify(c)).join(', ')}`);
+    if (changed.length > 0)
+      notes.push(
+        `read decimal commas (1,5 = 1.5) in ${changed.length === 1 ? 'column' : 'columns'} ${changed.map((c) => JSON.stringify(c)).join(', ')}`,
+      );
   }
   return { names, cells, lines, delimiter: used, encoding: decoder.encoding, notes };
 }

@@ -63,7 +63,23 @@ function offsetToken(text: string): Token {
   return { t: 'offset', style, minutes: offsetMinutesOf(text), text };
 }
 
-const PATTERN: Record<string, string> = { YYYY: '(\\d{4})', YY: '(\\d{2})', MM: '(\\d{2})', M: '(\\d{1,2})', DD: '(\\d{2})', D: '(\\d{1,2})', HH: '(\\d{2})', H: '(\\d{1,2})', hh: '(\\d{2})', h: '(\\d{1,2})', A: '([AaPp][Mm])', a: '([AaPp][Mm])', mm: '(\\d{2})', ss: '(\\d{2})', Z: 'Z' };
+const PATTERN: Record<string, string> = {
+  YYYY: '(\\d{4})',
+  YY: '(\\d{2})',
+  MM: '(\\d{2})',
+  M: '(\\d{1,2})',
+  DD: '(\\d{2})',
+  D: '(\\d{1,2})',
+  HH: '(\\d{2})',
+  H: '(\\d{1,2})',
+  hh: '(\\d{2})',
+  h: '(\\d{1,2})',
+  A: '([AaPp][Mm])',
+  a: '([AaPp][Mm])',
+  mm: '(\\d{2})',
+  ss: '(\\d{2})',
+  Z: 'Z',
+};
 const OFFSET_PATTERN = { colon: '([+-]\\d\\d:\\d\\d)', compact: '([+-]\\d{4})', hours: '([+-]\\d\\d)' };
 
 const compiled = new Map<string, CompiledDatetimeFormat | null>();
@@ -88,8 +104,10 @@ function compile(format: string): CompiledDatetimeFormat | undefined {
   const hasTime = count(['HH', 'H', 'hh', 'h']) > 0;
   // A 12-hour clock needs its AM/PM marker, and the marker a 12-hour clock.
   if (count(['hh', 'h']) !== count(['A', 'a']) || count(['A', 'a']) > 1) return undefined;
-  if (count(['HH', 'H', 'hh', 'h']) > 1 || count(['mm']) > 1 || count(['ss']) > 1 || count(['S']) > 1 || count(['Z', 'offset']) > 1) return undefined;
-  if (hasTime !== has('mm') || (has('ss') && !hasTime) || (has('S') && !has('ss')) || (!hasTime && count(['Z', 'offset']) > 0)) return undefined;
+  if (count(['HH', 'H', 'hh', 'h']) > 1 || count(['mm']) > 1 || count(['ss']) > 1 || count(['S']) > 1 || count(['Z', 'offset']) > 1)
+    return undefined;
+  if (hasTime !== has('mm') || (has('ss') && !hasTime) || (has('S') && !has('ss')) || (!hasTime && count(['Z', 'offset']) > 0))
+    return undefined;
   const fraction = tokens.find((k) => k.t === 'S');
   const resolutionMs = !hasTime ? DAY_MS : fraction ? 10 ** Math.max(0, 3 - fraction.digits) : has('ss') ? 1000 : 60_000;
   const source = tokens
@@ -187,7 +205,16 @@ export function twoDigitYear(yy: number): number {
 }
 
 /** Epoch milliseconds of a civil date-time at a UTC offset; undefined for impossible dates and times. */
-export function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number, offsetMinutes: number): number | undefined {
+export function utcMillis(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millis: number,
+  offsetMinutes: number,
+): number | undefined {
   if (!(month >= 1 && month <= 12) || !(day >= 1) || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59 || Math.abs(offsetMinutes) > 18 * 60) return undefined;
   // Date.UTC maps years 0-99 to 1900-1999; set the full year explicitly so year 0050 stays 0050.

@@ -22,7 +22,8 @@ export interface DatetimeGuess {
 const ISO_DATE = /^(\d{4})([-/])(\d{2})\2(\d{2})/;
 const NUMERIC_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)/;
 const MONTH_NAME_DATE = /^(\d{1,2})([- ])([A-Za-z]{3})\2(\d{4}|\d{2})(?![\dA-Za-z])/;
-const TIME = /^(?:([T ])(\d{1,2}):(\d{2})(?::(\d{2})(?:([.,])(\d{1,9}))?)?(?:( ?)(AM|PM|am|pm))?( ?)(Z|[+-]\d\d:\d\d|[+-]\d{4}|[+-]\d\d)?)?$/;
+const TIME =
+  /^(?:([T ])(\d{1,2}):(\d{2})(?::(\d{2})(?:([.,])(\d{1,9}))?)?(?:( ?)(AM|PM|am|pm))?( ?)(Z|[+-]\d\d:\d\d|[+-]\d{4}|[+-]\d\d)?)?$/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 interface Shape {
@@ -89,8 +90,24 @@ function shapeOf(cell: string): Shape | undefined {
           zone: t[10] ?? '',
         };
   const zoneStyle = !time || time.zone === '' ? '' : time.zone === 'Z' ? 'Z' : time.zone.includes(':') ? ':' : String(time.zone.length);
-  const key = [layout, dateSep, yearDigits, time ? [time.sep, time.seconds, time.fracSep, time.fracDigits, time.meridiem.toUpperCase(), time.zoneSpace, zoneStyle].join('') : ''].join('|');
-  return { key, layout, dateSep, yearDigits, first, second, monthCase, unpaddedDate, unpaddedHour: t[2] !== undefined && t[2].length === 1, time };
+  const key = [
+    layout,
+    dateSep,
+    yearDigits,
+    time ? [time.sep, time.seconds, time.fracSep, time.fracDigits, time.meridiem.toUpperCase(), time.zoneSpace, zoneStyle].join('') : '',
+  ].join('|');
+  return {
+    key,
+    layout,
+    dateSep,
+    yearDigits,
+    first,
+    second,
+    monthCase,
+    unpaddedDate,
+    unpaddedHour: t[2] !== undefined && t[2].length === 1,
+    time,
+  };
 }
 
 /** The format all present cells share, or undefined when they are not all dates of one spelling. */

@@ -48,7 +48,14 @@ export function decodeLimit(limits: DecodeLimits | undefined, option: DecodeLimi
 }
 
 /** The LIMIT_EXCEEDED error for a declared or decoded size beyond a cap. */
-export function decodeLimitError(option: DecodeLimitName, limit: number, declared: number, what: string, fileName?: string, offset?: number): MedSynthError {
+export function decodeLimitError(
+  option: DecodeLimitName,
+  limit: number,
+  declared: number,
+  what: string,
+  fileName?: string,
+  offset?: number,
+): MedSynthError {
   return new MedSynthError(
     'LIMIT_EXCEEDED',
     `the file declares ${Number.isFinite(declared) ? declared : 'an unbounded number of'} ${what}, more than the limit ${limit} set by the option ${option} (VS Code setting ${SETTINGS[option]}, CLI ${FLAGS[option]})`,
@@ -60,7 +67,14 @@ export function decodeLimitError(option: DecodeLimitName, limit: number, declare
  * Throws LIMIT_EXCEEDED when `declared` passes the cap for `option`. Call it with the product of the
  * declared dimensions (computed in floating point, so a product of hostile 32-bit sizes cannot wrap).
  */
-export function checkDecodeLimit(limits: DecodeLimits | undefined, option: DecodeLimitName, declared: number, what: string, fileName?: string, offset?: number): void {
+export function checkDecodeLimit(
+  limits: DecodeLimits | undefined,
+  option: DecodeLimitName,
+  declared: number,
+  what: string,
+  fileName?: string,
+  offset?: number,
+): void {
   const limit = decodeLimit(limits, option);
   if (!(declared <= limit)) throw decodeLimitError(option, limit, declared, what, fileName, offset);
 }

@@ -60,7 +60,11 @@ export function describeTable(table: Table): TableDescription {
         const extra =
           c.kind === 'numeric'
             ? { integer: c.integer }
-            : { precision: c.precision, ...(c.format !== undefined ? { format: c.format } : {}), ...(c.formatNote !== undefined ? { formatNote: c.formatNote } : {}) };
+            : {
+                precision: c.precision,
+                ...(c.format !== undefined ? { format: c.format } : {}),
+                ...(c.formatNote !== undefined ? { formatNote: c.formatNote } : {}),
+              };
         return { ...base, distinct: seen.size, ...bounds, ...extra };
       }
       case 'categorical':

@@ -77,11 +77,15 @@ export async function readJsonLines(chunks: AsyncIterable<Uint8Array>, opts: Jso
     // file whose every line adds a new key cannot decode to gigabytes of empty cells.
     const absent = budget.rows * names.length - present;
     if (absent > MAX_ABSENT_CELLS_FLOOR + MAX_ABSENT_CELLS_PER_BYTE * decoder.bytesRead) {
-      throw new MedSynthError('LIMIT_EXCEEDED', `the lines leave out ${absent} cells (keys missing from a line) in ${decoder.bytesRead} bytes`, {
-        file: fileName,
-        line: lineNo,
-        expected: `lines sharing their keys: at most ${MAX_ABSENT_CELLS_PER_BYTE} left-out cells per byte of the file`,
-      });
+      throw new MedSynthError(
+        'LIMIT_EXCEEDED',
+        `the lines leave out ${absent} cells (keys missing from a line) in ${decoder.bytesRead} bytes`,
+        {
+          file: fileName,
+          line: lineNo,
+          expected: `lines sharing their keys: at most ${MAX_ABSENT_CELLS_PER_BYTE} left-out cells per byte of the file`,
+        },
+      );
     }
     lines.push(lineNo);
   };

@@ -34,12 +34,22 @@ const FLAGS: Readonly<Record<string, string>> = { maxRows: '--max-rows', maxCell
  * LIMIT_EXCEEDED for a cap. `needed`, when known (a declared or counted size), is the value the
  * hint suggests; else it suggests twice the limit.
  */
-export function limitError(option: 'maxRows' | 'maxCells' | 'maxColumns', limit: number, what: string, fileName?: string, needed?: number): MedSynthError {
+export function limitError(
+  option: 'maxRows' | 'maxCells' | 'maxColumns',
+  limit: number,
+  what: string,
+  fileName?: string,
+  needed?: number,
+): MedSynthError {
   const setting = SETTINGS[option];
-  return new MedSynthError('LIMIT_EXCEEDED', `the table has more than ${limit} ${what}, the limit set by the option ${option}${setting ? ` (VS Code setting ${setting}, CLI ${FLAGS[option]})` : ''}`, {
-    file: fileName,
-    expected: `at most ${limit} ${what}${raiseHint(option, needed ?? limit * 2)}`,
-  });
+  return new MedSynthError(
+    'LIMIT_EXCEEDED',
+    `the table has more than ${limit} ${what}, the limit set by the option ${option}${setting ? ` (VS Code setting ${setting}, CLI ${FLAGS[option]})` : ''}`,
+    {
+      file: fileName,
+      expected: `at most ${limit} ${what}${raiseHint(option, needed ?? limit * 2)}`,
+    },
+  );
 }
 
 /** A hint the user can act on as written: the CLI flag with a value, and the VS Code setting. */
@@ -124,7 +134,8 @@ export class RowBudget {
   /** `known`: the row count is the table's own (declared or counted), so the hint can name the cells needed. */
   private checkCells(rows: number, known = false): void {
     const cells = rows * this.columns;
-    if (cells > this.maxCells) throw limitError('maxCells', this.maxCells, 'cells (rows x columns)', this.fileName, known ? cells : undefined);
+    if (cells > this.maxCells)
+      throw limitError('maxCells', this.maxCells, 'cells (rows x columns)', this.fileName, known ? cells : undefined);
   }
 }
 

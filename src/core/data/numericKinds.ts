@@ -26,7 +26,12 @@ export const NEAR_UNIQUE_SHARE = 0.95;
 export type NumericColumnKind = 'numeric' | 'categorical' | 'identifier';
 
 /** The kind of an all-number column by the rules above; `namedLikeKey` is the column name's verdict. */
-export function numericColumnKind(values: Float64Array, cells: readonly string[], integer: boolean, namedLikeKey: boolean): NumericColumnKind {
+export function numericColumnKind(
+  values: Float64Array,
+  cells: readonly string[],
+  integer: boolean,
+  namedLikeKey: boolean,
+): NumericColumnKind {
   if (!integer) return 'numeric';
   let present = 0;
   let min = Infinity;

@@ -38,7 +38,8 @@ interface ColumnShape {
  * (more values than maxCells) for anything hyparquet should not be handed.
  */
 export function guardParquet(bytes: Uint8Array, metadata: FileMetaData, schema: SchemaTree, maxCells: number, fileName?: string): void {
-  const bad = (why: string): MedSynthError => badInput(`is a corrupt Parquet file (${why})`, { file: fileName, expected: 'a Parquet file whose sizes match its contents' });
+  const bad = (why: string): MedSynthError =>
+    badInput(`is a corrupt Parquet file (${why})`, { file: fileName, expected: 'a Parquet file whose sizes match its contents' });
   let values = 0;
   for (const [g, group] of metadata.row_groups.entries()) {
     const groupRows = Number(group.num_rows);
@@ -93,8 +94,14 @@ function walkPages(chunk: Uint8Array, shape: ColumnShape, bad: (why: string) => 
     const type = header.field_1;
     const uncompressed = header.field_2;
     const compressed = header.field_3;
-    if (typeof compressed !== 'number' || compressed < 0 || reader.offset + compressed > chunk.length) throw bad(`a page claims ${String(compressed)} bytes`);
-    if (typeof uncompressed !== 'number' || uncompressed < 0 || uncompressed > MAX_PAGE_BYTES || uncompressed > compressed * MAX_SNAPPY_RATIO + 65_536) {
+    if (typeof compressed !== 'number' || compressed < 0 || reader.offset + compressed > chunk.length)
+      throw bad(`a page claims ${String(compressed)} bytes`);
+    if (
+      typeof uncompressed !== 'number' ||
+      uncompressed < 0 ||
+      uncompressed > MAX_PAGE_BYTES ||
+      uncompressed > compressed * MAX_SNAPPY_RATIO + 65_536
+    ) {
       throw bad(`a page of ${compressed} bytes claims to expand to ${String(uncompressed)}`);
     }
     const body = chunk.subarray(reader.offset, reader.offset + compressed);
@@ -128,7 +135,13 @@ function inflate(body: Uint8Array, size: number, shape: ColumnShape, bad: (why: 
   return checkedSnappy(body, size, bad);
 }
 
-function checkDataPageV1(body: Uint8Array, uncompressed: number, header: Thrift, shape: ColumnShape, bad: (why: string) => MedSynthError): number {
+function checkDataPageV1(
+  body: Uint8Array,
+  uncompressed: number,
+  header: Thrift,
+  shape: ColumnShape,
+  bad: (why: string) => MedSynthError,
+): number {
   const n = pageValues(header.field_1, bad);
   const page = inflate(body, uncompressed, shape, bad);
   const reader: Reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
@@ -138,7 +151,13 @@ function checkDataPageV1(body: Uint8Array, uncompressed: number, header: Thrift,
   return n;
 }
 
-function checkDataPageV2(body: Uint8Array, uncompressed: number, header: Thrift, shape: ColumnShape, bad: (why: string) => MedSynthError): number {
+function checkDataPageV2(
+  body: Uint8Array,
+  uncompressed: number,
+  header: Thrift,
+  shape: ColumnShape,
+  bad: (why: string) => MedSynthError,
+): number {
   const n = pageValues(header.field_1, bad);
   const defBytes = header.field_5;
   const repBytes = header.field_6;

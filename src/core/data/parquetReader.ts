@@ -31,7 +31,9 @@ export async function readParquet(bytes: Uint8Array, opts: ParquetOptions): Prom
   if (bytes.length === 0) throw badInput('the file is empty', { file: fileName, expected: 'a Parquet file' });
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const fail = (e: unknown): MedSynthError =>
-    isMedSynthError(e) ? e : badInput(`cannot decode the Parquet data (${messageOf(e)})`, { file: fileName, expected: 'an intact Parquet file' });
+    isMedSynthError(e)
+      ? e
+      : badInput(`cannot decode the Parquet data (${messageOf(e)})`, { file: fileName, expected: 'an intact Parquet file' });
   let metadata: FileMetaData;
   let top: SchemaTree[];
   try {
@@ -43,13 +45,23 @@ export async function readParquet(bytes: Uint8Array, opts: ParquetOptions): Prom
   const declared = Number(metadata.num_rows);
   const groupRows = metadata.row_groups.reduce((sum, g) => sum + Number(g.num_rows), 0);
   if (!Number.isSafeInteger(declared) || declared < 0 || groupRows !== declared) {
-    throw badInput(`is a corrupt Parquet file (it declares ${metadata.num_rows} rows, its row groups ${groupRows})`, { file: fileName, expected: 'an intact Parquet file' });
+    throw badInput(`is a corrupt Parquet file (it declares ${metadata.num_rows} rows, its row groups ${groupRows})`, {
+      file: fileName,
+      expected: 'an intact Parquet file',
+    });
   }
   const unnamed = top.findIndex((c) => typeof c.element.name !== 'string');
-  if (unnamed >= 0) throw badInput(`is a corrupt Parquet file (schema column ${unnamed + 1} has no name)`, { file: fileName, expected: 'an intact Parquet file' });
+  if (unnamed >= 0)
+    throw badInput(`is a corrupt Parquet file (schema column ${unnamed + 1} has no name)`, {
+      file: fileName,
+      expected: 'an intact Parquet file',
+    });
   const budget = new RowBudget(opts, fileName);
   const take = budget.checkDeclared(declared, top.length);
-  const names = normalizeHeader(top.map((c) => c.element.name), fileName);
+  const names = normalizeHeader(
+    top.map((c) => c.element.name),
+    fileName,
+  );
   // Every size hyparquet would trust is checked first; a failure there, or any throw from
   // hyparquet itself, becomes a typed error naming the file.
   let rows: unknown[][] = [];
@@ -89,7 +101,13 @@ function withoutPageIndexes(metadata: FileMetaData): FileMetaData {
     ...metadata,
     row_groups: metadata.row_groups.map((g) => ({
       ...g,
-      columns: g.columns.map((c) => ({ ...c, offset_index_offset: undefined, offset_index_length: undefined, column_index_offset: undefined, column_index_length: undefined })),
+      columns: g.columns.map((c) => ({
+        ...c,
+        offset_index_offset: undefined,
+        offset_index_length: undefined,
+        column_index_offset: undefined,
+        column_index_length: undefined,
+      })),
     })),
   };
 }

@@ -61,7 +61,10 @@ export function checkOverrides(types: Readonly<Record<string, ColumnKind>> | und
       throw new MedSynthError('BAD_USAGE', `a type is given for column "${column}", but there is no such column`, {
         file: fileName,
         // A few names are enough to spot a typo; a 300-column table would not fit on one line.
-        expected: `one of the columns ${names.slice(0, 8).map((n) => JSON.stringify(n)).join(', ')}${names.length > 8 ? `, … (${names.length} in all)` : ''}`,
+        expected: `one of the columns ${names
+          .slice(0, 8)
+          .map((n) => JSON.stringify(n))
+          .join(', ')}${names.length > 8 ? `, … (${names.length} in all)` : ''}`,
       });
     }
   }

@@ -38,7 +38,15 @@ export interface ResolvedDialect {
   readonly comment?: string;
 }
 
-const DELIMITER_NAMES: Readonly<Record<string, string>> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|', space: ' ', whitespace: WHITESPACE };
+const DELIMITER_NAMES: Readonly<Record<string, string>> = {
+  tab: '\t',
+  '\\t': '\t',
+  comma: ',',
+  semicolon: ';',
+  pipe: '|',
+  space: ' ',
+  whitespace: WHITESPACE,
+};
 
 /** The accepted delimiter spellings, for usage messages. */
 export const DELIMITER_CHOICES = "one character (',', ';', '|'), 'tab' or '\\t', or 'whitespace' for runs of blanks";
@@ -53,7 +61,9 @@ export function resolveDialect(d: TableDialect): ResolvedDialect {
     const named = DELIMITER_NAMES[d.delimiter.toLowerCase()];
     const delimiter = named ?? d.delimiter;
     if (named === undefined && (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r')) {
-      throw new MedSynthError('BAD_USAGE', `delimiter ${JSON.stringify(d.delimiter)} cannot separate fields`, { expected: DELIMITER_CHOICES });
+      throw new MedSynthError('BAD_USAGE', `delimiter ${JSON.stringify(d.delimiter)} cannot separate fields`, {
+        expected: DELIMITER_CHOICES,
+      });
     }
     out.delimiter = delimiter;
   }

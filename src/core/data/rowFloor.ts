@@ -165,7 +165,8 @@ export class RecordFloor {
     let q = from;
     while (q < to) {
       const before = q > 0 ? chunk[q - 1] : this.previous;
-      if (before === LF || before === CR || before === this.delimiter || (this.delimiter === -1 && (before === SPACE || before === TAB))) return q;
+      if (before === LF || before === CR || before === this.delimiter || (this.delimiter === -1 && (before === SPACE || before === TAB)))
+        return q;
       q = indexOrEnd(chunk, QUOTE, q + 1);
     }
     return q;

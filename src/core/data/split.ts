@@ -28,7 +28,10 @@ const TWO_POW_32 = 4294967296;
 /** Throws BAD_USAGE unless the fraction lies in (0, 0.9]. */
 export function checkHoldoutFraction(fraction: number): void {
   if (!Number.isFinite(fraction) || fraction <= 0 || fraction > MAX_HOLDOUT_FRACTION) {
-    throw new MedSynthError('BAD_USAGE', `the holdout fraction must be greater than 0 and at most ${MAX_HOLDOUT_FRACTION}, got ${fraction}`);
+    throw new MedSynthError(
+      'BAD_USAGE',
+      `the holdout fraction must be greater than 0 and at most ${MAX_HOLDOUT_FRACTION}, got ${fraction}`,
+    );
   }
 }
 
@@ -42,7 +45,7 @@ export function holdoutRowCount(rows: number, fraction: number): number {
  * sharded), and 32-bit outputs scaled to a range keep the bias below 2^-12 for a million rows.
  */
 function splitmix32(seed: number): () => number {
-  const lo = seed % TWO_POW_32 >>> 0;
+  const lo = (seed % TWO_POW_32) >>> 0;
   const hi = Math.floor(seed / TWO_POW_32) >>> 0;
   // Both seed words feed the start state, so seeds that differ only above 2^32 give different splits.
   let state = (lo ^ Math.imul(hi ^ 0x5bd1e995, 0x9e3779b9)) >>> 0;
@@ -62,7 +65,8 @@ function splitmix32(seed: number): () => number {
  * `seed`: every subset of that size is equally likely, and the same inputs give the same subset.
  */
 export function chooseHoldoutRows(rows: number, count: number, seed: number): Uint8Array {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new MedSynthError('BAD_USAGE', `the split seed must be a non-negative integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new MedSynthError('BAD_USAGE', `the split seed must be a non-negative integer, got ${seed}`);
   if (!Number.isSafeInteger(rows) || rows < 0 || !Number.isSafeInteger(count) || count < 0 || count > rows) {
     throw new MedSynthError('BAD_USAGE', `cannot hold out ${count} of ${rows} rows`);
   }

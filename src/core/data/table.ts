@@ -72,7 +72,9 @@ export interface ColumnSchema {
 }
 
 export function tableSchema(table: Table): ColumnSchema[] {
-  return table.columns.map((c) => (c.kind === 'datetime' && c.format !== undefined ? { name: c.name, kind: c.kind, format: c.format } : { name: c.name, kind: c.kind }));
+  return table.columns.map((c) =>
+    c.kind === 'datetime' && c.format !== undefined ? { name: c.name, kind: c.kind, format: c.format } : { name: c.name, kind: c.kind },
+  );
 }
 
 export function isMissing(column: Column, row: number): boolean {

@@ -58,7 +58,11 @@ export async function parseTable(input: ByteSource, opts: ParseTableOptions = {}
     }
   }
   // Notes (what the reader assumed or repaired) ride on the provenance, so every caller can show them.
-  return typeRawTable(raw, opts, { ...(fileName !== undefined ? { file: fileName } : {}), format: actual, ...(notes.length > 0 ? { notes } : {}) });
+  return typeRawTable(raw, opts, {
+    ...(fileName !== undefined ? { file: fileName } : {}),
+    format: actual,
+    ...(notes.length > 0 ? { notes } : {}),
+  });
 }
 
 /** Parquet starts with 'PAR1'; JSON Lines with '{' (after an optional BOM and whitespace). */

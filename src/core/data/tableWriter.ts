@@ -33,7 +33,11 @@ export async function serializeTable(table: Table, format: TableFormat, signal?:
  * serializeTable returns. With `header: false` the CSV/TSV header line is left out, so a table
  * decoded in row blocks can be written block after block. Parquet comes as one chunk.
  */
-export async function* serializeTableChunks(table: Table, format: TableFormat, opts: SerializeChunkOptions = {}): AsyncGenerator<Uint8Array> {
+export async function* serializeTableChunks(
+  table: Table,
+  format: TableFormat,
+  opts: SerializeChunkOptions = {},
+): AsyncGenerator<Uint8Array> {
   const { signal } = opts;
   throwIfAborted(signal);
   switch (format) {

@@ -94,7 +94,10 @@ export const ENCODING_CHOICES = 'utf-8, latin1 or windows-1252';
 export function tableEncoding(name: string | undefined): TableEncoding | undefined {
   if (name === undefined) return undefined;
   const encoding = ENCODING_NAMES[name.trim().toLowerCase()];
-  if (!encoding) throw new MedSynthError('BAD_USAGE', `encoding ${JSON.stringify(name)} is not one the table readers know`, { expected: ENCODING_CHOICES });
+  if (!encoding)
+    throw new MedSynthError('BAD_USAGE', `encoding ${JSON.stringify(name)} is not one the table readers know`, {
+      expected: ENCODING_CHOICES,
+    });
   return encoding;
 }
 
@@ -148,14 +151,16 @@ export class TableTextDecoder {
   private decodeUtf8(chunk: Uint8Array): string {
     const utf8 = this.utf8 as Utf8ChunkDecoder;
     // The BOM's three bytes may come in separate chunks.
-    for (let i = 0; this.offset + i < 3 && i < chunk.length; i++) this.bom = chunk[i] === [0xef, 0xbb, 0xbf][this.offset + i] && (this.offset + i === 0 || this.bom);
+    for (let i = 0; this.offset + i < 3 && i < chunk.length; i++)
+      this.bom = chunk[i] === [0xef, 0xbb, 0xbf][this.offset + i] && (this.offset + i === 0 || this.bom);
     const carried = utf8.carry;
     try {
       const text = utf8.decode(chunk);
       if (this.forced === undefined) {
         // Pure ASCII with nothing carried in decodes to one character per byte, so only other text
         // needs a look; a character counts once decoded whole (a lead byte alone may prove invalid).
-        if (this.firstUtf8Line === undefined && (text.length !== chunk.length || carried.length > 0) && NON_ASCII.test(text)) this.noteNonAscii(chunk, chunk.length);
+        if (this.firstUtf8Line === undefined && (text.length !== chunk.length || carried.length > 0) && NON_ASCII.test(text))
+          this.noteNonAscii(chunk, chunk.length);
       }
       return text;
     } catch (e) {
@@ -167,7 +172,10 @@ export class TableTextDecoder {
       if (this.firstUtf8Line === undefined) this.noteNonAscii(bytes, at);
       const line = this.lineBase + countLineFeeds(bytes, 0, at);
       if (this.firstUtf8Line !== undefined) {
-        throw this.neither(`line ${this.firstUtf8Line} holds UTF-8 characters but byte 0x${hex(bytes[at])} on line ${line} is not UTF-8 (mixed encodings)`, line);
+        throw this.neither(
+          `line ${this.firstUtf8Line} holds UTF-8 characters but byte 0x${hex(bytes[at])} on line ${line} is not UTF-8 (mixed encodings)`,
+          line,
+        );
       }
       this.utf8 = undefined;
       this.cp1252 = new TextDecoder('windows-1252');
@@ -179,7 +187,11 @@ export class TableTextDecoder {
   private decode1252(chunk: Uint8Array): string {
     const nul = chunk.indexOf(0);
     if (nul >= 0) {
-      throw badInput('contains NUL bytes: this is a binary file, not delimited text', { file: this.fileName, offset: this.offset + nul, expected: 'text' });
+      throw badInput('contains NUL bytes: this is a binary file, not delimited text', {
+        file: this.fileName,
+        offset: this.offset + nul,
+        expected: 'text',
+      });
     }
     if (this.forced === undefined) this.checkAssumed1252(chunk);
     return (this.cp1252 as TextDecoder).decode(chunk, { stream: true });
@@ -197,10 +209,14 @@ export class TableTextDecoder {
         continue;
       }
       const line = (): number => this.lineBase + countLineFeeds(chunk, 0, i);
-      if (UNDEFINED_IN_1252.has(c)) throw this.neither(`byte 0x${hex(c)} on line ${line()} is neither UTF-8 nor a Windows-1252 character`, line());
+      if (UNDEFINED_IN_1252.has(c))
+        throw this.neither(`byte 0x${hex(c)} on line ${line()} is neither UTF-8 nor a Windows-1252 character`, line());
       if (this.awaited > 0 && (c & 0xc0) === 0x80) {
         if (--this.awaited === 0) {
-          throw this.neither(`line ${line()} holds a UTF-8 character, but the file was read as Windows-1252 because of an earlier byte (mixed encodings)`, line());
+          throw this.neither(
+            `line ${line()} holds a UTF-8 character, but the file was read as Windows-1252 because of an earlier byte (mixed encodings)`,
+            line(),
+          );
         }
         continue;
       }

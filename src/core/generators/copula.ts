@@ -103,7 +103,7 @@ function summarizeColumn(values: Float64Array): ColumnSummary {
   let mean = 0;
   let square = 0;
   let lowZ = -Infinity;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && sorted[j + 1] === sorted[i]) j++;
     const score = normalQuantile(((i + j + 2) / 2 - 0.5) / n);
@@ -243,11 +243,18 @@ function* fitCopulaSteps(table: Table, signal: AbortSignal | undefined): Generat
       const counts = new Float64Array(c.categories.length);
       for (const code of c.codes) if (code >= 0) counts[code]++;
       categorical.push(ci);
-      columns.push({ kind: c.kind, name: c.name, categories: [...c.categories], probabilities: counts.map((k) => (present > 0 ? k / present : 0)), missingRate });
+      columns.push({
+        kind: c.kind,
+        name: c.name,
+        categories: [...c.categories],
+        probabilities: counts.map((k) => (present > 0 ? k / present : 0)),
+        missingRate,
+      });
     }
   }
   const order = [...continuous, ...categorical];
-  if (order.length === 0) throw new MedSynthError('BAD_INPUT', 'the table has no numeric, datetime, categorical or boolean column to model');
+  if (order.length === 0)
+    throw new MedSynthError('BAD_INPUT', 'the table has no numeric, datetime, categorical or boolean column to model');
   const p = order.length;
   const corrected = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {

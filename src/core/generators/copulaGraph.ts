@@ -13,8 +13,18 @@ export const MANIFEST_METADATA_KEY = 'medsynth.json';
 
 type Provenance = NonNullable<GeneratorManifest['provenance']>;
 
-const floats = (name: string, dims: readonly number[], data: ArrayLike<number>): OnnxTensor => ({ name, type: 'float', dims, data: Float32Array.from(data) });
-const int64s = (name: string, data: readonly number[]): OnnxTensor => ({ name, type: 'int64', dims: [data.length], data: BigInt64Array.from(data, (v) => BigInt(v)) });
+const floats = (name: string, dims: readonly number[], data: ArrayLike<number>): OnnxTensor => ({
+  name,
+  type: 'float',
+  dims,
+  data: Float32Array.from(data),
+});
+const int64s = (name: string, data: readonly number[]): OnnxTensor => ({
+  name,
+  type: 'int64',
+  dims: [data.length],
+  data: BigInt64Array.from(data, (v) => BigInt(v)),
+});
 
 /** A tiny node list builder: each op gets a readable unique name for error messages from the runtime. */
 class GraphNodes {
@@ -32,11 +42,21 @@ export function buildCopulaGenerator(model: CopulaModel, provenance: Provenance 
   const c = layout.categorical;
   const lt = new Float32Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) lt[j * d + i] = layout.factor[i * d + j];
-  const init: OnnxTensor[] = [floats('L_T', [d, d], lt), floats('inv_sqrt2', [], [Math.SQRT1_2]), floats('one', [], [1]), floats('half', [], [0.5]), int64s('axis1', [1])];
+  const init: OnnxTensor[] = [
+    floats('L_T', [d, d], lt),
+    floats('inv_sqrt2', [], [Math.SQRT1_2]),
+    floats('one', [], [1]),
+    floats('half', [], [0.5]),
+    int64s('axis1', [1]),
+  ];
   const g = new GraphNodes();
   // Correlate, then the standard normal CDF: u = 0.5 * (1 + erf(y / sqrt(2))).
   const y = g.op('MatMul', [COPULA_LATENT_NAME, 'L_T'], 'y');
-  const u = g.op('Mul', [g.op('Add', [g.op('Erf', [g.op('Mul', [y, 'inv_sqrt2'], 'y_scaled')], 'erf_y'), 'one'], 'erf_plus_one'), 'half'], 'u');
+  const u = g.op(
+    'Mul',
+    [g.op('Add', [g.op('Erf', [g.op('Mul', [y, 'inv_sqrt2'], 'y_scaled')], 'erf_y'), 'one'], 'erf_plus_one'), 'half'],
+    'u',
+  );
   const parts: string[] = [];
   if (m > 0) {
     // Inverse marginals: position u * (K - 1) in each column's knots, gathered from one flat table.
@@ -46,7 +66,10 @@ export function buildCopulaGenerator(model: CopulaModel, provenance: Provenance 
       floats('k_minus_1', [], [COPULA_KNOTS - 1]),
       floats('clip_lo', [], [0]),
       floats('clip_hi', [], [COPULA_KNOTS - 2]),
-      int64s('knot_offsets', Array.from({ length: m }, (_, k) => k * COPULA_KNOTS)),
+      int64s(
+        'knot_offsets',
+        Array.from({ length: m }, (_, k) => k * COPULA_KNOTS),
+      ),
       { name: 'one_i64', type: 'int64', dims: [], data: BigInt64Array.of(1n) },
       floats('knots', [m * COPULA_KNOTS], layout.knots),
     );
@@ -61,7 +84,12 @@ export function buildCopulaGenerator(model: CopulaModel, provenance: Provenance 
   }
   if (c > 0) {
     // Category index = number of cumulative-probability thresholds below u.
-    init.push(int64s('cat_start', [m]), int64s('cat_end', [m + c]), int64s('axis2', [2]), floats('thresholds', [c, layout.thresholdWidth], layout.thresholds));
+    init.push(
+      int64s('cat_start', [m]),
+      int64s('cat_end', [m + c]),
+      int64s('axis2', [2]),
+      floats('thresholds', [c, layout.thresholdWidth], layout.thresholds),
+    );
     const ucat = g.op('Unsqueeze', [g.op('Slice', [u, 'cat_start', 'cat_end', 'axis1'], 'u_cat'), 'axis2'], 'u_cat3');
     const below = g.op('Cast', [g.op('Less', ['thresholds', ucat], 'below')], 'below_f', [{ name: 'to', type: 'int', value: 1 }]);
     parts.push(g.op('ReduceSum', [below, 'axis2'], 'x_cat', [{ name: 'keepdims', type: 'int', value: 0 }]));

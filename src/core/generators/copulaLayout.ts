@@ -25,8 +25,12 @@ export interface CopulaLayout {
 }
 
 export function copulaLayout(model: CopulaModel): CopulaLayout {
-  const cont = model.order.map((i) => model.columns[i]).filter((c): c is CopulaContinuousColumn => c.kind === 'numeric' || c.kind === 'datetime');
-  const cats = model.order.map((i) => model.columns[i]).filter((c): c is CopulaCategoricalColumn => c.kind === 'categorical' || c.kind === 'boolean');
+  const cont = model.order
+    .map((i) => model.columns[i])
+    .filter((c): c is CopulaContinuousColumn => c.kind === 'numeric' || c.kind === 'datetime');
+  const cats = model.order
+    .map((i) => model.columns[i])
+    .filter((c): c is CopulaCategoricalColumn => c.kind === 'categorical' || c.kind === 'boolean');
   const p = model.order.length;
   const dims = p + model.missingOrder.length;
   const factor = new Float64Array(dims * dims);
@@ -52,7 +56,17 @@ export function copulaLayout(model: CopulaModel): CopulaLayout {
     const c = model.columns[i];
     return c.kind === 'identifier' || c.kind === 'text' ? 0 : c.missingRate;
   });
-  return { continuous: cont.length, categorical: cats.length, missing: model.missingOrder.length, dims, factor, knots, thresholds, thresholdWidth: width, missingRates };
+  return {
+    continuous: cont.length,
+    categorical: cats.length,
+    missing: model.missingOrder.length,
+    dims,
+    factor,
+    knots,
+    thresholds,
+    thresholdWidth: width,
+    missingRates,
+  };
 }
 
 /** The decoding spec for the copula's output, the same TablePostprocess a user's table model carries. */
@@ -64,7 +78,15 @@ export function copulaPostprocess(model: CopulaModel): TablePostprocess {
     const miss = missingIndex === undefined ? {} : { missingIndex };
     switch (c.kind) {
       case 'numeric':
-        return { name: c.name, kind: 'numeric', index: feature.get(ci) as number, transform: { type: 'minmax', min: c.min, max: c.max }, integer: c.integer, ...(c.decimals !== undefined && !c.integer ? { round: c.decimals } : {}), ...miss };
+        return {
+          name: c.name,
+          kind: 'numeric',
+          index: feature.get(ci) as number,
+          transform: { type: 'minmax', min: c.min, max: c.max },
+          integer: c.integer,
+          ...(c.decimals !== undefined && !c.integer ? { round: c.decimals } : {}),
+          ...miss,
+        };
       case 'datetime':
         return {
           name: c.name,

@@ -36,15 +36,20 @@ function uniform(key: number, counter: number): number {
  * non-negative integers up to 2^53.
  */
 export function fillLatent(seed: number, firstRow: number, rows: number, dims: number, distribution: 'normal' | 'uniform'): Float32Array {
-  for (const [name, v] of [['seed', seed], ['firstRow', firstRow], ['rows', rows], ['dims', dims]] as const) {
+  for (const [name, v] of [
+    ['seed', seed],
+    ['firstRow', firstRow],
+    ['rows', rows],
+    ['dims', dims],
+  ] as const) {
     if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative safe integer, got ${v}`);
   }
   const out = new Float32Array(rows * dims);
-  const seedLo = seed % TWO_POW_32 >>> 0;
+  const seedLo = (seed % TWO_POW_32) >>> 0;
   const seedHi = Math.floor(seed / TWO_POW_32) >>> 0;
   for (let r = 0; r < rows; r++) {
     const row = firstRow + r;
-    const key = rowKey(seedLo, seedHi, row % TWO_POW_32 >>> 0, Math.floor(row / TWO_POW_32) >>> 0);
+    const key = rowKey(seedLo, seedHi, (row % TWO_POW_32) >>> 0, Math.floor(row / TWO_POW_32) >>> 0);
     const base = r * dims;
     if (distribution === 'uniform') {
       for (let d = 0; d < dims; d++) out[base + d] = uniform(key, d);

@@ -30,7 +30,10 @@ export type TableColumnSpec =
       readonly kind: 'numeric';
       /** Index of the output feature holding the value. */
       readonly index: number;
-      readonly transform?: { readonly type: 'identity' } | { readonly type: 'minmax'; readonly min: number; readonly max: number; readonly from?: readonly [number, number] } | { readonly type: 'standard'; readonly mean: number; readonly std: number };
+      readonly transform?:
+        | { readonly type: 'identity' }
+        | { readonly type: 'minmax'; readonly min: number; readonly max: number; readonly from?: readonly [number, number] }
+        | { readonly type: 'standard'; readonly mean: number; readonly std: number };
       readonly integer?: boolean;
       readonly round?: number;
       /** Index of an output feature that is > 0.5 when the value is missing. */
@@ -40,7 +43,9 @@ export type TableColumnSpec =
       readonly name: string;
       readonly kind: 'datetime';
       readonly index: number; // epoch milliseconds after transform
-      readonly transform?: { readonly type: 'identity' } | { readonly type: 'minmax'; readonly min: number; readonly max: number; readonly from?: readonly [number, number] };
+      readonly transform?:
+        | { readonly type: 'identity' }
+        | { readonly type: 'minmax'; readonly min: number; readonly max: number; readonly from?: readonly [number, number] };
       readonly precision: 'date' | 'datetime';
       /**
        * How values are spelled when written (datetimeFormat.ts tokens, e.g. 'DD-Mon-YY'); values are

@@ -64,12 +64,14 @@ class ManifestReader {
   }
 
   oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]): T {
-    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw this.fail(path, `is ${describeValue(v)}`, `one of ${allowed.join(', ')}`);
+    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v))
+      throw this.fail(path, `is ${describeValue(v)}`, `one of ${allowed.join(', ')}`);
     return v as T;
   }
 
   integer(v: unknown, path: string, min: number, max: number): number {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw this.fail(path, `is ${describeValue(v)}`, `an integer in [${min}, ${max}]`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      throw this.fail(path, `is ${describeValue(v)}`, `an integer in [${min}, ${max}]`);
     return v;
   }
 
@@ -87,9 +89,20 @@ class ManifestReader {
   relativePath(v: unknown, path: string): string {
     const p = this.string(v, path);
     const segments = p.split('/');
-    const escapes = p.startsWith('/') || p.includes('\\') || p.includes('\0') || /^[A-Za-z]:/.test(p) || p.includes(':') || segments.some((s) => s === '..');
-    if (escapes) throw new MedSynthError('PATH_ESCAPE', `${path}: "${p}" leaves the generator folder`, { file: this.source, expected: 'a path relative to the generator folder' });
-    if (segments.some((s) => s === '' || s === '.')) throw this.fail(path, `"${p}" is not a normalized relative path`, 'a path like model.onnx');
+    const escapes =
+      p.startsWith('/') ||
+      p.includes('\\') ||
+      p.includes('\0') ||
+      /^[A-Za-z]:/.test(p) ||
+      p.includes(':') ||
+      segments.some((s) => s === '..');
+    if (escapes)
+      throw new MedSynthError('PATH_ESCAPE', `${path}: "${p}" leaves the generator folder`, {
+        file: this.source,
+        expected: 'a path relative to the generator folder',
+      });
+    if (segments.some((s) => s === '' || s === '.'))
+      throw this.fail(path, `"${p}" is not a normalized relative path`, 'a path like model.onnx');
     return p;
   }
 }
@@ -98,7 +111,11 @@ function readShape(r: ManifestReader, v: unknown, path: string): number[] {
   const dims = r.array(v, path, 8).map((d, i) => (d === -1 ? -1 : r.integer(d, `${path}[${i}]`, 1, MAX_MANIFEST_DIM)));
   if (dims.length === 0) throw r.fail(path, 'is empty', 'at least one dimension');
   const elements = dims.slice(1).reduce((a, d) => a * Math.max(d, 1), 1);
-  if (elements > MAX_SAMPLE_ELEMENTS) throw new MedSynthError('LIMIT_EXCEEDED', `${path}: one sample would have ${elements} elements`, { file: r.source, expected: `at most ${MAX_SAMPLE_ELEMENTS}` });
+  if (elements > MAX_SAMPLE_ELEMENTS)
+    throw new MedSynthError('LIMIT_EXCEEDED', `${path}: one sample would have ${elements} elements`, {
+      file: r.source,
+      expected: `at most ${MAX_SAMPLE_ELEMENTS}`,
+    });
   return dims;
 }
 
@@ -111,12 +128,26 @@ function readColumnSpec(r: ManifestReader, v: unknown, path: string, features: n
   const transform = (allowStandard: boolean): Extract<TableColumnSpec, { kind: 'numeric' }>['transform'] => {
     if (o.transform === undefined) return undefined;
     const t = r.object(o.transform, `${path}.transform`);
-    const type = r.oneOf(t.type, `${path}.transform.type`, allowStandard ? (['identity', 'minmax', 'standard'] as const) : (['identity', 'minmax'] as const));
+    const type = r.oneOf(
+      t.type,
+      `${path}.transform.type`,
+      allowStandard ? (['identity', 'minmax', 'standard'] as const) : (['identity', 'minmax'] as const),
+    );
     if (type === 'identity') return { type };
-    if (type === 'standard') return { type, mean: r.number(t.mean, `${path}.transform.mean`), std: r.number(t.std, `${path}.transform.std`) };
-    const from = t.from === undefined ? undefined : r.array(t.from, `${path}.transform.from`, 2).map((x, i) => r.number(x, `${path}.transform.from[${i}]`));
-    if (from && (from.length !== 2 || from[0] === from[1])) throw r.fail(`${path}.transform.from`, 'is not a proper interval', '[a, b] with a != b');
-    return { type, min: r.number(t.min, `${path}.transform.min`), max: r.number(t.max, `${path}.transform.max`), ...(from ? { from: [from[0], from[1]] as const } : {}) };
+    if (type === 'standard')
+      return { type, mean: r.number(t.mean, `${path}.transform.mean`), std: r.number(t.std, `${path}.transform.std`) };
+    const from =
+      t.from === undefined
+        ? undefined
+        : r.array(t.from, `${path}.transform.from`, 2).map((x, i) => r.number(x, `${path}.transform.from[${i}]`));
+    if (from && (from.length !== 2 || from[0] === from[1]))
+      throw r.fail(`${path}.transform.from`, 'is not a proper interval', '[a, b] with a != b');
+    return {
+      type,
+      min: r.number(t.min, `${path}.transform.min`),
+      max: r.number(t.max, `${path}.transform.max`),
+      ...(from ? { from: [from[0], from[1]] as const } : {}),
+    };
   };
   let spec: TableColumnSpec;
   switch (kind) {
@@ -124,13 +155,26 @@ function readColumnSpec(r: ManifestReader, v: unknown, path: string, features: n
       const t = transform(true);
       const integer = o.integer === undefined ? undefined : o.integer === true;
       const round = o.round === undefined ? undefined : r.integer(o.round, `${path}.round`, 0, 15);
-      spec = { name, kind, index: index('index'), ...(t ? { transform: t } : {}), ...(integer !== undefined ? { integer } : {}), ...(round !== undefined ? { round } : {}), ...missing };
+      spec = {
+        name,
+        kind,
+        index: index('index'),
+        ...(t ? { transform: t } : {}),
+        ...(integer !== undefined ? { integer } : {}),
+        ...(round !== undefined ? { round } : {}),
+        ...missing,
+      };
       break;
     }
     case 'datetime': {
       const t = transform(false) as Extract<TableColumnSpec, { kind: 'datetime' }>['transform'];
       const format = o.format === undefined ? undefined : r.string(o.format, `${path}.format`);
-      if (format !== undefined && !compileDatetimeFormat(format)) throw r.fail(`${path}.format`, `is ${describeValue(format)}`, 'a datetime format such as YYYY-MM-DD, DD-Mon-YY or MM/DD/YYYY HH:mm');
+      if (format !== undefined && !compileDatetimeFormat(format))
+        throw r.fail(
+          `${path}.format`,
+          `is ${describeValue(format)}`,
+          'a datetime format such as YYYY-MM-DD, DD-Mon-YY or MM/DD/YYYY HH:mm',
+        );
       spec = {
         name,
         kind,
@@ -148,11 +192,19 @@ function readColumnSpec(r: ManifestReader, v: unknown, path: string, features: n
         if (typeof c !== 'string') throw r.fail(`${path}.categories[${i}]`, 'is not a string', 'a string');
         return c;
       });
-      spec = { name, kind, categories, encoding: r.oneOf(o.encoding, `${path}.encoding`, ['index', 'onehot'] as const), index: index('index'), ...missing };
+      spec = {
+        name,
+        kind,
+        categories,
+        encoding: r.oneOf(o.encoding, `${path}.encoding`, ['index', 'onehot'] as const),
+        index: index('index'),
+        ...missing,
+      };
       break;
     }
     case 'identifier': {
-      if (typeof o.prefix !== 'string' || o.prefix.length > 64) throw r.fail(`${path}.prefix`, 'is not a string of at most 64 characters', 'a string');
+      if (typeof o.prefix !== 'string' || o.prefix.length > 64)
+        throw r.fail(`${path}.prefix`, 'is not a string of at most 64 characters', 'a string');
       const digits = o.digits === undefined ? {} : { digits: r.integer(o.digits, `${path}.digits`, 1, 20) };
       spec = { name, kind, prefix: o.prefix, ...digits };
       break;
@@ -161,14 +213,17 @@ function readColumnSpec(r: ManifestReader, v: unknown, path: string, features: n
       spec = { name, kind, ...(o.missingRate === undefined ? {} : { missingRate: r.number(o.missingRate, `${path}.missingRate`) }) };
       break;
   }
-  for (const i of specFeatureIndices(spec)) if (i >= features) throw r.fail(path, `reads feature ${i} beyond postprocess.features = ${features}`, `indices below ${features}`);
+  for (const i of specFeatureIndices(spec))
+    if (i >= features) throw r.fail(path, `reads feature ${i} beyond postprocess.features = ${features}`, `indices below ${features}`);
   return spec;
 }
 
 function readTablePostprocess(r: ManifestReader, v: unknown): TablePostprocess {
   const o = r.object(v, '$.postprocess');
   const features = r.integer(o.features, '$.postprocess.features', 1, MAX_MANIFEST_DIM);
-  const columns = r.array(o.columns, '$.postprocess.columns', 100_000).map((c, i) => readColumnSpec(r, c, `$.postprocess.columns[${i}]`, features));
+  const columns = r
+    .array(o.columns, '$.postprocess.columns', 100_000)
+    .map((c, i) => readColumnSpec(r, c, `$.postprocess.columns[${i}]`, features));
   const names = new Set<string>();
   columns.forEach((c, i) => {
     if (names.has(c.name)) throw r.fail(`$.postprocess.columns[${i}].name`, `duplicates column "${c.name}"`, 'unique column names');
@@ -200,11 +255,21 @@ export function validateManifest(json: unknown, source: string): GeneratorManife
   let condition: GeneratorManifest['inputs']['condition'];
   if (inputs.condition !== undefined) {
     const c = r.object(inputs.condition, '$.inputs.condition');
-    const classes = c.classes === undefined ? undefined : r.array(c.classes, '$.inputs.condition.classes', MAX_MANIFEST_DIM).map((x, i) => r.string(x, `$.inputs.condition.classes[${i}]`));
-    condition = { name: r.string(c.name, '$.inputs.condition.name'), kind: r.oneOf(c.kind, '$.inputs.condition.kind', ['onehot', 'index', 'vector', 'source'] as const), ...(classes ? { classes } : {}) };
+    const classes =
+      c.classes === undefined
+        ? undefined
+        : r.array(c.classes, '$.inputs.condition.classes', MAX_MANIFEST_DIM).map((x, i) => r.string(x, `$.inputs.condition.classes[${i}]`));
+    condition = {
+      name: r.string(c.name, '$.inputs.condition.name'),
+      kind: r.oneOf(c.kind, '$.inputs.condition.kind', ['onehot', 'index', 'vector', 'source'] as const),
+      ...(classes ? { classes } : {}),
+    };
   }
   const sampleJson = r.object(r.object(o.outputs, '$.outputs').sample, '$.outputs.sample');
-  const sample = { name: r.string(sampleJson.name, '$.outputs.sample.name'), ...(typeof sampleJson.layout === 'string' ? { layout: sampleJson.layout } : {}) };
+  const sample = {
+    name: r.string(sampleJson.name, '$.outputs.sample.name'),
+    ...(typeof sampleJson.layout === 'string' ? { layout: sampleJson.layout } : {}),
+  };
   let postprocess: GeneratorManifest['postprocess'];
   if (modality === 'table') postprocess = readTablePostprocess(r, o.postprocess);
   else if (o.postprocess !== undefined) postprocess = r.object(o.postprocess, '$.postprocess');
@@ -250,25 +315,35 @@ function mismatch(message: string): MedSynthError {
 export function checkModelSignature(manifest: GeneratorManifest, io: ModelSignature): void {
   const names = (list: ModelSignature['inputs']): string => list.map((t) => t.name).join(', ') || 'none';
   const latent = io.inputs.find((i) => i.name === manifest.inputs.latent.name);
-  if (!latent) throw mismatch(`the manifest's latent input "${manifest.inputs.latent.name}" is not an input of the model (inputs: ${names(io.inputs)})`);
+  if (!latent)
+    throw mismatch(
+      `the manifest's latent input "${manifest.inputs.latent.name}" is not an input of the model (inputs: ${names(io.inputs)})`,
+    );
   const shape = manifest.inputs.latent.shape;
-  if (latent.dims.length !== shape.length) throw mismatch(`latent input "${latent.name}" has rank ${latent.dims.length} in the model but ${shape.length} in the manifest`);
+  if (latent.dims.length !== shape.length)
+    throw mismatch(`latent input "${latent.name}" has rank ${latent.dims.length} in the model but ${shape.length} in the manifest`);
   latent.dims.forEach((d, i) => {
-    if (typeof d === 'number' && d > 0 && shape[i] > 0 && d !== shape[i]) throw mismatch(`latent input "${latent.name}" dimension ${i} is ${d} in the model but ${shape[i]} in the manifest`);
+    if (typeof d === 'number' && d > 0 && shape[i] > 0 && d !== shape[i])
+      throw mismatch(`latent input "${latent.name}" dimension ${i} is ${d} in the model but ${shape[i]} in the manifest`);
   });
   const condition = manifest.inputs.condition;
-  if (condition && !io.inputs.some((i) => i.name === condition.name)) throw mismatch(`the manifest's condition input "${condition.name}" is not an input of the model (inputs: ${names(io.inputs)})`);
+  if (condition && !io.inputs.some((i) => i.name === condition.name))
+    throw mismatch(`the manifest's condition input "${condition.name}" is not an input of the model (inputs: ${names(io.inputs)})`);
   if (manifest.family === 'single-pass') {
     const fed = new Set([manifest.inputs.latent.name, ...(condition ? [condition.name] : [])]);
     const unfed = io.inputs.filter((i) => !fed.has(i.name));
     if (unfed.length > 0) throw mismatch(`the model needs inputs the manifest does not describe: ${names(unfed)}`);
   }
   const output = io.outputs.find((o) => o.name === manifest.outputs.sample.name);
-  if (!output) throw mismatch(`the manifest's sample output "${manifest.outputs.sample.name}" is not an output of the model (outputs: ${names(io.outputs)})`);
+  if (!output)
+    throw mismatch(
+      `the manifest's sample output "${manifest.outputs.sample.name}" is not an output of the model (outputs: ${names(io.outputs)})`,
+    );
   if (manifest.modality === 'table' && manifest.postprocess && 'features' in manifest.postprocess) {
     const features = (manifest.postprocess as TablePostprocess).features;
     const last = output.dims[output.dims.length - 1];
     if (output.dims.length !== 2) throw mismatch(`table output "${output.name}" has rank ${output.dims.length}, expected [rows, features]`);
-    if (typeof last === 'number' && last > 0 && last !== features) throw mismatch(`table output "${output.name}" has ${last} features but the manifest declares ${features}`);
+    if (typeof last === 'number' && last > 0 && last !== features)
+      throw mismatch(`table output "${output.name}" has ${last} features but the manifest declares ${features}`);
   }
 }

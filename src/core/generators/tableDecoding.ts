@@ -20,7 +20,12 @@ function inverseTransform(x: number, t: Transform): number {
 /** Feature indices a spec reads, to check them against the sample width before decoding. */
 export function specFeatureIndices(spec: TableColumnSpec): number[] {
   if (spec.kind === 'identifier' || spec.kind === 'text') return [];
-  const own = spec.kind === 'categorical' || spec.kind === 'boolean' ? (spec.encoding === 'onehot' ? spec.categories.map((_, k) => spec.index + k) : [spec.index]) : [spec.index];
+  const own =
+    spec.kind === 'categorical' || spec.kind === 'boolean'
+      ? spec.encoding === 'onehot'
+        ? spec.categories.map((_, k) => spec.index + k)
+        : [spec.index]
+      : [spec.index];
   return spec.missingIndex === undefined ? own : [...own, spec.missingIndex];
 }
 
@@ -62,13 +67,20 @@ function decodeColumn(spec: TableColumnSpec, sample: Float32Array, rows: number,
     case 'datetime': {
       const values = new Float64Array(rows);
       // Round to what the spelling prints (a minute for 'YYYY-MM-DD HH:mm'), so writing loses nothing.
-      const unit = spec.precision === 'date' ? DAY_MS : spec.format !== undefined ? (compileDatetimeFormat(spec.format)?.resolutionMs ?? 1) : 1;
+      const unit =
+        spec.precision === 'date' ? DAY_MS : spec.format !== undefined ? (compileDatetimeFormat(spec.format)?.resolutionMs ?? 1) : 1;
       for (let r = 0; r < rows; r++) {
         let v = missing(r) ? NaN : inverseTransform(at(r, spec.index), spec.transform);
         v = unit === 1 ? Math.round(v) : Math.round(v / unit) * unit;
         values[r] = Number.isFinite(v) ? v : NaN;
       }
-      return { kind: 'datetime', name: spec.name, values, precision: spec.precision, ...(spec.format !== undefined ? { format: spec.format } : {}) } satisfies DatetimeColumn;
+      return {
+        kind: 'datetime',
+        name: spec.name,
+        values,
+        precision: spec.precision,
+        ...(spec.format !== undefined ? { format: spec.format } : {}),
+      } satisfies DatetimeColumn;
     }
     case 'categorical':
     case 'boolean': {
@@ -106,9 +118,13 @@ function decodeColumn(spec: TableColumnSpec, sample: Float32Array, rows: number,
 export function decodeTableSample(post: TablePostprocess, sample: Float32Array, rows: number, firstRow: number): Table {
   const f = post.features;
   if (!Number.isInteger(rows) || rows < 0 || sample.length !== rows * f) {
-    throw new MedSynthError('MODEL_MISMATCH', `the model produced ${sample.length} values for ${rows} rows, but the manifest declares ${f} features per row`, {
-      expected: `${rows * f} values`,
-    });
+    throw new MedSynthError(
+      'MODEL_MISMATCH',
+      `the model produced ${sample.length} values for ${rows} rows, but the manifest declares ${f} features per row`,
+      {
+        expected: `${rows * f} values`,
+      },
+    );
   }
   for (const spec of post.columns) {
     for (const i of specFeatureIndices(spec)) {

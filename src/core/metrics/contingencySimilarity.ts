@@ -70,7 +70,8 @@ export function computeContingencySimilarity(input: TableMetricInput, signal?: A
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
   const pairs = categoryPairs(input.real, input.synth);
-  if (pairs.length < 2) return notApplicable(CONTINGENCY_SIMILARITY_ID, 'contingency similarity needs at least two categorical or boolean columns');
+  if (pairs.length < 2)
+    return notApplicable(CONTINGENCY_SIMILARITY_ID, 'contingency similarity needs at least two categorical or boolean columns');
   const ids = pairs.map(labelIds);
   const perPair: Record<string, number> = {};
   for (let a = 0; a < pairs.length; a++) {

@@ -44,7 +44,8 @@ export function computeCorrelationSimilarity(input: TableMetricInput, signal?: A
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
   const pairs = numberPairs(input.real, input.synth);
-  if (pairs.length < 2) return notApplicable(CORRELATION_SIMILARITY_ID, 'correlation similarity needs at least two numeric or datetime columns');
+  if (pairs.length < 2)
+    return notApplicable(CORRELATION_SIMILARITY_ID, 'correlation similarity needs at least two numeric or datetime columns');
   const perPair: Record<string, number> = {};
   const undefinedPairs: string[] = [];
   for (let a = 0; a < pairs.length; a++) {
@@ -64,9 +65,20 @@ export function computeCorrelationSimilarity(input: TableMetricInput, signal?: A
   const scores = Object.values(perPair);
   if (scores.length === 0) throw new MedSynthError('BAD_INPUT', 'no pair of numeric columns has a defined correlation in both tables');
   const leftOut: LeftOut[] = [];
-  if (undefinedPairs.length > 0) leftOut.push({ count: undefinedPairs.length, unit: 'column pairs', names: undefinedPairs, reason: 'a constant or empty column has no correlation' });
+  if (undefinedPairs.length > 0)
+    leftOut.push({
+      count: undefinedPairs.length,
+      unit: 'column pairs',
+      names: undefinedPairs,
+      reason: 'a constant or empty column has no correlation',
+    });
   const incomplete = rowsWithEmptyCell(pairs.map((p) => p.real.values)) + rowsWithEmptyCell(pairs.map((p) => p.synth.values));
-  if (incomplete > 0) leftOut.push({ count: incomplete, unit: 'rows', reason: 'real and synthetic rows with an empty numeric cell are left out of the correlations of the pairs where that cell is empty' });
+  if (incomplete > 0)
+    leftOut.push({
+      count: incomplete,
+      unit: 'rows',
+      reason: 'real and synthetic rows with an empty numeric cell are left out of the correlations of the pairs where that cell is empty',
+    });
   return { id: CORRELATION_SIMILARITY_ID, score: mean(scores), details: { perPair, undefinedPairs }, leftOut };
 }
 

@@ -59,7 +59,14 @@ export function distanceSummary(values: Float64Array): { median: number; p05: nu
 /** The columns the distance ignores, as a report's "left out" entry. */
 export function ignoredColumnsLeftOut(ignored: readonly string[]): LeftOut[] {
   if (ignored.length === 0) return [];
-  return [{ count: ignored.length, unit: 'columns', names: ignored, reason: 'identifier and free-text columns take no part in distances (privacy.identifierCopies checks identifiers)' }];
+  return [
+    {
+      count: ignored.length,
+      unit: 'columns',
+      names: ignored,
+      reason: 'identifier and free-text columns take no part in distances (privacy.identifierCopies checks identifiers)',
+    },
+  ];
 }
 
 /** Computes the metric. Throws BAD_INPUT when nothing can be measured, CANCELLED on abort. */

@@ -77,7 +77,14 @@ function packSubset(rows: PackedRows, subset: readonly number[], stride: number)
  * same amount (the sum of `excess` over the query's out-of-band values in those columns), so one
  * packed search per group, less that amount, gives the defined two nearest distances.
  */
-async function subtractExcess(space: DistanceSpace, query: PackedRows, ref: PackedRows, repairs: Repairs, near: NearestTwo, signal?: AbortSignal): Promise<void> {
+async function subtractExcess(
+  space: DistanceSpace,
+  query: PackedRows,
+  ref: PackedRows,
+  repairs: Repairs,
+  near: NearestTwo,
+  signal?: AbortSignal,
+): Promise<void> {
   const groups = new Map<string, { columns: number[]; rows: number[] }>();
   for (let r = 0; r < ref.count; r++) {
     const columns = repairs.emptyInRef.filter((c) => Number.isNaN(ref.cell(c, r)));

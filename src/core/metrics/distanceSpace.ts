@@ -89,7 +89,8 @@ export function buildDistanceSpace(real: Table, synth: Table, holdout?: Table): 
   checkTableShape(synth, 'synthetic');
   if (holdout) checkTableShape(holdout, 'holdout');
   const pairs = pairColumns(real, synth, ['number', 'category']);
-  if (pairs.length === 0) throw new MedSynthError('BAD_INPUT', 'the real table has no numeric, datetime, categorical or boolean columns to measure distances on');
+  if (pairs.length === 0)
+    throw new MedSynthError('BAD_INPUT', 'the real table has no numeric, datetime, categorical or boolean columns to measure distances on');
   const holdPairs = holdout ? pairColumns(real, holdout, ['number', 'category'], 'holdout') : undefined;
   const ignoredColumns = real.columns.filter((c) => !isNumberLike(c) && !isCategoryLike(c)).map((c) => c.name);
   const tables = [
@@ -109,7 +110,8 @@ export function buildDistanceSpace(real: Table, synth: Table, holdout?: Table): 
       width += empty ? 2 : 1;
     } else {
       const labels = new Map<string, number>();
-      for (const t of tables) for (const label of (t.cols[c] as CategoricalColumn).categories) if (!labels.has(label)) labels.set(label, labels.size);
+      for (const t of tables)
+        for (const label of (t.cols[c] as CategoricalColumn).categories) if (!labels.has(label)) labels.set(label, labels.size);
       slots.push({ offset: width, min: 0, scale: 0, labels, paired: false, ...(empty ? { emptyAt: labels.size } : {}) });
       width += labels.size + (empty ? 1 : 0);
     }

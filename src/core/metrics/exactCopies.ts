@@ -69,7 +69,9 @@ export function computeExactCopies(input: TableMetricInput, signal?: AbortSignal
   if (input.holdout) checkTableShape(input.holdout, 'holdout');
   const pairs = pairColumns(input.real, input.synth, ['number', 'category', 'text']).filter((p) => p.real.kind !== 'identifier');
   if (pairs.length === 0) throw new MedSynthError('BAD_INPUT', 'the real table has no columns to compare apart from identifiers');
-  const holdPairs = input.holdout ? pairColumns(input.real, input.holdout, ['number', 'category', 'text'], 'holdout').filter((p) => p.real.kind !== 'identifier') : undefined;
+  const holdPairs = input.holdout
+    ? pairColumns(input.real, input.holdout, ['number', 'category', 'text'], 'holdout').filter((p) => p.real.kind !== 'identifier')
+    : undefined;
   const excludedColumns = input.real.columns.filter((c) => c.kind === 'identifier').map((c) => c.name);
   const keysOf = (columns: readonly Column[], rows: number): string[] => {
     const keys: string[] = [];
@@ -79,18 +81,46 @@ export function computeExactCopies(input: TableMetricInput, signal?: AbortSignal
     }
     return keys;
   };
-  const realKeys = keysOf(pairs.map((p) => p.real), input.real.rowCount);
+  const realKeys = keysOf(
+    pairs.map((p) => p.real),
+    input.real.rowCount,
+  );
   const counts = new Map<string, number>();
   for (const k of realKeys) counts.set(k, (counts.get(k) ?? 0) + 1);
   let copies = 0;
-  for (const k of keysOf(pairs.map((p) => p.synth), input.synth.rowCount)) if (counts.has(k)) copies++;
-  const holdoutKeys = input.holdout && holdPairs ? keysOf(holdPairs.map((p) => p.synth), input.holdout.rowCount) : undefined;
+  for (const k of keysOf(
+    pairs.map((p) => p.synth),
+    input.synth.rowCount,
+  ))
+    if (counts.has(k)) copies++;
+  const holdoutKeys =
+    input.holdout && holdPairs
+      ? keysOf(
+          holdPairs.map((p) => p.synth),
+          input.holdout.rowCount,
+        )
+      : undefined;
   const leftOut: LeftOut[] =
-    excludedColumns.length > 0 ? [{ count: excludedColumns.length, unit: 'columns', names: excludedColumns, reason: 'identifier columns are regenerated, so rows are compared without them (privacy.identifierCopies checks their values)' }] : [];
+    excludedColumns.length > 0
+      ? [
+          {
+            count: excludedColumns.length,
+            unit: 'columns',
+            names: excludedColumns,
+            reason: 'identifier columns are regenerated, so rows are compared without them (privacy.identifierCopies checks their values)',
+          },
+        ]
+      : [];
   return {
     id: EXACT_COPIES_ID,
     score: copies / input.synth.rowCount,
-    details: { copies, synthRows: input.synth.rowCount, distinctRealRows: counts.size, excludedColumns, baseRate: baseRate(realKeys, counts, holdoutKeys) },
+    details: {
+      copies,
+      synthRows: input.synth.rowCount,
+      distinctRealRows: counts.size,
+      excludedColumns,
+      baseRate: baseRate(realKeys, counts, holdoutKeys),
+    },
     leftOut,
   };
 }

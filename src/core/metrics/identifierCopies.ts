@@ -126,7 +126,13 @@ export function computeIdentifierCopies(input: TableMetricInput, signal?: AbortS
   return {
     id: IDENTIFIER_COPIES_ID,
     score: 1 - rowsWithCopies / input.synth.rowCount,
-    details: { rowsWithCopies, synthRows: input.synth.rowCount, columns: perColumn, absentInSynthetic, comparedWith: input.holdout ? 'real and holdout rows' : 'real rows' },
+    details: {
+      rowsWithCopies,
+      synthRows: input.synth.rowCount,
+      columns: perColumn,
+      absentInSynthetic,
+      comparedWith: input.holdout ? 'real and holdout rows' : 'real rows',
+    },
   };
 }
 

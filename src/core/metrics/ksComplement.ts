@@ -50,8 +50,20 @@ export function computeKsComplement(input: TableMetricInput, signal?: AbortSigna
   const scores = Object.values(perColumn);
   if (scores.length === 0) throw new MedSynthError('BAD_INPUT', 'every numeric column is empty in the real or the synthetic table');
   const leftOut: LeftOut[] = [];
-  if (skipped.length > 0) leftOut.push({ count: skipped.length, unit: 'columns', names: skipped, reason: 'empty in the real or the synthetic table, so there is no distribution to compare' });
-  if (emptyCells > 0) leftOut.push({ count: emptyCells, unit: 'cells', reason: 'empty numeric cells (real and synthetic) are left out of the distributions; fidelity.tvComplement and the column charts show missingness' });
+  if (skipped.length > 0)
+    leftOut.push({
+      count: skipped.length,
+      unit: 'columns',
+      names: skipped,
+      reason: 'empty in the real or the synthetic table, so there is no distribution to compare',
+    });
+  if (emptyCells > 0)
+    leftOut.push({
+      count: emptyCells,
+      unit: 'cells',
+      reason:
+        'empty numeric cells (real and synthetic) are left out of the distributions; fidelity.tvComplement and the column charts show missingness',
+    });
   return { id: KS_COMPLEMENT_ID, score: mean(scores), details: { perColumn, skippedColumns: skipped }, leftOut };
 }
 

@@ -33,7 +33,11 @@ export function getTableMetric(id: string): TableMetric | undefined {
  * Unknown ids throw BAD_USAGE before anything runs; cancellation throws CANCELLED; any other
  * failure of one metric becomes `{ score: null, error }` for that metric.
  */
-export async function evaluateTableMetrics(input: TableMetricInput, ids?: readonly string[], signal?: AbortSignal): Promise<MetricResult[]> {
+export async function evaluateTableMetrics(
+  input: TableMetricInput,
+  ids?: readonly string[],
+  signal?: AbortSignal,
+): Promise<MetricResult[]> {
   const selected = (ids ?? TABLE_METRICS.map((m) => m.id)).map((id) => {
     const metric = getTableMetric(id);
     if (!metric) {

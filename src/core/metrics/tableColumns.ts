@@ -45,7 +45,12 @@ export function checkTableShape(table: Table, role: string): void {
  * A missing or differently typed synthetic column is an error: silently skipping it would let a
  * generator that drops columns score better than one that keeps them.
  */
-export function pairColumns(real: Table, synth: Table, families: readonly ('number' | 'category' | 'text')[], role = 'synthetic'): ColumnPair<Column>[] {
+export function pairColumns(
+  real: Table,
+  synth: Table,
+  families: readonly ('number' | 'category' | 'text')[],
+  role = 'synthetic',
+): ColumnPair<Column>[] {
   const byName = new Map(synth.columns.map((c) => [c.name, c] as const));
   const pairs: ColumnPair<Column>[] = [];
   for (const column of real.columns) {
@@ -54,7 +59,10 @@ export function pairColumns(real: Table, synth: Table, families: readonly ('numb
     const other = byName.get(column.name);
     if (!other) throw new MedSynthError('BAD_INPUT', `the ${role} table has no column "${column.name}"`);
     if (family(other) !== fam) {
-      throw new MedSynthError('BAD_INPUT', `column "${column.name}" is ${column.kind} in the real table but ${other.kind} in the ${role} table`);
+      throw new MedSynthError(
+        'BAD_INPUT',
+        `column "${column.name}" is ${column.kind} in the real table but ${other.kind} in the ${role} table`,
+      );
     }
     pairs.push({ name: column.name, real: column, synth: other });
   }

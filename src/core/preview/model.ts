@@ -36,4 +36,3 @@ export interface TablePreviewModel {
   /** The first page, so that the table shows data without a round trip. */
   readonly firstRows: readonly (readonly string[])[];
 }
-

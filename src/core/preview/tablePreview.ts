@@ -24,7 +24,7 @@ export function buildTablePreview(table: Table, opts: TablePreviewOptions = {}):
   const pageSize = Math.min(Math.max(1, Math.floor(opts.pageSize ?? DEFAULT_PAGE)), MAX_PREVIEW_PAGE);
   const file = table.provenance?.file;
   return {
-    title: opts.title ?? (file ? file.split(/[\\/]/).pop() ?? file : 'Table'),
+    title: opts.title ?? (file ? (file.split(/[\\/]/).pop() ?? file) : 'Table'),
     ...(file !== undefined ? { file } : {}),
     ...(table.provenance?.format !== undefined ? { format: table.provenance.format } : {}),
     rowCount: table.rowCount,
@@ -52,13 +52,23 @@ function previewColumn(column: Column, rows: number, opts: TablePreviewOptions):
     case 'datetime': {
       const present = presentValues(column.values);
       const fmt = column.kind === 'numeric' ? formatNumber : (v: number): string => formatDatetime(v, column.precision);
-      return { ...base, distinct: new Set(present).size, stats: numericStats(present, fmt, column.kind === 'numeric'), histogram: binValues(present, opts.bins ?? DEFAULT_BINS, fmt) };
+      return {
+        ...base,
+        distinct: new Set(present).size,
+        stats: numericStats(present, fmt, column.kind === 'numeric'),
+        histogram: binValues(present, opts.bins ?? DEFAULT_BINS, fmt),
+      };
     }
     case 'categorical':
     case 'boolean': {
       const counts = new Array<number>(column.categories.length).fill(0);
       for (let i = 0; i < rows; i++) if (column.codes[i] >= 0) counts[column.codes[i]]++;
-      return { ...base, distinct: counts.filter((n) => n > 0).length, stats: {}, histogram: topCategories(column.categories, counts, opts.topCategories ?? DEFAULT_TOP) };
+      return {
+        ...base,
+        distinct: counts.filter((n) => n > 0).length,
+        stats: {},
+        histogram: topCategories(column.categories, counts, opts.topCategories ?? DEFAULT_TOP),
+      };
     }
     case 'identifier':
     case 'text': {
@@ -116,7 +126,10 @@ export function binValues(present: readonly number[], bins: number, fmt: (v: num
 
 /** The most frequent categories, largest first (ties in first-seen order), the rest summed as other. */
 export function topCategories(categories: readonly string[], counts: readonly number[], top: number): ColumnHistogram {
-  const order = counts.map((_, i) => i).filter((i) => counts[i] > 0).sort((a, b) => counts[b] - counts[a] || a - b);
+  const order = counts
+    .map((_, i) => i)
+    .filter((i) => counts[i] > 0)
+    .sort((a, b) => counts[b] - counts[a] || a - b);
   if (order.length === 0) return { type: 'none' };
   const kept = order.slice(0, Math.max(1, top));
   const otherCount = order.slice(kept.length).reduce((s, i) => s + counts[i], 0);

@@ -64,7 +64,15 @@ export function buildReport(real: Table, synth: Table, results: readonly MetricR
 function describeMetric(id: string, describe: (id: string) => MetricDescriptor | undefined): MetricDescriptor {
   const d = describe(id);
   if (d) return { id: d.id, title: d.title, modality: d.modality, goal: d.goal, range: d.range, doc: d.doc, reference: d.reference };
-  return { id, title: id, modality: 'table', goal: 'maximize', range: [0, 1], doc: 'No description is registered for this metric.', reference: '' };
+  return {
+    id,
+    title: id,
+    modality: 'table',
+    goal: 'maximize',
+    range: [0, 1],
+    doc: 'No description is registered for this metric.',
+    reference: '',
+  };
 }
 
 function dcrHistogram(results: readonly MetricResult[]): { dcrHistogram?: Histogram } {
@@ -73,12 +81,20 @@ function dcrHistogram(results: readonly MetricResult[]): { dcrHistogram?: Histog
   if (!h || !Array.isArray(h.edges) || !Array.isArray(h.counts) || h.edges.length !== h.counts.length + 1) return {};
   // With a holdout, privacy.dcr bins the holdout rows' distances to the training rows on the same edges.
   const holdout = details?.holdoutHistogram as Partial<Histogram> | undefined;
-  const holdoutCounts = holdout && Array.isArray(holdout.counts) && holdout.counts.length === h.counts.length ? holdout.counts.map(Number) : undefined;
+  const holdoutCounts =
+    holdout && Array.isArray(holdout.counts) && holdout.counts.length === h.counts.length ? holdout.counts.map(Number) : undefined;
   return { dcrHistogram: { edges: h.edges.map(Number), counts: h.counts.map(Number), ...(holdoutCounts ? { holdoutCounts } : {}) } };
 }
 
 /** Identifier and free-text columns are regenerated or not modelled, so they are not compared. */
-export function compareColumn(real: Column, synth: Column | undefined, realRows: number, synthRows: number, bins: number, maxCategories: number): ColumnComparison | undefined {
+export function compareColumn(
+  real: Column,
+  synth: Column | undefined,
+  realRows: number,
+  synthRows: number,
+  bins: number,
+  maxCategories: number,
+): ColumnComparison | undefined {
   switch (real.kind) {
     case 'numeric':
     case 'datetime': {
@@ -88,7 +104,17 @@ export function compareColumn(real: Column, synth: Column | undefined, realRows:
     case 'categorical':
     case 'boolean': {
       const s = synth && (synth.kind === 'categorical' || synth.kind === 'boolean') ? synth : undefined;
-      return binCategories(real.name, real.kind, real.codes, real.categories, s?.codes ?? new Int32Array(0), s?.categories ?? [], maxCategories, realRows, synthRows);
+      return binCategories(
+        real.name,
+        real.kind,
+        real.codes,
+        real.categories,
+        s?.codes ?? new Int32Array(0),
+        s?.categories ?? [],
+        maxCategories,
+        realRows,
+        synthRows,
+      );
     }
     default:
       return undefined;
@@ -101,7 +127,15 @@ function present(values: Float64Array): number[] {
   return out;
 }
 
-function binNumbers(name: string, kind: 'numeric' | 'datetime', real: Float64Array, synth: Float64Array, bins: number, realRows: number, synthRows: number): ColumnComparison {
+function binNumbers(
+  name: string,
+  kind: 'numeric' | 'datetime',
+  real: Float64Array,
+  synth: Float64Array,
+  bins: number,
+  realRows: number,
+  synthRows: number,
+): ColumnComparison {
   const r = present(real);
   const s = present(synth);
   let lo = Infinity;
@@ -119,9 +153,20 @@ function binNumbers(name: string, kind: 'numeric' | 'datetime', real: Float64Arr
     return c.map((x) => (vals.length > 0 ? x / vals.length : 0));
   };
   const label = (v: number): string => (kind === 'datetime' ? new Date(v).toISOString().slice(0, 10) : formatNumber(v));
-  const labels = Number.isFinite(lo) ? Array.from({ length: n }, (_, i) => (n > 1 ? `${label(lo + i * width)}–${label(lo + (i + 1) * width)}` : label(lo))) : ['(none)'];
+  const labels = Number.isFinite(lo)
+    ? Array.from({ length: n }, (_, i) => (n > 1 ? `${label(lo + i * width)}–${label(lo + (i + 1) * width)}` : label(lo)))
+    : ['(none)'];
   const edges = Number.isFinite(lo) && n > 1 ? Array.from({ length: n + 1 }, (_, i) => (i === n ? hi : lo + i * width)) : undefined;
-  return { name, kind, bins: labels, real: count(r), synth: count(s), missingReal: fraction(realRows - r.length, realRows), missingSynth: fraction(synthRows - s.length, synthRows), ...(edges ? { edges } : {}) };
+  return {
+    name,
+    kind,
+    bins: labels,
+    real: count(r),
+    synth: count(s),
+    missingReal: fraction(realRows - r.length, realRows),
+    missingSynth: fraction(synthRows - s.length, synthRows),
+    ...(edges ? { edges } : {}),
+  };
 }
 
 function binCategories(
@@ -160,7 +205,15 @@ function binCategories(
     }
     return out.map((c) => (f.present > 0 ? c / f.present : 0));
   };
-  return { name, kind, bins: labels, real: share(r), synth: share(s), missingReal: fraction(realRows - r.present, realRows), missingSynth: fraction(synthRows - s.present, synthRows) };
+  return {
+    name,
+    kind,
+    bins: labels,
+    real: share(r),
+    synth: share(s),
+    missingReal: fraction(realRows - r.present, realRows),
+    missingSynth: fraction(synthRows - s.present, synthRows),
+  };
 }
 
 function fraction(part: number, whole: number): number {

@@ -114,7 +114,9 @@ export function timeTicks(lo: number, hi: number, count = 5): { readonly ticks: 
 export function linearAxisX(frame: PlotFrame, lo: number, hi: number, isTime: boolean): string {
   const count = Math.max(2, Math.floor((frame.right - frame.left) / 70));
   const step = niceStep(hi - lo, count);
-  const { ticks, label } = isTime ? timeTicks(lo, hi, count) : { ticks: niceTicks(lo, hi, count), label: (t: number) => formatTick(t, step) };
+  const { ticks, label } = isTime
+    ? timeTicks(lo, hi, count)
+    : { ticks: niceTicks(lo, hi, count), label: (t: number) => formatTick(t, step) };
   const out: string[] = [];
   for (const t of ticks) {
     const x = (frame.left + ((t - lo) / (hi - lo)) * (frame.right - frame.left)).toFixed(1);
@@ -139,7 +141,13 @@ export function categoryAxis(labels: readonly string[], slot: number): CategoryA
   if (longest * CHAR_W <= slot - 2) {
     return {
       height: PAD.bottom,
-      markup: (frame, x) => labels.map((l, i) => `<text class="tick" x="${(x(i) + slot / 2).toFixed(1)}" y="${frame.bottom + 13}" text-anchor="middle">${escapeXml(l)}</text>`).join(''),
+      markup: (frame, x) =>
+        labels
+          .map(
+            (l, i) =>
+              `<text class="tick" x="${(x(i) + slot / 2).toFixed(1)}" y="${frame.bottom + 13}" text-anchor="middle">${escapeXml(l)}</text>`,
+          )
+          .join(''),
     };
   }
   const rad = (LABEL_ANGLE * Math.PI) / 180;
@@ -154,7 +162,9 @@ export function categoryAxis(labels: readonly string[], slot: number): CategoryA
         const full = labels[i];
         const text = full.length > chars ? `${full.slice(0, chars - 1)}…` : full;
         const cx = (x(i) + slot / 2 + 3).toFixed(1);
-        out.push(`<text class="tick" text-anchor="end" transform="translate(${cx} ${frame.bottom + 10}) rotate(-${LABEL_ANGLE})">${escapeXml(text)}<title>${escapeXml(full)}</title></text>`);
+        out.push(
+          `<text class="tick" text-anchor="end" transform="translate(${cx} ${frame.bottom + 10}) rotate(-${LABEL_ANGLE})">${escapeXml(text)}<title>${escapeXml(full)}</title></text>`,
+        );
       }
       return out.join('');
     },

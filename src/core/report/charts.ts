@@ -57,7 +57,10 @@ export function renderDistributionSvg(cmp: ColumnComparison, size: ChartSize = {
     valueAxisY(frame, y, (v) => percentTick(v, y.step)),
     bars.join(''),
     edges ? linearAxisX(frame, edges[0], edges[edges.length - 1], cmp.kind === 'datetime') : (xAxis?.markup(frame, x) ?? ''),
-    legend(width, [['real', 'real'], ['synth', 'synthetic']]),
+    legend(width, [
+      ['real', 'real'],
+      ['synth', 'synthetic'],
+    ]),
     '</svg>',
   ].join('');
 }
@@ -78,12 +81,20 @@ export function renderHistogramSvg(hist: Histogram, title: string, size: ChartSi
   const height = size.height ?? 190;
   const n = Math.max(hist.counts.length, 1);
   const overlay = hist.holdoutCounts && hist.holdoutCounts.length === hist.counts.length ? hist.holdoutCounts : undefined;
-  const total = (c: readonly number[]): number => Math.max(1, c.reduce((s, v) => s + v, 0));
+  const total = (c: readonly number[]): number =>
+    Math.max(
+      1,
+      c.reduce((s, v) => s + v, 0),
+    );
   const synthTotal = total(hist.counts);
   const holdoutTotal = overlay ? total(overlay) : 1;
   const value = (c: number, of: number): number => (overlay ? c / of : c);
   const frame: PlotFrame = { left: PAD.left, right: width - PAD.right, top: PAD.top, bottom: height - PAD.bottom };
-  const peak = Math.max(overlay ? 1e-9 : 1, ...hist.counts.map((c) => value(c, synthTotal)), ...(overlay ?? []).map((c) => value(c, holdoutTotal)));
+  const peak = Math.max(
+    overlay ? 1e-9 : 1,
+    ...hist.counts.map((c) => value(c, synthTotal)),
+    ...(overlay ?? []).map((c) => value(c, holdoutTotal)),
+  );
   const y = niceDomain(peak, !overlay);
   const slot = (frame.right - frame.left) / n;
   const plotH = frame.bottom - frame.top;
@@ -104,7 +115,10 @@ export function renderHistogramSvg(hist: Histogram, title: string, size: ChartSi
       points.push(`L${x(i).toFixed(1)},${yy}`, `L${x(i + 1).toFixed(1)},${yy}`);
     });
     points.push(`L${x(n).toFixed(1)},${frame.bottom.toFixed(1)}`);
-    const tips = overlay.map((c, i) => `<rect class="hit" x="${x(i).toFixed(1)}" y="${frame.top}" width="${slot.toFixed(1)}" height="${plotH.toFixed(1)}" fill-opacity="0"><title>${escapeXml(`${range(i)}: ${hist.counts[i] ?? 0} synthetic rows (${percent(value(hist.counts[i] ?? 0, synthTotal))}), ${c} holdout rows (${percent(value(c, holdoutTotal))})`)}</title></rect>`);
+    const tips = overlay.map(
+      (c, i) =>
+        `<rect class="hit" x="${x(i).toFixed(1)}" y="${frame.top}" width="${slot.toFixed(1)}" height="${plotH.toFixed(1)}" fill-opacity="0"><title>${escapeXml(`${range(i)}: ${hist.counts[i] ?? 0} synthetic rows (${percent(value(hist.counts[i] ?? 0, synthTotal))}), ${c} holdout rows (${percent(value(c, holdoutTotal))})`)}</title></rect>`,
+    );
     step = `<path class="holdout" d="${points.join('')}"/>${tips.join('')}`;
   }
   const lo = hist.edges[0] ?? 0;
@@ -115,7 +129,12 @@ export function renderHistogramSvg(hist: Histogram, title: string, size: ChartSi
     bars.join(''),
     step,
     hi > lo ? linearAxisX(frame, lo, hi, false) : '',
-    overlay ? legend(width, [['real', 'synthetic rows → training rows'], ['holdout', 'holdout rows → training rows']]) : '',
+    overlay
+      ? legend(width, [
+          ['real', 'synthetic rows → training rows'],
+          ['holdout', 'holdout rows → training rows'],
+        ])
+      : '',
     '</svg>',
   ].join('');
 }

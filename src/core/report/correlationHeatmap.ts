@@ -58,8 +58,12 @@ export function renderCorrelationHeatmapSvg(m: CorrelationMatrices, view: Heatma
     if (i % every !== 0) continue;
     const name = m.columns[i];
     const mid = i * cell + cell / 2;
-    out.push(`<text class="tick" x="${left - 4}" y="${(top + mid + 3).toFixed(1)}" text-anchor="end">${escapeXml(clip(name))}<title>${escapeXml(name)}</title></text>`);
-    out.push(`<text class="tick" text-anchor="start" transform="translate(${(left + mid + 3).toFixed(1)} ${top - 4}) rotate(-90)">${escapeXml(clip(name))}<title>${escapeXml(name)}</title></text>`);
+    out.push(
+      `<text class="tick" x="${left - 4}" y="${(top + mid + 3).toFixed(1)}" text-anchor="end">${escapeXml(clip(name))}<title>${escapeXml(name)}</title></text>`,
+    );
+    out.push(
+      `<text class="tick" text-anchor="start" transform="translate(${(left + mid + 3).toFixed(1)} ${top - 4}) rotate(-90)">${escapeXml(clip(name))}<title>${escapeXml(name)}</title></text>`,
+    );
   }
   const showValues = cell >= 26;
   // Differences of a few tenths already matter, so the difference map reaches full colour at ±0.5.
@@ -72,8 +76,11 @@ export function renderCorrelationHeatmapSvg(m: CorrelationMatrices, view: Heatma
       const tip = `${m.columns[i]} × ${m.columns[j]}: real ${signed(m.real[i]?.[j] ?? null)}, synthetic ${signed(m.synth[i]?.[j] ?? null)}, difference ${signed(cellValue(m, 'difference', i, j))}`;
       const cls = v === null ? 'none' : v < 0 ? 'neg' : 'pos';
       const opacity = v === null ? 1 : Math.min(1, Math.abs(v) / full);
-      out.push(`<rect class="cell ${cls}" x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill-opacity="${opacity.toFixed(3)}"><title>${escapeXml(tip)}</title></rect>`);
-      if (showValues && v !== null) out.push(`<text class="cell-value" x="${x + (cell - 1) / 2}" y="${y + cell / 2 + 3}" text-anchor="middle">${signed(v)}</text>`);
+      out.push(
+        `<rect class="cell ${cls}" x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill-opacity="${opacity.toFixed(3)}"><title>${escapeXml(tip)}</title></rect>`,
+      );
+      if (showValues && v !== null)
+        out.push(`<text class="cell-value" x="${x + (cell - 1) / 2}" y="${y + cell / 2 + 3}" text-anchor="middle">${signed(v)}</text>`);
     }
   }
   out.push(scale(left, top + n * cell + 8, full));
@@ -92,7 +99,9 @@ function scale(x0: number, y0: number, full: number): string {
   const start = x0 + label.length * CHAR_W + 10;
   for (let k = -4; k <= 4; k++) {
     const v = k / 4;
-    out.push(`<rect class="cell ${v < 0 ? 'neg' : 'pos'}" x="${start + (k + 4) * w}" y="${y0}" width="${w - 1}" height="9" fill-opacity="${Math.abs(v)}"/>`);
+    out.push(
+      `<rect class="cell ${v < 0 ? 'neg' : 'pos'}" x="${start + (k + 4) * w}" y="${y0}" width="${w - 1}" height="9" fill-opacity="${Math.abs(v)}"/>`,
+    );
   }
   out.push(`<text class="tick" x="${start + 9 * w + 4}" y="${y0 + 8}">+${label}${full === 1 ? '' : ' or more'}</text>`);
   return `<g class="scale">${out.join('')}</g>`;
@@ -100,9 +109,15 @@ function scale(x0: number, y0: number, full: number): string {
 
 /** The three heatmaps with captions, as the HTML export shows them (the webview builds the same from DOM nodes). */
 export function renderCorrelationSectionHtml(m: CorrelationMatrices): string {
-  const omitted = m.omittedColumns > 0 ? `<p class="doc">Only the first ${m.columns.length} numeric columns are drawn; ${m.omittedColumns} more are in the score but not in the heatmaps.</p>` : '';
+  const omitted =
+    m.omittedColumns > 0
+      ? `<p class="doc">Only the first ${m.columns.length} numeric columns are drawn; ${m.omittedColumns} more are in the score but not in the heatmaps.</p>`
+      : '';
   const figures = (Object.keys(HEATMAP_TITLES) as HeatmapView[])
-    .map((view) => `<figure class="heatmap-figure"><figcaption>${escapeXml(HEATMAP_TITLES[view])}</figcaption>${renderCorrelationHeatmapSvg(m, view)}</figure>`)
+    .map(
+      (view) =>
+        `<figure class="heatmap-figure"><figcaption>${escapeXml(HEATMAP_TITLES[view])}</figcaption>${renderCorrelationHeatmapSvg(m, view)}</figure>`,
+    )
     .join('');
   return `<h2>Correlations between numeric columns</h2><p class="doc">Pearson correlation of every pair of numeric and date columns (blue positive, red negative, stronger colour = stronger correlation; the difference map reaches full colour at ±0.5). The difference map shows where the synthetic data loses or invents a relationship; the pairwise-correlations score is 1 − |difference| / 2 averaged over pairs.</p>${omitted}<div class="heatmaps">${figures}</div>`;
 }

@@ -13,21 +13,41 @@ export function renderReportMarkdown(report: Report): string {
   const lines: string[] = ['# MedSynth synthetic data report', '', `${report.modality} data · created ${report.createdAt}`, ''];
   for (const [label, text] of provenanceEntries(report)) lines.push(`- ${label}: ${text}`);
   const g = report.generator;
-  if (g) lines.push(`- Generator: ${g.name} (${g.family})${g.seed !== undefined ? ` · seed ${g.seed}` : ''}${g.executionProvider ? ` · ran on ${g.executionProvider}` : ''}`);
+  if (g)
+    lines.push(
+      `- Generator: ${g.name} (${g.family})${g.seed !== undefined ? ` · seed ${g.seed}` : ''}${g.executionProvider ? ` · ran on ${g.executionProvider}` : ''}`,
+    );
   lines.push('', '## Verdict', '');
   for (const v of reportVerdict(report)) lines.push(`- **${v.topic}** (${v.level}): ${v.text}`);
   lines.push('', '## Scores', '', '| Metric | Score | Good value | Meaning |', '| --- | ---: | --- | --- |');
   for (const m of report.metrics) {
-    const score = m.score !== null ? formatNumber(m.score) : isNotApplicable(m) ? `n/a (${cell(m.notApplicable ?? '')})` : `— (${cell(m.error ?? 'not computed')})`;
-    const leftOut = leftOutSentences(m).map((t) => ` **Left out:** ${t}.`).join('');
-    lines.push(`| ${cell(m.descriptor.title)} (\`${m.id}\`) | ${score} | ${cell(goalText(m))} | ${cell(m.descriptor.doc)}${cell(leftOut)} |`);
+    const score =
+      m.score !== null
+        ? formatNumber(m.score)
+        : isNotApplicable(m)
+          ? `n/a (${cell(m.notApplicable ?? '')})`
+          : `— (${cell(m.error ?? 'not computed')})`;
+    const leftOut = leftOutSentences(m)
+      .map((t) => ` **Left out:** ${t}.`)
+      .join('');
+    lines.push(
+      `| ${cell(m.descriptor.title)} (\`${m.id}\`) | ${score} | ${cell(goalText(m))} | ${cell(m.descriptor.doc)}${cell(leftOut)} |`,
+    );
   }
   if (report.columns.length > 0) {
-    lines.push('', '## Columns', '', '| Column | Kind | Largest bin gap | Missing real | Missing synthetic |', '| --- | --- | ---: | ---: | ---: |');
+    lines.push(
+      '',
+      '## Columns',
+      '',
+      '| Column | Kind | Largest bin gap | Missing real | Missing synthetic |',
+      '| --- | --- | ---: | ---: | ---: |',
+    );
     for (const c of report.columns) {
       let gap = 0;
       for (let i = 0; i < c.bins.length; i++) gap = Math.max(gap, Math.abs((c.real[i] ?? 0) - (c.synth[i] ?? 0)));
-      lines.push(`| ${cell(c.name)} | ${c.kind} | ${(gap * 100).toFixed(1)}% | ${(c.missingReal * 100).toFixed(1)}% | ${(c.missingSynth * 100).toFixed(1)}% |`);
+      lines.push(
+        `| ${cell(c.name)} | ${c.kind} | ${(gap * 100).toFixed(1)}% | ${(c.missingReal * 100).toFixed(1)}% | ${(c.missingSynth * 100).toFixed(1)}% |`,
+      );
     }
   }
   lines.push('');

@@ -13,7 +13,8 @@ function shortHash(sha256: string): string {
 
 /** "data/patients.csv — 400 training rows of 500 (seed 42)", or "synthetic.csv — 500 rows". */
 export function tableText(source: TableSource): string {
-  if (source.part) return `${source.part.source} — ${source.rows} ${source.part.role} rows of ${source.part.sourceRows} (seed ${source.part.seed})`;
+  if (source.part)
+    return `${source.part.source} — ${source.rows} ${source.part.role} rows of ${source.part.sourceRows} (seed ${source.part.seed})`;
   return `${source.file ?? '(in memory)'} — ${source.rows} rows`;
 }
 
@@ -21,7 +22,13 @@ export function tableText(source: TableSource): string {
 export function holdoutFromSameFile(report: Report): boolean {
   const real = report.real;
   const holdout = report.holdout;
-  return !!(real.part && holdout?.part && real.part.source === holdout.part.source && real.sha256 !== undefined && real.sha256 === holdout.sha256);
+  return !!(
+    real.part &&
+    holdout?.part &&
+    real.part.source === holdout.part.source &&
+    real.sha256 !== undefined &&
+    real.sha256 === holdout.sha256
+  );
 }
 
 /** The one-line "Real: …; holdout: …" headline of a report. */
@@ -38,11 +45,17 @@ export function realHeadline(report: Report): string {
  */
 export function provenanceEntries(report: Report): [label: string, text: string][] {
   const hashText = (s: TableSource): string => (s.sha256 ? ` · ${shortHash(s.sha256)}` : ' · no hash recorded');
-  const realHash = report.real.part && report.real.sha256 ? ` · ${shortHash(report.real.sha256)} (of the whole file)` : hashText(report.real);
+  const realHash =
+    report.real.part && report.real.sha256 ? ` · ${shortHash(report.real.sha256)} (of the whole file)` : hashText(report.real);
   const entries: [string, string][] = [['Real', `${tableText(report.real)}${realHash}`]];
   if (report.holdout) {
     const same = holdoutFromSameFile(report);
-    entries.push(['Holdout', same ? `${report.holdout.rows} rows: the rest of the same file (same ${shortHash(report.real.sha256 ?? '')})` : `${tableText(report.holdout)}${hashText(report.holdout)}`]);
+    entries.push([
+      'Holdout',
+      same
+        ? `${report.holdout.rows} rows: the rest of the same file (same ${shortHash(report.real.sha256 ?? '')})`
+        : `${tableText(report.holdout)}${hashText(report.holdout)}`,
+    ]);
   }
   entries.push(['Synthetic', `${tableText(report.synth)}${hashText(report.synth)}`]);
   if (report.runId !== undefined) entries.push(['Run', report.runId]);
@@ -77,7 +90,10 @@ export function goalText(m: ReportMetric): string {
 /** One "left out" entry in words: "2 columns left out (patient_id, notes): why". */
 export function leftOutSentence(l: LeftOut): string {
   const unit = l.count === 1 ? l.unit.replace(/s$/, '') : l.unit;
-  const names = l.names && l.names.length > 0 ? ` (${l.names.slice(0, 5).join(', ')}${l.names.length > 5 ? `, and ${l.names.length - 5} more` : ''})` : '';
+  const names =
+    l.names && l.names.length > 0
+      ? ` (${l.names.slice(0, 5).join(', ')}${l.names.length > 5 ? `, and ${l.names.length - 5} more` : ''})`
+      : '';
   return `${l.count} ${unit} left out${names}: ${l.reason}`;
 }
 

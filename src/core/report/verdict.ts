@@ -46,7 +46,8 @@ export function balancedShareCloserToTrain(share: number, trainRows: number, hol
 
 /** The rows privacy.dcr compared on each side: the table's rows less those it left out for empty cells. */
 function comparedRows(report: Report, dcr: ReportMetric): { train: number; holdout: number } | undefined {
-  const count = (rows: number | undefined, excluded: unknown): number | undefined => (rows === undefined ? undefined : rows - (typeof excluded === 'number' ? excluded : 0));
+  const count = (rows: number | undefined, excluded: unknown): number | undefined =>
+    rows === undefined ? undefined : rows - (typeof excluded === 'number' ? excluded : 0);
   const train = count(report.real.rows, dcr.details.excludedRealRows);
   const holdout = count(report.holdout?.rows, dcr.details.excludedHoldoutRows);
   return train !== undefined && holdout !== undefined && train > 0 && holdout > 0 ? { train, holdout } : undefined;
@@ -62,13 +63,24 @@ export function holdoutVerdict(share: number, rows?: { readonly train: number; r
   const balanced = rows ? balancedShareCloserToTrain(share, rows.train, rows.holdout) : share;
   const chance = rows ? rows.train / (rows.train + rows.holdout) : 0.5;
   const sizes = rows ? ` with ${rows.train} training and ${rows.holdout} holdout rows` : ' with training and holdout sets of one size';
-  const adjusted = rows && rows.train !== rows.holdout ? `. Adjusted to sets of one size that is ${pct0(balanced)}, where 50% means no pull towards the training patients` : '. 50% would mean no pull towards the training patients';
+  const adjusted =
+    rows && rows.train !== rows.holdout
+      ? `. Adjusted to sets of one size that is ${pct0(balanced)}, where 50% means no pull towards the training patients`
+      : '. 50% would mean no pull towards the training patients';
   const observed = `${pct0(share)} of synthetic rows are nearer a training row than a holdout row; chance alone gives ${pct0(chance)}${sizes}${adjusted}.`;
   if (balanced <= HOLDOUT_GOOD_SHARE) {
-    return { topic: 'privacy', level: 'good', text: `Synthetic rows are no closer to the training patients than to unseen holdout patients. ${observed}` };
+    return {
+      topic: 'privacy',
+      level: 'good',
+      text: `Synthetic rows are no closer to the training patients than to unseen holdout patients. ${observed}`,
+    };
   }
   if (balanced <= HOLDOUT_FAIR_SHARE) {
-    return { topic: 'privacy', level: 'fair', text: `A slight pull towards the training patients. ${observed} Look at the rows with the smallest distances.` };
+    return {
+      topic: 'privacy',
+      level: 'fair',
+      text: `A slight pull towards the training patients. ${observed} Look at the rows with the smallest distances.`,
+    };
   }
   return { topic: 'privacy', level: 'poor', text: `The generator is likely reproducing its training patients. ${observed}` };
 }
@@ -96,7 +108,12 @@ function identifierLine(m: ReportMetric): VerdictLine | undefined {
   const rows = typeof m.details.rowsWithCopies === 'number' ? m.details.rowsWithCopies : 0;
   const synthRows = typeof m.details.synthRows === 'number' ? m.details.synthRows : 0;
   const names = columns.map((c) => c.column);
-  if (rows === 0 && m.score >= 1) return { topic: 'privacy', level: 'good', text: `No synthetic row carries a real identifier value (checked: ${names.join(', ') || 'none'}).` };
+  if (rows === 0 && m.score >= 1)
+    return {
+      topic: 'privacy',
+      level: 'good',
+      text: `No synthetic row carries a real identifier value (checked: ${names.join(', ') || 'none'}).`,
+    };
   const copied = columns.filter((c) => c.copies > 0);
   const perColumn = copied.map((c) => `${c.column}: ${c.copies} rows`).join(', ');
   const fix = copied.map((c) => `${c.column}=identifier`).join(',');
@@ -118,7 +135,8 @@ interface BaseRate {
 
 function readBaseRate(x: unknown): BaseRate | undefined {
   const b = x as Partial<BaseRate> | undefined;
-  if (!b || (b.source !== 'holdout' && b.source !== 'real') || typeof b.matches !== 'number' || typeof b.rows !== 'number' || !(b.rows > 0)) return undefined;
+  if (!b || (b.source !== 'holdout' && b.source !== 'real') || typeof b.matches !== 'number' || typeof b.rows !== 'number' || !(b.rows > 0))
+    return undefined;
   return { source: b.source, matches: b.matches, rows: b.rows, share: b.matches / b.rows };
 }
 
@@ -176,7 +194,9 @@ function exactCopiesLine(m: ReportMetric, report: Report): VerdictLine | undefin
 /** The holdout baseline privacy.dcr records: the holdout rows' distances to the closest training row. */
 export function dcrBaseline(m: ReportMetric | undefined): { median: number; p05: number; rows: number } | undefined {
   const b = m?.details.baseline as { median?: unknown; p05?: unknown; rows?: unknown } | undefined;
-  return b && typeof b.median === 'number' && typeof b.p05 === 'number' && typeof b.rows === 'number' ? { median: b.median, p05: b.p05, rows: b.rows } : undefined;
+  return b && typeof b.median === 'number' && typeof b.p05 === 'number' && typeof b.rows === 'number'
+    ? { median: b.median, p05: b.p05, rows: b.rows }
+    : undefined;
 }
 
 function formatDistance(x: number): string {
@@ -203,14 +223,32 @@ export function reportVerdict(report: Report): VerdictLine[] {
   const scores = fidelity.map(goodness).filter((s): s is number => s !== undefined);
   if (scores.length === 0) {
     // Metrics that do not apply are not failures; say so rather than "could not be computed".
-    const text = fidelity.length > 0 && fidelity.every(isNotApplicable) ? 'No fidelity metric applies to these columns.' : 'No fidelity metric could be computed.';
+    const text =
+      fidelity.length > 0 && fidelity.every(isNotApplicable)
+        ? 'No fidelity metric applies to these columns.'
+        : 'No fidelity metric could be computed.';
     lines.push({ topic: 'fidelity', level: 'unknown', text });
   } else {
     const avg = scores.reduce((a, b) => a + b, 0) / scores.length;
     const avgPct = pct(avg, 0);
-    if (avg >= 0.9) lines.push({ topic: 'fidelity', level: 'good', text: `The synthetic data follows the real distributions closely (average fidelity ${avgPct}).` });
-    else if (avg >= 0.75) lines.push({ topic: 'fidelity', level: 'fair', text: `The synthetic data follows the real data in broad strokes (average fidelity ${avgPct}); check the columns with the largest differences below.` });
-    else lines.push({ topic: 'fidelity', level: 'poor', text: `The synthetic data differs markedly from the real data (average fidelity ${avgPct}); it is not a faithful stand-in.` });
+    if (avg >= 0.9)
+      lines.push({
+        topic: 'fidelity',
+        level: 'good',
+        text: `The synthetic data follows the real distributions closely (average fidelity ${avgPct}).`,
+      });
+    else if (avg >= 0.75)
+      lines.push({
+        topic: 'fidelity',
+        level: 'fair',
+        text: `The synthetic data follows the real data in broad strokes (average fidelity ${avgPct}); check the columns with the largest differences below.`,
+      });
+    else
+      lines.push({
+        topic: 'fidelity',
+        level: 'poor',
+        text: `The synthetic data differs markedly from the real data (average fidelity ${avgPct}); it is not a faithful stand-in.`,
+      });
   }
 
   const ids = report.metrics.find((m) => m.id === 'privacy.identifierCopies');
@@ -234,6 +272,7 @@ export function reportVerdict(report: Report): VerdictLine[] {
           : 'At least 5% of synthetic rows lie at distance 0 from a real row on every compared column.') + smallSampleCaveat(report),
     });
   }
-  if (!lines.some((l) => l.topic === 'privacy')) lines.push({ topic: 'privacy', level: 'unknown', text: 'No privacy metric was computed.' });
+  if (!lines.some((l) => l.topic === 'privacy'))
+    lines.push({ topic: 'privacy', level: 'unknown', text: 'No privacy metric was computed.' });
   return lines;
 }

@@ -46,7 +46,8 @@ interface Frame {
 }
 
 const frame = (): Frame => ({ hasQuantifier: false, hasAlternation: false, branchUnbounded: 0, maxUnbounded: 0 });
-const tooMany = (i: number): string => `more than ${MAX_UNBOUNDED_PER_ALTERNATIVE} unbounded quantifiers in one alternative at character ${i} (polynomial backtracking)`;
+const tooMany = (i: number): string =>
+  `more than ${MAX_UNBOUNDED_PER_ALTERNATIVE} unbounded quantifiers in one alternative at character ${i} (polynomial backtracking)`;
 
 /** Why the pattern is refused, or undefined when it is safe to compile. */
 export function unsafePatternReason(pattern: string): string | undefined {
@@ -133,7 +134,8 @@ function screen(pattern: string): string | undefined {
     const q = quantifierAt(pattern, i);
     if (q) {
       if (!haveAtom) return `a quantifier with nothing to repeat at character ${i}`;
-      if (q.repeats && lastAtomComplex) return `a repeated group that contains a quantifier or an alternation at character ${i} (catastrophic backtracking)`;
+      if (q.repeats && lastAtomComplex)
+        return `a repeated group that contains a quantifier or an alternation at character ${i} (catastrophic backtracking)`;
       const top = stack[stack.length - 1];
       top.hasQuantifier = true;
       if (q.unbounded && ++top.branchUnbounded > MAX_UNBOUNDED_PER_ALTERNATIVE) return tooMany(i);

@@ -92,10 +92,14 @@ export class MedSynthTokenizer {
   encode(text: string, opts: EncodeOptions = {}): Int32Array {
     if (typeof text !== 'string') throw new MedSynthError('BAD_USAGE', `encode takes a string, got ${typeof text}`);
     if (text.length > this.maxTextChars) {
-      throw new MedSynthError('LIMIT_EXCEEDED', `a text of ${text.length} characters is longer than this tokenizer accepts (${this.maxTextChars})${this.capReason}`, {
-        file: this.fileName,
-        expected: `at most ${this.maxTextChars} characters, or a larger maxTextChars`,
-      });
+      throw new MedSynthError(
+        'LIMIT_EXCEEDED',
+        `a text of ${text.length} characters is longer than this tokenizer accepts (${this.maxTextChars})${this.capReason}`,
+        {
+          file: this.fileName,
+          expected: `at most ${this.maxTextChars} characters, or a larger maxTextChars`,
+        },
+      );
     }
     // The Rust library only ever sees well-formed Unicode; lone surrogates become U+FFFD as they would there.
     const wellFormed = text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
@@ -123,7 +127,10 @@ export class MedSynthTokenizer {
     // A UTF-16 unit encodes to at most 3 bytes, so byte-level tokenizers give at most ~3 ids per unit.
     const maxIds = 4 * this.maxTextChars;
     if (ids.length > maxIds) {
-      throw new MedSynthError('LIMIT_EXCEEDED', `${ids.length} ids are more than decode accepts (${maxIds})`, { file: this.fileName, expected: `at most ${maxIds} ids` });
+      throw new MedSynthError('LIMIT_EXCEEDED', `${ids.length} ids are more than decode accepts (${maxIds})`, {
+        file: this.fileName,
+        expected: `at most ${maxIds} ids`,
+      });
     }
     const kept: number[] = [];
     let chars = 0;
@@ -131,13 +138,20 @@ export class MedSynthTokenizer {
       const id = ids[i];
       const token = this.idToToken(id);
       if (token === undefined) {
-        throw new MedSynthError('BAD_INPUT', `id ${String(id)} at position ${i} is not a token id of this tokenizer`, { file: this.fileName, expected: `an id in [0, ${this.vocabSize}) that has a token` });
+        throw new MedSynthError('BAD_INPUT', `id ${String(id)} at position ${i} is not a token id of this tokenizer`, {
+          file: this.fileName,
+          expected: `an id in [0, ${this.vocabSize}) that has a token`,
+        });
       }
       if (opts.skipSpecialTokens && this.specialIds.has(id)) continue;
       chars += token.length;
       kept.push(id);
     }
-    if (chars > MAX_DECODE_CHARS) throw new MedSynthError('LIMIT_EXCEEDED', `decoding ${ids.length} ids would make ${chars} characters`, { file: this.fileName, expected: `at most ${MAX_DECODE_CHARS}` });
+    if (chars > MAX_DECODE_CHARS)
+      throw new MedSynthError('LIMIT_EXCEEDED', `decoding ${ids.length} ids would make ${chars} characters`, {
+        file: this.fileName,
+        expected: `at most ${MAX_DECODE_CHARS}`,
+      });
     if (kept.length === 0) return '';
     try {
       const text = this.inner.decode(kept, { skip_special_tokens: false });
@@ -151,7 +165,12 @@ export class MedSynthTokenizer {
   private libraryError(what: string, e: unknown): MedSynthError {
     if (e instanceof MedSynthError) return e;
     const why = e instanceof Error ? e.message : String(e);
-    return new MedSynthError('BAD_INPUT', `the tokenizer failed to ${what}: ${why.slice(0, 200)}`, { file: this.fileName, expected: 'a tokenizer.json the tokenizers library can run' }, { cause: e });
+    return new MedSynthError(
+      'BAD_INPUT',
+      `the tokenizer failed to ${what}: ${why.slice(0, 200)}`,
+      { file: this.fileName, expected: 'a tokenizer.json the tokenizers library can run' },
+      { cause: e },
+    );
   }
 }
 
@@ -160,17 +179,31 @@ export class MedSynthTokenizer {
  * broken file (naming the JSON path and what was expected), UNSUPPORTED for a component type or
  * variant the library does not implement, LIMIT_EXCEEDED past a size cap, CANCELLED on abort.
  */
-export function loadTokenizer(bytes: Uint8Array, opts: TokenizerReadOptions = {}, configBytes?: Uint8Array, configFileName?: string): MedSynthTokenizer {
+export function loadTokenizer(
+  bytes: Uint8Array,
+  opts: TokenizerReadOptions = {},
+  configBytes?: Uint8Array,
+  configFileName?: string,
+): MedSynthTokenizer {
   const maxTextChars = opts.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
-  if (!(Number.isSafeInteger(maxTextChars) && maxTextChars >= 1)) throw new MedSynthError('BAD_USAGE', `maxTextChars must be an integer of at least 1, got ${maxTextChars}`);
-  for (const [name, v] of [['maxBytes', opts.maxBytes], ['maxVocab', opts.maxVocab]] as const) {
-    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1)) throw new MedSynthError('BAD_USAGE', `${name} must be an integer of at least 1, got ${v}`);
+  if (!(Number.isSafeInteger(maxTextChars) && maxTextChars >= 1))
+    throw new MedSynthError('BAD_USAGE', `maxTextChars must be an integer of at least 1, got ${maxTextChars}`);
+  for (const [name, v] of [
+    ['maxBytes', opts.maxBytes],
+    ['maxVocab', opts.maxVocab],
+  ] as const) {
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1))
+      throw new MedSynthError('BAD_USAGE', `${name} must be an integer of at least 1, got ${v}`);
   }
   const guarded = guardTokenizerJson(bytes, opts);
   let rawConfig: unknown = {};
   if (configBytes !== undefined) {
     rawConfig = parseJsonBytes(configBytes, configFileName, MAX_TOKENIZER_CONFIG_BYTES, 'tokenizer_config.json');
-    if (!isRecord(rawConfig)) throw new MedSynthError('BAD_INPUT', 'tokenizer_config.json is not a JSON object', { file: configFileName, expected: 'a JSON object' });
+    if (!isRecord(rawConfig))
+      throw new MedSynthError('BAD_INPUT', 'tokenizer_config.json is not a JSON object', {
+        file: configFileName,
+        expected: 'a JSON object',
+      });
   }
   const config = readTokenizerConfig(rawConfig as Record<string, unknown>, configFileName, guarded);
   throwIfAborted(opts.signal);
@@ -179,7 +212,12 @@ export function loadTokenizer(bytes: Uint8Array, opts: TokenizerReadOptions = {}
     inner = new Tokenizer(guarded.json, config.forLibrary);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new MedSynthError('BAD_INPUT', `the tokenizers library refused it: ${why.slice(0, 200)}`, { file: opts.fileName, expected: 'a tokenizer.json the tokenizers library can load' }, { cause: e });
+    throw new MedSynthError(
+      'BAD_INPUT',
+      `the tokenizers library refused it: ${why.slice(0, 200)}`,
+      { file: opts.fileName, expected: 'a tokenizer.json the tokenizers library can load' },
+      { cause: e },
+    );
   }
   return new MedSynthTokenizer(inner, guarded, config, opts.fileName, maxTextChars);
 }

@@ -35,12 +35,19 @@ const NORMALIZERS: Readonly<Record<string, Spec>> = {
   BertNormalizer: { clean_text: 'bool', handle_chinese_chars: 'bool', strip_accents: 'bool', lowercase: 'bool' },
   Precompiled: { precompiled_charsmap: 'string' },
   Replace: { pattern: 'pattern', content: 'string' },
-  NFC: {}, NFD: {}, NFKC: {}, NFKD: {}, StripAccents: {}, Lowercase: {},
+  NFC: {},
+  NFD: {},
+  NFKC: {},
+  NFKD: {},
+  StripAccents: {},
+  Lowercase: {},
   Strip: { strip_left: 'bool', strip_right: 'bool' },
   Prepend: { prepend: 'string' },
 };
 const PRE_TOKENIZERS: Readonly<Record<string, Spec>> = {
-  BertPreTokenizer: {}, Whitespace: {}, WhitespaceSplit: {},
+  BertPreTokenizer: {},
+  Whitespace: {},
+  WhitespaceSplit: {},
   ByteLevel: { add_prefix_space: 'bool', trim_offsets: 'bool', use_regex: 'bool' },
   Metaspace: { replacement: 'string', str_rep: 'string', prepend_scheme: 'scheme', add_prefix_space: 'bool', split: 'bool' },
   Split: { pattern: 'pattern', behavior: 'behavior', invert: 'bool' },
@@ -62,7 +69,8 @@ const DECODERS: Readonly<Record<string, Spec>> = {
   BPEDecoder: { suffix: 'string' },
   CTC: { pad_token: 'string', word_delimiter_token: 'string', cleanup: 'bool' },
   Replace: { pattern: 'pattern', content: 'string' },
-  Fuse: {}, ByteFallback: {},
+  Fuse: {},
+  ByteFallback: {},
   Strip: { content: 'string', start: 'int', stop: 'int' },
 };
 const TABLES: Readonly<Record<ComponentKind, Readonly<Record<string, Spec>>>> = {
@@ -86,11 +94,23 @@ export function checkComponent(kind: ComponentKind, value: unknown, path: JsonPa
   if (value === null || value === undefined) return;
   const file = ctx.fileName;
   if (!isRecord(value)) throw badAt(file, path, `${kind} is ${show(value)}`, `an object with a "type", or null`);
-  if (++ctx.count > MAX_COMPONENTS) throw badAt(file, path, `more than ${MAX_COMPONENTS} components`, `at most ${MAX_COMPONENTS} normalizers, pre-tokenizers, post-processors and decoders`);
+  if (++ctx.count > MAX_COMPONENTS)
+    throw badAt(
+      file,
+      path,
+      `more than ${MAX_COMPONENTS} components`,
+      `at most ${MAX_COMPONENTS} normalizers, pre-tokenizers, post-processors and decoders`,
+    );
   const type = value.type;
   if (typeof type !== 'string') throw badAt(file, childPath(path, 'type'), `type is ${show(type)}`, `a ${kind} type name`);
   if (type === 'Sequence') {
-    if (depth >= MAX_SEQUENCE_DEPTH) throw badAt(file, path, `Sequence nested more than ${MAX_SEQUENCE_DEPTH} deep`, `at most ${MAX_SEQUENCE_DEPTH} nested Sequence components`);
+    if (depth >= MAX_SEQUENCE_DEPTH)
+      throw badAt(
+        file,
+        path,
+        `Sequence nested more than ${MAX_SEQUENCE_DEPTH} deep`,
+        `at most ${MAX_SEQUENCE_DEPTH} nested Sequence components`,
+      );
     const field = SEQUENCE_FIELD[kind];
     const children = value[field];
     const childrenPath = childPath(path, field);
@@ -102,7 +122,12 @@ export function checkComponent(kind: ComponentKind, value: unknown, path: JsonPa
     return;
   }
   const spec = TABLES[kind][type];
-  if (!spec) throw unsupportedAt(file, childPath(path, 'type'), `${kind} type ${show(type)} is not supported (supported: ${[...Object.keys(TABLES[kind]), 'Sequence'].join(', ')})`);
+  if (!spec)
+    throw unsupportedAt(
+      file,
+      childPath(path, 'type'),
+      `${kind} type ${show(type)} is not supported (supported: ${[...Object.keys(TABLES[kind]), 'Sequence'].join(', ')})`,
+    );
   for (const [field, fieldType] of Object.entries(spec)) {
     const v = value[field];
     if (v === undefined || (v === null && fieldType !== 'pattern' && fieldType !== 'template')) continue;
@@ -115,10 +140,12 @@ function checkRequired(kind: ComponentKind, type: string, value: Record<string, 
   const file = ctx.fileName;
   const content = typeof value.content === 'string' ? value.content : '';
   if (type === 'Replace') {
-    if (value.pattern === undefined) throw badAt(file, childPath(path, 'pattern'), 'Replace without a pattern', 'a {"String": ...} or {"Regex": ...} pattern');
+    if (value.pattern === undefined)
+      throw badAt(file, childPath(path, 'pattern'), 'Replace without a pattern', 'a {"String": ...} or {"Regex": ...} pattern');
     multiplyGrowth(ctx, 1 + content.length, path);
   }
-  if (type === 'Split' && value.pattern === undefined) throw badAt(file, childPath(path, 'pattern'), 'Split without a pattern', 'a {"String": ...} or {"Regex": ...} pattern');
+  if (type === 'Split' && value.pattern === undefined)
+    throw badAt(file, childPath(path, 'pattern'), 'Split without a pattern', 'a {"String": ...} or {"Regex": ...} pattern');
   if (type === 'Prepend') {
     if (typeof value.prepend !== 'string') throw badAt(file, childPath(path, 'prepend'), `prepend is ${show(value.prepend)}`, 'a string');
     multiplyGrowth(ctx, 2, path);
@@ -134,7 +161,8 @@ function checkRequired(kind: ComponentKind, type: string, value: Record<string, 
   if (type === 'FixedLength' && !(Number.isSafeInteger(value.length) && (value.length as number) >= 1)) {
     throw badAt(file, childPath(path, 'length'), `length is ${show(value.length)}`, 'an integer of at least 1');
   }
-  if (type === 'TemplateProcessing' && value.single === undefined) throw badAt(file, childPath(path, 'single'), 'TemplateProcessing without a "single" template', 'an array of template items');
+  if (type === 'TemplateProcessing' && value.single === undefined)
+    throw badAt(file, childPath(path, 'single'), 'TemplateProcessing without a "single" template', 'an array of template items');
   if ((type === 'BertProcessing' || type === 'RobertaProcessing') && (value.sep === undefined || value.cls === undefined)) {
     throw badAt(file, path, `${type} without "sep" and "cls"`, '["token", id] pairs for sep and cls');
   }
@@ -146,7 +174,12 @@ function checkRequired(kind: ComponentKind, type: string, value: Record<string, 
 function multiplyGrowth(ctx: ComponentContext, factor: number, path: JsonPath): void {
   ctx.growth *= factor;
   if (ctx.growth > MAX_GROWTH) {
-    throw badAt(ctx.fileName, path, `the Replace, Prepend and Metaspace rewrites together could make a text ${ctx.growth} times longer`, `rewrites that grow a text at most ${MAX_GROWTH} times`);
+    throw badAt(
+      ctx.fileName,
+      path,
+      `the Replace, Prepend and Metaspace rewrites together could make a text ${ctx.growth} times longer`,
+      `rewrites that grow a text at most ${MAX_GROWTH} times`,
+    );
   }
 }
 
@@ -159,26 +192,32 @@ function checkField(kind: ComponentKind, type: string, fieldType: FieldType, v: 
     case 'string':
       if (typeof v !== 'string') throw badAt(file, path, `${show(v)} is not a string`, 'a string');
       // The Precompiled charsmap is a base64 blob the library ignores; everything else is a literal.
-      if (type !== 'Precompiled' && v.length > MAX_LITERAL_CHARS) throw badAt(file, path, `a string of ${v.length} characters`, `at most ${MAX_LITERAL_CHARS} characters`);
+      if (type !== 'Precompiled' && v.length > MAX_LITERAL_CHARS)
+        throw badAt(file, path, `a string of ${v.length} characters`, `at most ${MAX_LITERAL_CHARS} characters`);
       return;
     case 'int':
-      if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1_000_000)) throw badAt(file, path, `${show(v)} is not a small non-negative integer`, 'an integer in [0, 1000000]');
+      if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1_000_000))
+        throw badAt(file, path, `${show(v)} is not a small non-negative integer`, 'an integer in [0, 1000000]');
       return;
     case 'scheme':
-      if (v !== 'always' && v !== 'never' && v !== 'first') throw badAt(file, path, `prepend_scheme ${show(v)}`, '"always", "never" or "first"');
+      if (v !== 'always' && v !== 'never' && v !== 'first')
+        throw badAt(file, path, `prepend_scheme ${show(v)}`, '"always", "never" or "first"');
       return;
     case 'behavior':
       if (typeof v !== 'string') throw badAt(file, path, `behavior is ${show(v)}`, 'a split behavior name');
-      if (!BEHAVIORS.includes(v)) throw unsupportedAt(file, path, `split behavior ${show(v)} is not supported (supported: ${BEHAVIORS.join(', ')})`);
+      if (!BEHAVIORS.includes(v))
+        throw unsupportedAt(file, path, `split behavior ${show(v)} is not supported (supported: ${BEHAVIORS.join(', ')})`);
       return;
     case 'pattern':
       checkPattern(v, path, ctx, kind);
       return;
     case 'token':
-      if (typeof v !== 'string' || !ctx.hasToken(v)) throw badAt(file, path, `token ${show(v)} is not in the vocabulary or the added tokens`, 'a token of model.vocab or added_tokens');
+      if (typeof v !== 'string' || !ctx.hasToken(v))
+        throw badAt(file, path, `token ${show(v)} is not in the vocabulary or the added tokens`, 'a token of model.vocab or added_tokens');
       return;
     case 'tokenPair':
-      if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || !Number.isSafeInteger(v[1])) throw badAt(file, path, `${show(v)} is not a [token, id] pair`, '["token", id]');
+      if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || !Number.isSafeInteger(v[1]))
+        throw badAt(file, path, `${show(v)} is not a [token, id] pair`, '["token", id]');
       checkField(kind, type, 'token', v[0], childPath(path, 0), ctx);
       return;
     case 'template':
@@ -195,7 +234,8 @@ function checkPattern(v: unknown, path: JsonPath, ctx: ComponentContext, kind: C
   if (!isRecord(v)) throw badAt(file, path, `pattern is ${show(v)}`, 'a {"String": ...} or {"Regex": ...} object');
   if (typeof v.String === 'string') {
     if (v.String.length === 0) throw badAt(file, childPath(path, 'String'), 'an empty String pattern', 'a non-empty string');
-    if (v.String.length > MAX_LITERAL_CHARS) throw badAt(file, childPath(path, 'String'), `a pattern of ${v.String.length} characters`, `at most ${MAX_LITERAL_CHARS} characters`);
+    if (v.String.length > MAX_LITERAL_CHARS)
+      throw badAt(file, childPath(path, 'String'), `a pattern of ${v.String.length} characters`, `at most ${MAX_LITERAL_CHARS} characters`);
     return;
   }
   if (typeof v.Regex === 'string') {
@@ -203,7 +243,8 @@ function checkPattern(v: unknown, path: JsonPath, ctx: ComponentContext, kind: C
     if (reason) throw unsupportedAt(file, childPath(path, 'Regex'), `regex ${show(v.Regex)} is refused: ${reason}`);
     // Decoders see the whole generated text (up to millions of characters), so only patterns that
     // cannot backtrack over it are allowed there.
-    if (kind === 'decoder' && degree > 0) throw unsupportedAt(file, childPath(path, 'Regex'), `decoder regex ${show(v.Regex)} with an unbounded quantifier is not supported`);
+    if (kind === 'decoder' && degree > 0)
+      throw unsupportedAt(file, childPath(path, 'Regex'), `decoder regex ${show(v.Regex)} with an unbounded quantifier is not supported`);
     ctx.regexDegree = Math.max(ctx.regexDegree, KNOWN_PATTERNS.has(v.Regex) ? 1 : degree);
     return;
   }
@@ -212,17 +253,28 @@ function checkPattern(v: unknown, path: JsonPath, ctx: ComponentContext, kind: C
 
 function checkTemplate(v: unknown, path: JsonPath, ctx: ComponentContext): void {
   const file = ctx.fileName;
-  if (!Array.isArray(v) || v.length > 64) throw badAt(file, path, `template is ${show(v)}`, 'an array of at most 64 {"SpecialToken": ...} or {"Sequence": ...} items');
+  if (!Array.isArray(v) || v.length > 64)
+    throw badAt(file, path, `template is ${show(v)}`, 'an array of at most 64 {"SpecialToken": ...} or {"Sequence": ...} items');
   v.forEach((item: unknown, i) => {
     const at = childPath(path, i);
     const special = isRecord(item) ? item.SpecialToken : undefined;
     const sequence = isRecord(item) ? item.Sequence : undefined;
     if (isRecord(special)) {
       checkField('post_processor', 'TemplateProcessing', 'token', special.id, childPath(childPath(at, 'SpecialToken'), 'id'), ctx);
-      if (special.type_id !== undefined) checkField('post_processor', 'TemplateProcessing', 'int', special.type_id, childPath(childPath(at, 'SpecialToken'), 'type_id'), ctx);
+      if (special.type_id !== undefined)
+        checkField(
+          'post_processor',
+          'TemplateProcessing',
+          'int',
+          special.type_id,
+          childPath(childPath(at, 'SpecialToken'), 'type_id'),
+          ctx,
+        );
     } else if (isRecord(sequence)) {
-      if (sequence.id !== 'A' && sequence.id !== 'B') throw badAt(file, childPath(childPath(at, 'Sequence'), 'id'), `sequence id ${show(sequence.id)}`, '"A" or "B"');
-      if (sequence.type_id !== undefined) checkField('post_processor', 'TemplateProcessing', 'int', sequence.type_id, childPath(childPath(at, 'Sequence'), 'type_id'), ctx);
+      if (sequence.id !== 'A' && sequence.id !== 'B')
+        throw badAt(file, childPath(childPath(at, 'Sequence'), 'id'), `sequence id ${show(sequence.id)}`, '"A" or "B"');
+      if (sequence.type_id !== undefined)
+        checkField('post_processor', 'TemplateProcessing', 'int', sequence.type_id, childPath(childPath(at, 'Sequence'), 'type_id'), ctx);
     } else {
       throw badAt(file, at, `template item ${show(item)}`, '{"SpecialToken": {"id": ...}} or {"Sequence": {"id": "A"}}');
     }

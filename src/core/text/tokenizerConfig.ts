@@ -37,7 +37,11 @@ function tokenText(v: unknown, field: string, file: string | undefined): string 
   return s;
 }
 
-export function readTokenizerConfig(raw: Record<string, unknown>, file: string | undefined, guarded: GuardedTokenizer): TokenizerConfigValues {
+export function readTokenizerConfig(
+  raw: Record<string, unknown>,
+  file: string | undefined,
+  guarded: GuardedTokenizer,
+): TokenizerConfigValues {
   const tokens: Partial<Record<keyof SpecialTokenIds, string>> = {};
   for (const key of ['bos', 'eos', 'pad', 'unk'] as const) {
     const t = tokenText(raw[`${key}_token`], `${key}_token`, file);
@@ -46,7 +50,8 @@ export function readTokenizerConfig(raw: Record<string, unknown>, file: string |
   const extra = raw.additional_special_tokens;
   let additionalSpecialTokens: string[] = [];
   if (extra !== undefined && extra !== null) {
-    if (!Array.isArray(extra) || extra.length > 100_000) throw new MedSynthError('BAD_INPUT', `additional_special_tokens: ${show(extra)}`, { file, expected: 'an array of tokens' });
+    if (!Array.isArray(extra) || extra.length > 100_000)
+      throw new MedSynthError('BAD_INPUT', `additional_special_tokens: ${show(extra)}`, { file, expected: 'an array of tokens' });
     additionalSpecialTokens = extra.map((t: unknown, i) => tokenText(t, `additional_special_tokens[${i}]`, file) as string);
   }
   const clean = raw.clean_up_tokenization_spaces;
@@ -64,7 +69,11 @@ export function readTokenizerConfig(raw: Record<string, unknown>, file: string |
   return { tokens, additionalSpecialTokens, forLibrary };
 }
 
-export function specialTokenIds(guarded: GuardedTokenizer, config: TokenizerConfigValues, idOf: (token: string) => number | undefined): SpecialTokenIds {
+export function specialTokenIds(
+  guarded: GuardedTokenizer,
+  config: TokenizerConfigValues,
+  idOf: (token: string) => number | undefined,
+): SpecialTokenIds {
   const out: { -readonly [K in keyof SpecialTokenIds]?: number } = {};
   const added = new Map(guarded.added.map((t) => [t.content, t.id]));
   for (const key of ['bos', 'eos', 'pad', 'unk'] as const) {

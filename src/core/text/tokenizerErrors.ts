@@ -26,7 +26,14 @@ export function limitAt(fileName: string | undefined, path: JsonPath, what: stri
 export function show(v: unknown): string {
   let s: string;
   try {
-    s = typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `an array of ${v.length}` : v !== null && typeof v === 'object' ? 'an object' : String(v);
+    s =
+      typeof v === 'string'
+        ? JSON.stringify(v)
+        : Array.isArray(v)
+          ? `an array of ${v.length}`
+          : v !== null && typeof v === 'object'
+            ? 'an object'
+            : String(v);
   } catch {
     s = typeof v;
   }

@@ -45,23 +45,41 @@ export interface GuardedTokenizer {
 /** Bytes -> parsed JSON, with the size cap, strict UTF-8 and the depth bound. */
 export function parseJsonBytes(bytes: Uint8Array, fileName: string | undefined, maxBytes: number, what: string): unknown {
   if (bytes.length > maxBytes) {
-    throw limitAt(fileName, '', `${bytes.length} bytes is larger than the ${what} size limit ${maxBytes}`, `at most ${maxBytes} bytes, or a larger maxBytes`);
+    throw limitAt(
+      fileName,
+      '',
+      `${bytes.length} bytes is larger than the ${what} size limit ${maxBytes}`,
+      `at most ${maxBytes} bytes, or a larger maxBytes`,
+    );
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new MedSynthError('BAD_INPUT', `${what} is not valid UTF-8`, { file: fileName, offset: firstInvalidUtf8(bytes), expected: 'UTF-8 JSON' });
+    throw new MedSynthError('BAD_INPUT', `${what} is not valid UTF-8`, {
+      file: fileName,
+      offset: firstInvalidUtf8(bytes),
+      expected: 'UTF-8 JSON',
+    });
   }
   const deep = deepestOffset(text, MAX_JSON_DEPTH);
   if (deep >= 0) {
     const offset = new TextEncoder().encode(text.slice(0, deep)).length;
-    throw new MedSynthError('BAD_INPUT', `${what} nests more than ${MAX_JSON_DEPTH} levels deep`, { file: fileName, offset, expected: `JSON nested at most ${MAX_JSON_DEPTH} levels` });
+    throw new MedSynthError('BAD_INPUT', `${what} nests more than ${MAX_JSON_DEPTH} levels deep`, {
+      file: fileName,
+      offset,
+      expected: `JSON nested at most ${MAX_JSON_DEPTH} levels`,
+    });
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new MedSynthError('BAD_INPUT', `${what} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { file: fileName, expected: 'a JSON object' }, { cause: e });
+    throw new MedSynthError(
+      'BAD_INPUT',
+      `${what} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+      { file: fileName, expected: 'a JSON object' },
+      { cause: e },
+    );
   }
 }
 
@@ -78,15 +96,30 @@ export function guardTokenizerJson(bytes: Uint8Array, opts: TokenizerReadOptions
   throwIfAborted(opts.signal);
   const addedContents = new Set(added.map((t) => t.content));
   if (model.unkToken !== undefined && !model.vocab.has(model.unkToken) && !addedContents.has(model.unkToken)) {
-    throw badAt(fileName, 'model.unk_token', `unk_token ${show(model.unkToken)} is neither in model.vocab nor in added_tokens`, 'a token of the vocabulary');
+    throw badAt(
+      fileName,
+      'model.unk_token',
+      `unk_token ${show(model.unkToken)} is neither in model.vocab nor in added_tokens`,
+      'a token of the vocabulary',
+    );
   }
-  const components: ComponentContext = { fileName, hasToken: (t) => model.vocab.has(t) || addedContents.has(t), count: 0, growth: 1, regexDegree: 0 };
-  for (const kind of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder'] as const) checkComponent(kind, root[kind], kind, components);
+  const components: ComponentContext = {
+    fileName,
+    hasToken: (t) => model.vocab.has(t) || addedContents.has(t),
+    count: 0,
+    growth: 1,
+    regexDegree: 0,
+  };
+  for (const kind of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder'] as const)
+    checkComponent(kind, root[kind], kind, components);
   const vocabSize = added.reduce((n, t) => Math.max(n, t.id + 1), model.idLimit);
   const json: Record<string, unknown> = {
     version: typeof root.version === 'string' ? root.version : '1.0',
     // Copies of the checked fields only, so nothing unchecked reaches the library.
-    added_tokens: (root.added_tokens === undefined || root.added_tokens === null ? [] : (root.added_tokens as Record<string, unknown>[])).map((t) => ({
+    added_tokens: (root.added_tokens === undefined || root.added_tokens === null
+      ? []
+      : (root.added_tokens as Record<string, unknown>[])
+    ).map((t) => ({
       id: t.id,
       content: t.content,
       single_word: t.single_word ?? false,

@@ -61,17 +61,25 @@ export function checkModel(value: unknown, ctx: ModelContext): CheckedModel {
     idLimit = Math.max(idLimit, id + 1);
   }
   const unk = value.unk_token;
-  if (unk !== undefined && unk !== null && typeof unk !== 'string') throw badAt(file, 'model.unk_token', `unk_token is ${show(unk)}`, 'a string or null');
+  if (unk !== undefined && unk !== null && typeof unk !== 'string')
+    throw badAt(file, 'model.unk_token', `unk_token is ${show(unk)}`, 'a string or null');
   const model: Record<string, unknown> = { type, vocab: value.vocab };
   if (type === 'WordPiece') {
     const prefix = value.continuing_subword_prefix ?? '##';
-    if (typeof prefix !== 'string' || prefix.length > 16) throw badAt(file, 'model.continuing_subword_prefix', `prefix is ${show(prefix)}`, 'a string of at most 16 characters');
+    if (typeof prefix !== 'string' || prefix.length > 16)
+      throw badAt(file, 'model.continuing_subword_prefix', `prefix is ${show(prefix)}`, 'a string of at most 16 characters');
     const maxChars = value.max_input_chars_per_word ?? 100;
     if (!(Number.isSafeInteger(maxChars) && (maxChars as number) >= 1 && (maxChars as number) <= MAX_WORDPIECE_WORD_CHARS)) {
-      throw badAt(file, 'model.max_input_chars_per_word', `max_input_chars_per_word is ${show(maxChars)}`, `an integer in [1, ${MAX_WORDPIECE_WORD_CHARS}]`);
+      throw badAt(
+        file,
+        'model.max_input_chars_per_word',
+        `max_input_chars_per_word is ${show(maxChars)}`,
+        `an integer in [1, ${MAX_WORDPIECE_WORD_CHARS}]`,
+      );
     }
     const unkToken = typeof unk === 'string' ? unk : '[UNK]';
-    if (!vocab.has(unkToken)) throw badAt(file, 'model.unk_token', `WordPiece unk_token ${show(unkToken)} is not in model.vocab`, 'a token of model.vocab');
+    if (!vocab.has(unkToken))
+      throw badAt(file, 'model.unk_token', `WordPiece unk_token ${show(unkToken)} is not in model.vocab`, 'a token of model.vocab');
     Object.assign(model, { unk_token: unkToken, continuing_subword_prefix: prefix, max_input_chars_per_word: maxChars });
     return { type, model, vocab, unkToken, idLimit, maxTokenChars };
   }
@@ -80,16 +88,20 @@ export function checkModel(value: unknown, ctx: ModelContext): CheckedModel {
   }
   // BPE
   const dropout = value.dropout;
-  if (dropout !== undefined && dropout !== null && dropout !== 0 && dropout !== 1) throw unsupportedAt(file, 'model.dropout', `BPE dropout ${show(dropout)} (random merges) is not supported`);
+  if (dropout !== undefined && dropout !== null && dropout !== 0 && dropout !== 1)
+    throw unsupportedAt(file, 'model.dropout', `BPE dropout ${show(dropout)} (random merges) is not supported`);
   const prefix = value.continuing_subword_prefix;
-  if (prefix !== undefined && prefix !== null && prefix !== '') throw unsupportedAt(file, 'model.continuing_subword_prefix', `BPE continuing_subword_prefix ${show(prefix)} is not supported`);
+  if (prefix !== undefined && prefix !== null && prefix !== '')
+    throw unsupportedAt(file, 'model.continuing_subword_prefix', `BPE continuing_subword_prefix ${show(prefix)} is not supported`);
   for (const field of ['end_of_word_suffix', 'continuing_subword_suffix'] as const) {
     const v = value[field];
-    if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 16)) throw badAt(file, `model.${field}`, `${field} is ${show(v)}`, 'a string of at most 16 characters, or null');
+    if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 16))
+      throw badAt(file, `model.${field}`, `${field} is ${show(v)}`, 'a string of at most 16 characters, or null');
   }
   for (const field of ['fuse_unk', 'byte_fallback', 'ignore_merges'] as const) {
     const v = value[field];
-    if (v !== undefined && v !== null && typeof v !== 'boolean') throw badAt(file, `model.${field}`, `${field} is ${show(v)}`, 'true or false');
+    if (v !== undefined && v !== null && typeof v !== 'boolean')
+      throw badAt(file, `model.${field}`, `${field} is ${show(v)}`, 'true or false');
   }
   const merges = checkMerges(value.merges, vocab, value.end_of_word_suffix, ctx);
   Object.assign(model, {
@@ -109,7 +121,11 @@ function modelType(value: Record<string, unknown>, ctx: ModelContext): ModelType
   if (t === 'BPE' || t === 'WordPiece' || t === 'Unigram' || t === 'WordLevel') return t;
   if (t !== undefined) {
     if (typeof t !== 'string') throw badAt(ctx.fileName, 'model.type', `type is ${show(t)}`, 'BPE, WordPiece, Unigram or WordLevel');
-    throw unsupportedAt(ctx.fileName, 'model.type', `model type ${show(t)} is not supported (supported: BPE, WordPiece, Unigram, WordLevel)`);
+    throw unsupportedAt(
+      ctx.fileName,
+      'model.type',
+      `model type ${show(t)} is not supported (supported: BPE, WordPiece, Unigram, WordLevel)`,
+    );
   }
   // Old serializations omit the type: the Rust library tells the models apart by their fields.
   if (Array.isArray(value.vocab)) return 'Unigram';
@@ -125,12 +141,19 @@ function checkVocabObject(vocab: unknown, ctx: ModelContext): Map<string, number
   let n = 0;
   for (const token in vocab) {
     if (!Object.prototype.hasOwnProperty.call(vocab, token)) continue;
-    if (++n > ctx.maxVocab) throw limitAt(file, 'model.vocab', `more than ${ctx.maxVocab} vocabulary entries`, `at most ${ctx.maxVocab} entries, or a larger maxVocab`);
+    if (++n > ctx.maxVocab)
+      throw limitAt(
+        file,
+        'model.vocab',
+        `more than ${ctx.maxVocab} vocabulary entries`,
+        `at most ${ctx.maxVocab} entries, or a larger maxVocab`,
+      );
     if ((n & 0xffff) === 0) throwIfAborted(ctx.signal);
     const id = vocab[token];
     const at = childPath('model.vocab', token);
     if (!isId(id, ctx.maxVocab)) throw badAt(file, at, `id ${show(id)}`, `an integer id in [0, ${ctx.maxVocab})`);
-    if (token.length > MAX_TOKEN_CHARS) throw badAt(file, at, `a token of ${token.length} characters`, `at most ${MAX_TOKEN_CHARS} characters`);
+    if (token.length > MAX_TOKEN_CHARS)
+      throw badAt(file, at, `a token of ${token.length} characters`, `at most ${MAX_TOKEN_CHARS} characters`);
     out.set(token, id);
   }
   return out;
@@ -139,8 +162,10 @@ function checkVocabObject(vocab: unknown, ctx: ModelContext): Map<string, number
 function checkMerges(merges: unknown, vocab: ReadonlyMap<string, number>, suffix: unknown, ctx: ModelContext): unknown[] {
   const file = ctx.fileName;
   if (merges === undefined || merges === null) return [];
-  if (!Array.isArray(merges)) throw badAt(file, 'model.merges', `merges is ${show(merges)}`, 'an array of "a b" strings or ["a", "b"] pairs');
-  if (merges.length > ctx.maxVocab) throw limitAt(file, 'model.merges', `${merges.length} merges`, `at most ${ctx.maxVocab} merges, or a larger maxVocab`);
+  if (!Array.isArray(merges))
+    throw badAt(file, 'model.merges', `merges is ${show(merges)}`, 'an array of "a b" strings or ["a", "b"] pairs');
+  if (merges.length > ctx.maxVocab)
+    throw limitAt(file, 'model.merges', `${merges.length} merges`, `at most ${ctx.maxVocab} merges, or a larger maxVocab`);
   const pairs = merges.length > 0 && Array.isArray(merges[0]);
   const has = (t: string): boolean => vocab.has(t) || (typeof suffix === 'string' && suffix !== '' && vocab.has(t + suffix));
   merges.forEach((m: unknown, i) => {
@@ -160,7 +185,13 @@ function checkMerges(merges: unknown, vocab: ReadonlyMap<string, number>, suffix
     const [a, b] = parts as [string, string];
     if (!has(a)) throw badAt(file, at, `merge ${show(m)} names ${show(a)}, which is not in model.vocab`, 'merges of vocabulary tokens');
     if (!has(b)) throw badAt(file, at, `merge ${show(m)} names ${show(b)}, which is not in model.vocab`, 'merges of vocabulary tokens');
-    if (!has(a + b)) throw badAt(file, at, `merge ${show(m)} makes ${show(a + b)}, which is not in model.vocab`, 'merges whose result is a vocabulary token');
+    if (!has(a + b))
+      throw badAt(
+        file,
+        at,
+        `merge ${show(m)} makes ${show(a + b)}, which is not in model.vocab`,
+        'merges whose result is a vocabulary token',
+      );
   });
   return merges;
 }
@@ -168,21 +199,31 @@ function checkMerges(merges: unknown, vocab: ReadonlyMap<string, number>, suffix
 function checkUnigram(value: Record<string, unknown>, ctx: ModelContext): CheckedModel {
   const file = ctx.fileName;
   const vocab = value.vocab;
-  if (!Array.isArray(vocab) || vocab.length === 0) throw badAt(file, 'model.vocab', `Unigram vocab is ${show(vocab)}`, 'a non-empty array of [token, score] pairs');
-  if (vocab.length > ctx.maxVocab) throw limitAt(file, 'model.vocab', `${vocab.length} vocabulary entries`, `at most ${ctx.maxVocab} entries, or a larger maxVocab`);
+  if (!Array.isArray(vocab) || vocab.length === 0)
+    throw badAt(file, 'model.vocab', `Unigram vocab is ${show(vocab)}`, 'a non-empty array of [token, score] pairs');
+  if (vocab.length > ctx.maxVocab)
+    throw limitAt(file, 'model.vocab', `${vocab.length} vocabulary entries`, `at most ${ctx.maxVocab} entries, or a larger maxVocab`);
   const map = new Map<string, number>();
   let maxTokenChars = 0;
   let chars = 0;
   vocab.forEach((entry: unknown, i) => {
     if ((i & 0xffff) === 0) throwIfAborted(ctx.signal);
     const at = childPath('model.vocab', i);
-    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'number' || !Number.isFinite(entry[1])) {
+    if (
+      !Array.isArray(entry) ||
+      entry.length !== 2 ||
+      typeof entry[0] !== 'string' ||
+      typeof entry[1] !== 'number' ||
+      !Number.isFinite(entry[1])
+    ) {
       throw badAt(file, at, `entry ${show(entry)}`, '[token, finite score]');
     }
     const token = entry[0];
-    if (token.length === 0 || token.length > MAX_TOKEN_CHARS) throw badAt(file, at, `a token of ${token.length} characters`, `1 to ${MAX_TOKEN_CHARS} characters`);
+    if (token.length === 0 || token.length > MAX_TOKEN_CHARS)
+      throw badAt(file, at, `a token of ${token.length} characters`, `1 to ${MAX_TOKEN_CHARS} characters`);
     chars += token.length;
-    if (chars > MAX_UNIGRAM_CHARS) throw limitAt(file, at, `the pieces up to here hold ${chars} characters`, `at most ${MAX_UNIGRAM_CHARS} characters in all pieces`);
+    if (chars > MAX_UNIGRAM_CHARS)
+      throw limitAt(file, at, `the pieces up to here hold ${chars} characters`, `at most ${MAX_UNIGRAM_CHARS} characters in all pieces`);
     // The library keeps the last id of a repeated piece; so do we.
     map.set(token, i);
     maxTokenChars = Math.max(maxTokenChars, token.length);
@@ -210,7 +251,13 @@ export function checkAddedTokens(value: unknown, ctx: ModelContext, maxAdded: nu
       throw badAt(file, childPath(at, 'content'), `content ${show(content)}`, `a string of 1 to ${MAX_TOKEN_CHARS} characters`);
     }
     chars += content.length;
-    if (chars > MAX_ADDED_TOKEN_CHARS) throw limitAt(file, at, `the added tokens up to here hold ${chars} characters`, `at most ${MAX_ADDED_TOKEN_CHARS} characters in all added tokens`);
+    if (chars > MAX_ADDED_TOKEN_CHARS)
+      throw limitAt(
+        file,
+        at,
+        `the added tokens up to here hold ${chars} characters`,
+        `at most ${MAX_ADDED_TOKEN_CHARS} characters in all added tokens`,
+      );
     for (const flag of ['single_word', 'lstrip', 'rstrip', 'normalized', 'special'] as const) {
       const v = t[flag];
       if (v !== undefined && typeof v !== 'boolean') throw badAt(file, childPath(at, flag), `${flag} is ${show(v)}`, 'true or false');

@@ -64,8 +64,28 @@ export function part10(syntax: string, body: Uint8Array): Uint8Array {
 }
 
 const NATIVE = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99'];
-const COMPRESSED = ['1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.100'];
-const PHOTOMETRIC = ['MONOCHROME1', 'MONOCHROME2', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_PARTIAL_420', 'PALETTE COLOR', 'YBR_ICT', 'HSV', ''];
+const COMPRESSED = [
+  '1.2.840.10008.1.2.5',
+  '1.2.840.10008.1.2.4.50',
+  '1.2.840.10008.1.2.4.57',
+  '1.2.840.10008.1.2.4.70',
+  '1.2.840.10008.1.2.4.80',
+  '1.2.840.10008.1.2.4.90',
+  '1.2.840.10008.1.2.4.201',
+  '1.2.840.10008.1.2.4.100',
+];
+const PHOTOMETRIC = [
+  'MONOCHROME1',
+  'MONOCHROME2',
+  'RGB',
+  'YBR_FULL',
+  'YBR_FULL_422',
+  'YBR_PARTIAL_420',
+  'PALETTE COLOR',
+  'YBR_ICT',
+  'HSV',
+  '',
+];
 
 function imageHeader(rng: FuzzRandom, how: string[]): Uint8Array[] {
   const rows = rng.pick([0, 1, 2, 3, 16, 255, 4096, 65535]);
@@ -97,7 +117,12 @@ function encapsulated(rng: FuzzRandom, how: string[]): Uint8Array {
   const item = (value: Uint8Array, length?: number): Uint8Array => concat([us(0xfffe, 0xe000), ul(length ?? value.length), value]);
   const n = rng.pick([0, 1, 2, 10, 1000, 100_000]);
   const bot = rng.chance(0.5) ? [] : Array.from({ length: rng.pick([1, 2, n]) }, () => rng.pick([0, 4, 8, 0xffffffff, rng.below(1 << 20)]));
-  const fragments = Array.from({ length: n }, () => item(new Uint8Array(rng.pick([0, 2, 10])).fill(rng.below(256)), rng.chance(0.05) ? rng.pick([0xffffffff, 0xfffffff0, 1 << 30]) : undefined));
+  const fragments = Array.from({ length: n }, () =>
+    item(
+      new Uint8Array(rng.pick([0, 2, 10])).fill(rng.below(256)),
+      rng.chance(0.05) ? rng.pick([0xffffffff, 0xfffffff0, 1 << 30]) : undefined,
+    ),
+  );
   how.push(`encapsulated:fragments=${n}:bot=${bot.length}`);
   const end = rng.chance(0.8) ? concat([us(0xfffe, 0xe0dd), ul(0)]) : new Uint8Array(0);
   return concat([el(0x7fe0, 0x0010, 'OB', new Uint8Array(0), 0xffffffff), item(ul(...bot)), ...fragments, end]);
@@ -122,7 +147,16 @@ function buildDicomStructured(rng: FuzzRandom, base: Uint8Array): Built {
       const syntax = rng.pick(NATIVE);
       const pixels = new Uint8Array(rng.pick([0, 1, 7, 64, 4096, 65_536]));
       for (let i = 0; i < pixels.length; i++) pixels[i] = rng.below(256);
-      const body = concat([...imageHeader(rng, how), el(0x7fe0, 0x0010, rng.pick(['OB', 'OW']), pixels, rng.chance(0.2) ? rng.pick([0xffffffff, pixels.length + 2, 1 << 30]) : undefined)]);
+      const body = concat([
+        ...imageHeader(rng, how),
+        el(
+          0x7fe0,
+          0x0010,
+          rng.pick(['OB', 'OW']),
+          pixels,
+          rng.chance(0.2) ? rng.pick([0xffffffff, pixels.length + 2, 1 << 30]) : undefined,
+        ),
+      ]);
       how.push(`native:${syntax}`);
       return { bytes: part10(syntax, syntax === NATIVE[3] ? deflateRawSync(body) : body), how };
     }
@@ -151,7 +185,10 @@ function buildDicomStructured(rng: FuzzRandom, base: Uint8Array): Built {
     case 5: {
       const entries = rng.pick([0, 1, 256, 4096, 65535]);
       const data = new Uint8Array(rng.pick([0, 2, 512, 8192]));
-      const lut = (e: number): Uint8Array[] => [el(0x0028, e, 'US', us(entries, rng.pick([0, 10, 65535]), rng.pick([8, 16, 0, 99]))), el(0x0028, e + 0x100, 'OW', data)];
+      const lut = (e: number): Uint8Array[] => [
+        el(0x0028, e, 'US', us(entries, rng.pick([0, 10, 65535]), rng.pick([8, 16, 0, 99]))),
+        el(0x0028, e + 0x100, 'OW', data),
+      ];
       const header = [
         el(0x0028, 0x0002, 'US', us(1)),
         el(0x0028, 0x0004, 'CS', text('PALETTE COLOR')),
@@ -160,7 +197,13 @@ function buildDicomStructured(rng: FuzzRandom, base: Uint8Array): Built {
         el(0x0028, 0x0100, 'US', us(rng.pick([8, 16]))),
         el(0x0028, 0x0103, 'US', us(rng.below(2))),
       ];
-      return { bytes: part10(NATIVE[0], concat([...header, ...lut(0x1101), ...lut(0x1102), ...lut(0x1103), el(0x7fe0, 0x0010, 'OW', new Uint8Array(32).fill(0xff))])), how: [`palette:${entries}:${data.length}`] };
+      return {
+        bytes: part10(
+          NATIVE[0],
+          concat([...header, ...lut(0x1101), ...lut(0x1102), ...lut(0x1103), el(0x7fe0, 0x0010, 'OW', new Uint8Array(32).fill(0xff))]),
+        ),
+        how: [`palette:${entries}:${data.length}`],
+      };
     }
     case 6: {
       // Strip preamble and File Meta: the syntax must be guessed.
@@ -170,17 +213,36 @@ function buildDicomStructured(rng: FuzzRandom, base: Uint8Array): Built {
     }
     case 7: {
       const frames = rng.pick(['65535', '999999', '2147483647']);
-      const body = concat([...imageHeader(rng, how).slice(0, 3), el(0x0028, 0x0008, 'IS', text(frames)), el(0x0028, 0x0010, 'US', us(1)), el(0x0028, 0x0011, 'US', us(1)), el(0x0028, 0x0100, 'US', us(1)), el(0x7fe0, 0x0010, 'OB', new Uint8Array(8192).fill(0xaa))]);
+      const body = concat([
+        ...imageHeader(rng, how).slice(0, 3),
+        el(0x0028, 0x0008, 'IS', text(frames)),
+        el(0x0028, 0x0010, 'US', us(1)),
+        el(0x0028, 0x0011, 'US', us(1)),
+        el(0x0028, 0x0100, 'US', us(1)),
+        el(0x7fe0, 0x0010, 'OB', new Uint8Array(8192).fill(0xaa)),
+      ]);
       return { bytes: part10(rng.pick(NATIVE.slice(0, 3)), body), how: [...how, `manyFrames:${frames}`] };
     }
     case 8: {
       // A Modality LUT Sequence whose descriptor and data disagree.
       const entries = rng.pick([0, 1, 100, 65535]);
       const data = new Uint8Array(rng.pick([0, 2, 200, 131_070]));
-      const item = concat([el(0x0028, 0x3002, 'US', us(entries, rng.pick([0, 5, 65535]), rng.pick([8, 16, 0]))), el(0x0028, 0x3006, 'OW', data)]);
+      const item = concat([
+        el(0x0028, 0x3002, 'US', us(entries, rng.pick([0, 5, 65535]), rng.pick([8, 16, 0]))),
+        el(0x0028, 0x3006, 'OW', data),
+      ]);
       const sequence = el(0x0028, 0x3000, 'SQ', concat([us(0xfffe, 0xe000), ul(rng.chance(0.8) ? item.length : rng.u32()), item]));
-      const header = [el(0x0028, 0x0010, 'US', us(4)), el(0x0028, 0x0011, 'US', us(4)), el(0x0028, 0x0100, 'US', us(16)), el(0x0028, 0x0103, 'US', us(rng.below(2))), sequence];
-      return { bytes: part10(NATIVE[0], concat([...header, el(0x7fe0, 0x0010, 'OW', new Uint8Array(32).fill(0xff))])), how: [`modalityLut:${entries}:${data.length}`] };
+      const header = [
+        el(0x0028, 0x0010, 'US', us(4)),
+        el(0x0028, 0x0011, 'US', us(4)),
+        el(0x0028, 0x0100, 'US', us(16)),
+        el(0x0028, 0x0103, 'US', us(rng.below(2))),
+        sequence,
+      ];
+      return {
+        bytes: part10(NATIVE[0], concat([...header, el(0x7fe0, 0x0010, 'OW', new Uint8Array(32).fill(0xff))])),
+        how: [`modalityLut:${entries}:${data.length}`],
+      };
     }
     default:
       break;
@@ -197,10 +259,14 @@ export function checkImageSet(set: ImageSet): void {
   for (const v of set.images) {
     for (const n of [v.frames, v.rows, v.columns]) if (!Number.isSafeInteger(n) || n < 1) fail(`dimension ${n}`);
     if (v.channels !== 1 && v.channels !== 3) fail(`channels ${v.channels}`);
-    if (v.data.length !== v.frames * v.rows * v.columns * v.channels) fail(`${v.data.length} values for ${v.frames}x${v.rows}x${v.columns}x${v.channels}`);
+    if (v.data.length !== v.frames * v.rows * v.columns * v.channels)
+      fail(`${v.data.length} values for ${v.frames}x${v.rows}x${v.columns}x${v.channels}`);
     for (let i = 0; i < v.data.length; i++) if (!Number.isFinite(v.data[i])) fail(`value ${i} = ${v.data[i]}`);
-    for (const w of v.windows) if (!Number.isFinite(w.center) || !(w.width > 0) || !Number.isFinite(w.width)) fail(`window ${JSON.stringify(w)}`);
-    if (v.spacing) for (const s of [v.spacing.row, v.spacing.column, v.spacing.slice ?? 1]) if (!(s > 0) || !Number.isFinite(s)) fail(`spacing ${JSON.stringify(v.spacing)}`);
+    for (const w of v.windows)
+      if (!Number.isFinite(w.center) || !(w.width > 0) || !Number.isFinite(w.width)) fail(`window ${JSON.stringify(w)}`);
+    if (v.spacing)
+      for (const s of [v.spacing.row, v.spacing.column, v.spacing.slice ?? 1])
+        if (!(s > 0) || !Number.isFinite(s)) fail(`spacing ${JSON.stringify(v.spacing)}`);
     if (v.channels === 3 && v.photometric !== 'RGB') fail(`photometric ${v.photometric} with 3 channels`);
   }
 }
@@ -219,13 +285,17 @@ export function checkWaveformSet(set: SignalSet): void {
       // One multiplex group: every channel holds the declared Number of Waveform Samples at one rate.
       if (c.data.length !== samples) fail(`channel ${c.name}: ${c.data.length} samples, not ${samples}`);
       if (!(c.sampleRate > 0) || !Number.isFinite(c.sampleRate)) fail(`channel ${c.name}: rate ${c.sampleRate}`);
-      if (c.sampleRate !== r.channels[0].sampleRate) fail(`channel ${c.name}: rate ${c.sampleRate} in a group at ${r.channels[0].sampleRate}`);
-      for (let i = 0; i < c.data.length; i++) if (c.data[i] === Infinity || c.data[i] === -Infinity) fail(`channel ${c.name} value ${i} = ${c.data[i]}`);
+      if (c.sampleRate !== r.channels[0].sampleRate)
+        fail(`channel ${c.name}: rate ${c.sampleRate} in a group at ${r.channels[0].sampleRate}`);
+      for (let i = 0; i < c.data.length; i++)
+        if (c.data[i] === Infinity || c.data[i] === -Infinity) fail(`channel ${c.name} value ${i} = ${c.data[i]}`);
     }
     const seconds = samples / r.channels[0].sampleRate;
     for (const a of r.annotations) {
-      if (!(a.onset >= 0) || !(a.duration >= 0) || a.onset + a.duration > seconds + 1e-9) fail(`annotation ${JSON.stringify(a)} in ${seconds} s`);
-      if (a.channel !== undefined && !(Number.isInteger(a.channel) && a.channel >= 0 && a.channel < r.channels.length)) fail(`annotation channel ${a.channel}`);
+      if (!(a.onset >= 0) || !(a.duration >= 0) || a.onset + a.duration > seconds + 1e-9)
+        fail(`annotation ${JSON.stringify(a)} in ${seconds} s`);
+      if (a.channel !== undefined && !(Number.isInteger(a.channel) && a.channel >= 0 && a.channel < r.channels.length))
+        fail(`annotation channel ${a.channel}`);
     }
   }
 }

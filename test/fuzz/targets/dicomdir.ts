@@ -33,7 +33,15 @@ async function siblings(): Promise<Map<string, Uint8Array>> {
 function ulValues(bytes: Uint8Array, element: number): number[] {
   const out: number[] = [];
   for (let i = 132; i + 12 <= bytes.length; i++) {
-    if (bytes[i] === 0x04 && bytes[i + 1] === 0 && bytes[i + 2] === (element & 0xff) && bytes[i + 3] === element >> 8 && bytes[i + 4] === 0x55 && bytes[i + 5] === 0x4c) out.push(i + 8);
+    if (
+      bytes[i] === 0x04 &&
+      bytes[i + 1] === 0 &&
+      bytes[i + 2] === (element & 0xff) &&
+      bytes[i + 3] === element >> 8 &&
+      bytes[i + 4] === 0x55 &&
+      bytes[i + 5] === 0x4c
+    )
+      out.push(i + 8);
   }
   return out;
 }
@@ -51,7 +59,16 @@ function buildDicomDirStructured(rng: FuzzRandom, base: Uint8Array): Built {
       const how: string[] = [];
       for (let k = 0; k < n; k++) {
         const at = rng.pick(offsets);
-        const value = rng.pick([0, 1, 0xffffffff, 0x7fffffff, out.length, out.length + 8, rng.pick(items.length > 0 ? items : [396]), rng.below(out.length)]);
+        const value = rng.pick([
+          0,
+          1,
+          0xffffffff,
+          0x7fffffff,
+          out.length,
+          out.length + 8,
+          rng.pick(items.length > 0 ? items : [396]),
+          rng.below(out.length),
+        ]);
         view.setUint32(at, value, true);
         how.push(`offset@${at}=${value}`);
       }
@@ -64,7 +81,18 @@ function buildDicomDirStructured(rng: FuzzRandom, base: Uint8Array): Built {
     }
     case 3: {
       // A hand-made DICOMDIR naming hostile files.
-      const name = rng.pick(['..\\x', '\\etc\\passwd', '..\\..\\..\\..\\etc\\passwd', 'C:\\x', '77654033\\..\\..\\x', 'a\\'.repeat(5000) + 'b', '77654033\\CR1\\6154', '', '\\', '.\\77654033\\CR1\\6154']);
+      const name = rng.pick([
+        '..\\x',
+        '\\etc\\passwd',
+        '..\\..\\..\\..\\etc\\passwd',
+        'C:\\x',
+        '77654033\\..\\..\\x',
+        'a\\'.repeat(5000) + 'b',
+        '77654033\\CR1\\6154',
+        '',
+        '\\',
+        '.\\77654033\\CR1\\6154',
+      ]);
       const record = (next: number, file?: string): Uint8Array => {
         const body = [el(0x0004, 0x1400, 'UL', ul(next)), el(0x0004, 0x1420, 'UL', ul(0)), el(0x0004, 0x1430, 'CS', text('IMAGE'))];
         if (file !== undefined) body.push(el(0x0004, 0x1500, 'CS', text(file)));
@@ -89,7 +117,10 @@ function buildDicomDirStructured(rng: FuzzRandom, base: Uint8Array): Built {
         parts.push(0xfe, 0xff, 0x00, 0xe0, ...ul(12 + body.length), ...el(0x0004, 0x1400, 'UL', ul(next)), ...body);
       }
       const sequence = el(0x0004, 0x1220, 'SQ', new Uint8Array(parts));
-      return { bytes: part10('1.2.840.10008.1.2.1', new Uint8Array([...el(0x0004, 0x1200, 'UL', ul(first)), ...sequence])), how: [`chain:${n}`] };
+      return {
+        bytes: part10('1.2.840.10008.1.2.1', new Uint8Array([...el(0x0004, 0x1200, 'UL', ul(first)), ...sequence])),
+        how: [`chain:${n}`],
+      };
     }
     default:
       break;
@@ -124,7 +155,8 @@ export const dicomdirTarget: FuzzTargetSpec = {
     checkTree(dir.roots);
     const files = await siblings();
     const reader = async (rel: string): Promise<Uint8Array> => {
-      if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel) || rel.split('/').includes('..')) throw new MedSynthError('PATH_ESCAPE', `${rel} leaves the folder`);
+      if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel) || rel.split('/').includes('..'))
+        throw new MedSynthError('PATH_ESCAPE', `${rel} leaves the folder`);
       const found = files.get(rel);
       if (!found) throw new MedSynthError('BAD_INPUT', `${rel}: no such file`);
       return found;

@@ -40,11 +40,31 @@ interface Sig {
 }
 
 /** A whole EDF(+) file: `records` records whose data bytes come from `fill(recordIndex, signalIndex, byteCount)`. */
-function build(sigs: Sig[], records: number, opts: { reserved?: string; duration?: string; declared?: string; fill: (r: number, s: number, n: number) => Uint8Array }): Uint8Array {
+function build(
+  sigs: Sig[],
+  records: number,
+  opts: { reserved?: string; duration?: string; declared?: string; fill: (r: number, s: number, n: number) => Uint8Array },
+): Uint8Array {
   const ns = sigs.length;
   let h = field('0', 8) + field('X X X X', 80) + field('Startdate X X X X', 80) + '01.01.01' + '00.00.00';
-  h += field(String(256 * (ns + 1)), 8) + field(opts.reserved ?? 'EDF+C', 44) + field(opts.declared ?? String(records), 8) + field(opts.duration ?? '1', 8) + field(String(ns), 4);
-  const cols: ((s: Sig) => string)[] = [(s) => s.label, () => '', () => 'uV', (s) => s.pmin ?? '-100', (s) => s.pmax ?? '100', (s) => s.dmin ?? '-32768', (s) => s.dmax ?? '32767', () => '', (s) => String(s.spr), () => ''];
+  h +=
+    field(String(256 * (ns + 1)), 8) +
+    field(opts.reserved ?? 'EDF+C', 44) +
+    field(opts.declared ?? String(records), 8) +
+    field(opts.duration ?? '1', 8) +
+    field(String(ns), 4);
+  const cols: ((s: Sig) => string)[] = [
+    (s) => s.label,
+    () => '',
+    () => 'uV',
+    (s) => s.pmin ?? '-100',
+    (s) => s.pmax ?? '100',
+    (s) => s.dmin ?? '-32768',
+    (s) => s.dmax ?? '32767',
+    () => '',
+    (s) => String(s.spr),
+    () => '',
+  ];
   for (const [k, col] of cols.entries()) for (const s of sigs) h += field(col(s), WIDTHS[k]);
   const recordBytes = sigs.reduce((n, s) => n + 2 * s.spr, 0);
   const out = new Uint8Array(h.length + records * recordBytes);
@@ -73,7 +93,10 @@ function hostileTals(rng: FuzzRandom): { text: Uint8Array; how: string } {
     }
     case 1: {
       const n = rng.pick([10_000, 1_000_000]);
-      return { text: ascii(`+0\x14\x14\x00+1\x15${rng.pick(['1', '1e400', '9'.repeat(60)])}\x14${'L'.repeat(n)}\x14\x00`), how: `longLabel:${n}` };
+      return {
+        text: ascii(`+0\x14\x14\x00+1\x15${rng.pick(['1', '1e400', '9'.repeat(60)])}\x14${'L'.repeat(n)}\x14\x00`),
+        how: `longLabel:${n}`,
+      };
     }
     case 2: {
       const n = rng.pick([100_000, 1_000_000, 2_000_000]);
@@ -87,7 +110,10 @@ function hostileTals(rng: FuzzRandom): { text: Uint8Array; how: string } {
       return { text: ascii(Array.from({ length: n }, () => rng.pick(alphabet)).join('')), how: `talSoup:${n}` };
     }
     default:
-      return { text: ascii(`${rng.pick(['+', '-', '+.', '+1e5', '+0x10', '+1..2', '++1', '+' + '1'.repeat(64)])}\x14\x14\x00`), how: 'badOnset' };
+      return {
+        text: ascii(`${rng.pick(['+', '-', '+.', '+1e5', '+0x10', '+1..2', '++1', '+' + '1'.repeat(64)])}\x14\x14\x00`),
+        how: 'badOnset',
+      };
   }
 }
 
@@ -99,7 +125,10 @@ export function buildEdfStructured(rng: FuzzRandom, base: Uint8Array): Built {
       const n = rng.pick([1000, 4096, 9999]);
       const records = rng.pick([0, 1, 3]);
       const sigs = Array.from({ length: n }, (_, i) => ({ label: `S${i}`, spr: 1 }));
-      return { bytes: build(sigs, records, { reserved: '', fill: (_r, _s, b) => new Uint8Array(b).fill(0x41) }), how: [`hugeNs:${n}x${records}`] };
+      return {
+        bytes: build(sigs, records, { reserved: '', fill: (_r, _s, b) => new Uint8Array(b).fill(0x41) }),
+        how: [`hugeNs:${n}x${records}`],
+      };
     }
     case 1: {
       if (ns === 0) break;
@@ -120,7 +149,24 @@ export function buildEdfStructured(rng: FuzzRandom, base: Uint8Array): Built {
     case 4: {
       if (ns === 0) break;
       const k = rng.pick([3, 4, 5, 6]);
-      const v = rng.pick(['1e308', '-1e308', '1e-320', '-0', '.', '+', ',5', '1,5', '32767', '-32768', '8388607', '-8388608', '0', 'inf', '0x10', '1e39']);
+      const v = rng.pick([
+        '1e308',
+        '-1e308',
+        '1e-320',
+        '-0',
+        '.',
+        '+',
+        ',5',
+        '1,5',
+        '32767',
+        '-32768',
+        '8388607',
+        '-8388608',
+        '0',
+        'inf',
+        '0x10',
+        '1e39',
+      ]);
       put(out, fieldAt(ns, k, rng.below(ns)), 8, v);
       return { bytes: out, how: [`numeric:${k}:${v}`] };
     }
@@ -133,15 +179,24 @@ export function buildEdfStructured(rng: FuzzRandom, base: Uint8Array): Built {
       const { text, how } = hostileTals(rng);
       const spr = Math.ceil(text.length / 2);
       const records = rng.pick([1, 2]);
-      const sigs = [{ label: 'ECG', spr: 10 }, { label: 'EDF Annotations', spr }];
-      const fill = (r: number, s: number, n: number): Uint8Array => (s === 0 ? new Uint8Array(n) : r === 0 ? text : ascii(`+${r}\x14\x14\x00`));
+      const sigs = [
+        { label: 'ECG', spr: 10 },
+        { label: 'EDF Annotations', spr },
+      ];
+      const fill = (r: number, s: number, n: number): Uint8Array =>
+        s === 0 ? new Uint8Array(n) : r === 0 ? text : ascii(`+${r}\x14\x14\x00`);
       return { bytes: build(sigs, records, { reserved: rng.pick(['EDF+C', 'EDF+D', '']), fill }), how: [how] };
     }
     case 7: {
       // Annotation-only, many tiny records: the per-record loop must stay fast.
       const records = rng.pick([100_000, 1_000_000, 2_000_000]);
       const reserved = rng.pick(['EDF+C', 'EDF+C', 'EDF+D']);
-      const head = build([{ label: 'EDF Annotations', spr: 4 }], 0, { reserved, duration: '0', declared: rng.pick(['-1', String(records)]), fill: () => new Uint8Array(0) });
+      const head = build([{ label: 'EDF Annotations', spr: 4 }], 0, {
+        reserved,
+        duration: '0',
+        declared: rng.pick(['-1', String(records)]),
+        fill: () => new Uint8Array(0),
+      });
       const out = new Uint8Array(head.length + records * 8);
       out.set(head);
       // A time-keeping TAL in every record for EDF+D, in every 97th for EDF+C.
@@ -151,7 +206,8 @@ export function buildEdfStructured(rng: FuzzRandom, base: Uint8Array): Built {
     default: {
       const date = rng.pick(['00.00.00', '29.02.01', '29.02.00', '31.12.yy', 'dd.mm.yy', '01.13.99']);
       put(out, rng.chance(0.5) ? 168 : 176, 8, date);
-      if (rng.chance(0.5)) put(out, 88, 80, rng.pick(['Startdate 29-FEB-2100 X X X', 'Startdate 31-DEC-9999 X', 'Startdate 01-JAN-0000 X', 'Startdate']));
+      if (rng.chance(0.5))
+        put(out, 88, 80, rng.pick(['Startdate 29-FEB-2100 X X X', 'Startdate 31-DEC-9999 X', 'Startdate 01-JAN-0000 X', 'Startdate']));
       return { bytes: out, how: [`date:${date}`] };
     }
   }
@@ -172,11 +228,13 @@ async function execute(bytes: Uint8Array): Promise<'ok' | 'skipped'> {
   for (const c of rec.channels) {
     if (!(c.sampleRate > 0 && Number.isFinite(c.sampleRate))) fail(`${c.name}: sample rate ${c.sampleRate}`);
     const spr = c.sampleRate * (duration as number);
-    if (Math.abs(c.data.length - spr * (records as number)) > 1e-6 * c.data.length + 1e-9) fail(`${c.name}: ${c.data.length} samples for ${String(records)} records of ${spr}`);
+    if (Math.abs(c.data.length - spr * (records as number)) > 1e-6 * c.data.length + 1e-9)
+      fail(`${c.name}: ${c.data.length} samples for ${String(records)} records of ${spr}`);
     for (let i = 0; i < c.data.length; i++) if (!Number.isFinite(c.data[i])) fail(`${c.name}[${i}] = ${c.data[i]}`);
   }
   for (const a of rec.annotations) {
-    if (!Number.isFinite(a.onset) || !Number.isFinite(a.duration) || a.duration < 0 || typeof a.label !== 'string' || a.label === '') fail(`annotation ${JSON.stringify(a)}`);
+    if (!Number.isFinite(a.onset) || !Number.isFinite(a.duration) || a.duration < 0 || typeof a.label !== 'string' || a.label === '')
+      fail(`annotation ${JSON.stringify(a)}`);
   }
   if (rec.startTime !== undefined && Number.isNaN(Date.parse(`${rec.startTime}Z`))) fail(`startTime ${rec.startTime}`);
   for (const v of Object.values(rec.metadata)) if (typeof v === 'number' && !Number.isFinite(v)) fail('non-finite metadata');

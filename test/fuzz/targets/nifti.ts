@@ -71,14 +71,32 @@ export function buildNiftiStructured(rng: FuzzRandom, base: Uint8Array): Built {
       break;
     }
     case 2: {
-      const off = rng.pick([0, 1, 347, 348, 351, 352, 352.5, 539, 544, raw.length, raw.length + 1, 1e9, -352, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 40]);
+      const off = rng.pick([
+        0,
+        1,
+        347,
+        348,
+        351,
+        352,
+        352.5,
+        539,
+        544,
+        raw.length,
+        raw.length + 1,
+        1e9,
+        -352,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        2 ** 40,
+      ]);
       if (l.v1) v.setFloat32(108, off, l.le);
       else v.setBigInt64(168, BigInt(Number.isFinite(off) ? Math.trunc(off) : -1), l.le);
       how.push(`voxOffset:${off}`);
       break;
     }
     case 3: {
-      const pick = (): number => rng.pick([0, -0, 1, -1, 0.5, 1e38, -1e38, 1e-45, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+      const pick = (): number =>
+        rng.pick([0, -0, 1, -1, 0.5, 1e38, -1e38, 1e-45, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
       const slope = pick();
       const inter = pick();
       setFloat(v, l, 112, 176, slope);
@@ -104,7 +122,13 @@ export function buildNiftiStructured(rng: FuzzRandom, base: Uint8Array): Built {
     case 5: {
       const g = gzipSync(raw);
       const cut = rng.below(g.length);
-      const pieces = rng.chance(0.5) ? [g.subarray(0, cut)] : [gzipSync(raw.subarray(0, cut % raw.length)), gzipSync(raw.subarray(cut % raw.length)), rng.chance(0.5) ? Uint8Array.of(0x1f, 0x8b, 8) : new Uint8Array(0)];
+      const pieces = rng.chance(0.5)
+        ? [g.subarray(0, cut)]
+        : [
+            gzipSync(raw.subarray(0, cut % raw.length)),
+            gzipSync(raw.subarray(cut % raw.length)),
+            rng.chance(0.5) ? Uint8Array.of(0x1f, 0x8b, 8) : new Uint8Array(0),
+          ];
       const bytes = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
       let at = 0;
       for (const p of pieces) {
@@ -121,7 +145,8 @@ export function buildNiftiStructured(rng: FuzzRandom, base: Uint8Array): Built {
       break;
     }
     default: {
-      for (let i = 1; i <= 7; i++) setFloat(v, l, 76 + 4 * i, 104 + 8 * i, rng.pick([0, -2, 1e-40, 1e38, Number.NaN, Number.POSITIVE_INFINITY, 2]));
+      for (let i = 1; i <= 7; i++)
+        setFloat(v, l, 76 + 4 * i, 104 + 8 * i, rng.pick([0, -2, 1e-40, 1e38, Number.NaN, Number.POSITIVE_INFINITY, 2]));
       raw[l.v1 ? 123 : 500] = rng.below(256);
       out = raw.subarray(0, rng.chance(0.5) ? raw.length : rng.below(raw.length));
       how.push('pixdimUnits');

@@ -24,9 +24,15 @@ export function checkImageSet(set: ImageSet, range?: { min: number; max: number 
   };
   if (set.modality !== 'image' || set.images.length !== 1) fail('not one image');
   for (const v of set.images) {
-    for (const [k, n] of [['frames', v.frames], ['rows', v.rows], ['columns', v.columns]] as const) if (!(Number.isSafeInteger(n) && n >= 1)) fail(`${k} ${n}`);
+    for (const [k, n] of [
+      ['frames', v.frames],
+      ['rows', v.rows],
+      ['columns', v.columns],
+    ] as const)
+      if (!(Number.isSafeInteger(n) && n >= 1)) fail(`${k} ${n}`);
     if (v.channels !== 1 && v.channels !== 3) fail(`channels ${String(v.channels)}`);
-    if (v.data.length !== v.frames * v.rows * v.columns * v.channels) fail(`${v.data.length} values for ${v.frames}x${v.rows}x${v.columns}x${v.channels}`);
+    if (v.data.length !== v.frames * v.rows * v.columns * v.channels)
+      fail(`${v.data.length} values for ${v.frames}x${v.rows}x${v.columns}x${v.channels}`);
     if (v.data.length > FUZZ_LIMITS.maxPixels) fail(`${v.data.length} values, beyond maxPixels`);
     if (finite || range) {
       for (let i = 0; i < v.data.length; i++) {
@@ -34,8 +40,10 @@ export function checkImageSet(set: ImageSet, range?: { min: number; max: number 
         if (!Number.isFinite(x) || (range && (x < range.min || x > range.max))) fail(`value ${i} = ${x}`);
       }
     }
-    if (v.spacing) for (const [k, s] of Object.entries(v.spacing)) if (s !== undefined && !(s > 0 && Number.isFinite(s))) fail(`spacing.${k} ${s}`);
-    for (const w of v.windows) if (!Number.isFinite(w.center) || !(w.width > 0 && Number.isFinite(w.width))) fail(`window ${JSON.stringify(w)}`);
+    if (v.spacing)
+      for (const [k, s] of Object.entries(v.spacing)) if (s !== undefined && !(s > 0 && Number.isFinite(s))) fail(`spacing.${k} ${s}`);
+    for (const w of v.windows)
+      if (!Number.isFinite(w.center) || !(w.width > 0 && Number.isFinite(w.width))) fail(`window ${JSON.stringify(w)}`);
     for (const [k, m] of Object.entries(v.metadata)) if (typeof m === 'number' && Number.isNaN(m)) fail(`metadata ${k} NaN`);
   }
 }
@@ -62,7 +70,7 @@ interface Chunk {
 function chunksOf(bytes: Uint8Array): Chunk[] {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: Chunk[] = [];
-  for (let at = 8; at + 12 <= bytes.length; ) {
+  for (let at = 8; at + 12 <= bytes.length;) {
     const length = v.getUint32(at);
     if (at + 12 + length > bytes.length) break;
     out.push({ type: String.fromCharCode(...bytes.subarray(at + 4, at + 8)), data: bytes.slice(at + 8, at + 8 + length) });
@@ -130,7 +138,8 @@ export function buildPngStructured(rng: FuzzRandom, base: Uint8Array): Built {
     case 3: {
       const raw = idatOf(chunks);
       const damaged = raw.slice(0, rng.chance(0.3) ? rng.below(raw.length + 1) : raw.length);
-      for (let k = 0, n = 1 + rng.size(20); k < n && damaged.length > 0; k++) damaged[rng.below(damaged.length)] = rng.pick([5, 255, 4, 0, rng.below(256)]);
+      for (let k = 0, n = 1 + rng.size(20); k < n && damaged.length > 0; k++)
+        damaged[rng.below(damaged.length)] = rng.pick([5, 255, 4, 0, rng.below(256)]);
       return { bytes: assemble(withIdat(chunks, damaged)), how: ['scanlineDamage'] };
     }
     case 4: {
@@ -139,7 +148,8 @@ export function buildPngStructured(rng: FuzzRandom, base: Uint8Array): Built {
       let at = 8;
       const target = rng.below(chunks.length);
       for (let i = 0; i < target && at + 12 <= bytes.length; i++) at += 12 + v.getUint32(at);
-      if (at + 4 <= bytes.length) v.setUint32(at, rng.pick([0, 1, 0x7fffffff, 0x80000000, 0xffffffff, v.getUint32(at) + 1, Math.max(0, v.getUint32(at) - 1)]));
+      if (at + 4 <= bytes.length)
+        v.setUint32(at, rng.pick([0, 1, 0x7fffffff, 0x80000000, 0xffffffff, v.getUint32(at) + 1, Math.max(0, v.getUint32(at) - 1)]));
       return { bytes, how: [`chunkLength@${at}`] };
     }
     case 5: {
@@ -151,7 +161,10 @@ export function buildPngStructured(rng: FuzzRandom, base: Uint8Array): Built {
     }
     case 6: {
       const n = rng.pick([1000, 50_000, 200_000]);
-      const filler = Array.from({ length: n }, () => ({ type: rng.pick(['tEXt', 'zzZz', 'acTL', 'IDAT']), data: new Uint8Array(rng.below(3)) }));
+      const filler = Array.from({ length: n }, () => ({
+        type: rng.pick(['tEXt', 'zzZz', 'acTL', 'IDAT']),
+        data: new Uint8Array(rng.below(3)),
+      }));
       const at = 1 + rng.below(Math.max(1, chunks.length - 1));
       return { bytes: assemble(chunks.slice(0, at).concat(filler, chunks.slice(at))), how: [`manyChunks:${n}`] };
     }

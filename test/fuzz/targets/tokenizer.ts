@@ -54,7 +54,12 @@ function buildStructured(rng: FuzzRandom, base: Uint8Array): Built {
     case 0: {
       const n = rng.pick([10_000, 100_000, MAX_VOCAB + 1]);
       const body = Array.from({ length: n }, (_, i) => `"t${i}":${rng.chance(0.001) ? rng.pick([-1, 2 ** 40, 1.5]) : i}`).join(',');
-      return { bytes: enc.encode(`{"model":{"type":"${rng.pick(['WordLevel', 'BPE', 'WordPiece'])}","unk_token":"t0","vocab":{${body}},"merges":[]}}`), how: [`hugeVocab:${n}`] };
+      return {
+        bytes: enc.encode(
+          `{"model":{"type":"${rng.pick(['WordLevel', 'BPE', 'WordPiece'])}","unk_token":"t0","vocab":{${body}},"merges":[]}}`,
+        ),
+        how: [`hugeVocab:${n}`],
+      };
     }
     case 1: {
       const tokens = Object.keys((model.vocab as Record<string, number> | undefined) ?? {});
@@ -67,19 +72,32 @@ function buildStructured(rng: FuzzRandom, base: Uint8Array): Built {
       return out(`hostileMerges:${n}`);
     }
     case 2: {
-      const [n, len] = rng.pick([[1000, 20], [2000, 1025], [50_000, 1], [300_001, 1]]);
-      json.added_tokens = Array.from({ length: n }, (_, i) => ({ id: rng.chance(0.99) ? i % 1000 : rng.pick([-1, 2 ** 40]), content: `${'a'.repeat(len)}${i}`, special: rng.chance(0.5) }));
+      const [n, len] = rng.pick([
+        [1000, 20],
+        [2000, 1025],
+        [50_000, 1],
+        [300_001, 1],
+      ]);
+      json.added_tokens = Array.from({ length: n }, (_, i) => ({
+        id: rng.chance(0.99) ? i % 1000 : rng.pick([-1, 2 ** 40]),
+        content: `${'a'.repeat(len)}${i}`,
+        special: rng.chance(0.5),
+      }));
       return out(`giantAddedTokens:${n}x${len}`);
     }
     case 3: {
       const pattern = rng.chance(0.7) ? { Regex: rng.pick(REGEXES) } : { String: rng.pick(['', ' ', 'a'.repeat(300)]) };
       const kind = rng.pick(['normalizer', 'pre_tokenizer', 'decoder']);
-      json[kind] = kind === 'pre_tokenizer' ? { type: 'Split', pattern, behavior: rng.pick(['Isolated', 'Removed', 'Contiguous']), invert: rng.chance(0.5) } : { type: 'Replace', pattern, content: rng.pick(['', 'x', 'xxxxxxxxxx']) };
+      json[kind] =
+        kind === 'pre_tokenizer'
+          ? { type: 'Split', pattern, behavior: rng.pick(['Isolated', 'Removed', 'Contiguous']), invert: rng.chance(0.5) }
+          : { type: 'Replace', pattern, content: rng.pick(['', 'x', 'xxxxxxxxxx']) };
       return out(`regex:${kind}:${JSON.stringify(pattern).slice(0, 40)}`);
     }
     case 4: {
       const v = rng.pick([-1, 2 ** 40, 2 ** 32 - 1, 999_999, 1.5, '1', null]);
-      if (rng.chance(0.5) && model.vocab && typeof model.vocab === 'object' && !Array.isArray(model.vocab)) (model.vocab as Record<string, unknown>)[`k${rng.below(100)}`] = v;
+      if (rng.chance(0.5) && model.vocab && typeof model.vocab === 'object' && !Array.isArray(model.vocab))
+        (model.vocab as Record<string, unknown>)[`k${rng.below(100)}`] = v;
       else json.added_tokens = [{ id: v, content: '<x>', special: true }];
       return out(`hostileId:${String(v)}`);
     }
@@ -95,13 +113,27 @@ function buildStructured(rng: FuzzRandom, base: Uint8Array): Built {
       const choice = rng.below(4);
       if (choice === 0) json.pre_tokenizer = { type: 'FixedLength', length: rng.pick([0, -1, 1, 1e9]) };
       else if (choice === 1) json.decoder = { type: 'Strip', content: ' ', start: rng.pick([0, 1e6, 1e12]), stop: 1 };
-      else if (choice === 2) Object.assign(model, { max_input_chars_per_word: rng.pick([0, 256, 1e9]), continuing_subword_prefix: rng.pick([null, '', '##']) });
-      else json.pre_tokenizer = { type: 'Metaspace', replacement: rng.pick(['', '▁', '▁'.repeat(100)]), prepend_scheme: rng.pick(['always', 'sometimes']) };
+      else if (choice === 2)
+        Object.assign(model, { max_input_chars_per_word: rng.pick([0, 256, 1e9]), continuing_subword_prefix: rng.pick([null, '', '##']) });
+      else
+        json.pre_tokenizer = {
+          type: 'Metaspace',
+          replacement: rng.pick(['', '▁', '▁'.repeat(100)]),
+          prepend_scheme: rng.pick(['always', 'sometimes']),
+        };
       return out(`oddField:${choice}`);
     }
     default: {
       const n = rng.pick([2, 4, 8]);
-      json.normalizer = { type: 'Sequence', normalizers: Array.from({ length: n }, () => ({ type: rng.pick(['Replace', 'Prepend']), pattern: { Regex: rng.pick(['a*', '', '.']) }, content: 'xy', prepend: 'p' })) };
+      json.normalizer = {
+        type: 'Sequence',
+        normalizers: Array.from({ length: n }, () => ({
+          type: rng.pick(['Replace', 'Prepend']),
+          pattern: { Regex: rng.pick(['a*', '', '.']) },
+          content: 'xy',
+          prepend: 'p',
+        })),
+      };
       return out(`rewriteBomb:${n}`);
     }
   }
@@ -111,7 +143,8 @@ async function execute(bytes: Uint8Array): Promise<'ok' | 'skipped'> {
   const tok = loadTokenizer(bytes, { fileName: 'fuzz.tokenizer.json', maxVocab: MAX_VOCAB });
   if (!(Number.isSafeInteger(tok.vocabSize) && tok.vocabSize >= 0)) throw new Error(`vocabSize ${tok.vocabSize}`);
   for (const [key, id] of Object.entries(tok.specialTokens)) {
-    if (!(Number.isSafeInteger(id) && id >= 0 && id < tok.vocabSize)) throw new Error(`special token ${key} id ${String(id)} outside [0, ${tok.vocabSize})`);
+    if (!(Number.isSafeInteger(id) && id >= 0 && id < tok.vocabSize))
+      throw new Error(`special token ${key} id ${String(id)} outside [0, ${tok.vocabSize})`);
   }
   for (const text of TEXTS) {
     let ids: Int32Array;

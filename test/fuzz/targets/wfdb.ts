@@ -53,7 +53,8 @@ async function fixture(name: string): Promise<Uint8Array> {
 async function loadCorpus(): Promise<Uint8Array[]> {
   const text = async (n: string): Promise<string> => latin1(await fixture(n));
   const out: Uint8Array[] = [];
-  for (const f of [8, 16, 24, 32, 61, 80, 160, 212, 310, 311]) out.push(joinContainer(await text(`fmt${f}.hea`), { data: await fixture(`fmt${f}.dat`) }));
+  for (const f of [8, 16, 24, 32, 61, 80, 160, 212, 310, 311])
+    out.push(joinContainer(await text(`fmt${f}.hea`), { data: await fixture(`fmt${f}.dat`) }));
   out.push(joinContainer(await text('ecg208.hea'), { data: await fixture('ecg208.dat'), atr: await fixture('ecg208.atr') }));
   out.push(joinContainer(await text('spf.hea'), { data: await fixture('spf.dat') }));
   out.push(joinContainer(await text('skew.hea'), { data: await fixture('skew.dat') }));
@@ -94,15 +95,24 @@ function buildStructured(rng: FuzzRandom, base: Uint8Array): Built {
     }
     case 1: {
       const spf = rng.pick([0, 2, 1000, 65_536, 2 ** 31, 2 ** 40]);
-      return done(editSignals(lines, (f) => (f[1] = f[1].replace(/^(\d+)(x\d+)?/, `$1x${spf}`))), `spf:${spf}`);
+      return done(
+        editSignals(lines, (f) => (f[1] = f[1].replace(/^(\d+)(x\d+)?/, `$1x${spf}`))),
+        `spf:${spf}`,
+      );
     }
     case 2: {
       const skew = rng.pick([1, 3, 1000, 2 ** 31, 2 ** 53]);
-      return done(editSignals(lines, (f, i) => (i % 2 === 0 ? (f[1] = f[1].replace(/^(\d+(?:x\d+)?)(:\d+)?/, `$1:${skew}`)) : undefined)), `skew:${skew}`);
+      return done(
+        editSignals(lines, (f, i) => (i % 2 === 0 ? (f[1] = f[1].replace(/^(\d+(?:x\d+)?)(:\d+)?/, `$1:${skew}`)) : undefined)),
+        `skew:${skew}`,
+      );
     }
     case 3: {
       const off = rng.pick([1, data.length, data.length + 1, 2 ** 32, 2 ** 53]);
-      return done(editSignals(lines, (f) => (f[1] = f[1].replace(/(\+\d+)?$/, `+${off}`))), `offset:${off}`);
+      return done(
+        editSignals(lines, (f) => (f[1] = f[1].replace(/(\+\d+)?$/, `+${off}`))),
+        `offset:${off}`,
+      );
     }
     case 4: {
       const n = rng.pick([2, 64, 4096, 4097, 100_000]);
@@ -121,13 +131,22 @@ function buildStructured(rng: FuzzRandom, base: Uint8Array): Built {
     }
     case 6: {
       const g = rng.pick(['1e-300', '1e300', '0', '-0', '5e-324', 'NaN', '1(9007199254740991)', '1(-9007199254740991)/x']);
-      return done(editSignals(lines, (f) => (f[2] = g)), `gain:${g}`);
+      return done(
+        editSignals(lines, (f) => (f[2] = g)),
+        `gain:${g}`,
+      );
     }
     case 7: {
       // A multi-segment record whose segments all name the base header (via the segment section).
       const nseg = rng.pick([2, 10, 1000, 50_000]);
       const segLen = recFields[3] ?? '100';
-      const segs = Array.from({ length: nseg }, (_, i) => (i === 0 && rng.chance(0.5) ? 'lay 0' : rng.chance(0.2) ? `~ ${rng.pick([1, 1000, 2 ** 31])}` : `seg${i % 3} ${rng.chance(0.8) ? segLen : pickNum()}`));
+      const segs = Array.from({ length: nseg }, (_, i) =>
+        i === 0 && rng.chance(0.5)
+          ? 'lay 0'
+          : rng.chance(0.2)
+            ? `~ ${rng.pick([1, 1000, 2 ** 31])}`
+            : `seg${i % 3} ${rng.chance(0.8) ? segLen : pickNum()}`,
+      );
       return done([`m/${nseg} ${recFields[1] ?? 1} ${recFields[2] ?? 250}`, ...segs], `segments:${nseg}`, { ...sections, segment: header });
     }
     default: {
@@ -156,7 +175,13 @@ async function execute(bytes: Uint8Array): Promise<'ok' | 'skipped'> {
     if (!sections.data) throw new MedSynthError('BAD_INPUT', `missing '${name}'`, { file: name });
     return sections.data;
   };
-  const set = await readWfdbRecord(header, { fileName: 'fuzz.hea', siblings, limits: { maxSamples: MAX_SAMPLES }, annotators: sections.atr ? ['atr'] : [], signal: AbortSignal.timeout(60_000) });
+  const set = await readWfdbRecord(header, {
+    fileName: 'fuzz.hea',
+    siblings,
+    limits: { maxSamples: MAX_SAMPLES },
+    annotators: sections.atr ? ['atr'] : [],
+    signal: AbortSignal.timeout(60_000),
+  });
   if (set.modality !== 'signal' || set.records.length !== 1) throw new Error('invalid SignalSet: expected one record');
   const rec = set.records[0];
   const fs = Number(rec.metadata.samplingFrequency);
@@ -165,9 +190,11 @@ async function execute(bytes: Uint8Array): Promise<'ok' | 'skipped'> {
   let total = 0;
   for (const c of rec.channels) {
     if (!(c.data instanceof Float32Array)) throw new Error(`invalid SignalSet: channel '${c.name}' data is not a Float32Array`);
-    if (!(c.sampleRate > 0) || !Number.isFinite(c.sampleRate)) throw new Error(`invalid SignalSet: channel '${c.name}' sample rate ${c.sampleRate}`);
+    if (!(c.sampleRate > 0) || !Number.isFinite(c.sampleRate))
+      throw new Error(`invalid SignalSet: channel '${c.name}' sample rate ${c.sampleRate}`);
     const spf = Math.round(c.sampleRate / fs);
-    if (c.data.length % spf !== 0) throw new Error(`invalid SignalSet: channel '${c.name}' has ${c.data.length} values for ${spf} samples per frame`);
+    if (c.data.length % spf !== 0)
+      throw new Error(`invalid SignalSet: channel '${c.name}' has ${c.data.length} values for ${spf} samples per frame`);
     const f = c.data.length / spf;
     if (frames !== undefined && f !== frames) throw new Error(`invalid SignalSet: channel '${c.name}' has ${f} frames, others ${frames}`);
     frames = f;

@@ -30,8 +30,20 @@ describe('MedSynth in a real VS Code', () => {
     const ort = path.join(ext.extensionPath, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
     assert.deepEqual(fs.readdirSync(ort), ['linux']);
     assert.deepEqual(fs.readdirSync(path.join(ort, 'linux')), ['x64']);
-    for (const absent of ['src', 'test', 'tsconfig.json', 'node_modules/hyparquet']) assert.equal(fs.existsSync(path.join(ext.extensionPath, absent)), false, `${absent} not packaged`);
-    for (const present of ['dist/extension.js', 'dist/inference.js', 'dist/datasetWorker.js', 'dist/webview/report.js', 'dist/webview/tablePreview.js', 'dist/codecs/charlswasm_decode.wasm', 'dist/codecs/openjpegwasm_decode.wasm', 'dist/codecs/libjpegturbowasm_decode.wasm', 'dist/codecs/openjphjs.wasm']) assert.ok(fs.existsSync(path.join(ext.extensionPath, present)), `${present} packaged`);
+    for (const absent of ['src', 'test', 'tsconfig.json', 'node_modules/hyparquet'])
+      assert.equal(fs.existsSync(path.join(ext.extensionPath, absent)), false, `${absent} not packaged`);
+    for (const present of [
+      'dist/extension.js',
+      'dist/inference.js',
+      'dist/datasetWorker.js',
+      'dist/webview/report.js',
+      'dist/webview/tablePreview.js',
+      'dist/codecs/charlswasm_decode.wasm',
+      'dist/codecs/openjpegwasm_decode.wasm',
+      'dist/codecs/libjpegturbowasm_decode.wasm',
+      'dist/codecs/openjphjs.wasm',
+    ])
+      assert.ok(fs.existsSync(path.join(ext.extensionPath, present)), `${present} packaged`);
     await ext.activate();
     assert.equal(ext.isActive, true);
   });
@@ -40,7 +52,15 @@ describe('MedSynth in a real VS Code', () => {
     const contributes = medsynth().packageJSON.contributes as Contributes;
     const registered = new Set(await vscode.commands.getCommands(true));
     const ids = contributes.commands.map((c) => c.command);
-    for (const id of ['medsynth.openStudio', 'medsynth.previewTable', 'medsynth.fitGenerator', 'medsynth.generate', 'medsynth.evaluate', 'medsynth.runFullLoop', 'medsynth.enableCuda']) {
+    for (const id of [
+      'medsynth.openStudio',
+      'medsynth.previewTable',
+      'medsynth.fitGenerator',
+      'medsynth.generate',
+      'medsynth.evaluate',
+      'medsynth.runFullLoop',
+      'medsynth.enableCuda',
+    ]) {
       assert.ok(ids.includes(id), `${id} is contributed`);
     }
     for (const c of contributes.commands) {
@@ -56,8 +76,14 @@ describe('MedSynth in a real VS Code', () => {
       const w = when(id).join(' ');
       for (const ext of ['csv', 'tsv', 'parquet', 'jsonl']) assert.ok(w.includes(ext), `${id} shows on .${ext}: ${w}`);
     }
-    assert.ok(when('medsynth.openStudio').some((w) => w.includes('explorerResourceIsFolder')), 'Open Studio on folders');
-    assert.ok(when('medsynth.generate').some((w) => w.includes('explorerResourceIsFolder')), 'Generate on generator folders');
+    assert.ok(
+      when('medsynth.openStudio').some((w) => w.includes('explorerResourceIsFolder')),
+      'Open Studio on folders',
+    );
+    assert.ok(
+      when('medsynth.generate').some((w) => w.includes('explorerResourceIsFolder')),
+      'Generate on generator folders',
+    );
   });
 
   it('has its own activity-bar icon, a welcome view, and run actions in the Studio menus', () => {
@@ -71,9 +97,20 @@ describe('MedSynth in a real VS Code', () => {
     const svg = fs.readFileSync(path.join(ext.extensionPath, icon), 'utf8');
     assert.match(svg, /viewBox="0 0 24 24"/);
     assert.doesNotMatch(svg.replace(/currentColor/g, ''), /#[0-9a-f]{3,8}\b|rgb\(/i, 'monochrome: currentColor only');
-    assert.ok(contributes.viewsWelcome.filter((w) => w.view === 'medsynth.studio').length >= 2, 'welcome for no folder and for a folder without datasets');
+    assert.ok(
+      contributes.viewsWelcome.filter((w) => w.view === 'medsynth.studio').length >= 2,
+      'welcome for no folder and for a folder without datasets',
+    );
     const items = contributes.menus['view/item/context'].map((m) => m.command);
-    for (const id of ['medsynth.runFullLoop', 'medsynth.previewTable', 'medsynth.openReport', 'medsynth.revealRun', 'medsynth.deleteRun', 'medsynth.compareRuns', 'medsynth.inspectDataset']) {
+    for (const id of [
+      'medsynth.runFullLoop',
+      'medsynth.previewTable',
+      'medsynth.openReport',
+      'medsynth.revealRun',
+      'medsynth.deleteRun',
+      'medsynth.compareRuns',
+      'medsynth.inspectDataset',
+    ]) {
       assert.ok(items.includes(id), `${id} is in the Studio's item menus`);
     }
   });
@@ -93,13 +130,20 @@ describe('MedSynth in a real VS Code', () => {
   it('opens the Studio listing the workspace tables', async () => {
     const result = (await vscode.commands.executeCommand('medsynth.openStudio')) as { ok: boolean; datasets: string[] };
     assert.equal(result.ok, true);
-    assert.ok(result.datasets.some((d) => d.endsWith('patients.csv')), JSON.stringify(result.datasets));
+    assert.ok(
+      result.datasets.some((d) => d.endsWith('patients.csv')),
+      JSON.stringify(result.datasets),
+    );
   });
 
   it('previews a table in a webview panel', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'a workspace folder is open');
-    const result = (await vscode.commands.executeCommand('medsynth.previewTable', vscode.Uri.joinPath(folder.uri, 'patients.csv'))) as { ok: boolean; rows: number; columns: { name: string; kind: string }[] };
+    const result = (await vscode.commands.executeCommand('medsynth.previewTable', vscode.Uri.joinPath(folder.uri, 'patients.csv'))) as {
+      ok: boolean;
+      rows: number;
+      columns: { name: string; kind: string }[];
+    };
     assert.equal(result.ok, true);
     assert.equal(result.rows, 500);
     assert.deepEqual(result.columns.find((c) => c.name === 'age')?.kind, 'numeric');

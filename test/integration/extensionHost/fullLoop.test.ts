@@ -33,7 +33,13 @@ function runFolders(root: string): string[] {
   return fs.existsSync(out) ? fs.readdirSync(out).filter((n) => !n.startsWith('.')) : [];
 }
 
-const EXPECTED_METRICS = ['fidelity.ksComplement', 'fidelity.tvComplement', 'fidelity.correlationSimilarity', 'privacy.exactCopies', 'privacy.dcr'];
+const EXPECTED_METRICS = [
+  'fidelity.ksComplement',
+  'fidelity.tvComplement',
+  'fidelity.correlationSimilarity',
+  'privacy.exactCopies',
+  'privacy.dcr',
+];
 
 describe('fit -> generate -> evaluate through the commands', () => {
   let patients: vscode.Uri;
@@ -47,7 +53,11 @@ describe('fit -> generate -> evaluate through the commands', () => {
   it('runs the full loop on patients.csv into synthetic/<run-id>/ with scores', async () => {
     const t0 = Date.now();
     const r = expectOk(
-      await vscode.commands.executeCommand<Outcome<{ runDir: string; reportPath: string; scores: Scores; executionProvider: string }>>('medsynth.runFullLoop', patients, { rows: 500, seed: 7 }),
+      await vscode.commands.executeCommand<Outcome<{ runDir: string; reportPath: string; scores: Scores; executionProvider: string }>>(
+        'medsynth.runFullLoop',
+        patients,
+        { rows: 500, seed: 7 },
+      ),
       'runFullLoop',
     );
     console.log(`full loop in ${Date.now() - t0} ms on ${r.executionProvider}: ${JSON.stringify(r.scores)}`);
@@ -58,7 +68,14 @@ describe('fit -> generate -> evaluate through the commands', () => {
       assert.ok(fs.existsSync(path.join(r.runDir, f)), `${f} written`);
     }
     for (const f of ['train.csv', 'holdout.csv']) assert.equal(fs.existsSync(path.join(r.runDir, f)), false, `${f} is not written`);
-    assert.deepEqual(fs.readdirSync(r.runDir).sort(), ['medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv']);
+    assert.deepEqual(fs.readdirSync(r.runDir).sort(), [
+      'medsynth.json',
+      'model.onnx',
+      'report.html',
+      'report.json',
+      'run.json',
+      'synthetic.csv',
+    ]);
     const report = JSON.parse(fs.readFileSync(r.reportPath, 'utf8')) as {
       metrics: { id: string; score: number | null; details: { shareCloserToTrain?: number } }[];
       synth: { rows: number };
@@ -74,14 +91,25 @@ describe('fit -> generate -> evaluate through the commands', () => {
     const share = report.metrics.find((m) => m.id === 'privacy.dcr')?.details.shareCloserToTrain;
     assert.ok(typeof share === 'number' && share >= 0 && share <= 1, `privacy.dcr reports shareCloserToTrain: ${String(share)}`);
     const run = JSON.parse(fs.readFileSync(path.join(r.runDir, 'run.json'), 'utf8')) as {
-      holdout: { fraction: number; seed: number; sourceRows: number; trainRows: number; holdoutRows: number; reproduce: string; [key: string]: unknown };
+      holdout: {
+        fraction: number;
+        seed: number;
+        sourceRows: number;
+        trainRows: number;
+        holdoutRows: number;
+        reproduce: string;
+        [key: string]: unknown;
+      };
       outputs: string[];
     };
     assert.deepEqual(
       [run.holdout.fraction, run.holdout.seed, run.holdout.sourceRows, run.holdout.trainRows, run.holdout.holdoutRows],
       [0.2, 7, 500, 400, 100],
     );
-    assert.equal(run.holdout.reproduce, 'medsynth split patients.csv --seed 7 --fraction 0.2 --train <train-file> --holdout <holdout-file>');
+    assert.equal(
+      run.holdout.reproduce,
+      'medsynth split patients.csv --seed 7 --fraction 0.2 --train <train-file> --holdout <holdout-file>',
+    );
     assert.equal('containsRealRows' in run.holdout, false, 'the run holds no real rows to warn about');
     assert.deepEqual(run.outputs, ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html']);
     for (const id of EXPECTED_METRICS) {
@@ -94,21 +122,37 @@ describe('fit -> generate -> evaluate through the commands', () => {
     assert.ok((r.scores['fidelity.tvComplement'] ?? 0) > 0.7, 'TV complement above 0.7');
     assert.deepEqual(fs.readFileSync(patients.fsPath), sourceBytes, 'the source table is untouched');
     const tabs = await waitForTab((t) => t.startsWith('Report:'));
-    assert.ok(tabs.some((t) => t.startsWith('Report:')), `report panel open: ${JSON.stringify(tabs)}`);
+    assert.ok(
+      tabs.some((t) => t.startsWith('Report:')),
+      `report panel open: ${JSON.stringify(tabs)}`,
+    );
   });
 
   it('fits, generates and evaluates as separate commands, reproducibly', async () => {
-    const fit = expectOk(await vscode.commands.executeCommand<Outcome<{ generatorDir: string }>>('medsynth.fitGenerator', patients), 'fitGenerator');
+    const fit = expectOk(
+      await vscode.commands.executeCommand<Outcome<{ generatorDir: string }>>('medsynth.fitGenerator', patients),
+      'fitGenerator',
+    );
     assert.ok(fs.existsSync(path.join(fit.generatorDir, 'model.onnx')));
     const generate = async (): Promise<{ out: string; rows: number; executionProvider: string }> =>
-      expectOk(await vscode.commands.executeCommand<Outcome<{ out: string; rows: number; executionProvider: string }>>('medsynth.generate', vscode.Uri.file(fit.generatorDir), { rows: 200, seed: 3 }), 'generate');
+      expectOk(
+        await vscode.commands.executeCommand<Outcome<{ out: string; rows: number; executionProvider: string }>>(
+          'medsynth.generate',
+          vscode.Uri.file(fit.generatorDir),
+          { rows: 200, seed: 3 },
+        ),
+        'generate',
+      );
     const a = await generate();
     const b = await generate();
     assert.equal(a.rows, 200);
     assert.notEqual(a.out, b.out, 'each run gets its own folder');
     assert.equal(fs.readFileSync(a.out, 'utf8'), fs.readFileSync(b.out, 'utf8'), 'same model + seed + n gives the same table');
     const evaluated = expectOk(
-      await vscode.commands.executeCommand<Outcome<{ reportPath: string; scores: Scores }>>('medsynth.evaluate', vscode.Uri.file(a.out), { real: patients.fsPath, openReport: false }),
+      await vscode.commands.executeCommand<Outcome<{ reportPath: string; scores: Scores }>>('medsynth.evaluate', vscode.Uri.file(a.out), {
+        real: patients.fsPath,
+        openReport: false,
+      }),
       'evaluate',
     );
     assert.equal(path.dirname(evaluated.reportPath), path.dirname(a.out), 'the report lands beside the synthetic table');
@@ -121,7 +165,10 @@ describe('fit -> generate -> evaluate through the commands', () => {
     fs.writeFileSync(garbled, Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x0a, 0x80, 0x81]));
     const before = runFolders(root);
     try {
-      const r = await vscode.commands.executeCommand<Outcome<object>>('medsynth.runFullLoop', vscode.Uri.file(garbled), { rows: 10, openReport: false });
+      const r = await vscode.commands.executeCommand<Outcome<object>>('medsynth.runFullLoop', vscode.Uri.file(garbled), {
+        rows: 10,
+        openReport: false,
+      });
       assert.ok(r && !r.ok, 'refused');
       assert.ok(r.reason.length > 0, 'with a reason');
       console.log(`garbled.csv refused: ${r.reason}`);
@@ -141,7 +188,10 @@ describe('fit -> generate -> evaluate through the commands', () => {
   });
 
   it('refuses a file that is not a table', async () => {
-    const r = await vscode.commands.executeCommand<Outcome<object>>('medsynth.fitGenerator', vscode.Uri.file(path.join(workspaceRoot(), 'README.md')));
+    const r = await vscode.commands.executeCommand<Outcome<object>>(
+      'medsynth.fitGenerator',
+      vscode.Uri.file(path.join(workspaceRoot(), 'README.md')),
+    );
     assert.ok(r && !r.ok);
     assert.match(r.reason, /not a table/);
   });

@@ -36,7 +36,10 @@ describe('Inspect Dataset', () => {
       assert.equal(r?.ok, false);
       assert.match(r?.reason ?? '', /not-an-image\.png/);
       // The extension is still there and answers the next command.
-      const again = await vscode.commands.executeCommand<InspectOutcome>('medsynth.inspectDataset', vscode.Uri.file(path.join(root, 'images', 'CT_small.dcm')));
+      const again = await vscode.commands.executeCommand<InspectOutcome>(
+        'medsynth.inspectDataset',
+        vscode.Uri.file(path.join(root, 'images', 'CT_small.dcm')),
+      );
       assert.equal(again?.ok, true);
     } finally {
       fs.rmSync(bogus, { force: true });
@@ -64,7 +67,10 @@ describe('Inspect Dataset', () => {
       assert.equal(r?.ok, false);
       assert.match(r?.reason ?? '', /hostile\.nii\.gz.*medsynth\.maxPixels/);
       assert.ok(Date.now() - started < 10_000, 'refused before decoding anything');
-      const again = await vscode.commands.executeCommand<InspectOutcome>('medsynth.inspectDataset', vscode.Uri.file(path.join(root, 'images', 'CT_small.dcm')));
+      const again = await vscode.commands.executeCommand<InspectOutcome>(
+        'medsynth.inspectDataset',
+        vscode.Uri.file(path.join(root, 'images', 'CT_small.dcm')),
+      );
       assert.equal(again?.ok, true);
     } finally {
       fs.rmSync(bomb, { force: true });

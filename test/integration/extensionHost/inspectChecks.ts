@@ -12,7 +12,12 @@ export interface InspectOutcome {
   readonly document?: string;
   readonly description?: {
     readonly modality?: string;
-    readonly images?: readonly { shape: number[]; units?: string; spacing?: { row: number; column: number }; values: { min: number; max: number } }[];
+    readonly images?: readonly {
+      shape: number[];
+      units?: string;
+      spacing?: { row: number; column: number };
+      values: { min: number; max: number };
+    }[];
     readonly records?: readonly { channels: readonly { name: string; sampleRate: number; samples: number }[] }[];
   };
 }
@@ -34,4 +39,3 @@ export async function inspectCtSmall(root: string): Promise<void> {
   assert.doesNotMatch(doc.getText(), /CompressedSamples/, 'no patient name in the summary');
   assert.deepEqual(fs.readFileSync(uri.fsPath), before, 'the source is unchanged');
 }
-

@@ -81,7 +81,8 @@ describe('Studio tree actions', () => {
     const groups: string[] = (await children()).map((n) => (n.type === 'group' ? n.group : n.type));
     for (const g of ['tables', 'images', 'signals']) assert.ok(groups.includes(g), `group ${g}: ${groups.join(', ')}`);
     assert.equal(groups.includes('text'), false, 'no tokenizer in the samples, so no Text group');
-    const names = async (g: string): Promise<string[]> => (await group(g)).map((n) => (n.type === 'dataset' ? path.relative(root, n.uri.fsPath) : n.type));
+    const names = async (g: string): Promise<string[]> =>
+      (await group(g)).map((n) => (n.type === 'dataset' ? path.relative(root, n.uri.fsPath) : n.type));
     assert.deepEqual(await names('tables'), ['breast_cancer.csv', 'patients.csv']);
     assert.deepEqual(await names('images'), [path.join('images', 'CT_small.dcm')]);
     assert.deepEqual(await names('signals'), [path.join('signals', 'ecg12.hea')]);
@@ -97,7 +98,10 @@ describe('Studio tree actions', () => {
     // The inline action gets the node, not a Uri: before the fix this fell back to a picker and hung.
     const preview = expectOk(await run('medsynth.previewTable', node, [node]), 'Preview Table on the node');
     assert.equal(preview.rows, 500);
-    const loop = expectOk(await run('medsynth.runFullLoop', node, [node], { rows: 120, seed: 5, openReport: false }), 'Run Full Loop on the node');
+    const loop = expectOk(
+      await run('medsynth.runFullLoop', node, [node], { rows: 120, seed: 5, openReport: false }),
+      'Run Full Loop on the node',
+    );
     assert.ok(loop.runDir && fs.existsSync(path.join(loop.runDir, 'report.json')));
     first = loop.runDir;
   });
@@ -113,7 +117,10 @@ describe('Studio tree actions', () => {
     const node = await runNode(first);
     const item = api.studio.getTreeItem(node);
     assert.equal(item.label, 'patients.csv');
-    assert.match(String(item.description), /^fidelity (good|fair|poor|unknown), privacy (good|fair|poor|unknown) · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · table$/);
+    assert.match(
+      String(item.description),
+      /^fidelity (good|fair|poor|unknown), privacy (good|fair|poor|unknown) · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · table$/,
+    );
     assert.equal(item.contextValue, 'run report generator');
     const opened = expectOk(await run('medsynth.openReport', node, [node]), 'Open Report on the run node');
     assert.equal(opened.reportPath, path.join(first, 'report.json'));
@@ -130,7 +137,10 @@ describe('Studio tree actions', () => {
     const holdout = path.join(root, 'holdout-part.csv');
     fs.writeFileSync(holdout, `${[lines[0], ...lines.slice(-100)].join('\n')}\n`);
     try {
-      const ev = expectOk(await run('medsynth.evaluate', vscode.Uri.file(gen.out ?? ''), { real: patients, holdout, openReport: false }), 'Evaluate with a holdout');
+      const ev = expectOk(
+        await run('medsynth.evaluate', vscode.Uri.file(gen.out ?? ''), { real: patients, holdout, openReport: false }),
+        'Evaluate with a holdout',
+      );
       assert.equal(ev.holdoutFile, holdout);
       const report = JSON.parse(fs.readFileSync(ev.reportPath ?? '', 'utf8')) as { holdout?: { rows: number } };
       assert.equal(report.holdout?.rows, 100);
@@ -147,7 +157,10 @@ describe('Studio tree actions', () => {
     assert.match(r.markdown ?? '', /\| Metric \| A \| B \| B − A \|/);
     const report = JSON.parse(fs.readFileSync(path.join(first, 'report.json'), 'utf8')) as { metrics: { descriptor: { title: string } }[] };
     for (const m of report.metrics) assert.ok(r.markdown?.includes(`| ${m.descriptor.title} |`), `compares ${m.descriptor.title}`);
-    assert.ok(vscode.workspace.textDocuments.some((d) => d.uri.toString() === r.document), 'the comparison document is open');
+    assert.ok(
+      vscode.workspace.textDocuments.some((d) => d.uri.toString() === r.document),
+      'the comparison document is open',
+    );
   });
 
   it('Delete Run removes the selected run folders and nothing else; it refuses anything that is not a run', async () => {
@@ -162,19 +175,32 @@ describe('Studio tree actions', () => {
     const r = expectOk(await run('medsynth.deleteRun', a, [a, b], { confirmed: true }), 'Delete Run');
     console.log(`deleted ${r.deleted?.length} runs (${r.how})`);
     assert.deepEqual([...(r.deleted ?? [])].sort(), [first, second].sort());
-    assert.deepEqual(runFolders(), before.filter((n) => n !== path.basename(first) && n !== path.basename(second)));
+    assert.deepEqual(
+      runFolders(),
+      before.filter((n) => n !== path.basename(first) && n !== path.basename(second)),
+    );
     assert.deepEqual(fs.readFileSync(path.join(root, 'patients.csv')), sourceBefore);
     api.studio.refresh();
-    assert.equal((await group('runs')).some((n) => n.type === 'run' && (n.dir === first || n.dir === second)), false, 'the Studio no longer lists them');
+    assert.equal(
+      (await group('runs')).some((n) => n.type === 'run' && (n.dir === first || n.dir === second)),
+      false,
+      'the Studio no longer lists them',
+    );
   });
 
   it('a table mismatch names the first five missing columns and counts the rest, leaving no run folder', async () => {
     const before = runFolders();
-    const r = await run('medsynth.evaluate', vscode.Uri.file(path.join(root, 'patients.csv')), { real: path.join(root, 'breast_cancer.csv'), openReport: false });
+    const r = await run('medsynth.evaluate', vscode.Uri.file(path.join(root, 'patients.csv')), {
+      real: path.join(root, 'breast_cancer.csv'),
+      openReport: false,
+    });
     assert.equal(r?.ok, false);
     // breast_cancer.csv has 31 columns, patients.csv 8 others.
     assert.match(r?.reason ?? '', /lacks 31 of the real table's 31 columns: "[^"]+", "[^"]+", "[^"]+", "[^"]+", "[^"]+" and 26 more/);
-    assert.match(r?.reason ?? '', /it has 8 columns the real table lacks: "patient_id", "admission_date", "age", "sex", "diagnosis" and 3 more/);
+    assert.match(
+      r?.reason ?? '',
+      /it has 8 columns the real table lacks: "patient_id", "admission_date", "age", "sex", "diagnosis" and 3 more/,
+    );
     assert.deepEqual(runFolders(), before);
   });
 });
@@ -185,7 +211,11 @@ describe('medsynth.columns', () => {
   afterEach(async () => config().update('columns', undefined, vscode.ConfigurationTarget.WorkspaceFolder));
 
   it('gives a table its own kinds over the "*" ones, keeping "*" only for columns the table has', async () => {
-    await config().update('columns', { '*': { sex: 'categorical', nowhere: 'text' }, 'patients.csv': { age: 'categorical', sex: 'text' }, 'other.csv': { bmi: 'text' } }, vscode.ConfigurationTarget.WorkspaceFolder);
+    await config().update(
+      'columns',
+      { '*': { sex: 'categorical', nowhere: 'text' }, 'patients.csv': { age: 'categorical', sex: 'text' }, 'other.csv': { bmi: 'text' } },
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
     const patients = vscode.Uri.file(path.join(root, 'patients.csv'));
     assert.deepEqual(columnTypesFor(folder(), patients), { sex: 'text', nowhere: 'text', age: 'categorical' });
     assert.deepEqual(columnTypesFor(folder(), patients, ['age', 'sex', 'bmi']), { sex: 'text', age: 'categorical' });
@@ -194,11 +224,28 @@ describe('medsynth.columns', () => {
 
   it('reaches Run Full Loop and Evaluate: a forced kind shows in the report', async () => {
     const patients = vscode.Uri.file(path.join(root, 'patients.csv'));
-    await config().update('columns', { '*': { nowhere: 'text' }, 'patients.csv': { systolic_bp: 'categorical' } }, vscode.ConfigurationTarget.WorkspaceFolder);
-    const loop = expectOk(await run('medsynth.runFullLoop', patients, { rows: 80, seed: 3, openReport: false }), 'Run Full Loop with medsynth.columns');
+    await config().update(
+      'columns',
+      { '*': { nowhere: 'text' }, 'patients.csv': { systolic_bp: 'categorical' } },
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+    const loop = expectOk(
+      await run('medsynth.runFullLoop', patients, { rows: 80, seed: 3, openReport: false }),
+      'Run Full Loop with medsynth.columns',
+    );
     const report = JSON.parse(fs.readFileSync(loop.reportPath ?? '', 'utf8')) as { columns: { name: string; kind: string }[] };
-    assert.equal(report.columns.find((c) => c.name === 'systolic_bp')?.kind, 'categorical', 'systolic_bp is numeric unless the setting says otherwise');
-    const ev = expectOk(await run('medsynth.evaluate', vscode.Uri.file(path.join(loop.runDir ?? '', 'synthetic.csv')), { real: patients.fsPath, openReport: false }), 'Evaluate with medsynth.columns');
+    assert.equal(
+      report.columns.find((c) => c.name === 'systolic_bp')?.kind,
+      'categorical',
+      'systolic_bp is numeric unless the setting says otherwise',
+    );
+    const ev = expectOk(
+      await run('medsynth.evaluate', vscode.Uri.file(path.join(loop.runDir ?? '', 'synthetic.csv')), {
+        real: patients.fsPath,
+        openReport: false,
+      }),
+      'Evaluate with medsynth.columns',
+    );
     const again = JSON.parse(fs.readFileSync(ev.reportPath ?? '', 'utf8')) as { columns: { name: string; kind: string }[] };
     assert.equal(again.columns.find((c) => c.name === 'systolic_bp')?.kind, 'categorical');
     fs.rmSync(loop.runDir ?? '', { recursive: true, force: true });

@@ -14,7 +14,10 @@ const HEADER_OF_PATIENTS = readFileSync(PATIENTS, 'utf8').split('\n')[0].trim().
 
 /** A CSV without quoted fields (both samples used here have none), read by hand: header and cells. */
 function plainCsv(path: string): { header: string[]; rows: string[][] } {
-  const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => l.replace(/\r$/, '').split(','));
+  const [header, ...rows] = readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.replace(/\r$/, '').split(','));
   return { header, rows };
 }
 
@@ -32,7 +35,10 @@ function assertSameCells(path: string, expected: { header: string[]; rows: strin
   for (let r = 0; r < expected.rows.length; r++) {
     assert.equal(got.rows[r].length, expected.header.length, `row ${r + 1}`);
     for (let c = 0; c < expected.header.length; c++) {
-      assert.ok(sameCell(got.rows[r][c], expected.rows[r][c]), `row ${r + 1}, ${expected.header[c]}: '${got.rows[r][c]}' vs '${expected.rows[r][c]}'`);
+      assert.ok(
+        sameCell(got.rows[r][c], expected.rows[r][c]),
+        `row ${r + 1}, ${expected.header[c]}: '${got.rows[r][c]}' vs '${expected.rows[r][c]}'`,
+      );
     }
   }
 }
@@ -90,7 +96,10 @@ describe('medsynth CLI', () => {
     const out = join(dir, 'capped.parquet');
     assertUsageFailure(runCliProcess(['convert', PATIENTS, out, '--max-rows', '10']), /--max-rows/);
     assert.equal(existsSync(out), false);
-    assertUsageFailure(runCliProcess(['fit', PATIENTS, '--generator', 'copula', '--out', join(dir, 'capped-gen'), '--max-rows', '10']), /--max-rows/);
+    assertUsageFailure(
+      runCliProcess(['fit', PATIENTS, '--generator', 'copula', '--out', join(dir, 'capped-gen'), '--max-rows', '10']),
+      /--max-rows/,
+    );
     assert.equal(existsSync(join(dir, 'capped-gen')), false);
     assertUsageFailure(runCliProcess(['inspect', PATIENTS, '--max-rows', '0']), /at least 1/);
   });
@@ -100,13 +109,22 @@ describe('medsynth CLI', () => {
     assert.equal(res.code, 0, res.stderr);
     const d = JSON.parse(res.stdout) as { kind: string; model: { inputs: { name: string }[]; outputs: { name: string }[] } };
     assert.equal(d.kind, 'generator');
-    assert.deepEqual(d.model.inputs.map((i) => i.name), ['z']);
-    assert.deepEqual(d.model.outputs.map((o) => o.name), ['x']);
+    assert.deepEqual(
+      d.model.inputs.map((i) => i.name),
+      ['z'],
+    );
+    assert.deepEqual(
+      d.model.outputs.map((o) => o.name),
+      ['x'],
+    );
   });
 
   it('inspect without --json prints a generator summary: name, family, inputs and outputs with shapes, columns with kinds, provenance', () => {
     type Io = { name: string; dims: (number | string)[]; type: string };
-    const d = JSON.parse(runCliProcess(['inspect', model, '--json']).stdout) as { model: { inputs: Io[]; outputs: Io[] }; manifest: { postprocess: { columns: { name: string; kind: string }[] } } };
+    const d = JSON.parse(runCliProcess(['inspect', model, '--json']).stdout) as {
+      model: { inputs: Io[]; outputs: Io[] };
+      manifest: { postprocess: { columns: { name: string; kind: string }[] } };
+    };
     for (const target of [model, join(model, 'model.onnx')]) {
       const res = runCliProcess(['inspect', target]);
       assert.equal(res.code, 0, res.stderr);
@@ -114,14 +132,19 @@ describe('medsynth CLI', () => {
       assert.match(lines[0], /: table generator "gaussian-copula", family single-pass$/);
       assert.doesNotMatch(res.stdout, /^\s*[{}[\]]/m, 'no JSON in the human form');
       const line = (re: RegExp): string => lines.find((l) => re.test(l)) ?? assert.fail(`no line ${re}: ${res.stdout}`);
-      for (const io of [...d.model.inputs, ...d.model.outputs]) assert.ok(line(new RegExp(`^  ${io.name} `)).includes(`${io.type} [${io.dims.join(', ')}]`), io.name);
+      for (const io of [...d.model.inputs, ...d.model.outputs])
+        assert.ok(line(new RegExp(`^  ${io.name} `)).includes(`${io.type} [${io.dims.join(', ')}]`), io.name);
       assert.match(line(/^ {2}z /), /latent noise \(normal\)/);
       // The columns are the sample's header, each with the kind the manifest records.
       assert.equal(line(/^columns/), `columns (${HEADER_OF_PATIENTS.length}):`);
       const kinds = Object.fromEntries(d.manifest.postprocess.columns.map((c) => [c.name, c.kind]));
-      for (const name of HEADER_OF_PATIENTS) assert.match(line(new RegExp(`^  ${name} +`)), new RegExp(`^  ${name} +${kinds[name]} `), name);
+      for (const name of HEADER_OF_PATIENTS)
+        assert.match(line(new RegExp(`^  ${name} +`)), new RegExp(`^  ${name} +${kinds[name]} `), name);
       assert.match(line(/^ {2}patient_id /), /identifier +regenerated as SYN-…, never copied/);
-      assert.match(line(/^provenance:/), /created by medsynth fit --generator copula at \S+ trained on patients\.csv \(sha256 [0-9a-f]{64}\)/);
+      assert.match(
+        line(/^provenance:/),
+        /created by medsynth fit --generator copula at \S+ trained on patients\.csv \(sha256 [0-9a-f]{64}\)/,
+      );
     }
   });
 
@@ -151,7 +174,10 @@ describe('medsynth CLI', () => {
       assert.equal(runCliProcess(['convert', mid, out]).code, 0, via);
       assertSameCells(out, patients);
     }
-    assert.ok(patients.rows.some((r) => r.includes('')), 'the sample has empty cells, and they stay empty');
+    assert.ok(
+      patients.rows.some((r) => r.includes('')),
+      'the sample has empty cells, and they stay empty',
+    );
     assertUsageFailure(runCliProcess(['convert', BREAST, join(dir, 'x.xlsx')]), /output format/);
     assert.equal(existsSync(join(dir, 'x.xlsx')), false);
     assertUsageFailure(runCliProcess(['convert', back, back]), /differ/);
@@ -168,14 +194,20 @@ describe('medsynth CLI', () => {
     assert.equal(existsSync(join(dir, 'bad')), false);
     assertUsageFailure(runCliProcess(['fit', PATIENTS, '--generator', 'gan', '--out', join(dir, 'bad')]), /generator/);
     assertUsageFailure(runCliProcess(['fit', PATIENTS, '--generator', 'copula']), /--out/);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith('.')),
+      [],
+    );
   });
 
   it('generate: same model + seed + n gives byte-identical CSV, also split into shards', () => {
     const full = join(dir, 'full.csv');
     const again = join(dir, 'again.csv');
     assert.equal(runCliProcess(['generate', model, '--n', '301', '--seed', '11', '--out', full, '--batch', '64']).code, 0);
-    assert.equal(runCliProcess(['generate', join(model, 'model.onnx'), '--n', '301', '--seed', '11', '--out', again, '--batch', '300']).code, 0);
+    assert.equal(
+      runCliProcess(['generate', join(model, 'model.onnx'), '--n', '301', '--seed', '11', '--out', again, '--batch', '300']).code,
+      0,
+    );
     const fullText = readFileSync(full, 'utf8');
     assert.equal(readFileSync(again, 'utf8'), fullText);
     const lines = fullText.trimEnd().split('\n');
@@ -213,7 +245,11 @@ describe('medsynth CLI', () => {
       assert.match(res.stderr, /'cuda' unavailable/);
     }
     const bad = join(dir, 'bad.csv');
-    for (const n of ['ten', '-5', '0', '1.5']) assertUsageFailure(runCliProcess(['generate', model, '--n', n, '--seed', '1', '--out', bad]), new RegExp(`generate: --n must be a whole number of at least 1, got '${n.replace('.', '\\.')}'$`));
+    for (const n of ['ten', '-5', '0', '1.5'])
+      assertUsageFailure(
+        runCliProcess(['generate', model, '--n', n, '--seed', '1', '--out', bad]),
+        new RegExp(`generate: --n must be a whole number of at least 1, got '${n.replace('.', '\\.')}'$`),
+      );
     assertUsageFailure(runCliProcess(['generate', model, '--n', '10', '--out', bad]), /--seed/);
     assertUsageFailure(runCliProcess(['generate', model, '--n', '10', '--seed', '1', '--out', bad, '--ep', 'tpu']), /execution provider/);
     assertUsageFailure(runCliProcess(['generate', model, '--n', '10', '--seed', '1', '--out', bad, '--shard', '3/3']), /--shard/);
@@ -262,7 +298,19 @@ describe('medsynth CLI', () => {
     writeFileSync(synth, 'x,sex\n1.5,M\n2.5,F\n5.5,F\n6.5,F\n');
     const json = join(dir, 'tiny.json');
     const metrics = 'fidelity.ksComplement,fidelity.tvComplement,privacy.exactCopies';
-    const res = runCliProcess(['evaluate', '--real', real, '--synth', synth, '--metrics', metrics, '--types', 'x=numeric,sex=categorical', '--json', json]);
+    const res = runCliProcess([
+      'evaluate',
+      '--real',
+      real,
+      '--synth',
+      synth,
+      '--metrics',
+      metrics,
+      '--types',
+      'x=numeric,sex=categorical',
+      '--json',
+      json,
+    ]);
     assert.equal(res.code, 0, res.stderr);
     type Metric = { id: string; score: number | null; details: Record<string, unknown> };
     const report = JSON.parse(readFileSync(json, 'utf8')) as { real: { rows: number }; synth: { rows: number }; metrics: Metric[] };
@@ -287,11 +335,16 @@ describe('medsynth CLI', () => {
 
   it('evaluate: unknown metric, missing --synth, or a report over an input exit 2 and write nothing', () => {
     const json = join(dir, 'no.json');
-    assertUsageFailure(runCliProcess(['evaluate', '--real', PATIENTS, '--synth', join(dir, 'full.csv'), '--metrics', 'fidelity.nope', '--json', json]));
+    assertUsageFailure(
+      runCliProcess(['evaluate', '--real', PATIENTS, '--synth', join(dir, 'full.csv'), '--metrics', 'fidelity.nope', '--json', json]),
+    );
     assert.equal(existsSync(json), false);
     assertUsageFailure(runCliProcess(['evaluate', '--real', PATIENTS]), /--synth/);
     const before = readFileSync(join(dir, 'full.csv'), 'utf8');
-    assertUsageFailure(runCliProcess(['evaluate', '--real', PATIENTS, '--synth', join(dir, 'full.csv'), '--json', join(dir, 'full.csv')]), /overwrite/);
+    assertUsageFailure(
+      runCliProcess(['evaluate', '--real', PATIENTS, '--synth', join(dir, 'full.csv'), '--json', join(dir, 'full.csv')]),
+      /overwrite/,
+    );
     assert.equal(readFileSync(join(dir, 'full.csv'), 'utf8'), before);
   });
 });

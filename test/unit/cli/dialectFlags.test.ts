@@ -28,19 +28,40 @@ describe('CSV dialect flags on every table-reading command', () => {
     assert.equal(res.code, 0, res.stderr);
     const d = JSON.parse(res.stdout) as { shape: number[]; columns: { name: string; kind: string }[] };
     assert.deepEqual(d.shape, [10, 2]);
-    assert.deepEqual(d.columns.map((c) => c.name), ['name', 'dose']);
+    assert.deepEqual(
+      d.columns.map((c) => c.name),
+      ['name', 'dose'],
+    );
     assert.equal(d.columns[1].kind, 'numeric');
     const out = join(dir, 'utf8.csv');
     const conv = runCliProcess(['convert', file, out, ...FLAGS]);
     assert.equal(conv.code, 0, conv.stderr);
     const [header, ...rows] = readFileSync(out, 'utf8').trimEnd().split('\n');
     assert.equal(header, 'name,dose');
-    assert.deepEqual(rows.map((r) => r.split(',')[0]), NAMES);
-    assert.deepEqual(rows.map((r) => Number(r.split(',')[1])), DOSES.map((v) => Number(v.replace(',', '.'))));
+    assert.deepEqual(
+      rows.map((r) => r.split(',')[0]),
+      NAMES,
+    );
+    assert.deepEqual(
+      rows.map((r) => Number(r.split(',')[1])),
+      DOSES.map((v) => Number(v.replace(',', '.'))),
+    );
   });
 
   it('split, fit, run and evaluate take the same flags', () => {
-    const split = runCliProcess(['split', file, '--seed', '1', '--fraction', '0.3', '--train', join(dir, 'train.csv'), '--holdout', join(dir, 'holdout.csv'), ...FLAGS]);
+    const split = runCliProcess([
+      'split',
+      file,
+      '--seed',
+      '1',
+      '--fraction',
+      '0.3',
+      '--train',
+      join(dir, 'train.csv'),
+      '--holdout',
+      join(dir, 'holdout.csv'),
+      ...FLAGS,
+    ]);
     assert.equal(split.code, 0, split.stderr);
     // round(0.3 × 10) = 3 rows held out, 7 kept; both parts are written as UTF-8 CSV with ','.
     const lines = (f: string): string[] => readFileSync(join(dir, f), 'utf8').trimEnd().split('\n').slice(1);
@@ -48,14 +69,37 @@ describe('CSV dialect flags on every table-reading command', () => {
     assert.deepEqual([...lines('train.csv'), ...lines('holdout.csv')].map((l) => l.split(',')[0]).sort(), [...NAMES].sort());
     const fit = runCliProcess(['fit', file, '--out', join(dir, 'gen'), ...FLAGS]);
     assert.equal(fit.code, 0, fit.stderr);
-    const manifest = JSON.parse(readFileSync(join(dir, 'gen', 'medsynth.json'), 'utf8')) as { postprocess: { columns: { name: string }[] } };
-    assert.deepEqual(manifest.postprocess.columns.map((c) => c.name), ['name', 'dose']);
-    const run = runCliProcess(['run', file, '--n', '12', '--seed', '2', '--holdout-fraction', '0', '--metrics', 'fidelity.ksComplement', '--json', ...FLAGS]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'gen', 'medsynth.json'), 'utf8')) as {
+      postprocess: { columns: { name: string }[] };
+    };
+    assert.deepEqual(
+      manifest.postprocess.columns.map((c) => c.name),
+      ['name', 'dose'],
+    );
+    const run = runCliProcess([
+      'run',
+      file,
+      '--n',
+      '12',
+      '--seed',
+      '2',
+      '--holdout-fraction',
+      '0',
+      '--metrics',
+      'fidelity.ksComplement',
+      '--json',
+      ...FLAGS,
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const { runDir } = JSON.parse(run.stdout) as { runDir: string };
-    const runJson = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { dataset: { rows: number; columns: { name: string }[] } };
+    const runJson = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
+      dataset: { rows: number; columns: { name: string }[] };
+    };
     assert.equal(runJson.dataset.rows, 10);
-    assert.deepEqual(runJson.dataset.columns.map((c) => c.name), ['name', 'dose']);
+    assert.deepEqual(
+      runJson.dataset.columns.map((c) => c.name),
+      ['name', 'dose'],
+    );
     const json = join(dir, 'self.json');
     const ev = runCliProcess(['evaluate', '--real', file, '--synth', file, '--metrics', 'fidelity.ksComplement', '--json', json, ...FLAGS]);
     assert.equal(ev.code, 0, ev.stderr);

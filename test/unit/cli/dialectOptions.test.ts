@@ -6,7 +6,8 @@ import { parseCommandArgs } from '../../../src/cli/args';
 import { DIALECT_OPTIONS, dialectOptions } from '../../../src/cli/dialectOptions';
 import { isMedSynthError } from '../../../src/core/errors';
 
-const parse = (...argv: string[]): ReturnType<typeof dialectOptions> => dialectOptions(parseCommandArgs('inspect', ['x.csv', ...argv], DIALECT_OPTIONS, { min: 1, max: 1 }), 'inspect');
+const parse = (...argv: string[]): ReturnType<typeof dialectOptions> =>
+  dialectOptions(parseCommandArgs('inspect', ['x.csv', ...argv], DIALECT_OPTIONS, { min: 1, max: 1 }), 'inspect');
 
 function usage(argv: string[], pattern: RegExp): void {
   assert.throws(
@@ -32,7 +33,11 @@ describe('dialectOptions', () => {
     assert.deepEqual(parse('--delimiter', 'tab'), { delimiter: '\t' });
     assert.deepEqual(parse('--delimiter', '\\t'), { delimiter: '\t' });
     assert.deepEqual(parse('--delimiter', 'whitespace'), { delimiter: 'whitespace' });
-    assert.deepEqual(parse('--delimiter=|', '--encoding', 'Latin1', '--comment', '//'), { delimiter: '|', encoding: 'windows-1252', comment: '//' });
+    assert.deepEqual(parse('--delimiter=|', '--encoding', 'Latin1', '--comment', '//'), {
+      delimiter: '|',
+      encoding: 'windows-1252',
+      comment: '//',
+    });
     assert.deepEqual(parse('--encoding', 'utf8'), { encoding: 'utf-8' });
   });
 
@@ -40,7 +45,10 @@ describe('dialectOptions', () => {
     usage(['--delimiter', ';;'], /^inspect: --delimiter ";;" cannot separate fields \(expected one character/);
     usage(['--delimiter', ''], /^inspect: --delimiter "" cannot separate fields/);
     usage(['--delimiter', '"'], /^inspect: --delimiter "\\"" cannot separate fields/);
-    usage(['--encoding', 'utf-16'], /^inspect: --encoding "utf-16" is not one the table readers know \(expected utf-8, latin1 or windows-1252\)/);
+    usage(
+      ['--encoding', 'utf-16'],
+      /^inspect: --encoding "utf-16" is not one the table readers know \(expected utf-8, latin1 or windows-1252\)/,
+    );
     usage(['--comment', ''], /^inspect: --comment prefix "" cannot mark comment lines/);
   });
 });

@@ -17,7 +17,13 @@ interface Description {
   modality: string;
   format: string;
   files: { file: string; sha256: string }[];
-  images?: { shape: number[]; units?: string; photometric: string; spacing?: { row: number; column: number; slice?: number }; values: { min: number; max: number } }[];
+  images?: {
+    shape: number[];
+    units?: string;
+    photometric: string;
+    spacing?: { row: number; column: number; slice?: number };
+    values: { min: number; max: number };
+  }[];
   records?: { channels: { name: string; units: string; sampleRate: number; samples: number }[] }[];
 }
 
@@ -70,7 +76,11 @@ describe('medsynth inspect: images and signals', () => {
   });
 
   it('describes an EDF with two sample rates as mne does', () => {
-    const ref = (JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'edf', 'reference.json'), 'utf8')) as { fixtures: { file: string; channels: { name: string; sampleRate: number; n: number }[] }[] }).fixtures.find((f) => f.file === 'two_rates.edf');
+    const ref = (
+      JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'edf', 'reference.json'), 'utf8')) as {
+        fixtures: { file: string; channels: { name: string; sampleRate: number; n: number }[] }[];
+      }
+    ).fixtures.find((f) => f.file === 'two_rates.edf');
     assert.ok(ref);
     const d = inspectJson(join(ROOT, 'test', 'fixtures', 'edf', 'two_rates.edf'));
     assert.deepEqual(
@@ -80,7 +90,11 @@ describe('medsynth inspect: images and signals', () => {
   });
 
   it('describes a NIfTI-2 .nii.gz as nibabel does', () => {
-    const ref = (JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'images', 'expected.json'), 'utf8')) as { files: { file: string; frames: number; rows: number; columns: number; min: number; max: number }[] }).files.find((f) => f.file === 'example_nifti2.nii.gz');
+    const ref = (
+      JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'images', 'expected.json'), 'utf8')) as {
+        files: { file: string; frames: number; rows: number; columns: number; min: number; max: number }[];
+      }
+    ).files.find((f) => f.file === 'example_nifti2.nii.gz');
     assert.ok(ref);
     const [im] = inspectJson(join(ROOT, 'test', 'fixtures', 'images', 'example_nifti2.nii.gz')).images ?? [];
     assert.deepEqual(im.shape, [ref.frames, ref.rows, ref.columns, 1]);
@@ -118,7 +132,10 @@ describe('medsynth inspect: images and signals', () => {
   it('rejects a broken file with a one-line reason naming it (exit 2)', () => {
     const dir = scratchDir();
     const bad = join(dir, 'broken.dcm');
-    writeFileSync(bad, Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.from([0x02, 0x00, 0x10, 0x00, 0x55, 0x49, 0xff, 0xff])]));
+    writeFileSync(
+      bad,
+      Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.from([0x02, 0x00, 0x10, 0x00, 0x55, 0x49, 0xff, 0xff])]),
+    );
     assertFails(['inspect', bad], /broken\.dcm/);
     assertFails(['inspect', join(dir, 'nothing.xyz')], /no such file/);
     writeFileSync(join(dir, 'unknown.xyz'), 'hello');
@@ -130,7 +147,10 @@ describe('medsynth inspect: images and signals', () => {
     copyFileSync(join(ROOT, 'test', 'fixtures', 'text', 'bpe-bytelevel.tokenizer.json'), join(dir, 'tokenizer.json'));
     copyFileSync(join(ROOT, 'test', 'fixtures', 'text', 'bpe-bytelevel.tokenizer_config.json'), join(dir, 'tokenizer_config.json'));
     // Independent: the id space is the largest id + 1 (model.vocab holds ids 0..294, added_tokens '<|endoftext|>' = 300).
-    const fixture = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> }; added_tokens: { id: number; content: string }[] };
+    const fixture = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as {
+      model: { vocab: Record<string, number> };
+      added_tokens: { id: number; content: string }[];
+    };
     const res = runCliProcess(['inspect', join(dir, 'tokenizer.json'), '--json']);
     assert.equal(res.code, 0, res.stderr);
     const d = JSON.parse(res.stdout) as { vocabSize: number; files: unknown[] };
@@ -153,7 +173,10 @@ describe('medsynth inspect: images and signals', () => {
     const dir = scratchDir();
     for (let i = 0; i < 3; i++) copyFileSync(CT, join(dir, `IM000${i}`)); // 3 x 39,206 bytes
     assert.equal(runCliProcess(['inspect', dir, '--json', '--max-decompressed-bytes', '200000']).code, 0);
-    assertFails(['inspect', dir, '--max-decompressed-bytes', '100000'], /IM0002.*117618 bytes.*maxDecompressedBytes.*medsynth\.maxDecompressedBytes/);
+    assertFails(
+      ['inspect', dir, '--max-decompressed-bytes', '100000'],
+      /IM0002.*117618 bytes.*maxDecompressedBytes.*medsynth\.maxDecompressedBytes/,
+    );
   });
 
   it('reads a folder of DICOM ECG files as signal records (12 leads each, as pydicom reads waveform_ecg.dcm)', () => {
@@ -165,7 +188,12 @@ describe('medsynth inspect: images and signals', () => {
     // pydicom 2.3: two multiplex groups per file (10000 and 1200 samples), 12 channels at 1000 Hz.
     assert.deepEqual(
       d.records?.map((r) => [r.channels.length, r.channels[0].samples, r.channels[0].sampleRate]),
-      [[12, 10000, 1000], [12, 1200, 1000], [12, 10000, 1000], [12, 1200, 1000]],
+      [
+        [12, 10000, 1000],
+        [12, 1200, 1000],
+        [12, 10000, 1000],
+        [12, 1200, 1000],
+      ],
     );
   });
 });

@@ -41,9 +41,15 @@ describe('whole-number options', () => {
       const msg = usageMessage(() => integerOption(parse(['--n', value]), 'generate', 'n', 1));
       assert.equal(msg, `generate: --n must be a whole number of at least 1, got '${value}'`, value);
     }
-    assert.equal(usageMessage(() => integerOption(parse(['--seed', '-1']), 'generate', 'seed', 0)), "generate: --seed must be a whole number of at least 0, got '-1'");
+    assert.equal(
+      usageMessage(() => integerOption(parse(['--seed', '-1']), 'generate', 'seed', 0)),
+      "generate: --seed must be a whole number of at least 0, got '-1'",
+    );
     // 2^53 + 2 cannot be held exactly; the message names the upper end too.
-    assert.match(usageMessage(() => integerOption(parse(['--n', '9007199254740994']), 'generate', 'n', 1)), /at least 1 and at most 9007199254740991, got '9007199254740994'/);
+    assert.match(
+      usageMessage(() => integerOption(parse(['--n', '9007199254740994']), 'generate', 'n', 1)),
+      /at least 1 and at most 9007199254740991, got '9007199254740994'/,
+    );
   });
 
   it('accepts whole numbers from the minimum, and the fallback when absent', () => {
@@ -52,7 +58,10 @@ describe('whole-number options', () => {
     assert.equal(integerOption(parse(['--n', '007']), 'generate', 'n', 1), 7);
     assert.equal(integerOption(parse(['--n', '9007199254740991']), 'generate', 'n', 1), Number.MAX_SAFE_INTEGER);
     assert.equal(integerOption(parse([]), 'generate', 'n', 1, 42), 42);
-    assert.equal(usageMessage(() => requireInteger(parse([]), 'generate', 'n', 1)), 'generate: --n is required');
+    assert.equal(
+      usageMessage(() => requireInteger(parse([]), 'generate', 'n', 1)),
+      'generate: --n is required',
+    );
   });
 });
 
@@ -72,13 +81,28 @@ describe('--types', () => {
   });
 
   it('refuses an unknown kind naming the column and every valid kind', () => {
-    assert.equal(usageMessage(() => types('age=number')), 'fit: --types gives column "age" the kind \'number\', which is not one of numeric, categorical, datetime, boolean, identifier, text');
+    assert.equal(
+      usageMessage(() => types('age=number')),
+      'fit: --types gives column "age" the kind \'number\', which is not one of numeric, categorical, datetime, boolean, identifier, text',
+    );
   });
 
   it('refuses entries without a kind, an empty list and a column named twice', () => {
-    assert.match(usageMessage(() => types('age')), /--types entry 'age' must be column=kind \(kinds: numeric, categorical/);
-    assert.match(usageMessage(() => types('=numeric')), /--types entry '=numeric' must be column=kind/);
-    assert.match(usageMessage(() => types(',')), /--types needs column=kind entries/);
-    assert.match(usageMessage(() => types('age=numeric,age=text')), /names column "age" twice/);
+    assert.match(
+      usageMessage(() => types('age')),
+      /--types entry 'age' must be column=kind \(kinds: numeric, categorical/,
+    );
+    assert.match(
+      usageMessage(() => types('=numeric')),
+      /--types entry '=numeric' must be column=kind/,
+    );
+    assert.match(
+      usageMessage(() => types(',')),
+      /--types needs column=kind entries/,
+    );
+    assert.match(
+      usageMessage(() => types('age=numeric,age=text')),
+      /names column "age" twice/,
+    );
   });
 });

@@ -20,12 +20,25 @@ describe('medsynth run', () => {
   it('holds out 20% in memory, fits, generates and evaluates into <workspace>/synthetic/<run-id>/', () => {
     const res = runCliProcess(['run', join(ws, 'patients.csv'), '--seed', '42', '--json']);
     assert.equal(res.code, 0, res.stderr);
-    const out = JSON.parse(res.stdout) as { runDir: string; holdout: { sourceRows: number; trainRows: number; holdoutRows: number }; metrics: { id: string; score: number | null }[] };
+    const out = JSON.parse(res.stdout) as {
+      runDir: string;
+      holdout: { sourceRows: number; trainRows: number; holdoutRows: number };
+      metrics: { id: string; score: number | null }[];
+    };
     // 500 data rows in the sample (501 lines with the header); round(0.2 * 500) = 100 held out.
     assert.deepEqual([out.holdout.sourceRows, out.holdout.trainRows, out.holdout.holdoutRows], [500, 400, 100]);
-    assert.deepEqual(readdirSync(out.runDir).sort(), ['medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv']);
+    assert.deepEqual(readdirSync(out.runDir).sort(), [
+      'medsynth.json',
+      'model.onnx',
+      'report.html',
+      'report.json',
+      'run.json',
+      'synthetic.csv',
+    ]);
     assert.equal(join(ws, 'synthetic'), join(out.runDir, '..'));
-    const report = JSON.parse(readFileSync(join(out.runDir, 'report.json'), 'utf8')) as { metrics: { id: string; details: { shareCloserToTrain?: number } }[] };
+    const report = JSON.parse(readFileSync(join(out.runDir, 'report.json'), 'utf8')) as {
+      metrics: { id: string; details: { shareCloserToTrain?: number } }[];
+    };
     const dcr = report.metrics.find((m) => m.id === 'privacy.dcr');
     assert.equal(typeof dcr?.details.shareCloserToTrain, 'number');
     for (const m of out.metrics) assert.ok(m.score === null || Number.isFinite(m.score), m.id);

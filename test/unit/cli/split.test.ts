@@ -51,7 +51,10 @@ describe('medsynth split', () => {
     const position = new Map(source.map((r, i) => [r.split(',')[0], i]));
     for (const part of [t, h]) {
       const at = part.map((r) => position.get(r.split(',')[0]) ?? -1);
-      assert.deepEqual(at, [...at].sort((a, b) => a - b));
+      assert.deepEqual(
+        at,
+        [...at].sort((a, b) => a - b),
+      );
     }
     assert.deepEqual(readFileSync(PATIENTS), before, 'the source is untouched');
   });
@@ -59,7 +62,18 @@ describe('medsynth split', () => {
   it('is reproducible with a seed, differs with another, and writes formats by extension', () => {
     const run = (seed: string, suffix: string, ext = 'csv'): string => {
       const holdout = join(dir, `h-${suffix}.${ext}`);
-      const res = runCliProcess(['split', PATIENTS, '--seed', seed, '--fraction', '0.3', '--train', join(dir, `t-${suffix}.${ext}`), '--holdout', holdout]);
+      const res = runCliProcess([
+        'split',
+        PATIENTS,
+        '--seed',
+        seed,
+        '--fraction',
+        '0.3',
+        '--train',
+        join(dir, `t-${suffix}.${ext}`),
+        '--holdout',
+        holdout,
+      ]);
       assert.equal(res.code, 0, res.stderr);
       assert.match(res.stdout, /350 ->.*150 ->/);
       return holdout;
@@ -82,11 +96,15 @@ describe('medsynth split', () => {
     const h = join(sub, 'holdout.csv');
     const base = ['split', PATIENTS, '--train', t, '--holdout', h];
     assertUsageFailure(runCliProcess([...base, '--fraction', '0.2']), /--seed is required/);
-    for (const f of ['0', '0.95', '1', '-0.1', 'abc', '']) assertUsageFailure(runCliProcess([...base, '--seed', '1', '--fraction', f]), /--fraction/);
+    for (const f of ['0', '0.95', '1', '-0.1', 'abc', ''])
+      assertUsageFailure(runCliProcess([...base, '--seed', '1', '--fraction', f]), /--fraction/);
     assertUsageFailure(runCliProcess(['split', PATIENTS, '--seed', '1', '--train', t]), /--holdout is required/);
     assertUsageFailure(runCliProcess(['split', PATIENTS, '--seed', '1', '--train', t, '--holdout', t]), /must be different/);
     assertUsageFailure(runCliProcess(['split', PATIENTS, '--seed', '1', '--train', PATIENTS, '--holdout', h]), /never overwritten/);
-    assertUsageFailure(runCliProcess(['split', PATIENTS, '--seed', '1', '--train', join(sub, 'train.txt'), '--holdout', h]), /cannot tell the --train format/);
+    assertUsageFailure(
+      runCliProcess(['split', PATIENTS, '--seed', '1', '--train', join(sub, 'train.txt'), '--holdout', h]),
+      /cannot tell the --train format/,
+    );
     assertUsageFailure(runCliProcess(['split', join(sub, 'missing.csv'), '--seed', '1', '--train', t, '--holdout', h]), /missing\.csv/);
     // A table too small for the fraction: 5 rows at 0.2 hold out 1.
     const tiny = join(sub, 'tiny.csv');

@@ -41,31 +41,55 @@ describe('--types', () => {
     const res = runCliProcess(['inspect', PATIENTS, '--json', '--types', 'age=categorical,systolic_bp=text']);
     assert.equal(res.code, 0, res.stderr);
     const typed = JSON.parse(res.stdout) as Described;
-    assert.deepEqual(typed.columns.map((c) => c.name), HEADER);
+    assert.deepEqual(
+      typed.columns.map((c) => c.name),
+      HEADER,
+    );
     assert.deepEqual(kindsOf(typed), { ...kindsOf(plain), age: 'categorical', systolic_bp: 'text' });
   });
 
   it('a bad kind or an unknown column exits 2 with one line naming the column and what is valid', () => {
-    assert.equal(oneLineFailure(['inspect', PATIENTS, '--types', 'age=number']), `medsynth: inspect: --types gives column "age" the kind 'number', which is not one of ${KINDS}`);
-    for (const command of [['inspect', PATIENTS], ['fit', PATIENTS, '--out', join(dir, 'never')], ['run', join(dir, 'patients.csv')]]) {
+    assert.equal(
+      oneLineFailure(['inspect', PATIENTS, '--types', 'age=number']),
+      `medsynth: inspect: --types gives column "age" the kind 'number', which is not one of ${KINDS}`,
+    );
+    for (const command of [
+      ['inspect', PATIENTS],
+      ['fit', PATIENTS, '--out', join(dir, 'never')],
+      ['run', join(dir, 'patients.csv')],
+    ]) {
       const line = oneLineFailure([...command, '--types', 'agee=numeric']);
       assert.match(line, /column "agee", but there is no such column/, command[0]);
       for (const real of HEADER.slice(0, 3)) assert.ok(line.includes(`"${real}"`), `${command[0]}: ${line}`);
     }
-    assert.match(oneLineFailure(['evaluate', '--real', PATIENTS, '--synth', PATIENTS, '--types', 'age=numeric,sex']), /--types entry 'sex' must be column=kind/);
+    assert.match(
+      oneLineFailure(['evaluate', '--real', PATIENTS, '--synth', PATIENTS, '--types', 'age=numeric,sex']),
+      /--types entry 'sex' must be column=kind/,
+    );
     // A wide table lists a few of its columns, not all 31 (counted from the header line).
     const breast = join(ROOT, 'test', 'fixtures', 'tables', 'breast_cancer.csv');
     const wide = readFileSync(breast, 'utf8').split('\n')[0].trim().split(',');
     assert.equal(wide.length, 31);
     const line = oneLineFailure(['inspect', breast, '--types', 'radius=numeric']);
-    assert.ok(line.endsWith(`(expected one of the columns ${wide.slice(0, 8).map((n) => `"${n}"`).join(', ')}, … (31 in all))`), line);
+    assert.ok(
+      line.endsWith(
+        `(expected one of the columns ${wide
+          .slice(0, 8)
+          .map((n) => `"${n}"`)
+          .join(', ')}, … (31 in all))`,
+      ),
+      line,
+    );
     assert.deepEqual(readdirSync(dir), ['patients.csv']);
   });
 
   it('inspect refuses --types for a generator (no table is read)', () => {
     const gen = join(dir, 'gen-for-inspect');
     assert.equal(runCliProcess(['fit', PATIENTS, '--out', gen]).code, 0);
-    assert.match(oneLineFailure(['inspect', gen, '--types', 'age=numeric']), /^medsynth: inspect: --types, --delimiter, --encoding and --comment apply to tables only/);
+    assert.match(
+      oneLineFailure(['inspect', gen, '--types', 'age=numeric']),
+      /^medsynth: inspect: --types, --delimiter, --encoding and --comment apply to tables only/,
+    );
   });
 
   it('fit: medsynth.json records the kinds the generator was fitted with', () => {
@@ -76,38 +100,94 @@ describe('--types', () => {
     const kinds = kindsOf(manifest.postprocess);
     assert.equal(kinds.smoker, 'categorical');
     assert.equal(kinds.bmi, 'text');
-    assert.deepEqual(manifest.postprocess.columns.map((c) => c.name), HEADER);
+    assert.deepEqual(
+      manifest.postprocess.columns.map((c) => c.name),
+      HEADER,
+    );
   });
 
   it('run: run.json records every column with its kind and the overrides given', () => {
-    const res = runCliProcess(['run', join(dir, 'patients.csv'), '--n', '30', '--seed', '5', '--types', 'sex=text', '--metrics', 'fidelity.tvComplement', '--json']);
+    const res = runCliProcess([
+      'run',
+      join(dir, 'patients.csv'),
+      '--n',
+      '30',
+      '--seed',
+      '5',
+      '--types',
+      'sex=text',
+      '--metrics',
+      'fidelity.tvComplement',
+      '--json',
+    ]);
     assert.equal(res.code, 0, res.stderr);
     const { runDir } = JSON.parse(res.stdout) as { runDir: string };
-    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { dataset: Described & { typeOverrides: Record<string, string> } };
-    assert.deepEqual(run.dataset.columns.map((c) => c.name), HEADER);
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
+      dataset: Described & { typeOverrides: Record<string, string> };
+    };
+    assert.deepEqual(
+      run.dataset.columns.map((c) => c.name),
+      HEADER,
+    );
     assert.equal(kindsOf(run.dataset).sex, 'text');
     assert.deepEqual(run.dataset.typeOverrides, { sex: 'text' });
     const manifest = JSON.parse(readFileSync(join(runDir, 'medsynth.json'), 'utf8')) as { postprocess: Described };
-    assert.deepEqual(manifest.postprocess.columns, manifest.postprocess.columns.map((c) => ({ ...c, kind: kindsOf(run.dataset)[c.name] })));
+    assert.deepEqual(
+      manifest.postprocess.columns,
+      manifest.postprocess.columns.map((c) => ({ ...c, kind: kindsOf(run.dataset)[c.name] })),
+    );
   });
 
   it('run with integer ids typed as identifier writes no real id value', () => {
     // The sample with its "P00001" ids replaced by integers 100001.. (a key column a reader may take for numbers).
     const lines = readFileSync(PATIENTS, 'utf8').trimEnd().split('\n');
     const ids = lines.slice(1).map((_, i) => String(100001 + i));
-    writeFileSync(join(dir, 'numeric_ids.csv'), `${[lines[0], ...lines.slice(1).map((l, i) => `${ids[i]}${l.slice(l.indexOf(','))}`)].join('\n')}\n`);
-    const res = runCliProcess(['run', join(dir, 'numeric_ids.csv'), '--n', '200', '--seed', '9', '--types', 'patient_id=identifier', '--metrics', 'fidelity.tvComplement', '--json']);
+    writeFileSync(
+      join(dir, 'numeric_ids.csv'),
+      `${[lines[0], ...lines.slice(1).map((l, i) => `${ids[i]}${l.slice(l.indexOf(','))}`)].join('\n')}\n`,
+    );
+    const res = runCliProcess([
+      'run',
+      join(dir, 'numeric_ids.csv'),
+      '--n',
+      '200',
+      '--seed',
+      '9',
+      '--types',
+      'patient_id=identifier',
+      '--metrics',
+      'fidelity.tvComplement',
+      '--json',
+    ]);
     assert.equal(res.code, 0, res.stderr);
     const { runDir } = JSON.parse(res.stdout) as { runDir: string };
     const synthetic = readFileSync(join(runDir, 'synthetic.csv'), 'utf8').trimEnd().split('\n');
     assert.equal(synthetic.length, 201);
     const real = new Set(ids);
-    assert.deepEqual(synthetic.slice(1).map((l) => l.split(',')[0]).filter((id) => real.has(id)), []);
+    assert.deepEqual(
+      synthetic
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .filter((id) => real.has(id)),
+      [],
+    );
   });
 
   it('evaluate: --types applies to the real table and the synthetic one follows it', () => {
     const json = join(dir, 'typed-report.json');
-    const res = runCliProcess(['evaluate', '--real', PATIENTS, '--synth', PATIENTS, '--metrics', 'fidelity.ksComplement', '--types', 'bmi=text', '--json', json]);
+    const res = runCliProcess([
+      'evaluate',
+      '--real',
+      PATIENTS,
+      '--synth',
+      PATIENTS,
+      '--metrics',
+      'fidelity.ksComplement',
+      '--types',
+      'bmi=text',
+      '--json',
+      json,
+    ]);
     assert.equal(res.code, 0, res.stderr);
     const report = JSON.parse(readFileSync(json, 'utf8')) as { metrics: { id: string; details: { perColumn: Record<string, number> } }[] };
     const perColumn = report.metrics[0].details.perColumn;

@@ -22,7 +22,10 @@ const reference = JSON.parse(readFileSync(join(FIXTURES, 'clinical_dates.json'),
   columns: { name: string; strptime: string; format: string; epochMs: (number | null)[] }[];
 };
 const sourceText = readFileSync(join(FIXTURES, 'clinical_dates.csv'), 'utf8');
-const sourceRows = sourceText.trim().split('\n').map((l) => l.split(','));
+const sourceRows = sourceText
+  .trim()
+  .split('\n')
+  .map((l) => l.split(','));
 const read = (): Promise<Table> => parseTable(readFileSync(join(FIXTURES, 'clinical_dates.csv')), { fileName: 'clinical_dates.csv' });
 const csv = (text: string, types?: Record<string, string>): Promise<Table> =>
   parseTable(new TextEncoder().encode(text), { fileName: 'mem.csv', types: types as Record<string, never> });
@@ -71,7 +74,11 @@ describe('clinical_dates.csv against Python datetime.strptime', () => {
   it('writes every column back in its source spelling (the commonest offset for mixed offsets)', async () => {
     assert.match(reference.columns.find((c) => c.name === 'iso_offset')?.format ?? '', /^YYYY-MM-DDTHH:mm:ss[+-]\d\d:\d\d$/);
     const t = await read();
-    const written = new TextDecoder().decode(await serializeTable(t, 'csv')).trim().split('\n').map((l) => l.split(','));
+    const written = new TextDecoder()
+      .decode(await serializeTable(t, 'csv'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     assert.deepEqual(written[0], sourceRows[0]);
     const offsetColumn = sourceRows[0].indexOf('iso_offset');
     const offsetRef = reference.columns.find((c) => c.name === 'iso_offset');
@@ -149,7 +156,10 @@ describe('datetime inference rules', () => {
       assert.match(e.message, /line 3: column "d", row 2: "2003-09-19" is not a date in the format DD-Mon-YY/);
       return true;
     });
-    await assert.rejects(csv('d\n05/06/2003\n25/12/2003\n12/25/2003\n', { d: 'datetime' }), /row 2: "25\/12\/2003" is not a date in the format MM\/DD\/YYYY/);
+    await assert.rejects(
+      csv('d\n05/06/2003\n25/12/2003\n12/25/2003\n', { d: 'datetime' }),
+      /row 2: "25\/12\/2003" is not a date in the format MM\/DD\/YYYY/,
+    );
   });
 });
 
@@ -175,7 +185,14 @@ describe('datetime format strings', () => {
     for (const bad of ['', 'YYYY-MM', 'foo', 'YYYY-MM-DD ss', 'YYYY-MM-DD HH', 'YYYY-MM-DDZ', 'YYYY-YY-MM-DD', 'DD/MM/YYYY HH:mm:SSS']) {
       assert.equal(compileDatetimeFormat(bad), undefined, bad);
     }
-    for (const good of ['YYYY-MM-DD', 'DD-Mon-YY', 'M/D/YYYY H:mm', 'YYYY-MM-DDTHH:mm:ss.SSS-05:30', 'DD.MM.YYYY HH:mm:ss', 'YYYY-MM-DD HH:mm:ss+0200']) {
+    for (const good of [
+      'YYYY-MM-DD',
+      'DD-Mon-YY',
+      'M/D/YYYY H:mm',
+      'YYYY-MM-DDTHH:mm:ss.SSS-05:30',
+      'DD.MM.YYYY HH:mm:ss',
+      'YYYY-MM-DD HH:mm:ss+0200',
+    ]) {
       assert.ok(compileDatetimeFormat(good), good);
     }
   });
@@ -217,12 +234,21 @@ describe('datetime inference on generated cells', () => {
       (): string => `${two()}-${pick(['Jan', 'SEP', 'feb', 'Xyz'])}-${pick(['', '20'])}${two()}`,
       (): string => `${two()}.${two()}.${1990 + rand(40)}`,
     ];
-    const times = ['', ` ${two()}:${two()}`, ` ${two()}:${two()} ${pick(['AM', 'PM', 'pm'])}`, `T${two()}:${two()}:${two()}`, `T${two()}:${two()}:${two()}.${rand(1000)}Z`, `T${two()}:${two()}:${two()}${pick(['+', '-'])}${two()}:${pick(['00', '30'])}`];
+    const times = [
+      '',
+      ` ${two()}:${two()}`,
+      ` ${two()}:${two()} ${pick(['AM', 'PM', 'pm'])}`,
+      `T${two()}:${two()}:${two()}`,
+      `T${two()}:${two()}:${two()}.${rand(1000)}Z`,
+      `T${two()}:${two()}:${two()}${pick(['+', '-'])}${two()}:${pick(['00', '30'])}`,
+    ];
     let formatted = 0;
     for (let t = 0; t < 3000; t++) {
       const shape = pick(pieces);
       const time = rand(times.length);
-      const cells = Array.from({ length: 1 + rand(6) }, () => (rand(8) === 0 ? '' : shape() + (rand(10) === 0 ? pick(times) : times[time].replace(/\d\d/g, () => two()))));
+      const cells = Array.from({ length: 1 + rand(6) }, () =>
+        rand(8) === 0 ? '' : shape() + (rand(10) === 0 ? pick(times) : times[time].replace(/\d\d/g, () => two())),
+      );
       const c = columnFromCells('d', cells, undefined);
       if (c.kind !== 'datetime' || c.format === undefined) continue;
       const f = compileDatetimeFormat(c.format);

@@ -48,7 +48,11 @@ describe('type inference rules', () => {
     const d = columnFromCells('d', ['2023-01-04', '2024-02-29', ''], undefined);
     assert.ok(d.kind === 'datetime' && d.precision === 'date');
     assert.equal(d.values[0], Date.UTC(2023, 0, 4));
-    const t = columnFromCells('t', ['2023-01-04T10:30:00', '2023-01-04 10:30', '2023-01-04T12:30:00+02:00', '2023-01-04T10:30:00.250Z'], undefined);
+    const t = columnFromCells(
+      't',
+      ['2023-01-04T10:30:00', '2023-01-04 10:30', '2023-01-04T12:30:00+02:00', '2023-01-04T10:30:00.250Z'],
+      undefined,
+    );
     assert.ok(t.kind === 'datetime' && t.precision === 'datetime');
     const ten30 = Date.UTC(2023, 0, 4, 10, 30);
     assert.deepEqual([...t.values], [ten30, ten30, ten30, ten30 + 250]);
@@ -123,7 +127,10 @@ describe('type overrides', () => {
       assert.match(e.message, /^mem\.csv, line 3: column "age", row 2: "sixty\\ntwo" is not a number/);
       return true;
     });
-    await assert.rejects(csv('d\n2023-01-01\nyesterday\n', { d: 'datetime' }), /line 3: column "d", row 2: "yesterday" is not an ISO 8601 date/);
+    await assert.rejects(
+      csv('d\n2023-01-01\nyesterday\n', { d: 'datetime' }),
+      /line 3: column "d", row 2: "yesterday" is not an ISO 8601 date/,
+    );
     await assert.rejects(csv('b\nyes\nmaybe\n', { b: 'boolean' }), /column "b", row 2: "maybe" is not a boolean/);
   });
 
@@ -134,7 +141,10 @@ describe('type overrides', () => {
       assert.match(e.message, /unknown column kind "float" for column "a".*numeric, categorical, datetime, boolean, identifier, text/);
       return true;
     });
-    await assert.rejects(csv('a\n1\n', { b: 'numeric' }), (e: unknown) => isMedSynthError(e) && e.code === 'BAD_USAGE' && /no such column/.test(e.message));
+    await assert.rejects(
+      csv('a\n1\n', { b: 'numeric' }),
+      (e: unknown) => isMedSynthError(e) && e.code === 'BAD_USAGE' && /no such column/.test(e.message),
+    );
   });
 });
 
@@ -169,8 +179,15 @@ describe('integer codes are categorical (numericKinds.ts: 2-10 distinct, <= 5% o
     assert.ok(target?.kind === 'categorical');
     assert.deepEqual(target.categories, ['0', '1']);
     // Counted from the raw text: the last field of every data line.
-    const raw = readFileSync(join(FIXTURES, 'breast_cancer.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').pop());
-    assert.deepEqual([...target.codes].map((k) => target.categories[k]), raw);
+    const raw = readFileSync(join(FIXTURES, 'breast_cancer.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').pop());
+    assert.deepEqual(
+      [...target.codes].map((k) => target.categories[k]),
+      raw,
+    );
     // Every other column is a measurement and stays numeric, even where its values are all distinct.
     assert.ok(t.columns.filter((c) => c.name !== 'target').every((c) => c.kind === 'numeric'));
     const radius = t.columns.find((c) => c.name === 'mean_radius');
@@ -178,16 +195,56 @@ describe('integer codes are categorical (numericKinds.ts: 2-10 distinct, <= 5% o
   });
 
   it('species codes 0/1/2 and sex coded 1/2 are categorical; 60 distinct ages and a constant stay numeric', () => {
-    assert.equal(kindOf('species', cellsOf(150, (i) => String(Math.floor(i / 50)))), 'categorical');
-    const sex = columnFromCells('sex', cellsOf(442, (i) => (i % 3 === 0 ? '2' : '1')), undefined);
+    assert.equal(
+      kindOf(
+        'species',
+        cellsOf(150, (i) => String(Math.floor(i / 50))),
+      ),
+      'categorical',
+    );
+    const sex = columnFromCells(
+      'sex',
+      cellsOf(442, (i) => (i % 3 === 0 ? '2' : '1')),
+      undefined,
+    );
     assert.ok(sex.kind === 'categorical');
     assert.deepEqual(sex.categories, ['1', '2']);
-    assert.equal(kindOf('age', cellsOf(600, (i) => String(20 + (i % 60)))), 'numeric');
+    assert.equal(
+      kindOf(
+        'age',
+        cellsOf(600, (i) => String(20 + (i % 60))),
+      ),
+      'numeric',
+    );
     // 11 distinct values is above the bound; 4 distinct in 40 rows is above 5% of the rows.
-    assert.equal(kindOf('score', cellsOf(1000, (i) => String(i % 11))), 'numeric');
-    assert.equal(kindOf('children', cellsOf(40, (i) => String(i % 4))), 'numeric');
-    assert.equal(kindOf('children', cellsOf(80, (i) => String(i % 4))), 'categorical');
-    assert.equal(kindOf('constant', cellsOf(100, () => '7')), 'numeric');
+    assert.equal(
+      kindOf(
+        'score',
+        cellsOf(1000, (i) => String(i % 11)),
+      ),
+      'numeric',
+    );
+    assert.equal(
+      kindOf(
+        'children',
+        cellsOf(40, (i) => String(i % 4)),
+      ),
+      'numeric',
+    );
+    assert.equal(
+      kindOf(
+        'children',
+        cellsOf(80, (i) => String(i % 4)),
+      ),
+      'categorical',
+    );
+    assert.equal(
+      kindOf(
+        'constant',
+        cellsOf(100, () => '7'),
+      ),
+      'numeric',
+    );
     // Two values without a repeat (a two-row table) are too little evidence of a code.
     assert.equal(kindOf('dose', ['5', '10']), 'numeric');
   });
@@ -195,7 +252,11 @@ describe('integer codes are categorical (numericKinds.ts: 2-10 distinct, <= 5% o
   it('orders code categories by value and keeps the first spelling of each, missing cells as -1', () => {
     const block = ['3', ' 1', 'NA', '2', '1', '3', '', '2', '1.0'];
     // Ten blocks: 70 present values, 3 distinct (at most 5% of 70 is 3.5).
-    const c = columnFromCells('grade', cellsOf(90, (i) => block[i % 9]), undefined);
+    const c = columnFromCells(
+      'grade',
+      cellsOf(90, (i) => block[i % 9]),
+      undefined,
+    );
     assert.ok(c.kind === 'categorical');
     assert.deepEqual(c.categories, ['1', '2', '3']);
     assert.deepEqual([...c.codes].slice(0, 9), [2, 0, -1, 1, 0, 2, -1, 1, 0]);
@@ -212,37 +273,160 @@ describe('numeric identifiers (numericKinds.ts)', () => {
     assert.deepEqual(id.values.slice(0, 2), ['100001', '100002']);
     assert.equal(id.values[499], '100500');
     // The rest of the file is typed as in the original sample.
-    const original = await parseTable(readFileSync(join(__dirname, '..', '..', '..', 'samples', 'workspace', 'patients.csv')), { fileName: 'patients.csv' });
-    assert.deepEqual(t.columns.map((c) => c.kind), original.columns.map((c) => c.kind));
+    const original = await parseTable(readFileSync(join(__dirname, '..', '..', '..', 'samples', 'workspace', 'patients.csv')), {
+      fileName: 'patients.csv',
+    });
+    assert.deepEqual(
+      t.columns.map((c) => c.kind),
+      original.columns.map((c) => c.kind),
+    );
   });
 
   it('by name: unique, or >= 95% distinct among >= 20 values, integers named like a key', () => {
-    assert.equal(kindOf('patient_id', cellsOf(30, (i) => String(7919 * i + 13))), 'identifier');
-    assert.equal(kindOf('mrn', cellsOf(100, (i) => String((i * 7919) % 100003))), 'identifier');
+    assert.equal(
+      kindOf(
+        'patient_id',
+        cellsOf(30, (i) => String(7919 * i + 13)),
+      ),
+      'identifier',
+    );
+    assert.equal(
+      kindOf(
+        'mrn',
+        cellsOf(100, (i) => String((i * 7919) % 100003)),
+      ),
+      'identifier',
+    );
     assert.equal(kindOf('subjectId', ['17', '4', '99']), 'identifier');
     // 96 distinct of 100: nearly unique (a few repeated visits).
-    assert.equal(kindOf('encounter_id', cellsOf(100, (i) => String(i < 96 ? 1000 + 37 * i : 1000))), 'identifier');
+    assert.equal(
+      kindOf(
+        'encounter_id',
+        cellsOf(100, (i) => String(i < 96 ? 1000 + 37 * i : 1000)),
+      ),
+      'identifier',
+    );
     // 90 distinct of 100 is not nearly unique: a patient id of repeated visits is not a row key.
-    assert.equal(kindOf('visit_id', cellsOf(100, (i) => String(1000 + 37 * (i % 90)))), 'numeric');
+    assert.equal(
+      kindOf(
+        'visit_id',
+        cellsOf(100, (i) => String(1000 + 37 * (i % 90))),
+      ),
+      'numeric',
+    );
     // A non-integer column is never a key, whatever its name.
-    assert.equal(kindOf('id', cellsOf(30, (i) => `${i}.5`)), 'numeric');
+    assert.equal(
+      kindOf(
+        'id',
+        cellsOf(30, (i) => `${i}.5`),
+      ),
+      'numeric',
+    );
   });
 
   it('by shape, with at least 20 values: a constant-step sequence or fixed-width codes with leading zeros', () => {
-    assert.equal(kindOf('Unnamed: 0', cellsOf(25, (i) => String(i))), 'identifier');
-    assert.equal(kindOf('n', cellsOf(25, (i) => String(500 - 5 * ((i * 7) % 25)))), 'identifier');
-    assert.equal(kindOf('code', cellsOf(25, (i) => String((i * 7919) % 99991).padStart(6, '0'))), 'identifier');
+    assert.equal(
+      kindOf(
+        'Unnamed: 0',
+        cellsOf(25, (i) => String(i)),
+      ),
+      'identifier',
+    );
+    assert.equal(
+      kindOf(
+        'n',
+        cellsOf(25, (i) => String(500 - 5 * ((i * 7) % 25))),
+      ),
+      'identifier',
+    );
+    assert.equal(
+      kindOf(
+        'code',
+        cellsOf(25, (i) => String((i * 7919) % 99991).padStart(6, '0')),
+      ),
+      'identifier',
+    );
     // Too few values, a gap in the sequence, or unique integers of no key shape: numeric.
-    assert.equal(kindOf('n', cellsOf(19, (i) => String(i))), 'numeric');
-    assert.equal(kindOf('n', cellsOf(25, (i) => String(i === 24 ? 30 : i))), 'numeric');
-    assert.equal(kindOf('charges', cellsOf(50, (i) => String((i * 7919) % 99991))), 'numeric');
+    assert.equal(
+      kindOf(
+        'n',
+        cellsOf(19, (i) => String(i)),
+      ),
+      'numeric',
+    );
+    assert.equal(
+      kindOf(
+        'n',
+        cellsOf(25, (i) => String(i === 24 ? 30 : i)),
+      ),
+      'numeric',
+    );
+    assert.equal(
+      kindOf(
+        'charges',
+        cellsOf(50, (i) => String((i * 7919) % 99991)),
+      ),
+      'numeric',
+    );
     // Fixed width without a leading zero is not a code shape.
-    assert.equal(kindOf('charges', cellsOf(30, (i) => String(100000 + ((i * 7919) % 89989)))), 'numeric');
+    assert.equal(
+      kindOf(
+        'charges',
+        cellsOf(30, (i) => String(100000 + ((i * 7919) % 89989))),
+      ),
+      'numeric',
+    );
   });
 
   it('looksLikeIdentifierName matches whole words of the key vocabulary only', () => {
-    const yes = ['id', 'ID', 'patient_id', 'subjectId', 'subjectID', 'HADM_ID', 'mrn', 'MRN', 'patient', 'Patient', 'patient_no', 'PatientNo', 'record number', 'subject', 'record', 'accession', 'accession_number', 'ssn', 'encounter', 'visit_id', 'uuid', 'guid', 'row_key', 'encounterKey', 'case_nr', 'id_patient'];
-    const no = ['valid', 'idle', 'period', 'paid', 'humidity', 'keyboard', 'monkey', 'sex', 'age', 'patient_age', 'subject_weight', 'record_date', 'diagnosis', 'bid', 'ward', 'key findings', 'Unnamed: 0', ''];
+    const yes = [
+      'id',
+      'ID',
+      'patient_id',
+      'subjectId',
+      'subjectID',
+      'HADM_ID',
+      'mrn',
+      'MRN',
+      'patient',
+      'Patient',
+      'patient_no',
+      'PatientNo',
+      'record number',
+      'subject',
+      'record',
+      'accession',
+      'accession_number',
+      'ssn',
+      'encounter',
+      'visit_id',
+      'uuid',
+      'guid',
+      'row_key',
+      'encounterKey',
+      'case_nr',
+      'id_patient',
+    ];
+    const no = [
+      'valid',
+      'idle',
+      'period',
+      'paid',
+      'humidity',
+      'keyboard',
+      'monkey',
+      'sex',
+      'age',
+      'patient_age',
+      'subject_weight',
+      'record_date',
+      'diagnosis',
+      'bid',
+      'ward',
+      'key findings',
+      'Unnamed: 0',
+      '',
+    ];
     for (const name of yes) assert.equal(looksLikeIdentifierName(name), true, name);
     for (const name of no) assert.equal(looksLikeIdentifierName(name), false, name);
   });

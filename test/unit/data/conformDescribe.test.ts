@@ -74,7 +74,16 @@ describe('describeTable', () => {
       columns: [
         { name: 'id', kind: 'identifier', missing: 0, distinct: 3 },
         { name: 'age', kind: 'numeric', missing: 1, distinct: 1, min: 61, max: 61, integer: true },
-        { name: 'when', kind: 'datetime', missing: 1, distinct: 2, min: '2022-12-31', max: '2023-01-02', precision: 'date', format: 'YYYY-MM-DD' },
+        {
+          name: 'when',
+          kind: 'datetime',
+          missing: 1,
+          distinct: 2,
+          min: '2022-12-31',
+          max: '2023-01-02',
+          precision: 'date',
+          format: 'YYYY-MM-DD',
+        },
         { name: 'sex', kind: 'categorical', missing: 0, distinct: 2, categories: ['F', 'M'] },
         { name: 'ok', kind: 'boolean', missing: 1, distinct: 2, categories: ['false', 'true'] },
       ],

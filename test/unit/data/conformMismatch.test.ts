@@ -36,7 +36,8 @@ describe('conformTable on mismatched columns', () => {
     const synth = await csv('a\n1\n');
     assert.throws(
       () => conformTable(synth, real),
-      (e: unknown) => isMedSynthError(e) && e.message === 'mem.csv: the table has no column "b" (expected the 2 columns of the real table ("a", "b"))',
+      (e: unknown) =>
+        isMedSynthError(e) && e.message === 'mem.csv: the table has no column "b" (expected the 2 columns of the real table ("a", "b"))',
     );
   });
 

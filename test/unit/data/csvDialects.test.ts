@@ -99,11 +99,16 @@ describe('CSV dialects against pandas.read_csv', () => {
       const table = await parseTable(bytes, { fileName: ref.file });
       assertSameAsPandas(table, ref, 'sniffed');
       const notes = table.provenance?.notes ?? [];
-      for (const pattern of NOTES[ref.file]) assert.ok(notes.some((n) => pattern.test(n)), `${ref.file}: no note like ${pattern} in ${JSON.stringify(notes)}`);
+      for (const pattern of NOTES[ref.file])
+        assert.ok(
+          notes.some((n) => pattern.test(n)),
+          `${ref.file}: no note like ${pattern} in ${JSON.stringify(notes)}`,
+        );
     });
     it(`${ref.file}: the same with the dialect given, and in chunks of 1 and 7 bytes`, async () => {
       assertSameAsPandas(await parseTable(bytes, { fileName: ref.file, ...GIVEN[ref.file] }), ref, 'given');
-      for (const size of [1, 7]) assertSameAsPandas(await parseTable(chunked(bytes, size), { fileName: ref.file }), ref, `chunks of ${size}`);
+      for (const size of [1, 7])
+        assertSameAsPandas(await parseTable(chunked(bytes, size), { fileName: ref.file }), ref, `chunks of ${size}`);
     });
   }
 });
@@ -153,16 +158,36 @@ describe('CSV dialects: edges', () => {
   it('a short row is padded; a long one names its line, the counts and --delimiter', async () => {
     const t = await parseTable(enc('a,b,c\n1,2\n3,4,5\n'), { fileName: 'mem.csv' });
     assert.equal(t.rowCount, 2);
-    await rejects('a,b\n1,2\n3,4,5\n', {}, 'BAD_INPUT', /^mem\.csv, line 3: row has 3 fields, but the header \(line 1\) has 2 \(expected 2 fields; quote fields that contain the delimiter \(','\), or pass --delimiter/);
+    await rejects(
+      'a,b\n1,2\n3,4,5\n',
+      {},
+      'BAD_INPUT',
+      /^mem\.csv, line 3: row has 3 fields, but the header \(line 1\) has 2 \(expected 2 fields; quote fields that contain the delimiter \(','\), or pass --delimiter/,
+    );
     // A '#' line after the header that does not fit: the hint is --comment.
-    await rejects('a,b\n1,2\n# note, with, commas\n', {}, 'BAD_INPUT', /line 3: row has 3 fields.*pass --comment '#' if lines starting with '#' are comments/);
+    await rejects(
+      'a,b\n1,2\n# note, with, commas\n',
+      {},
+      'BAD_INPUT',
+      /line 3: row has 3 fields.*pass --comment '#' if lines starting with '#' are comments/,
+    );
     // Values with blanks in a blank-separated file: more words than the header.
-    await rejects('age weight\n61 72 kg\n', { delimiter: 'whitespace' }, 'BAD_INPUT', /line 2: row has 3 fields.*runs of blanks.*--delimiter/);
+    await rejects(
+      'age weight\n61 72 kg\n',
+      { delimiter: 'whitespace' },
+      'BAD_INPUT',
+      /line 2: row has 3 fields.*runs of blanks.*--delimiter/,
+    );
   });
 
   it('UTF-8 characters followed by a byte that is not UTF-8 are neither encoding: the line and --encoding', async () => {
     const mixed = new Uint8Array([...enc('name,city\nM\u00fcller,Z\u00fcrich\nx,Gen'), 0xe8, ...enc('ve\n')]);
-    await rejects(mixed, {}, 'BAD_INPUT', /mem\.csv, line 3: is neither UTF-8 nor Windows-1252 \(Latin-1\) text: line 2 holds UTF-8 characters but byte 0xE8 on line 3 is not UTF-8.*--encoding latin1/);
+    await rejects(
+      mixed,
+      {},
+      'BAD_INPUT',
+      /mem\.csv, line 3: is neither UTF-8 nor Windows-1252 \(Latin-1\) text: line 2 holds UTF-8 characters but byte 0xE8 on line 3 is not UTF-8.*--encoding latin1/,
+    );
     // Forced, the same bytes read: every byte as Windows-1252.
     const forced = await parseTable(mixed, { fileName: 'mem.csv', encoding: 'latin1' });
     assert.equal(cellOf(forced.columns[1], 1), 'Gen\u00e8ve');
@@ -171,7 +196,12 @@ describe('CSV dialects: edges', () => {
   it('a UTF-8 character after a Latin-1 byte, or a byte Windows-1252 leaves undefined, is refused too', async () => {
     const late = new Uint8Array([...enc('a,b\nx,caf'), 0xe9, ...enc('\ny,Z\u00fcrich\n')]);
     await rejects(late, {}, 'BAD_INPUT', /line 3: is neither UTF-8 nor Windows-1252.*mixed encodings/);
-    await rejects(new Uint8Array([...enc('a,b\nx,'), 0xe9, 0x81, 0x0a]), {}, 'BAD_INPUT', /line 2: .*byte 0x81 on line 2 is neither UTF-8 nor a Windows-1252 character/);
+    await rejects(
+      new Uint8Array([...enc('a,b\nx,'), 0xe9, 0x81, 0x0a]),
+      {},
+      'BAD_INPUT',
+      /line 2: .*byte 0x81 on line 2 is neither UTF-8 nor a Windows-1252 character/,
+    );
   });
 
   it('a UTF-8 BOM means UTF-8: a Latin-1 byte after it is refused, not guessed', async () => {
@@ -207,7 +237,12 @@ describe('CSV dialects: edges', () => {
   it('bad dialect values are usage errors naming the choices', async () => {
     await rejects('a\n1\n', { delimiter: ';;' }, 'BAD_USAGE', /^delimiter ";;" cannot separate fields \(expected one character/);
     await rejects('a\n1\n', { delimiter: '"' }, 'BAD_USAGE', /cannot separate fields/);
-    await rejects('a\n1\n', { encoding: 'utf-16' }, 'BAD_USAGE', /^encoding "utf-16" is not one the table readers know \(expected utf-8, latin1 or windows-1252\)/);
+    await rejects(
+      'a\n1\n',
+      { encoding: 'utf-16' },
+      'BAD_USAGE',
+      /^encoding "utf-16" is not one the table readers know \(expected utf-8, latin1 or windows-1252\)/,
+    );
     await rejects('a\n1\n', { comment: '' }, 'BAD_USAGE', /^comment prefix "" cannot mark comment lines/);
   });
 

@@ -32,7 +32,13 @@ async function read(
   return { names: t.names, rows, lines: Array.from(t.lines ?? []), delimiter: t.delimiter, notes: t.notes };
 }
 
-async function rejects(text: string | Uint8Array, code: string, pattern: RegExp, cuts: readonly number[] = [], encoding?: string): Promise<void> {
+async function rejects(
+  text: string | Uint8Array,
+  code: string,
+  pattern: RegExp,
+  cuts: readonly number[] = [],
+  encoding?: string,
+): Promise<void> {
   await assert.rejects(read(text, cuts, undefined, encoding), (e: unknown) => {
     assert.ok(isMedSynthError(e), String(e));
     assert.equal(e.code, code);
@@ -76,7 +82,10 @@ describe('readDelimited: RFC 4180', () => {
   });
 
   it('accepts LF, CRLF and CR line ends, skips blank lines, keeps a trailing empty field', async () => {
-    const expected = [['1', ''], ['3', '4']];
+    const expected = [
+      ['1', ''],
+      ['3', '4'],
+    ];
     for (const eol of ['\n', '\r\n', '\r']) {
       const t = await read(`a,b${eol}1,${eol}${eol}3,4${eol}`);
       assert.deepEqual(t.rows, expected, JSON.stringify(eol));
@@ -93,9 +102,20 @@ describe('readDelimited: RFC 4180', () => {
 });
 
 describe('readDelimited: delimiter sniffing', () => {
-  for (const [label, d] of [['comma', ','], ['tab', '\t'], ['semicolon', ';'], ['pipe', '|']] as const) {
+  for (const [label, d] of [
+    ['comma', ','],
+    ['tab', '\t'],
+    ['semicolon', ';'],
+    ['pipe', '|'],
+  ] as const) {
     it(`finds the ${label}`, async () => {
-      const text = ['id', 'note', 'value'].join(d) + '\n' + ['1', '"a, b; c | d\te"', d === ',' ? '"2,5"' : '2,5'].join(d) + '\n' + ['2', 'plain', '3'].join(d) + '\n';
+      const text =
+        ['id', 'note', 'value'].join(d) +
+        '\n' +
+        ['1', '"a, b; c | d\te"', d === ',' ? '"2,5"' : '2,5'].join(d) +
+        '\n' +
+        ['2', 'plain', '3'].join(d) +
+        '\n';
       const t = await read(text);
       assert.equal(t.delimiter, d);
       assert.deepEqual(t.names, ['id', 'note', 'value']);
@@ -119,7 +139,11 @@ describe('readDelimited: bad input', () => {
   const file = (name: string): Uint8Array => readFileSync(join(BAD, name));
 
   it('a row longer than the header names the line, the field counts and --delimiter', async () => {
-    await rejects(file('ragged.csv'), 'BAD_INPUT', /mem\.csv, line 3: row has 4 fields, but the header \(line 1\) has 3 \(expected .*--delimiter/);
+    await rejects(
+      file('ragged.csv'),
+      'BAD_INPUT',
+      /mem\.csv, line 3: row has 4 fields, but the header \(line 1\) has 3 \(expected .*--delimiter/,
+    );
     // A multi-line quoted field before the ragged row must not throw the line count off.
     await rejects('a,b\n"x\ny",1\n2,3,4\n', 'BAD_INPUT', /line 4: row has 3 fields,/);
   });

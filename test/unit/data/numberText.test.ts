@@ -20,7 +20,34 @@ function expected(v: number): string {
 
 describe('writeNumber', () => {
   it('prints edge values exactly as String does', () => {
-    const edges = [0, -0, 1, -1, 0.1, 0.1 + 0.2, 1e-6, -1e-6, 9.99e-7, 1e-7, 5e-324, 1e15, 1e15 - 1, 999999999999999.9, 123456789012345.6, 1e20, 1e21, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, Number.MAX_SAFE_INTEGER, Number.MAX_VALUE, 1200, 0.000001234, 100.5, -0.5];
+    const edges = [
+      0,
+      -0,
+      1,
+      -1,
+      0.1,
+      0.1 + 0.2,
+      1e-6,
+      -1e-6,
+      9.99e-7,
+      1e-7,
+      5e-324,
+      1e15,
+      1e15 - 1,
+      999999999999999.9,
+      123456789012345.6,
+      1e20,
+      1e21,
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 53,
+      Number.MAX_SAFE_INTEGER,
+      Number.MAX_VALUE,
+      1200,
+      0.000001234,
+      100.5,
+      -0.5,
+    ];
     for (const v of edges) assert.equal(text(v), expected(v), `value ${v}`);
     assert.equal(text(Infinity), 'inf');
     assert.equal(text(-Infinity), '-inf');

@@ -32,7 +32,10 @@ interface RefTable {
   rows: number;
   columns: RefColumn[];
 }
-const reference = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'tables', 'reference.json'), 'utf8')) as { naTokens: string[]; tables: RefTable[] };
+const reference = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'tables', 'reference.json'), 'utf8')) as {
+  naTokens: string[];
+  tables: RefTable[];
+};
 
 function close(actual: number, expected: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs pandas ${expected}`);
@@ -61,7 +64,12 @@ function cell(column: Column, row: number, asNumber: boolean): string | number |
  */
 function isIntegerCode(rc: RefColumn, rows: number): boolean {
   const present = rows - rc.missing;
-  return rc.dtype.startsWith('int') && rc.distinct >= 2 && rc.distinct <= 10 && (rc.distinct <= 0.05 * present || (rc.distinct === 2 && present > 2));
+  return (
+    rc.dtype.startsWith('int') &&
+    rc.distinct >= 2 &&
+    rc.distinct <= 10 &&
+    (rc.distinct <= 0.05 * present || (rc.distinct === 2 && present > 2))
+  );
 }
 
 describe('parseTable agrees with pandas.read_csv', () => {
@@ -85,7 +93,8 @@ describe('parseTable agrees with pandas.read_csv', () => {
         // Numeric exactly when pandas could parse every present cell as a number, except integer codes.
         const pandasNumeric = rc.dtype.startsWith('float') || rc.dtype.startsWith('int');
         const code = isIntegerCode(rc, ref.rows);
-        if (code) assert.equal(column.kind, 'categorical', `${what} is ${column.kind}, pandas ${rc.dtype} with ${rc.distinct} distinct values`);
+        if (code)
+          assert.equal(column.kind, 'categorical', `${what} is ${column.kind}, pandas ${rc.dtype} with ${rc.distinct} distinct values`);
         else assert.equal(column.kind === 'numeric', pandasNumeric, `${what} is ${column.kind}, pandas ${rc.dtype}`);
         if (rc.dtype.startsWith('int') && !code) assert.ok(column.kind === 'numeric' && column.integer, `${what} integer`);
         // pandas counts "yes" and "YES" apart; a boolean column has the two values true and false.

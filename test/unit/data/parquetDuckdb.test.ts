@@ -31,7 +31,11 @@ async function openDuckdb(): Promise<{ query: Query; version: string } | string>
     const connection = await instance.connect();
     const query: Query = async (sql) => {
       const reader = await connection.runAndReadAll(sql);
-      return { names: reader.columnNames(), types: reader.columnTypes().map(String), rows: reader.getRowObjectsJS() as Record<string, DuckValue>[] };
+      return {
+        names: reader.columnNames(),
+        types: reader.columnTypes().map(String),
+        rows: reader.getRowObjectsJS() as Record<string, DuckValue>[],
+      };
     };
     const version = String((await query('SELECT version() AS v')).rows[0].v);
     return { query, version };
@@ -64,7 +68,11 @@ function duckCell(v: DuckValue): string | number | boolean | null {
 }
 
 function assertSameTable(ours: Table, duck: DuckRows, label: string): void {
-  assert.deepEqual(ours.columns.map((c) => c.name), duck.names, `${label}: column names`);
+  assert.deepEqual(
+    ours.columns.map((c) => c.name),
+    duck.names,
+    `${label}: column names`,
+  );
   assert.equal(ours.rowCount, duck.rows.length, `${label}: row count`);
   for (const column of ours.columns) {
     for (let i = 0; i < ours.rowCount; i++) {
@@ -121,7 +129,15 @@ describe('Parquet cross-check with DuckDB', () => {
       const table = await parseTable(readFileSync(file), { fileName: 'duck.parquet' });
       assertSameTable(table, await query(`SELECT * FROM read_parquet('${file}')`), label);
       // The kinds follow the Parquet types, not a guess from the first rows.
-      assert.deepEqual(kindsOf(table), { i32: 'numeric', i64: 'numeric', f64: 'numeric', label: 'categorical', day: 'datetime', stamp: 'datetime', flag: 'boolean' });
+      assert.deepEqual(kindsOf(table), {
+        i32: 'numeric',
+        i64: 'numeric',
+        f64: 'numeric',
+        label: 'categorical',
+        day: 'datetime',
+        stamp: 'datetime',
+        flag: 'boolean',
+      });
       const day = table.columns[4];
       assert.ok(day.kind === 'datetime' && day.precision === 'date', 'a DATE column keeps date precision');
       // Hand-computed anchors, independent of both readers: 1969-12-31 is day -1 of the epoch.
@@ -148,7 +164,10 @@ describe('Parquet cross-check with DuckDB', () => {
     if (!query) return;
     const file = join(dir, 'zstd.parquet');
     await query(`COPY (${LITERAL_ROWS}) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`);
-    await assert.rejects(parseTable(readFileSync(file), { fileName: 'zstd.parquet' }), (e: unknown) => isMedSynthError(e) && e.code === 'UNSUPPORTED' && /ZSTD/.test(e.message));
+    await assert.rejects(
+      parseTable(readFileSync(file), { fileName: 'zstd.parquet' }),
+      (e: unknown) => isMedSynthError(e) && e.code === 'UNSUPPORTED' && /ZSTD/.test(e.message),
+    );
   });
 
   for (const rel of ['test/fixtures/tables/clinical_mixed.csv', 'samples/workspace/patients.csv', 'test/fixtures/tables/diabetes.csv']) {
@@ -162,7 +181,8 @@ describe('Parquet cross-check with DuckDB', () => {
       assertSameTable(table, duckRows, rel);
       // Each kind maps to the Parquet type the writer documents, as DuckDB sees it.
       const expected = table.columns.map((c) => {
-        if (c.kind === 'numeric') return c.integer && c.values.every((v) => Number.isNaN(v) || Math.abs(v) <= 2 ** 31 - 1) ? 'INTEGER' : 'DOUBLE';
+        if (c.kind === 'numeric')
+          return c.integer && c.values.every((v) => Number.isNaN(v) || Math.abs(v) <= 2 ** 31 - 1) ? 'INTEGER' : 'DOUBLE';
         if (c.kind === 'datetime') return c.precision === 'date' ? 'DATE' : 'TIMESTAMP';
         if (c.kind === 'boolean') return 'BOOLEAN';
         return 'VARCHAR';

@@ -16,12 +16,21 @@ async function withLevels(): Promise<{ bytes: Uint8Array; levels: number }> {
   // The first page is a DATA_PAGE_V2 whose header ends with definition_levels_byte_length 2
   // (0x15 0x04), repetition_levels_byte_length 0 (0x15 0x00) and two STOP bytes; the levels follow.
   for (let i = 4; i + 6 <= bytes.length; i++) {
-    if (bytes[i] === 0x15 && bytes[i + 1] === 0x04 && bytes[i + 2] === 0x15 && bytes[i + 3] === 0 && bytes[i + 4] === 0 && bytes[i + 5] === 0) return { bytes, levels: i + 6 };
+    if (
+      bytes[i] === 0x15 &&
+      bytes[i + 1] === 0x04 &&
+      bytes[i + 2] === 0x15 &&
+      bytes[i + 3] === 0 &&
+      bytes[i + 4] === 0 &&
+      bytes[i + 5] === 0
+    )
+      return { bytes, levels: i + 6 };
   }
   throw new Error('page header not found');
 }
 
-const refused = (e: unknown): boolean => isMedSynthError(e) && e.code === 'BAD_INPUT' && /a run of 256 values in a page of 3/.test(e.message);
+const refused = (e: unknown): boolean =>
+  isMedSynthError(e) && e.code === 'BAD_INPUT' && /a run of 256 values in a page of 3/.test(e.message);
 
 describe('Parquet runs longer than their page', () => {
   it('a bit-packed run of 256 levels whose 32 bytes are not in the page is refused', async () => {

@@ -11,7 +11,12 @@ import { mulberry32 } from '../../seededRandom';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-function floorOf(bytes: Uint8Array, delimiter: number | undefined, cuts: readonly number[] = [], comments: readonly string[] = ['#']): number {
+function floorOf(
+  bytes: Uint8Array,
+  delimiter: number | undefined,
+  cuts: readonly number[] = [],
+  comments: readonly string[] = ['#'],
+): number {
   const floor = new RecordFloor(delimiter, comments);
   let at = 0;
   for (const cut of [...cuts, bytes.length]) {
@@ -75,7 +80,10 @@ describe('RecordFloor', () => {
           const truth = tokenizerRecords(text, delimiter, comment, scope);
           if (truth === undefined) continue;
           const floor = floorOf(bytes, code, cuts, ['#', comment]);
-          assert.ok(floor <= truth, `${JSON.stringify(text)} (${delimiter}, ${comment} ${scope}, cuts ${cuts}): floor ${floor} > ${truth} records`);
+          assert.ok(
+            floor <= truth,
+            `${JSON.stringify(text)} (${delimiter}, ${comment} ${scope}, cuts ${cuts}): floor ${floor} > ${truth} records`,
+          );
           checked++;
         }
       }
@@ -107,7 +115,10 @@ describe('checkRowFloor and couldPassCaps', () => {
         assert.ok(isMedSynthError(e));
         assert.equal(e.code, 'LIMIT_EXCEEDED');
         // 6,250,001 x 8 cells in 70% of the file: about 71.4 million in all, rounded up to 72 million.
-        assert.match(e.message, /^big\.csv: the table has more than 50000000 cells .*pass --max-cells 72000000 \(or a larger N\) on the command line, or raise the VS Code setting medsynth\.maxCells\)$/);
+        assert.match(
+          e.message,
+          /^big\.csv: the table has more than 50000000 cells .*pass --max-cells 72000000 \(or a larger N\) on the command line, or raise the VS Code setting medsynth\.maxCells\)$/,
+        );
         assert.doesNotMatch(e.message, /headRows/);
         return true;
       },

@@ -8,7 +8,10 @@ import { MedSynthError, badInput } from '../../../src/core/errors';
 
 const bad = (why: string): MedSynthError => badInput(why);
 const ascii = (b: Uint8Array): string => String.fromCharCode(...b);
-const refused = (pattern: RegExp) => (e: unknown): boolean => e instanceof MedSynthError && e.code === 'BAD_INPUT' && pattern.test(e.message);
+const refused =
+  (pattern: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof MedSynthError && e.code === 'BAD_INPUT' && pattern.test(e.message);
 
 test('decodes literals and overlapping copies', () => {
   // Preamble 5, literal of 5 ((5 - 1) << 2 = 0x10) "hello".

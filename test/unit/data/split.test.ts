@@ -13,9 +13,24 @@ function sampleTable(rows: number): Table {
   const ids = Array.from({ length: rows }, (_, r) => `r${r}`);
   const columns: Column[] = [
     { kind: 'identifier', name: 'id', values: ids },
-    { kind: 'numeric', name: 'age', values: Float64Array.from({ length: rows }, (_, r) => (r % 7 === 3 ? NaN : 20 + (r % 50) + (r % 2) * 0.5)), integer: false },
-    { kind: 'datetime', name: 'admitted', values: Float64Array.from({ length: rows }, (_, r) => Date.UTC(2024, 0, 1 + (r % 300))), precision: 'date' },
-    { kind: 'categorical', name: 'sex', codes: Int32Array.from({ length: rows }, (_, r) => (r % 11 === 0 ? -1 : r % 3)), categories: ['F', 'M', 'X'] },
+    {
+      kind: 'numeric',
+      name: 'age',
+      values: Float64Array.from({ length: rows }, (_, r) => (r % 7 === 3 ? NaN : 20 + (r % 50) + (r % 2) * 0.5)),
+      integer: false,
+    },
+    {
+      kind: 'datetime',
+      name: 'admitted',
+      values: Float64Array.from({ length: rows }, (_, r) => Date.UTC(2024, 0, 1 + (r % 300))),
+      precision: 'date',
+    },
+    {
+      kind: 'categorical',
+      name: 'sex',
+      codes: Int32Array.from({ length: rows }, (_, r) => (r % 11 === 0 ? -1 : r % 3)),
+      categories: ['F', 'M', 'X'],
+    },
     { kind: 'boolean', name: 'smoker', codes: Int32Array.from({ length: rows }, (_, r) => r % 2), categories: ['false', 'true'] },
     { kind: 'text', name: 'note', values: ids.map((id, r) => (r % 5 === 0 ? null : `note ${id}`)) },
   ];
@@ -36,7 +51,11 @@ function cell(c: Column, r: number): string {
 }
 
 function rowHashes(t: Table): string[] {
-  return Array.from({ length: t.rowCount }, (_, r) => createHash('sha256').update(JSON.stringify(t.columns.map((c) => cell(c, r)))).digest('hex'));
+  return Array.from({ length: t.rowCount }, (_, r) =>
+    createHash('sha256')
+      .update(JSON.stringify(t.columns.map((c) => cell(c, r))))
+      .digest('hex'),
+  );
 }
 
 function ids(t: Table): string[] {
@@ -65,7 +84,8 @@ describe('splitTable', () => {
       const { train, holdout } = splitTable(sampleTable(rows), { holdoutFraction: fraction, seed: 1 });
       assert.equal(holdout.rowCount, held);
       assert.equal(train.rowCount, rows - held);
-      for (const part of [train, holdout]) for (const c of part.columns) assert.equal('codes' in c ? c.codes.length : c.values.length, part.rowCount, c.name);
+      for (const part of [train, holdout])
+        for (const c of part.columns) assert.equal('codes' in c ? c.codes.length : c.values.length, part.rowCount, c.name);
     }
   });
 
@@ -79,9 +99,15 @@ describe('splitTable', () => {
     // Row order within each part is the original order: the ids' row numbers increase.
     for (const part of [train, holdout]) {
       const rows = ids(part).map((id) => Number(id.slice(1)));
-      assert.deepEqual(rows, [...rows].sort((a, b) => a - b));
+      assert.deepEqual(
+        rows,
+        [...rows].sort((a, b) => a - b),
+      );
     }
-    assert.deepEqual(train.columns.map((c) => c.kind), table.columns.map((c) => c.kind));
+    assert.deepEqual(
+      train.columns.map((c) => c.kind),
+      table.columns.map((c) => c.kind),
+    );
     const sex = holdout.columns[3];
     assert.ok(sex.kind === 'categorical');
     assert.deepEqual(sex.categories, ['F', 'M', 'X']);
@@ -111,10 +137,20 @@ describe('splitTable', () => {
   it('rejects a fraction outside (0, 0.9], a part under 2 rows and a bad seed (BAD_USAGE)', () => {
     const table = sampleTable(10);
     for (const fraction of [0, -0.1, 0.91, 1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      assert.throws(() => splitTable(table, { holdoutFraction: fraction, seed: 1 }), (e: unknown) => badUsage(e) && /holdout fraction/.test((e as Error).message), String(fraction));
+      assert.throws(
+        () => splitTable(table, { holdoutFraction: fraction, seed: 1 }),
+        (e: unknown) => badUsage(e) && /holdout fraction/.test((e as Error).message),
+        String(fraction),
+      );
     }
-    assert.throws(() => splitTable(table, { holdoutFraction: 0.9, seed: 1 }), (e: unknown) => badUsage(e) && /1 training and 9 holdout/.test((e as Error).message));
-    assert.throws(() => splitTable(table, { holdoutFraction: 0.1, seed: 1 }), (e: unknown) => badUsage(e) && /at least 2/.test((e as Error).message));
+    assert.throws(
+      () => splitTable(table, { holdoutFraction: 0.9, seed: 1 }),
+      (e: unknown) => badUsage(e) && /1 training and 9 holdout/.test((e as Error).message),
+    );
+    assert.throws(
+      () => splitTable(table, { holdoutFraction: 0.1, seed: 1 }),
+      (e: unknown) => badUsage(e) && /at least 2/.test((e as Error).message),
+    );
     assert.throws(() => splitTable(sampleTable(3), { holdoutFraction: 0.5, seed: 1 }), badUsage);
     assert.throws(() => splitTable(table, { holdoutFraction: 0.5, seed: -1 }), badUsage);
     assert.throws(() => splitTable(table, { holdoutFraction: 0.5, seed: 1.5 }), badUsage);

@@ -12,12 +12,18 @@ import { serializeTable } from '../../../src/core/data/tableWriter';
 import { isMedSynthError } from '../../../src/core/errors';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const FIXTURES = ['test/fixtures/tables/breast_cancer.csv', 'test/fixtures/tables/diabetes.csv', 'test/fixtures/tables/clinical_mixed.csv', 'samples/workspace/patients.csv'];
+const FIXTURES = [
+  'test/fixtures/tables/breast_cancer.csv',
+  'test/fixtures/tables/diabetes.csv',
+  'test/fixtures/tables/clinical_mixed.csv',
+  'samples/workspace/patients.csv',
+];
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 const readFixture = (rel: string): Promise<Table> => parseTable(readFileSync(join(ROOT, rel)), { fileName: rel });
 
-const MIXED = 'id,when,at,n,x,ok,cat,note\nP1,2023-01-02,2023-01-02T03:04:05,1,0.5,yes,a,"x, ""y"""\nP2,,2023-01-02T03:04:05.5+01:00,2.0,,no,b,\nP3,2024-12-31,,NA,1e3,,a,z\n';
+const MIXED =
+  'id,when,at,n,x,ok,cat,note\nP1,2023-01-02,2023-01-02T03:04:05,1,0.5,yes,a,"x, ""y"""\nP2,,2023-01-02T03:04:05.5+01:00,2.0,,no,b,\nP3,2024-12-31,,NA,1e3,,a,z\n';
 
 describe('serializeTable', () => {
   it('writes CSV with integers plainly, ISO dates, booleans, empty cells and RFC 4180 quoting', async () => {
@@ -34,7 +40,10 @@ describe('serializeTable', () => {
     const tsv = dec(await serializeTable(t, 'tsv')).split('\n');
     // A field holding a quote is quoted in TSV too, so any RFC 4180 reader reads it back.
     assert.equal(tsv[1], 'P1\t2023-01-02\t2023-01-02T03:04:05\t1\t0.5\ttrue\ta\t"x, ""y"""');
-    const jsonl = dec(await serializeTable(t, 'jsonl')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const jsonl = dec(await serializeTable(t, 'jsonl'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     assert.deepEqual(jsonl[1], { id: 'P2', when: null, at: '2023-01-02T02:04:05.500', n: 2, x: null, ok: false, cat: 'b', note: null });
   });
 
@@ -78,7 +87,9 @@ describe('round trips', () => {
 
 describe('JSON Lines reader', () => {
   it('takes the union of keys, in first-seen order, with absent keys missing', async () => {
-    const t = await parseTable(enc('{"a": 1, "b": "x"}\n\n{"b": "y", "c": true}\r\n{"a": 2.5, "c": false, "d": {"k": [1]}}'), { fileName: 'x.jsonl' });
+    const t = await parseTable(enc('{"a": 1, "b": "x"}\n\n{"b": "y", "c": true}\r\n{"a": 2.5, "c": false, "d": {"k": [1]}}'), {
+      fileName: 'x.jsonl',
+    });
     assert.deepEqual(
       t.columns.map((c) => [c.name, c.kind]),
       [
@@ -92,7 +103,10 @@ describe('JSON Lines reader', () => {
   });
 
   it('a bad line is BAD_INPUT with its line number; so is a line that is not an object', async () => {
-    await assert.rejects(parseTable(readFileSync(join(ROOT, 'test/fixtures/tables/bad/ragged.jsonl')), { fileName: 'ragged.jsonl' }), /ragged\.jsonl, line 3: line is not valid JSON/);
+    await assert.rejects(
+      parseTable(readFileSync(join(ROOT, 'test/fixtures/tables/bad/ragged.jsonl')), { fileName: 'ragged.jsonl' }),
+      /ragged\.jsonl, line 3: line is not valid JSON/,
+    );
     await assert.rejects(parseTable(enc('{"a":1}\n[1,2]\n'), { format: 'jsonl' }), /line 2: line holds an array, not an object/);
     await assert.rejects(parseTable(enc('\n\n'), { format: 'jsonl' }), /the file is empty/);
   });
@@ -110,7 +124,10 @@ describe('Parquet reader', () => {
 
   it('applies maxRows before decoding', async () => {
     const bytes = await serializeTable(await readFixture(FIXTURES[1]), 'parquet');
-    await assert.rejects(parseTable(bytes, { format: 'parquet', maxRows: 100 }), (e: unknown) => isMedSynthError(e) && e.code === 'LIMIT_EXCEEDED' && /maxRows/.test(e.message));
+    await assert.rejects(
+      parseTable(bytes, { format: 'parquet', maxRows: 100 }),
+      (e: unknown) => isMedSynthError(e) && e.code === 'LIMIT_EXCEEDED' && /maxRows/.test(e.message),
+    );
   });
 
   it('lets explicit types win over the kinds recorded in the file', async () => {
@@ -151,7 +168,10 @@ describe('format choice', () => {
       assert.equal(back.rowCount, table.rowCount, format);
     }
     // A wrong dialect is a usage error whatever the format, before anything is read.
-    await assert.rejects(parseTable(enc('{}\n'), { format: 'jsonl', delimiter: 'ab' }), (e: unknown) => isMedSynthError(e) && e.code === 'BAD_USAGE');
+    await assert.rejects(
+      parseTable(enc('{}\n'), { format: 'jsonl', delimiter: 'ab' }),
+      (e: unknown) => isMedSynthError(e) && e.code === 'BAD_USAGE',
+    );
   });
 
   it('a cancelled signal stops reading', async () => {

@@ -31,9 +31,15 @@ describe('table limits on every format', () => {
   for (const format of ['csv', 'tsv', 'jsonl', 'parquet'] as const) {
     it(`${format}: maxRows and maxCells name the option and the VS Code setting`, async () => {
       const bytes = await bytesAs(format);
-      await assert.rejects(parseTable(bytes, { format, fileName: `t.${format}`, maxRows: 9 }), limited(/more than 9 rows.*option maxRows \(VS Code setting medsynth\.maxRows, CLI --max-rows\)/));
+      await assert.rejects(
+        parseTable(bytes, { format, fileName: `t.${format}`, maxRows: 9 }),
+        limited(/more than 9 rows.*option maxRows \(VS Code setting medsynth\.maxRows, CLI --max-rows\)/),
+      );
       // 10 rows x 2 columns = 20 cells.
-      await assert.rejects(parseTable(bytes, { format, maxCells: 19 }), limited(/more than 19 cells.*option maxCells \(VS Code setting medsynth\.maxCells, CLI --max-cells\)/));
+      await assert.rejects(
+        parseTable(bytes, { format, maxCells: 19 }),
+        limited(/more than 19 cells.*option maxCells \(VS Code setting medsynth\.maxCells, CLI --max-cells\)/),
+      );
       assert.equal((await parseTable(bytes, { format, maxRows: 10, maxCells: 20 })).rowCount, 10);
     });
 

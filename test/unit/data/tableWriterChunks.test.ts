@@ -106,12 +106,18 @@ describe('serializeTableChunks', () => {
     const full = (await concat(serializeTableChunks(AWKWARD, 'tsv'))).text;
     const rest = (await concat(serializeTableChunks(AWKWARD, 'tsv', { header: false }))).text;
     assert.equal(rest, full.slice(full.indexOf('\n') + 1));
-    await assert.rejects(concat(serializeTableChunks(AWKWARD, 'parquet', { header: false })), (e: unknown) => isMedSynthError(e) && e.code === 'BAD_USAGE');
+    await assert.rejects(
+      concat(serializeTableChunks(AWKWARD, 'parquet', { header: false })),
+      (e: unknown) => isMedSynthError(e) && e.code === 'BAD_USAGE',
+    );
   });
 
   it('an aborted signal stops the writer with CANCELLED', async () => {
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(concat(serializeTableChunks(bigTable(10), 'csv', { signal: controller.signal })), (e: unknown) => isMedSynthError(e) && e.code === 'CANCELLED');
+    await assert.rejects(
+      concat(serializeTableChunks(bigTable(10), 'csv', { signal: controller.signal })),
+      (e: unknown) => isMedSynthError(e) && e.code === 'CANCELLED',
+    );
   });
 });

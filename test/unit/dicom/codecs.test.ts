@@ -46,7 +46,9 @@ const LOSSY_BOUND: Record<string, number> = {
 };
 
 function sha256(a: ArrayBufferView): string {
-  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest('hex');
 }
 
 for (const [name, exp] of Object.entries(expected)) {
@@ -70,7 +72,9 @@ for (const [name, exp] of Object.entries(expected)) {
       const bound = exp.lossy ? LOSSY_BOUND[exp.transferSyntax]! : 0;
       if (want.referenceZlibBase64 && sha256(got.pixels) !== want.sha256) {
         const raw = inflateSync(Buffer.from(want.referenceZlibBase64, 'base64'));
-        const ref = new (got.pixels.constructor as new (b: ArrayBuffer) => typeof got.pixels)(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+        const ref = new (got.pixels.constructor as new (b: ArrayBuffer) => typeof got.pixels)(
+          raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength),
+        );
         let maxDiff = 0;
         for (let k = 0; k < ref.length; k++) maxDiff = Math.max(maxDiff, Math.abs(got.pixels[k]! - ref[k]!));
         assert.ok(maxDiff <= bound, `frame ${i}: max abs difference ${maxDiff} > ${bound}`);

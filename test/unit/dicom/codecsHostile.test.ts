@@ -51,7 +51,10 @@ for (const name of FAMILIES) {
 
   test(`${name}: the pixel cap is checked before decoding`, async () => {
     const { transferSyntax, geometry, frame } = firstFrame(name);
-    const e = await rejectsWith(decodeFrame(transferSyntax, frame, geometry, { fileName: FILE, limits: { maxPixels: 100 } }), 'LIMIT_EXCEEDED');
+    const e = await rejectsWith(
+      decodeFrame(transferSyntax, frame, geometry, { fileName: FILE, limits: { maxPixels: 100 } }),
+      'LIMIT_EXCEEDED',
+    );
     assert.match(e.message, /maxPixels/);
   });
 }
@@ -61,7 +64,9 @@ test('a decoder that failed is usable again for the next frame', async () => {
     const { transferSyntax, geometry, frame } = firstFrame(name);
     const broken = frame.slice();
     broken.fill(0x5a, Math.floor(frame.length / 3));
-    await decodeFrame(transferSyntax, broken, geometry, { fileName: FILE }).catch((e: unknown) => assert.ok(e instanceof Error && 'code' in e, String(e)));
+    await decodeFrame(transferSyntax, broken, geometry, { fileName: FILE }).catch((e: unknown) =>
+      assert.ok(e instanceof Error && 'code' in e, String(e)),
+    );
     const good = await decodeFrame(transferSyntax, frame, geometry, { fileName: FILE });
     assert.equal(good.pixels.length, geometry.rows * geometry.columns * geometry.samplesPerPixel);
   }
@@ -89,7 +94,10 @@ test('a JPEG whose SOF says 64000 x 64000: BAD_INPUT against a smaller geometry,
   const frame = jpegWithSof(64000, 64000);
   const e = await rejectsWith(decodeFrame(BASELINE, frame, gray8, { fileName: FILE }), 'BAD_INPUT');
   assert.match(e.message, /64000x64000/);
-  await rejectsWith(decodeFrame(BASELINE, frame, { ...gray8, rows: 64000, columns: 64000 }, { fileName: FILE, limits: { maxPixels: 1e6 } }), 'LIMIT_EXCEEDED');
+  await rejectsWith(
+    decodeFrame(BASELINE, frame, { ...gray8, rows: 64000, columns: 64000 }, { fileName: FILE, limits: { maxPixels: 1e6 } }),
+    'LIMIT_EXCEEDED',
+  );
 });
 
 test('a JPEG of more than 500 scans is refused before libjpeg-turbo redoes the image for each', async () => {
@@ -106,7 +114,10 @@ test('a lossless JPEG whose SOF and geometry agree on 4096 x 4096 but whose data
   const at = big.findIndex((b, i) => b === 0xff && big[i + 1] === 0xc3);
   new DataView(big.buffer).setUint16(at + 5, 4096);
   new DataView(big.buffer).setUint16(at + 7, 4096);
-  const e = await rejectsWith(decodeFrame(transferSyntax, big, { ...geometry, rows: 4096, columns: 4096 }, { fileName: FILE }), 'BAD_INPUT');
+  const e = await rejectsWith(
+    decodeFrame(transferSyntax, big, { ...geometry, rows: 4096, columns: 4096 }, { fileName: FILE }),
+    'BAD_INPUT',
+  );
   assert.match(e.message, /too short/);
 });
 
@@ -115,7 +126,10 @@ test('a JPEG with three components for a one-sample geometry is BAD_INPUT', asyn
 });
 
 test('a JPEG segment length past the frame and a stream without SOI are BAD_INPUT', async () => {
-  await rejectsWith(decodeFrame(BASELINE, Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0xff, 0xff, 0, 0]), gray8, { fileName: FILE }), 'BAD_INPUT');
+  await rejectsWith(
+    decodeFrame(BASELINE, Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0xff, 0xff, 0, 0]), gray8, { fileName: FILE }),
+    'BAD_INPUT',
+  );
   await rejectsWith(decodeFrame(BASELINE, Uint8Array.from([0x89, 0x50, 0x4e, 0x47]), gray8, { fileName: FILE }), 'BAD_INPUT');
 });
 
@@ -183,13 +197,23 @@ test('JPEG 2000: a SIZ declaring 2^32-1 columns or 262144 one-pixel tiles is ref
 
 test('framesOf: no fragments, more frames than fragments, and no frame boundary are BAD_INPUT', () => {
   const f = (bytes: number[]): Uint8Array => Uint8Array.from(bytes);
-  assert.throws(() => framesOf({ basicOffsetTable: [], fragments: [], fragmentOffsets: [] }, 1, { fileName: FILE }), /hostile\.dcm.*no fragments/);
-  assert.throws(() => framesOf({ basicOffsetTable: [], fragments: [f([1, 2])], fragmentOffsets: [0] }, 2, { fileName: FILE }), /2 frames declared/);
   assert.throws(
-    () => framesOf({ basicOffsetTable: [], fragments: [f([1, 2]), f([3, 4]), f([5, 6])], fragmentOffsets: [0, 10, 20] }, 2, { fileName: FILE }),
+    () => framesOf({ basicOffsetTable: [], fragments: [], fragmentOffsets: [] }, 1, { fileName: FILE }),
+    /hostile\.dcm.*no fragments/,
+  );
+  assert.throws(
+    () => framesOf({ basicOffsetTable: [], fragments: [f([1, 2])], fragmentOffsets: [0] }, 2, { fileName: FILE }),
+    /2 frames declared/,
+  );
+  assert.throws(
+    () =>
+      framesOf({ basicOffsetTable: [], fragments: [f([1, 2]), f([3, 4]), f([5, 6])], fragmentOffsets: [0, 10, 20] }, 2, { fileName: FILE }),
     /cannot tell which/,
   );
-  assert.throws(() => framesOf({ basicOffsetTable: [], fragments: [f([1, 2])], fragmentOffsets: [0] }, 0, { fileName: FILE }), /Number of Frames/);
+  assert.throws(
+    () => framesOf({ basicOffsetTable: [], fragments: [f([1, 2])], fragmentOffsets: [0] }, 0, { fileName: FILE }),
+    /Number of Frames/,
+  );
 });
 
 test('framesOf: a Basic Offset Table that disagrees with the fragments is ignored for the EOI markers', () => {
@@ -197,9 +221,15 @@ test('framesOf: a Basic Offset Table that disagrees with the fragments is ignore
   const b = Uint8Array.from([0xff, 0xd8, 2, 3]);
   const c = Uint8Array.from([4, 0xff, 0xd9, 0]);
   const frames = framesOf({ basicOffsetTable: [0, 999], fragments: [a, b, c], fragmentOffsets: [0, 14, 26] }, 2, { fileName: FILE });
-  assert.deepEqual(frames.map((x) => [...x]), [[...a], [...b, ...c]]);
+  assert.deepEqual(
+    frames.map((x) => [...x]),
+    [[...a], [...b, ...c]],
+  );
   const byTable = framesOf({ basicOffsetTable: [0, 14], fragments: [a, b, c], fragmentOffsets: [0, 14, 26] }, 2, { fileName: FILE });
-  assert.deepEqual(byTable.map((x) => x.length), [6, 8]);
+  assert.deepEqual(
+    byTable.map((x) => x.length),
+    [6, 8],
+  );
 });
 
 test('a frame padded after its end marker with 0x00 or 0xFF still decodes', async () => {

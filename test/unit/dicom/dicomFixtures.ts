@@ -8,4 +8,3 @@ export const DICOM_FIXTURES = join(__dirname, '..', '..', 'fixtures', 'dicom');
 export function fixture(rel: string): Uint8Array {
   return new Uint8Array(readFileSync(join(DICOM_FIXTURES, rel)));
 }
-

@@ -38,16 +38,22 @@ describe('hostile DICOM files', () => {
   it('every truncation of CT_small is a typed error naming the file', async () => {
     const whole = fixture('pydicom/CT_small.dcm');
     for (let cut = 0; cut < whole.length; cut += 97) {
-      await assert.rejects(readDicomImage(whole.subarray(0, cut), { fileName: `cut${cut}.dcm` }), typed(['BAD_INPUT', 'UNSUPPORTED'], `cut${cut}.dcm`));
+      await assert.rejects(
+        readDicomImage(whole.subarray(0, cut), { fileName: `cut${cut}.dcm` }),
+        typed(['BAD_INPUT', 'UNSUPPORTED'], `cut${cut}.dcm`),
+      );
     }
   });
 
-  it("MR_truncated (pixel data cut short) is BAD_INPUT", async () => {
+  it('MR_truncated (pixel data cut short) is BAD_INPUT', async () => {
     await rejectsWith(readDicomImage(fixture('pydicom/MR_truncated.dcm'), { fileName: 'MR_truncated.dcm' }), 'BAD_INPUT');
   });
 
   it('not DICOM at all is BAD_INPUT at byte 128', async () => {
-    const e = await rejectsWith(readDicomImage(new TextEncoder().encode('\x89PNG\r\n\x1a\n not a dicom file'), { fileName: 'x.png' }), 'BAD_INPUT');
+    const e = await rejectsWith(
+      readDicomImage(new TextEncoder().encode('\x89PNG\r\n\x1a\n not a dicom file'), { fileName: 'x.png' }),
+      'BAD_INPUT',
+    );
     assert.match(e.message, /^x\.png, byte 128: not a DICOM file/);
     await rejectsWith(readDicomImage(new Uint8Array(0), { fileName: 'empty' }), 'BAD_INPUT');
   });
@@ -75,7 +81,10 @@ describe('hostile DICOM files', () => {
     const bytes = new Uint8Array(end + bomb.length);
     bytes.set(dfl.subarray(0, end));
     bytes.set(bomb, end);
-    const e = await rejectsWith(readDicomImage(bytes, { fileName: 'bomb.dcm', limits: { maxDecompressedBytes: 1_000_000 } }), 'LIMIT_EXCEEDED');
+    const e = await rejectsWith(
+      readDicomImage(bytes, { fileName: 'bomb.dcm', limits: { maxDecompressedBytes: 1_000_000 } }),
+      'LIMIT_EXCEEDED',
+    );
     assert.match(e.message, /^bomb\.dcm, byte \d+: .*maxDecompressedBytes/);
   });
 

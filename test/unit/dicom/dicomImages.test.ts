@@ -10,7 +10,6 @@ import { readDicomImage } from '../../../src/core/data/dicom/image';
 import { isDicom, parseDicom } from '../../../src/core/data/dicom/parse';
 import { DICOM_FIXTURES, fixture, sha256Float32 } from './dicomFixtures';
 
-
 interface ExpectedImage {
   readonly shape: [number, number, number, number];
   readonly sum: number;
@@ -39,7 +38,10 @@ describe('readDicomImage against pydicom', () => {
       assert.equal(set.images.length, 1);
       const v = set.images[0];
       assert.deepEqual([v.frames, v.rows, v.columns, v.channels], want.shape);
-      assert.equal(v.data.length, want.shape.reduce((a, b) => a * b, 1));
+      assert.equal(
+        v.data.length,
+        want.shape.reduce((a, b) => a * b, 1),
+      );
       let sum = 0;
       let min = Infinity;
       let max = -Infinity;
@@ -123,7 +125,8 @@ describe('readDicomImage against pydicom', () => {
 
   it('isDicom is false for other formats', () => {
     const enc = new TextEncoder();
-    for (const s of ['', 'a,b\n1,2\n', '\x89PNG\r\n\x1a\n\0\0\0\rIHDR', '{"a": 1}', 'x'.repeat(200)]) assert.equal(isDicom(enc.encode(s)), false, s);
+    for (const s of ['', 'a,b\n1,2\n', '\x89PNG\r\n\x1a\n\0\0\0\rIHDR', '{"a": 1}', 'x'.repeat(200)])
+      assert.equal(isDicom(enc.encode(s)), false, s);
   });
 
   it('a VOI LUT without window gives the LUT input range as the window', async () => {
@@ -139,7 +142,6 @@ describe('readDicomImage against pydicom', () => {
     assert.deepEqual(v.spacing, { row: 10, column: 10, slice: 5 });
   });
 });
-
 
 describe('DICOM from a Node Buffer', () => {
   it('decodes the same values from a Buffer (whose slice is a view) as from a Uint8Array', async () => {

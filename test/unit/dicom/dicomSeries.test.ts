@@ -102,7 +102,10 @@ describe('readDicomDir', () => {
   }
 
   it('reads every referenced image through the sibling reader, grouped in series', async () => {
-    const set = await readDicomDirImages(new Uint8Array(readFileSync(join(DIRTESTS, 'DICOMDIR'))), { fileName: 'DICOMDIR', siblings: siblingsOf(DIRTESTS) });
+    const set = await readDicomDirImages(new Uint8Array(readFileSync(join(DIRTESTS, 'DICOMDIR'))), {
+      fileName: 'DICOMDIR',
+      siblings: siblingsOf(DIRTESTS),
+    });
     assert.equal(set.images.length, expected.dicomdirImages.series);
     assert.equal(
       set.images.reduce((n, v) => n + v.frames, 0),
@@ -151,10 +154,14 @@ describe('readDicomDir', () => {
   });
 
   it('refuses a file that is not a DICOMDIR', () => {
-    assert.throws(() => readDicomDir(fixture('pydicom/MR_small.dcm'), { fileName: 'MR_small.dcm' }), (e: unknown) => e instanceof MedSynthError && e.code === 'BAD_INPUT' && /MR_small\.dcm/.test(e.message));
+    assert.throws(
+      () => readDicomDir(fixture('pydicom/MR_small.dcm'), { fileName: 'MR_small.dcm' }),
+      (e: unknown) => e instanceof MedSynthError && e.code === 'BAD_INPUT' && /MR_small\.dcm/.test(e.message),
+    );
   });
 
   it('the fixture folder holds what the tree references', () => {
-    for (const rel of readDicomDir(new Uint8Array(readFileSync(join(DIRTESTS, 'DICOMDIR')))).referencedFiles) assert.ok(statSync(join(DIRTESTS, rel)).isFile(), rel);
+    for (const rel of readDicomDir(new Uint8Array(readFileSync(join(DIRTESTS, 'DICOMDIR')))).referencedFiles)
+      assert.ok(statSync(join(DIRTESTS, rel)).isFile(), rel);
   });
 });

@@ -71,7 +71,8 @@ describe('readDicomWaveform against pydicom', () => {
         assert.equal(r.metadata.sopClassUid, want.sopClassUid);
         assert.equal(r.metadata.modality, want.modality);
         assert.equal(r.metadata.annotationsSkipped ?? 0, want.annotationsSkipped);
-        if (wg.pydicomWaveformArrayAgrees !== null) assert.equal(wg.pydicomWaveformArrayAgrees, true, 'pydicom waveform_array() differs from the standard rule');
+        if (wg.pydicomWaveformArrayAgrees !== null)
+          assert.equal(wg.pydicomWaveformArrayAgrees, true, 'pydicom waveform_array() differs from the standard rule');
         r.channels.forEach((c, j) => {
           const wc = wg.channel[j];
           assert.equal(c.name, wc.name);
@@ -105,7 +106,8 @@ describe('readDicomWaveform against pydicom', () => {
       });
       // Nothing that identifies the patient or the study reaches the metadata.
       const dump = JSON.stringify(set.records.map((r) => [r.id, r.metadata]));
-      for (const banned of ['Patient', 'Birth', 'Study', 'Institution', 'Physician', 'Accession']) assert.ok(!dump.includes(banned), banned);
+      for (const banned of ['Patient', 'Birth', 'Study', 'Institution', 'Physician', 'Accession'])
+        assert.ok(!dump.includes(banned), banned);
     });
   }
 
@@ -113,7 +115,20 @@ describe('readDicomWaveform against pydicom', () => {
     const set = await readDicomWaveform(fixture('waveform/waveform_ecg.dcm'), { fileName: 'waveform_ecg.dcm' });
     assert.deepEqual(
       set.records[0].channels.map((c) => c.name),
-      ['Lead I (Einthoven)', 'Lead II', 'Lead III', 'Lead aVR', 'Lead aVL', 'Lead aVF', 'Lead V1', 'Lead V2', 'Lead V3', 'Lead V4', 'Lead V5', 'Lead V6'],
+      [
+        'Lead I (Einthoven)',
+        'Lead II',
+        'Lead III',
+        'Lead aVR',
+        'Lead aVL',
+        'Lead aVF',
+        'Lead V1',
+        'Lead V2',
+        'Lead V3',
+        'Lead V4',
+        'Lead V5',
+        'Lead V6',
+      ],
     );
     assert.deepEqual(
       set.records.map((r) => r.id),
@@ -130,7 +145,10 @@ describe('readDicomWaveform against pydicom', () => {
 
   it('hasWaveform is false for an image, and storage routes a waveform file to a SignalSet', async () => {
     assert.equal(hasWaveform(parseDicom(fixture('pydicom/CT_small.dcm'))), false);
-    await assert.rejects(readDicomWaveform(fixture('pydicom/CT_small.dcm'), { fileName: 'CT_small.dcm' }), (e: unknown) => e instanceof MedSynthError && e.code === 'UNSUPPORTED');
+    await assert.rejects(
+      readDicomWaveform(fixture('pydicom/CT_small.dcm'), { fileName: 'CT_small.dcm' }),
+      (e: unknown) => e instanceof MedSynthError && e.code === 'UNSUPPORTED',
+    );
     const d = await readDatasetFile(join(WAVEFORM_DIR, 'waveform_ecg.dcm'));
     assert.equal(d.kind, 'signal');
     assert.equal(d.format, 'dicom');
@@ -212,7 +230,11 @@ function int16s(...values: number[]): Uint8Array {
   return out;
 }
 
-async function rejects(bytes: Uint8Array, codes: readonly string[], opts: { limits?: { maxSamples?: number }; signal?: AbortSignal } = {}): Promise<MedSynthError> {
+async function rejects(
+  bytes: Uint8Array,
+  codes: readonly string[],
+  opts: { limits?: { maxSamples?: number }; signal?: AbortSignal } = {},
+): Promise<MedSynthError> {
   try {
     await readDicomWaveform(bytes, { fileName: 'hostile.dcm', ...opts });
   } catch (e) {
@@ -227,12 +249,21 @@ async function rejects(bytes: Uint8Array, codes: readonly string[], opts: { limi
 describe('hand-built DICOM waveforms', () => {
   it('scales stored values as stored * sensitivity * correction + baseline, padding -> NaN', async () => {
     const data = int16s(1, -2, 3, -4, 5, -32768, 7, 8); // 2 channels x 4 samples, interleaved
-    const set = await readDicomWaveform(waveformFile({ data, sensitivity: '0.5', correction: '4', baseline: '-10', padding: int16s(-32768) }), { fileName: 'w.dcm' });
+    const set = await readDicomWaveform(
+      waveformFile({ data, sensitivity: '0.5', correction: '4', baseline: '-10', padding: int16s(-32768) }),
+      { fileName: 'w.dcm' },
+    );
     const [r] = set.records;
     assert.equal(r.id, 'w');
     assert.equal(r.startTime, '2024-01-02T03:04:05.5+01:00');
-    assert.deepEqual([...r.channels[0].data], [1, 3, 5, 7].map((v) => v * 0.5 * 4 - 10));
-    assert.deepEqual([...r.channels[1].data], [-2, -4, Number.NaN, 8].map((v) => v * 0.5 * 4 - 10));
+    assert.deepEqual(
+      [...r.channels[0].data],
+      [1, 3, 5, 7].map((v) => v * 0.5 * 4 - 10),
+    );
+    assert.deepEqual(
+      [...r.channels[1].data],
+      [-2, -4, Number.NaN, 8].map((v) => v * 0.5 * 4 - 10),
+    );
     assert.equal(r.metadata.paddedSamples, 1);
     assert.deepEqual(
       r.channels.map((c) => [c.name, c.units, c.sampleRate]),

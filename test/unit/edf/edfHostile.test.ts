@@ -67,7 +67,11 @@ describe('readEdf rejects broken headers', () => {
   });
 
   it('digital ranges that are empty or do not fit the sample width', async () => {
-    await bad(patch(twoRates, signalField(2, FIELD.digitalMax, 0), 8, '-32768'), 'BAD_INPUT', /digital maximum -32768 of signal 1 is not above/);
+    await bad(
+      patch(twoRates, signalField(2, FIELD.digitalMax, 0), 8, '-32768'),
+      'BAD_INPUT',
+      /digital maximum -32768 of signal 1 is not above/,
+    );
     await bad(patch(twoRates, signalField(2, FIELD.digitalMin, 1), 8, '-40000'), 'BAD_INPUT', /does not fit 16-bit/);
     await bad(patch(twoRates, signalField(2, FIELD.samples, 1), 8, '0'), 'BAD_INPUT', /samples per data record of signal 2 is 0/);
     await bad(patch(twoRates, signalField(2, FIELD.samples, 1), 8, '-5'), 'BAD_INPUT');
@@ -107,7 +111,11 @@ describe('readEdf refuses hostile sizes before allocating', () => {
 
   it('declared records the file is too short for', async () => {
     await bad(patch(twoRates, 236, 8, '11'), 'BAD_INPUT', /declares 11 data records of 1720 bytes/);
-    await bad(twoRates.subarray(0, twoRates.length - 100), 'BAD_INPUT', /declares 10 data records of 1720 bytes but the file holds 17100 bytes/);
+    await bad(
+      twoRates.subarray(0, twoRates.length - 100),
+      'BAD_INPUT',
+      /declares 10 data records of 1720 bytes but the file holds 17100 bytes/,
+    );
   });
 
   it('records of unknown count (-1) on a file with a partial record only', async () => {
@@ -143,19 +151,37 @@ describe('readEdf rejects malformed annotation lists', () => {
     await bad(withAnnotations(1, '+0.5\x15-1\x14\x14\x00'), 'BAD_INPUT', /timing/);
     // twelve_lead_plus_c.edf: 80 annotation bytes after 12 x 250 samples in each 6080-byte record.
     const long = plusC.slice();
-    long.set(Uint8Array.from(`+${'9'.repeat(65)}\x14\x14\x00`, (c) => c.charCodeAt(0)), 3584 + 6080 + 6000);
+    long.set(
+      Uint8Array.from(`+${'9'.repeat(65)}\x14\x14\x00`, (c) => c.charCodeAt(0)),
+      3584 + 6080 + 6000,
+    );
     await bad(long, 'BAD_INPUT', /66-byte onset/);
   });
 
   it('labels that are not UTF-8', async () => {
-    await bad(withAnnotations(1, Uint8Array.from([0x2b, 0x30, 0x2e, 0x35, 0x14, 0x14, 0x00, 0x2b, 0x31, 0x14, 0xff, 0xfe, 0x14, 0x00])), 'BAD_INPUT', /not valid UTF-8/);
+    await bad(
+      withAnnotations(1, Uint8Array.from([0x2b, 0x30, 0x2e, 0x35, 0x14, 0x14, 0x00, 0x2b, 0x31, 0x14, 0xff, 0xfe, 0x14, 0x00])),
+      'BAD_INPUT',
+      /not valid UTF-8/,
+    );
   });
 
   it('more TALs and labels than the fixed annotation limit', async () => {
     // An annotation-only EDF+ whose one record holds 600 000 TALs of one label each (1.2 million entries).
     const tals = `+0\x14\x14\x00${'+1\x14a\x14\x00'.repeat(600_000)}`;
     const spr = Math.ceil(tals.length / 2);
-    const fields = ['EDF Annotations'.padEnd(16), ' '.repeat(80), ' '.repeat(8), '-1'.padEnd(8), '1'.padEnd(8), '-32768'.padEnd(8), '32767'.padEnd(8), ' '.repeat(80), String(spr).padEnd(8), ' '.repeat(32)];
+    const fields = [
+      'EDF Annotations'.padEnd(16),
+      ' '.repeat(80),
+      ' '.repeat(8),
+      '-1'.padEnd(8),
+      '1'.padEnd(8),
+      '-32768'.padEnd(8),
+      '32767'.padEnd(8),
+      ' '.repeat(80),
+      String(spr).padEnd(8),
+      ' '.repeat(32),
+    ];
     const head = `${'0'.padEnd(8)}${'X'.padEnd(80)}${'X'.padEnd(80)}01.01.0100.00.00${'512'.padEnd(8)}${'EDF+C'.padEnd(44)}${'1'.padEnd(8)}${'0'.padEnd(8)}${'1'.padEnd(4)}${fields.join('')}`;
     const bytes = new Uint8Array(512 + spr * 2);
     bytes.set(Uint8Array.from(head + tals, (c) => c.charCodeAt(0)));

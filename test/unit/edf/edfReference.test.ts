@@ -86,7 +86,9 @@ describe(`readEdf agrees with ${reference.reader}`, () => {
         assert.equal(sha256Float32(got.data), c.sha256, `${c.name}: float32 values differ from mne's`);
       }
       const key = (a: [number, number, string]): string => `${a[0].toFixed(6)} ${a[2]}`;
-      const ours = rec.annotations.map((a): [number, number, string] => [a.onset, a.duration, a.label]).sort((x, y) => key(x).localeCompare(key(y)));
+      const ours = rec.annotations
+        .map((a): [number, number, string] => [a.onset, a.duration, a.label])
+        .sort((x, y) => key(x).localeCompare(key(y)));
       const theirs = [...ref.annotations].sort((x, y) => key(x).localeCompare(key(y)));
       assert.equal(ours.length, theirs.length, JSON.stringify(ours));
       for (const [i, a] of theirs.entries()) {
@@ -95,7 +97,9 @@ describe(`readEdf agrees with ${reference.reader}`, () => {
         assert.equal(ours[i][2], a[2]);
       }
       if (ref.headerStartTime) {
-        const expected = new Date(Date.parse(`${ref.headerStartTime}Z`) + ref.firstRecordOffset * 1000).toISOString().replace(/\.000Z$|Z$/, '');
+        const expected = new Date(Date.parse(`${ref.headerStartTime}Z`) + ref.firstRecordOffset * 1000)
+          .toISOString()
+          .replace(/\.000Z$|Z$/, '');
         assert.equal(rec.startTime, expected);
       }
     });

@@ -14,7 +14,15 @@ const ROOT = join(__dirname, '..', '..', '..');
 const BUNDLE_DIR = join(ROOT, '.cache', `dataset-worker-test-${process.pid}`);
 mkdirSync(BUNDLE_DIR, { recursive: true });
 const SCRIPT = join(BUNDLE_DIR, 'datasetWorker.js');
-buildSync({ entryPoints: [join(ROOT, 'src', 'engine', 'datasetWorkerMain.ts')], outfile: SCRIPT, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
+buildSync({
+  entryPoints: [join(ROOT, 'src', 'engine', 'datasetWorkerMain.ts')],
+  outfile: SCRIPT,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'error',
+});
 after(() => rmSync(BUNDLE_DIR, { recursive: true, force: true }));
 const CT = join(ROOT, 'samples', 'workspace', 'images', 'CT_small.dcm');
 

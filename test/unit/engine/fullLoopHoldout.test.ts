@@ -26,15 +26,32 @@ function csvRows(path: string): string[] {
     .trim()
     .split(/\r?\n/)
     .slice(1)
-    .map((l) => l.split(',').map((c) => (c.trim() !== '' && Number.isFinite(Number(c)) ? String(Number(c)) : c)).join(','));
+    .map((l) =>
+      l
+        .split(',')
+        .map((c) => (c.trim() !== '' && Number.isFinite(Number(c)) ? String(Number(c)) : c))
+        .join(','),
+    );
 }
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
-const isCode = (code: string) => (e: unknown): boolean => e instanceof MedSynthError && e.code === code;
+const isCode =
+  (code: string) =>
+  (e: unknown): boolean =>
+    e instanceof MedSynthError && e.code === code;
 
 interface RunRecord {
   dataset: { sha256: string; rows: number };
-  holdout: { fraction: number; seed?: number; sourceRows?: number; trainRows?: number; holdoutRows?: number; reproduce?: string; skipped?: string; [key: string]: unknown };
+  holdout: {
+    fraction: number;
+    seed?: number;
+    sourceRows?: number;
+    trainRows?: number;
+    holdoutRows?: number;
+    reproduce?: string;
+    skipped?: string;
+    [key: string]: unknown;
+  };
   generator: { trainedOn: string; trainingRows: number };
   outputs: string[];
 }
@@ -54,9 +71,24 @@ describe('full loop with a holdout', () => {
 
   it('fits on the training part only, evaluates against the holdout and records the split in run.json', async () => {
     const sourceHash = sha256(dataset);
-    const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 300, seed: 3, client, executionProviders: ['cpu'], runId: 'holdout-1' });
+    const res = await runFullLoop({
+      dataset,
+      workspaceRoot: workspace,
+      n: 300,
+      seed: 3,
+      client,
+      executionProviders: ['cpu'],
+      runId: 'holdout-1',
+    });
     // The parts stay in memory: the run folder holds only generated data and records.
-    assert.deepEqual(readdirSync(res.runDir).sort(), ['medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv']);
+    assert.deepEqual(readdirSync(res.runDir).sort(), [
+      'medsynth.json',
+      'model.onnx',
+      'report.html',
+      'report.json',
+      'run.json',
+      'synthetic.csv',
+    ]);
     assert.deepEqual(readdirSync(join(workspace, 'synthetic')), ['holdout-1'], 'no hidden split or work folder left');
     assert.deepEqual(readdirSync(join(workspace, 'data')), ['patients.csv'], 'nothing written beside the source');
     assert.equal(sha256(dataset), sourceHash, 'the source is untouched');
@@ -70,13 +102,22 @@ describe('full loop with a holdout', () => {
       [run.holdout.fraction, run.holdout.seed, run.holdout.sourceRows, run.holdout.trainRows, run.holdout.holdoutRows],
       [0.2, 3, 500, 400, 100],
     );
-    assert.equal(run.holdout.reproduce, 'medsynth split data/patients.csv --seed 3 --fraction 0.2 --train <train-file> --holdout <holdout-file>');
+    assert.equal(
+      run.holdout.reproduce,
+      'medsynth split data/patients.csv --seed 3 --fraction 0.2 --train <train-file> --holdout <holdout-file>',
+    );
     for (const gone of ['files', 'containsRealRows', 'notice']) assert.equal(gone in run.holdout, false, gone);
     assert.deepEqual(run.outputs, ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html']);
-    assert.deepEqual(run.generator, { ...run.generator, trainedOn: 'data/patients.csv (training part: 400 of 500 rows, seed 3)', trainingRows: 400 });
+    assert.deepEqual(run.generator, {
+      ...run.generator,
+      trainedOn: 'data/patients.csv (training part: 400 of 500 rows, seed 3)',
+      trainingRows: 400,
+    });
     assert.deepEqual(res.holdout, run.holdout);
     // The manifest's provenance names the source file's part and the source file's hash.
-    const manifest = JSON.parse(readFileSync(res.files.manifest, 'utf8')) as { provenance: { trainedOn: string; trainingDataSha256: string } };
+    const manifest = JSON.parse(readFileSync(res.files.manifest, 'utf8')) as {
+      provenance: { trainedOn: string; trainingDataSha256: string };
+    };
     assert.equal(manifest.provenance.trainedOn, 'patients.csv (training part: 400 of 500 rows, seed 3)');
     assert.equal(manifest.provenance.trainingDataSha256, sourceHash);
 
@@ -102,13 +143,25 @@ describe('full loop with a holdout', () => {
     assert.equal(typeof share, 'number');
     assert.ok((share as number) >= 0 && (share as number) <= 1);
     const privacy = reportVerdict(res.report).filter((l) => l.topic === 'privacy');
-    assert.ok(privacy.some((l) => /training/.test(l.text) && /50%/.test(l.text)), JSON.stringify(privacy));
-    assert.equal(privacy.some((l) => /add a holdout/.test(l.text)), false);
+    assert.ok(
+      privacy.some((l) => /training/.test(l.text) && /50%/.test(l.text)),
+      JSON.stringify(privacy),
+    );
+    assert.equal(
+      privacy.some((l) => /add a holdout/.test(l.text)),
+      false,
+    );
 
     // `medsynth split` with the recorded fraction and seed re-derives parts of the recorded sizes that
     // are disjoint and together are the source's rows (read back by line splitting, not by the parser).
     const again = mkdtempSync(join(tmpdir(), 'medsynth-resplit-'));
-    await splitTableFile({ input: dataset, train: join(again, 'train.csv'), holdout: join(again, 'holdout.csv'), holdoutFraction: run.holdout.fraction, seed: run.holdout.seed ?? -1 });
+    await splitTableFile({
+      input: dataset,
+      train: join(again, 'train.csv'),
+      holdout: join(again, 'holdout.csv'),
+      holdoutFraction: run.holdout.fraction,
+      seed: run.holdout.seed ?? -1,
+    });
     const source = csvRows(dataset);
     const train = csvRows(join(again, 'train.csv'));
     const holdout = csvRows(join(again, 'holdout.csv'));
@@ -121,7 +174,16 @@ describe('full loop with a holdout', () => {
   it('a table under 10 rows, or a holdout fraction of 0, runs without a holdout and run.json says why', async () => {
     const small = join(workspace, 'data', 'small.csv');
     writeFileSync(small, readFileSync(dataset, 'utf8').split('\n').slice(0, 9).join('\n') + '\n');
-    const res = await runFullLoop({ dataset: small, workspaceRoot: workspace, n: 20, seed: 1, client, executionProviders: ['cpu'], runId: 'small', metrics: ['privacy.dcr'] });
+    const res = await runFullLoop({
+      dataset: small,
+      workspaceRoot: workspace,
+      n: 20,
+      seed: 1,
+      client,
+      executionProviders: ['cpu'],
+      runId: 'small',
+      metrics: ['privacy.dcr'],
+    });
     const run = JSON.parse(readFileSync(res.files.run, 'utf8')) as RunRecord;
     assert.match(run.holdout.skipped ?? '', /8 rows.*at least 10/);
     assert.equal(existsSync(join(res.runDir, 'train.csv')), false);
@@ -129,7 +191,17 @@ describe('full loop with a holdout', () => {
     assert.equal(res.report.holdout, undefined);
     assert.equal(res.report.real.file, 'data/small.csv');
 
-    const off = await runFullLoop({ dataset, workspaceRoot: workspace, n: 20, seed: 1, client, executionProviders: ['cpu'], runId: 'off', metrics: ['privacy.dcr'], holdoutFraction: 0 });
+    const off = await runFullLoop({
+      dataset,
+      workspaceRoot: workspace,
+      n: 20,
+      seed: 1,
+      client,
+      executionProviders: ['cpu'],
+      runId: 'off',
+      metrics: ['privacy.dcr'],
+      holdoutFraction: 0,
+    });
     const offRun = JSON.parse(readFileSync(off.files.run, 'utf8')) as RunRecord;
     assert.deepEqual(offRun.holdout, { fraction: 0, skipped: 'disabled (holdout fraction 0)' });
     assert.equal(offRun.generator.trainingRows, 500);
@@ -139,7 +211,11 @@ describe('full loop with a holdout', () => {
   it('a fraction outside [0, 0.9] is BAD_USAGE before anything is written', async () => {
     const ws = mkdtempSync(join(tmpdir(), 'medsynth-holdout-bad-'));
     for (const holdoutFraction of [0.95, 1, -0.1, Number.NaN]) {
-      await assert.rejects(runFullLoop({ dataset, workspaceRoot: ws, n: 5, seed: 1, client, holdoutFraction }), isCode('BAD_USAGE'), String(holdoutFraction));
+      await assert.rejects(
+        runFullLoop({ dataset, workspaceRoot: ws, n: 5, seed: 1, client, holdoutFraction }),
+        isCode('BAD_USAGE'),
+        String(holdoutFraction),
+      );
     }
     assert.deepEqual(readdirSync(ws), []);
   });
@@ -173,7 +249,16 @@ describe('full loop with a holdout', () => {
       if (p.phase === 'fit') appendFileSync(moving, 'P99999,2024-01-01,50,F,COPD,120,25.0,false\n');
     };
     await assert.rejects(
-      runFullLoop({ dataset: moving, workspaceRoot: ws, n: 20, seed: 1, client, executionProviders: ['cpu'], metrics: ['privacy.dcr'], onProgress }),
+      runFullLoop({
+        dataset: moving,
+        workspaceRoot: ws,
+        n: 20,
+        seed: 1,
+        client,
+        executionProviders: ['cpu'],
+        metrics: ['privacy.dcr'],
+        onProgress,
+      }),
       (e: unknown) => isCode('BAD_INPUT')(e) && (e as Error).message.includes(moving) && /changed/.test((e as Error).message),
     );
     // The run created the output root, so a failed run removes it too.
@@ -182,7 +267,10 @@ describe('full loop with a holdout', () => {
 
   it('the training part keeps only the categories its rows use, so a holdout-only label never reaches the manifest', () => {
     // Codes [2, 0, -1, 2] use "c" and "a" of ["a", "b", "c"]; "b" goes and "c" becomes code 1.
-    const table = { rowCount: 4, columns: [{ kind: 'categorical' as const, name: 'dx', codes: Int32Array.from([2, 0, -1, 2]), categories: ['a', 'b', 'c'] }] };
+    const table = {
+      rowCount: 4,
+      columns: [{ kind: 'categorical' as const, name: 'dx', codes: Int32Array.from([2, 0, -1, 2]), categories: ['a', 'b', 'c'] }],
+    };
     const [dx] = dropUnusedCategories(table).columns;
     assert.equal(dx.kind, 'categorical');
     if (dx.kind !== 'categorical') return;

@@ -29,7 +29,17 @@ describe('full loop output folder and recorded paths', () => {
 
   it('report.json records the final names: synthetic.csv beside it, the source relative to the workspace', async () => {
     // Without a holdout the real table is the source itself.
-    const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 50, seed: 1, client, executionProviders: ['cpu'], runId: 'names', metrics: ['fidelity.ksComplement'], holdoutFraction: 0 });
+    const res = await runFullLoop({
+      dataset,
+      workspaceRoot: workspace,
+      n: 50,
+      seed: 1,
+      client,
+      executionProviders: ['cpu'],
+      runId: 'names',
+      metrics: ['fidelity.ksComplement'],
+      holdoutFraction: 0,
+    });
     const report = JSON.parse(readFileSync(join(res.runDir, 'report.json'), 'utf8')) as Report;
     assert.equal(report.synth.file, 'synthetic.csv');
     assert.equal(report.real.file, 'data/patients.csv');
@@ -40,8 +50,17 @@ describe('full loop output folder and recorded paths', () => {
     assert.equal(html.includes('.partial'), false);
   });
 
-  it('with the default holdout, report.json names the source\'s training and holdout parts, never a file or a hidden folder', async () => {
-    const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 50, seed: 1, client, executionProviders: ['cpu'], runId: 'names-holdout', metrics: ['fidelity.ksComplement'] });
+  it("with the default holdout, report.json names the source's training and holdout parts, never a file or a hidden folder", async () => {
+    const res = await runFullLoop({
+      dataset,
+      workspaceRoot: workspace,
+      n: 50,
+      seed: 1,
+      client,
+      executionProviders: ['cpu'],
+      runId: 'names-holdout',
+      metrics: ['fidelity.ksComplement'],
+    });
     const report = JSON.parse(readFileSync(join(res.runDir, 'report.json'), 'utf8')) as Report;
     assert.equal(report.real.file, 'data/patients.csv (training part: 400 of 500 rows, seed 1)');
     assert.equal(report.holdout?.file, 'data/patients.csv (holdout part: 100 of 500 rows, seed 1)');
@@ -54,7 +73,17 @@ describe('full loop output folder and recorded paths', () => {
   });
 
   it('writes under medsynth.outputFolder (nested, relative to the workspace)', async () => {
-    const res = await runFullLoop({ dataset, workspaceRoot: workspace, outputFolder: 'results/medsynth', n: 20, seed: 1, client, executionProviders: ['cpu'], runId: 'elsewhere', metrics: ['fidelity.ksComplement'] });
+    const res = await runFullLoop({
+      dataset,
+      workspaceRoot: workspace,
+      outputFolder: 'results/medsynth',
+      n: 20,
+      seed: 1,
+      client,
+      executionProviders: ['cpu'],
+      runId: 'elsewhere',
+      metrics: ['fidelity.ksComplement'],
+    });
     assert.equal(res.runDir, join(workspace, 'results', 'medsynth', 'elsewhere'));
     assert.deepEqual(readdirSync(join(workspace, 'results', 'medsynth')), ['elsewhere']);
     assert.ok(existsSync(res.files.reportJson));
@@ -64,8 +93,15 @@ describe('full loop output folder and recorded paths', () => {
     const outside = mkdtempSync(join(tmpdir(), 'medsynth-outside-'));
     symlinkSync(outside, join(workspace, 'link-out'));
     for (const folder of ['../elsewhere', '/tmp/abs', '.', '', 'link-out', 'link-out/runs']) {
-      assert.throws(() => resolveOutputRoot(workspace, folder), (e: unknown) => e instanceof MedSynthError && e.code === 'PATH_ESCAPE', folder);
-      await assert.rejects(runFullLoop({ dataset, workspaceRoot: workspace, outputFolder: folder, n: 5, seed: 1, client }), (e: unknown) => e instanceof MedSynthError && e.code === 'PATH_ESCAPE');
+      assert.throws(
+        () => resolveOutputRoot(workspace, folder),
+        (e: unknown) => e instanceof MedSynthError && e.code === 'PATH_ESCAPE',
+        folder,
+      );
+      await assert.rejects(
+        runFullLoop({ dataset, workspaceRoot: workspace, outputFolder: folder, n: 5, seed: 1, client }),
+        (e: unknown) => e instanceof MedSynthError && e.code === 'PATH_ESCAPE',
+      );
     }
     assert.deepEqual(readdirSync(outside), []);
     assert.equal(resolveOutputRoot(workspace, 'runs'), join(workspace, 'runs'));

@@ -48,10 +48,26 @@ describe('engine jobs', () => {
     const dataset = join(workspace, 'data', 'patients.csv');
     const before = readFileSync(dataset);
     const phases = new Set<string>();
-    const res = await runFullLoop({ dataset, workspaceRoot: workspace, n: 200, seed: 42, client, executionProviders: ['cpu'], onProgress: (p) => phases.add(p.phase), runId: 'run-1' });
+    const res = await runFullLoop({
+      dataset,
+      workspaceRoot: workspace,
+      n: 200,
+      seed: 42,
+      client,
+      executionProviders: ['cpu'],
+      onProgress: (p) => phases.add(p.phase),
+      runId: 'run-1',
+    });
     assert.equal(res.runDir, join(workspace, 'synthetic', 'run-1'));
     // The default 0.2 holdout is split in memory: no part of it (no real row) is written to the run.
-    assert.deepEqual(readdirSync(res.runDir).sort(), ['medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv']);
+    assert.deepEqual(readdirSync(res.runDir).sort(), [
+      'medsynth.json',
+      'model.onnx',
+      'report.html',
+      'report.json',
+      'run.json',
+      'synthetic.csv',
+    ]);
     assert.deepEqual(readdirSync(join(workspace, 'synthetic')), ['run-1']);
     const run = JSON.parse(readFileSync(res.files.run, 'utf8')) as { generate: { seed: number; executionProvider: string } };
     assert.equal(run.generate.seed, 42);
@@ -59,11 +75,24 @@ describe('engine jobs', () => {
     assert.equal(res.report.generator?.executionProvider, 'cpu');
     assert.equal(res.report.synth.rows, 200);
     assert.ok(res.report.metrics.length >= 5);
-    assert.ok(['split', 'read', 'fit', 'generate', 'evaluate', 'write'].every((p) => phases.has(p)), [...phases].join(','));
+    assert.ok(
+      ['split', 'read', 'fit', 'generate', 'evaluate', 'write'].every((p) => phases.has(p)),
+      [...phases].join(','),
+    );
     assert.deepEqual(readFileSync(dataset), before);
     // Identifiers are regenerated, never copied from the source.
-    const sourceIds = new Set(before.toString('utf8').split('\n').slice(1).map((l) => l.split(',')[0]));
-    const synthIds = readFileSync(res.files.synthetic, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+    const sourceIds = new Set(
+      before
+        .toString('utf8')
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    );
+    const synthIds = readFileSync(res.files.synthetic, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]);
     assert.equal(synthIds.filter((id) => sourceIds.has(id)).length, 0);
   });
 
@@ -83,7 +112,15 @@ describe('engine jobs', () => {
     });
     await rejectsWith(run, 'CANCELLED');
     assert.deepEqual(readdirSync(join(workspace, 'synthetic')), ['run-1']);
-    const res = await runFullLoop({ dataset: join(workspace, 'data', 'patients.csv'), workspaceRoot: workspace, n: 20, seed: 2, client, executionProviders: ['cpu'], runId: 'run-2' });
+    const res = await runFullLoop({
+      dataset: join(workspace, 'data', 'patients.csv'),
+      workspaceRoot: workspace,
+      n: 20,
+      seed: 2,
+      client,
+      executionProviders: ['cpu'],
+      runId: 'run-2',
+    });
     assert.ok(existsSync(res.files.reportHtml));
   });
 
@@ -92,23 +129,45 @@ describe('engine jobs', () => {
     await fitGenerator({ dataset: join(workspace, 'data', 'patients.csv'), generator: 'copula', outDir: gen });
     const out = join(workspace, 'cancelled.csv');
     const controller = new AbortController();
-    const job = generateSynthetic({ generatorPath: gen, n: 3_000_000, seed: 1, out, batch: 2000, client, executionProviders: ['cpu'], signal: controller.signal, onProgress: () => controller.abort() });
+    const job = generateSynthetic({
+      generatorPath: gen,
+      n: 3_000_000,
+      seed: 1,
+      out,
+      batch: 2000,
+      client,
+      executionProviders: ['cpu'],
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
     await rejectsWith(job, 'CANCELLED');
     assert.equal(existsSync(out), false);
-    assert.deepEqual(readdirSync(workspace).filter((f) => f.includes('cancelled')), []);
+    assert.deepEqual(
+      readdirSync(workspace).filter((f) => f.includes('cancelled')),
+      [],
+    );
   });
 
   it('refuses to overwrite sources: fit into the dataset folder, generate over the model', async () => {
-    await rejectsWith(fitGenerator({ dataset: join(workspace, 'data', 'patients.csv'), generator: 'copula', outDir: join(workspace, 'data') }), 'BAD_USAGE');
-    await rejectsWith(generateSynthetic({ generatorPath: join(workspace, 'gen'), n: 5, seed: 1, out: join(workspace, 'gen', 'medsynth.json'), client }), 'BAD_USAGE');
-    await rejectsWith(generateSynthetic({ generatorPath: join(workspace, 'gen'), n: 5, seed: 1, out: join(workspace, 'x.txt'), client }), 'BAD_USAGE');
+    await rejectsWith(
+      fitGenerator({ dataset: join(workspace, 'data', 'patients.csv'), generator: 'copula', outDir: join(workspace, 'data') }),
+      'BAD_USAGE',
+    );
+    await rejectsWith(
+      generateSynthetic({ generatorPath: join(workspace, 'gen'), n: 5, seed: 1, out: join(workspace, 'gen', 'medsynth.json'), client }),
+      'BAD_USAGE',
+    );
+    await rejectsWith(
+      generateSynthetic({ generatorPath: join(workspace, 'gen'), n: 5, seed: 1, out: join(workspace, 'x.txt'), client }),
+      'BAD_USAGE',
+    );
   });
 
   it('enableCudaAcceleration explains why it cannot run here instead of failing obscurely', async () => {
     const mac = await enableCudaAcceleration({ platform: 'darwin', arch: 'arm64' });
     assert.equal(mac.ok, false);
     assert.match(mac.message, /coreml/);
-    const here = await enableCudaAcceleration({ ortRoot: join(workspace, 'no-ort') , skipDriverCheck: false });
+    const here = await enableCudaAcceleration({ ortRoot: join(workspace, 'no-ort'), skipDriverCheck: false });
     assert.equal(here.ok, false);
     assert.match(here.message, /NVIDIA driver|installer is missing/);
   });
@@ -116,9 +175,17 @@ describe('engine jobs', () => {
 
 describe('CUDA installer failures', () => {
   it('say plainly that the NuGet feed cannot be reached (output captured on an offline H200 machine)', () => {
-    const offline = ['node:internal/process/promises:391', 'Error: getaddrinfo EAI_AGAIN api.nuget.org', "  hostname: 'api.nuget.org'", 'Node.js v20.20.2'];
+    const offline = [
+      'node:internal/process/promises:391',
+      'Error: getaddrinfo EAI_AGAIN api.nuget.org',
+      "  hostname: 'api.nuget.org'",
+      'Node.js v20.20.2',
+    ];
     assert.match(installerFailure(offline, 1), /network access to api\.nuget\.org/);
-    assert.equal(installerFailure(['Error: Invalid installation: cuda11 for platform: linux/x64', 'Node.js v20.20.2'], 1), 'Error: Invalid installation: cuda11 for platform: linux/x64');
+    assert.equal(
+      installerFailure(['Error: Invalid installation: cuda11 for platform: linux/x64', 'Node.js v20.20.2'], 1),
+      'Error: Invalid installation: cuda11 for platform: linux/x64',
+    );
     assert.equal(installerFailure([], 3), 'exit code 3');
   });
 });
@@ -132,7 +199,15 @@ describe('chunked output', () => {
     const post = tablePostprocess(loaded.manifest, gen);
     const client = new InferenceClient({ script: INFERENCE_SCRIPT });
     try {
-      const res = await client.sample({ modelPath: loaded.modelPath, manifest: loaded.manifest, rows: 50, firstRow: 1000, seed: 9, batch: 16, executionProviders: ['cpu'] });
+      const res = await client.sample({
+        modelPath: loaded.modelPath,
+        manifest: loaded.manifest,
+        rows: 50,
+        firstRow: 1000,
+        seed: 9,
+        batch: 16,
+        executionProviders: ['cpu'],
+      });
       for (const ext of ['csv', 'jsonl']) {
         const whole = join(dir, `whole.${ext}`);
         const chunked = join(dir, `chunked.${ext}`);

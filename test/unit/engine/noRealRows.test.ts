@@ -87,14 +87,19 @@ describe('a full loop with a holdout writes no real row', () => {
         during.push(...leaks());
       },
     });
-    assert.ok(['read', 'split', 'fit', 'generate', 'evaluate', 'write'].every((p) => phases.has(p)), [...phases].join(','));
+    assert.ok(
+      ['read', 'split', 'fit', 'generate', 'evaluate', 'write'].every((p) => phases.has(p)),
+      [...phases].join(','),
+    );
     assert.deepEqual(during, [], 'a file with real rows existed while the loop ran');
     assert.deepEqual(leaks(), [], 'a file with real rows is left after the loop');
 
     // Only the source and the output root lie in the workspace; the output root holds the run alone.
     assert.deepEqual(readdirSync(workspace).sort(), ['patients.csv', 'synthetic']);
     assert.deepEqual(readdirSync(join(workspace, 'synthetic')), ['no-real-rows']);
-    const written = walk(res.runDir).map((f) => relative(res.runDir, f)).sort();
+    const written = walk(res.runDir)
+      .map((f) => relative(res.runDir, f))
+      .sort();
     assert.deepEqual(written, ['medsynth.json', 'model.onnx', 'report.html', 'report.json', 'run.json', 'synthetic.csv']);
     // The scan read real content: the synthetic table has a header and the 500 generated rows.
     assert.ok(statSync(res.files.synthetic).size > 1000);
@@ -105,7 +110,10 @@ describe('a full loop with a holdout writes no real row', () => {
     assert.equal(res.report.holdout?.rows, 100);
     const share = res.report.metrics.find((m) => m.id === 'privacy.dcr')?.details.shareCloserToTrain;
     assert.ok(typeof share === 'number' && share >= 0 && share <= 1, String(share));
-    const report = JSON.parse(readFileSync(res.files.reportJson, 'utf8')) as { real: { file: string; rows: number }; holdout: { file: string; rows: number } };
+    const report = JSON.parse(readFileSync(res.files.reportJson, 'utf8')) as {
+      real: { file: string; rows: number };
+      holdout: { file: string; rows: number };
+    };
     assert.deepEqual(report.real, { ...report.real, file: 'patients.csv (training part: 400 of 500 rows, seed 42)', rows: 400 });
     assert.deepEqual(report.holdout, { ...report.holdout, file: 'patients.csv (holdout part: 100 of 500 rows, seed 42)', rows: 100 });
   });

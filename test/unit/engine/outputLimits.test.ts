@@ -31,16 +31,28 @@ describe('read caps and generated outputs', () => {
     // 6,250,000 rows × 8 columns = 50,000,000 cells: exactly the cap, readable.
     assert.equal(readCapNote(6_250_000, 8), undefined);
     // 6,250,001 × 8 = 50,000,008 cells.
-    assert.match(readCapNote(6_250_001, 8) ?? '', /6250001 rows × 8 columns = 50000008 cells, more than the 50000000 cells .* --max-cells 50000008/);
+    assert.match(
+      readCapNote(6_250_001, 8) ?? '',
+      /6250001 rows × 8 columns = 50000008 cells, more than the 50000000 cells .* --max-cells 50000008/,
+    );
   });
 
   it('checkOutputFitsLimits refuses an n past the cells or rows the evaluation reads, with numbers', () => {
     checkOutputFitsLimits(6_250_000, 8, undefined);
-    assert.throws(() => checkOutputFitsLimits(6_250_001, 8, undefined), isError('LIMIT_EXCEEDED', /50000008 cells.*--n of at most 6250000, or --max-cells of at least 50000008/));
+    assert.throws(
+      () => checkOutputFitsLimits(6_250_001, 8, undefined),
+      isError('LIMIT_EXCEEDED', /50000008 cells.*--n of at most 6250000, or --max-cells of at least 50000008/),
+    );
     // With --max-cells 1000 and 8 columns, at most floor(1000 / 8) = 125 rows.
     checkOutputFitsLimits(125, 8, { maxCells: 1000 });
-    assert.throws(() => checkOutputFitsLimits(126, 8, { maxCells: 1000 }), isError('LIMIT_EXCEEDED', /--n of at most 125, or --max-cells of at least 1008/));
-    assert.throws(() => checkOutputFitsLimits(11, 8, { maxRows: 10 }), isError('LIMIT_EXCEEDED', /row limit of 10.*--n of at most 10, or --max-rows of at least 11/));
+    assert.throws(
+      () => checkOutputFitsLimits(126, 8, { maxCells: 1000 }),
+      isError('LIMIT_EXCEEDED', /--n of at most 125, or --max-cells of at least 1008/),
+    );
+    assert.throws(
+      () => checkOutputFitsLimits(11, 8, { maxRows: 10 }),
+      isError('LIMIT_EXCEEDED', /row limit of 10.*--n of at most 10, or --max-rows of at least 11/),
+    );
   });
 });
 
@@ -66,7 +78,10 @@ describe('generate and the full loop against their limits', () => {
         (e: unknown) => {
           // 26,843,546 rows × 10 values is just past 268,435,456 = 2^28, so two shards fit.
           assert.ok(e instanceof MedSynthError && e.code === 'LIMIT_EXCEEDED', String(e));
-          assert.match(e.message, new RegExp(`${n} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one generate run produces`));
+          assert.match(
+            e.message,
+            new RegExp(`${n} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one generate run produces`),
+          );
           assert.match(e.message, /--shard i\/2 for i = 0\.\.1/);
           return true;
         },
@@ -83,19 +98,35 @@ describe('generate and the full loop against their limits', () => {
     copyFileSync(PATIENTS, join(ws, 'patients.csv'));
     // 30,000,000 × 8 columns = 240,000,000 cells pass --max-cells 10^9; × 10 model outputs = 3 × 10^8 values do not.
     await assert.rejects(
-      runFullLoop({ dataset: join(ws, 'patients.csv'), workspaceRoot: ws, n: 30_000_000, seed: 1, limits: { maxCells: 1_000_000_000 }, metrics: ['fidelity.tvComplement'], client }),
+      runFullLoop({
+        dataset: join(ws, 'patients.csv'),
+        workspaceRoot: ws,
+        n: 30_000_000,
+        seed: 1,
+        limits: { maxCells: 1_000_000_000 },
+        metrics: ['fidelity.tvComplement'],
+        client,
+      }),
       isError('LIMIT_EXCEEDED', /one generate run produces.*--n of at most 26843545/),
     );
     assert.deepEqual(readdirSync(ws), ['patients.csv']);
   });
 
-  it('warns before writing an output past the readers\' default cap, naming --max-cells (the job is then cancelled)', async () => {
+  it("warns before writing an output past the readers' default cap, naming --max-cells (the job is then cancelled)", async () => {
     // 6,250,001 rows × 8 columns = 50,000,008 cells.
     const controller = new AbortController();
     const logs: string[] = [];
     const out = join(dir, 'big.csv');
     await assert.rejects(
-      generateSynthetic({ generatorPath: gen, n: 6_250_001, seed: 1, out, client, signal: controller.signal, onLog: (level, m) => (logs.push(`${level}: ${m}`), controller.abort()) }),
+      generateSynthetic({
+        generatorPath: gen,
+        n: 6_250_001,
+        seed: 1,
+        out,
+        client,
+        signal: controller.signal,
+        onLog: (level, m) => (logs.push(`${level}: ${m}`), controller.abort()),
+      }),
       isError('CANCELLED', /cancelled/),
     );
     assert.equal(logs.length, 1, logs.join('\n'));
@@ -109,7 +140,17 @@ describe('generate and the full loop against their limits', () => {
     const phases = new Set<string>();
     const onProgress = (p: EngineProgress): void => void phases.add(p.phase);
     await assert.rejects(
-      runFullLoop({ dataset: join(ws, 'patients.csv'), workspaceRoot: ws, outputFolder: 'out/deeper', n: 20, seed: 1, metrics: ['fidelity.nope'], client, executionProviders: ['cpu'], onProgress }),
+      runFullLoop({
+        dataset: join(ws, 'patients.csv'),
+        workspaceRoot: ws,
+        outputFolder: 'out/deeper',
+        n: 20,
+        seed: 1,
+        metrics: ['fidelity.nope'],
+        client,
+        executionProviders: ['cpu'],
+        onProgress,
+      }),
       (e: unknown) => e instanceof MedSynthError && /fidelity\.nope/.test(e.message),
     );
     assert.ok(phases.has('generate'), [...phases].join(','));
@@ -120,7 +161,10 @@ describe('generate and the full loop against their limits', () => {
     const ws = mkdtempSync(join(tmpdir(), 'medsynth-loop-cap-'));
     copyFileSync(PATIENTS, join(ws, 'patients.csv'));
     // patients.csv is 500 rows × 8 columns = 4,000 cells, so --max-cells 4000 reads it; 501 synthetic rows would be 4,008.
-    await assert.rejects(runFullLoop({ dataset: join(ws, 'patients.csv'), workspaceRoot: ws, n: 501, seed: 1, limits: { maxCells: 4000 }, client }), isError('LIMIT_EXCEEDED', /--n of at most 500/));
+    await assert.rejects(
+      runFullLoop({ dataset: join(ws, 'patients.csv'), workspaceRoot: ws, n: 501, seed: 1, limits: { maxCells: 4000 }, client }),
+      isError('LIMIT_EXCEEDED', /--n of at most 500/),
+    );
     assert.deepEqual(readdirSync(ws), ['patients.csv']);
   });
 });

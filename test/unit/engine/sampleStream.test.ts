@@ -20,7 +20,13 @@ const POST: TablePostprocess = {
     { name: 'age', kind: 'numeric', index: 0, transform: { type: 'standard', mean: 50, std: 12 }, integer: true },
     { name: 'bmi', kind: 'numeric', index: 1, transform: { type: 'minmax', min: 15, max: 45, from: [-3, 3] }, round: 2, missingIndex: 2 },
     { name: 'raw', kind: 'numeric', index: 3 },
-    { name: 'admitted', kind: 'datetime', index: 4, transform: { type: 'minmax', min: 1.6e12, max: 1.7e12, from: [-3, 3] }, precision: 'date' },
+    {
+      name: 'admitted',
+      kind: 'datetime',
+      index: 4,
+      transform: { type: 'minmax', min: 1.6e12, max: 1.7e12, from: [-3, 3] },
+      precision: 'date',
+    },
     { name: 'ward', kind: 'categorical', categories: ['A', 'B, east', 'C "new"'], encoding: 'onehot', index: 5 },
     { name: 'smoker', kind: 'boolean', categories: ['false', 'true'], encoding: 'index', index: 8 },
     { name: 'note', kind: 'text' },
@@ -57,7 +63,11 @@ describe('streamed sample output', () => {
     it(`${ext}: the same bytes as the whole-sample writer for any block sizes`, async () => {
       const whole = join(dir, `whole.${ext}`);
       await writeSampleTable(whole, POST, data, rows, POST.features, 4000);
-      for (const [label, sizes, chunkRows] of [['one block', [rows], 65_536], ['rows of 1 and 7', [1, 7], 100], ['uneven', [333, 4096, 17], 256]] as const) {
+      for (const [label, sizes, chunkRows] of [
+        ['one block', [rows], 65_536],
+        ['rows of 1 and 7', [1, 7], 100],
+        ['uneven', [333, 4096, 17], 256],
+      ] as const) {
         const queue = new SampleQueue();
         const streamed = join(dir, `streamed-${label.replace(/ /g, '')}.${ext}`);
         const writing = writeSampleStream(streamed, POST, queue, 4000, undefined, chunkRows);

@@ -28,7 +28,11 @@ async function synthesize(table: Table, rows: number, seed = 5): Promise<{ synth
   const post = validateManifest(JSON.parse(JSON.stringify(manifest)), 'medsynth.json').postprocess as TablePostprocess;
   const latent = fillLatent(seed, 0, rows, manifest.inputs.latent.shape[1], 'normal');
   const synthetic = decodeTableSample(post, sampleCopula(model, latent, rows), rows, 0);
-  const text = new TextDecoder().decode(await serializeTable(synthetic, 'csv')).trim().split('\n').map((l) => l.split(','));
+  const text = new TextDecoder()
+    .decode(await serializeTable(synthetic, 'csv'))
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   return { synthetic, post, text };
 }
 
@@ -41,7 +45,13 @@ describe('copula output by column kind', () => {
     const spec = post.columns.find((c) => c.name === 'patient_id');
     assert.equal(spec?.kind, 'identifier');
     // The real ids, from the file's text.
-    const real = new Set(readFileSync(join(TABLES, 'patients_numeric_ids.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]));
+    const real = new Set(
+      readFileSync(join(TABLES, 'patients_numeric_ids.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    );
     assert.equal(real.size, 500);
     const ids = text.slice(1).map((r) => r[0]);
     assert.equal(ids[0], 'SYN-00000000');
@@ -83,7 +93,10 @@ describe('copula output by column kind', () => {
     }
     const synthTaken = synthetic.columns[1];
     assert.ok(synthTaken.kind === 'datetime');
-    assert.ok([...synthTaken.values].every((v) => v % 60_000 === 0), 'whole minutes');
+    assert.ok(
+      [...synthTaken.values].every((v) => v % 60_000 === 0),
+      'whole minutes',
+    );
   });
 
   it('numbers keep the dominant precision: one 6-decimal value among 2-decimal values gives 2 decimals', async () => {
@@ -91,7 +104,10 @@ describe('copula output by column kind', () => {
     const table = await csvTable(`alcohol\n${values.join('\n')}\n`);
     const { text } = await synthesize(table, 500);
     const decimals = text.slice(1).map((r) => (r[0].split('.')[1] ?? '').length);
-    assert.ok(decimals.every((d) => d <= 2), `most decimals ${Math.max(...decimals)}`);
+    assert.ok(
+      decimals.every((d) => d <= 2),
+      `most decimals ${Math.max(...decimals)}`,
+    );
     assert.ok(decimals.some((d) => d === 2));
   });
 
@@ -117,7 +133,8 @@ describe('copula output by column kind', () => {
     };
     assert.throws(
       () => validateManifest(manifest, 'medsynth.json'),
-      (e: unknown) => e instanceof MedSynthError && e.code === 'MANIFEST_INVALID' && /\$\.postprocess\.columns\[0\]\.format/.test(e.message),
+      (e: unknown) =>
+        e instanceof MedSynthError && e.code === 'MANIFEST_INVALID' && /\$\.postprocess\.columns\[0\]\.format/.test(e.message),
     );
   });
 });

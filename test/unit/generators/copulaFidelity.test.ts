@@ -16,7 +16,17 @@ import { fillLatent } from '../../../src/core/generators/latent';
 import type { TablePostprocess } from '../../../src/core/generators/manifest';
 import { normalQuantile } from '../../../src/core/generators/normal';
 import { decodeTableSample } from '../../../src/core/generators/tableDecoding';
-import { COPULA_FIXTURES, MIXED_KINDS, ROOT, ksStatistic, numericView, pearsonComplete, rankNormalScores, readCsvTable, spearmanComplete } from './copulaFixtures';
+import {
+  COPULA_FIXTURES,
+  MIXED_KINDS,
+  ROOT,
+  ksStatistic,
+  numericView,
+  pearsonComplete,
+  rankNormalScores,
+  readCsvTable,
+  spearmanComplete,
+} from './copulaFixtures';
 
 interface TableReference {
   rows: number;
@@ -28,7 +38,13 @@ interface TableReference {
   categoryFrequencies: Record<string, { categories: string[]; frequencies: number[] }>;
   missingRates: Record<string, number>;
 }
-const ref = JSON.parse(readFileSync(join(COPULA_FIXTURES, 'reference.json'), 'utf8')) as { synthRows: number; ksConstant: number; binomialSigmas: number; mixed: TableReference; breastCancer: TableReference };
+const ref = JSON.parse(readFileSync(join(COPULA_FIXTURES, 'reference.json'), 'utf8')) as {
+  synthRows: number;
+  ksConstant: number;
+  binomialSigmas: number;
+  mixed: TableReference;
+  breastCancer: TableReference;
+};
 
 async function synthesize(real: Table, rows: number, seed: number): Promise<Table> {
   const { onnx, manifest } = buildCopulaGenerator(fitCopula(real));
@@ -40,7 +56,14 @@ async function synthesize(real: Table, rows: number, seed: number): Promise<Tabl
 
 const col = (t: Table, name: string): Column => t.columns.find((c) => c.name === name) as Column;
 
-function checkTable(real: Table, synth: Table, r: TableReference, corrTolerance: (a: string, b: string) => number, spearmanTolerance: number, binary: readonly string[] = []): void {
+function checkTable(
+  real: Table,
+  synth: Table,
+  r: TableReference,
+  corrTolerance: (a: string, b: string) => number,
+  spearmanTolerance: number,
+  binary: readonly string[] = [],
+): void {
   assert.equal(real.rowCount, r.rows);
   assert.equal(synth.rowCount, ref.synthRows);
   for (const name of r.continuous) {
@@ -61,7 +84,10 @@ function checkTable(real: Table, synth: Table, r: TableReference, corrTolerance:
     r.continuous.forEach((b, j) => {
       if (j >= i || binary.includes(a) || binary.includes(b)) return;
       const got = spearmanComplete(numericView(col(synth, a)), numericView(col(synth, b)));
-      assert.ok(Math.abs(got - r.spearman[i][j]) <= spearmanTolerance, `spearman(${a}, ${b}) = ${got.toFixed(3)}, real ${r.spearman[i][j].toFixed(3)}`);
+      assert.ok(
+        Math.abs(got - r.spearman[i][j]) <= spearmanTolerance,
+        `spearman(${a}, ${b}) = ${got.toFixed(3)}, real ${r.spearman[i][j].toFixed(3)}`,
+      );
     });
   });
   const sigma = (p: number, n: number): number => ref.binomialSigmas * Math.sqrt((p * (1 - p)) / n) + 1e-9;
@@ -94,7 +120,10 @@ test('mixed clinical table: marginals, correlations, categories, missing rates, 
   const source = col(real, 'patient_id');
   assert.ok(ids.kind === 'identifier' && source.kind === 'identifier');
   const sourceIds = new Set(source.values);
-  assert.ok(ids.values.every((v) => v !== null && !sourceIds.has(v)), 'an identifier was copied');
+  assert.ok(
+    ids.values.every((v) => v !== null && !sourceIds.has(v)),
+    'an identifier was copied',
+  );
   assert.equal(new Set(ids.values).size, ids.values.length, 'identifiers are unique');
   const note = col(synth, 'note');
   assert.ok(note.kind === 'text' && note.values.every((v) => v === null), 'free text is not emitted');

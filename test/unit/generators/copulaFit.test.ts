@@ -8,7 +8,12 @@ import { fitCopula } from '../../../src/core/generators/copula';
 import { symmetricEigen } from '../../../src/core/generators/linalg';
 import { normalCdf, normalQuantile } from '../../../src/core/generators/normal';
 
-const numeric = (name: string, values: number[]): Table['columns'][number] => ({ kind: 'numeric', name, values: Float64Array.from(values), integer: false });
+const numeric = (name: string, values: number[]): Table['columns'][number] => ({
+  kind: 'numeric',
+  name,
+  values: Float64Array.from(values),
+  integer: false,
+});
 
 test('the normal helpers agree with tabulated values (scipy.stats.norm)', () => {
   // norm.cdf(1.96) = 0.9750021048517795, norm.ppf(0.975) = 1.959963984540054, norm.cdf(-3) = 0.0013498980316301
@@ -67,5 +72,8 @@ test('tables with nothing to model or too few rows are BAD_INPUT; an abort is CA
   assert.throws(() => fitCopula({ rowCount: 1, columns: [numeric('a', [1])] }), bad);
   const controller = new AbortController();
   controller.abort();
-  assert.throws(() => fitCopula({ rowCount: 2, columns: [numeric('a', [1, 2])] }, { signal: controller.signal }), (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED');
+  assert.throws(
+    () => fitCopula({ rowCount: 2, columns: [numeric('a', [1, 2])] }, { signal: controller.signal }),
+    (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED',
+  );
 });

@@ -7,10 +7,20 @@ import type { Column, ColumnKind, Table } from '../../../src/core/data/table';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const COPULA_FIXTURES = join(ROOT, 'test', 'fixtures', 'models', 'copula');
-export const MIXED_KINDS: Readonly<Record<string, ColumnKind>> = { patient_id: 'identifier', sex: 'categorical', diagnosis: 'categorical', smoker: 'boolean', admitted: 'datetime', note: 'text' };
+export const MIXED_KINDS: Readonly<Record<string, ColumnKind>> = {
+  patient_id: 'identifier',
+  sex: 'categorical',
+  diagnosis: 'categorical',
+  smoker: 'boolean',
+  admitted: 'datetime',
+  note: 'text',
+};
 
 export function readCsvTable(path: string, kinds: Readonly<Record<string, ColumnKind>> = {}): Table {
-  const lines = readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(path, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const header = lines[0].split(',');
   const cells = lines.slice(1).map((l) => l.split(','));
   const columns = header.map((name, j): Column => {
@@ -20,7 +30,8 @@ export function readCsvTable(path: string, kinds: Readonly<Record<string, Column
       const values = Float64Array.from(raw, (v) => (v === '' ? NaN : Number(v)));
       return { kind, name, values, integer: values.every((v) => Number.isNaN(v) || Number.isInteger(v)) };
     }
-    if (kind === 'datetime') return { kind, name, values: Float64Array.from(raw, (v) => (v === '' ? NaN : Date.parse(`${v}T00:00:00Z`))), precision: 'date' };
+    if (kind === 'datetime')
+      return { kind, name, values: Float64Array.from(raw, (v) => (v === '' ? NaN : Date.parse(`${v}T00:00:00Z`))), precision: 'date' };
     if (kind === 'categorical' || kind === 'boolean') {
       const categories = kind === 'boolean' ? ['false', 'true'] : [...new Set(raw.filter((v) => v !== ''))];
       return { kind, name, categories, codes: Int32Array.from(raw, (v) => (v === '' ? -1 : categories.indexOf(v))) };
@@ -37,8 +48,12 @@ export function readF32(path: string): Float32Array {
 
 /** Two-sample Kolmogorov-Smirnov statistic over the present (non-NaN) values. */
 export function ksStatistic(a: ArrayLike<number>, b: ArrayLike<number>): { d: number; n: number; m: number } {
-  const x = Float64Array.from(a).filter((v) => !Number.isNaN(v)).sort();
-  const y = Float64Array.from(b).filter((v) => !Number.isNaN(v)).sort();
+  const x = Float64Array.from(a)
+    .filter((v) => !Number.isNaN(v))
+    .sort();
+  const y = Float64Array.from(b)
+    .filter((v) => !Number.isNaN(v))
+    .sort();
   let i = 0;
   let j = 0;
   let d = 0;
@@ -56,7 +71,7 @@ export function rankNormalScores(values: ArrayLike<number>, quantile: (p: number
   const v = Float64Array.from(values);
   const idx = [...v.keys()].filter((i) => !Number.isNaN(v[i])).sort((p, q) => v[p] - v[q]);
   const out = new Float64Array(v.length).fill(NaN);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && v[idx[j + 1]] === v[idx[i]]) j++;
     for (let k = i; k <= j; k++) out[idx[k]] = quantile(((i + j + 2) / 2 - 0.5) / idx.length);
@@ -102,5 +117,8 @@ export function spearmanComplete(a: ArrayLike<number>, b: ArrayLike<number>): nu
     xs.push(a[i]);
     ys.push(b[i]);
   }
-  return pearsonComplete(rankNormalScores(xs, (p) => p), rankNormalScores(ys, (p) => p));
+  return pearsonComplete(
+    rankNormalScores(xs, (p) => p),
+    rankNormalScores(ys, (p) => p),
+  );
 }

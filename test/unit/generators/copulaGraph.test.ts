@@ -32,7 +32,12 @@ async function runOnnx(onnx: Uint8Array, latent: Float32Array, rows: number, dim
 const mixed = readCsvTable(join(COPULA_FIXTURES, 'mixed_source.csv'), MIXED_KINDS);
 const model = fitCopula(mixed);
 const built = buildCopulaGenerator(model, { trainedOn: 'mixed_source.csv' });
-const graphInfo = JSON.parse(readFileSync(join(COPULA_FIXTURES, 'graph.json'), 'utf8')) as { rows: number; dims: number; irVersion: number; opset: number };
+const graphInfo = JSON.parse(readFileSync(join(COPULA_FIXTURES, 'graph.json'), 'utf8')) as {
+  rows: number;
+  dims: number;
+  irVersion: number;
+  opset: number;
+};
 
 test('the written ONNX declares ir_version 8, opset 17 and carries its manifest in metadata_props', () => {
   const info = readOnnxModelInfo(built.onnx);

@@ -15,7 +15,10 @@ import { readCsvTable, ROOT } from './copulaFixtures';
 
 /** Most digits after the decimal point in each column of a plain (unquoted) CSV, from its text. */
 function rawDecimals(path: string): Map<string, number> {
-  const [head, ...rows] = readFileSync(path, 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+  const [head, ...rows] = readFileSync(path, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\n');
   const names = head.split(',');
   const most = new Map(names.map((n) => [n, 0]));
   for (const row of rows) {

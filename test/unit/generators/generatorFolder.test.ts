@@ -18,7 +18,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'medsynth-gen-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function rejectsWith(path: string, code: MedSynthErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(loadGenerator(path), (e: unknown) => e instanceof MedSynthError && e.code === code && (message === undefined || message.test(e.message)));
+  await assert.rejects(
+    loadGenerator(path),
+    (e: unknown) => e instanceof MedSynthError && e.code === code && (message === undefined || message.test(e.message)),
+  );
 }
 
 const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -69,7 +72,8 @@ test('symlinks out of the folder are PATH_ESCAPE, for the model and for the mani
   await rejectsWith(viaManifest, 'PATH_ESCAPE', /medsynth\.json/);
 });
 
-const userManifest = (): GeneratorManifest => JSON.parse(readFileSync(join(MODELS, 'user-table', 'medsynth.json'), 'utf8')) as GeneratorManifest;
+const userManifest = (): GeneratorManifest =>
+  JSON.parse(readFileSync(join(MODELS, 'user-table', 'medsynth.json'), 'utf8')) as GeneratorManifest;
 const userOnnx = (): Uint8Array => readFileSync(join(MODELS, 'user-table', 'model.onnx'));
 
 test('writeGenerator writes a loadable folder, also into an existing one, and leaves no temp folder', async () => {
@@ -89,9 +93,15 @@ test('an aborted or invalid write leaves nothing behind', async () => {
   mkdirSync(parent);
   const controller = new AbortController();
   controller.abort();
-  await assert.rejects(writeGenerator(join(parent, 'gen'), userOnnx(), userManifest(), controller.signal), (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED');
+  await assert.rejects(
+    writeGenerator(join(parent, 'gen'), userOnnx(), userManifest(), controller.signal),
+    (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED',
+  );
   const bad = { ...userManifest(), model: '../escape.onnx' };
-  await assert.rejects(writeGenerator(join(parent, 'gen'), userOnnx(), bad), (e: unknown) => e instanceof MedSynthError && e.code === 'PATH_ESCAPE');
+  await assert.rejects(
+    writeGenerator(join(parent, 'gen'), userOnnx(), bad),
+    (e: unknown) => e instanceof MedSynthError && e.code === 'PATH_ESCAPE',
+  );
   assert.deepEqual(readdirSync(parent), []);
   assert.equal(existsSync(join(scratch, 'escape.onnx')), false);
 });

@@ -19,7 +19,10 @@ test('the same seed reproduces the block; another seed does not', () => {
 });
 
 test('shards of any size concatenate to the single run, for large row numbers too', () => {
-  for (const [first, total] of [[0, 1000], [2 ** 40, 50]] as const) {
+  for (const [first, total] of [
+    [0, 1000],
+    [2 ** 40, 50],
+  ] as const) {
     const full = fillLatent(123, first, total, 5, 'normal');
     const parts: Float32Array[] = [];
     for (let start = 0; start < total; start += 37) parts.push(fillLatent(123, first + start, Math.min(37, total - start), 5, 'normal'));
@@ -43,7 +46,7 @@ test('normal latents have mean 0 and variance 1; uniform ones stay inside (0, 1)
   assert.ok(Math.abs(variance - 1) < 5 * Math.sqrt(2 / n), `variance ${variance}`);
   // Share beyond |z| > 1.96 is 5% for a standard normal.
   const tail = z.filter((v) => Math.abs(v) > 1.959964).length / n;
-  assert.ok(Math.abs(tail - 0.05) < 5 * Math.sqrt(0.05 * 0.95 / n), `tail ${tail}`);
+  assert.ok(Math.abs(tail - 0.05) < 5 * Math.sqrt((0.05 * 0.95) / n), `tail ${tail}`);
   const u = fillLatent(1, 0, n / 4, 4, 'uniform');
   assert.ok(u.every((v) => v > 0 && v < 1));
   assert.ok(Math.abs(u.reduce((s, v) => s + v, 0) / n - 0.5) < 5 * Math.sqrt(1 / 12 / n));
@@ -66,9 +69,7 @@ test('generating in shards through the copula graph gives exactly the single-run
   const generate = async (seed: number, first: number, rows: number): Promise<string> => {
     const out = await session.run({ z: new ort.Tensor('float32', fillLatent(seed, first, rows, dims, 'normal'), [rows, dims]) });
     const t = decodeTableSample(post, out.x.data as Float32Array, rows, first);
-    return Array.from({ length: rows }, (_, r) =>
-      t.columns.map((c) => ('codes' in c ? c.codes[r] : c.values[r])).join(','),
-    ).join('\n');
+    return Array.from({ length: rows }, (_, r) => t.columns.map((c) => ('codes' in c ? c.codes[r] : c.values[r])).join(',')).join('\n');
   };
   const single = await generate(77, 0, 300);
   const shards = [await generate(77, 0, 100), await generate(77, 100, 100), await generate(77, 200, 100)].join('\n');

@@ -14,9 +14,13 @@ interface Vector {
   readonly distribution: 'uniform' | 'normal';
   readonly float32Hex: readonly string[];
 }
-const doc = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'latent', 'known_answers.json'), 'utf8')) as { dims: number; vectors: Vector[] };
+const doc = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'latent', 'known_answers.json'), 'utf8')) as {
+  dims: number;
+  vectors: Vector[];
+};
 
-const hexOf = (values: Float32Array): string[] => Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length), (b) => b.toString(16).padStart(8, '0'));
+const hexOf = (values: Float32Array): string[] =>
+  Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length), (b) => b.toString(16).padStart(8, '0'));
 
 describe('latent noise known answers (test/reference/latent_reference.py)', () => {
   it('covers seeds and rows past 2^32 and up to 2^53 - 1, both distributions', () => {

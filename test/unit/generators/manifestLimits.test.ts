@@ -12,12 +12,16 @@ import { loadGenerator } from '../../../src/storage/generatorFolder';
 import { ROOT } from './copulaFixtures';
 
 const USER = join(ROOT, 'test', 'fixtures', 'models', 'user-table');
-const userManifest = (): Record<string, unknown> => JSON.parse(readFileSync(join(USER, 'medsynth.json'), 'utf8')) as Record<string, unknown>;
+const userManifest = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(USER, 'medsynth.json'), 'utf8')) as Record<string, unknown>;
 const scratch = mkdtempSync(join(tmpdir(), 'medsynth-manifest-limits-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const deep = (levels: number): unknown => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);
-const typed = (code: string, pattern: RegExp) => (e: unknown): boolean => e instanceof MedSynthError && e.code === code && pattern.test(e.message);
+const typed =
+  (code: string, pattern: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof MedSynthError && e.code === code && pattern.test(e.message);
 
 test(`values nested deeper than ${MAX_MANIFEST_DEPTH} levels are LIMIT_EXCEEDED, wherever they are`, () => {
   for (const key of ['family', 'schema', 'extra']) {

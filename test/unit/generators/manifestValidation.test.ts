@@ -10,7 +10,8 @@ import type { MedSynthErrorCode } from '../../../src/core/errors';
 import { checkModelSignature, validateManifest } from '../../../src/core/generators/manifestValidation';
 import { ROOT } from './copulaFixtures';
 
-const userManifest = (): Record<string, unknown> => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'models', 'user-table', 'medsynth.json'), 'utf8')) as Record<string, unknown>;
+const userManifest = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'models', 'user-table', 'medsynth.json'), 'utf8')) as Record<string, unknown>;
 
 function rejects(change: (m: Record<string, unknown>) => void, code: MedSynthErrorCode, message: RegExp): void {
   const m = userManifest();
@@ -22,7 +23,8 @@ function rejects(change: (m: Record<string, unknown>) => void, code: MedSynthErr
 }
 
 type Obj = Record<string, Record<string, Record<string, unknown>>>;
-const specs = (m: Record<string, unknown>): Record<string, unknown>[] => (m as Obj).postprocess.columns as unknown as Record<string, unknown>[];
+const specs = (m: Record<string, unknown>): Record<string, unknown>[] =>
+  (m as Obj).postprocess.columns as unknown as Record<string, unknown>[];
 
 test('the user fixture manifest validates and keeps its fields', () => {
   const m = validateManifest(userManifest(), 'medsynth.json');
@@ -32,7 +34,15 @@ test('the user fixture manifest validates and keeps its fields', () => {
 });
 
 test('paths leaving the folder are PATH_ESCAPE', () => {
-  for (const model of ['../x.onnx', 'a/../../x.onnx', '/etc/passwd', '\\\\server\\share\\x.onnx', 'sub\\..\\..\\x.onnx', 'C:/x.onnx', 'file:x.onnx']) {
+  for (const model of [
+    '../x.onnx',
+    'a/../../x.onnx',
+    '/etc/passwd',
+    '\\\\server\\share\\x.onnx',
+    'sub\\..\\..\\x.onnx',
+    'C:/x.onnx',
+    'file:x.onnx',
+  ]) {
     rejects((m) => (m.model = model), 'PATH_ESCAPE', /\$\.model/);
   }
   rejects((m) => (m.diffusion = { decoder: '../decoder.onnx' }), 'PATH_ESCAPE', /\$\.diffusion\.decoder/);
@@ -50,7 +60,10 @@ test('bad fields name their JSON path', () => {
   rejects((m) => (specs(m)[2].index = 4), 'MANIFEST_INVALID', /\$\.postprocess\.columns\[2\].*feature 6/);
   rejects((m) => (specs(m)[1].transform = { type: 'log' }), 'MANIFEST_INVALID', /\$\.postprocess\.columns\[1\]\.transform\.type/);
   rejects((m) => (specs(m)[3].name = 'age'), 'MANIFEST_INVALID', /duplicates column "age"/);
-  assert.throws(() => validateManifest('not an object', 'x.json'), (e: unknown) => e instanceof MedSynthError && e.code === 'MANIFEST_INVALID' && /\$: is not an object/.test(e.message));
+  assert.throws(
+    () => validateManifest('not an object', 'x.json'),
+    (e: unknown) => e instanceof MedSynthError && e.code === 'MANIFEST_INVALID' && /\$: is not an object/.test(e.message),
+  );
 });
 
 const io = { inputs: [{ name: 'z', dims: ['batch', 4] }], outputs: [{ name: 'x', dims: ['batch', 6] }] };
@@ -59,9 +72,24 @@ const mismatch = (e: unknown): boolean => e instanceof MedSynthError && e.code =
 test('checkModelSignature accepts the matching model and names what does not match', () => {
   const m = validateManifest(userManifest(), 'medsynth.json');
   checkModelSignature(m, io);
-  assert.throws(() => checkModelSignature(m, { ...io, inputs: [{ name: 'noise', dims: ['batch', 4] }] }), (e: unknown) => mismatch(e) && /"z".*noise/.test((e as Error).message));
-  assert.throws(() => checkModelSignature(m, { ...io, inputs: [{ name: 'z', dims: ['batch', 5] }] }), (e: unknown) => mismatch(e) && /dimension 1 is 5/.test((e as Error).message));
-  assert.throws(() => checkModelSignature(m, { ...io, inputs: [...io.inputs, { name: 'extra', dims: [1] }] }), (e: unknown) => mismatch(e) && /extra/.test((e as Error).message));
-  assert.throws(() => checkModelSignature(m, { ...io, outputs: [{ name: 'y', dims: ['batch', 6] }] }), (e: unknown) => mismatch(e) && /"x".*y/.test((e as Error).message));
-  assert.throws(() => checkModelSignature(m, { ...io, outputs: [{ name: 'x', dims: ['batch', 7] }] }), (e: unknown) => mismatch(e) && /7 features/.test((e as Error).message));
+  assert.throws(
+    () => checkModelSignature(m, { ...io, inputs: [{ name: 'noise', dims: ['batch', 4] }] }),
+    (e: unknown) => mismatch(e) && /"z".*noise/.test((e as Error).message),
+  );
+  assert.throws(
+    () => checkModelSignature(m, { ...io, inputs: [{ name: 'z', dims: ['batch', 5] }] }),
+    (e: unknown) => mismatch(e) && /dimension 1 is 5/.test((e as Error).message),
+  );
+  assert.throws(
+    () => checkModelSignature(m, { ...io, inputs: [...io.inputs, { name: 'extra', dims: [1] }] }),
+    (e: unknown) => mismatch(e) && /extra/.test((e as Error).message),
+  );
+  assert.throws(
+    () => checkModelSignature(m, { ...io, outputs: [{ name: 'y', dims: ['batch', 6] }] }),
+    (e: unknown) => mismatch(e) && /"x".*y/.test((e as Error).message),
+  );
+  assert.throws(
+    () => checkModelSignature(m, { ...io, outputs: [{ name: 'x', dims: ['batch', 7] }] }),
+    (e: unknown) => mismatch(e) && /7 features/.test((e as Error).message),
+  );
 });

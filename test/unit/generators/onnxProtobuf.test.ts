@@ -20,7 +20,13 @@ test('varints, strings, floats and negative int64 encode as the protobuf guide s
   assert.equal(hex(new ProtoWriter().varint(1, -1).finish()), '08ffffffffffffffffff01');
   assert.equal(hex(new ProtoWriter().message(3, new ProtoWriter().varint(1, 150)).finish()), '1a03089601');
   const fields = readProtoFields(Uint8Array.from(Buffer.from('089601120774657374696e67', 'hex')));
-  assert.deepEqual(fields.map((f) => [f.field, f.wire]), [[1, 'varint'], [2, 'bytes']]);
+  assert.deepEqual(
+    fields.map((f) => [f.field, f.wire]),
+    [
+      [1, 'varint'],
+      [2, 'bytes'],
+    ],
+  );
   assert.equal(fields[0].value, 150n);
 });
 

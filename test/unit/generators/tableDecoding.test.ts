@@ -26,16 +26,35 @@ test('a torch-exported user model runs in onnxruntime and decodes like the numpy
   const session = await ort.InferenceSession.create(join(USER, 'model.onnx'));
   const out = await session.run({ z: new ort.Tensor('float32', Float32Array.from(expected.latent.flat()), [rows, 4]) });
   const x = out.x.data as Float32Array;
-  expected.output.flat().forEach((v, i) => assert.ok(Math.abs(x[i] - v) <= 1e-5 * Math.max(1, Math.abs(v)), `output ${i}: ${x[i]} vs ${v}`));
+  expected.output
+    .flat()
+    .forEach((v, i) => assert.ok(Math.abs(x[i] - v) <= 1e-5 * Math.max(1, Math.abs(v)), `output ${i}: ${x[i]} vs ${v}`));
   const table = decodeTableSample(manifest.postprocess as TablePostprocess, x, rows, expected.firstRow);
-  assert.deepEqual(table.columns.map((c) => [c.name, c.kind]), [['record_id', 'identifier'], ['age', 'numeric'], ['stage', 'categorical'], ['cholesterol', 'numeric']]);
+  assert.deepEqual(
+    table.columns.map((c) => [c.name, c.kind]),
+    [
+      ['record_id', 'identifier'],
+      ['age', 'numeric'],
+      ['stage', 'categorical'],
+      ['cholesterol', 'numeric'],
+    ],
+  );
   const [ids, age, stage, chol] = table.columns;
   assert.ok(ids.kind === 'identifier' && age.kind === 'numeric' && stage.kind === 'categorical' && chol.kind === 'numeric');
   assert.deepEqual(ids.values, expected.decoded.record_id);
   assert.deepEqual(Array.from(age.values), expected.decoded.age);
-  assert.deepEqual(Array.from(stage.codes, (k) => stage.categories[k]), expected.decoded.stage);
-  assert.deepEqual(Array.from(chol.values, (v) => (Number.isNaN(v) ? null : v)), expected.decoded.cholesterol);
-  assert.ok(expected.decoded.cholesterol.some((v) => v === null) && expected.decoded.cholesterol.some((v) => v !== null), 'the fixture exercises both branches');
+  assert.deepEqual(
+    Array.from(stage.codes, (k) => stage.categories[k]),
+    expected.decoded.stage,
+  );
+  assert.deepEqual(
+    Array.from(chol.values, (v) => (Number.isNaN(v) ? null : v)),
+    expected.decoded.cholesterol,
+  );
+  assert.ok(
+    expected.decoded.cholesterol.some((v) => v === null) && expected.decoded.cholesterol.some((v) => v !== null),
+    'the fixture exercises both branches',
+  );
 });
 
 test('hand-computed transforms: minmax with a source interval, datetime dates, index categories, missing', () => {
@@ -61,7 +80,13 @@ test('hand-computed transforms: minmax with a source interval, datetime dates, i
 
 test('a sample whose width does not match the manifest is MODEL_MISMATCH', () => {
   const post: TablePostprocess = { features: 3, columns: [{ name: 'a', kind: 'numeric', index: 0 }] };
-  assert.throws(() => decodeTableSample(post, new Float32Array(8), 2, 0), (e: unknown) => e instanceof MedSynthError && e.code === 'MODEL_MISMATCH' && /3 features/.test(e.message));
+  assert.throws(
+    () => decodeTableSample(post, new Float32Array(8), 2, 0),
+    (e: unknown) => e instanceof MedSynthError && e.code === 'MODEL_MISMATCH' && /3 features/.test(e.message),
+  );
   const beyond: TablePostprocess = { features: 1, columns: [{ name: 'a', kind: 'numeric', index: 0, missingIndex: 1 }] };
-  assert.throws(() => decodeTableSample(beyond, new Float32Array(2), 2, 0), (e: unknown) => e instanceof MedSynthError && e.code === 'MODEL_MISMATCH');
+  assert.throws(
+    () => decodeTableSample(beyond, new Float32Array(2), 2, 0),
+    (e: unknown) => e instanceof MedSynthError && e.code === 'MODEL_MISMATCH',
+  );
 });

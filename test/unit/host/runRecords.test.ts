@@ -15,7 +15,13 @@ import { describeRun, overallLevel, readRunSummary, stampOf } from '../../../src
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'medsynth-runs-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function metric(id: string, title: string, goal: 'maximize' | 'minimize', score: number, details: Record<string, unknown> = {}): ReportMetric {
+function metric(
+  id: string,
+  title: string,
+  goal: 'maximize' | 'minimize',
+  score: number,
+  details: Record<string, unknown> = {},
+): ReportMetric {
   return { id, score, details, descriptor: { id, title, modality: 'table', goal, range: [0, 1], doc: '', reference: '' } } as ReportMetric;
 }
 
@@ -41,7 +47,8 @@ function report(ks: number, tv: number, copies: number, share: number, createdAt
 function runFolder(id: string, files: Record<string, unknown>): string {
   const dir = path.join(tmp, id);
   fs.mkdirSync(dir, { recursive: true });
-  for (const [name, body] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), typeof body === 'string' ? body : JSON.stringify(body));
+  for (const [name, body] of Object.entries(files))
+    fs.writeFileSync(path.join(dir, name), typeof body === 'string' ? body : JSON.stringify(body));
   return dir;
 }
 
@@ -54,7 +61,10 @@ describe('run summaries for the Studio', () => {
       'report.json': report(0.95, 0.93, 0, 0.5, '2026-12-02T06:31:08.000Z'),
     });
     const s = await readRunSummary(dir);
-    assert.deepEqual([s.id, s.dataset, s.modality, s.createdAt, s.contents], ['20261202-063107-ab12', 'patients.csv', 'table', '2026-12-02T06:31:09.123Z', 'full loop']);
+    assert.deepEqual(
+      [s.id, s.dataset, s.modality, s.createdAt, s.contents],
+      ['20261202-063107-ab12', 'patients.csv', 'table', '2026-12-02T06:31:09.123Z', 'full loop'],
+    );
     assert.deepEqual(s.verdict, { fidelity: 'good', privacy: 'good' });
     assert.equal(describeRun(s), 'fidelity good, privacy good · 2026-12-02 06:31 · table');
     assert.equal(overallLevel(s), 'good');
@@ -71,15 +81,22 @@ describe('run summaries for the Studio', () => {
   });
 
   it('describes a fitted generator without a report, dated by its run id', async () => {
-    const dir = runFolder('20261130-235959-0000', { 'medsynth.json': { schema: 'medsynth.generator/1', modality: 'table', provenance: { trainedOn: 'visits.parquet' } } });
+    const dir = runFolder('20261130-235959-0000', {
+      'medsynth.json': { schema: 'medsynth.generator/1', modality: 'table', provenance: { trainedOn: 'visits.parquet' } },
+    });
     const s = await readRunSummary(dir);
-    assert.deepEqual([s.dataset, s.modality, s.createdAt, s.contents, s.verdict], ['visits.parquet', 'table', '2026-11-30T23:59:59Z', 'generator', undefined]);
+    assert.deepEqual(
+      [s.dataset, s.modality, s.createdAt, s.contents, s.verdict],
+      ['visits.parquet', 'table', '2026-11-30T23:59:59Z', 'generator', undefined],
+    );
     assert.equal(describeRun(s), 'generator, no report · 2026-11-30 23:59 · table');
   });
 
   it('names a table recorded by its absolute path by its file name, and dates a bare generate run', async () => {
     const abs = report(0.95, 0.93, 0, 0.5, '2026-12-02T08:00:00.000Z');
-    const dir = runFolder('20261202-080000-ef56', { 'report.json': { ...abs, real: { ...abs.real, file: path.join(tmp, 'data', 'visits.csv') } } });
+    const dir = runFolder('20261202-080000-ef56', {
+      'report.json': { ...abs, real: { ...abs.real, file: path.join(tmp, 'data', 'visits.csv') } },
+    });
     assert.equal((await readRunSummary(dir)).dataset, 'visits.csv');
     const bare = await readRunSummary(runFolder('20261202-081500-aa00', { 'synthetic.csv': 'a\n1\n' }));
     assert.deepEqual([bare.modality, bare.contents, bare.createdAt], ['table', 'synthetic data', '2026-12-02T08:15:00Z']);

@@ -38,7 +38,8 @@ export interface Expected {
   readonly progressive?: boolean;
 }
 
-export const EXPECTED: readonly Expected[] = (JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as { files: Expected[] }).files;
+export const EXPECTED: readonly Expected[] = (JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as { files: Expected[] })
+  .files;
 
 export function fixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(FIXTURES, name)));
@@ -148,7 +149,7 @@ export function ihdr(width: number, height: number, depth = 8, colorType = 0, in
 export function pngChunks(bytes: Uint8Array): { type: string; at: number; length: number }[] {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: { type: string; at: number; length: number }[] = [];
-  for (let at = 8; at + 12 <= bytes.length; ) {
+  for (let at = 8; at + 12 <= bytes.length;) {
     const length = v.getUint32(at);
     out.push({ type: String.fromCharCode(...bytes.subarray(at + 4, at + 8)), at, length });
     at += 12 + length;

@@ -32,9 +32,13 @@ describe('hostile NIfTI', () => {
 
   it('32767 x 32767 x 32767 with a few bytes of data: LIMIT_EXCEEDED at the default cap, BAD_INPUT past it, no allocation', async () => {
     const bytes = concat(nifti1Header({ dims: [32767, 32767, 32767], datatype: 4, bitpix: 16 }), new Uint8Array(64));
-    const { result: limited, grewMiB } = await withHeap(() => fast(rejectsWith(readNifti(bytes, { fileName: 'huge.nii' }), 'LIMIT_EXCEEDED')));
+    const { result: limited, grewMiB } = await withHeap(() =>
+      fast(rejectsWith(readNifti(bytes, { fileName: 'huge.nii' }), 'LIMIT_EXCEEDED')),
+    );
     assert.match(limited.message, /huge\.nii.*maxPixels/);
-    const truncated = await fast(rejectsWith(readNifti(bytes, { fileName: 'huge.nii', limits: { maxPixels: Number.MAX_SAFE_INTEGER } }), 'BAD_INPUT'));
+    const truncated = await fast(
+      rejectsWith(readNifti(bytes, { fileName: 'huge.nii', limits: { maxPixels: Number.MAX_SAFE_INTEGER } }), 'BAD_INPUT'),
+    );
     assert.match(truncated.message, /truncated/);
     assert.ok(grewMiB < 64, `grew ${grewMiB} MiB`);
   });
@@ -44,7 +48,9 @@ describe('hostile NIfTI', () => {
     const header = nifti1Header({ dims: [1000, 1000, 100] });
     const bomb = gzipSync(concat(header, new Uint8Array(100 * 1000 * 1000)), { level: 9 });
     assert.ok(bomb.length < 200_000);
-    const { result: e, grewMiB } = await withHeap(() => fast(rejectsWith(readNifti(bomb, { fileName: 'bomb.nii.gz', limits: { maxDecompressedBytes: 10 * MB } }), 'LIMIT_EXCEEDED')));
+    const { result: e, grewMiB } = await withHeap(() =>
+      fast(rejectsWith(readNifti(bomb, { fileName: 'bomb.nii.gz', limits: { maxDecompressedBytes: 10 * MB } }), 'LIMIT_EXCEEDED')),
+    );
     assert.match(e.message, /bomb\.nii\.gz.*maxDecompressedBytes/);
     assert.ok(grewMiB < 20, `grew ${grewMiB} MiB`);
     // Zeros alone are no NIfTI header: refused after the first bytes, not after 100 MB.
@@ -63,22 +69,43 @@ describe('hostile NIfTI', () => {
   it('vox_offset beyond the file, inside the header, or fractional is BAD_INPUT', async () => {
     const far = concat(nifti1Header({ dims: [2, 2], voxOffset: 1e9 }), new Uint8Array(4));
     assert.match((await rejectsWith(readNifti(far, { fileName: 'far.nii' }), 'BAD_INPUT')).message, /vox_offset 1000000000 lies beyond/);
-    await rejectsWith(readNifti(concat(nifti1Header({ dims: [2, 2], voxOffset: 100 }), new Uint8Array(4)), { fileName: 'in.nii' }), 'BAD_INPUT');
-    await rejectsWith(readNifti(concat(nifti1Header({ dims: [2, 2], voxOffset: 352.5 }), new Uint8Array(8)), { fileName: 'frac.nii' }), 'BAD_INPUT');
-    await rejectsWith(readNifti(concat(nifti1Header({ dims: [2, 2], voxOffset: -352 }), new Uint8Array(8)), { fileName: 'neg.nii' }), 'BAD_INPUT');
+    await rejectsWith(
+      readNifti(concat(nifti1Header({ dims: [2, 2], voxOffset: 100 }), new Uint8Array(4)), { fileName: 'in.nii' }),
+      'BAD_INPUT',
+    );
+    await rejectsWith(
+      readNifti(concat(nifti1Header({ dims: [2, 2], voxOffset: 352.5 }), new Uint8Array(8)), { fileName: 'frac.nii' }),
+      'BAD_INPUT',
+    );
+    await rejectsWith(
+      readNifti(concat(nifti1Header({ dims: [2, 2], voxOffset: -352 }), new Uint8Array(8)), { fileName: 'neg.nii' }),
+      'BAD_INPUT',
+    );
   });
 
   it('negative or zero dims and dim[0] outside 1..7 are BAD_INPUT naming the field', async () => {
-    const e = await rejectsWith(readNifti(concat(nifti1Header({ dims: [4, -3, 2] }), new Uint8Array(64)), { fileName: 'neg.nii' }), 'BAD_INPUT');
+    const e = await rejectsWith(
+      readNifti(concat(nifti1Header({ dims: [4, -3, 2] }), new Uint8Array(64)), { fileName: 'neg.nii' }),
+      'BAD_INPUT',
+    );
     assert.match(e.message, /neg\.nii, byte 44: dim\[2\] is -3/);
     await rejectsWith(readNifti(concat(nifti1Header({ dims: [4, 0] }), new Uint8Array(64)), { fileName: 'zero.nii' }), 'BAD_INPUT');
-    await rejectsWith(readNifti(concat(nifti1Header({ dims: [1, 1, 1, 1, 1, 1, 1, 1] }), new Uint8Array(64)), { fileName: 'eight.nii' }), 'BAD_INPUT');
+    await rejectsWith(
+      readNifti(concat(nifti1Header({ dims: [1, 1, 1, 1, 1, 1, 1, 1] }), new Uint8Array(64)), { fileName: 'eight.nii' }),
+      'BAD_INPUT',
+    );
   });
 
   it('complex data is UNSUPPORTED, an unknown datatype BAD_INPUT, an Analyze header UNSUPPORTED', async () => {
-    await rejectsWith(readNifti(concat(nifti1Header({ dims: [2], datatype: 32 }), new Uint8Array(16)), { fileName: 'c.nii' }), 'UNSUPPORTED');
+    await rejectsWith(
+      readNifti(concat(nifti1Header({ dims: [2], datatype: 32 }), new Uint8Array(16)), { fileName: 'c.nii' }),
+      'UNSUPPORTED',
+    );
     await rejectsWith(readNifti(concat(nifti1Header({ dims: [2], datatype: 7 }), new Uint8Array(16)), { fileName: 'u.nii' }), 'BAD_INPUT');
-    await rejectsWith(readNifti(concat(nifti1Header({ dims: [2], magic: '\0\0\0' }), new Uint8Array(16)), { fileName: 'a.hdr' }), 'UNSUPPORTED');
+    await rejectsWith(
+      readNifti(concat(nifti1Header({ dims: [2], magic: '\0\0\0' }), new Uint8Array(16)), { fileName: 'a.hdr' }),
+      'UNSUPPORTED',
+    );
     const v2 = fixture('nifti2_be_float32.nii').slice();
     v2[5] = 0x3f; // 'n?2'
     await rejectsWith(readNifti(v2, { fileName: 'v2.nii' }), 'BAD_INPUT');
@@ -87,12 +114,16 @@ describe('hostile NIfTI', () => {
   it('scl_slope 0 or NaN means no scaling; a valid slope with an infinite intercept is BAD_INPUT', async () => {
     const data = Uint8Array.of(1, 2, 3, 4);
     for (const slope of [0, Number.NaN, Number.POSITIVE_INFINITY]) {
-      const v = (await readNifti(concat(nifti1Header({ dims: [4], sclSlope: slope, sclInter: 100 }), data), { fileName: 's.nii' })).images[0];
+      const v = (await readNifti(concat(nifti1Header({ dims: [4], sclSlope: slope, sclInter: 100 }), data), { fileName: 's.nii' }))
+        .images[0];
       assert.deepEqual(Array.from(v.data), [1, 2, 3, 4]);
     }
     const scaled = (await readNifti(concat(nifti1Header({ dims: [4], sclSlope: 2, sclInter: -1 }), data), { fileName: 's.nii' })).images[0];
     assert.deepEqual(Array.from(scaled.data), [1, 3, 5, 7]);
-    await rejectsWith(readNifti(concat(nifti1Header({ dims: [4], sclSlope: 2, sclInter: Number.POSITIVE_INFINITY }), data), { fileName: 's.nii' }), 'BAD_INPUT');
+    await rejectsWith(
+      readNifti(concat(nifti1Header({ dims: [4], sclSlope: 2, sclInter: Number.POSITIVE_INFINITY }), data), { fileName: 's.nii' }),
+      'BAD_INPUT',
+    );
   });
 
   it('a pair header without a sibling reader or file name is BAD_INPUT; the sibling error passes through', async () => {
@@ -105,7 +136,10 @@ describe('hostile NIfTI', () => {
 
   it('a truncated or corrupt gzip stream is BAD_INPUT naming the file', async () => {
     const gz = gzipSync(fixture('anatomical.nii'));
-    assert.match((await rejectsWith(readNifti(gz.subarray(0, gz.length / 2), { fileName: 'cut.nii.gz' }), 'BAD_INPUT')).message, /cut\.nii\.gz/);
+    assert.match(
+      (await rejectsWith(readNifti(gz.subarray(0, gz.length / 2), { fileName: 'cut.nii.gz' }), 'BAD_INPUT')).message,
+      /cut\.nii\.gz/,
+    );
     const bad = gz.slice();
     bad.fill(0x55, 5000, 5100); // inside the voxels: the header inflates, the stream then fails
     await rejectsWith(readNifti(bad, { fileName: 'bad.nii.gz' }), 'BAD_INPUT');

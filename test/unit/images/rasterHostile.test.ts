@@ -12,7 +12,12 @@ import { PNG_SIGNATURE, concat, fixture, ihdr, pngChunk, pngChunks } from './ima
 const MB = 1024 * 1024;
 const IEND = pngChunk('IEND', new Uint8Array(0));
 
-async function fastReject(bytes: Uint8Array, code: string, name: string, opts: { maxPixels?: number; maxDecompressedBytes?: number } = {}): Promise<string> {
+async function fastReject(
+  bytes: Uint8Array,
+  code: string,
+  name: string,
+  opts: { maxPixels?: number; maxDecompressedBytes?: number } = {},
+): Promise<string> {
   const started = performance.now();
   const e = await rejectsWith(readRaster(bytes, { fileName: name, limits: opts }), code);
   assert.ok(performance.now() - started < 2000, 'took more than 2 s');
@@ -46,15 +51,25 @@ function patchedJpeg(patch: (bytes: Uint8Array, sof: number) => void): Uint8Arra
 
 describe('hostile PNG', () => {
   it('a forged IHDR of 100000 x 100000 is LIMIT_EXCEEDED before anything is inflated', async () => {
-    const msg = await fastReject(png(ihdr(100_000, 100_000), pngChunk('IDAT', deflateSync(new Uint8Array(10))), IEND), 'LIMIT_EXCEEDED', 'forged.png');
+    const msg = await fastReject(
+      png(ihdr(100_000, 100_000), pngChunk('IDAT', deflateSync(new Uint8Array(10))), IEND),
+      'LIMIT_EXCEEDED',
+      'forged.png',
+    );
     assert.match(msg, /maxPixels/);
   });
 
   it('an IDAT zlib bomb stops at the size IHDR implies (BAD_INPUT) or at maxDecompressedBytes (LIMIT_EXCEEDED)', async () => {
     const bomb = deflateSync(new Uint8Array(100 * 1000 * 1000), { level: 9 });
-    assert.match(await fastReject(png(ihdr(100, 100), pngChunk('IDAT', bomb), IEND), 'BAD_INPUT', 'bomb.png'), /inflates to more than the 10100 bytes/);
+    assert.match(
+      await fastReject(png(ihdr(100, 100), pngChunk('IDAT', bomb), IEND), 'BAD_INPUT', 'bomb.png'),
+      /inflates to more than the 10100 bytes/,
+    );
     // 8000 x 8000 grey fits maxPixels, but its 64 MB of scanlines pass a 10 MB decompression cap.
-    assert.match(await fastReject(png(ihdr(8000, 8000), pngChunk('IDAT', bomb), IEND), 'LIMIT_EXCEEDED', 'big.png', { maxDecompressedBytes: 10 * MB }), /maxDecompressedBytes/);
+    assert.match(
+      await fastReject(png(ihdr(8000, 8000), pngChunk('IDAT', bomb), IEND), 'LIMIT_EXCEEDED', 'big.png', { maxDecompressedBytes: 10 * MB }),
+      /maxDecompressedBytes/,
+    );
   });
 
   it('CRC errors in critical chunks are BAD_INPUT with the offset; in ancillary chunks they are ignored', async () => {
@@ -63,7 +78,10 @@ describe('hostile PNG', () => {
     assert.ok(idat);
     const bad = good.slice();
     bad[idat.at + 8 + idat.length] ^= 0xff;
-    assert.match(await fastReject(bad, 'BAD_INPUT', 'crc.png'), new RegExp(`crc\\.png, byte ${idat.at + 8 + idat.length}: CRC mismatch in the IDAT chunk`));
+    assert.match(
+      await fastReject(bad, 'BAD_INPUT', 'crc.png'),
+      new RegExp(`crc\\.png, byte ${idat.at + 8 + idat.length}: CRC mismatch in the IDAT chunk`),
+    );
     const raw = Uint8Array.of(0, 1, 2, 0, 3, 4);
     const withText = png(ihdr(2, 2), pngChunk('tEXt', new TextEncoder().encode('a\0b'), true), pngChunk('IDAT', deflateSync(raw)), IEND);
     assert.deepEqual(Array.from((await readRaster(withText)).images[0].data), [1, 2, 3, 4]);
@@ -75,7 +93,12 @@ describe('hostile PNG', () => {
     await fastReject(good.subarray(0, 20), 'BAD_INPUT', 'head.png');
     assert.match(await fastReject(greyPng(4, 4, new Uint8Array(10)), 'BAD_INPUT', 'short.png'), /truncated: 10 of 20 bytes/);
     assert.match(await fastReject(greyPng(2, 1, Uint8Array.of(9, 1, 2)), 'BAD_INPUT', 'filter.png'), /filter type 9/);
-    const palette = png(ihdr(2, 1, 8, 3), pngChunk('PLTE', Uint8Array.of(1, 2, 3)), pngChunk('IDAT', deflateSync(Uint8Array.of(0, 0, 1))), IEND);
+    const palette = png(
+      ihdr(2, 1, 8, 3),
+      pngChunk('PLTE', Uint8Array.of(1, 2, 3)),
+      pngChunk('IDAT', deflateSync(Uint8Array.of(0, 0, 1))),
+      IEND,
+    );
     assert.match(await fastReject(palette, 'BAD_INPUT', 'pal.png'), /palette index 1/);
     await fastReject(png(ihdr(2, 1, 8, 3), pngChunk('IDAT', deflateSync(Uint8Array.of(0, 0, 0))), IEND), 'BAD_INPUT', 'noplte.png');
     const hugeChunk = png(ihdr(1, 1), Uint8Array.of(0xff, 0xff, 0xff, 0xf0, 0x49, 0x44, 0x41, 0x54, 0, 0, 0, 0));
@@ -88,7 +111,11 @@ describe('hostile PNG', () => {
     await fastReject(png(ihdr(5, 5, 8, 5), IEND), 'BAD_INPUT', 'colour.png');
     await fastReject(png(ihdr(5, 5, 8, 0, 2), IEND), 'BAD_INPUT', 'interlace.png');
     await fastReject(png(pngChunk('IDAT', new Uint8Array(1)), IEND), 'BAD_INPUT', 'noihdr.png');
-    await fastReject(png(ihdr(1, 1), pngChunk('ABCD', new Uint8Array(0)), pngChunk('IDAT', deflateSync(Uint8Array.of(0, 0))), IEND), 'UNSUPPORTED', 'crit.png');
+    await fastReject(
+      png(ihdr(1, 1), pngChunk('ABCD', new Uint8Array(0)), pngChunk('IDAT', deflateSync(Uint8Array.of(0, 0))), IEND),
+      'UNSUPPORTED',
+      'crit.png',
+    );
   });
 });
 
@@ -113,9 +140,30 @@ describe('hostile JPEG', () => {
 
   it('CMYK, lossless, arithmetic and 12-bit JPEG are UNSUPPORTED', async () => {
     assert.match(await fastReject(fixture('cmyk.jpg'), 'UNSUPPORTED', 'cmyk.jpg'), /CMYK/);
-    assert.match(await fastReject(patchedJpeg((b, sof) => (b[sof + 1] = 0xc3)), 'UNSUPPORTED', 'lossless.jpg'), /lossless/);
-    assert.match(await fastReject(patchedJpeg((b, sof) => (b[sof + 1] = 0xc9)), 'UNSUPPORTED', 'arith.jpg'), /arithmetic/);
-    assert.match(await fastReject(patchedJpeg((b, sof) => (b[sof + 4] = 12)), 'UNSUPPORTED', 'twelve.jpg'), /12-bit/);
+    assert.match(
+      await fastReject(
+        patchedJpeg((b, sof) => (b[sof + 1] = 0xc3)),
+        'UNSUPPORTED',
+        'lossless.jpg',
+      ),
+      /lossless/,
+    );
+    assert.match(
+      await fastReject(
+        patchedJpeg((b, sof) => (b[sof + 1] = 0xc9)),
+        'UNSUPPORTED',
+        'arith.jpg',
+      ),
+      /arithmetic/,
+    );
+    assert.match(
+      await fastReject(
+        patchedJpeg((b, sof) => (b[sof + 4] = 12)),
+        'UNSUPPORTED',
+        'twelve.jpg',
+      ),
+      /12-bit/,
+    );
   });
 
   it('garbage scan data or a broken table is BAD_INPUT from the wrapped jpeg-js error, never a crash', async () => {

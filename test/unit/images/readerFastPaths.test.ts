@@ -72,7 +72,12 @@ describe('reader fast paths', () => {
         raw.push(line);
         prev = line;
       }
-      const file = concat(SIGNATURE, ihdr(width, height, depth, colorType), pngChunk('IDAT', deflateSync(concat(...lines))), pngChunk('IEND', new Uint8Array(0)));
+      const file = concat(
+        SIGNATURE,
+        ihdr(width, height, depth, colorType),
+        pngChunk('IDAT', deflateSync(concat(...lines))),
+        pngChunk('IEND', new Uint8Array(0)),
+      );
       const v = (await readRaster(file, { fileName: `k${colorType}-${depth}.png` })).images[0];
       const expected = new Float32Array(width * height * channels);
       raw.forEach((line, y) => {
@@ -107,7 +112,16 @@ describe('reader fast paths', () => {
       const gz = (await readNifti(gzipSync(nii), { fileName: 'v.nii.gz' })).images[0];
       assert.deepEqual(gz.data, expected);
       assert.deepEqual(gz.windows, plain.windows);
-      const hdr = nifti1Header({ dims, datatype: 4, bitpix: 16, sclSlope: slope, sclInter: inter, littleEndian, magic: 'ni1', voxOffset: 0 });
+      const hdr = nifti1Header({
+        dims,
+        datatype: 4,
+        bitpix: 16,
+        sclSlope: slope,
+        sclInter: inter,
+        littleEndian,
+        magic: 'ni1',
+        voxOffset: 0,
+      });
       const img = gzipSync(bytes);
       const pair = (await readNifti(gzipSync(hdr), { fileName: 'p.hdr.gz', siblings: async () => img })).images[0];
       assert.deepEqual(pair.data, expected);

@@ -29,18 +29,24 @@ function assertClose(actual: Float32Array, expected: Float32Array): void {
   }
 }
 
-
 describe('inference process', () => {
   let fx: CopulaFixture;
   const logs: string[] = [];
   let client: InferenceClient;
   before(() => {
     fx = writeCopulaFixture();
-    client = new InferenceClient({ script: INFERENCE_SCRIPT, env: { ...process.env, MEDSYNTH_TEST_HOOKS: '1' }, onLog: (level, m) => logs.push(`${level}: ${m}`) });
+    client = new InferenceClient({
+      script: INFERENCE_SCRIPT,
+      env: { ...process.env, MEDSYNTH_TEST_HOOKS: '1' },
+      onLog: (level, m) => logs.push(`${level}: ${m}`),
+    });
   });
   after(() => client.dispose());
 
-  const request = (rows: number, extra: Partial<{ seed: number; firstRow: number; batch: number; executionProviders: ('cuda' | 'cpu')[] }> = {}) => ({
+  const request = (
+    rows: number,
+    extra: Partial<{ seed: number; firstRow: number; batch: number; executionProviders: ('cuda' | 'cpu')[] }> = {},
+  ) => ({
     modelPath: fx.modelPath,
     manifest: fx.manifest,
     rows,
@@ -67,8 +73,14 @@ describe('inference process', () => {
     // 700 rows in batches of 64: 11 batches, enough for the latent worker pool.
     const res = await client.sample(request(700, { firstRow: 13, batch: 64 }), { onBatch: (b) => batches.push(b) });
     assert.equal(res.sample.length, 0);
-    assert.deepEqual(batches.map((b) => b.offset), Array.from({ length: 11 }, (_, j) => j * 64));
-    assert.equal(batches.reduce((a, b) => a + b.rows, 0), 700);
+    assert.deepEqual(
+      batches.map((b) => b.offset),
+      Array.from({ length: 11 }, (_, j) => j * 64),
+    );
+    assert.equal(
+      batches.reduce((a, b) => a + b.rows, 0),
+      700,
+    );
     const joined = new Float32Array(700 * res.features);
     for (const b of batches) {
       assert.equal(b.data.length, b.rows * res.features);
@@ -80,7 +92,14 @@ describe('inference process', () => {
 
   it('ends a request whose batch consumer throws with that error, and the next run works', async () => {
     const err = new MedSynthError('MODEL_MISMATCH', 'the manifest declares another width');
-    await rejectsWith(client.sample(request(2000, { batch: 100 }), { onBatch: () => { throw err; } }), 'MODEL_MISMATCH');
+    await rejectsWith(
+      client.sample(request(2000, { batch: 100 }), {
+        onBatch: () => {
+          throw err;
+        },
+      }),
+      'MODEL_MISMATCH',
+    );
     assert.equal((await client.sample(request(5))).rows, 5);
   });
 
@@ -89,10 +108,17 @@ describe('inference process', () => {
     const res = await client.sample(request(10, { executionProviders: ['cuda', 'cpu'] }));
     assert.equal(res.executionProvider, 'cpu');
     if (providerAbsent('cuda')) {
-      assert.deepEqual(logs.filter((l) => l.startsWith('warn')), [], logs.join('\n'));
+      assert.deepEqual(
+        logs.filter((l) => l.startsWith('warn')),
+        [],
+        logs.join('\n'),
+      );
       assert.equal(logs.filter((l) => l.startsWith('info') && /running on cpu after fallback \(cuda: /.test(l)).length, 1, logs.join('\n'));
     } else {
-      assert.ok(logs.some((l) => l.startsWith('warn') && l.includes("'cuda' unavailable")), logs.join('\n'));
+      assert.ok(
+        logs.some((l) => l.startsWith('warn') && l.includes("'cuda' unavailable")),
+        logs.join('\n'),
+      );
     }
   });
 
@@ -129,8 +155,14 @@ describe('inference process', () => {
 
   it('describes the model inputs and outputs', async () => {
     const io = await client.describeModel(fx.modelPath);
-    assert.deepEqual(io.inputs.map((i) => i.name), ['z']);
-    assert.deepEqual(io.outputs.map((o) => o.name), ['x']);
+    assert.deepEqual(
+      io.inputs.map((i) => i.name),
+      ['z'],
+    );
+    assert.deepEqual(
+      io.outputs.map((o) => o.name),
+      ['x'],
+    );
   });
 
   it('refuses an already aborted signal without starting anything', async () => {

@@ -49,7 +49,10 @@ describe('fidelity.contingencySimilarity', () => {
       rowCount: flags.length,
       columns: [buildColumn('n', 'numeric', ['1', '2']), buildColumn('f', 'boolean', flags), buildColumn('c', 'categorical', labels)],
     });
-    const result = computeContingencySimilarity({ real: table(['true', 'false'], ['a', 'b']), synth: table(['true', 'false'], ['b', 'a']) });
+    const result = computeContingencySimilarity({
+      real: table(['true', 'false'], ['a', 'b']),
+      synth: table(['true', 'false'], ['b', 'a']),
+    });
     assert.deepEqual(Object.keys(result.details.perPair as object), ['f|c']);
     assert.equal(result.score, 0);
   });
@@ -66,7 +69,10 @@ describe('fidelity.contingencySimilarity', () => {
     const real = categoricalTable({ a: ['x'], b: ['p'] });
     assert.throws(() => computeContingencySimilarity({ real, synth: categoricalTable({ a: [], b: [] }) }), badInput);
     assert.throws(() => computeContingencySimilarity({ real, synth: categoricalTable({ a: ['x'] }) }), /no column "b"/);
-    const ragged: Table = { rowCount: 3, columns: [buildColumn('a', 'categorical', ['x']), buildColumn('b', 'categorical', ['p', 'q', 'p'])] };
+    const ragged: Table = {
+      rowCount: 3,
+      columns: [buildColumn('a', 'categorical', ['x']), buildColumn('b', 'categorical', ['p', 'q', 'p'])],
+    };
     assert.throws(() => computeContingencySimilarity({ real: ragged, synth: ragged }), /1 cells for 3 rows/);
   });
 
@@ -74,6 +80,9 @@ describe('fidelity.contingencySimilarity', () => {
     const real = categoricalTable({ a: ['x', 'y'], b: ['p', 'q'] });
     const controller = new AbortController();
     controller.abort();
-    assert.throws(() => computeContingencySimilarity({ real, synth: real }, controller.signal), (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED');
+    assert.throws(
+      () => computeContingencySimilarity({ real, synth: real }, controller.signal),
+      (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED',
+    );
   });
 });

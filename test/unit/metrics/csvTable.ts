@@ -11,10 +11,18 @@ export function loadReferenceJson<T>(file: string): T {
 }
 
 export function loadReferenceTable(file: string, types: Readonly<Record<string, ColumnKind>> = {}): Table {
-  const lines = readFileSync(join(REFERENCE_DIR, file), 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = readFileSync(join(REFERENCE_DIR, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const header = lines[0].split(',');
   const cells = lines.slice(1).map((l) => l.split(','));
-  const columns = header.map((name, c) => buildColumn(name, types[name] ?? 'numeric', cells.map((row) => row[c] ?? '')));
+  const columns = header.map((name, c) =>
+    buildColumn(
+      name,
+      types[name] ?? 'numeric',
+      cells.map((row) => row[c] ?? ''),
+    ),
+  );
   return { rowCount: cells.length, columns };
 }
 
@@ -23,7 +31,12 @@ export function buildColumn(name: string, kind: ColumnKind, raw: readonly string
     case 'numeric':
       return { kind, name, integer: false, values: Float64Array.from(raw, (s) => (s === '' ? Number.NaN : Number(s))) };
     case 'datetime':
-      return { kind, name, precision: 'date', values: Float64Array.from(raw, (s) => (s === '' ? Number.NaN : Date.parse(`${s}T00:00:00Z`))) };
+      return {
+        kind,
+        name,
+        precision: 'date',
+        values: Float64Array.from(raw, (s) => (s === '' ? Number.NaN : Date.parse(`${s}T00:00:00Z`))),
+      };
     case 'categorical':
     case 'boolean': {
       const categories: string[] = kind === 'boolean' ? ['false', 'true'] : [];
@@ -43,7 +56,12 @@ export function buildColumn(name: string, kind: ColumnKind, raw: readonly string
 
 /** A numeric-only table from columns of numbers (NaN = missing). */
 export function numericTable(columns: Readonly<Record<string, readonly number[]>>): Table {
-  const cols = Object.entries(columns).map(([name, v]): Column => ({ kind: 'numeric', name, integer: false, values: Float64Array.from(v) }));
+  const cols = Object.entries(columns).map(([name, v]): Column => ({
+    kind: 'numeric',
+    name,
+    integer: false,
+    values: Float64Array.from(v),
+  }));
   return { rowCount: Object.values(columns)[0]?.length ?? 0, columns: cols };
 }
 

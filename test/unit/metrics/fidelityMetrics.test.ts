@@ -106,6 +106,9 @@ describe('fidelity.correlationSimilarity', () => {
     assert.equal(single.error, undefined);
     assert.match(single.notApplicable ?? '', /at least two numeric/);
     const constant = numericTable({ x, y: x.map(() => 3) });
-    assert.throws(() => computeCorrelationSimilarity({ real: constant, synth: constant }), (e: unknown) => badInput(e) && /no pair/.test((e as Error).message));
+    assert.throws(
+      () => computeCorrelationSimilarity({ real: constant, synth: constant }),
+      (e: unknown) => badInput(e) && /no pair/.test((e as Error).message),
+    );
   });
 });

@@ -53,9 +53,24 @@ describe('privacy.identifierCopies', () => {
 
   it('scores 1 with a good verdict when the synthetic ids are all new', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'medsynth-idclean-'));
-    const real = csv(dir, 'real.csv', 'patient_id,age', Array.from({ length: 25 }, (_, i) => `${100001 + i},${30 + (i % 4)}`));
-    const synth = csv(dir, 'synth.csv', 'patient_id,age', Array.from({ length: 25 }, (_, i) => `${200001 + i},${31 + (i % 3)}`));
-    const report = await evaluateSynthetic({ real, synth, read: { types: { patient_id: 'numeric' } }, metrics: ['privacy.identifierCopies'] });
+    const real = csv(
+      dir,
+      'real.csv',
+      'patient_id,age',
+      Array.from({ length: 25 }, (_, i) => `${100001 + i},${30 + (i % 4)}`),
+    );
+    const synth = csv(
+      dir,
+      'synth.csv',
+      'patient_id,age',
+      Array.from({ length: 25 }, (_, i) => `${200001 + i},${31 + (i % 3)}`),
+    );
+    const report = await evaluateSynthetic({
+      real,
+      synth,
+      read: { types: { patient_id: 'numeric' } },
+      metrics: ['privacy.identifierCopies'],
+    });
     const [m] = report.metrics;
     assert.equal(m.score, 1);
     assert.equal(m.details.rowsWithCopies, 0);
@@ -71,7 +86,11 @@ describe('privacy.identifierCopies', () => {
     const visit = Array.from({ length: n }, (_, i) => String(700 + Math.min(i, 17)));
     const real: Table = {
       rowCount: n,
-      columns: [buildColumn('subject', 'identifier', ids), buildColumn('mrn', 'categorical', mrn), buildColumn('visit_id', 'numeric', visit)],
+      columns: [
+        buildColumn('subject', 'identifier', ids),
+        buildColumn('mrn', 'categorical', mrn),
+        buildColumn('visit_id', 'numeric', visit),
+      ],
     };
     // Synthetic row 1 reuses subject P007; row 2 reuses mrn 5003 (as text); row 4 reuses both; row 3
     // reuses visit_id 705, which is not checked; "007" is not the number 7's id "P007".
@@ -85,7 +104,13 @@ describe('privacy.identifierCopies', () => {
     };
     const result = computeIdentifierCopies({ real, synth });
     const cols = result.details.columns as { column: string; copies: number; exampleRows: number[] }[];
-    assert.deepEqual(cols.map((c) => [c.column, c.copies, c.exampleRows]), [['subject', 2, [1, 4]], ['mrn', 2, [2, 4]]]);
+    assert.deepEqual(
+      cols.map((c) => [c.column, c.copies, c.exampleRows]),
+      [
+        ['subject', 2, [1, 4]],
+        ['mrn', 2, [2, 4]],
+      ],
+    );
     assert.equal(result.details.rowsWithCopies, 3);
     assert.equal(result.score, 1 - 3 / 4);
   });

@@ -13,7 +13,14 @@ import { computeNndr } from '../../../src/core/metrics/nndr';
 import { buildColumn, numericTable } from './csvTable';
 
 function mixed(x: number[], c: string[], id?: string[]): Table {
-  const columns = [buildColumn('x', 'numeric', x.map((v) => (Number.isNaN(v) ? '' : String(v)))), buildColumn('c', 'categorical', c)];
+  const columns = [
+    buildColumn(
+      'x',
+      'numeric',
+      x.map((v) => (Number.isNaN(v) ? '' : String(v))),
+    ),
+    buildColumn('c', 'categorical', c),
+  ];
   if (id) columns.push(buildColumn('id', 'identifier', id));
   return { rowCount: x.length, columns };
 }
@@ -31,7 +38,10 @@ describe('privacy.exactCopies', () => {
     const result = computeExactCopies({ real, synth });
     assert.equal(result.score, 0.5);
     assert.deepEqual(result.details.excludedColumns, ['id']);
-    assert.deepEqual(result.leftOut?.map((l) => [l.count, l.unit, l.names]), [[1, 'columns', ['id']]]);
+    assert.deepEqual(
+      result.leftOut?.map((l) => [l.count, l.unit, l.names]),
+      [[1, 'columns', ['id']]],
+    );
   });
 
   it('gives its base rate: holdout rows equal to a training row, or without a holdout real rows equal to another', () => {
@@ -99,9 +109,10 @@ describe('privacy.dcr', () => {
 
   it('agrees with the term-by-term definition on random tables with gaps and far-out values on both sides', async () => {
     let seed = 99;
-    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     // Values spread over three times the real range and 20% empty cells, in query and reference alike.
-    const column = (n: number, spread: number): number[] => Array.from({ length: n }, () => (random() < 0.2 ? Number.NaN : (random() - 0.5) * spread));
+    const column = (n: number, spread: number): number[] =>
+      Array.from({ length: n }, () => (random() < 0.2 ? Number.NaN : (random() - 0.5) * spread));
     const real = numericTable({ a: column(60, 10), b: column(60, 10), c: column(60, 10) });
     const real2 = numericTable({ a: [-5, 5, ...column(58, 10)], b: [-5, 5, ...column(58, 10)], c: [-5, 5, ...column(58, 10)] });
     const synth = numericTable({ a: column(40, 30), b: column(40, 30), c: column(40, 30) });
@@ -109,11 +120,18 @@ describe('privacy.dcr', () => {
     for (const r of [real, real2]) {
       const space = buildDistanceSpace(r, synth, holdout);
       assert.ok(space.holdout);
-      for (const [query, ref] of [[space.synth, space.real], [space.synth, space.holdout], [space.holdout, space.real]]) {
+      for (const [query, ref] of [
+        [space.synth, space.real],
+        [space.synth, space.holdout],
+        [space.holdout, space.real],
+      ]) {
         const near = await nearestRecords(space, query, ref);
         for (let q = 0; q < query.count; q++) {
           const all = Array.from({ length: ref.count }, (_, k) => termDistance(space, query, q, ref, k)).sort((x, y) => x - y);
-          assert.ok(Math.abs(near.d1[q] - all[0]) < 1e-5 && Math.abs(near.d2[q] - all[1]) < 1e-5, `row ${q}: ${near.d1[q]}, ${near.d2[q]} vs ${all[0]}, ${all[1]}`);
+          assert.ok(
+            Math.abs(near.d1[q] - all[0]) < 1e-5 && Math.abs(near.d2[q] - all[1]) < 1e-5,
+            `row ${q}: ${near.d1[q]}, ${near.d2[q]} vs ${all[0]}, ${all[1]}`,
+          );
         }
       }
     }
@@ -128,8 +146,14 @@ describe('privacy.dcr', () => {
   });
 
   it('lets a zero-range column contribute nothing and ignores text columns', async () => {
-    const real: Table = { rowCount: 2, columns: [buildColumn('k', 'numeric', ['5', '5']), buildColumn('x', 'numeric', ['0', '4']), buildColumn('n', 'text', ['p', 'q'])] };
-    const synth: Table = { rowCount: 1, columns: [buildColumn('k', 'numeric', ['9']), buildColumn('x', 'numeric', ['1']), buildColumn('n', 'text', ['z'])] };
+    const real: Table = {
+      rowCount: 2,
+      columns: [buildColumn('k', 'numeric', ['5', '5']), buildColumn('x', 'numeric', ['0', '4']), buildColumn('n', 'text', ['p', 'q'])],
+    };
+    const synth: Table = {
+      rowCount: 1,
+      columns: [buildColumn('k', 'numeric', ['9']), buildColumn('x', 'numeric', ['1']), buildColumn('n', 'text', ['z'])],
+    };
     const result = await computeDcr({ real, synth });
     assert.equal(result.score, 0.125);
     assert.deepEqual(result.details.ignoredColumns, ['n']);
@@ -150,7 +174,7 @@ describe('privacy.dcr', () => {
     assert.deepEqual(hist.counts, [1, 0, 1, 2]);
   });
 
-  it('with a holdout, records the holdout rows\' distances to the training rows as the baseline', async () => {
+  it("with a holdout, records the holdout rows' distances to the training rows as the baseline", async () => {
     // Real 0..3 (range 3); holdout 0.5 and 2.5 lie 0.5 / 3 = 1/6 from their closest real row.
     const real = numericTable({ a: [0, 1, 2, 3] });
     const result = await computeDcr({ real, synth: real, holdout: numericTable({ a: [0.5, 2.5] }) });
@@ -161,12 +185,18 @@ describe('privacy.dcr', () => {
     const holdoutHist = result.details.holdoutHistogram as { edges: number[]; counts: number[] };
     // Every synthetic distance is 0, so the edges run 0..1 and both holdout rows fall in bin 3 (0.15..0.2).
     assert.deepEqual(holdoutHist.edges, hist.edges);
-    assert.deepEqual(holdoutHist.counts, hist.counts.map((_, k) => (k === 3 ? 2 : 0)));
+    assert.deepEqual(
+      holdoutHist.counts,
+      hist.counts.map((_, k) => (k === 3 ? 2 : 0)),
+    );
   });
 
   it('lists the identifier and text columns it leaves out, with a count', async () => {
     const result = await computeDcr({ real: mixed([1, 2], ['a', 'b'], ['r1', 'r2']), synth: mixed([1, 2], ['a', 'b'], ['s1', 's2']) });
-    assert.deepEqual(result.leftOut?.map((l) => [l.count, l.unit, l.names]), [[1, 'columns', ['id']]]);
+    assert.deepEqual(
+      result.leftOut?.map((l) => [l.count, l.unit, l.names]),
+      [[1, 'columns', ['id']]],
+    );
   });
 
   it('stops with CANCELLED when aborted between query blocks', async () => {
@@ -174,7 +204,10 @@ describe('privacy.dcr', () => {
     const big = numericTable({ a: Array.from({ length: rows }, (_, i) => i), b: Array.from({ length: rows }, (_, i) => (i * 7) % 13) });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 0);
-    await assert.rejects(computeDcr({ real: big, synth: big }, controller.signal), (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED');
+    await assert.rejects(
+      computeDcr({ real: big, synth: big }, controller.signal),
+      (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED',
+    );
   });
 });
 
@@ -184,7 +217,7 @@ describe('distance kernel', () => {
     const stride = paddedWidth(19);
     assert.equal(stride, 24);
     let seed = 7;
-    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const q = Float32Array.from({ length: 37 * stride }, (_, i) => (i % stride < 19 ? random() : 0));
     const r = Float32Array.from({ length: 101 * stride }, (_, i) => (i % stride < 19 ? random() : 0));
     const simd = await nearestTwo(q, r, stride);

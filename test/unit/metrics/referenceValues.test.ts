@@ -13,9 +13,18 @@ import { buildDistanceSpace } from '../../../src/core/metrics/distanceSpace';
 import { loadReferenceJson, loadReferenceTable } from './csvTable';
 
 interface DcrReference {
-  median: number; p05: number; mean: number; nndrMedian: number; nndrP05: number; shareCloserToTrain?: number;
-  histogram: { edges: number[]; counts: number[] }; d1: number[]; d2: number[];
-  baseline?: { median: number; p05: number; mean: number; rows: number }; holdoutCounts?: number[]; nndrBaselineMedian?: number;
+  median: number;
+  p05: number;
+  mean: number;
+  nndrMedian: number;
+  nndrP05: number;
+  shareCloserToTrain?: number;
+  histogram: { edges: number[]; counts: number[] };
+  d1: number[];
+  d2: number[];
+  baseline?: { median: number; p05: number; mean: number; rows: number };
+  holdoutCounts?: number[];
+  nndrBaselineMedian?: number;
 }
 interface CaseReference {
   files: { real: string; synth: string; holdout?: string; types?: string };
@@ -61,7 +70,10 @@ function byId(results: MetricResult[], id: string): MetricResult {
   return r;
 }
 
-for (const [label, ref] of [['breast_cancer halves', reference.breastCancer], ['mixed-type table', reference.mixed]] as const) {
+for (const [label, ref] of [
+  ['breast_cancer halves', reference.breastCancer],
+  ['mixed-type table', reference.mixed],
+] as const) {
   describe(`table metrics on ${label} vs the Python reference`, () => {
     const input = tables(ref);
 
@@ -132,7 +144,8 @@ for (const [label, ref] of [['breast_cancer halves', reference.breastCancer], ['
       const nndr = byId(results, 'privacy.nndr');
       close(nndr.score, ref.dcr.nndrMedian, 1e-5, 'nndr median');
       close(nndr.details.p05, ref.dcr.nndrP05, 1e-5, 'nndr p05');
-      if (ref.dcr.nndrBaselineMedian !== undefined) close((nndr.details.baseline as { median: number }).median, ref.dcr.nndrBaselineMedian, 1e-5, 'nndr baseline');
+      if (ref.dcr.nndrBaselineMedian !== undefined)
+        close((nndr.details.baseline as { median: number }).median, ref.dcr.nndrBaselineMedian, 1e-5, 'nndr baseline');
     });
   });
 }

@@ -8,10 +8,19 @@ import { categoricalTable, numericTable } from './csvTable';
 
 describe('table metric registry', () => {
   it('lists every table metric with a complete descriptor', () => {
-    assert.deepEqual(TABLE_METRICS.map((m) => m.id), [
-      'fidelity.ksComplement', 'fidelity.tvComplement', 'fidelity.correlationSimilarity', 'fidelity.contingencySimilarity',
-      'privacy.exactCopies', 'privacy.identifierCopies', 'privacy.dcr', 'privacy.nndr',
-    ]);
+    assert.deepEqual(
+      TABLE_METRICS.map((m) => m.id),
+      [
+        'fidelity.ksComplement',
+        'fidelity.tvComplement',
+        'fidelity.correlationSimilarity',
+        'fidelity.contingencySimilarity',
+        'privacy.exactCopies',
+        'privacy.identifierCopies',
+        'privacy.dcr',
+        'privacy.nndr',
+      ],
+    );
     for (const m of TABLE_METRICS) {
       assert.equal(m.modality, 'table');
       assert.ok(m.title.length > 0 && m.doc.length > 40 && m.reference.length > 0, m.id);
@@ -34,7 +43,11 @@ describe('table metric registry', () => {
     const real = numericTable({ a: [1, 2, 3], b: [3, 1, 2] });
     const results = await evaluateTableMetrics({ real, synth: real });
     assert.equal(results.length, TABLE_METRICS.length);
-    for (const [id, why] of [['fidelity.tvComplement', /categorical/], ['fidelity.contingencySimilarity', /categorical/], ['privacy.identifierCopies', /identifier/]] as const) {
+    for (const [id, why] of [
+      ['fidelity.tvComplement', /categorical/],
+      ['fidelity.contingencySimilarity', /categorical/],
+      ['privacy.identifierCopies', /identifier/],
+    ] as const) {
       const r = results.find((x) => x.id === id);
       assert.equal(r?.score, null, id);
       assert.equal(r?.error, undefined, id);
@@ -70,6 +83,9 @@ describe('table metric registry', () => {
     const real = numericTable({ a: [1, 2] });
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(evaluateTableMetrics({ real, synth: real }, undefined, controller.signal), (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED');
+    await assert.rejects(
+      evaluateTableMetrics({ real, synth: real }, undefined, controller.signal),
+      (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED',
+    );
   });
 });

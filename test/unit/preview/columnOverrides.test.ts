@@ -8,8 +8,14 @@ describe('medsynth.columns updates from the preview', () => {
   it('adds a column kind to a fresh setting, to an existing table entry, and replaces a kind', () => {
     assert.deepEqual(withColumnKind(undefined, 'data/p.csv', 'patient_id', 'identifier'), { 'data/p.csv': { patient_id: 'identifier' } });
     const current = { 'data/p.csv': { age: 'numeric' }, '*': { mrn: 'identifier' } };
-    assert.deepEqual(withColumnKind(current, 'data/p.csv', 'sex', 'categorical'), { 'data/p.csv': { age: 'numeric', sex: 'categorical' }, '*': { mrn: 'identifier' } });
-    assert.deepEqual(withColumnKind(current, 'data/p.csv', 'age', 'categorical'), { 'data/p.csv': { age: 'categorical' }, '*': { mrn: 'identifier' } });
+    assert.deepEqual(withColumnKind(current, 'data/p.csv', 'sex', 'categorical'), {
+      'data/p.csv': { age: 'numeric', sex: 'categorical' },
+      '*': { mrn: 'identifier' },
+    });
+    assert.deepEqual(withColumnKind(current, 'data/p.csv', 'age', 'categorical'), {
+      'data/p.csv': { age: 'categorical' },
+      '*': { mrn: 'identifier' },
+    });
     assert.deepEqual(current, { 'data/p.csv': { age: 'numeric' }, '*': { mrn: 'identifier' } }, 'the input is not modified');
   });
 
@@ -27,7 +33,10 @@ describe('medsynth.columns updates from the preview', () => {
   });
 
   it('says where a type went and who reads it', () => {
-    assert.equal(savedNotice('data/p.csv', 'sex', 'text'), 'Saved "sex" as text for data/p.csv in medsynth.columns (workspace folder settings). Fit and Run use these types.');
+    assert.equal(
+      savedNotice('data/p.csv', 'sex', 'text'),
+      'Saved "sex" as text for data/p.csv in medsynth.columns (workspace folder settings). Fit and Run use these types.',
+    );
     assert.match(clearedNotice('data/p.csv'), /Fit and Run infer its types again/);
     assert.match(previewOnlyNotice('sex', 'text'), /this preview only/);
   });

@@ -46,13 +46,30 @@ describe('nice ticks', () => {
   });
 
   it('labels a distribution chart with several rounded percentages, not just 0 and the maximum', () => {
-    const svg = renderDistributionSvg({ name: 'x', kind: 'categorical', bins: ['a', 'b'], real: [0.53, 0.47], synth: [0.5, 0.5], missingReal: 0, missingSynth: 0 });
+    const svg = renderDistributionSvg({
+      name: 'x',
+      kind: 'categorical',
+      bins: ['a', 'b'],
+      real: [0.53, 0.47],
+      synth: [0.5, 0.5],
+      missingReal: 0,
+      missingSynth: 0,
+    });
     assert.deepEqual(yLabels(svg), ['0%', '20%', '40%', '60%']);
   });
 
   it('places numeric x ticks on round values from the bin edges', () => {
     const edges = Array.from({ length: 21 }, (_, i) => 8.6 + (i * (43.2 - 8.6)) / 20);
-    const svg = renderDistributionSvg({ name: 'bmi', kind: 'numeric', bins: edges.slice(1).map(String), edges, real: new Array(20).fill(0.05), synth: new Array(20).fill(0.05), missingReal: 0, missingSynth: 0 });
+    const svg = renderDistributionSvg({
+      name: 'bmi',
+      kind: 'numeric',
+      bins: edges.slice(1).map(String),
+      edges,
+      real: new Array(20).fill(0.05),
+      synth: new Array(20).fill(0.05),
+      missingReal: 0,
+      missingSynth: 0,
+    });
     const x = [...svg.matchAll(/<text class="tick" x="[\d.]+" y="[\d.]+" text-anchor="middle">([^<]*)<\/text>/g)].map((m) => m[1]);
     assert.deepEqual(x, ['10', '20', '30', '40']);
   });
@@ -74,7 +91,10 @@ describe('calendar ticks', () => {
 describe('category labels', () => {
   it('stay horizontal when they fit and rotate, whole or with a tooltip, when they do not', () => {
     const fit = categoryAxis(['F', 'M'], 100);
-    assert.doesNotMatch(fit.markup({ left: 40, right: 240, top: 18, bottom: 150 }, (i) => 40 + i * 100), /rotate/);
+    assert.doesNotMatch(
+      fit.markup({ left: 40, right: 240, top: 18, bottom: 150 }, (i) => 40 + i * 100),
+      /rotate/,
+    );
     const long = ['hypertension', 'type 2 diabetes', 'chronic obstructive pulmonary disease'];
     const axis = categoryAxis(long, 40);
     const markup = axis.markup({ left: 40, right: 160, top: 18, bottom: 150 }, (i) => 40 + i * 40);
@@ -102,12 +122,23 @@ describe('DCR histogram with its holdout overlay', () => {
 
 describe('correlation heatmaps', () => {
   it('hold the pairwise-complete Pearson matrices pandas computes', async () => {
-    const ref = JSON.parse(await readFile(join(ROOT, 'test/fixtures/reference/report_correlations.json'), 'utf8')) as { patients: { columns: string[]; matrix: (number | null)[][] } };
-    const table = await parseTable(new Uint8Array(await readFile(join(ROOT, 'samples/workspace/patients.csv'))), { fileName: 'patients.csv' });
+    const ref = JSON.parse(await readFile(join(ROOT, 'test/fixtures/reference/report_correlations.json'), 'utf8')) as {
+      patients: { columns: string[]; matrix: (number | null)[][] };
+    };
+    const table = await parseTable(new Uint8Array(await readFile(join(ROOT, 'samples/workspace/patients.csv'))), {
+      fileName: 'patients.csv',
+    });
     const m = correlationMatrices(table, table);
     assert.ok(m);
     assert.deepEqual(m.columns, ref.patients.columns);
-    m.real.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs((v ?? NaN) - (ref.patients.matrix[i][j] ?? NaN)) < 1e-12, `${m.columns[i]} × ${m.columns[j]}: ${v} vs pandas ${ref.patients.matrix[i][j]}`)));
+    m.real.forEach((row, i) =>
+      row.forEach((v, j) =>
+        assert.ok(
+          Math.abs((v ?? NaN) - (ref.patients.matrix[i][j] ?? NaN)) < 1e-12,
+          `${m.columns[i]} × ${m.columns[j]}: ${v} vs pandas ${ref.patients.matrix[i][j]}`,
+        ),
+      ),
+    );
     assert.equal(m.omittedColumns, 0);
     const capped = correlationMatrices(table, table, 2);
     assert.deepEqual(capped?.columns, ['admission_date', 'age']);
@@ -115,15 +146,44 @@ describe('correlation heatmaps', () => {
   });
 
   it('colours by sign, shades by size, and marks undefined cells', () => {
-    const m = { columns: ['a', 'b', 'c'], real: [[1, 0.5, null], [0.5, 1, -0.25], [null, -0.25, 1]], synth: [[1, -0.5, null], [-0.5, 1, -0.25], [null, -0.25, 1]], omittedColumns: 0 };
+    const m = {
+      columns: ['a', 'b', 'c'],
+      real: [
+        [1, 0.5, null],
+        [0.5, 1, -0.25],
+        [null, -0.25, 1],
+      ],
+      synth: [
+        [1, -0.5, null],
+        [-0.5, 1, -0.25],
+        [null, -0.25, 1],
+      ],
+      omittedColumns: 0,
+    };
     const diff = renderCorrelationHeatmapSvg(m, 'difference');
     // a × b: −0.5 − 0.5 = −1 → a full-strength negative cell; b × c: no change → transparent.
-    assert.match(diff, /<rect class="cell neg" x="\d+" y="\d+" width="\d+" height="\d+" fill-opacity="1\.000"><title>a × b: real 0\.50, synthetic −0\.50, difference −1\.00<\/title>/);
+    assert.match(
+      diff,
+      /<rect class="cell neg" x="\d+" y="\d+" width="\d+" height="\d+" fill-opacity="1\.000"><title>a × b: real 0\.50, synthetic −0\.50, difference −1\.00<\/title>/,
+    );
     assert.match(diff, /fill-opacity="0\.000"><title>b × c: real −0\.25, synthetic −0\.25, difference 0\.00<\/title>/);
     assert.match(diff, /<rect class="cell none"[^>]*><title>a × c: real undefined/);
     // The difference map reaches full colour at ±0.5: a change of 0.25 is drawn at half strength.
-    const half = renderCorrelationHeatmapSvg({ ...m, synth: [[1, 0.75, null], [0.75, 1, -0.25], [null, -0.25, 1]] }, 'difference');
-    assert.match(half, /<rect class="cell pos"[^>]*fill-opacity="0\.500"><title>a × b: real 0\.50, synthetic 0\.75, difference 0\.25<\/title>/);
+    const half = renderCorrelationHeatmapSvg(
+      {
+        ...m,
+        synth: [
+          [1, 0.75, null],
+          [0.75, 1, -0.25],
+          [null, -0.25, 1],
+        ],
+      },
+      'difference',
+    );
+    assert.match(
+      half,
+      /<rect class="cell pos"[^>]*fill-opacity="0\.500"><title>a × b: real 0\.50, synthetic 0\.75, difference 0\.25<\/title>/,
+    );
     const real = renderCorrelationHeatmapSvg(m, 'real');
     assert.match(real, /<rect class="cell pos"[^>]*fill-opacity="0\.500"><title>a × b/);
   });

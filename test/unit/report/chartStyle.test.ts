@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 import { REPORT_CHART_STYLE } from '../../../src/core/report/chartStyle';
 
 function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((s) => (s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4));
+  const [r, g, b] = [1, 3, 5]
+    .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((s) => (s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
@@ -22,7 +24,10 @@ function palette(block: string): Record<string, string> {
 describe('report.html chart colours', () => {
   it('stand out from the page in the light and the dark scheme', () => {
     const [light, dark] = REPORT_CHART_STYLE.split('@media (prefers-color-scheme: dark)').map(palette);
-    for (const [scheme, colours] of [['light', light], ['dark', dark]] as const) {
+    for (const [scheme, colours] of [
+      ['light', light],
+      ['dark', dark],
+    ] as const) {
       assert.deepEqual(Object.keys(colours).sort(), ['bg', 'neg', 'pos', 'real', 'synth'], `${scheme} defines every colour`);
       for (const series of ['real', 'synth', 'pos', 'neg']) {
         const ratio = contrast(colours[series], colours.bg);

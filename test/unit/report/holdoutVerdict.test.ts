@@ -54,13 +54,24 @@ describe('holdout privacy verdict', () => {
     // 80% closer with 400 vs 100 rows is exactly chance; the sentence has no nested parentheses.
     const chance = holdoutVerdict(0.8, { train: 400, holdout: 100 });
     assert.equal(chance.level, 'good');
-    assert.match(chance.text, /80% of synthetic rows are nearer a training row than a holdout row; chance alone gives 80% with 400 training and 100 holdout rows\. Adjusted to sets of one size that is 50%, where 50% means no pull towards the training patients\./);
+    assert.match(
+      chance.text,
+      /80% of synthetic rows are nearer a training row than a holdout row; chance alone gives 80% with 400 training and 100 holdout rows\. Adjusted to sets of one size that is 50%, where 50% means no pull towards the training patients\./,
+    );
     assert.doesNotMatch(chance.text, /[()]/);
   });
 
   it('reads an older report whose DCR left out rows with empty cells by the rows it compared', () => {
-    const table = (rows: number): Table => ({ rowCount: rows, columns: [{ kind: 'numeric', name: 'a', values: new Float64Array(rows), integer: true }] });
-    const report = buildReport(table(500), table(10), [{ id: 'privacy.dcr', score: 0.1, details: { p05: 0.01, shareCloserToTrain: 0.75, excludedRealRows: 200, excludedHoldoutRows: 0 } }], { holdout: table(100) });
+    const table = (rows: number): Table => ({
+      rowCount: rows,
+      columns: [{ kind: 'numeric', name: 'a', values: new Float64Array(rows), integer: true }],
+    });
+    const report = buildReport(
+      table(500),
+      table(10),
+      [{ id: 'privacy.dcr', score: 0.1, details: { p05: 0.01, shareCloserToTrain: 0.75, excludedRealRows: 200, excludedHoldoutRows: 0 } }],
+      { holdout: table(100) },
+    );
     // 300 vs 100 compared rows: chance is 75%, so 0.75 is exactly chance.
     const line = reportVerdict(report).find((l) => l.topic === 'privacy');
     assert.match(line?.text ?? '', /chance alone gives 75% with 300 training and 100 holdout rows/);
@@ -80,7 +91,9 @@ describe('holdout privacy verdict', () => {
     const holdout = gaussianTable(200, next);
     const synth: Table = {
       rowCount: 800,
-      columns: train.columns.map((c) => ({ ...c, values: (c as { values: Float64Array }).values.map((v) => v + (next() - 0.5) * 0.01) }) as Table['columns'][number]),
+      columns: train.columns.map(
+        (c) => ({ ...c, values: (c as { values: Float64Array }).values.map((v) => v + (next() - 0.5) * 0.01) }) as Table['columns'][number],
+      ),
     };
     const out = await privacyLine(train, holdout, synth);
     assert.ok(out.share > 0.95, `raw share ${out.share}`);

@@ -53,8 +53,14 @@ describe('exact-copy verdict with its base rate', () => {
     const copies = buildReport(train, synth, [computeExactCopies({ real: train, synth, holdout })], { holdout }).metrics[0];
     assert.ok((copies.score ?? 0) > 0.5, `most rows collide: ${copies.score}`);
     assert.equal(copiesAtBaseRate(copies), true);
-    assert.match(renderReportHtml(buildReport(train, synth, [computeExactCopies({ real: train, synth, holdout })], { holdout })), /<td class="score good">/);
-    assert.match(line.text, /synthetic rows \([\d.]+%\) equal a real row in every compared column, about as often as two independent samples of the real data share rows \(\d+ of 100 holdout rows \([\d.]+%\) equal a training row\)/);
+    assert.match(
+      renderReportHtml(buildReport(train, synth, [computeExactCopies({ real: train, synth, holdout })], { holdout })),
+      /<td class="score good">/,
+    );
+    assert.match(
+      line.text,
+      /synthetic rows \([\d.]+%\) equal a real row in every compared column, about as often as two independent samples of the real data share rows \(\d+ of 100 holdout rows \([\d.]+%\) equal a training row\)/,
+    );
   });
 
   it('without a holdout, the base rate compares each real row with the others and says so', async () => {
@@ -76,8 +82,14 @@ describe('exact-copy verdict with its base rate', () => {
     };
     const line = await copiesLine(train, synth, holdout);
     assert.equal(line.level, 'poor', line.text);
-    assert.equal(copiesAtBaseRate(buildReport(train, synth, [computeExactCopies({ real: train, synth, holdout })], { holdout }).metrics[0]), false);
-    assert.match(line.text, /^10 of 400 synthetic rows \(2\.50%\) equal a real row in every compared column, more than two independent samples of the real data share \(0 of 100 holdout rows \(0\.0%\) equal a training row\): those rows disclose real records\.$/);
+    assert.equal(
+      copiesAtBaseRate(buildReport(train, synth, [computeExactCopies({ real: train, synth, holdout })], { holdout }).metrics[0]),
+      false,
+    );
+    assert.match(
+      line.text,
+      /^10 of 400 synthetic rows \(2\.50%\) equal a real row in every compared column, more than two independent samples of the real data share \(0 of 100 holdout rows \(0\.0%\) equal a training row\): those rows disclose real records\.$/,
+    );
   });
 });
 
@@ -93,9 +105,17 @@ describe('small-sample caveat', () => {
     const memorisation = privacy.find((l) => /holdout/.test(l.text) && /nearer a training row/.test(l.text));
     assert.ok(memorisation, JSON.stringify(privacy));
     assert.notEqual(memorisation.level, 'good');
-    assert.match(memorisation.text, new RegExp(`Small sample: only 34 real rows and 8 holdout rows \\(below 200 real or ${SMALL_HOLDOUT_ROWS} holdout rows these comparisons are rough\\)`));
+    assert.match(
+      memorisation.text,
+      new RegExp(
+        `Small sample: only 34 real rows and 8 holdout rows \\(below 200 real or ${SMALL_HOLDOUT_ROWS} holdout rows these comparisons are rough\\)`,
+      ),
+    );
     // The memorisation line also gives the distance baseline: holdout rows' median distance to training rows.
-    assert.match(memorisation.text, /Median distance to the closest training row: synthetic rows \d\.\d{3}, holdout rows \d\.\d{3} \(real patients the generator never saw: the natural baseline\)/);
+    assert.match(
+      memorisation.text,
+      /Median distance to the closest training row: synthetic rows \d\.\d{3}, holdout rows \d\.\d{3} \(real patients the generator never saw: the natural baseline\)/,
+    );
   });
 
   it('a table of 400 training and 100 holdout rows carries no caveat', async () => {

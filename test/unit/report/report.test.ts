@@ -10,18 +10,36 @@ import { renderReportMarkdown } from '../../../src/core/report/markdown';
 import { reportVerdict } from '../../../src/core/report/verdict';
 import { formatEvaluationSummary } from '../../../src/cli/summary';
 
-const num = (name: string, values: number[]): Table['columns'][number] => ({ kind: 'numeric', name, values: Float64Array.from(values), integer: true });
-const cat = (name: string, codes: number[], categories: string[]): Table['columns'][number] => ({ kind: 'categorical', name, codes: Int32Array.from(codes), categories });
+const num = (name: string, values: number[]): Table['columns'][number] => ({
+  kind: 'numeric',
+  name,
+  values: Float64Array.from(values),
+  integer: true,
+});
+const cat = (name: string, codes: number[], categories: string[]): Table['columns'][number] => ({
+  kind: 'categorical',
+  name,
+  codes: Int32Array.from(codes),
+  categories,
+});
 
 const real: Table = {
   rowCount: 4,
-  columns: [num('age', [0, 1, 2, 3]), cat('sex', [0, 0, 1, -1], ['F', 'M']), { kind: 'identifier', name: 'id', values: ['a', 'b', 'c', 'd'] }],
+  columns: [
+    num('age', [0, 1, 2, 3]),
+    cat('sex', [0, 0, 1, -1], ['F', 'M']),
+    { kind: 'identifier', name: 'id', values: ['a', 'b', 'c', 'd'] },
+  ],
   provenance: { file: 'real.csv', sha256: 'ab'.repeat(32) },
 };
 // Synthetic categories come in another order, as a separately read file would: matching is by label.
 const synth: Table = {
   rowCount: 5,
-  columns: [num('age', [0, 0, 3, 9, NaN]), cat('sex', [0, 1, 1, 1, 1], ['M', 'F']), { kind: 'identifier', name: 'id', values: ['x', 'y', 'z', 'w', 'v'] }],
+  columns: [
+    num('age', [0, 0, 3, 9, NaN]),
+    cat('sex', [0, 1, 1, 1, 1], ['M', 'F']),
+    { kind: 'identifier', name: 'id', values: ['x', 'y', 'z', 'w', 'v'] },
+  ],
   provenance: { file: 'synth.csv' },
 };
 const results: MetricResult[] = [
@@ -32,7 +50,11 @@ const results: MetricResult[] = [
 ];
 
 describe('buildReport', () => {
-  const report = buildReport(real, synth, results, { bins: 3, createdAt: '2026-01-01T00:00:00Z', generator: { name: 'g', family: 'single-pass', seed: 5, executionProvider: 'cpu' } });
+  const report = buildReport(real, synth, results, {
+    bins: 3,
+    createdAt: '2026-01-01T00:00:00Z',
+    generator: { name: 'g', family: 'single-pass', seed: 5, executionProvider: 'cpu' },
+  });
 
   it('bins numeric columns over the real range, pooling synthetic outliers into the end bins', () => {
     const age = report.columns.find((c) => c.name === 'age');
@@ -53,7 +75,10 @@ describe('buildReport', () => {
     assert.deepEqual(sex.real, [2 / 3, 1 / 3]);
     assert.deepEqual(sex.synth, [0.8, 0.2]);
     assert.equal(sex.missingReal, 0.25);
-    assert.equal(report.columns.some((c) => c.name === 'id'), false);
+    assert.equal(
+      report.columns.some((c) => c.name === 'id'),
+      false,
+    );
   });
 
   it('carries descriptors, the DCR histogram, sources and the generator', () => {
@@ -103,7 +128,10 @@ describe('a metric that does not apply', () => {
   it('keeps the reason in the report and shows n/a, never "error", in the CLI summary', () => {
     const tv = JSON.parse(JSON.stringify(report)).metrics[1] as MetricResult;
     assert.deepEqual([tv.score, tv.error, tv.notApplicable], [null, undefined, 'the real table has no categorical or boolean columns']);
-    const line = formatEvaluationSummary(report).split('\n').find((l) => l.startsWith('fidelity.tvComplement')) ?? '';
+    const line =
+      formatEvaluationSummary(report)
+        .split('\n')
+        .find((l) => l.startsWith('fidelity.tvComplement')) ?? '';
     assert.match(line, /\bn\/a\b.*not applicable: the real table has no categorical or boolean columns/);
     assert.doesNotMatch(formatEvaluationSummary(report), /\berror\b/);
   });
@@ -113,7 +141,10 @@ describe('a metric that does not apply', () => {
     assert.match(html, /<td class="score unknown">n\/a<\/td>/);
     assert.match(html, /<div class="na">Not applicable: the real table has no categorical or boolean columns<\/div>/);
     assert.doesNotMatch(html, /Could not compute/);
-    assert.match(renderReportMarkdown(report), /`fidelity.tvComplement`\) \| n\/a \(the real table has no categorical or boolean columns\) \|/);
+    assert.match(
+      renderReportMarkdown(report),
+      /`fidelity.tvComplement`\) \| n\/a \(the real table has no categorical or boolean columns\) \|/,
+    );
   });
 
   it('does not count it in the verdict', () => {
@@ -121,13 +152,25 @@ describe('a metric that does not apply', () => {
     assert.equal(v.find((l) => l.topic === 'fidelity')?.level, 'good');
     assert.match(v.find((l) => l.topic === 'fidelity')?.text ?? '', /average fidelity 95%/);
     const onlyNa = buildReport(real, synth, [na[1]], { createdAt: '2026-01-01T00:00:00Z' });
-    assert.deepEqual(reportVerdict(onlyNa)[0], { topic: 'fidelity', level: 'unknown', text: 'No fidelity metric applies to these columns.' });
+    assert.deepEqual(reportVerdict(onlyNa)[0], {
+      topic: 'fidelity',
+      level: 'unknown',
+      text: 'No fidelity metric applies to these columns.',
+    });
   });
 });
 
 describe('charts', () => {
   it('escapes labels and draws one bar per bin and side', () => {
-    const svg = renderDistributionSvg({ name: '<b>', kind: 'categorical', bins: ['a&b', 'c'], real: [0.5, 0.5], synth: [1, 0], missingReal: 0, missingSynth: 0 });
+    const svg = renderDistributionSvg({
+      name: '<b>',
+      kind: 'categorical',
+      bins: ['a&b', 'c'],
+      real: [0.5, 0.5],
+      synth: [1, 0],
+      missingReal: 0,
+      missingSynth: 0,
+    });
     assert.equal((svg.match(/<rect class="real"/g) ?? []).length, 3); // two bars and the legend swatch
     assert.match(svg, /a&amp;b/);
     assert.doesNotMatch(svg, /<b>/);

@@ -21,9 +21,23 @@ function report(metrics: MetricResult[], holdout = true): Report {
     createdAt: '2026-12-02T07:00:00Z',
     runId: '20261202-070000-ab12',
     medsynthVersion: '0.1.0',
-    real: { file: 'data/patients.csv (training part: 400 of 500 rows, seed 42)', rows: 400, sha256: SOURCE_HASH, part: { source: 'data/patients.csv', role: 'training', sourceRows: 500, seed: 42 } },
+    real: {
+      file: 'data/patients.csv (training part: 400 of 500 rows, seed 42)',
+      rows: 400,
+      sha256: SOURCE_HASH,
+      part: { source: 'data/patients.csv', role: 'training', sourceRows: 500, seed: 42 },
+    },
     synth: { file: 'synthetic.csv', rows: 500, sha256: SYNTH_HASH },
-    ...(holdout ? { holdout: { file: 'data/patients.csv (holdout part: 100 of 500 rows, seed 42)', rows: 100, sha256: SOURCE_HASH, part: { source: 'data/patients.csv', role: 'holdout' as const, sourceRows: 500, seed: 42 } } } : {}),
+    ...(holdout
+      ? {
+          holdout: {
+            file: 'data/patients.csv (holdout part: 100 of 500 rows, seed 42)',
+            rows: 100,
+            sha256: SOURCE_HASH,
+            part: { source: 'data/patients.csv', role: 'holdout' as const, sourceRows: 500, seed: 42 },
+          },
+        }
+      : {}),
     metrics: metrics.map((m) => ({ ...m, descriptor: getTableMetric(m.id) ?? assert.fail(m.id) })),
     columns: [],
     dcrHistogram: { edges: [0, 0.5, 1], counts: [400, 100] },
@@ -34,12 +48,17 @@ const dcr: MetricResult = {
   id: 'privacy.dcr',
   score: 0.21,
   details: { median: 0.21, p05: 0.05, shareCloserToTrain: 0.8, baseline: { median: 0.19, p05: 0.04, mean: 0.2, rows: 100 } },
-  leftOut: [{ count: 2, unit: 'columns', names: ['patient_id', 'notes'], reason: 'identifier and free-text columns take no part in distances' }],
+  leftOut: [
+    { count: 2, unit: 'columns', names: ['patient_id', 'notes'], reason: 'identifier and free-text columns take no part in distances' },
+  ],
 };
 
 describe('report text', () => {
   it('says plainly what was compared: training part of a file, the rest as holdout', () => {
-    assert.equal(realHeadline(report([dcr])), 'Real: data/patients.csv — 400 training rows of 500 (seed 42); holdout: 100 rows (the rest of the same file)');
+    assert.equal(
+      realHeadline(report([dcr])),
+      'Real: data/patients.csv — 400 training rows of 500 (seed 42); holdout: 100 rows (the rest of the same file)',
+    );
     const summary = formatEvaluationSummary(report([dcr]));
     const [first, second, third] = summary.split('\n');
     assert.equal(first, 'Real: data/patients.csv — 400 training rows of 500 (seed 42); holdout: 100 rows (the rest of the same file)');
@@ -70,7 +89,10 @@ describe('report text', () => {
     assert.equal(goalText(m), "good: about 0.19 or more, the holdout rows' own distance to the training rows");
     const noHoldout = report([{ ...dcr, details: { median: 0.21, p05: 0.05 } }], false).metrics[0];
     assert.equal(goalText(noHoldout), 'no fixed good value: add a holdout to get the natural level');
-    const summaryLine = formatEvaluationSummary(report([dcr])).split('\n').find((l) => l.startsWith('privacy.dcr')) ?? '';
+    const summaryLine =
+      formatEvaluationSummary(report([dcr]))
+        .split('\n')
+        .find((l) => l.startsWith('privacy.dcr')) ?? '';
     assert.match(summaryLine, /good: about 0\.19 or more/);
     assert.doesNotMatch(summaryLine, /higher is better/);
     const html = renderReportHtml(report([dcr]));
@@ -87,8 +109,14 @@ describe('report text', () => {
 
   it('says how many columns a score left out, in the summary, HTML and Markdown', () => {
     const r = report([dcr]);
-    assert.match(formatEvaluationSummary(r), /Not used by some scores:\n {2}privacy\.dcr: 2 columns left out \(patient_id, notes\): identifier and free-text columns take no part in distances/);
-    assert.match(renderReportHtml(r), /<div class="left-out">2 columns left out \(patient_id, notes\): identifier and free-text columns take no part in distances\.<\/div>/);
+    assert.match(
+      formatEvaluationSummary(r),
+      /Not used by some scores:\n {2}privacy\.dcr: 2 columns left out \(patient_id, notes\): identifier and free-text columns take no part in distances/,
+    );
+    assert.match(
+      renderReportHtml(r),
+      /<div class="left-out">2 columns left out \(patient_id, notes\): identifier and free-text columns take no part in distances\.<\/div>/,
+    );
     assert.match(renderReportMarkdown(r), /\*\*Left out:\*\* 2 columns left out \(patient_id, notes\)/);
     const one = report([{ ...dcr, leftOut: [{ count: 1, unit: 'columns', names: ['id'], reason: 'why' }] }]);
     assert.match(formatEvaluationSummary(one), /1 column left out \(id\): why/);

@@ -34,7 +34,12 @@ type AbortMode = 'entry' | number;
  * how long after the abort was due the job settled (a timer that fires late because the loop was
  * blocked counts against the job), and the phase the job was in when the abort fired.
  */
-async function cancelAt(phase: string, occurrence: number, mode: AbortMode, job: (signal: AbortSignal, onProgress: (p: EngineProgress) => void) => Promise<unknown>): Promise<Outcome> {
+async function cancelAt(
+  phase: string,
+  occurrence: number,
+  mode: AbortMode,
+  job: (signal: AbortSignal, onProgress: (p: EngineProgress) => void) => Promise<unknown>,
+): Promise<Outcome> {
   const controller = new AbortController();
   let current = '';
   let seen = 0;
@@ -111,7 +116,18 @@ describe(`cancel at every phase on a ${ROWS}-row table`, { timeout: 300_000 }, (
     const how = mode === 'entry' ? 'on entry' : `${mode} ms in`;
     it(`full loop: cancel in ${phase} #${occurrence} (${how}) settles with CANCELLED within ${BOUND_MS} ms, no partial files, source unchanged`, async (t) => {
       const out = await cancelAt(phase, occurrence, mode, (signal, onProgress) =>
-        runFullLoop({ dataset, workspaceRoot: workspace, outputFolder: 'out', n: ROWS, seed: 5, client, executionProviders: ['cpu'], signal, onProgress, metrics: occurrence === 3 ? ['fidelity.ksComplement'] : undefined }),
+        runFullLoop({
+          dataset,
+          workspaceRoot: workspace,
+          outputFolder: 'out',
+          n: ROWS,
+          seed: 5,
+          client,
+          executionProviders: ['cpu'],
+          signal,
+          onProgress,
+          metrics: occurrence === 3 ? ['fidelity.ksComplement'] : undefined,
+        }),
       );
       t.diagnostic(`${phase} #${occurrence}: settled ${out.settleMs.toFixed(0)} ms after the abort was due (landed in ${out.landedIn})`);
       if (landIn !== undefined) assert.equal(out.landedIn, landIn);
@@ -121,19 +137,30 @@ describe(`cancel at every phase on a ${ROWS}-row table`, { timeout: 300_000 }, (
 
   it('single jobs: fit (fitting), generate (writing) and evaluate (evaluating) cancel cleanly', async () => {
     const outDir = join(workspace, 'out', 'gen');
-    let out = await cancelAt('fit', 1, 50, (signal, onProgress) => fitGenerator({ dataset, generator: 'copula', outDir, signal, onProgress }));
+    let out = await cancelAt('fit', 1, 50, (signal, onProgress) =>
+      fitGenerator({ dataset, generator: 'copula', outDir, signal, onProgress }),
+    );
     assert.equal(out.landedIn, 'fit');
     assertClean(out, 'fitGenerator');
     const gen = join(workspace, 'gen');
     await fitGenerator({ dataset, generator: 'copula', outDir: gen });
     const synth = join(workspace, 'out', 'synthetic.csv');
-    out = await cancelAt('write', 1, 50, (signal, onProgress) => generateSynthetic({ generatorPath: gen, n: ROWS, seed: 1, out: synth, client, executionProviders: ['cpu'], signal, onProgress }));
+    out = await cancelAt('write', 1, 50, (signal, onProgress) =>
+      generateSynthetic({ generatorPath: gen, n: ROWS, seed: 1, out: synth, client, executionProviders: ['cpu'], signal, onProgress }),
+    );
     assert.equal(out.landedIn, 'write');
     assertClean(out, 'generateSynthetic');
     const synthDone = join(workspace, 'synth.csv');
     await generateSynthetic({ generatorPath: gen, n: ROWS, seed: 1, out: synthDone, client, executionProviders: ['cpu'] });
     out = await cancelAt('evaluate', 1, 700, (signal, onProgress) =>
-      evaluateSynthetic({ real: dataset, synth: synthDone, json: join(workspace, 'out', 'report.json'), html: join(workspace, 'out', 'report.html'), signal, onProgress }),
+      evaluateSynthetic({
+        real: dataset,
+        synth: synthDone,
+        json: join(workspace, 'out', 'report.json'),
+        html: join(workspace, 'out', 'report.html'),
+        signal,
+        onProgress,
+      }),
     );
     assert.equal(out.landedIn, 'evaluate');
     assertClean(out, 'evaluateSynthetic');

@@ -22,7 +22,11 @@ function oneLine(stderr: string): string {
 /** The pids of the direct children of `pid` (the forked inference process). */
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -47,7 +51,11 @@ describe('medsynth exit codes under failure', () => {
     // The output's folder must exist: generate creates no folder the user did not name.
     mkdirSync(join(dir, 'killed'));
     const out = join(dir, 'killed', 'synthetic.csv');
-    const cli = spawn(process.execPath, [buildCli(), 'generate', model, '--n', '20000000', '--seed', '1', '--batch', '1000', '--ep', 'cpu', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = spawn(
+      process.execPath,
+      [buildCli(), 'generate', model, '--n', '20000000', '--seed', '1', '--batch', '1000', '--ep', 'cpu', '--out', out],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     cli.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const code = new Promise<number | null>((resolve) => cli.on('exit', (c) => resolve(c)));
@@ -68,23 +76,35 @@ describe('medsynth exit codes under failure', () => {
     assert.deepEqual(readdirSync(join(dir, 'killed')), []);
   });
 
-  it(IS_ROOT ? 'exits 1 (IO) when the output folder is read-only (root: read-only tmpfs)' : 'exits 1 (IO) when the output folder is read-only (chmod 0555)', () => {
-    const ro = join(dir, 'ro');
-    mkdirSync(ro);
-    if (IS_ROOT) {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', ro]);
-      mounts.push(ro);
-    } else {
-      chmodSync(ro, 0o555);
-    }
-    const res = runCliProcess(['generate', model, '--n', '10', '--seed', '1', '--out', join(ro, 'x.csv'), '--ep', 'cpu']);
-    assert.equal(res.code, 1, res.stderr);
-    assert.match(oneLine(res.stderr), new RegExp(`${ro.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*cannot write`));
-    assert.deepEqual(readdirSync(ro), []);
-  });
+  it(
+    IS_ROOT
+      ? 'exits 1 (IO) when the output folder is read-only (root: read-only tmpfs)'
+      : 'exits 1 (IO) when the output folder is read-only (chmod 0555)',
+    () => {
+      const ro = join(dir, 'ro');
+      mkdirSync(ro);
+      if (IS_ROOT) {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', ro]);
+        mounts.push(ro);
+      } else {
+        chmodSync(ro, 0o555);
+      }
+      const res = runCliProcess(['generate', model, '--n', '10', '--seed', '1', '--out', join(ro, 'x.csv'), '--ep', 'cpu']);
+      assert.equal(res.code, 1, res.stderr);
+      assert.match(oneLine(res.stderr), new RegExp(`${ro.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*cannot write`));
+      assert.deepEqual(readdirSync(ro), []);
+    },
+  );
 
   it('exits 2 for bad input (a ragged CSV) with one line', () => {
-    const res = runCliProcess(['fit', join(ROOT, 'test', 'fixtures', 'tables', 'bad', 'ragged.csv'), '--generator', 'copula', '--out', join(dir, 'bad-gen')]);
+    const res = runCliProcess([
+      'fit',
+      join(ROOT, 'test', 'fixtures', 'tables', 'bad', 'ragged.csv'),
+      '--generator',
+      'copula',
+      '--out',
+      join(dir, 'bad-gen'),
+    ]);
     assert.equal(res.code, 2, res.stderr);
     oneLine(res.stderr);
     assert.equal(existsSync(join(dir, 'bad-gen')), false);
@@ -97,9 +117,22 @@ describe('medsynth exit codes under failure', () => {
     writeFileSync(join(dir, 'cat.csv'), `${rows.join('\n')}\n`);
     const json = join(dir, 'cat-report.json');
     const ids = 'fidelity.correlationSimilarity,fidelity.contingencySimilarity,fidelity.tvComplement';
-    const res = runCliProcess(['evaluate', '--real', join(dir, 'cat.csv'), '--synth', join(dir, 'cat.csv'), '--metrics', ids, '--json', json]);
+    const res = runCliProcess([
+      'evaluate',
+      '--real',
+      join(dir, 'cat.csv'),
+      '--synth',
+      join(dir, 'cat.csv'),
+      '--metrics',
+      ids,
+      '--json',
+      json,
+    ]);
     assert.equal(res.code, 0, res.stderr);
-    assert.match(oneLine(res.stderr), /1 of 3 metrics could not be computed \(exit code stays 0\): fidelity\.correlationSimilarity: .*no pair/);
+    assert.match(
+      oneLine(res.stderr),
+      /1 of 3 metrics could not be computed \(exit code stays 0\): fidelity\.correlationSimilarity: .*no pair/,
+    );
     assert.match(res.stdout, /fidelity\.contingencySimilarity\s+n\/a\s/);
     type Row = { id: string; error?: string; notApplicable?: string; score: number | null };
     const report = JSON.parse(execFileSync('cat', [json], { encoding: 'utf8' })) as { metrics: Row[] };

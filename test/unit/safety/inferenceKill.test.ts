@@ -18,7 +18,6 @@ import { rejectsWith } from '../typedErrors';
 /** The behaviour bound of issue 3: a cancel ends the child within one second. */
 const KILL_BOUND_MS = 1000;
 
-
 describe('inference process killed mid-run', () => {
   let dir: string;
   let gen: LoadedGenerator;
@@ -34,7 +33,15 @@ describe('inference process killed mid-run', () => {
   });
   after(() => client.dispose());
 
-  const request = (rows: number, batch = 1000) => ({ modelPath: gen.modelPath, manifest: gen.manifest, rows, firstRow: 0, seed: 3, batch, executionProviders: ['cpu' as const] });
+  const request = (rows: number, batch = 1000) => ({
+    modelPath: gen.modelPath,
+    manifest: gen.manifest,
+    rows,
+    firstRow: 0,
+    seed: 3,
+    batch,
+    executionProviders: ['cpu' as const],
+  });
 
   it(`cancel stops the run natively, kills the child within ${KILL_BOUND_MS} ms, and the client stays usable`, async (t) => {
     await client.sample(request(1));
@@ -60,7 +67,10 @@ describe('inference process killed mid-run', () => {
     assert.ok(settledMs + goneMs <= KILL_BOUND_MS, `child gone ${(settledMs + goneMs).toFixed(0)} ms after the cancel`);
     // The native stop: the child acknowledged the cancel and set terminate before it was killed.
     await new Promise((r) => setTimeout(r, 50));
-    assert.ok(logs.some((l) => /request \d+ cancelled \(RunOptions\.terminate set\)/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /request \d+ cancelled \(RunOptions\.terminate set\)/.test(l)),
+      logs.join('\n'),
+    );
     assert.ok(batchesAfterCancel <= 2, `${batchesAfterCancel} batches reported after the cancel`);
     const next = await client.sample(request(5));
     assert.equal(next.rows, 5);
@@ -97,7 +107,17 @@ describe('inference process killed mid-run', () => {
   it('a cancelled generate job ends with CANCELLED and leaves no partial output; the next job works', async () => {
     const out = join(dir, 'out2', 'cancelled.csv');
     const controller = new AbortController();
-    const job = generateSynthetic({ generatorPath: join(dir, 'gen'), n: 3_000_000, seed: 2, batch: 1000, out, client, executionProviders: ['cpu'], signal: controller.signal, onProgress: (p) => p.phase === 'generate' && controller.abort() });
+    const job = generateSynthetic({
+      generatorPath: join(dir, 'gen'),
+      n: 3_000_000,
+      seed: 2,
+      batch: 1000,
+      out,
+      client,
+      executionProviders: ['cpu'],
+      signal: controller.signal,
+      onProgress: (p) => p.phase === 'generate' && controller.abort(),
+    });
     await rejectsWith(job, 'CANCELLED');
     assert.equal(existsSync(join(dir, 'out2')) ? listTree(join(dir, 'out2')).length : 0, 0);
     const res = await generateSynthetic({ generatorPath: join(dir, 'gen'), n: 10, seed: 2, out, client, executionProviders: ['cpu'] });

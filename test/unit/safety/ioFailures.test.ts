@@ -69,7 +69,9 @@ describe('disk full, read-only output, file deleted while reading', () => {
     for (const m of mounts) unmount(m);
   });
 
-  const diskFullName = IS_ROOT ? 'disk full (64 KiB tmpfs): generate and the full loop fail with IO naming the path, nothing left behind' : 'disk full: SKIPPED, making a full file system needs root (mount -t tmpfs)';
+  const diskFullName = IS_ROOT
+    ? 'disk full (64 KiB tmpfs): generate and the full loop fail with IO naming the path, nothing left behind'
+    : 'disk full: SKIPPED, making a full file system needs root (mount -t tmpfs)';
   it(diskFullName, { skip: !IS_ROOT }, async () => {
     const full = join(dir, 'full');
     mkdirSync(full);
@@ -84,14 +86,20 @@ describe('disk full, read-only output, file deleted while reading', () => {
     mkdirSync(ws);
     writeBigTable(join(ws, 'src.csv'), 200);
     const srcHash = sha256(join(ws, 'src.csv'));
-    await rejectsWith(runFullLoop({ dataset: dataset, workspaceRoot: ws, n: 20_000, seed: 1, client, executionProviders: ['cpu'] }), ['IO'], full);
+    await rejectsWith(
+      runFullLoop({ dataset: dataset, workspaceRoot: ws, n: 20_000, seed: 1, client, executionProviders: ['cpu'] }),
+      ['IO'],
+      full,
+    );
     // The loop created synthetic/ itself, so it removes it again.
     assert.deepEqual(listTree(ws), ['src.csv']);
     assert.equal(sha256(join(ws, 'src.csv')), srcHash);
     assert.equal(sha256(dataset), before);
   });
 
-  const readOnlyName = IS_ROOT ? 'read-only output folder (root: a read-only tmpfs mount): IO naming the path, nothing written' : 'read-only output folder (chmod 0555): IO naming the path, nothing written';
+  const readOnlyName = IS_ROOT
+    ? 'read-only output folder (root: a read-only tmpfs mount): IO naming the path, nothing written'
+    : 'read-only output folder (chmod 0555): IO naming the path, nothing written';
   it(readOnlyName, async () => {
     const ro = join(dir, 'ro');
     mkdirSync(ro);
@@ -113,7 +121,11 @@ describe('disk full, read-only output, file deleted while reading', () => {
     const blocker = join(dir, 'blocker');
     writeFileSync(blocker, 'not a folder');
     const out = join(blocker, 'synthetic.csv');
-    await rejectsWith(generateSynthetic({ generatorPath: gen, n: 100, seed: 1, out, client, executionProviders: ['cpu'] }), ['IO', 'BAD_USAGE'], blocker);
+    await rejectsWith(
+      generateSynthetic({ generatorPath: gen, n: 100, seed: 1, out, client, executionProviders: ['cpu'] }),
+      ['IO', 'BAD_USAGE'],
+      blocker,
+    );
     assert.equal(existsSync(out), false);
   });
 

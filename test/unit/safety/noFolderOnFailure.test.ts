@@ -44,32 +44,69 @@ describe('a failed command leaves nothing behind', () => {
   });
 
   it('run that fails after creating its output root (an unknown metric) removes the root', () => {
-    failsWithOneLine(['run', join(dir, 'patients.csv'), '--n', '20', '--seed', '1', '--metrics', 'fidelity.nope', '--output-folder', 'out/deeper'], 2, /fidelity\.nope/);
+    failsWithOneLine(
+      ['run', join(dir, 'patients.csv'), '--n', '20', '--seed', '1', '--metrics', 'fidelity.nope', '--output-folder', 'out/deeper'],
+      2,
+      /fidelity\.nope/,
+    );
     assert.deepEqual(tree(dir), before_);
   });
 
   it('run keeps an output root that was there before, and the runs in it', () => {
     mkdirSync(join(dir, 'kept', 'earlier-run'), { recursive: true });
     const withKept = tree(dir);
-    failsWithOneLine(['run', join(dir, 'patients.csv'), '--n', '20', '--seed', '1', '--metrics', 'fidelity.nope', '--output-folder', 'kept'], 2, /fidelity\.nope/);
+    failsWithOneLine(
+      ['run', join(dir, 'patients.csv'), '--n', '20', '--seed', '1', '--metrics', 'fidelity.nope', '--output-folder', 'kept'],
+      2,
+      /fidelity\.nope/,
+    );
     assert.deepEqual(tree(dir), withKept);
   });
 
   it('run refuses an --n whose table the evaluation could not read, before fitting', () => {
     // 8 columns × 10,000,000 rows = 80,000,000 cells, past the 50,000,000 default.
-    failsWithOneLine(['run', join(dir, 'patients.csv'), '--n', '10000000'], 2, /80000000 cells.*--n of at most 6250000, or --max-cells of at least 80000000/);
-    assert.deepEqual(tree(dir).filter((p) => !p.startsWith('kept')), before_);
+    failsWithOneLine(
+      ['run', join(dir, 'patients.csv'), '--n', '10000000'],
+      2,
+      /80000000 cells.*--n of at most 6250000, or --max-cells of at least 80000000/,
+    );
+    assert.deepEqual(
+      tree(dir).filter((p) => !p.startsWith('kept')),
+      before_,
+    );
   });
 
   it('fit --out, generate --out, convert, split and evaluate --json/--html/--markdown under a missing folder exit 2 and create nothing', () => {
     const nowhere = join(dir, 'nonexistent', 'a');
     const cases: [readonly string[], RegExp][] = [
       [['fit', join(dir, 'patients.csv'), '--out', join(nowhere, 'b')], /fit: the folder .*nonexistent\/a for --out does not exist/],
-      [['generate', gen, '--n', '5', '--seed', '1', '--out', join(nowhere, 'b.csv')], /generate: the folder .*nonexistent\/a for --out does not exist/],
+      [
+        ['generate', gen, '--n', '5', '--seed', '1', '--out', join(nowhere, 'b.csv')],
+        /generate: the folder .*nonexistent\/a for --out does not exist/,
+      ],
       [['convert', join(dir, 'patients.csv'), join(nowhere, 'b.parquet')], /convert: the folder .*nonexistent\/a for <out> does not exist/],
-      [['split', join(dir, 'patients.csv'), '--seed', '1', '--train', join(dir, 'train.csv'), '--holdout', join(nowhere, 'h.csv')], /split: the folder .*nonexistent\/a for --holdout does not exist/],
-      [['evaluate', '--real', join(dir, 'patients.csv'), '--synth', join(dir, 'patients.csv'), '--html', join(nowhere, 'r.html')], /evaluate: the folder .*nonexistent\/a for --html does not exist/],
-      [['evaluate', '--real', join(dir, 'patients.csv'), '--synth', join(dir, 'patients.csv'), '--json', join(dir, 'r.json'), '--markdown', join(nowhere, 'r.md')], /for --markdown does not exist/],
+      [
+        ['split', join(dir, 'patients.csv'), '--seed', '1', '--train', join(dir, 'train.csv'), '--holdout', join(nowhere, 'h.csv')],
+        /split: the folder .*nonexistent\/a for --holdout does not exist/,
+      ],
+      [
+        ['evaluate', '--real', join(dir, 'patients.csv'), '--synth', join(dir, 'patients.csv'), '--html', join(nowhere, 'r.html')],
+        /evaluate: the folder .*nonexistent\/a for --html does not exist/,
+      ],
+      [
+        [
+          'evaluate',
+          '--real',
+          join(dir, 'patients.csv'),
+          '--synth',
+          join(dir, 'patients.csv'),
+          '--json',
+          join(dir, 'r.json'),
+          '--markdown',
+          join(nowhere, 'r.md'),
+        ],
+        /for --markdown does not exist/,
+      ],
     ];
     const now = tree(dir);
     for (const [args, pattern] of cases) {

@@ -17,7 +17,9 @@ export function writeBigTable(path: string, rows: number): void {
   for (let i = 0; i < rows; i++) {
     const day = new Date(Date.UTC(2020, 0, 1) + Math.floor(rnd() * 1500) * 86_400_000).toISOString().slice(0, 10);
     const bmi = rnd() < 0.05 ? '' : (15 + rnd() * 25).toFixed(1);
-    lines.push(`P${i},${day},${18 + Math.floor(rnd() * 80)},${rnd() < 0.5 ? 'M' : 'F'},${diagnoses[Math.floor(rnd() * 5)]},${100 + Math.floor(rnd() * 80)},${bmi},${rnd() < 0.3}`);
+    lines.push(
+      `P${i},${day},${18 + Math.floor(rnd() * 80)},${rnd() < 0.5 ? 'M' : 'F'},${diagnoses[Math.floor(rnd() * 5)]},${100 + Math.floor(rnd() * 80)},${bmi},${rnd() < 0.3}`,
+    );
   }
   writeFileSync(path, `${lines.join('\n')}\n`);
 }

@@ -18,7 +18,8 @@ interface Expectation {
   readonly messageIncludes: string;
 }
 
-const expected = (JSON.parse(readFileSync(join(REGRESSION_DIR, 'expected.json'), 'utf8')) as { inputs: Record<string, Expectation> }).inputs;
+const expected = (JSON.parse(readFileSync(join(REGRESSION_DIR, 'expected.json'), 'utf8')) as { inputs: Record<string, Expectation> })
+  .inputs;
 const worker = new FuzzWorker();
 after(() => worker.dispose());
 
@@ -28,8 +29,16 @@ const keyOf = (file: string): string => relative(REGRESSION_DIR, file).split('\\
 test('the fuzz regression corpus is present and every kept input has a recorded outcome', () => {
   assert.ok(inputs.length > 0, 'no inputs under test/fixtures/fuzz/');
   const kept = inputs.map((i) => keyOf(i.file)).sort();
-  assert.deepEqual(kept.filter((k) => !(k in expected)), [], 'kept inputs without an entry in test/fixtures/fuzz/expected.json');
-  assert.deepEqual(Object.keys(expected).filter((k) => !kept.includes(k)), [], 'entries in expected.json whose input is gone');
+  assert.deepEqual(
+    kept.filter((k) => !(k in expected)),
+    [],
+    'kept inputs without an entry in test/fixtures/fuzz/expected.json',
+  );
+  assert.deepEqual(
+    Object.keys(expected).filter((k) => !kept.includes(k)),
+    [],
+    'entries in expected.json whose input is gone',
+  );
 });
 
 for (const input of inputs) {
@@ -41,7 +50,11 @@ for (const input of inputs) {
       `${outcome.kind}: ${outcome.message ?? ''}\n${outcome.stack ?? ''}\n(see ${relative(ROOT, input.file)}.why.txt for the original failure)`,
     );
     assert.ok(want, `no expectation recorded for ${keyOf(input.file)} in test/fixtures/fuzz/expected.json`);
-    assert.equal(outcome.kind, want.outcome, `ended in ${outcome.kind} (${outcome.code ?? ''} ${outcome.message ?? ''}), expected ${want.code}`);
+    assert.equal(
+      outcome.kind,
+      want.outcome,
+      `ended in ${outcome.kind} (${outcome.code ?? ''} ${outcome.message ?? ''}), expected ${want.code}`,
+    );
     assert.equal(outcome.code, want.code, `error ${outcome.code}: ${outcome.message ?? ''}`);
     assert.ok(outcome.message?.includes(want.messageIncludes), `message "${outcome.message ?? ''}" lacks "${want.messageIncludes}"`);
   });

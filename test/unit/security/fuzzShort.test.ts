@@ -23,11 +23,15 @@ after(() => {
 });
 
 for (const target of TARGET_NAMES) {
-  test(`fuzz ${target} for ${SECONDS} s (seed ${SEED}): only valid results or MedSynthErrors`, { timeout: SECONDS * 1000 + 90_000 }, async () => {
-    const r = await runCampaign({ target, seconds: SECONDS, seed: SEED, worker, saveDir });
-    assert.ok(r.inputs > 0, 'no input was tried');
-    failed ||= r.failures.length > 0;
-    const lines = r.failures.map((f) => `${f.kind} x${f.count} (${f.how}) ${f.message.split('\n')[0].slice(0, 200)} -> ${f.file ?? ''}`);
-    assert.deepEqual(lines, [], `${r.inputs} inputs, ${JSON.stringify(r.outcomes)}`);
-  });
+  test(
+    `fuzz ${target} for ${SECONDS} s (seed ${SEED}): only valid results or MedSynthErrors`,
+    { timeout: SECONDS * 1000 + 90_000 },
+    async () => {
+      const r = await runCampaign({ target, seconds: SECONDS, seed: SEED, worker, saveDir });
+      assert.ok(r.inputs > 0, 'no input was tried');
+      failed ||= r.failures.length > 0;
+      const lines = r.failures.map((f) => `${f.kind} x${f.count} (${f.how}) ${f.message.split('\n')[0].slice(0, 200)} -> ${f.file ?? ''}`);
+      assert.deepEqual(lines, [], `${r.inputs} inputs, ${JSON.stringify(r.outcomes)}`);
+    },
+  );
 }

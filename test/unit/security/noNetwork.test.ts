@@ -94,16 +94,25 @@ function unshareAvailable(): boolean {
   return spawnSync('unshare', ['-n', 'true']).status === 0;
 }
 
-test('the loop also completes in a network namespace with no interfaces (unshare -n, root only)', { skip: !unshareAvailable() && 'needs root and unshare' }, async () => {
-  const ws = scratchWorkspace([]);
-  scratch.push(ws);
-  const log = join(ws, 'net.jsonl');
-  // Prove the namespace really has no network: even loopback is down inside it.
-  const probe = await runProcess('unshare', ['-n', process.execPath, '-e', "require('node:net').connect(9, '127.0.0.1').on('error', (e) => { process.stdout.write(e.code); })"]);
-  assert.match(probe.stdout, /ENETUNREACH|ECONNREFUSED|EADDRNOTAVAIL/);
-  await runLoop(['unshare', '-n'], guardedEnv(log));
-  assert.deepEqual(
-    readLog(log).filter((e) => e.type === 'attempt'),
-    [],
-  );
-});
+test(
+  'the loop also completes in a network namespace with no interfaces (unshare -n, root only)',
+  { skip: !unshareAvailable() && 'needs root and unshare' },
+  async () => {
+    const ws = scratchWorkspace([]);
+    scratch.push(ws);
+    const log = join(ws, 'net.jsonl');
+    // Prove the namespace really has no network: even loopback is down inside it.
+    const probe = await runProcess('unshare', [
+      '-n',
+      process.execPath,
+      '-e',
+      "require('node:net').connect(9, '127.0.0.1').on('error', (e) => { process.stdout.write(e.code); })",
+    ]);
+    assert.match(probe.stdout, /ENETUNREACH|ECONNREFUSED|EADDRNOTAVAIL/);
+    await runLoop(['unshare', '-n'], guardedEnv(log));
+    assert.deepEqual(
+      readLog(log).filter((e) => e.type === 'attempt'),
+      [],
+    );
+  },
+);

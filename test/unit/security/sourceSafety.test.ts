@@ -77,7 +77,10 @@ test('a loop cancelled at each phase leaves sources unchanged and no partial out
       });
       await assert.rejects(run, (e: unknown) => isMedSynthError(e) && e.code === 'CANCELLED');
       assert.ok(abortedAt > 0, 'the abort point was never reached');
-      assert.ok(Date.now() - abortedAt < 5000, `stopping took ${Date.now() - abortedAt} ms after the abort (${Date.now() - started} ms in all)`);
+      assert.ok(
+        Date.now() - abortedAt < 5000,
+        `stopping took ${Date.now() - abortedAt} ms after the abort (${Date.now() - started} ms in all)`,
+      );
       assert.deepEqual(fingerprint(sources), before, 'a source table changed');
       const out = join(ws, 'synthetic');
       const left = existsSync(out) ? listFiles(out) : [];

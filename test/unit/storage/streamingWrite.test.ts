@@ -12,7 +12,10 @@ import { isMedSynthError } from '../../../src/core/errors';
 import { sha256File, writeFileAtomic } from '../../../src/storage/atomic';
 import { readTableFile, writeTableFile } from '../../../src/storage/tables';
 
-const code = (c: string) => (e: unknown): boolean => isMedSynthError(e) && e.code === c;
+const code =
+  (c: string) =>
+  (e: unknown): boolean =>
+    isMedSynthError(e) && e.code === c;
 
 function table(rows: number): Table {
   return {

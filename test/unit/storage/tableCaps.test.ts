@@ -38,12 +38,20 @@ describe('readTableFile: caps checked before parsing', () => {
   it('a CSV over maxRows or maxCells is refused with a runnable hint sized for the whole file', async () => {
     const path = file('big.csv', 'id,v\n' + rows(4000, (i) => `${i},${i % 7}`));
     // 4,000 rows counted in the whole file: the hint suggests exactly that many.
-    await assert.rejects(readTableFile(path, { maxRows: 1000 }), limited(/more than 1000 rows.*pass --max-rows 4000 \(or a larger N\) on the command line, or raise the VS Code setting medsynth\.maxRows/));
+    await assert.rejects(
+      readTableFile(path, { maxRows: 1000 }),
+      limited(
+        /more than 1000 rows.*pass --max-rows 4000 \(or a larger N\) on the command line, or raise the VS Code setting medsynth\.maxRows/,
+      ),
+    );
     await assert.rejects(readTableFile(path, { maxCells: 5000 }), limited(/more than 5000 cells.*pass --max-cells 8000 \(or a larger N\)/));
   });
 
   it('JSON Lines and Parquet are refused the same way', async () => {
-    const jsonl = file('big.jsonl', rows(3000, (i) => `{"id":${i},"note":"a \\"quoted\\" word"}`));
+    const jsonl = file(
+      'big.jsonl',
+      rows(3000, (i) => `{"id":${i},"note":"a \\"quoted\\" word"}`),
+    );
     await assert.rejects(readTableFile(jsonl, { maxRows: 100 }), limited(/more than 100 rows.*--max-rows 3000 /));
     // Parquet declares its counts in the footer, read from the end of the file alone.
     const parquet = join(dir, 'big.parquet');
@@ -79,6 +87,9 @@ describe('readTableFile: caps checked before parsing', () => {
 
   it('a table that cannot be read is still reported as the parser reports it', async () => {
     const ragged = file('ragged.csv', 'a,b\n' + rows(20, () => '1,2') + '1,2,3\n');
-    await assert.rejects(readTableFile(ragged, { maxRows: 100 }), (e: unknown) => isMedSynthError(e) && e.code === 'BAD_INPUT' && /line 22: row has 3 fields/.test(e.message));
+    await assert.rejects(
+      readTableFile(ragged, { maxRows: 100 }),
+      (e: unknown) => isMedSynthError(e) && e.code === 'BAD_INPUT' && /line 22: row has 3 fields/.test(e.message),
+    );
   });
 });

@@ -16,7 +16,10 @@ const reference = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'tables
   tables: { file: string; sha256: string; bytes: number; rows: number }[];
 };
 
-const code = (c: string) => (e: unknown): boolean => isMedSynthError(e) && e.code === c;
+const code =
+  (c: string) =>
+  (e: unknown): boolean =>
+    isMedSynthError(e) && e.code === c;
 
 describe('storage: tables and atomic files', () => {
   let dir: string;
@@ -39,7 +42,10 @@ describe('storage: tables and atomic files', () => {
     await assert.rejects(readTableFile(join(dir, 'nope.csv')), code('BAD_USAGE'));
     await assert.rejects(readTableFile(dir), code('BAD_USAGE'));
     const ragged = join(ROOT, 'test/fixtures/tables/bad/ragged.csv');
-    await assert.rejects(readTableFile(ragged), (e: unknown) => isMedSynthError(e) && e.code === 'BAD_INPUT' && e.message.startsWith(`${ragged}, line 3:`));
+    await assert.rejects(
+      readTableFile(ragged),
+      (e: unknown) => isMedSynthError(e) && e.code === 'BAD_INPUT' && e.message.startsWith(`${ragged}, line 3:`),
+    );
   });
 
   it('readTableFile stops with CANCELLED when the signal is aborted', async () => {
@@ -99,7 +105,17 @@ describe('storage: tables and atomic files', () => {
     symlinkSync(join(root, 'sub'), join(root, 'link-in'));
     assert.equal(resolveInside(root, 'sub/new/file.csv'), join(root, 'sub', 'new', 'file.csv'));
     assert.equal(resolveInside(root, 'link-in/x.csv'), join(root, 'link-in', 'x.csv'));
-    for (const bad of ['../x', 'sub/../../x', 'sub/../x', '/etc/passwd', 'C:\\x', '\\\\server\\share', 'link-out/x.csv', 'link-out', 'a\0b']) {
+    for (const bad of [
+      '../x',
+      'sub/../../x',
+      'sub/../x',
+      '/etc/passwd',
+      'C:\\x',
+      '\\\\server\\share',
+      'link-out/x.csv',
+      'link-out',
+      'a\0b',
+    ]) {
       assert.throws(() => resolveInside(root, bad), code('PATH_ESCAPE'), bad);
     }
   });

@@ -20,9 +20,15 @@ function sourceFiles(dir: string): string[] {
 
 /** True when every statement, comments and blank lines aside, is an `export ... from '...'`. */
 function onlyReExports(text: string): boolean {
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').trim();
+  const code = text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '')
+    .trim();
   if (code === '') return false;
-  const statements = code.split(/;\s*/).map((s) => s.trim()).filter(Boolean);
+  const statements = code
+    .split(/;\s*/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return statements.every((s) => /^export\s+(type\s+)?(\*|\{[^}]*\})(\s+as\s+\w+)?\s+from\s+['"][^'"]+['"]$/.test(s));
 }
 
@@ -30,11 +36,17 @@ describe('no barrels', () => {
   const files = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'webview'))].map((f) => relative(ROOT, f));
 
   it('no index.ts under src/ or webview/', () => {
-    assert.deepEqual(files.filter((f) => /(^|\/)index\.ts$/.test(f)), []);
+    assert.deepEqual(
+      files.filter((f) => /(^|\/)index\.ts$/.test(f)),
+      [],
+    );
   });
 
   it('no module made of re-exports only', () => {
-    assert.deepEqual(files.filter((f) => onlyReExports(readFileSync(join(ROOT, f), 'utf8'))), []);
+    assert.deepEqual(
+      files.filter((f) => onlyReExports(readFileSync(join(ROOT, f), 'utf8'))),
+      [],
+    );
   });
 
   it('the re-export detector recognises a barrel (so the check above can fail)', () => {

@@ -16,7 +16,18 @@ const SAFE = [
   "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
   // GPT-4o style: an optional (not repeated) group with an alternation.
   "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
-  ' ', '\\d', '[\\]]+', '[[a-z]&&[^aeiou]]+', '\\x{2581}+', 'a{2}', '(?i)abc', '(?<name>ab)c', '\\{+', '(?:ab)+', 'a+b*|c+d*|e{1,}', 'a+(?:b|c)d*',
+  ' ',
+  '\\d',
+  '[\\]]+',
+  '[[a-z]&&[^aeiou]]+',
+  '\\x{2581}+',
+  'a{2}',
+  '(?i)abc',
+  '(?<name>ab)c',
+  '\\{+',
+  '(?:ab)+',
+  'a+b*|c+d*|e{1,}',
+  'a+(?:b|c)d*',
 ];
 const UNSAFE: [string, RegExp][] = [
   ['(a+)+$', /repeated group/],
@@ -59,9 +70,17 @@ describe('pattern degree and the text cap it sets', () => {
   });
 
   it('an unknown degree-2 split pattern caps encode at 512 characters; a known one does not', () => {
-    const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'text', 'bpe-bytelevel.tokenizer.json'), 'utf8')) as Record<string, unknown>;
+    const base = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'fixtures', 'text', 'bpe-bytelevel.tokenizer.json'), 'utf8'),
+    ) as Record<string, unknown>;
     const withSplit = (regex: string): ReturnType<typeof loadTokenizer> => {
-      base.pre_tokenizer = { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: regex }, behavior: 'Isolated', invert: false }, { type: 'ByteLevel', use_regex: false }] };
+      base.pre_tokenizer = {
+        type: 'Sequence',
+        pretokenizers: [
+          { type: 'Split', pattern: { Regex: regex }, behavior: 'Isolated', invert: false },
+          { type: 'ByteLevel', use_regex: false },
+        ],
+      };
       return loadTokenizer(new TextEncoder().encode(JSON.stringify(base)), { fileName: 'tok.json' });
     };
     const slow = withSplit('\\s*\\s*x');
@@ -69,16 +88,24 @@ describe('pattern degree and the text cap it sets', () => {
     // 512 spaces with no x: the cubic worst case at the cap still ends quickly. No split matches, so
     // the 512 'Ġ' go to BPE whole and the merge (Ġ, Ġ) pairs them: 256 ids.
     assert.equal(slow.encode(' '.repeat(512)).length, 256);
-    assert.throws(() => slow.encode(' '.repeat(513)), (e: unknown) => e instanceof MedSynthError && e.code === 'LIMIT_EXCEEDED' && /can backtrack/.test(e.message));
+    assert.throws(
+      () => slow.encode(' '.repeat(513)),
+      (e: unknown) => e instanceof MedSynthError && e.code === 'LIMIT_EXCEEDED' && /can backtrack/.test(e.message),
+    );
     const llama3 = [...KNOWN_PATTERNS][0];
     assert.equal(withSplit(llama3).maxTextChars, DEFAULT_MAX_TEXT_CHARS);
     assert.equal(withSplit(' ?\\p{L}+|\\s+').maxTextChars, DEFAULT_MAX_TEXT_CHARS);
   });
 
   it('a decoder regex with an unbounded quantifier is UNSUPPORTED; a literal one loads', () => {
-    const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'text', 'bpe-bytelevel.tokenizer.json'), 'utf8')) as Record<string, unknown>;
+    const base = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'fixtures', 'text', 'bpe-bytelevel.tokenizer.json'), 'utf8'),
+    ) as Record<string, unknown>;
     base.decoder = { type: 'Replace', pattern: { Regex: ' +' }, content: ' ' };
-    assert.throws(() => loadTokenizer(new TextEncoder().encode(JSON.stringify(base))), (e: unknown) => e instanceof MedSynthError && e.code === 'UNSUPPORTED' && /decoder\.pattern\.Regex/.test(e.message));
+    assert.throws(
+      () => loadTokenizer(new TextEncoder().encode(JSON.stringify(base))),
+      (e: unknown) => e instanceof MedSynthError && e.code === 'UNSUPPORTED' && /decoder\.pattern\.Regex/.test(e.message),
+    );
     base.decoder = { type: 'Replace', pattern: { Regex: 'Ġ' }, content: ' ' };
     assert.equal(loadTokenizer(new TextEncoder().encode(JSON.stringify(base))).decode([286]), ' world');
   });

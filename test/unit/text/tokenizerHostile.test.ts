@@ -29,7 +29,8 @@ function throwsWith(fn: () => unknown, code: string, pattern?: RegExp): MedSynth
   assert.fail(`expected ${code}`);
 }
 
-const load = (json: unknown, opts: TokenizerReadOptions = {}): ReturnType<typeof loadTokenizer> => loadTokenizer(enc(json), { fileName: 'tok.json', ...opts });
+const load = (json: unknown, opts: TokenizerReadOptions = {}): ReturnType<typeof loadTokenizer> =>
+  loadTokenizer(enc(json), { fileName: 'tok.json', ...opts });
 
 describe('tokenizer.json guard', () => {
   it('1e6-deep nesting is refused by the byte scan, before JSON.parse', () => {
@@ -71,7 +72,11 @@ describe('tokenizer.json guard', () => {
 
   it('a vocabulary of 2e6 entries passes the default cap of 1e6', () => {
     const vocab = Array.from({ length: 2_000_000 }, (_, i) => `"t${i}":${i}`).join(',');
-    throwsWith(() => load(`{"model":{"type":"WordLevel","unk_token":"t0","vocab":{${vocab}}}}`), 'LIMIT_EXCEEDED', /more than 1000000 vocabulary entries/);
+    throwsWith(
+      () => load(`{"model":{"type":"WordLevel","unk_token":"t0","vocab":{${vocab}}}}`),
+      'LIMIT_EXCEEDED',
+      /more than 1000000 vocabulary entries/,
+    );
   });
 
   it('merges that name unknown tokens or make unknown tokens; malformed merges', () => {
@@ -93,7 +98,12 @@ describe('tokenizer.json guard', () => {
     const t = BPE();
     model(t).type = 'Foo';
     throwsWith(() => load(t), 'UNSUPPORTED', /model\.type: model type "Foo" is not supported/);
-    for (const [kind, type] of [['normalizer', 'Bogus'], ['pre_tokenizer', 'UnicodeScripts'], ['post_processor', 'X'], ['decoder', 'Y']]) {
+    for (const [kind, type] of [
+      ['normalizer', 'Bogus'],
+      ['pre_tokenizer', 'UnicodeScripts'],
+      ['post_processor', 'X'],
+      ['decoder', 'Y'],
+    ]) {
       const u = BPE();
       u[kind] = { type };
       throwsWith(() => load(u), 'UNSUPPORTED', new RegExp(`${kind}\\.type: ${kind} type "${type}" is not supported`));
@@ -123,7 +133,8 @@ describe('tokenizer.json guard', () => {
     t.pre_tokenizer = { type: 'Split', pattern: { Regex: '(a+)+$' }, behavior: 'Isolated', invert: false };
     throwsWith(() => load(t), 'UNSUPPORTED', /pre_tokenizer\.pattern\.Regex: regex "\(a\+\)\+\$" is refused: a repeated group/);
     // Llama 3's pre-tokenizer: its Split pattern, then byte-level mapping without the GPT-2 regex.
-    const llama3 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    const llama3 =
+      "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     t.pre_tokenizer = {
       type: 'Sequence',
       pretokenizers: [
@@ -139,7 +150,10 @@ describe('tokenizer.json guard', () => {
 
   it('Replace rewrites that could grow a text without bound are refused', () => {
     const t = BPE();
-    t.normalizer = { type: 'Sequence', normalizers: [1, 2, 3].map(() => ({ type: 'Replace', pattern: { Regex: 'a*' }, content: 'xxxxxxx' })) };
+    t.normalizer = {
+      type: 'Sequence',
+      normalizers: [1, 2, 3].map(() => ({ type: 'Replace', pattern: { Regex: 'a*' }, content: 'xxxxxxx' })),
+    };
     throwsWith(() => load(t), 'BAD_INPUT', /512 times longer/);
   });
 
@@ -174,8 +188,16 @@ describe('tokenizer.json guard', () => {
   });
 
   it('tokenizer_config.json errors name that file', () => {
-    throwsWith(() => loadTokenizer(enc(BPE()), {}, enc({ bos_token: 5 }), 'cfg.json'), 'BAD_INPUT', /cfg\.json: bos_token: 5 is not a token/);
-    throwsWith(() => loadTokenizer(enc(BPE()), {}, enc('{'), 'cfg.json'), 'BAD_INPUT', /cfg\.json: tokenizer_config\.json is not valid JSON/);
+    throwsWith(
+      () => loadTokenizer(enc(BPE()), {}, enc({ bos_token: 5 }), 'cfg.json'),
+      'BAD_INPUT',
+      /cfg\.json: bos_token: 5 is not a token/,
+    );
+    throwsWith(
+      () => loadTokenizer(enc(BPE()), {}, enc('{'), 'cfg.json'),
+      'BAD_INPUT',
+      /cfg\.json: tokenizer_config\.json is not valid JSON/,
+    );
   });
 
   it('an aborted signal cancels', () => {
@@ -195,11 +217,17 @@ describe('encode and decode bounds', () => {
   });
 
   it('ids out of range or not integers are BAD_INPUT, not a crash', () => {
-    for (const id of [-1, 301, 2 ** 40, 1.5, Number.NaN]) throwsWith(() => tok.decode([104, id]), 'BAD_INPUT', /at position 1 is not a token id/);
+    for (const id of [-1, 301, 2 ** 40, 1.5, Number.NaN])
+      throwsWith(() => tok.decode([104, id]), 'BAD_INPUT', /at position 1 is not a token id/);
   });
 
   it('a vocabulary with a gap: the missing id is BAD_INPUT in decode', () => {
-    const t = loadTokenizer(enc({ model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1, b: 5 }, unk_token: '<unk>' }, pre_tokenizer: { type: 'WhitespaceSplit' } }));
+    const t = loadTokenizer(
+      enc({
+        model: { type: 'WordLevel', vocab: { '<unk>': 0, a: 1, b: 5 }, unk_token: '<unk>' },
+        pre_tokenizer: { type: 'WhitespaceSplit' },
+      }),
+    );
     assert.equal(t.vocabSize, 6);
     // WordLevel by hand: "a b c" -> a 1, b 5, c unknown -> <unk> 0.
     assert.deepEqual(Array.from(t.encode('a b c')), [1, 5, 0]);
@@ -208,12 +236,22 @@ describe('encode and decode bounds', () => {
   });
 
   it('a WordLevel text with no unk_token to fall back on is BAD_INPUT', () => {
-    const t = loadTokenizer(enc({ model: { type: 'WordLevel', vocab: { a: 0 } }, pre_tokenizer: { type: 'WhitespaceSplit' } }), { fileName: 'wl.json' });
+    const t = loadTokenizer(enc({ model: { type: 'WordLevel', vocab: { a: 0 } }, pre_tokenizer: { type: 'WhitespaceSplit' } }), {
+      fileName: 'wl.json',
+    });
     throwsWith(() => t.encode('a b'), 'BAD_INPUT', /wl\.json: the tokenizer turned part of the text into no token id/);
   });
 
   it('hostile strings encode to ids in range and decode back (byte-level BPE is lossless)', () => {
-    const strings = ['x'.repeat(1000), '🫀'.repeat(400), '\u0000\u0001\u200b\ufeff', ' '.repeat(999) + 'a', '\u0301'.repeat(500), '각'.repeat(100), '<|endoftext|>'.repeat(50)];
+    const strings = [
+      'x'.repeat(1000),
+      '🫀'.repeat(400),
+      '\u0000\u0001\u200b\ufeff',
+      ' '.repeat(999) + 'a',
+      '\u0301'.repeat(500),
+      '각'.repeat(100),
+      '<|endoftext|>'.repeat(50),
+    ];
     for (const s of strings) {
       const ids = tok.encode(s);
       assert.ok(ids.every((id) => id >= 0 && id < tok.vocabSize));
@@ -226,6 +264,10 @@ describe('memory bounds of the library indexes', () => {
   it('Unigram pieces are capped in total characters (the library builds a trie of them)', () => {
     const vocab = [['<unk>', 0], ...Array.from({ length: 8000 }, (_, i) => [`${i}`.padEnd(1001, 'y'), -1])];
     // '<unk>' is 5 characters, each piece 1001: 5 + 1001 x 7992 = 7,999,997 fits, piece 7993 makes 8,000,998.
-    throwsWith(() => load({ model: { type: 'Unigram', unk_id: 0, vocab } }), 'LIMIT_EXCEEDED', /model\.vocab\[7993\]: the pieces up to here hold 8000998 characters/);
+    throwsWith(
+      () => load({ model: { type: 'Unigram', unk_id: 0, vocab } }),
+      'LIMIT_EXCEEDED',
+      /model\.vocab\[7993\]: the pieces up to here hold 8000998 characters/,
+    );
   });
 });

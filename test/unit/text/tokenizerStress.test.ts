@@ -12,23 +12,106 @@ import { FuzzRandom } from '../../fuzz/random';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'text');
 const BASES = ['bpe-bytelevel', 'wordpiece-bert', 'unigram-metaspace'].map((f) => readFileSync(join(DIR, `${f}.tokenizer.json`), 'utf8'));
-const TEXTS = ['', 'the patient has a fever', 'Hello  World!\n\t72 bpm', '🫀 naïve café 心脏', '\ud800x\udc00', 'x'.repeat(3000), ' '.repeat(500) + '.', '<|endoftext|>[CLS]<s>'];
+const TEXTS = [
+  '',
+  'the patient has a fever',
+  'Hello  World!\n\t72 bpm',
+  '🫀 naïve café 心脏',
+  '\ud800x\udc00',
+  'x'.repeat(3000),
+  ' '.repeat(500) + '.',
+  '<|endoftext|>[CLS]<s>',
+];
 
 function randomValue(rng: FuzzRandom): unknown {
-  return rng.pick<unknown>([true, false, null, 0, 1, -1, 3, 1e9, 'x', '', '▁', '##', ' ', [], {}, { String: ' ' }, { Regex: '\\s+' }, { Regex: '(a+)+' }, { Regex: '' }, ['[CLS]', 2]]);
+  return rng.pick<unknown>([
+    true,
+    false,
+    null,
+    0,
+    1,
+    -1,
+    3,
+    1e9,
+    'x',
+    '',
+    '▁',
+    '##',
+    ' ',
+    [],
+    {},
+    { String: ' ' },
+    { Regex: '\\s+' },
+    { Regex: '(a+)+' },
+    { Regex: '' },
+    ['[CLS]', 2],
+  ]);
 }
 
-const NORMALIZERS = ['BertNormalizer', 'Precompiled', 'Replace', 'NFC', 'NFD', 'NFKC', 'NFKD', 'Strip', 'StripAccents', 'Lowercase', 'Prepend', 'Sequence', 'Foo'];
-const PRE = ['BertPreTokenizer', 'ByteLevel', 'Whitespace', 'WhitespaceSplit', 'Metaspace', 'Split', 'Punctuation', 'Digits', 'Replace', 'FixedLength', 'Sequence'];
+const NORMALIZERS = [
+  'BertNormalizer',
+  'Precompiled',
+  'Replace',
+  'NFC',
+  'NFD',
+  'NFKC',
+  'NFKD',
+  'Strip',
+  'StripAccents',
+  'Lowercase',
+  'Prepend',
+  'Sequence',
+  'Foo',
+];
+const PRE = [
+  'BertPreTokenizer',
+  'ByteLevel',
+  'Whitespace',
+  'WhitespaceSplit',
+  'Metaspace',
+  'Split',
+  'Punctuation',
+  'Digits',
+  'Replace',
+  'FixedLength',
+  'Sequence',
+];
 const POST = ['TemplateProcessing', 'ByteLevel', 'BertProcessing', 'RobertaProcessing', 'Sequence'];
 const DEC = ['ByteLevel', 'WordPiece', 'Metaspace', 'BPEDecoder', 'CTC', 'Replace', 'Fuse', 'Strip', 'ByteFallback', 'Sequence'];
-const FIELDS = ['pattern', 'content', 'prepend', 'replacement', 'prepend_scheme', 'behavior', 'invert', 'length', 'lowercase', 'strip_accents', 'individual_digits', 'use_regex', 'add_prefix_space', 'sep', 'cls', 'single', 'prefix', 'start', 'stop', 'cleanup'];
-const CHILDREN: Record<string, string> = { normalizer: 'normalizers', pre_tokenizer: 'pretokenizers', post_processor: 'processors', decoder: 'decoders' };
+const FIELDS = [
+  'pattern',
+  'content',
+  'prepend',
+  'replacement',
+  'prepend_scheme',
+  'behavior',
+  'invert',
+  'length',
+  'lowercase',
+  'strip_accents',
+  'individual_digits',
+  'use_regex',
+  'add_prefix_space',
+  'sep',
+  'cls',
+  'single',
+  'prefix',
+  'start',
+  'stop',
+  'cleanup',
+];
+const CHILDREN: Record<string, string> = {
+  normalizer: 'normalizers',
+  pre_tokenizer: 'pretokenizers',
+  post_processor: 'processors',
+  decoder: 'decoders',
+};
 
 function component(rng: FuzzRandom, kind: string, types: readonly string[], depth: number): Record<string, unknown> {
   const type = rng.pick(types);
   const c: Record<string, unknown> = { type };
-  if (type === 'Sequence') c[CHILDREN[kind]] = depth > 2 ? [] : Array.from({ length: rng.below(3) + 1 }, () => component(rng, kind, types, depth + 1));
+  if (type === 'Sequence')
+    c[CHILDREN[kind]] = depth > 2 ? [] : Array.from({ length: rng.below(3) + 1 }, () => component(rng, kind, types, depth + 1));
   for (let i = rng.below(4); i > 0; i--) c[rng.pick(FIELDS)] = randomValue(rng);
   return c;
 }

@@ -54,7 +54,9 @@ function biosigCsv(record: string, dir: string): { labels: string[]; columns: nu
 
 /** Gain and baseline of each signal, read from the header text here (not by our parser). */
 function headerScales(record: string): { gain: number; baseline: number; units: string }[] {
-  const lines = readFileSync(join(WFDB_FIXTURES, `${record}.hea`), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  const lines = readFileSync(join(WFDB_FIXTURES, `${record}.hea`), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'));
   return lines.slice(1).map((line) => {
     const m = /^([\d.e+-]+)(?:\((-?\d+)\))?(?:\/(\S+))?$/.exec(line.trim().split(/\s+/)[2]);
     assert.ok(m, `gain field of ${record}: ${line}`);
@@ -78,7 +80,11 @@ describe(`WFDB records against BioSig save2gdf (${version === undefined ? 'not i
       const channels = set.records[0].channels;
       const theirs = biosigCsv(name, dir);
       const scales = headerScales(name);
-      assert.deepEqual(theirs.labels, channels.map((c) => `${c.name} [${c.units}]`), 'channel labels and units');
+      assert.deepEqual(
+        theirs.labels,
+        channels.map((c) => `${c.name} [${c.units}]`),
+        'channel labels and units',
+      );
       channels.forEach((channel, j) => {
         const { gain, baseline } = scales[j];
         const shift = dropsBaseline ? baseline / gain : 0;
@@ -86,7 +92,10 @@ describe(`WFDB records against BioSig save2gdf (${version === undefined ? 'not i
         const invalidValue = (invalid - (dropsBaseline ? 0 : baseline)) / gain;
         for (let i = 0; i < channel.data.length; i++) {
           if (Number.isNaN(channel.data[i])) {
-            if (theirs.columns[j][i] !== invalidValue) assert.fail(`${name} ${channel.name} sample ${i}: ours NaN, BioSig ${theirs.columns[j][i]}, not the invalid value ${invalidValue}`);
+            if (theirs.columns[j][i] !== invalidValue)
+              assert.fail(
+                `${name} ${channel.name} sample ${i}: ours NaN, BioSig ${theirs.columns[j][i]}, not the invalid value ${invalidValue}`,
+              );
             continue;
           }
           const want = theirs.columns[j][i] - shift;

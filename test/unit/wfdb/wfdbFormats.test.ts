@@ -45,7 +45,7 @@ describe('WFDB sample formats, bytes worked out by hand', () => {
     assert.deepEqual(await decode('160', [0x00, 0x80, 0xff, 0xff, 0x00, 0x00], 3), [0, 32767, null]);
   });
 
-  it('16, 61, 24, 32: little and big endian two\'s complement', async () => {
+  it("16, 61, 24, 32: little and big endian two's complement", async () => {
     assert.deepEqual(await decode('16', [0x34, 0x12, 0x00, 0x80, 0xfe, 0xff], 3), [0x1234, null, -2]);
     assert.deepEqual(await decode('61', [0x01, 0x02, 0xff, 0xfe], 2), [0x0102, -2]);
     // 0x830201 - 2^24 = -8191487.
@@ -75,7 +75,10 @@ describe('WFDB sample formats, bytes worked out by hand', () => {
     // frames (a, b): (1, 7) (2, 8) (3, 10); b's sample t sits in frame t + 2.
     const rec = (await readWfdbRecord(enc(hea), { siblings: mapSiblings({ 'r.dat': [1, 0, 7, 0, 2, 0, 8, 0, 3, 0, 10, 0] }) })).records[0];
     assert.deepEqual(Array.from(rec.channels[0].data), [1, 2, 3]);
-    assert.deepEqual(Array.from(rec.channels[1].data, (v) => (Number.isNaN(v) ? null : v)), [10, null, null]);
+    assert.deepEqual(
+      Array.from(rec.channels[1].data, (v) => (Number.isNaN(v) ? null : v)),
+      [10, null, null],
+    );
   });
 
   it('no sample count (absent or 0): the record lasts as long as its data file; format 0 is a null signal', async () => {
@@ -122,18 +125,33 @@ describe('WFDB header fields and defaults (header(5))', () => {
   });
 
   it('signal line: defaults (gain 200, baseline = ADC zero, mV, resolution 12 or 10 for format 8)', () => {
-    const h = parseWfdbHeader('r 5\na.dat 16\na.dat 8\nb.dat 16 0 16 3\nc.dat 16 100(-5)/uV 16 3\nd.dat 212x4:2+512 200 11 1024 995 -22131 0 ECG lead MLII\r\n');
+    const h = parseWfdbHeader(
+      'r 5\na.dat 16\na.dat 8\nb.dat 16 0 16 3\nc.dat 16 100(-5)/uV 16 3\nd.dat 212x4:2+512 200 11 1024 995 -22131 0 ECG lead MLII\r\n',
+    );
     const [a, d8, b, c, d] = h.signals;
-    assert.deepEqual([a.gain, a.baseline, a.units, a.adcResolution, a.adcZero, a.initialValue, a.description], [200, 0, 'mV', 12, 0, 0, '']);
+    assert.deepEqual(
+      [a.gain, a.baseline, a.units, a.adcResolution, a.adcZero, a.initialValue, a.description],
+      [200, 0, 'mV', 12, 0, 0, ''],
+    );
     assert.equal(d8.adcResolution, 10);
     assert.deepEqual([b.gain, b.baseline, b.initialValue], [200, 3, 3]);
     assert.deepEqual([c.gain, c.baseline, c.units], [100, -5, 'uV']);
-    assert.deepEqual([d.format, d.samplesPerFrame, d.skew, d.byteOffset, d.baseline, d.initialValue, d.checksum, d.description], [212, 4, 2, 512, 1024, 995, -22131, 'ECG lead MLII']);
+    assert.deepEqual(
+      [d.format, d.samplesPerFrame, d.skew, d.byteOffset, d.baseline, d.initialValue, d.checksum, d.description],
+      [212, 4, 2, 512, 1024, 995, -22131, 'ECG lead MLII'],
+    );
   });
 
   it('multi-segment record line and segment lines', () => {
     const h = parseWfdbHeader('m/3 2 125 30\nlay 0\n~ 10\nseg 20\n');
-    assert.deepEqual(h.segments?.map((s) => [s.name, s.samples]), [['lay', 0], ['~', 10], ['seg', 20]]);
+    assert.deepEqual(
+      h.segments?.map((s) => [s.name, s.samples]),
+      [
+        ['lay', 0],
+        ['~', 10],
+        ['seg', 20],
+      ],
+    );
     assert.equal(h.signals.length, 0);
   });
 });

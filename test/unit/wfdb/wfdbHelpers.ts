@@ -9,7 +9,8 @@ export const WFDB_FIXTURES = join(__dirname, '..', '..', 'fixtures', 'wfdb');
 export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 function refuseEscape(name: string): void {
-  if (name.includes('..') || name.startsWith('/') || name.includes('\\')) throw new MedSynthError('PATH_ESCAPE', `'${name}' leaves the record's folder`, { file: name });
+  if (name.includes('..') || name.startsWith('/') || name.includes('\\'))
+    throw new MedSynthError('PATH_ESCAPE', `'${name}' leaves the record's folder`, { file: name });
 }
 
 export function folderSiblings(dir: string = WFDB_FIXTURES): SiblingReader {

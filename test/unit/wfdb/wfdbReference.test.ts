@@ -58,7 +58,10 @@ describe('WFDB records against the numpy reference writer', () => {
           }
         }
         assert.equal(nan, w.nanCount, `${c.name} NaN count`);
-        assert.deepEqual(Array.from(c.data.subarray(0, 5), (v) => (Number.isNaN(v) ? null : v)), w.first);
+        assert.deepEqual(
+          Array.from(c.data.subarray(0, 5), (v) => (Number.isNaN(v) ? null : v)),
+          w.first,
+        );
         assert.ok(Math.abs(sum - w.sum) <= 1e-9 * Math.max(1, Math.abs(w.sum)) + 1e-6, `${c.name} sum ${sum} vs ${w.sum}`);
         if (w.min !== null) assert.equal(min, w.min);
         if (w.max !== null) assert.equal(max, w.max);
@@ -68,7 +71,11 @@ describe('WFDB records against the numpy reference writer', () => {
   }
 
   it('ecg208: MIT-BIH header defaults (baseline = ADC zero, units mV), comment kept, annotations from ecg208.atr', async () => {
-    const set = await readWfdbRecord(await fixture('ecg208.hea'), { fileName: 'ecg208.hea', siblings: folderSiblings(), annotators: ['atr'] });
+    const set = await readWfdbRecord(await fixture('ecg208.hea'), {
+      fileName: 'ecg208.hea',
+      siblings: folderSiblings(),
+      annotators: ['atr'],
+    });
     const rec = set.records[0];
     assert.equal(rec.channels[0].units, 'mV');
     assert.match(String(rec.metadata.comments), /MIT-BIH record 208/);

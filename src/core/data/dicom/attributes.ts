@@ -60,7 +60,12 @@ function present(ds: DataSet, tag: string): boolean {
 export function readUs(ds: DataSet, tag: string, name: string, ctx: AttrContext, index = 0): number | undefined {
   if (!present(ds, tag)) return undefined;
   const el = ds.elements[tag];
-  if (el.length < 2 * (index + 1)) throw badInput(`${name} ${tagLabel(tag)} is ${el.length} bytes long`, { file: ctx.fileName, offset: el.dataOffset, expected: 'a 16-bit value' });
+  if (el.length < 2 * (index + 1))
+    throw badInput(`${name} ${tagLabel(tag)} is ${el.length} bytes long`, {
+      file: ctx.fileName,
+      offset: el.dataOffset,
+      expected: 'a 16-bit value',
+    });
   return ds.uint16(tag, index);
 }
 
@@ -90,7 +95,12 @@ export function readStrings(ds: DataSet, tag: string): string[] {
 export function readIs(ds: DataSet, tag: string, name: string, ctx: AttrContext): number | undefined {
   const s = readString(ds, tag);
   if (s === undefined) return undefined;
-  if (!/^[+-]?\d{1,12}$/.test(s)) throw badInput(`${name} ${tagLabel(tag)} is '${s.slice(0, 40)}'`, { file: ctx.fileName, offset: ds.elements[tag].dataOffset, expected: 'an integer string (IS)' });
+  if (!/^[+-]?\d{1,12}$/.test(s))
+    throw badInput(`${name} ${tagLabel(tag)} is '${s.slice(0, 40)}'`, {
+      file: ctx.fileName,
+      offset: ds.elements[tag].dataOffset,
+      expected: 'an integer string (IS)',
+    });
   return Number(s);
 }
 
@@ -116,7 +126,12 @@ export function readRequiredDecimal(ds: DataSet, tag: string, name: string, ctx:
   const s = readString(ds, tag, 0);
   if (s === undefined) return undefined;
   const v = parseDecimal(s);
-  if (v === undefined) throw badInput(`${name} ${tagLabel(tag)} is '${s.slice(0, 40)}'`, { file: ctx.fileName, offset: ds.elements[tag].dataOffset, expected: 'a finite decimal string (DS)' });
+  if (v === undefined)
+    throw badInput(`${name} ${tagLabel(tag)} is '${s.slice(0, 40)}'`, {
+      file: ctx.fileName,
+      offset: ds.elements[tag].dataOffset,
+      expected: 'a finite decimal string (DS)',
+    });
   return v;
 }
 

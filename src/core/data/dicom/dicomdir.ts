@@ -90,7 +90,8 @@ export function readDicomDir(bytes: Uint8Array, opts: MultiFileReadOptions = {})
 function buildTree(ds: DataSet, opts: MultiFileReadOptions): DicomDir {
   const file = opts.fileName;
   const seq = ds.elements.x00041220;
-  if (!seq) throw badInput('no Directory Record Sequence (0004,1220): not a DICOMDIR', { file, expected: 'a DICOMDIR (Media Storage Directory)' });
+  if (!seq)
+    throw badInput('no Directory Record Sequence (0004,1220): not a DICOMDIR', { file, expected: 'a DICOMDIR (Media Storage Directory)' });
   const items = seq.items ?? [];
   const byOffset = new Map<number, RawRecord>();
   for (const item of items) {
@@ -105,11 +106,21 @@ function buildTree(ds: DataSet, opts: MultiFileReadOptions): DicomDir {
   // Iterative walk with an explicit stack: a hostile chain of lower-level offsets cannot overflow the call stack.
   const chain = (first: number, via: string): RawRecord[] => {
     const out: RawRecord[] = [];
-    for (let at = first; at !== 0; ) {
+    for (let at = first; at !== 0;) {
       throwIfAborted(opts.signal);
       const raw = byOffset.get(at);
-      if (!raw) throw badInput(`${via} points to byte ${at}, where no directory record starts`, { file, offset: at, expected: 'the offset of a directory record item' });
-      if (visited.has(at)) throw badInput(`the directory record at byte ${at} is reached twice (a loop in the record offsets)`, { file, offset: at, expected: 'a tree of directory records' });
+      if (!raw)
+        throw badInput(`${via} points to byte ${at}, where no directory record starts`, {
+          file,
+          offset: at,
+          expected: 'the offset of a directory record item',
+        });
+      if (visited.has(at))
+        throw badInput(`the directory record at byte ${at} is reached twice (a loop in the record offsets)`, {
+          file,
+          offset: at,
+          expected: 'a tree of directory records',
+        });
       visited.add(at);
       if (++steps > byOffset.size) throw badInput('more directory record links than records', { file });
       out.push(raw);
@@ -125,15 +136,23 @@ function buildTree(ds: DataSet, opts: MultiFileReadOptions): DicomDir {
     readonly children: DicomDirRecord[];
   }
   const roots: DicomDirRecord[] = [];
-  const stack: { level: RawRecord[]; into: DicomDirRecord[] }[] = [{ level: rootFirst === 0 ? [] : chain(rootFirst, 'the root offset (0004,1200)'), into: roots }];
+  const stack: { level: RawRecord[]; into: DicomDirRecord[] }[] = [
+    { level: rootFirst === 0 ? [] : chain(rootFirst, 'the root offset (0004,1200)'), into: roots },
+  ];
   while (stack.length > 0) {
     const { level, into } = stack.pop()!;
     // Record In-use Flag (0004,1410) 0000H marks a deleted record: skip it and what hangs below it.
-    const pending: Pending[] = level.filter((raw) => !(raw.ds.elements.x00041410?.length >= 2 && raw.ds.uint16('x00041410') === 0)).map((raw) => ({ raw, children: [] }));
+    const pending: Pending[] = level
+      .filter((raw) => !(raw.ds.elements.x00041410?.length >= 2 && raw.ds.uint16('x00041410') === 0))
+      .map((raw) => ({ raw, children: [] }));
     for (const p of pending) into.push(toRecord(p.raw, p.children));
     for (let i = pending.length - 1; i >= 0; i--) {
       const lower = offsetValue(pending[i].raw.ds, 'x00041420');
-      if (lower !== 0) stack.push({ level: chain(lower, `the lower-level offset (0004,1420) of the record at byte ${pending[i].raw.offset}`), into: pending[i].children });
+      if (lower !== 0)
+        stack.push({
+          level: chain(lower, `the lower-level offset (0004,1420) of the record at byte ${pending[i].raw.offset}`),
+          into: pending[i].children,
+        });
     }
   }
   const collect = (records: readonly DicomDirRecord[]): void => {
@@ -168,6 +187,10 @@ export async function readDicomDirImages(bytes: Uint8Array, opts: MultiFileReadO
     const file = parseDicom(content, { limits: opts.limits, signal: opts.signal, fileName: id });
     if (file.image) parsed.push(file);
   }
-  if (parsed.length === 0) throw badInput(`the DICOMDIR references ${dir.referencedFiles.length} file(s), none with an image`, { file: opts.fileName, expected: 'IMAGE records that reference files with Pixel Data' });
+  if (parsed.length === 0)
+    throw badInput(`the DICOMDIR references ${dir.referencedFiles.length} file(s), none with an image`, {
+      file: opts.fileName,
+      expected: 'IMAGE records that reference files with Pixel Data',
+    });
   return volumesOfFiles(parsed, opts);
 }

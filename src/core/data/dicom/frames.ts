@@ -18,9 +18,16 @@ export function requireImage(file: DicomFile): DicomImageAttributes {
   if (file.image) return file.image;
   const ds = file.dataSet;
   if (ds.elements.x7fe00008 || ds.elements.x7fe00009) {
-    throw new MedSynthError('UNSUPPORTED', 'Float Pixel Data and Double Float Pixel Data are not supported', { file: file.fileName, expected: 'integer Pixel Data (7FE0,0010)' });
+    throw new MedSynthError('UNSUPPORTED', 'Float Pixel Data and Double Float Pixel Data are not supported', {
+      file: file.fileName,
+      expected: 'integer Pixel Data (7FE0,0010)',
+    });
   }
-  throw new MedSynthError('UNSUPPORTED', `the file has no Pixel Data (7FE0,0010)${file.sopClassUid ? `: SOP class ${file.sopClassUid} is not an image` : ''}`, { file: file.fileName, expected: 'a DICOM image' });
+  throw new MedSynthError(
+    'UNSUPPORTED',
+    `the file has no Pixel Data (7FE0,0010)${file.sopClassUid ? `: SOP class ${file.sopClassUid} is not an image` : ''}`,
+    { file: file.fileName, expected: 'a DICOM image' },
+  );
 }
 
 /** Values one file contributes to a volume (frames x rows x columns x output channels). */
@@ -35,21 +42,47 @@ function encapsulatedData(file: DicomFile): EncapsulatedPixelData {
   const offsets: number[] = [];
   for (const f of pd.element.fragments ?? []) {
     if (!(f.position >= 0 && f.length >= 0 && f.position + f.length <= bytes.length)) {
-      throw badInput(`a pixel data fragment declares ${f.length} bytes but only ${Math.max(0, bytes.length - f.position)} follow`, { file: file.fileName, offset: f.position, expected: 'complete fragment items' });
+      throw badInput(`a pixel data fragment declares ${f.length} bytes but only ${Math.max(0, bytes.length - f.position)} follow`, {
+        file: file.fileName,
+        offset: f.position,
+        expected: 'complete fragment items',
+      });
     }
     fragments.push(bytes.subarray(f.position, f.position + f.length));
     offsets.push(f.offset);
   }
-  if (fragments.length === 0) throw badInput('the encapsulated Pixel Data has no fragments', { file: file.fileName, offset: pd.offset, expected: 'at least one fragment item' });
+  if (fragments.length === 0)
+    throw badInput('the encapsulated Pixel Data has no fragments', {
+      file: file.fileName,
+      offset: pd.offset,
+      expected: 'at least one fragment item',
+    });
   return { basicOffsetTable: pd.element.basicOffsetTable ?? [], fragments, fragmentOffsets: offsets };
 }
 
-async function encapsulatedFrames(file: DicomFile, image: DicomImageAttributes, opts: ReadOptions): Promise<(frame: number) => Promise<{ pixels: RawSamples; photometric: string }>> {
+async function encapsulatedFrames(
+  file: DicomFile,
+  image: DicomImageAttributes,
+  opts: ReadOptions,
+): Promise<(frame: number) => Promise<{ pixels: RawSamples; photometric: string }>> {
   const syntax = file.transferSyntaxUid;
-  if (!isEncapsulatedSyntax(syntax)) throw new MedSynthError('UNSUPPORTED', `transfer syntax ${syntax} is not supported`, { file: file.fileName, expected: 'a native or a supported compressed transfer syntax' });
-  if (!file.pixelData?.encapsulated) throw badInput(`transfer syntax ${syntax} is compressed but the Pixel Data is not encapsulated`, { file: file.fileName, offset: file.pixelData?.offset, expected: 'an undefined-length Pixel Data element with fragment items' });
+  if (!isEncapsulatedSyntax(syntax))
+    throw new MedSynthError('UNSUPPORTED', `transfer syntax ${syntax} is not supported`, {
+      file: file.fileName,
+      expected: 'a native or a supported compressed transfer syntax',
+    });
+  if (!file.pixelData?.encapsulated)
+    throw badInput(`transfer syntax ${syntax} is compressed but the Pixel Data is not encapsulated`, {
+      file: file.fileName,
+      offset: file.pixelData?.offset,
+      expected: 'an undefined-length Pixel Data element with fragment items',
+    });
   const frames = framesOf(encapsulatedData(file), image.numberOfFrames, { fileName: file.fileName });
-  if (frames.length < image.numberOfFrames) throw badInput(`the encapsulated Pixel Data holds ${frames.length} frames`, { file: file.fileName, expected: `${image.numberOfFrames} frames` });
+  if (frames.length < image.numberOfFrames)
+    throw badInput(`the encapsulated Pixel Data holds ${frames.length} frames`, {
+      file: file.fileName,
+      expected: `${image.numberOfFrames} frames`,
+    });
   const geometry: FrameGeometry = {
     rows: image.rows,
     columns: image.columns,
@@ -66,7 +99,12 @@ async function encapsulatedFrames(file: DicomFile, image: DicomImageAttributes, 
       return { pixels: decoded.pixels, photometric: decoded.photometricInterpretation.toUpperCase() };
     } catch (e) {
       if (e instanceof MedSynthError) throw e;
-      throw new MedSynthError('BAD_INPUT', `frame ${frame + 1} does not decode: ${e instanceof Error ? e.message : String(e)}`, { file: file.fileName }, { cause: e });
+      throw new MedSynthError(
+        'BAD_INPUT',
+        `frame ${frame + 1} does not decode: ${e instanceof Error ? e.message : String(e)}`,
+        { file: file.fileName },
+        { cause: e },
+      );
     }
   };
 }
@@ -90,16 +128,25 @@ export interface PreparedFile {
 export async function prepareFile(file: DicomFile, opts: ReadOptions, probe = true): Promise<PreparedFile> {
   const image = requireImage(file);
   const native = isNativeSyntax(file.transferSyntaxUid);
-  if (native && file.pixelData?.encapsulated) throw badInput('the Pixel Data is encapsulated but the transfer syntax is uncompressed', { file: file.fileName, offset: file.pixelData.offset, expected: 'Pixel Data of defined length' });
+  if (native && file.pixelData?.encapsulated)
+    throw badInput('the Pixel Data is encapsulated but the transfer syntax is uncompressed', {
+      file: file.fileName,
+      offset: file.pixelData.offset,
+      expected: 'Pixel Data of defined length',
+    });
   if (native) checkNativeLength(file);
   const next = native ? undefined : await encapsulatedFrames(file, image, opts);
   let first = next && probe ? await next(0) : undefined;
-  const palette: Palette | undefined = image.photometricInterpretation === 'PALETTE COLOR' && image.samplesPerPixel === 1 ? readPalette(file) : undefined;
+  const palette: Palette | undefined =
+    image.photometricInterpretation === 'PALETTE COLOR' && image.samplesPerPixel === 1 ? readPalette(file) : undefined;
   const perFrame = image.rows * image.columns * outputChannels(image);
   const slope = file.rescaleSlope ?? 1;
   const intercept = file.rescaleIntercept ?? 0;
   if (!(Math.abs(slope) * 2 ** image.bitsStored + Math.abs(intercept) < FLOAT32_MAX)) {
-    throw badInput(`Rescale Slope ${slope} and Intercept ${intercept} overflow float32 for ${image.bitsStored}-bit values`, { file: file.fileName, expected: 'modality values within the float32 range' });
+    throw badInput(`Rescale Slope ${slope} and Intercept ${intercept} overflow float32 for ${image.bitsStored}-bit values`, {
+      file: file.fileName,
+      expected: 'modality values within the float32 range',
+    });
   }
   const write = async (out: Float32Array, offset: number): Promise<number> => {
     // Native frames go through the pipeline in batches of at least 64 Ki pixels where the layout
@@ -112,7 +159,13 @@ export async function prepareFile(file: DicomFile, opts: ReadOptions, probe = tr
         const decoded = f === 0 && first ? first : await next(f);
         first = undefined;
         // Decoders hand back interleaved samples; the pipeline applies Bits Stored and colour the same way.
-        writeFrame(file, { ...image, planarConfiguration: 0, photometricInterpretation: decoded.photometric }, decoded.pixels, decoded.photometric, target);
+        writeFrame(
+          file,
+          { ...image, planarConfiguration: 0, photometricInterpretation: decoded.photometric },
+          decoded.pixels,
+          decoded.photometric,
+          target,
+        );
       } else {
         const n = Math.min(batch, image.numberOfFrames - f);
         writeFrame(file, { ...image, rows: image.rows * n }, nativeFrames(file, f, n), image.photometricInterpretation, target);

@@ -49,6 +49,7 @@ export function frameSpacing(ds: DataSet, iop: readonly number[] | undefined): n
   if (!a || !b) return undefined;
   const d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
   const n = iop ? [iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5], iop[0] * iop[4] - iop[1] * iop[3]] : undefined;
-  const distance = n && Math.hypot(n[0], n[1], n[2]) > 0.5 ? Math.abs(d[0] * n[0] + d[1] * n[1] + d[2] * n[2]) : Math.hypot(d[0], d[1], d[2]);
+  const distance =
+    n && Math.hypot(n[0], n[1], n[2]) > 0.5 ? Math.abs(d[0] * n[0] + d[1] * n[1] + d[2] * n[2]) : Math.hypot(d[0], d[1], d[2]);
   return distance > 0 && Number.isFinite(distance) ? distance : undefined;
 }

@@ -27,14 +27,21 @@ export function checkNativeLength(file: DicomFile): void {
   if (!image || !pd) return;
   const expected = expectedNativeBytes(image);
   if (image.photometricInterpretation === 'YBR_FULL_422' && image.samplesPerPixel === 3 && (image.rows * image.columns) % 2 !== 0) {
-    throw badInput(`YBR_FULL_422 pixel data of ${image.rows} x ${image.columns} pixels`, { file: file.fileName, offset: pd.offset, expected: 'an even number of pixels per frame' });
-  }
-  if (pd.length < expected) {
-    throw badInput(`Pixel Data (7FE0,0010) holds ${pd.length} bytes, too few for ${image.numberOfFrames} frame(s) of ${image.rows} x ${image.columns} x ${image.samplesPerPixel} at ${image.bitsAllocated} bits`, {
+    throw badInput(`YBR_FULL_422 pixel data of ${image.rows} x ${image.columns} pixels`, {
       file: file.fileName,
       offset: pd.offset,
-      expected: `${expected} bytes`,
+      expected: 'an even number of pixels per frame',
     });
+  }
+  if (pd.length < expected) {
+    throw badInput(
+      `Pixel Data (7FE0,0010) holds ${pd.length} bytes, too few for ${image.numberOfFrames} frame(s) of ${image.rows} x ${image.columns} x ${image.samplesPerPixel} at ${image.bitsAllocated} bits`,
+      {
+        file: file.fileName,
+        offset: pd.offset,
+        expected: `${expected} bytes`,
+      },
+    );
   }
 }
 

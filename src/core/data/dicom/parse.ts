@@ -44,7 +44,8 @@ function lastGoodOffset(ds: DataSet | undefined): number | undefined {
   if (!ds?.elements) return undefined;
   let end: number | undefined;
   for (const el of Object.values(ds.elements)) {
-    if (typeof el.dataOffset === 'number' && Number.isFinite(el.length) && el.length >= 0) end = Math.max(end ?? 0, el.dataOffset + el.length);
+    if (typeof el.dataOffset === 'number' && Number.isFinite(el.length) && el.length >= 0)
+      end = Math.max(end ?? 0, el.dataOffset + el.length);
   }
   return end;
 }
@@ -62,7 +63,12 @@ export function asDicomError(e: unknown, fileName: string | undefined, base = 0)
   const raw = typeof inner === 'string' ? inner : inner instanceof Error ? inner.message : String(inner);
   const why = raw.replace(/^dicomParser[.:]?\s*[\w.]*\s*[:-]?\s*/, '').slice(0, 200);
   const end = lastGoodOffset(partial);
-  return new MedSynthError('BAD_INPUT', `not a readable DICOM dataset: ${why}`, { file: fileName, offset: end === undefined ? undefined : end + base, expected: 'a well-formed DICOM data element' }, { cause: e });
+  return new MedSynthError(
+    'BAD_INPUT',
+    `not a readable DICOM dataset: ${why}`,
+    { file: fileName, offset: end === undefined ? undefined : end + base, expected: 'a well-formed DICOM data element' },
+    { cause: e },
+  );
 }
 
 /** Raw deflate as PS3.5 A.5 says; some writers wrap it in a zlib header (78 xx), tried when raw fails. */
@@ -84,8 +90,13 @@ function inflaterFor(opts: ReadOptions): NonNullable<ParseDicomOptions['inflater
       inflated = inflateEither(arr.subarray(position), cap);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw decodeLimitError('maxDecompressedBytes', cap, Number.POSITIVE_INFINITY, 'bytes of inflated dataset', opts.fileName, position);
-      throw new MedSynthError('BAD_INPUT', `the deflated dataset does not inflate (${(e as Error).message})`, { file: opts.fileName, offset: position, expected: 'a raw deflate stream after the File Meta group' });
+      if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
+        throw decodeLimitError('maxDecompressedBytes', cap, Number.POSITIVE_INFINITY, 'bytes of inflated dataset', opts.fileName, position);
+      throw new MedSynthError('BAD_INPUT', `the deflated dataset does not inflate (${(e as Error).message})`, {
+        file: opts.fileName,
+        offset: position,
+        expected: 'a raw deflate stream after the File Meta group',
+      });
     }
     const out = new Uint8Array(position + inflated.length);
     out.set(arr.subarray(0, position));
@@ -105,7 +116,12 @@ function runParser(bytes: Uint8Array, opts: ReadOptions): Parsed {
   const inflater = inflaterFor(opts);
   if (!hasPreamble(bytes)) {
     const syntax = guessSyntax(bytes);
-    if (!syntax) throw badInput('not a DICOM file', { file: fileName, offset: 128, expected: "'DICM' at byte 128, or a dataset that starts with a group 0002-0010 element" });
+    if (!syntax)
+      throw badInput('not a DICOM file', {
+        file: fileName,
+        offset: 128,
+        expected: "'DICM' at byte 128, or a dataset that starts with a group 0002-0010 element",
+      });
     try {
       return { ds: dicomParser.parseDicom(bytes, { TransferSyntaxUID: syntax }), syntax, hasMeta: false };
     } catch (e) {
@@ -115,7 +131,11 @@ function runParser(bytes: Uint8Array, opts: ReadOptions): Parsed {
   const relabelled = mislabelled(bytes);
   if (relabelled) {
     try {
-      return { ds: dicomParser.parseDicom(bytes.subarray(relabelled.metaEnd), { TransferSyntaxUID: relabelled.syntax }), syntax: relabelled.syntax, hasMeta: true };
+      return {
+        ds: dicomParser.parseDicom(bytes.subarray(relabelled.metaEnd), { TransferSyntaxUID: relabelled.syntax }),
+        syntax: relabelled.syntax,
+        hasMeta: true,
+      };
     } catch (e) {
       throw asDicomError(e, fileName, relabelled.metaEnd);
     }
@@ -137,7 +157,11 @@ function runParser(bytes: Uint8Array, opts: ReadOptions): Parsed {
     throw asDicomError(e, fileName);
   }
   const syntax = metaEnd < bytes.length ? guessSyntax(bytes, metaEnd) : undefined;
-  if (!syntax) throw badInput('the File Meta group has no Transfer Syntax UID (0002,0010) and the dataset after it is not recognisable', { file: fileName, offset: Math.min(metaEnd, bytes.length) });
+  if (!syntax)
+    throw badInput('the File Meta group has no Transfer Syntax UID (0002,0010) and the dataset after it is not recognisable', {
+      file: fileName,
+      offset: Math.min(metaEnd, bytes.length),
+    });
   try {
     return { ds: dicomParser.parseDicom(bytes.subarray(metaEnd), { TransferSyntaxUID: syntax }), syntax, hasMeta: true };
   } catch (e) {
@@ -182,13 +206,33 @@ function describe(ds: DataSet, syntax: string, hasMeta: boolean, opts: ReadOptio
   const ctx = { fileName: opts.fileName };
   const pixelElement = ds.elements[TAG.pixelData];
   const pixelData: PixelDataLocation | undefined = pixelElement
-    ? { offset: pixelElement.dataOffset, length: pixelElement.length, vr: pixelElement.vr, encapsulated: pixelElement.encapsulatedPixelData === true, element: pixelElement }
+    ? {
+        offset: pixelElement.dataOffset,
+        length: pixelElement.length,
+        vr: pixelElement.vr,
+        encapsulated: pixelElement.encapsulatedPixelData === true,
+        element: pixelElement,
+      }
     : undefined;
-  if (pixelData && !pixelData.encapsulated && !(pixelData.offset >= 0 && pixelData.length >= 0 && pixelData.offset + pixelData.length <= ds.byteArray.length)) {
-    throw badInput(`Pixel Data (7FE0,0010) declares ${pixelData.length} bytes but only ${Math.max(0, ds.byteArray.length - pixelData.offset)} follow`, { file: opts.fileName, offset: pixelData.offset, expected: 'a complete Pixel Data element' });
+  if (
+    pixelData &&
+    !pixelData.encapsulated &&
+    !(pixelData.offset >= 0 && pixelData.length >= 0 && pixelData.offset + pixelData.length <= ds.byteArray.length)
+  ) {
+    throw badInput(
+      `Pixel Data (7FE0,0010) declares ${pixelData.length} bytes but only ${Math.max(0, ds.byteArray.length - pixelData.offset)} follow`,
+      { file: opts.fileName, offset: pixelData.offset, expected: 'a complete Pixel Data element' },
+    );
   }
   const image = pixelData ? imageAttributes(ds, ctx) : undefined;
-  if (image) checkDecodeLimit(opts.limits, 'maxPixels', image.rows * image.columns * image.samplesPerPixel * image.numberOfFrames, 'pixel values', opts.fileName);
+  if (image)
+    checkDecodeLimit(
+      opts.limits,
+      'maxPixels',
+      image.rows * image.columns * image.samplesPerPixel * image.numberOfFrames,
+      'pixel values',
+      opts.fileName,
+    );
   const centers = readStrings(ds, TAG.windowCenter).map(parseDecimal);
   const widths = readStrings(ds, TAG.windowWidth).map(parseDecimal);
   const n = Math.min(centers.length, widths.length);
@@ -202,7 +246,8 @@ function describe(ds: DataSet, syntax: string, hasMeta: boolean, opts: ReadOptio
       windowWidths.push(w);
     }
   }
-  const spacing = readDecimals(ds, TAG.pixelSpacing, 2) ?? readDecimals(ds, TAG.imagerPixelSpacing, 2) ?? functionalGroupDecimals(ds, 'pixelSpacing', 2);
+  const spacing =
+    readDecimals(ds, TAG.pixelSpacing, 2) ?? readDecimals(ds, TAG.imagerPixelSpacing, 2) ?? functionalGroupDecimals(ds, 'pixelSpacing', 2);
   const ipp = readDecimals(ds, TAG.imagePositionPatient, 3) ?? functionalGroupDecimals(ds, 'imagePositionPatient', 3);
   const iop = readDecimals(ds, TAG.imageOrientationPatient, 6) ?? functionalGroupDecimals(ds, 'imageOrientationPatient', 6);
   const fgSlope = functionalGroupDecimals(ds, 'rescaleSlope', 1);
@@ -251,17 +296,34 @@ function imageAttributes(ds: DataSet, ctx: { fileName?: string }): DicomImageAtt
   };
   const rows = required(TAG.rows, 'Rows');
   const columns = required(TAG.columns, 'Columns');
-  if (rows < 1 || columns < 1) throw badInput(`the image is ${rows} x ${columns} pixels`, { file, expected: 'Rows and Columns of at least 1' });
+  if (rows < 1 || columns < 1)
+    throw badInput(`the image is ${rows} x ${columns} pixels`, { file, expected: 'Rows and Columns of at least 1' });
   const samplesPerPixel = readUs(ds, TAG.samplesPerPixel, 'Samples per Pixel', ctx) ?? 1;
-  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw new MedSynthError(samplesPerPixel === 0 ? 'BAD_INPUT' : 'UNSUPPORTED', `Samples per Pixel (0028,0002) is ${samplesPerPixel}`, { file, expected: '1 or 3' });
+  if (samplesPerPixel !== 1 && samplesPerPixel !== 3)
+    throw new MedSynthError(samplesPerPixel === 0 ? 'BAD_INPUT' : 'UNSUPPORTED', `Samples per Pixel (0028,0002) is ${samplesPerPixel}`, {
+      file,
+      expected: '1 or 3',
+    });
   const bitsAllocated = required(TAG.bitsAllocated, 'Bits Allocated');
   if (![1, 8, 16, 32].includes(bitsAllocated)) {
-    throw new MedSynthError(bitsAllocated === 0 || bitsAllocated > 64 ? 'BAD_INPUT' : 'UNSUPPORTED', `Bits Allocated (0028,0100) is ${bitsAllocated}`, { file, expected: '1, 8, 16 or 32' });
+    throw new MedSynthError(
+      bitsAllocated === 0 || bitsAllocated > 64 ? 'BAD_INPUT' : 'UNSUPPORTED',
+      `Bits Allocated (0028,0100) is ${bitsAllocated}`,
+      { file, expected: '1, 8, 16 or 32' },
+    );
   }
   const bitsStored = readUs(ds, TAG.bitsStored, 'Bits Stored', ctx) ?? bitsAllocated;
-  if (bitsStored < 1 || bitsStored > bitsAllocated) throw badInput(`Bits Stored (0028,0101) is ${bitsStored} with Bits Allocated ${bitsAllocated}`, { file, expected: `1 to ${bitsAllocated}` });
+  if (bitsStored < 1 || bitsStored > bitsAllocated)
+    throw badInput(`Bits Stored (0028,0101) is ${bitsStored} with Bits Allocated ${bitsAllocated}`, {
+      file,
+      expected: `1 to ${bitsAllocated}`,
+    });
   const highBit = readUs(ds, TAG.highBit, 'High Bit', ctx) ?? bitsStored - 1;
-  if (highBit < bitsStored - 1 || highBit > bitsAllocated - 1) throw badInput(`High Bit (0028,0102) is ${highBit} with Bits Stored ${bitsStored}`, { file, expected: `${bitsStored - 1} to ${bitsAllocated - 1}` });
+  if (highBit < bitsStored - 1 || highBit > bitsAllocated - 1)
+    throw badInput(`High Bit (0028,0102) is ${highBit} with Bits Stored ${bitsStored}`, {
+      file,
+      expected: `${bitsStored - 1} to ${bitsAllocated - 1}`,
+    });
   const pr = readUs(ds, TAG.pixelRepresentation, 'Pixel Representation', ctx) ?? 0;
   if (pr !== 0 && pr !== 1) throw badInput(`Pixel Representation (0028,0103) is ${pr}`, { file, expected: '0 or 1' });
   const pc = samplesPerPixel === 3 ? (readUs(ds, TAG.planarConfiguration, 'Planar Configuration', ctx) ?? 0) : 0;
@@ -269,7 +331,18 @@ function imageAttributes(ds: DataSet, ctx: { fileName?: string }): DicomImageAtt
   const photometric = (readString(ds, TAG.photometric) ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2')).toUpperCase();
   const frames = readIs(ds, TAG.numberOfFrames, 'Number of Frames', ctx) ?? 1;
   if (frames < 1) throw badInput(`Number of Frames (0028,0008) is ${frames}`, { file, expected: 'at least 1' });
-  return { rows, columns, samplesPerPixel, bitsAllocated, bitsStored, highBit, pixelRepresentation: pr, planarConfiguration: pc, photometricInterpretation: photometric, numberOfFrames: frames };
+  return {
+    rows,
+    columns,
+    samplesPerPixel,
+    bitsAllocated,
+    bitsStored,
+    highBit,
+    pixelRepresentation: pr,
+    planarConfiguration: pc,
+    photometricInterpretation: photometric,
+    numberOfFrames: frames,
+  };
 }
 
 function voiLut(ds: DataSet, signed: boolean): VoiLut | undefined {
@@ -291,7 +364,11 @@ function modalityLut(ds: DataSet, signed: boolean, ctx: { fileName?: string }): 
   const entries = item.uint16(TAG.lutDescriptor, 0) || 65_536;
   const firstMapped = (signed ? item.int16(TAG.lutDescriptor, 1) : item.uint16(TAG.lutDescriptor, 1)) ?? 0;
   if (data.length < entries * 2 || data.dataOffset + entries * 2 > item.byteArray.length) {
-    throw badInput(`the Modality LUT Data (0028,3006) holds ${data.length} bytes for ${entries} entries`, { file: ctx.fileName, offset: data.dataOffset, expected: `${entries * 2} bytes` });
+    throw badInput(`the Modality LUT Data (0028,3006) holds ${data.length} bytes for ${entries} entries`, {
+      file: ctx.fileName,
+      offset: data.dataOffset,
+      expected: `${entries * 2} bytes`,
+    });
   }
   const table = new Uint16Array(entries);
   for (let i = 0; i < entries; i++) table[i] = item.uint16('x00283006', i) ?? 0;

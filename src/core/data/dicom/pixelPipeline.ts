@@ -33,7 +33,12 @@ export function storedValueReader(image: DicomImageAttributes): (v: number) => n
  * container has that size): the common 16-bit case then skips the per-sample masking call.
  */
 function directValues(samples: RawSamples, image: DicomImageAttributes): ArrayLike<number> | undefined {
-  if (image.bitsStored !== image.bitsAllocated || image.highBit !== image.bitsStored - 1 || samples.BYTES_PER_ELEMENT * 8 !== image.bitsAllocated) return undefined;
+  if (
+    image.bitsStored !== image.bitsAllocated ||
+    image.highBit !== image.bitsStored - 1 ||
+    samples.BYTES_PER_ELEMENT * 8 !== image.bitsAllocated
+  )
+    return undefined;
   const { buffer, byteOffset, length } = samples;
   const signed = image.pixelRepresentation === 1;
   if (image.bitsAllocated === 8) return signed ? new Int8Array(buffer, byteOffset, length) : new Uint8Array(buffer, byteOffset, length);
@@ -55,12 +60,21 @@ export interface FrameTarget {
 }
 
 /** Writes one frame (interleaved samples of `photometric`) as modality values into `target.out`. */
-export function writeFrame(file: DicomFile, image: DicomImageAttributes, samples: RawSamples, photometric: string, target: FrameTarget): void {
+export function writeFrame(
+  file: DicomFile,
+  image: DicomImageAttributes,
+  samples: RawSamples,
+  photometric: string,
+  target: FrameTarget,
+): void {
   const pixels = image.rows * image.columns;
   const channels = outputChannels(image);
   const inChannels = image.samplesPerPixel;
   if (samples.length < pixels * inChannels) {
-    throw badInput(`a frame decoded to ${samples.length} samples`, { file: file.fileName, expected: `${pixels * inChannels} samples (${image.rows} x ${image.columns} x ${inChannels})` });
+    throw badInput(`a frame decoded to ${samples.length} samples`, {
+      file: file.fileName,
+      expected: `${pixels * inChannels} samples (${image.rows} x ${image.columns} x ${inChannels})`,
+    });
   }
   const stored = storedValueReader(image);
   const { out, offset } = target;
@@ -78,7 +92,10 @@ export function writeFrame(file: DicomFile, image: DicomImageAttributes, samples
   }
   if (inChannels === 1) {
     if (photometric !== 'MONOCHROME1' && photometric !== 'MONOCHROME2') {
-      throw new MedSynthError('UNSUPPORTED', `Photometric Interpretation '${photometric}' with one sample per pixel`, { file: file.fileName, expected: 'MONOCHROME1, MONOCHROME2 or PALETTE COLOR' });
+      throw new MedSynthError('UNSUPPORTED', `Photometric Interpretation '${photometric}' with one sample per pixel`, {
+        file: file.fileName,
+        expected: 'MONOCHROME1, MONOCHROME2 or PALETTE COLOR',
+      });
     }
     const lut = file.modalityLut;
     if (lut) {
@@ -111,7 +128,10 @@ export function writeFrame(file: DicomFile, image: DicomImageAttributes, samples
     }
     return;
   }
-  throw new MedSynthError('UNSUPPORTED', `Photometric Interpretation '${photometric}' with three samples per pixel`, { file: file.fileName, expected: 'RGB, YBR_FULL or YBR_FULL_422' });
+  throw new MedSynthError('UNSUPPORTED', `Photometric Interpretation '${photometric}' with three samples per pixel`, {
+    file: file.fileName,
+    expected: 'RGB, YBR_FULL or YBR_FULL_422',
+  });
 }
 
 const PALETTE_TAGS = [
@@ -125,7 +145,10 @@ export function readPalette(file: DicomFile): Palette {
   const ds: DataSet = file.dataSet;
   const where = { file: file.fileName };
   if (ds.elements.x00281221 || ds.elements.x00281222 || ds.elements.x00281223) {
-    throw new MedSynthError('UNSUPPORTED', 'segmented palette colour lookup tables', { ...where, expected: 'plain Red/Green/Blue Palette Color Lookup Table Data' });
+    throw new MedSynthError('UNSUPPORTED', 'segmented palette colour lookup tables', {
+      ...where,
+      expected: 'plain Red/Green/Blue Palette Color Lookup Table Data',
+    });
   }
   const signed = file.image?.pixelRepresentation === 1;
   let entries = 0;
@@ -134,20 +157,30 @@ export function readPalette(file: DicomFile): Palette {
   for (const [descTag, dataTag] of PALETTE_TAGS) {
     const desc = ds.elements[descTag];
     const data = ds.elements[dataTag];
-    if (!desc || desc.length < 6 || !data || data.length === 0) throw new MedSynthError('UNSUPPORTED', 'PALETTE COLOR without complete lookup table descriptors and data', { ...where, expected: 'the Palette Color Lookup Table Module' });
+    if (!desc || desc.length < 6 || !data || data.length === 0)
+      throw new MedSynthError('UNSUPPORTED', 'PALETTE COLOR without complete lookup table descriptors and data', {
+        ...where,
+        expected: 'the Palette Color Lookup Table Module',
+      });
     const n = ds.uint16(descTag, 0) || 65_536;
     const first = (signed ? ds.int16(descTag, 1) : ds.uint16(descTag, 1)) ?? 0;
-    if (tables.length > 0 && (n !== entries || first !== firstMapped)) throw new MedSynthError('UNSUPPORTED', 'palette colour lookup tables of different sizes', where);
+    if (tables.length > 0 && (n !== entries || first !== firstMapped))
+      throw new MedSynthError('UNSUPPORTED', 'palette colour lookup tables of different sizes', where);
     entries = n;
     firstMapped = first;
-    if (data.dataOffset + data.length > ds.byteArray.length) throw badInput('palette lookup table data runs past the end of the file', { ...where, offset: data.dataOffset });
+    if (data.dataOffset + data.length > ds.byteArray.length)
+      throw badInput('palette lookup table data runs past the end of the file', { ...where, offset: data.dataOffset });
     const table = new Uint8Array(n);
     if (data.length === n) {
       for (let i = 0; i < n; i++) table[i] = ds.byteArray[data.dataOffset + i];
     } else if (data.length >= 2 * n) {
       for (let i = 0; i < n; i++) table[i] = ds.uint16(dataTag, i)! >> 8;
     } else {
-      throw badInput(`palette lookup table data of ${data.length} bytes for ${n} entries`, { ...where, offset: data.dataOffset, expected: `${n} or ${2 * n} bytes` });
+      throw badInput(`palette lookup table data of ${data.length} bytes for ${n} entries`, {
+        ...where,
+        offset: data.dataOffset,
+        expected: `${n} or ${2 * n} bytes`,
+      });
     }
     tables.push(table);
   }
@@ -159,7 +192,11 @@ export function windowsOf(file: DicomFile, data: Float32Array): { center: number
   const out: { center: number; width: number; name?: string }[] = [];
   for (let i = 0; i < file.windowCenters.length; i++) {
     const name = file.windowExplanations[i];
-    out.push(name ? { center: file.windowCenters[i], width: file.windowWidths[i], name } : { center: file.windowCenters[i], width: file.windowWidths[i] });
+    out.push(
+      name
+        ? { center: file.windowCenters[i], width: file.windowWidths[i], name }
+        : { center: file.windowCenters[i], width: file.windowWidths[i] },
+    );
   }
   if (out.length > 0) return out;
   const lut = file.voiLut;

@@ -50,10 +50,13 @@ function checkSameGeometry(files: readonly DicomFile[], series: string): void {
   for (const f of files.slice(1)) {
     const b = requireImage(f);
     if (a.rows !== b.rows || a.columns !== b.columns || outputChannels(a) !== outputChannels(b)) {
-      throw badInput(`series ${series}: ${files[0].fileName} is ${a.rows} x ${a.columns} x ${outputChannels(a)} but ${f.fileName} is ${b.rows} x ${b.columns} x ${outputChannels(b)}`, {
-        file: f.fileName,
-        expected: 'the same Rows, Columns and samples in every file of a series',
-      });
+      throw badInput(
+        `series ${series}: ${files[0].fileName} is ${a.rows} x ${a.columns} x ${outputChannels(a)} but ${f.fileName} is ${b.rows} x ${b.columns} x ${outputChannels(b)}`,
+        {
+          file: f.fileName,
+          expected: 'the same Rows, Columns and samples in every file of a series',
+        },
+      );
     }
   }
 }
@@ -92,7 +95,10 @@ export async function readDicomSeries(files: readonly DicomInput[], opts: ReadOp
     if (file.image) parsed.push(file);
   }
   if (parsed.length === 0) {
-    throw badInput(`none of the ${files.length} DICOM file(s) holds an image`, { file: files[0]?.name, expected: 'at least one file with Pixel Data (7FE0,0010)' });
+    throw badInput(`none of the ${files.length} DICOM file(s) holds an image`, {
+      file: files[0]?.name,
+      expected: 'at least one file with Pixel Data (7FE0,0010)',
+    });
   }
   return volumesOfFiles(parsed, opts);
 }

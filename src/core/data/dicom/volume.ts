@@ -40,8 +40,14 @@ export async function buildVolume(source: VolumeSource, opts: ReadOptions): Prom
   let at = 0;
   for (const p of prepared) at += await p.write(data, at);
   const photometric = channels === 3 ? 'RGB' : image.photometricInterpretation === 'MONOCHROME1' ? 'MONOCHROME1' : 'MONOCHROME2';
-  const slice = source.sliceSpacing ?? (source.files.length === 1 ? first.frameSpacing : undefined) ?? first.spacingBetweenSlices ?? first.sliceThickness;
-  const spacing = first.pixelSpacing ? { row: first.pixelSpacing[0], column: first.pixelSpacing[1], ...(slice !== undefined ? { slice } : {}) } : undefined;
+  const slice =
+    source.sliceSpacing ??
+    (source.files.length === 1 ? first.frameSpacing : undefined) ??
+    first.spacingBetweenSlices ??
+    first.sliceThickness;
+  const spacing = first.pixelSpacing
+    ? { row: first.pixelSpacing[0], column: first.pixelSpacing[1], ...(slice !== undefined ? { slice } : {}) }
+    : undefined;
   const metadata: Record<string, string | number> = {
     transferSyntaxUid: first.transferSyntaxUid,
     transferSyntax: nativeSyntaxName(first.transferSyntaxUid) ?? encapsulatedSyntaxName(first.transferSyntaxUid) ?? first.transferSyntaxUid,
@@ -56,7 +62,8 @@ export async function buildVolume(source: VolumeSource, opts: ReadOptions): Prom
   if (channels === 1 && first.rescaleSlope !== undefined) metadata.rescaleSlope = first.rescaleSlope;
   if (channels === 1 && first.rescaleIntercept !== undefined) metadata.rescaleIntercept = first.rescaleIntercept;
   const rescaled = first.rescaleSlope !== undefined || first.rescaleIntercept !== undefined;
-  const units = first.rescaleType && first.rescaleType !== 'US' ? first.rescaleType : first.modality === 'CT' && rescaled ? 'HU' : undefined;
+  const units =
+    first.rescaleType && first.rescaleType !== 'US' ? first.rescaleType : first.modality === 'CT' && rescaled ? 'HU' : undefined;
   return {
     id: source.id,
     frames,

@@ -131,14 +131,27 @@ function decodeWaveforms(file: DicomFile, opts: ReadOptions): SignalRecord[] {
   const fileName = opts.fileName;
   throwIfAborted(opts.signal);
   const seq = file.dataSet.elements[WF.waveformSequence];
-  if (!seq) throw new MedSynthError('UNSUPPORTED', 'the file has no Waveform Sequence (5400,0100)', { file: fileName, expected: 'a DICOM waveform (e.g. 12-lead ECG) file' });
+  if (!seq)
+    throw new MedSynthError('UNSUPPORTED', 'the file has no Waveform Sequence (5400,0100)', {
+      file: fileName,
+      expected: 'a DICOM waveform (e.g. 12-lead ECG) file',
+    });
   const items = seq.items ?? [];
-  if (items.length === 0) throw badInput('the Waveform Sequence (5400,0100) has no items', { file: fileName, offset: seq.dataOffset, expected: 'at least one multiplex group' });
+  if (items.length === 0)
+    throw badInput('the Waveform Sequence (5400,0100) has no items', {
+      file: fileName,
+      offset: seq.dataOffset,
+      expected: 'at least one multiplex group',
+    });
   const groups: Group[] = [];
   for (let g = 0; g < items.length; g++) {
     throwIfAborted(opts.signal);
     const ds = items[g].dataSet;
-    if (!ds) throw badInput(`multiplex group ${g + 1} of the Waveform Sequence (5400,0100) is not a dataset`, { file: fileName, offset: items[g].dataOffset });
+    if (!ds)
+      throw badInput(`multiplex group ${g + 1} of the Waveform Sequence (5400,0100) is not a dataset`, {
+        file: fileName,
+        offset: items[g].dataOffset,
+      });
     groups.push(decodeGroup(ds, g, file, opts));
   }
   const common = fileMetadata(file);
@@ -180,52 +193,108 @@ function decodeGroup(ds: DataSet, g: number, file: DicomFile, opts: ReadOptions)
   const where = `multiplex group ${g + 1}`;
   const channels = readUs(ds, WF.channels, 'Number of Waveform Channels', ctx);
   if (channels === undefined || channels < 1) {
-    throw badInput(`${where} declares ${channels ?? 'no'} Number of Waveform Channels (003A,0005)`, { file: fileName, offset: ds.elements[WF.channels]?.dataOffset, expected: 'at least 1 channel' });
+    throw badInput(`${where} declares ${channels ?? 'no'} Number of Waveform Channels (003A,0005)`, {
+      file: fileName,
+      offset: ds.elements[WF.channels]?.dataOffset,
+      expected: 'at least 1 channel',
+    });
   }
   const samples = readUl(ds, WF.samples, 'Number of Waveform Samples', fileName);
   if (samples === undefined || samples < 1) {
-    throw badInput(`${where} declares ${samples ?? 'no'} Number of Waveform Samples (003A,0010)`, { file: fileName, offset: ds.elements[WF.samples]?.dataOffset, expected: 'at least 1 sample' });
+    throw badInput(`${where} declares ${samples ?? 'no'} Number of Waveform Samples (003A,0010)`, {
+      file: fileName,
+      offset: ds.elements[WF.samples]?.dataOffset,
+      expected: 'at least 1 sample',
+    });
   }
   const frequency = readRequiredDecimal(ds, WF.frequency, 'Sampling Frequency', ctx);
   if (frequency === undefined || !(frequency > 0) || !Number.isFinite(frequency)) {
-    throw badInput(`${where} has Sampling Frequency (003A,001A) ${frequency ?? 'missing'}`, { file: fileName, offset: ds.elements[WF.frequency]?.dataOffset, expected: 'a finite frequency above 0 Hz' });
+    throw badInput(`${where} has Sampling Frequency (003A,001A) ${frequency ?? 'missing'}`, {
+      file: fileName,
+      offset: ds.elements[WF.frequency]?.dataOffset,
+      expected: 'a finite frequency above 0 Hz',
+    });
   }
   const bits = readUs(ds, WF.bitsAllocated, 'Waveform Bits Allocated', ctx);
   if (bits === undefined || ![8, 16, 32, 64].includes(bits)) {
-    throw badInput(`${where} has Waveform Bits Allocated (5400,1004) ${bits ?? 'missing'}`, { file: fileName, offset: ds.elements[WF.bitsAllocated]?.dataOffset, expected: '8, 16, 32 or 64' });
+    throw badInput(`${where} has Waveform Bits Allocated (5400,1004) ${bits ?? 'missing'}`, {
+      file: fileName,
+      offset: ds.elements[WF.bitsAllocated]?.dataOffset,
+      expected: '8, 16, 32 or 64',
+    });
   }
   const interpretation = readString(ds, WF.interpretation)?.toUpperCase();
   if (interpretation === 'MB' || interpretation === 'AB') {
-    throw new MedSynthError('UNSUPPORTED', `${where} holds ${interpretation === 'MB' ? 'mu-law' : 'A-law'} samples (Waveform Sample Interpretation ${interpretation})`, { file: fileName, expected: 'linear samples: SB, UB, SS, US, SL, UL, SV or UV' });
+    throw new MedSynthError(
+      'UNSUPPORTED',
+      `${where} holds ${interpretation === 'MB' ? 'mu-law' : 'A-law'} samples (Waveform Sample Interpretation ${interpretation})`,
+      { file: fileName, expected: 'linear samples: SB, UB, SS, US, SL, UL, SV or UV' },
+    );
   }
   const type = interpretation ? SAMPLE_TYPES[interpretation] : undefined;
-  if (!type) throw badInput(`${where} has Waveform Sample Interpretation (5400,1006) '${(interpretation ?? '').slice(0, 16)}'`, { file: fileName, offset: ds.elements[WF.interpretation]?.dataOffset, expected: 'SB, UB, SS, US, SL, UL, SV or UV' });
-  if (type.bits !== bits) throw badInput(`${where} has Waveform Sample Interpretation ${interpretation} with Waveform Bits Allocated ${bits}`, { file: fileName, expected: `${type.bits} bits for ${interpretation}` });
+  if (!type)
+    throw badInput(`${where} has Waveform Sample Interpretation (5400,1006) '${(interpretation ?? '').slice(0, 16)}'`, {
+      file: fileName,
+      offset: ds.elements[WF.interpretation]?.dataOffset,
+      expected: 'SB, UB, SS, US, SL, UL, SV or UV',
+    });
+  if (type.bits !== bits)
+    throw badInput(`${where} has Waveform Sample Interpretation ${interpretation} with Waveform Bits Allocated ${bits}`, {
+      file: fileName,
+      expected: `${type.bits} bits for ${interpretation}`,
+    });
   const defs = ds.elements[WF.channelDefinitions]?.items ?? [];
   if (defs.length !== channels) {
-    throw badInput(`${where} declares ${channels} channels but its Channel Definition Sequence (003A,0200) has ${defs.length} items`, { file: fileName, offset: ds.elements[WF.channelDefinitions]?.dataOffset, expected: `${channels} channel definitions` });
+    throw badInput(`${where} declares ${channels} channels but its Channel Definition Sequence (003A,0200) has ${defs.length} items`, {
+      file: fileName,
+      offset: ds.elements[WF.channelDefinitions]?.dataOffset,
+      expected: `${channels} channel definitions`,
+    });
   }
   // Every declared size is checked before anything is allocated: the cap, then the bytes present.
-  checkDecodeLimit(opts.limits, 'maxSamples', channels * samples, 'waveform samples (all channels)', fileName, ds.elements[WF.samples]?.dataOffset);
+  checkDecodeLimit(
+    opts.limits,
+    'maxSamples',
+    channels * samples,
+    'waveform samples (all channels)',
+    fileName,
+    ds.elements[WF.samples]?.dataOffset,
+  );
   const bytesPerSample = bits / 8;
   const expectedBytes = channels * samples * bytesPerSample;
   const dataEl = ds.elements[WF.data];
-  if (!dataEl) throw badInput(`${where} has no Waveform Data (5400,1010)`, { file: fileName, expected: `${expectedBytes} bytes of Waveform Data` });
+  if (!dataEl)
+    throw badInput(`${where} has no Waveform Data (5400,1010)`, { file: fileName, expected: `${expectedBytes} bytes of Waveform Data` });
   const okLength = dataEl.length === expectedBytes || (expectedBytes % 2 === 1 && dataEl.length === expectedBytes + 1);
   if (!okLength) {
-    throw badInput(`${where}: Waveform Data (5400,1010) holds ${dataEl.length} bytes for ${channels} channels x ${samples} samples of ${bits} bits`, { file: fileName, offset: dataEl.dataOffset, expected: `${expectedBytes} bytes` });
+    throw badInput(
+      `${where}: Waveform Data (5400,1010) holds ${dataEl.length} bytes for ${channels} channels x ${samples} samples of ${bits} bits`,
+      { file: fileName, offset: dataEl.dataOffset, expected: `${expectedBytes} bytes` },
+    );
   }
   const byteArray = ds.byteArray;
   if (!(dataEl.dataOffset >= 0 && dataEl.dataOffset + expectedBytes <= byteArray.length)) {
-    throw badInput(`${where}: Waveform Data (5400,1010) runs past the end of the file`, { file: fileName, offset: dataEl.dataOffset, expected: `${expectedBytes} bytes` });
+    throw badInput(`${where}: Waveform Data (5400,1010) runs past the end of the file`, {
+      file: fileName,
+      offset: dataEl.dataOffset,
+      expected: `${expectedBytes} bytes`,
+    });
   }
   const littleEndian = file.littleEndian;
   if (!littleEndian && (bits > 16 || (bits === 8 && dataEl.vr === 'OW'))) {
-    throw new MedSynthError('UNSUPPORTED', `${where}: ${bits}-bit Waveform Data in ${dataEl.vr ?? 'an unknown VR'} under Explicit VR Big Endian`, { file: fileName, expected: '16-bit samples, or 8-bit samples in OB' });
+    throw new MedSynthError(
+      'UNSUPPORTED',
+      `${where}: ${bits}-bit Waveform Data in ${dataEl.vr ?? 'an unknown VR'} under Explicit VR Big Endian`,
+      { file: fileName, expected: '16-bit samples, or 8-bit samples in OB' },
+    );
   }
   const read = sampleReader(byteArray, dataEl.dataOffset, type, littleEndian);
   const padding = paddingValue(ds, type, littleEndian);
-  const metadata: Record<string, string | number> = { waveformSampleInterpretation: interpretation as string, waveformBitsAllocated: bits, samplingFrequency: frequency };
+  const metadata: Record<string, string | number> = {
+    waveformSampleInterpretation: interpretation as string,
+    waveformBitsAllocated: bits,
+    samplingFrequency: frequency,
+  };
   const label = readString(ds, WF.groupLabel);
   if (label) metadata.multiplexGroupLabel = label.slice(0, MAX_LABEL);
   const originality = readString(ds, WF.originality);
@@ -260,7 +329,10 @@ function decodeGroup(ds: DataSet, g: number, file: DicomFile, opts: ReadOptions)
       }
       const v = raw * sens * correction + baseline;
       if (!(Math.abs(v) <= FLOAT32_MAX)) {
-        throw badInput(`${where}: channel ${c + 1} sample ${s + 1} scales to ${v} (Channel Sensitivity ${sens}, Correction Factor ${correction}, Baseline ${baseline})`, { file: fileName, expected: 'physical values within float32 range' });
+        throw badInput(
+          `${where}: channel ${c + 1} sample ${s + 1} scales to ${v} (Channel Sensitivity ${sens}, Correction Factor ${correction}, Baseline ${baseline})`,
+          { file: fileName, expected: 'physical values within float32 range' },
+        );
       }
       data[s] = v;
     }
@@ -274,7 +346,12 @@ function decodeGroup(ds: DataSet, g: number, file: DicomFile, opts: ReadOptions)
 function readUl(ds: DataSet, tag: string, name: string, fileName: string | undefined): number | undefined {
   const el = ds.elements[tag];
   if (!el || el.length === 0) return undefined;
-  if (el.length < 4) throw badInput(`${name} ${tagLabel(tag)} is ${el.length} bytes long`, { file: fileName, offset: el.dataOffset, expected: 'a 32-bit value' });
+  if (el.length < 4)
+    throw badInput(`${name} ${tagLabel(tag)} is ${el.length} bytes long`, {
+      file: fileName,
+      offset: el.dataOffset,
+      expected: 'a 32-bit value',
+    });
   return ds.uint32(tag);
 }
 
@@ -298,7 +375,8 @@ function paddingValue(ds: DataSet, type: SampleType, littleEndian: boolean): { v
   const el = ds.elements[WF.paddingValue];
   if (!el || el.length === 0) return {};
   const size = type.bits / 8;
-  if (el.length < size || el.dataOffset < 0 || el.dataOffset + size > ds.byteArray.length) return { note: `ignored: ${el.length} bytes for a ${type.bits}-bit sample` };
+  if (el.length < size || el.dataOffset < 0 || el.dataOffset + size > ds.byteArray.length)
+    return { note: `ignored: ${el.length} bytes for a ${type.bits}-bit sample` };
   const value = sampleReader(ds.byteArray, el.dataOffset, type, littleEndian)(0);
   return { value, note: String(value) };
 }
@@ -314,7 +392,11 @@ function codeItem(ds: DataSet, tag: string): CodeItem | undefined {
   const item = ds.elements[tag]?.items?.[0]?.dataSet;
   if (!item) return undefined;
   const cut = (s: string | undefined): string | undefined => s?.slice(0, MAX_LABEL);
-  return { value: cut(readString(item, WF.codeValue)), scheme: cut(readString(item, WF.codingScheme)), meaning: cut(readString(item, WF.codeMeaning)) };
+  return {
+    value: cut(readString(item, WF.codeValue)),
+    scheme: cut(readString(item, WF.codingScheme)),
+    meaning: cut(readString(item, WF.codeMeaning)),
+  };
 }
 
 /** 1-based multiplex group and channel pairs of Referenced Waveform Channels (0040,A0B0). */
@@ -458,7 +540,8 @@ function isoFromDt(dt: string): string | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone] = m;
   const check = new Date(Date.UTC(2000, Number(mo) - 1, Number(d)));
-  if (Number(mo) < 1 || Number(mo) > 12 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return undefined;
+  if (Number(mo) < 1 || Number(mo) > 12 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60)
+    return undefined;
   if (Number(mo) === 2 && Number(d) === 29 && !(Number(y) % 4 === 0 && (Number(y) % 100 !== 0 || Number(y) % 400 === 0))) return undefined;
   const tz = zone ? `${zone.slice(0, 3)}:${zone.slice(3)}` : '';
   return `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${tz}`;

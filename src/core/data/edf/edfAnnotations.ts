@@ -32,7 +32,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * file's); `timekeeping` says whether this is the record's first annotation signal. Each TAL and each
  * label takes one from `budget` before it is decoded, so a million tiny TALs stop at the limit.
  */
-export function parseTals(file: Uint8Array, from: number, to: number, timekeeping: boolean, fileName: string | undefined, budget: { left: number }): RecordTals {
+export function parseTals(
+  file: Uint8Array,
+  from: number,
+  to: number,
+  timekeeping: boolean,
+  fileName: string | undefined,
+  budget: { left: number },
+): RecordTals {
   let p = from;
   while (p < to && file[p] === 0) p++;
   if (p === to) return NONE; // An empty record (the common case in annotation-only files): no allocation.
@@ -47,16 +54,26 @@ export function parseTals(file: Uint8Array, from: number, to: number, timekeepin
     }
     const start = p;
     const end = bytes.indexOf(0, p);
-    if (end < 0) throw badInput('an annotation (TAL) is not terminated by a 0 byte before the end of its record', { file: fileName, offset: start, expected: 'TAL ending in 0x14 0x00' });
+    if (end < 0)
+      throw badInput('an annotation (TAL) is not terminated by a 0 byte before the end of its record', {
+        file: fileName,
+        offset: start,
+        expected: 'TAL ending in 0x14 0x00',
+      });
     p = end + 1;
-    if (bytes[end - 1] !== 0x14) throw badInput('an annotation (TAL) does not end with 0x14 before its 0 byte', { file: fileName, offset: end, expected: 'TAL ending in 0x14 0x00' });
+    if (bytes[end - 1] !== 0x14)
+      throw badInput('an annotation (TAL) does not end with 0x14 before its 0 byte', {
+        file: fileName,
+        offset: end,
+        expected: 'TAL ending in 0x14 0x00',
+      });
     spend(budget, 1, fileName, start);
     // The timing runs to the first 0x14, which exists: the TAL ends with one.
     const firstSep = bytes.indexOf(0x14, start);
     const { onset, duration } = parseTiming(bytes, start, firstSep, fileName);
     const labels: string[] = [];
     // Labels lie between the first 0x14 and the closing one; '+5\x14\x00' has none, '+5\x14\x14\x00' one empty label.
-    for (let q = firstSep + 1; firstSep < end - 1 && q <= end - 1; ) {
+    for (let q = firstSep + 1; firstSep < end - 1 && q <= end - 1;) {
       const next = bytes.indexOf(0x14, q);
       spend(budget, 1, fileName, q);
       labels.push(decodeLabel(bytes, q, next, fileName));
@@ -75,19 +92,32 @@ export function parseTals(file: Uint8Array, from: number, to: number, timekeepin
 function spend(budget: { left: number }, n: number, file: string | undefined, offset: number): void {
   budget.left -= n;
   if (budget.left < 0) {
-    throw new MedSynthError('LIMIT_EXCEEDED', `the file holds more than ${MAX_ANNOTATIONS} annotations`, { file, offset, expected: `at most ${MAX_ANNOTATIONS} annotations and TALs (a fixed limit)` });
+    throw new MedSynthError('LIMIT_EXCEEDED', `the file holds more than ${MAX_ANNOTATIONS} annotations`, {
+      file,
+      offset,
+      expected: `at most ${MAX_ANNOTATIONS} annotations and TALs (a fixed limit)`,
+    });
   }
 }
 
 function parseTiming(bytes: Uint8Array, start: number, end: number, file: string | undefined): { onset: number; duration: number } {
-  if (end - start > MAX_TIMING) throw badInput(`an annotation (TAL) has a ${end - start}-byte onset/duration`, { file, offset: start, expected: `at most ${MAX_TIMING} bytes of +onset[0x15 duration]` });
+  if (end - start > MAX_TIMING)
+    throw badInput(`an annotation (TAL) has a ${end - start}-byte onset/duration`, {
+      file,
+      offset: start,
+      expected: `at most ${MAX_TIMING} bytes of +onset[0x15 duration]`,
+    });
   let timing = '';
   for (let i = start; i < end; i++) timing += String.fromCharCode(bytes[i]);
   const split = timing.indexOf('\x15');
   const onsetText = split < 0 ? timing : timing.slice(0, split);
   const durationText = split < 0 ? '0' : timing.slice(split + 1);
   if (!ONSET.test(onsetText) || !DURATION.test(durationText)) {
-    throw badInput(`an annotation (TAL) has timing ${JSON.stringify(timing)}`, { file, offset: start, expected: '+onset or -onset seconds, optionally 0x15 and a duration' });
+    throw badInput(`an annotation (TAL) has timing ${JSON.stringify(timing)}`, {
+      file,
+      offset: start,
+      expected: '+onset or -onset seconds, optionally 0x15 and a duration',
+    });
   }
   return { onset: Number(onsetText), duration: Number(durationText) };
 }
@@ -103,6 +133,10 @@ function decodeLabel(bytes: Uint8Array, from: number, to: number, file: string |
   try {
     return utf8.decode(bytes.subarray(from, to));
   } catch {
-    throw badInput('an annotation text is not valid UTF-8', { file, offset: from, expected: 'UTF-8 text (EDF+ annotations are UCS/UTF-8)' });
+    throw badInput('an annotation text is not valid UTF-8', {
+      file,
+      offset: from,
+      expected: 'UTF-8 text (EDF+ annotations are UCS/UTF-8)',
+    });
   }
 }

@@ -31,7 +31,14 @@ export interface EdfHeader {
   readonly patientFieldPresent: boolean;
   readonly recordingFieldPresent: boolean;
   /** Header start date-time, 'YYYY-MM-DDTHH:MM:SS' (EDF stores local time without a zone). */
-  readonly start: { readonly year: number; readonly month: number; readonly day: number; readonly hour: number; readonly minute: number; readonly second: number };
+  readonly start: {
+    readonly year: number;
+    readonly month: number;
+    readonly day: number;
+    readonly hour: number;
+    readonly minute: number;
+    readonly second: number;
+  };
   readonly headerBytes: number;
   /** As declared: -1 means unknown (still recording when the file was closed). */
   readonly declaredRecords: number;
@@ -91,21 +98,28 @@ class FieldReader {
   text(at: number, width: number, what: string): string {
     for (let i = at; i < at + width; i++) {
       const b = this.bytes[i];
-      if (b < 0x20 || b > 0x7e) throw this.fail(`${what} holds byte 0x${b.toString(16).padStart(2, '0')}, which is not printable ASCII`, i, 'ASCII characters 32..126, space-padded');
+      if (b < 0x20 || b > 0x7e)
+        throw this.fail(
+          `${what} holds byte 0x${b.toString(16).padStart(2, '0')}, which is not printable ASCII`,
+          i,
+          'ASCII characters 32..126, space-padded',
+        );
     }
     return ascii(this.bytes, at, width).trimEnd();
   }
 
   integer(at: number, width: number, what: string): number {
     const s = this.text(at, width, what).trim();
-    if (!INTEGER.test(s)) throw this.fail(`${what} is ${JSON.stringify(s)}, not an integer`, at, 'an integer, left-aligned and space-padded');
+    if (!INTEGER.test(s))
+      throw this.fail(`${what} is ${JSON.stringify(s)}, not an integer`, at, 'an integer, left-aligned and space-padded');
     return Number(s);
   }
 
   decimal(at: number, width: number, what: string): number {
     const s = this.text(at, width, what).trim();
     const v = DECIMAL.test(s) ? Number(s.replace(',', '.')) : NaN;
-    if (!Number.isFinite(v)) throw this.fail(`${what} is ${JSON.stringify(s)}, not a number`, at, 'a decimal number, left-aligned and space-padded');
+    if (!Number.isFinite(v))
+      throw this.fail(`${what} is ${JSON.stringify(s)}, not a number`, at, 'a decimal number, left-aligned and space-padded');
     return v;
   }
 }
@@ -113,13 +127,18 @@ class FieldReader {
 /** Parses and validates the whole header; the caller has already seen the magic. */
 export function parseEdfHeader(bytes: Uint8Array, kind: EdfKind, file: string | undefined): EdfHeader {
   const f = new FieldReader(bytes, file);
-  if (bytes.length < FIXED) throw f.fail(`the file is ${bytes.length} bytes, shorter than the 256-byte ${kind} header`, bytes.length, 'a 256-byte fixed header');
+  if (bytes.length < FIXED)
+    throw f.fail(`the file is ${bytes.length} bytes, shorter than the 256-byte ${kind} header`, bytes.length, 'a 256-byte fixed header');
   const patient = f.text(8, 80, 'patient identification');
   const recording = f.text(88, 80, 'recording identification');
   const reserved = f.text(192, 44, 'reserved field').trim();
   const plus = kind === 'EDF' ? /^EDF\+([CD])$/.exec(reserved.split(' ')[0]) : /^BDF\+([CD])$/.exec(reserved.split(' ')[0]);
   if (reserved.startsWith(`${kind}+`) && !plus) {
-    throw new MedSynthError('UNSUPPORTED', `${kind}+ variant ${JSON.stringify(reserved)} is not EDF+C or EDF+D`, { file, offset: 192, expected: `${kind}+C or ${kind}+D` });
+    throw new MedSynthError('UNSUPPORTED', `${kind}+ variant ${JSON.stringify(reserved)} is not EDF+C or EDF+D`, {
+      file,
+      offset: 192,
+      expected: `${kind}+C or ${kind}+D`,
+    });
   }
   const start = parseStart(f, recording, plus !== null);
   const headerBytes = f.integer(184, 8, 'number of bytes in header');
@@ -131,13 +150,23 @@ export function parseEdfHeader(bytes: Uint8Array, kind: EdfKind, file: string | 
   if (ns < 1) throw f.fail(`number of signals is ${ns}`, 252, 'at least 1 signal');
   // Checked in floating point before the signal fields are read, so ns = 9999 on a short file stops here.
   const expectedHeader = FIXED * (ns + 1);
-  if (headerBytes !== expectedHeader) throw f.fail(`number of bytes in header is ${headerBytes} for ${ns} signals`, 184, `256 x (1 + ${ns}) = ${expectedHeader}`);
-  if (bytes.length < expectedHeader) throw f.fail(`the header declares ${ns} signals (${expectedHeader} bytes) but the file has ${bytes.length} bytes`, bytes.length, `${expectedHeader} header bytes`);
+  if (headerBytes !== expectedHeader)
+    throw f.fail(`number of bytes in header is ${headerBytes} for ${ns} signals`, 184, `256 x (1 + ${ns}) = ${expectedHeader}`);
+  if (bytes.length < expectedHeader)
+    throw f.fail(
+      `the header declares ${ns} signals (${expectedHeader} bytes) but the file has ${bytes.length} bytes`,
+      bytes.length,
+      `${expectedHeader} header bytes`,
+    );
   const sampleBytes = kind === 'BDF' ? 3 : 2;
   const signals = parseSignals(f, ns, sampleBytes);
   const recordBytes = signals.reduce((n, s) => n + s.samplesPerRecord * sampleBytes, 0);
   if (signals.some((s) => !s.isAnnotation && !Number.isFinite(s.samplesPerRecord / recordDuration))) {
-    throw f.fail(`duration of a data record is ${recordDuration} s, which gives no finite sample rate`, 244, 'a positive duration (0 is only for annotation-only files)');
+    throw f.fail(
+      `duration of a data record is ${recordDuration} s, which gives no finite sample rate`,
+      244,
+      'a positive duration (0 is only for annotation-only files)',
+    );
   }
   const continuous = plus?.[1] !== 'D';
   return {
@@ -163,7 +192,11 @@ function parseSignals(f: FieldReader, ns: number, sampleBytes: 2 | 3): EdfSignal
     fieldAt.push(at);
     at += width * ns;
   }
-  const where = (k: number, i: number): [number, number, string] => [fieldAt[k] + i * SIGNAL_FIELDS[k][1], SIGNAL_FIELDS[k][1], `${SIGNAL_FIELDS[k][0]} of signal ${i + 1}`];
+  const where = (k: number, i: number): [number, number, string] => [
+    fieldAt[k] + i * SIGNAL_FIELDS[k][1],
+    SIGNAL_FIELDS[k][1],
+    `${SIGNAL_FIELDS[k][0]} of signal ${i + 1}`,
+  ];
   const [dLo, dHi] = sampleBytes === 3 ? [-8_388_608, 8_388_607] : [-32_768, 32_767];
   const out: EdfSignalHeader[] = [];
   let recordOffset = 0;
@@ -179,20 +212,47 @@ function parseSignals(f: FieldReader, ns: number, sampleBytes: 2 | 3): EdfSignal
     const samplesPerRecord = f.integer(...where(8, i));
     f.text(...where(9, i));
     const isAnnotation = ANNOTATION_LABELS.has(label);
-    if (samplesPerRecord < 1) throw f.fail(`samples per data record of signal ${i + 1} is ${samplesPerRecord}`, where(8, i)[0], 'at least 1');
+    if (samplesPerRecord < 1)
+      throw f.fail(`samples per data record of signal ${i + 1} is ${samplesPerRecord}`, where(8, i)[0], 'at least 1');
     if (!isAnnotation) {
       if (digitalMin < dLo || digitalMax > dHi) {
-        throw f.fail(`digital range ${digitalMin}..${digitalMax} of signal ${i + 1} does not fit ${sampleBytes * 8}-bit samples`, where(5, i)[0], `values within ${dLo}..${dHi}`);
+        throw f.fail(
+          `digital range ${digitalMin}..${digitalMax} of signal ${i + 1} does not fit ${sampleBytes * 8}-bit samples`,
+          where(5, i)[0],
+          `values within ${dLo}..${dHi}`,
+        );
       }
-      if (digitalMax <= digitalMin) throw f.fail(`digital maximum ${digitalMax} of signal ${i + 1} is not above its digital minimum ${digitalMin}`, where(6, i)[0], 'digital maximum > digital minimum');
+      if (digitalMax <= digitalMin)
+        throw f.fail(
+          `digital maximum ${digitalMax} of signal ${i + 1} is not above its digital minimum ${digitalMin}`,
+          where(6, i)[0],
+          'digital maximum > digital minimum',
+        );
       // Every sample the width can hold (not only dmin..dmax) must scale to a finite float32.
       const gain = (physicalMax - physicalMin) / (digitalMax - digitalMin);
       const offset = physicalMin - digitalMin * gain;
       if (!(Math.max(Math.abs(gain * dLo + offset), Math.abs(gain * dHi + offset)) <= FLOAT32_MAX)) {
-        throw f.fail(`physical range ${physicalMin}..${physicalMax} of signal ${i + 1} scales samples beyond float32`, where(3, i)[0], `physical values within +-${FLOAT32_MAX}`);
+        throw f.fail(
+          `physical range ${physicalMin}..${physicalMax} of signal ${i + 1} scales samples beyond float32`,
+          where(3, i)[0],
+          `physical values within +-${FLOAT32_MAX}`,
+        );
       }
     }
-    out.push({ index: i, label, transducer, units, physicalMin, physicalMax, digitalMin, digitalMax, prefiltering, samplesPerRecord, isAnnotation, recordOffset });
+    out.push({
+      index: i,
+      label,
+      transducer,
+      units,
+      physicalMin,
+      physicalMax,
+      digitalMin,
+      digitalMax,
+      prefiltering,
+      samplesPerRecord,
+      isAnnotation,
+      recordOffset,
+    });
     recordOffset += samplesPerRecord * sampleBytes;
   }
   return out;
@@ -214,9 +274,11 @@ function parseStart(f: FieldReader, recording: string, plus: boolean): EdfHeader
   if (s && MONTHS.includes(s[2]) && validDate(Number(s[3]), MONTHS.indexOf(s[2]) + 1, Number(s[1]))) {
     [year, month, day] = [Number(s[3]), MONTHS.indexOf(s[2]) + 1, Number(s[1])];
   }
-  if (!validDate(year, month, day)) throw f.fail(`start date ${JSON.stringify(dateText)} is not a calendar date`, 168, 'dd.mm.yy (or yy with an EDF+ Startdate)');
+  if (!validDate(year, month, day))
+    throw f.fail(`start date ${JSON.stringify(dateText)} is not a calendar date`, 168, 'dd.mm.yy (or yy with an EDF+ Startdate)');
   const [hour, minute, second] = [Number(t[1]), Number(t[2]), Number(t[3])];
-  if (hour > 23 || minute > 59 || second > 59) throw f.fail(`start time ${JSON.stringify(timeText)} is not a time of day`, 176, 'hh.mm.ss within 00.00.00..23.59.59');
+  if (hour > 23 || minute > 59 || second > 59)
+    throw f.fail(`start time ${JSON.stringify(timeText)} is not a time of day`, 176, 'hh.mm.ss within 00.00.00..23.59.59');
   return { year, month, day, hour, minute, second };
 }
 

@@ -37,7 +37,12 @@ function decodeEdf(bytes: Uint8Array, opts: ReadOptions): SignalSet['records'][n
   const file = opts.fileName;
   throwIfAborted(opts.signal);
   const kind = edfKindOf(bytes);
-  if (!kind) throw badInput('not an EDF or BDF file', { file, offset: 0, expected: "version '0' followed by 7 spaces (EDF) or 0xFF 'BIOSEMI' (BDF)" });
+  if (!kind)
+    throw badInput('not an EDF or BDF file', {
+      file,
+      offset: 0,
+      expected: "version '0' followed by 7 spaces (EDF) or 0xFF 'BIOSEMI' (BDF)",
+    });
   const header = parseEdfHeader(bytes, kind, file);
   const dataBytes = bytes.length - header.headerBytes;
   const metadata: Record<string, string | number> = { format: header.variant, recordDuration: header.recordDuration };
@@ -53,11 +58,14 @@ function decodeEdf(bytes: Uint8Array, opts: ReadOptions): SignalSet['records'][n
   checkDecodeLimit(opts.limits, 'maxSamples', records * samplesPerRecord, 'samples (all channels)', file, 236);
   const needed = records * header.recordBytes;
   if (needed > dataBytes) {
-    throw badInput(`the header declares ${records} data records of ${header.recordBytes} bytes but the file holds ${dataBytes} bytes of data`, {
-      file,
-      offset: bytes.length,
-      expected: `${header.headerBytes + needed} bytes in all`,
-    });
+    throw badInput(
+      `the header declares ${records} data records of ${header.recordBytes} bytes but the file holds ${dataBytes} bytes of data`,
+      {
+        file,
+        offset: bytes.length,
+        expected: `${header.headerBytes + needed} bytes in all`,
+      },
+    );
   }
   if (dataBytes > needed && header.declaredRecords !== -1) metadata.trailingBytes = dataBytes - needed;
   metadata.dataRecords = records;
@@ -81,10 +89,16 @@ function decodeEdf(bytes: Uint8Array, opts: ReadOptions): SignalSet['records'][n
       if (k === 0) recordOnset = parsed.recordOnset;
       if (r === 0 && k === 0) firstOnset = recordOnset;
       const shift = firstOnset ?? 0;
-      for (const tal of parsed.tals) for (const label of tal.labels) annotations.push({ onset: tal.onset - shift, duration: tal.duration, label });
+      for (const tal of parsed.tals)
+        for (const label of tal.labels) annotations.push({ onset: tal.onset - shift, duration: tal.duration, label });
     }
     if (!header.continuous) {
-      if (recordOnset === undefined) throw badInput(`data record ${r + 1} of an ${header.variant} file has no time-keeping annotation`, { file, offset: base, expected: 'a first TAL +onset 0x14 0x14 in every record' });
+      if (recordOnset === undefined)
+        throw badInput(`data record ${r + 1} of an ${header.variant} file has no time-keeping annotation`, {
+          file,
+          offset: base,
+          expected: 'a first TAL +onset 0x14 0x14 in every record',
+        });
       // Contiguous when within a microsecond of the previous record's end (onsets are decimal text).
       if (!(Math.abs(recordOnset - expectedOnset) < 1e-6)) {
         segmentCount++;
@@ -106,7 +120,12 @@ function decodeEdf(bytes: Uint8Array, opts: ReadOptions): SignalSet['records'][n
     if (s.transducer) metadata[`transducer.${s.index + 1}`] = s.transducer;
     if (s.prefiltering) metadata[`prefiltering.${s.index + 1}`] = s.prefiltering;
   }
-  const outChannels: SignalChannel[] = channels.map((c) => ({ name: c.signal.label, units: c.signal.units, sampleRate: c.signal.samplesPerRecord / header.recordDuration, data: c.data }));
+  const outChannels: SignalChannel[] = channels.map((c) => ({
+    name: c.signal.label,
+    units: c.signal.units,
+    sampleRate: c.signal.samplesPerRecord / header.recordDuration,
+    data: c.data,
+  }));
   return {
     id: recordId(file),
     channels: outChannels,

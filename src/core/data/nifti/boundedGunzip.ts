@@ -81,7 +81,10 @@ export function boundedGunzip(bytes: Uint8Array, opts: BoundedGunzipOptions): Pr
       gz.removeAllListeners('data');
       gz.on('error', () => undefined); // errors after we stopped listening are not ours to report
       gz.destroy();
-      if (err !== undefined) reject(err instanceof MedSynthError ? err : badInput(`the gzip stream cannot be inflated (${String(err)})`, { file: opts.fileName }));
+      if (err !== undefined)
+        reject(
+          err instanceof MedSynthError ? err : badInput(`the gzip stream cannot be inflated (${String(err)})`, { file: opts.fileName }),
+        );
       else resolve(value ?? new Uint8Array(0));
     };
     const append = (chunk: Uint8Array): void => {
@@ -102,7 +105,8 @@ export function boundedGunzip(bytes: Uint8Array, opts: BoundedGunzipOptions): Pr
     const decide = (final: boolean): boolean => {
       if (needed === undefined) {
         needed = opts.needed(concat(chunks, total, opts.probeBytes));
-        if (needed > opts.maxBytes) throw decodeLimitError('maxDecompressedBytes', opts.maxBytes, needed, 'decompressed bytes', opts.fileName);
+        if (needed > opts.maxBytes)
+          throw decodeLimitError('maxDecompressedBytes', opts.maxBytes, needed, 'decompressed bytes', opts.fileName);
         // needed <= maxBytes: the only allocation sized by the file, capped by the limit and by what the stream can hold.
         out = new Uint8Array(Math.max(0, Math.min(needed, mostInflatedBytes(bytes.length))));
         for (const c of chunks) append(c);
@@ -122,7 +126,8 @@ export function boundedGunzip(bytes: Uint8Array, opts: BoundedGunzipOptions): Pr
         throwIfAborted(opts.signal);
         const view = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
         total += chunk.length;
-        if (total > opts.maxBytes) throw decodeLimitError('maxDecompressedBytes', opts.maxBytes, Number.POSITIVE_INFINITY, 'decompressed bytes', opts.fileName);
+        if (total > opts.maxBytes)
+          throw decodeLimitError('maxDecompressedBytes', opts.maxBytes, Number.POSITIVE_INFINITY, 'decompressed bytes', opts.fileName);
         if (out) append(view);
         else chunks.push(view);
         if ((needed !== undefined || total >= opts.probeBytes) && decide(false)) return;
@@ -156,7 +161,12 @@ export function boundedGunzip(bytes: Uint8Array, opts: BoundedGunzipOptions): Pr
     // A stream that is exactly as long as needed is read to its end, so its CRC and length are
     // checked; damage there (or a truncated stream) is BAD_INPUT even if the voxels all arrived.
     gz.on('error', (e: Error) => {
-      finish(badInput(`the gzip stream is damaged after ${total} decompressed bytes (${e.message})`, { file: opts.fileName, expected: 'a complete gzip stream' }));
+      finish(
+        badInput(`the gzip stream is damaged after ${total} decompressed bytes (${e.message})`, {
+          file: opts.fileName,
+          expected: 'a complete gzip stream',
+        }),
+      );
     });
     gz.end(bytes);
   });

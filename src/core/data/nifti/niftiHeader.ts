@@ -31,7 +31,13 @@ const DATATYPES: readonly NiftiDatatype[] = [
   { code: 2304, name: 'RGBA32', bytes: 4, channels: 3 },
 ];
 /** Valid NIfTI codes we do not decode. */
-const UNSUPPORTED_TYPES: Readonly<Record<number, string>> = { 1: 'BINARY', 32: 'COMPLEX64', 1536: 'FLOAT128', 1792: 'COMPLEX128', 2048: 'COMPLEX256' };
+const UNSUPPORTED_TYPES: Readonly<Record<number, string>> = {
+  1: 'BINARY',
+  32: 'COMPLEX64',
+  1536: 'FLOAT128',
+  1792: 'COMPLEX128',
+  2048: 'COMPLEX256',
+};
 
 export interface NiftiHeader {
   readonly version: 1 | 2;
@@ -83,10 +89,19 @@ function ascii(bytes: Uint8Array, at: number, length: number): string {
 /** Parses and validates a header; throws BAD_INPUT (broken) or UNSUPPORTED (valid, not decoded). */
 export function parseNiftiHeader(bytes: Uint8Array, fileName?: string): NiftiHeader {
   const kind = headerKind(bytes);
-  if (!kind) throw badInput('not a NIfTI file: sizeof_hdr is neither 348 nor 540', { file: fileName, offset: 0, expected: 'sizeof_hdr 348 (NIfTI-1) or 540 (NIfTI-2)' });
+  if (!kind)
+    throw badInput('not a NIfTI file: sizeof_hdr is neither 348 nor 540', {
+      file: fileName,
+      offset: 0,
+      expected: 'sizeof_hdr 348 (NIfTI-1) or 540 (NIfTI-2)',
+    });
   const headerBytes = kind.version === 1 ? NIFTI1_HEADER_BYTES : NIFTI2_HEADER_BYTES;
   if (bytes.length < headerBytes) {
-    throw badInput(`the NIfTI-${kind.version} header is truncated (${bytes.length} bytes)`, { file: fileName, offset: bytes.length, expected: `${headerBytes} header bytes` });
+    throw badInput(`the NIfTI-${kind.version} header is truncated (${bytes.length} bytes)`, {
+      file: fileName,
+      offset: bytes.length,
+      expected: `${headerBytes} header bytes`,
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = kind.littleEndian;
@@ -94,18 +109,29 @@ export function parseNiftiHeader(bytes: Uint8Array, fileName?: string): NiftiHea
 
   const magic = v1 ? ascii(bytes, 344, 4) : ascii(bytes, 4, 4);
   if (v1 && magic !== 'n+1' && magic !== 'ni1') {
-    throw new MedSynthError('UNSUPPORTED', 'a 348-byte header without the NIfTI-1 magic (an Analyze 7.5 header?) is not supported', { file: fileName, offset: 344, expected: "magic 'n+1' or 'ni1'" });
+    throw new MedSynthError('UNSUPPORTED', 'a 348-byte header without the NIfTI-1 magic (an Analyze 7.5 header?) is not supported', {
+      file: fileName,
+      offset: 344,
+      expected: "magic 'n+1' or 'ni1'",
+    });
   }
-  if (!v1 && magic !== 'n+2' && magic !== 'ni2') throw badInput(`bad NIfTI-2 magic '${magic}'`, { file: fileName, offset: 4, expected: "magic 'n+2' or 'ni2'" });
+  if (!v1 && magic !== 'n+2' && magic !== 'ni2')
+    throw badInput(`bad NIfTI-2 magic '${magic}'`, { file: fileName, offset: 4, expected: "magic 'n+2' or 'ni2'" });
   const singleFile = magic[1] === '+';
 
   const dimAt = (i: number): number => (v1 ? view.getInt16(40 + 2 * i, le) : Number(view.getBigInt64(16 + 8 * i, le)));
   const ndim = dimAt(0);
-  if (!(ndim >= 1 && ndim <= 7)) throw badInput(`dim[0] is ${ndim}`, { file: fileName, offset: v1 ? 40 : 16, expected: 'dim[0] between 1 and 7' });
+  if (!(ndim >= 1 && ndim <= 7))
+    throw badInput(`dim[0] is ${ndim}`, { file: fileName, offset: v1 ? 40 : 16, expected: 'dim[0] between 1 and 7' });
   const dims: number[] = [];
   for (let i = 1; i <= ndim; i++) {
     const d = dimAt(i);
-    if (!(d >= 1)) throw badInput(`dim[${i}] is ${d}`, { file: fileName, offset: v1 ? 40 + 2 * i : 16 + 8 * i, expected: 'every used dimension at least 1' });
+    if (!(d >= 1))
+      throw badInput(`dim[${i}] is ${d}`, {
+        file: fileName,
+        offset: v1 ? 40 + 2 * i : 16 + 8 * i,
+        expected: 'every used dimension at least 1',
+      });
     dims.push(d);
   }
 
@@ -113,7 +139,8 @@ export function parseNiftiHeader(bytes: Uint8Array, fileName?: string): NiftiHea
   const datatype = DATATYPES.find((t) => t.code === code);
   if (!datatype) {
     const name = UNSUPPORTED_TYPES[code];
-    if (name) throw new MedSynthError('UNSUPPORTED', `NIfTI datatype ${name} (${code}) is not supported`, { file: fileName, offset: v1 ? 70 : 12 });
+    if (name)
+      throw new MedSynthError('UNSUPPORTED', `NIfTI datatype ${name} (${code}) is not supported`, { file: fileName, offset: v1 ? 70 : 12 });
     throw badInput(`unknown NIfTI datatype code ${code}`, { file: fileName, offset: v1 ? 70 : 12, expected: 'a NIfTI datatype code' });
   }
 
@@ -123,13 +150,19 @@ export function parseNiftiHeader(bytes: Uint8Array, fileName?: string): NiftiHea
 
   const rawOffset = v1 ? view.getFloat32(108, le) : Number(view.getBigInt64(168, le));
   const offsetAt = v1 ? 108 : 168;
-  if (!(Number.isInteger(rawOffset) && rawOffset >= 0)) throw badInput(`vox_offset is ${rawOffset}`, { file: fileName, offset: offsetAt, expected: 'a non-negative whole number of bytes' });
+  if (!(Number.isInteger(rawOffset) && rawOffset >= 0))
+    throw badInput(`vox_offset is ${rawOffset}`, { file: fileName, offset: offsetAt, expected: 'a non-negative whole number of bytes' });
   let voxOffset = rawOffset;
   if (singleFile) {
     // A single file's voxels follow the header and its 4-byte extension flag; 0 means "right there".
     const minimum = headerBytes + 4;
     if (voxOffset === 0) voxOffset = minimum;
-    else if (voxOffset < minimum) throw badInput(`vox_offset ${voxOffset} points inside the header`, { file: fileName, offset: offsetAt, expected: `vox_offset of at least ${minimum}` });
+    else if (voxOffset < minimum)
+      throw badInput(`vox_offset ${voxOffset} points inside the header`, {
+        file: fileName,
+        offset: offsetAt,
+        expected: `vox_offset of at least ${minimum}`,
+      });
   }
 
   return {

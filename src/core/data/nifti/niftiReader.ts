@@ -21,14 +21,21 @@ const SPATIAL_UNITS: Readonly<Record<number, { name: string; toMm: number }>> = 
   3: { name: 'um', toMm: 0.001 },
 };
 const TIME_UNITS: Readonly<Record<number, string>> = { 0: 'unknown', 8: 's', 16: 'ms', 24: 'us', 32: 'Hz', 40: 'ppm', 48: 'rad/s' };
-const XFORM_CODES: Readonly<Record<number, string>> = { 0: 'unknown', 1: 'scanner', 2: 'aligned', 3: 'talairach', 4: 'mni152', 5: 'template' };
+const XFORM_CODES: Readonly<Record<number, string>> = {
+  0: 'unknown',
+  1: 'scanner',
+  2: 'aligned',
+  3: 'talairach',
+  4: 'mni152',
+  5: 'template',
+};
 
 /** A NIfTI header (either byte order), or a gzip stream named .nii.gz / .hdr.gz. */
 export function isNifti(bytes: Uint8Array, fileName?: string): boolean {
   if (isGzip(bytes)) return fileName !== undefined && /\.(nii|hdr)\.gz$/i.test(fileName);
   const kind = headerKind(bytes);
   if (!kind) return false;
-  if (kind.version === 2) return bytes.length >= 8 && (bytes[4] === 0x6e && (bytes[5] === 0x2b || bytes[5] === 0x69)) && bytes[6] === 0x32;
+  if (kind.version === 2) return bytes.length >= 8 && bytes[4] === 0x6e && (bytes[5] === 0x2b || bytes[5] === 0x69) && bytes[6] === 0x32;
   return bytes.length >= 348 && bytes[344] === 0x6e && (bytes[345] === 0x2b || bytes[345] === 0x69) && bytes[346] === 0x31;
 }
 
@@ -56,7 +63,12 @@ interface EarlyValues {
 }
 
 /** Inflates just the header and the voxels a gzipped file declares (never the rest of a bomb). */
-async function gunzipNeeded(bytes: Uint8Array, opts: MultiFileReadOptions, dataOnly?: { header: NiftiHeader }, early?: { values?: EarlyValues }): Promise<Uint8Array> {
+async function gunzipNeeded(
+  bytes: Uint8Array,
+  opts: MultiFileReadOptions,
+  dataOnly?: { header: NiftiHeader },
+  early?: { values?: EarlyValues },
+): Promise<Uint8Array> {
   /** The header whose voxels are converted as they arrive, once it passed its checks. */
   let plan: { header: NiftiHeader; scaling: Scaling | undefined } | undefined;
   /** Set once the gunzip is over: from then on readNifti owns the early values. */
@@ -69,7 +81,15 @@ async function gunzipNeeded(bytes: Uint8Array, opts: MultiFileReadOptions, dataO
       // can hold (see boundedGunzip), so a header that claims far more than its stream gets no early
       // allocation either.
       if (data.length < h.voxOffset + dataBytes(h)) return;
-      if (!early.values) early.values = { header: h, scaling, out: new Float32Array(voxelCount(h) * h.datatype.channels), range: new RangeAccumulator(), buffer: data.buffer, done: 0 };
+      if (!early.values)
+        early.values = {
+          header: h,
+          scaling,
+          out: new Float32Array(voxelCount(h) * h.datatype.channels),
+          range: new RangeAccumulator(),
+          buffer: data.buffer,
+          done: 0,
+        };
       const e = early.values;
       if (e.buffer !== data.buffer) throw new Error('the gunzip buffer moved');
       const ready = Math.min(voxelCount(h), Math.floor((filled - h.voxOffset) / h.datatype.bytes));
@@ -112,7 +132,13 @@ async function gunzipNeeded(bytes: Uint8Array, opts: MultiFileReadOptions, dataO
 }
 
 /** The early values, completed, when they were made for this header and these bytes; undefined otherwise. */
-function earlyValues(early: { values?: EarlyValues }, h: NiftiHeader, scaling: Scaling | undefined, data: Uint8Array, signal?: AbortSignal): { values: Float32Array; range: RangeAccumulator } | undefined {
+function earlyValues(
+  early: { values?: EarlyValues },
+  h: NiftiHeader,
+  scaling: Scaling | undefined,
+  data: Uint8Array,
+  signal?: AbortSignal,
+): { values: Float32Array; range: RangeAccumulator } | undefined {
   const e = early.values;
   if (!e) return undefined;
   const g = e.header;
@@ -141,7 +167,8 @@ function imgNameFor(hdrName: string): string {
 }
 
 async function readSibling(opts: MultiFileReadOptions, name: string): Promise<Uint8Array> {
-  if (!opts.siblings) throw badInput(`a NIfTI .hdr/.img pair needs its other file '${name}', and no sibling reader was given`, { file: opts.fileName });
+  if (!opts.siblings)
+    throw badInput(`a NIfTI .hdr/.img pair needs its other file '${name}', and no sibling reader was given`, { file: opts.fileName });
   return opts.siblings(name);
 }
 
@@ -174,10 +201,18 @@ export async function readNifti(bytes: Uint8Array, opts: MultiFileReadOptions = 
     data = isGzip(img) ? await gunzipNeeded(img, { ...opts, fileName: dataName }, { header: h }, early) : img;
   }
   if (h.voxOffset > data.length) {
-    throw badInput(`vox_offset ${h.voxOffset} lies beyond the end of the data (${data.length} bytes)`, { file: dataName, offset: data.length, expected: `at least ${h.voxOffset + need} bytes` });
+    throw badInput(`vox_offset ${h.voxOffset} lies beyond the end of the data (${data.length} bytes)`, {
+      file: dataName,
+      offset: data.length,
+      expected: `at least ${h.voxOffset + need} bytes`,
+    });
   }
   if (h.voxOffset + need > data.length) {
-    throw badInput(`the voxel data is truncated: ${data.length - h.voxOffset} of ${need} bytes present`, { file: dataName, offset: data.length, expected: `${h.voxOffset + need} bytes` });
+    throw badInput(`the voxel data is truncated: ${data.length - h.voxOffset} of ${need} bytes present`, {
+      file: dataName,
+      offset: data.length,
+      expected: `${h.voxOffset + need} bytes`,
+    });
   }
 
   const converted = earlyValues(early, h, scaling, data, opts.signal);
@@ -203,7 +238,8 @@ export async function readNifti(bytes: Uint8Array, opts: MultiFileReadOptions = 
 
 function spacingOf(h: NiftiHeader): ImageVolume['spacing'] {
   const unit = SPATIAL_UNITS[h.xyztUnits & 0x07] ?? SPATIAL_UNITS[0];
-  const mm = (v: number | undefined): number | undefined => (v !== undefined && Number.isFinite(v) && v !== 0 ? Math.abs(v) * unit.toMm : undefined);
+  const mm = (v: number | undefined): number | undefined =>
+    v !== undefined && Number.isFinite(v) && v !== 0 ? Math.abs(v) * unit.toMm : undefined;
   const column = mm(h.pixdim[0]);
   const row = h.dims.length >= 2 ? mm(h.pixdim[1]) : 1 * unit.toMm;
   if (column === undefined || row === undefined) return undefined;

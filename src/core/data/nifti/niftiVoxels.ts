@@ -22,14 +22,27 @@ export function niftiScaling(h: NiftiHeader, fileName?: string): Scaling | undef
   if (h.datatype.channels === 3) return undefined;
   const { sclSlope: slope, sclInter: inter } = h;
   if (slope === 0 || !Number.isFinite(slope)) return undefined;
-  if (!Number.isFinite(inter)) throw badInput(`scl_slope is ${slope} but scl_inter is ${inter}`, { file: fileName, offset: h.version === 1 ? 116 : 184, expected: 'a finite scl_inter' });
+  if (!Number.isFinite(inter))
+    throw badInput(`scl_slope is ${slope} but scl_inter is ${inter}`, {
+      file: fileName,
+      offset: h.version === 1 ? 116 : 184,
+      expected: 'a finite scl_inter',
+    });
   if (slope === 1 && inter === 0) return undefined;
   return { slope, inter };
 }
 
 const CANCEL_CHECK_EVERY = 1 << 20;
 const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-type NativeArray = Uint8ArrayConstructor | Int8ArrayConstructor | Int16ArrayConstructor | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor | Float64ArrayConstructor;
+type NativeArray =
+  | Uint8ArrayConstructor
+  | Int8ArrayConstructor
+  | Int16ArrayConstructor
+  | Uint16ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint32ArrayConstructor
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor;
 const NATIVE: Readonly<Record<string, NativeArray>> = {
   UINT8: Uint8Array,
   INT8: Int8Array,
@@ -87,7 +100,14 @@ function readScalars(out: Float64Array, view: DataView, type: string, le: boolea
  * Converts the voxels starting at `offset` of `data`; the caller has checked that
  * offset + dataBytes(h) <= data.length and that the value count is within maxPixels.
  */
-export function niftiValues(h: NiftiHeader, data: Uint8Array, offset: number, scaling: Scaling | undefined, signal?: AbortSignal, range?: RangeAccumulator): Float32Array {
+export function niftiValues(
+  h: NiftiHeader,
+  data: Uint8Array,
+  offset: number,
+  scaling: Scaling | undefined,
+  signal?: AbortSignal,
+  range?: RangeAccumulator,
+): Float32Array {
   const out = new Float32Array(voxelCount(h) * h.datatype.channels);
   niftiValuesInto(out, h, data, offset, scaling, 0, voxelCount(h), signal, range);
   return out;
@@ -100,7 +120,17 @@ export function niftiValues(h: NiftiHeader, data: Uint8Array, offset: number, sc
  * (each voxel's value depends on its own bytes only), so a gzipped volume can be converted while
  * the rest of it is still being inflated. `range`, when given, also sees the new values, in order.
  */
-export function niftiValuesInto(out: Float32Array, h: NiftiHeader, data: Uint8Array, offset: number, scaling: Scaling | undefined, from: number, to: number, signal?: AbortSignal, range?: RangeAccumulator): void {
+export function niftiValuesInto(
+  out: Float32Array,
+  h: NiftiHeader,
+  data: Uint8Array,
+  offset: number,
+  scaling: Scaling | undefined,
+  from: number,
+  to: number,
+  signal?: AbortSignal,
+  range?: RangeAccumulator,
+): void {
   if (to <= from) return;
   const { bytes, channels } = h.datatype;
   const view = new DataView(data.buffer, data.byteOffset + offset, to * bytes);
@@ -117,7 +147,8 @@ export function niftiValuesInto(out: Float32Array, h: NiftiHeader, data: Uint8Ar
   }
   const Native = NATIVE[h.datatype.name];
   // Host byte order and aligned (voxel i's alignment is the first voxel's: i * bytes is a multiple of the element size).
-  const direct = Native !== undefined && h.littleEndian === HOST_LITTLE_ENDIAN && (data.byteOffset + offset) % Native.BYTES_PER_ELEMENT === 0;
+  const direct =
+    Native !== undefined && h.littleEndian === HOST_LITTLE_ENDIAN && (data.byteOffset + offset) % Native.BYTES_PER_ELEMENT === 0;
   if (!scaling && direct) {
     // Stored in the host's byte order and aligned: one typed-array copy converts it all.
     for (let start = from; start < to; start += CANCEL_CHECK_EVERY) {

@@ -68,9 +68,19 @@ export function scanJpeg(bytes: Uint8Array, opts: ReadOptions): JpegFrame {
     if ((m >= 0xd0 && m <= 0xd7) || m === 0x01) continue;
     if (at + 2 > n) throw badInput('the JPEG file ends inside a segment header', { file, offset: at, expected: 'a segment length' });
     const length = (bytes[at] << 8) | bytes[at + 1];
-    if (length < 2 || at + length > n) throw badInput(`a segment (marker FF${m.toString(16).toUpperCase()}) declares ${length} bytes, beyond the end of the file`, { file, offset: at, expected: `at most ${n - at} bytes` });
+    if (length < 2 || at + length > n)
+      throw badInput(`a segment (marker FF${m.toString(16).toUpperCase()}) declares ${length} bytes, beyond the end of the file`, {
+        file,
+        offset: at,
+        expected: `at most ${n - at} bytes`,
+      });
     const body = bytes.subarray(at + 2, at + length);
-    if (UNSUPPORTED_SOF[m]) throw new MedSynthError('UNSUPPORTED', `${UNSUPPORTED_SOF[m]} JPEG (SOF FF${m.toString(16).toUpperCase()}) is not supported`, { file, offset: markerAt, expected: 'baseline, extended or progressive Huffman JPEG' });
+    if (UNSUPPORTED_SOF[m])
+      throw new MedSynthError('UNSUPPORTED', `${UNSUPPORTED_SOF[m]} JPEG (SOF FF${m.toString(16).toUpperCase()}) is not supported`, {
+        file,
+        offset: markerAt,
+        expected: 'baseline, extended or progressive Huffman JPEG',
+      });
     if (m === 0xc0 || m === 0xc1 || m === 0xc2) {
       if (frame) throw badInput('a second frame header (SOF)', { file, offset: markerAt, expected: 'one frame' });
       frame = parseSof(m, body, at + 2, opts);
@@ -93,7 +103,10 @@ export function scanJpeg(bytes: Uint8Array, opts: ReadOptions): JpegFrame {
   // Every block's DC coefficient takes at least one bit, so a frame header promising far more blocks
   // than the scans could hold is forged or truncated: refused before jpeg-js allocates the blocks.
   if (scanBytes * 8 < frame.firstComponentBlocks) {
-    throw badInput(`${scanBytes} bytes of scan data cannot code the ${frame.firstComponentBlocks} blocks of a ${frame.width}x${frame.height} frame`, { file, offset: at, expected: `at least ${Math.ceil(frame.firstComponentBlocks / 8)} bytes of scan data` });
+    throw badInput(
+      `${scanBytes} bytes of scan data cannot code the ${frame.firstComponentBlocks} blocks of a ${frame.width}x${frame.height} frame`,
+      { file, offset: at, expected: `at least ${Math.ceil(frame.firstComponentBlocks / 8)} bytes of scan data` },
+    );
   }
   // libjpeg's colour-space rules for 3 components: JFIF means YCbCr; an Adobe marker's transform
   // says; otherwise component ids 'R','G','B' mean RGB.
@@ -110,28 +123,50 @@ function parseSof(m: number, body: Uint8Array, bodyAt: number, opts: ReadOptions
   const height = (body[1] << 8) | body[2];
   const width = (body[3] << 8) | body[4];
   const count = body[5];
-  if (precision !== 8) throw new MedSynthError('UNSUPPORTED', `${precision}-bit JPEG is not supported`, { file, offset: bodyAt, expected: '8-bit samples' });
-  if (height === 0) throw new MedSynthError('UNSUPPORTED', 'a JPEG whose height is given by a DNL marker is not supported', { file, offset: bodyAt + 1 });
+  if (precision !== 8)
+    throw new MedSynthError('UNSUPPORTED', `${precision}-bit JPEG is not supported`, { file, offset: bodyAt, expected: '8-bit samples' });
+  if (height === 0)
+    throw new MedSynthError('UNSUPPORTED', 'a JPEG whose height is given by a DNL marker is not supported', { file, offset: bodyAt + 1 });
   if (width === 0) throw badInput('the frame header declares width 0', { file, offset: bodyAt + 3, expected: 'width at least 1' });
-  if (count === 4) throw new MedSynthError('UNSUPPORTED', 'CMYK/YCCK JPEG (4 components) is not supported', { file, offset: bodyAt + 5, expected: '1 (grey) or 3 (colour) components' });
-  if (count !== 1 && count !== 3) throw new MedSynthError('UNSUPPORTED', `a JPEG with ${count} components is not supported`, { file, offset: bodyAt + 5, expected: '1 or 3 components' });
-  if (body.length < 6 + 3 * count) throw badInput('the frame header (SOF) is truncated', { file, offset: bodyAt, expected: `${6 + 3 * count} bytes` });
+  if (count === 4)
+    throw new MedSynthError('UNSUPPORTED', 'CMYK/YCCK JPEG (4 components) is not supported', {
+      file,
+      offset: bodyAt + 5,
+      expected: '1 (grey) or 3 (colour) components',
+    });
+  if (count !== 1 && count !== 3)
+    throw new MedSynthError('UNSUPPORTED', `a JPEG with ${count} components is not supported`, {
+      file,
+      offset: bodyAt + 5,
+      expected: '1 or 3 components',
+    });
+  if (body.length < 6 + 3 * count)
+    throw badInput('the frame header (SOF) is truncated', { file, offset: bodyAt, expected: `${6 + 3 * count} bytes` });
   const ids: number[] = [];
   const factors: [number, number][] = [];
   for (let c = 0; c < count; c++) {
     const id = body[6 + 3 * c];
     const h = body[7 + 3 * c] >> 4;
     const v = body[7 + 3 * c] & 15;
-    if (ids.includes(id)) throw badInput(`component id ${id} appears twice`, { file, offset: bodyAt + 6 + 3 * c, expected: 'distinct component ids' });
-    if (h < 1 || h > 4 || v < 1 || v > 4) throw badInput(`sampling factors ${h}x${v}`, { file, offset: bodyAt + 7 + 3 * c, expected: 'sampling factors 1 to 4' });
+    if (ids.includes(id))
+      throw badInput(`component id ${id} appears twice`, { file, offset: bodyAt + 6 + 3 * c, expected: 'distinct component ids' });
+    if (h < 1 || h > 4 || v < 1 || v > 4)
+      throw badInput(`sampling factors ${h}x${v}`, { file, offset: bodyAt + 7 + 3 * c, expected: 'sampling factors 1 to 4' });
     ids.push(id);
     factors.push([h, v]);
   }
   const maxH = Math.max(...factors.map((f) => f[0]));
   const maxV = Math.max(...factors.map((f) => f[1]));
-  const firstComponentBlocks = Math.ceil(Math.ceil((width * factors[0][0]) / maxH) / 8) * Math.ceil(Math.ceil((height * factors[0][1]) / maxV) / 8);
+  const firstComponentBlocks =
+    Math.ceil(Math.ceil((width * factors[0][0]) / maxH) / 8) * Math.ceil(Math.ceil((height * factors[0][1]) / maxV) / 8);
   checkDecodeLimit(opts.limits, 'maxPixels', width * height * count, 'pixel values', file, bodyAt + 1);
-  return { process: m === 0xc0 ? 'baseline' : m === 0xc1 ? 'extended' : 'progressive', width, height, componentIds: ids, firstComponentBlocks };
+  return {
+    process: m === 0xc0 ? 'baseline' : m === 0xc1 ? 'extended' : 'progressive',
+    width,
+    height,
+    componentIds: ids,
+    firstComponentBlocks,
+  };
 }
 
 /** Skips entropy-coded data (stuffed FF 00 and restart markers) to the next real marker. */
@@ -142,7 +177,11 @@ function skipEntropyData(bytes: Uint8Array, from: number, file?: string): number
     if (next === 0x00 || (next >= 0xd0 && next <= 0xd7) || next === 0xff) continue;
     return i;
   }
-  throw badInput('the scan data runs to the end of the file without EOI (truncated JPEG)', { file, offset: bytes.length, expected: 'EOI (FF D9)' });
+  throw badInput('the scan data runs to the end of the file without EOI (truncated JPEG)', {
+    file,
+    offset: bytes.length,
+    expected: 'EOI (FF D9)',
+  });
 }
 
 export function decodeJpeg(bytes: Uint8Array, frame: JpegFrame, opts: ReadOptions): Float32Array {
@@ -169,7 +208,10 @@ export function decodeJpeg(bytes: Uint8Array, frame: JpegFrame, opts: ReadOption
     rgb = decoded.data;
   } catch (e) {
     if (isMedSynthError(e)) throw e;
-    throw badInput(`the JPEG data cannot be decoded (${e instanceof Error ? e.message : String(e)})`, { file: opts.fileName, expected: 'valid JPEG scan data' });
+    throw badInput(`the JPEG data cannot be decoded (${e instanceof Error ? e.message : String(e)})`, {
+      file: opts.fileName,
+      expected: 'valid JPEG scan data',
+    });
   }
   const pixels = frame.width * frame.height;
   if (frame.componentIds.length === 3) return Float32Array.from(rgb);

@@ -65,12 +65,35 @@ function parseIhdr(bytes: Uint8Array, at: number, length: number, fileName?: str
   const height = view.getUint32(4);
   const depth = bytes[at + 8];
   const colorType = bytes[at + 9];
-  if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff) throw badInput(`IHDR declares ${width}x${height} pixels`, { file: fileName, offset: at, expected: 'width and height between 1 and 2^31-1' });
-  if (!(colorType in DEPTHS)) throw badInput(`unknown PNG colour type ${colorType}`, { file: fileName, offset: at + 9, expected: 'colour type 0, 2, 3, 4 or 6' });
-  if (!DEPTHS[colorType].includes(depth)) throw badInput(`bit depth ${depth} is not allowed for colour type ${colorType}`, { file: fileName, offset: at + 8, expected: `bit depth ${DEPTHS[colorType].join(', ')}` });
-  if (bytes[at + 10] !== 0 || bytes[at + 11] !== 0) throw badInput('unknown PNG compression or filter method', { file: fileName, offset: at + 10, expected: 'method 0' });
-  if (bytes[at + 12] > 1) throw badInput(`unknown PNG interlace method ${bytes[at + 12]}`, { file: fileName, offset: at + 12, expected: '0 (none) or 1 (Adam7)' });
-  return { width, height, depth: depth as PngHeader['depth'], colorType: colorType as PngHeader['colorType'], interlaced: bytes[at + 12] === 1 };
+  if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff)
+    throw badInput(`IHDR declares ${width}x${height} pixels`, {
+      file: fileName,
+      offset: at,
+      expected: 'width and height between 1 and 2^31-1',
+    });
+  if (!(colorType in DEPTHS))
+    throw badInput(`unknown PNG colour type ${colorType}`, { file: fileName, offset: at + 9, expected: 'colour type 0, 2, 3, 4 or 6' });
+  if (!DEPTHS[colorType].includes(depth))
+    throw badInput(`bit depth ${depth} is not allowed for colour type ${colorType}`, {
+      file: fileName,
+      offset: at + 8,
+      expected: `bit depth ${DEPTHS[colorType].join(', ')}`,
+    });
+  if (bytes[at + 10] !== 0 || bytes[at + 11] !== 0)
+    throw badInput('unknown PNG compression or filter method', { file: fileName, offset: at + 10, expected: 'method 0' });
+  if (bytes[at + 12] > 1)
+    throw badInput(`unknown PNG interlace method ${bytes[at + 12]}`, {
+      file: fileName,
+      offset: at + 12,
+      expected: '0 (none) or 1 (Adam7)',
+    });
+  return {
+    width,
+    height,
+    depth: depth as PngHeader['depth'],
+    colorType: colorType as PngHeader['colorType'],
+    interlaced: bytes[at + 12] === 1,
+  };
 }
 
 export function parsePngChunks(bytes: Uint8Array, fileName?: string): PngFile {
@@ -84,18 +107,29 @@ export function parsePngChunks(bytes: Uint8Array, fileName?: string): PngFile {
   let hadTransparency = false;
   let animated = false;
   for (;;) {
-    if (at + 12 > bytes.length) throw badInput('the PNG file ends before its IEND chunk', { file: fileName, offset: at, expected: 'a complete chunk' });
+    if (at + 12 > bytes.length)
+      throw badInput('the PNG file ends before its IEND chunk', { file: fileName, offset: at, expected: 'a complete chunk' });
     const length = view.getUint32(at);
     const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
-    if (!/^[A-Za-z]{4}$/.test(type)) throw badInput('a PNG chunk type is not four letters', { file: fileName, offset: at + 4, expected: 'a chunk type' });
+    if (!/^[A-Za-z]{4}$/.test(type))
+      throw badInput('a PNG chunk type is not four letters', { file: fileName, offset: at + 4, expected: 'a chunk type' });
     const data = at + 8;
     if (length > 0x7fffffff || data + length + 4 > bytes.length) {
-      throw badInput(`the ${type} chunk declares ${length} bytes, beyond the end of the file`, { file: fileName, offset: at, expected: `at most ${bytes.length - data - 4} bytes` });
+      throw badInput(`the ${type} chunk declares ${length} bytes, beyond the end of the file`, {
+        file: fileName,
+        offset: at,
+        expected: `at most ${bytes.length - data - 4} bytes`,
+      });
     }
     const critical = type.charCodeAt(0) < 0x61;
-    if (critical && !KNOWN_CRITICAL.has(type)) throw new MedSynthError('UNSUPPORTED', `unknown critical PNG chunk ${type}`, { file: fileName, offset: at });
+    if (critical && !KNOWN_CRITICAL.has(type))
+      throw new MedSynthError('UNSUPPORTED', `unknown critical PNG chunk ${type}`, { file: fileName, offset: at });
     if (critical && crc32(bytes, at + 4, data + length) !== view.getUint32(data + length)) {
-      throw badInput(`CRC mismatch in the ${type} chunk`, { file: fileName, offset: data + length, expected: 'the CRC-32 of the chunk type and data' });
+      throw badInput(`CRC mismatch in the ${type} chunk`, {
+        file: fileName,
+        offset: data + length,
+        expected: 'the CRC-32 of the chunk type and data',
+      });
     }
     if (!header && type !== 'IHDR') throw badInput(`the first chunk is ${type}`, { file: fileName, offset: at, expected: 'IHDR first' });
     switch (type) {
@@ -104,7 +138,8 @@ export function parsePngChunks(bytes: Uint8Array, fileName?: string): PngFile {
         header = parseIhdr(bytes, data, length, fileName);
         break;
       case 'PLTE':
-        if (length % 3 !== 0 || length === 0 || length > 768) throw badInput(`PLTE is ${length} bytes long`, { file: fileName, offset: at, expected: 'a multiple of 3, at most 768' });
+        if (length % 3 !== 0 || length === 0 || length > 768)
+          throw badInput(`PLTE is ${length} bytes long`, { file: fileName, offset: at, expected: 'a multiple of 3, at most 768' });
         palette = bytes.subarray(data, data + length);
         break;
       case 'IDAT':
@@ -122,7 +157,9 @@ export function parsePngChunks(bytes: Uint8Array, fileName?: string): PngFile {
     if (type === 'IEND') break;
   }
   if (!header) throw badInput('no IHDR chunk', { file: fileName, offset: 8 });
-  if (idat.length === 0) throw badInput('no IDAT chunk (no image data)', { file: fileName, offset: at, expected: 'at least one IDAT chunk' });
-  if (header.colorType === 3 && !palette) throw badInput('a palette image without a PLTE chunk', { file: fileName, offset: idatOffset, expected: 'PLTE before IDAT' });
+  if (idat.length === 0)
+    throw badInput('no IDAT chunk (no image data)', { file: fileName, offset: at, expected: 'at least one IDAT chunk' });
+  if (header.colorType === 3 && !palette)
+    throw badInput('a palette image without a PLTE chunk', { file: fileName, offset: idatOffset, expected: 'PLTE before IDAT' });
   return { header, palette, idat, idatOffset, hadTransparency, animated };
 }

@@ -35,7 +35,14 @@ interface Pass {
 
 function passesOf(width: number, height: number, interlaced: boolean): Pass[] {
   if (!interlaced) return [{ x0: 0, y0: 0, dx: 1, dy: 1, width, height }];
-  return ADAM7.map(([x0, y0, dx, dy]) => ({ x0, y0, dx, dy, width: Math.ceil((width - x0) / dx), height: Math.ceil((height - y0) / dy) })).filter((p) => p.width > 0 && p.height > 0);
+  return ADAM7.map(([x0, y0, dx, dy]) => ({
+    x0,
+    y0,
+    dx,
+    dy,
+    width: Math.ceil((width - x0) / dx),
+    height: Math.ceil((height - y0) / dy),
+  })).filter((p) => p.width > 0 && p.height > 0);
 }
 
 /** True when every palette entry has R = G = B: the image is read as one grey channel. */
@@ -135,13 +142,23 @@ export function decodePngPixels(png: PngFile, opts: PngDecodeOptions, range?: Ra
     raw = inflateSync(compressed, { maxOutputLength: Math.max(1, Math.min(rawSize, decodeLimit(opts.limits, 'maxDecompressedBytes'))) });
   } catch (e) {
     const tooBig = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-    throw badInput(tooBig ? `the image data inflates to more than the ${rawSize} bytes IHDR implies` : `the image data cannot be inflated (${(e as Error).message})`, {
+    throw badInput(
+      tooBig
+        ? `the image data inflates to more than the ${rawSize} bytes IHDR implies`
+        : `the image data cannot be inflated (${(e as Error).message})`,
+      {
+        file: opts.fileName,
+        offset: png.idatOffset,
+        expected: `a zlib stream of ${rawSize} bytes`,
+      },
+    );
+  }
+  if (raw.length < rawSize)
+    throw badInput(`the image data is truncated: ${raw.length} of ${rawSize} bytes`, {
       file: opts.fileName,
       offset: png.idatOffset,
-      expected: `a zlib stream of ${rawSize} bytes`,
+      expected: `${rawSize} bytes of scanlines`,
     });
-  }
-  if (raw.length < rawSize) throw badInput(`the image data is truncated: ${raw.length} of ${rawSize} bytes`, { file: opts.fileName, offset: png.idatOffset, expected: `${rawSize} bytes of scanlines` });
   throwIfAborted(opts.signal);
 
   const out = new Float32Array(width * height * channels);
@@ -158,7 +175,8 @@ export function decodePngPixels(png: PngFile, opts: PngDecodeOptions, range?: Ra
       if ((y & 255) === 0) throwIfAborted(opts.signal);
       const type = bytes[at];
       const lineAt = at + 1;
-      if (!unfilter(type, bytes, lineAt, prevAt, lineBytes, bpp)) throw badInput(`unknown PNG filter type ${type}`, { file: opts.fileName, offset: png.idatOffset, expected: 'filter type 0 to 4' });
+      if (!unfilter(type, bytes, lineAt, prevAt, lineBytes, bpp))
+        throw badInput(`unknown PNG filter type ${type}`, { file: opts.fileName, offset: png.idatOffset, expected: 'filter type 0 to 4' });
       at += 1 + lineBytes;
       prevAt = lineAt;
       const row = p.y0 + y * p.dy;
@@ -168,8 +186,14 @@ export function decodePngPixels(png: PngFile, opts: PngDecodeOptions, range?: Ra
       if (colorType === 3) {
         const pal = png.palette as Uint8Array;
         for (let x = 0, o = o0; x < p.width; x++, o += step) {
-          const index = depth === 8 ? bytes[lineAt + x] : (bytes[lineAt + ((x * depth) >> 3)] >> (8 - depth - ((x * depth) & 7))) & ((1 << depth) - 1);
-          if (index >= paletteSize) throw badInput(`palette index ${index} beyond the ${paletteSize}-entry palette`, { file: opts.fileName, offset: png.idatOffset, expected: 'indices inside PLTE' });
+          const index =
+            depth === 8 ? bytes[lineAt + x] : (bytes[lineAt + ((x * depth) >> 3)] >> (8 - depth - ((x * depth) & 7))) & ((1 << depth) - 1);
+          if (index >= paletteSize)
+            throw badInput(`palette index ${index} beyond the ${paletteSize}-entry palette`, {
+              file: opts.fileName,
+              offset: png.idatOffset,
+              expected: 'indices inside PLTE',
+            });
           out[o] = pal[3 * index];
           if (channels === 3) {
             out[o + 1] = pal[3 * index + 1];
@@ -178,23 +202,27 @@ export function decodePngPixels(png: PngFile, opts: PngDecodeOptions, range?: Ra
         }
       } else if (depth < 8) {
         const mask = (1 << depth) - 1;
-        for (let x = 0, o = o0; x < p.width; x++, o += step) out[o] = ((bytes[lineAt + ((x * depth) >> 3)] >> (8 - depth - ((x * depth) & 7))) & mask) * greyScale;
+        for (let x = 0, o = o0; x < p.width; x++, o += step)
+          out[o] = ((bytes[lineAt + ((x * depth) >> 3)] >> (8 - depth - ((x * depth) & 7))) & mask) * greyScale;
       } else if (depth === 8) {
         if (channels === 1) for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += samples) out[o] = bytes[s];
-        else for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += samples) {
-          out[o] = bytes[s];
-          out[o + 1] = bytes[s + 1];
-          out[o + 2] = bytes[s + 2];
-        }
+        else
+          for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += samples) {
+            out[o] = bytes[s];
+            out[o + 1] = bytes[s + 1];
+            out[o + 2] = bytes[s + 2];
+          }
       } else {
         // 16-bit samples, big-endian.
         const stride = 2 * samples;
-        if (channels === 1) for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += stride) out[o] = (bytes[s] << 8) | bytes[s + 1];
-        else for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += stride) {
-          out[o] = (bytes[s] << 8) | bytes[s + 1];
-          out[o + 1] = (bytes[s + 2] << 8) | bytes[s + 3];
-          out[o + 2] = (bytes[s + 4] << 8) | bytes[s + 5];
-        }
+        if (channels === 1)
+          for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += stride) out[o] = (bytes[s] << 8) | bytes[s + 1];
+        else
+          for (let x = 0, o = o0, s = lineAt; x < p.width; x++, o += step, s += stride) {
+            out[o] = (bytes[s] << 8) | bytes[s + 1];
+            out[o + 1] = (bytes[s + 2] << 8) | bytes[s + 3];
+            out[o + 2] = (bytes[s + 4] << 8) | bytes[s + 5];
+          }
       }
       // A whole row, just written and still in cache (rows come in index order when not interlaced).
       if (range && !interlaced) range.addAll(out, o0, o0 + width * channels);

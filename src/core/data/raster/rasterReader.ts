@@ -18,7 +18,15 @@ function baseName(path: string | undefined): string {
   return parts[parts.length - 1] || 'image';
 }
 
-function volume(opts: ReadOptions, width: number, height: number, channels: 1 | 3, data: Float32Array, metadata: Record<string, string | number>, windows: DisplayWindow[] = rangeWindow(data)): ImageVolume {
+function volume(
+  opts: ReadOptions,
+  width: number,
+  height: number,
+  channels: 1 | 3,
+  data: Float32Array,
+  metadata: Record<string, string | number>,
+  windows: DisplayWindow[] = rangeWindow(data),
+): ImageVolume {
   return {
     id: baseName(opts.fileName),
     frames: 1,

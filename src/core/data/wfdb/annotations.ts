@@ -16,7 +16,48 @@ const AUX = 63;
 
 /** The WFDB library's mnemonics for annotation codes 0..41 (ecgcodes.h); '' where a code has none. */
 const MNEMONICS = [
-  '', 'N', 'L', 'R', 'a', 'V', 'F', 'J', 'A', 'S', 'E', 'j', '/', 'Q', '~', '', '|', '', 's', 'T', '*', 'D', '"', '=', 'p', 'B', '^', 't', '+', 'u', '?', '!', '[', ']', 'e', 'n', '@', 'x', 'f', '(', ')', 'r',
+  '',
+  'N',
+  'L',
+  'R',
+  'a',
+  'V',
+  'F',
+  'J',
+  'A',
+  'S',
+  'E',
+  'j',
+  '/',
+  'Q',
+  '~',
+  '',
+  '|',
+  '',
+  's',
+  'T',
+  '*',
+  'D',
+  '"',
+  '=',
+  'p',
+  'B',
+  '^',
+  't',
+  '+',
+  'u',
+  '?',
+  '!',
+  '[',
+  ']',
+  'e',
+  'n',
+  '@',
+  'x',
+  'f',
+  '(',
+  ')',
+  'r',
 ];
 
 /** The mnemonic of an annotation code, or '[code]' for one without a standard mnemonic. */
@@ -36,7 +77,11 @@ interface Building {
  * second. The label is the code's mnemonic, followed after a space by the aux text when there is one
  * (a rhythm change reads '+ (AFIB').
  */
-export function parseMitAnnotations(bytes: Uint8Array, frameRate: number, opts: { fileName?: string; limits?: DecodeLimits } = {}): SignalAnnotation[] {
+export function parseMitAnnotations(
+  bytes: Uint8Array,
+  frameRate: number,
+  opts: { fileName?: string; limits?: DecodeLimits } = {},
+): SignalAnnotation[] {
   const file = opts.fileName;
   // Each annotation takes at least one word; refuse an annotation list larger than a record may be.
   checkDecodeLimit(opts.limits, 'maxSamples', Math.floor(bytes.length / 2), 'annotations', file);
@@ -56,7 +101,7 @@ export function parseMitAnnotations(bytes: Uint8Array, frameRate: number, opts: 
       case SKIP: {
         if (p + 4 > bytes.length) throw badInput('the SKIP interval is cut off', { file, offset: at, expected: '4 more bytes' });
         // PDP-11 order: the high 16-bit word first, each word least significant byte first.
-        const interval = (((bytes[p] | (bytes[p + 1] << 8)) << 16) | (bytes[p + 2] | (bytes[p + 3] << 8))) | 0;
+        const interval = ((bytes[p] | (bytes[p + 1] << 8)) << 16) | (bytes[p + 2] | (bytes[p + 3] << 8)) | 0;
         time += interval;
         p += 4;
         break;
@@ -69,20 +114,29 @@ export function parseMitAnnotations(bytes: Uint8Array, frameRate: number, opts: 
         if (current) current.chan = i;
         break;
       case AUX: {
-        if (p + i > bytes.length) throw badInput(`the aux text of ${i} bytes is cut off`, { file, offset: at, expected: `${i} more bytes` });
+        if (p + i > bytes.length)
+          throw badInput(`the aux text of ${i} bytes is cut off`, { file, offset: at, expected: `${i} more bytes` });
         if (current) current.aux = latin1(bytes.subarray(p, p + i));
         p += i + (i & 1);
         break;
       }
       default:
         time += i;
-        if (time < 0) throw badInput('an annotation lies before the start of the record', { file, offset: at, expected: 'SKIP intervals that keep time non-negative' });
+        if (time < 0)
+          throw badInput('an annotation lies before the start of the record', {
+            file,
+            offset: at,
+            expected: 'SKIP intervals that keep time non-negative',
+          });
         found.push({ sample: time, code: a, chan, aux: '' });
     }
   }
   const latest = found.reduce((m, f) => Math.max(m, f.sample), 0);
   if (!Number.isFinite(latest / frameRate)) {
-    throw badInput(`annotation times overflow at ${frameRate} frames per second`, { file, expected: 'a sampling frequency that gives finite onsets' });
+    throw badInput(`annotation times overflow at ${frameRate} frames per second`, {
+      file,
+      expected: 'a sampling frequency that gives finite onsets',
+    });
   }
   return found.map((f) => ({
     onset: f.sample / frameRate,

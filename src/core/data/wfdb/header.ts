@@ -67,7 +67,13 @@ function fail(message: string, file: string | undefined, line: number, expected?
 
 function int(token: string, what: string, file: string | undefined, line: number, min = -Infinity): number {
   const v = INT.test(token) ? Number(token) : NaN;
-  if (!Number.isSafeInteger(v) || v < min) throw fail(`${what} '${clip(token)}' is not valid`, file, line, min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : 'an integer');
+  if (!Number.isSafeInteger(v) || v < min)
+    throw fail(
+      `${what} '${clip(token)}' is not valid`,
+      file,
+      line,
+      min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : 'an integer',
+    );
   return v;
 }
 
@@ -110,7 +116,8 @@ function parseDate(token: string, file: string | undefined, line: number): strin
   const mo = Number(m?.[2]);
   const y = Number(m?.[3]);
   const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  if (!m || mo < 1 || mo > 12 || d < 1 || d > days[mo - 1]) throw fail(`base date '${clip(token)}' is not a calendar date`, file, line, 'DD/MM/YYYY');
+  if (!m || mo < 1 || mo > 12 || d < 1 || d > days[mo - 1])
+    throw fail(`base date '${clip(token)}' is not a calendar date`, file, line, 'DD/MM/YYYY');
   return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
@@ -133,12 +140,20 @@ function parseRecordLine(text: string, file: string | undefined, line: number): 
   if (!nm) throw fail(`record name '${clip(nameTok)}' is not valid`, file, line, 'NAME or NAME/SEGMENTS');
   const segmentCount = nm[2] !== undefined ? int(nm[2], 'number of segments', file, line, 1) : undefined;
   if (segmentCount !== undefined && segmentCount > MAX_WFDB_SEGMENTS) {
-    throw new MedSynthError('LIMIT_EXCEEDED', `the record declares ${segmentCount} segments, more than the ${MAX_WFDB_SEGMENTS} a WFDB reader accepts`, { file, line });
+    throw new MedSynthError(
+      'LIMIT_EXCEEDED',
+      `the record declares ${segmentCount} segments, more than the ${MAX_WFDB_SEGMENTS} a WFDB reader accepts`,
+      { file, line },
+    );
   }
   if (nsigTok === undefined) throw fail('the record line has no number of signals', file, line, 'NAME NSIG [FS [NSAMP [TIME [DATE]]]]');
   const signalCount = int(nsigTok, 'number of signals', file, line, 0);
   if (signalCount > MAX_WFDB_SIGNALS) {
-    throw new MedSynthError('LIMIT_EXCEEDED', `the record declares ${signalCount} signals, more than the ${MAX_WFDB_SIGNALS} a WFDB reader accepts`, { file, line });
+    throw new MedSynthError(
+      'LIMIT_EXCEEDED',
+      `the record declares ${signalCount} signals, more than the ${MAX_WFDB_SIGNALS} a WFDB reader accepts`,
+      { file, line },
+    );
   }
   const out: RecordLine = { name: nm[1], segmentCount, signalCount, fs: DEFAULT_FS };
   if (fsTok !== undefined) {
@@ -235,15 +250,31 @@ export function parseWfdbHeader(text: string, opts: { readonly fileName?: string
   }
   if (record) {
     for (const s of signals) {
-      if (!Number.isFinite(record.fs * s.samplesPerFrame)) throw fail(`${s.samplesPerFrame} samples per frame at ${record.fs} Hz is not a finite sample rate`, file, s.line, 'a finite sampling frequency');
+      if (!Number.isFinite(record.fs * s.samplesPerFrame))
+        throw fail(
+          `${s.samplesPerFrame} samples per frame at ${record.fs} Hz is not a finite sample rate`,
+          file,
+          s.line,
+          'a finite sampling frequency',
+        );
     }
   }
   if (!record) throw badInput('the header has no record line', { file, line: 1, expected: 'NAME NSIG [FS [NSAMP [TIME [DATE]]]]' });
   if (record.segmentCount !== undefined && segments.length < record.segmentCount) {
-    throw fail(`the header declares ${record.segmentCount} segments but lists ${segments.length}`, file, recordLine, `${record.segmentCount} segment lines`);
+    throw fail(
+      `the header declares ${record.segmentCount} segments but lists ${segments.length}`,
+      file,
+      recordLine,
+      `${record.segmentCount} segment lines`,
+    );
   }
   if (record.segmentCount === undefined && signals.length < record.signalCount) {
-    throw fail(`the header declares ${record.signalCount} signals but describes ${signals.length}`, file, recordLine, `${record.signalCount} signal lines`);
+    throw fail(
+      `the header declares ${record.signalCount} signals but describes ${signals.length}`,
+      file,
+      recordLine,
+      `${record.signalCount} signal lines`,
+    );
   }
   return {
     recordName: record.name,

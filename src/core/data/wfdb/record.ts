@@ -42,20 +42,36 @@ function channelName(spec: WfdbSignalSpec, index: number): string {
   return spec.description || `signal ${index}`;
 }
 
-async function readMultiSegment(header: WfdbHeader, opts: WfdbReadOptions, budget: ReadBudget, files: string[], notes: string[]): Promise<ChannelOut[]> {
+async function readMultiSegment(
+  header: WfdbHeader,
+  opts: WfdbReadOptions,
+  budget: ReadBudget,
+  files: string[],
+  notes: string[],
+): Promise<ChannelOut[]> {
   const segments = header.segments ?? [];
   const fs = header.samplingFrequency;
   const hasLayout = segments.length > 0 && segments[0].samples === 0 && segments[0].name !== '~';
   const parts = segments.filter((s, i) => !(i === 0 && hasLayout) && s.samples > 0);
   const total = parts.reduce((n, s) => n + s.samples, 0);
-  if (header.samples !== undefined && header.samples !== total) notes.push(`the record line declares ${header.samples} samples, its segments ${total}`);
+  if (header.samples !== undefined && header.samples !== total)
+    notes.push(`the record line declares ${header.samples} samples, its segments ${total}`);
 
   const headerOf = async (name: string): Promise<WfdbHeader> => {
     const fileName = `${name}.hea`;
     const h = parseWfdbHeader(headerText(await readSibling(fileName, opts, budget)), { fileName });
     files.push(fileName);
-    if (h.segments) throw new MedSynthError('UNSUPPORTED', `segment '${name}' is itself a multi-segment record`, { file: fileName, expected: 'a single-segment header' });
-    if (Math.abs(h.samplingFrequency - fs) > 1e-9 * fs) throw badInput(`segment '${name}' is sampled at ${h.samplingFrequency} Hz, the record at ${fs} Hz`, { file: fileName, line: 1, expected: `${fs} Hz` });
+    if (h.segments)
+      throw new MedSynthError('UNSUPPORTED', `segment '${name}' is itself a multi-segment record`, {
+        file: fileName,
+        expected: 'a single-segment header',
+      });
+    if (Math.abs(h.samplingFrequency - fs) > 1e-9 * fs)
+      throw badInput(`segment '${name}' is sampled at ${h.samplingFrequency} Hz, the record at ${fs} Hz`, {
+        file: fileName,
+        line: 1,
+        expected: `${fs} Hz`,
+      });
     return h;
   };
 
@@ -69,7 +85,13 @@ async function readMultiSegment(header: WfdbHeader, opts: WfdbReadOptions, budge
   const perFrame = layout.reduce((n, s) => n + s.samplesPerFrame, 0);
   checkDecodeLimit(opts.limits, 'maxSamples', total * perFrame, 'samples (all signals, all segments)', opts.fileName);
 
-  const channels: ChannelOut[] = layout.map((s, i) => ({ name: channelName(s, i), units: s.units, samplesPerFrame: s.samplesPerFrame, format: s.format, data: new Float32Array(total * s.samplesPerFrame).fill(NaN) }));
+  const channels: ChannelOut[] = layout.map((s, i) => ({
+    name: channelName(s, i),
+    units: s.units,
+    samplesPerFrame: s.samplesPerFrame,
+    format: s.format,
+    data: new Float32Array(total * s.samplesPerFrame).fill(NaN),
+  }));
   let start = 0;
   for (const seg of parts) {
     throwIfAborted(opts.signal);
@@ -84,11 +106,18 @@ async function readMultiSegment(header: WfdbHeader, opts: WfdbReadOptions, budge
         const c = hasLayout ? layout.findIndex((l, i) => !used.has(i) && l.description === sig.spec.description) : j;
         if (c < 0 || c >= channels.length) {
           if (hasLayout) continue; // a signal the layout does not list is not part of the record
-          throw badInput(`segment '${seg.name}' has more signals than the record's first segment`, { file: `${seg.name}.hea`, line: sig.spec.line, expected: `${channels.length} signals` });
+          throw badInput(`segment '${seg.name}' has more signals than the record's first segment`, {
+            file: `${seg.name}.hea`,
+            line: sig.spec.line,
+            expected: `${channels.length} signals`,
+          });
         }
         used.add(c);
         if (channels[c].samplesPerFrame !== sig.spec.samplesPerFrame) {
-          throw badInput(`signal '${channels[c].name}' has ${sig.spec.samplesPerFrame} samples per frame in segment '${seg.name}', ${channels[c].samplesPerFrame} in the layout`, { file: `${seg.name}.hea`, line: sig.spec.line, expected: `${channels[c].samplesPerFrame}` });
+          throw badInput(
+            `signal '${channels[c].name}' has ${sig.spec.samplesPerFrame} samples per frame in segment '${seg.name}', ${channels[c].samplesPerFrame} in the layout`,
+            { file: `${seg.name}.hea`, line: sig.spec.line, expected: `${channels[c].samplesPerFrame}` },
+          );
         }
         channels[c].data.set(sig.data, start * channels[c].samplesPerFrame);
       }
@@ -98,12 +127,19 @@ async function readMultiSegment(header: WfdbHeader, opts: WfdbReadOptions, budge
   return channels;
 }
 
-async function readAnnotations(header: WfdbHeader, opts: WfdbReadOptions, budget: ReadBudget, files: string[]): Promise<SignalAnnotation[]> {
+async function readAnnotations(
+  header: WfdbHeader,
+  opts: WfdbReadOptions,
+  budget: ReadBudget,
+  files: string[],
+): Promise<SignalAnnotation[]> {
   const out: SignalAnnotation[] = [];
   for (const annotator of opts.annotators ?? []) {
     throwIfAborted(opts.signal);
     const fileName = `${header.recordName}.${annotator}`;
-    out.push(...parseMitAnnotations(await readSibling(fileName, opts, budget), header.samplingFrequency, { fileName, limits: opts.limits }));
+    out.push(
+      ...parseMitAnnotations(await readSibling(fileName, opts, budget), header.samplingFrequency, { fileName, limits: opts.limits }),
+    );
     files.push(fileName);
   }
   return out.sort((a, b) => a.onset - b.onset);
@@ -123,7 +159,13 @@ export async function readWfdbRecord(headerBytes: Uint8Array, opts: WfdbReadOpti
     const decoded = await decodeSingleSegment(header, opts, budget);
     files.push(...decoded.dataFiles);
     notes.push(...decoded.notes);
-    channels = decoded.signals.map((s, i) => ({ name: channelName(s.spec, i), units: s.spec.units, samplesPerFrame: s.spec.samplesPerFrame, format: s.spec.format, data: s.data }));
+    channels = decoded.signals.map((s, i) => ({
+      name: channelName(s.spec, i),
+      units: s.spec.units,
+      samplesPerFrame: s.spec.samplesPerFrame,
+      format: s.spec.format,
+      data: s.data,
+    }));
   }
   const annotations = await readAnnotations(header, opts, budget, files);
   const fs = header.samplingFrequency;

@@ -32,8 +32,18 @@ interface Group {
 
 function checkFormats(header: WfdbHeader, file: string | undefined): void {
   for (const s of header.signals) {
-    if (FLAC_FORMATS.includes(s.format)) throw new MedSynthError('UNSUPPORTED', `signal format ${s.format} (FLAC-compressed) is not supported`, { file, line: s.line, expected: `one of ${SUPPORTED_FORMATS.join(', ')}` });
-    if (!SUPPORTED_FORMATS.includes(s.format)) throw new MedSynthError('UNSUPPORTED', `signal format ${s.format} is not a WFDB format this reader handles`, { file, line: s.line, expected: `one of ${SUPPORTED_FORMATS.join(', ')}` });
+    if (FLAC_FORMATS.includes(s.format))
+      throw new MedSynthError('UNSUPPORTED', `signal format ${s.format} (FLAC-compressed) is not supported`, {
+        file,
+        line: s.line,
+        expected: `one of ${SUPPORTED_FORMATS.join(', ')}`,
+      });
+    if (!SUPPORTED_FORMATS.includes(s.format))
+      throw new MedSynthError('UNSUPPORTED', `signal format ${s.format} is not a WFDB format this reader handles`, {
+        file,
+        line: s.line,
+        expected: `one of ${SUPPORTED_FORMATS.join(', ')}`,
+      });
   }
 }
 
@@ -46,11 +56,20 @@ function groupsOf(signals: readonly WfdbSignalSpec[], file: string | undefined):
     if (s.format === 0 || s.fileName === '~') continue;
     const last = groups[groups.length - 1];
     if (last && last.fileName === s.fileName && last.members[last.members.length - 1] === i - 1) {
-      if (s.format !== last.format) throw badInput(`signal ${i} is stored in '${s.fileName}' with format ${s.format}, but that file's other signals use format ${last.format}`, { file, line: s.line, expected: 'one format per data file' });
+      if (s.format !== last.format)
+        throw badInput(
+          `signal ${i} is stored in '${s.fileName}' with format ${s.format}, but that file's other signals use format ${last.format}`,
+          { file, line: s.line, expected: 'one format per data file' },
+        );
       (last.members as number[]).push(i);
       continue;
     }
-    if (seen.has(s.fileName)) throw badInput(`signals stored in '${s.fileName}' are not listed together`, { file, line: s.line, expected: 'the signals of one data file on consecutive lines' });
+    if (seen.has(s.fileName))
+      throw badInput(`signals stored in '${s.fileName}' are not listed together`, {
+        file,
+        line: s.line,
+        expected: 'the signals of one data file on consecutive lines',
+      });
     seen.add(s.fileName);
     groups.push({ fileName: s.fileName, format: s.format, members: [i] });
   }
@@ -82,7 +101,13 @@ function spend(budget: ReadBudget, what: 'bytes' | 'samples', n: number): void {
   budget[what] -= n;
   if (budget[what] < 0) {
     const max = decodeLimit(budget.limits, 'maxSamples');
-    throw decodeLimitError('maxSamples', max, Infinity, what === 'bytes' ? 'bytes to read for its samples' : 'samples to walk for its data', budget.fileName);
+    throw decodeLimitError(
+      'maxSamples',
+      max,
+      Infinity,
+      what === 'bytes' ? 'bytes to read for its samples' : 'samples to walk for its data',
+      budget.fileName,
+    );
   }
 }
 
@@ -93,7 +118,10 @@ export async function readSibling(name: string, opts: MultiFileReadOptions, budg
 }
 
 async function readSiblingRaw(name: string, opts: MultiFileReadOptions): Promise<Uint8Array> {
-  if (!opts.siblings) throw new MedSynthError('BAD_USAGE', `the WFDB record needs its file '${name}', but no way to read sibling files was given`, { file: opts.fileName });
+  if (!opts.siblings)
+    throw new MedSynthError('BAD_USAGE', `the WFDB record needs its file '${name}', but no way to read sibling files was given`, {
+      file: opts.fileName,
+    });
   try {
     return await opts.siblings(name);
   } catch (e) {
@@ -108,7 +136,12 @@ const signed16 = (v: number): number => ((((v % 65536) + 65536) % 65536) << 16) 
  * Decodes the signals of a single-segment header. `frames` overrides the header's sample count (a
  * segment's length comes from its multi-segment parent).
  */
-export async function decodeSingleSegment(header: WfdbHeader, opts: MultiFileReadOptions, budget: ReadBudget, frames?: number): Promise<DecodedSegment> {
+export async function decodeSingleSegment(
+  header: WfdbHeader,
+  opts: MultiFileReadOptions,
+  budget: ReadBudget,
+  frames?: number,
+): Promise<DecodedSegment> {
   const file = opts.fileName;
   checkFormats(header, file);
   const groups = groupsOf(header.signals, file);
@@ -126,11 +159,20 @@ export async function decodeSingleSegment(header: WfdbHeader, opts: MultiFileRea
     const bytes = await readSibling(g.fileName, opts, budget);
     const first = header.signals[g.members[0]];
     const groupFrame = g.members.reduce((n, i) => n + header.signals[i].samplesPerFrame, 0);
-    if (first.byteOffset > bytes.length) throw badInput(`the byte offset ${first.byteOffset} is past the end of the ${bytes.length}-byte file`, { file: g.fileName, offset: bytes.length, expected: `at least ${first.byteOffset} bytes` });
+    if (first.byteOffset > bytes.length)
+      throw badInput(`the byte offset ${first.byteOffset} is past the end of the ${bytes.length}-byte file`, {
+        file: g.fileName,
+        offset: bytes.length,
+        expected: `at least ${first.byteOffset} bytes`,
+      });
     const frameCount = Math.floor(samplesInBytes(g.format, bytes.length - first.byteOffset) / groupFrame);
     if (declared !== undefined && frameCount < declared) {
       const need = first.byteOffset + bytesForSamples(g.format, declared * groupFrame);
-      throw badInput(`the data file ends after ${frameCount} of the ${declared} frames the header declares`, { file: g.fileName, offset: bytes.length, expected: `${need} bytes` });
+      throw badInput(`the data file ends after ${frameCount} of the ${declared} frames the header declares`, {
+        file: g.fileName,
+        offset: bytes.length,
+        expected: `${need} bytes`,
+      });
     }
     files.push(bytes);
     available.push(frameCount);
@@ -151,7 +193,8 @@ export async function decodeSingleSegment(header: WfdbHeader, opts: MultiFileRea
     if (stated === undefined) continue; // A checksum covers a stated length only.
     for (const [m, i] of g.members.entries()) {
       const want = header.signals[i].checksum;
-      if (want !== undefined && signed16(want) !== signed16(sums[m])) notes.push(`checksum mismatch on signal ${i} (header ${want}, data ${signed16(sums[m])})`);
+      if (want !== undefined && signed16(want) !== signed16(sums[m]))
+        notes.push(`checksum mismatch on signal ${i} (header ${want}, data ${signed16(sums[m])})`);
     }
   }
   return { frames: n, signals: out, dataFiles: groups.map((g) => g.fileName), notes };
@@ -163,13 +206,26 @@ function checkRange(header: WfdbHeader, frames: number, file: string | undefined
     // Format 8 accumulates differences of at most 128 per sample from its initial value.
     const adc = s.format === 8 ? Math.abs(s.initialValue) + 128 * (frames + s.skew) * s.samplesPerFrame : 2 ** 31;
     if ((adc + Math.abs(s.baseline)) / s.gain > FLOAT32_SAFE) {
-      throw badInput(`signal ${i} ADC gain ${s.gain} (baseline ${s.baseline}) would give physical values beyond float32`, { file, line: s.line, expected: 'a larger gain' });
+      throw badInput(`signal ${i} ADC gain ${s.gain} (baseline ${s.baseline}) would give physical values beyond float32`, {
+        file,
+        line: s.line,
+        expected: 'a larger gain',
+      });
     }
   }
 }
 
 /** Walks a group's frames once; returns each member's 16-bit sample sum over the first `n` frames. */
-function decodeGroup(header: WfdbHeader, g: Group, bytes: Uint8Array, available: number, n: number, out: DecodedSignal[], signal: AbortSignal | undefined, budget: ReadBudget): number[] {
+function decodeGroup(
+  header: WfdbHeader,
+  g: Group,
+  bytes: Uint8Array,
+  available: number,
+  n: number,
+  out: DecodedSignal[],
+  signal: AbortSignal | undefined,
+  budget: ReadBudget,
+): number[] {
   const specs = g.members.map((i) => header.signals[i]);
   const sentinel = invalidSentinel(g.format);
   const groupFrame = specs.reduce((t, s) => t + s.samplesPerFrame, 0);

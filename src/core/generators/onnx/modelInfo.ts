@@ -20,7 +20,8 @@ export interface OnnxModelInfo {
 }
 
 function bytesOf(f: ProtoField, source: string): Uint8Array {
-  if (f.wire !== 'bytes') throw new MedSynthError('MODEL_INVALID', `not a valid ONNX protobuf: field ${f.field} has the wrong wire type`, { file: source });
+  if (f.wire !== 'bytes')
+    throw new MedSynthError('MODEL_INVALID', `not a valid ONNX protobuf: field ${f.field} has the wrong wire type`, { file: source });
   return f.value;
 }
 
@@ -80,7 +81,10 @@ export function readOnnxModelInfo(bytes: Uint8Array, source = 'model.onnx'): Onn
     }
   }
   if (irVersion <= 0 || graph === undefined) {
-    throw new MedSynthError('MODEL_INVALID', 'not a valid ONNX model: no ir_version or no graph', { file: source, expected: 'an ONNX ModelProto' });
+    throw new MedSynthError('MODEL_INVALID', 'not a valid ONNX model: no ir_version or no graph', {
+      file: source,
+      expected: 'an ONNX ModelProto',
+    });
   }
   const inputs: OnnxTensorSignature[] = [];
   const outputs: OnnxTensorSignature[] = [];

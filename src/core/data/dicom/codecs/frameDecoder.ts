@@ -63,13 +63,18 @@ export async function decodeFrame(
 ): Promise<DecodedFrame> {
   const file = opts.fileName;
   const syntax = syntaxOf(transferSyntaxUid);
-  if (!syntax) throw new MedSynthError('UNSUPPORTED', `transfer syntax ${transferSyntaxUid} is not an encapsulated syntax we decode`, { file });
+  if (!syntax)
+    throw new MedSynthError('UNSUPPORTED', `transfer syntax ${transferSyntaxUid} is not an encapsulated syntax we decode`, { file });
   const g = geometry;
   checkGeometry(g, syntax.name, file);
   const values = g.rows * g.columns * g.samplesPerPixel;
   checkDecodeLimit(opts.limits, 'maxPixels', values, 'pixel values in one frame', file);
   checkDecodeLimit(opts.limits, 'maxDecompressedBytes', values * (g.bitsAllocated / 8), 'bytes of decoded pixel data in one frame', file);
-  const done = (pixels: DecodedFrame['pixels'], photometricInterpretation: string): DecodedFrame => ({ pixels, photometricInterpretation, planarConfiguration: 0 });
+  const done = (pixels: DecodedFrame['pixels'], photometricInterpretation: string): DecodedFrame => ({
+    pixels,
+    photometricInterpretation,
+    planarConfiguration: 0,
+  });
 
   switch (syntax.family) {
     case 'rle':
@@ -88,13 +93,20 @@ export async function decodeFrame(
       if (header.sof !== 0xf7) throw badInput(`${syntax.name} frame without a JPEG-LS frame header`, { file, expected: 'SOF55 (FF F7)' });
       checkEndMarker(frame, syntax.name, file);
       const out = await wasm('jpeg-ls', frame, g, syntax.name, file);
-      return done(samplesToPixels(out.bytes, out.info.bitsPerSample > 8 ? 2 : 1, false, out.interleaveMode === 0, g), g.photometricInterpretation);
+      return done(
+        samplesToPixels(out.bytes, out.info.bitsPerSample > 8 ? 2 : 1, false, out.interleaveMode === 0, g),
+        g.photometricInterpretation,
+      );
     }
     case 'j2k':
     case 'htj2k': {
       const header = readJ2kHeader(frame, file);
       checkSize(header, g, syntax.name, file);
-      if (header.precision > 16) throw new MedSynthError('UNSUPPORTED', `${syntax.name} with ${header.precision}-bit samples`, { file, expected: 'at most 16 bits' });
+      if (header.precision > 16)
+        throw new MedSynthError('UNSUPPORTED', `${syntax.name} with ${header.precision}-bit samples`, {
+          file,
+          expected: 'at most 16 bits',
+        });
       checkEndMarker(header.codestream, syntax.name, file);
       // Tile-part indices are 16-bit (Isot), so a codestream cannot hold more tiles; OpenJPEG allocates per tile.
       if (header.tiles > 65535) throw badInput(`${syntax.name} declares ${header.tiles} tiles`, { file, expected: 'at most 65535 tiles' });
@@ -115,7 +127,11 @@ function checkEndMarker(frame: Uint8Array, what: string, file: string | undefine
   let end = frame.length;
   while (end > 2 && frame.length - end < 8 && (frame[end - 1] === 0x00 || frame[end - 1] === 0xff)) end--;
   if (end < 2 || frame[end - 2] !== 0xff || frame[end - 1] !== 0xd9) {
-    throw badInput(`${what} frame does not end with an end-of-image marker: it is truncated`, { file, offset: frame.length, expected: 'bytes FF D9 at the end' });
+    throw badInput(`${what} frame does not end with an end-of-image marker: it is truncated`, {
+      file,
+      offset: frame.length,
+      expected: 'bytes FF D9 at the end',
+    });
   }
 }
 
@@ -128,25 +144,45 @@ function checkScanCount(frame: Uint8Array, what: string, file: string | undefine
   let scans = 0;
   for (let i = frame.indexOf(0xff); i >= 0 && i + 1 < frame.length; i = frame.indexOf(0xff, i + 1)) {
     if (frame[i + 1] === 0xda && ++scans > MAX_JPEG_SCANS) {
-      throw badInput(`${what} frame with more than ${MAX_JPEG_SCANS} scans`, { file, offset: i, expected: `at most ${MAX_JPEG_SCANS} scans` });
+      throw badInput(`${what} frame with more than ${MAX_JPEG_SCANS} scans`, {
+        file,
+        offset: i,
+        expected: `at most ${MAX_JPEG_SCANS} scans`,
+      });
     }
   }
 }
 
 const MAX_JPEG_SCANS = 500;
 
-function jpegLossless(frame: Uint8Array, header: JpegFrameHeader, g: FrameGeometry, values: number, what: string, file: string | undefined): DecodedFrame['pixels'] {
+function jpegLossless(
+  frame: Uint8Array,
+  header: JpegFrameHeader,
+  g: FrameGeometry,
+  values: number,
+  what: string,
+  file: string | undefined,
+): DecodedFrame['pixels'] {
   checkEndMarker(frame, what, file);
   // Every sample costs at least one bit of Huffman code, so a shorter frame cannot hold the image
   // (the decoder would read zeros past its end and return an image anyway).
   if (frame.length * 8 < values) {
-    throw badInput(`${what} frame of ${frame.length} bytes is too short for ${values} samples`, { file, expected: `at least ${Math.ceil(values / 8)} bytes` });
+    throw badInput(`${what} frame of ${frame.length} bytes is too short for ${values} samples`, {
+      file,
+      expected: `at least ${Math.ceil(values / 8)} bytes`,
+    });
   }
   const bytes = decodeJpegLossless(frame, header, what, file);
   return samplesToPixels(bytes, header.precision > 8 ? 2 : 1, false, false, g);
 }
 
-async function jpegDct(frame: Uint8Array, header: JpegFrameHeader, g: FrameGeometry, what: string, file: string | undefined): Promise<DecodedFrame> {
+async function jpegDct(
+  frame: Uint8Array,
+  header: JpegFrameHeader,
+  g: FrameGeometry,
+  what: string,
+  file: string | undefined,
+): Promise<DecodedFrame> {
   if (header.sof !== 0xc0 && header.sof !== 0xc1 && header.sof !== 0xc2) {
     throw new MedSynthError('UNSUPPORTED', `${what} frame coded with marker FF ${header.sof.toString(16).toUpperCase()}`, {
       file,
@@ -154,15 +190,24 @@ async function jpegDct(frame: Uint8Array, header: JpegFrameHeader, g: FrameGeome
     });
   }
   if (header.precision !== 8) {
-    throw new MedSynthError('UNSUPPORTED', `${what} with ${header.precision}-bit samples (the bundled libjpeg-turbo decoder reads 8-bit JPEG only)`, {
-      file,
-      expected: '8-bit samples',
-    });
+    throw new MedSynthError(
+      'UNSUPPORTED',
+      `${what} with ${header.precision}-bit samples (the bundled libjpeg-turbo decoder reads 8-bit JPEG only)`,
+      {
+        file,
+        expected: '8-bit samples',
+      },
+    );
   }
   checkScanCount(frame, what, file);
   const { stream, ycc } = jpegColour(frame, header, g.photometricInterpretation);
   const out = await wasm('jpeg', stream, g, what, file);
-  const photometric = header.components === 3 ? (ycc ? 'RGB' : g.photometricInterpretation.replace(/^YBR_FULL_422$/, 'YBR_FULL')) : g.photometricInterpretation;
+  const photometric =
+    header.components === 3
+      ? ycc
+        ? 'RGB'
+        : g.photometricInterpretation.replace(/^YBR_FULL_422$/, 'YBR_FULL')
+      : g.photometricInterpretation;
   return { pixels: samplesToPixels(out.bytes, 1, false, false, g), photometricInterpretation: photometric, planarConfiguration: 0 };
 }
 
@@ -180,7 +225,8 @@ function checkGeometry(g: FrameGeometry, what: string, file: string | undefined)
   if (g.bitsAllocated !== 8 && g.bitsAllocated !== 16 && g.bitsAllocated !== 32) {
     throw new MedSynthError('UNSUPPORTED', `${what} frame with Bits Allocated ${g.bitsAllocated}`, { file, expected: '8, 16 or 32' });
   }
-  if (!Number.isSafeInteger(g.bitsStored) || g.bitsStored < 1 || g.bitsStored > g.bitsAllocated) bad('Bits Stored', g.bitsStored, `1 to Bits Allocated (${g.bitsAllocated})`);
+  if (!Number.isSafeInteger(g.bitsStored) || g.bitsStored < 1 || g.bitsStored > g.bitsAllocated)
+    bad('Bits Stored', g.bitsStored, `1 to Bits Allocated (${g.bitsAllocated})`);
   if (g.pixelRepresentation !== 0 && g.pixelRepresentation !== 1) bad('Pixel Representation', g.pixelRepresentation, '0 or 1');
 }
 
@@ -206,7 +252,8 @@ function checkSize(h: HeaderSize, g: FrameGeometry, what: string, file: string |
 
 function checkHeader(h: JpegFrameHeader, g: FrameGeometry, what: string, file: string | undefined): void {
   if (h.rows === 0) throw new MedSynthError('UNSUPPORTED', `${what} frame whose height is set by a DNL marker`, { file });
-  if (h.precision < 2 || h.precision > 16) throw badInput(`${what} frame header declares ${h.precision}-bit samples`, { file, expected: '2 to 16 bits' });
+  if (h.precision < 2 || h.precision > 16)
+    throw badInput(`${what} frame header declares ${h.precision}-bit samples`, { file, expected: '2 to 16 bits' });
   checkSize(h, g, what, file);
 }
 

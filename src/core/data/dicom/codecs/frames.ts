@@ -11,7 +11,8 @@ export function splitFrames(data: EncapsulatedPixelData, numberOfFrames: number,
   if (!Number.isSafeInteger(numberOfFrames) || numberOfFrames < 1) {
     throw badInput(`Number of Frames is ${numberOfFrames}`, { file: fileName, expected: 'a positive integer' });
   }
-  if (fragments.length === 0) throw badInput('encapsulated Pixel Data has no fragments', { file: fileName, expected: 'at least one fragment item' });
+  if (fragments.length === 0)
+    throw badInput('encapsulated Pixel Data has no fragments', { file: fileName, expected: 'at least one fragment item' });
   if (numberOfFrames > fragments.length) {
     throw badInput(`${numberOfFrames} frames declared but the Pixel Data has only ${fragments.length} fragments`, {
       file: fileName,

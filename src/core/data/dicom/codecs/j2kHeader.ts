@@ -30,9 +30,19 @@ export function readJ2kHeader(data: Uint8Array, fileName: string | undefined): J
   const lsiz = cs.length >= 6 ? v.getUint16(4) : 0;
   if (lsiz < 41 || 4 + lsiz > cs.length) fail(`JPEG 2000 SIZ segment of ${lsiz} bytes`, 4, 'a SIZ segment inside the frame');
   const u32 = (at: number): number => v.getUint32(at);
-  const [xsiz, ysiz, xo, yo, xt, yt, xto, yto] = [8, 12, 16, 20, 24, 28, 32, 36].map((o) => u32(o)) as [number, number, number, number, number, number, number, number];
+  const [xsiz, ysiz, xo, yo, xt, yt, xto, yto] = [8, 12, 16, 20, 24, 28, 32, 36].map((o) => u32(o)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const components = v.getUint16(40);
-  if (components < 1 || lsiz !== 38 + 3 * components) fail(`JPEG 2000 SIZ declares ${components} components in ${lsiz} bytes`, 40, 'Lsiz = 38 + 3 x Csiz');
+  if (components < 1 || lsiz !== 38 + 3 * components)
+    fail(`JPEG 2000 SIZ declares ${components} components in ${lsiz} bytes`, 40, 'Lsiz = 38 + 3 x Csiz');
   if (!(xo < xsiz && yo < ysiz && xt > 0 && yt > 0 && xto <= xo && yto <= yo && xto + xt > xo && yto + yt > yo)) {
     fail('JPEG 2000 SIZ declares an inconsistent image or tile grid', 8, 'image offset < size, tiles covering the image');
   }
@@ -47,9 +57,17 @@ export function readJ2kHeader(data: Uint8Array, fileName: string | undefined): J
       precision = p;
       signed = (ssiz & 0x80) !== 0;
     } else if (p !== precision || ((ssiz & 0x80) !== 0) !== signed) {
-      throw new MedSynthError('UNSUPPORTED', 'JPEG 2000 components of different precision or signedness', { file: fileName, offset: 42 + 3 * c });
+      throw new MedSynthError('UNSUPPORTED', 'JPEG 2000 components of different precision or signedness', {
+        file: fileName,
+        offset: 42 + 3 * c,
+      });
     }
-    if (dx !== 1 || dy !== 1) throw new MedSynthError('UNSUPPORTED', 'JPEG 2000 component subsampling', { file: fileName, offset: 43 + 3 * c, expected: 'XRsiz = YRsiz = 1' });
+    if (dx !== 1 || dy !== 1)
+      throw new MedSynthError('UNSUPPORTED', 'JPEG 2000 component subsampling', {
+        file: fileName,
+        offset: 43 + 3 * c,
+        expected: 'XRsiz = YRsiz = 1',
+      });
   }
   const tiles = Math.ceil((xsiz - xto) / xt) * Math.ceil((ysiz - yto) / yt);
   return { rows: ysiz - yo, columns: xsiz - xo, components, precision, signed, mct: readMct(cs, 4 + lsiz), tiles, codestream: cs };

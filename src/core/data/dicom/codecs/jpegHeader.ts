@@ -35,17 +35,20 @@ export function readJpegHeader(data: Uint8Array, fileName: string | undefined): 
     if (i >= data.length) break;
     const marker = data[i++]!;
     if (STANDALONE(marker)) continue;
-    if (marker === 0xd9 || marker === 0xda) fail(`JPEG marker FF ${hex(marker)} before any frame header`, i - 2, 'a SOF marker before the scan');
+    if (marker === 0xd9 || marker === 0xda)
+      fail(`JPEG marker FF ${hex(marker)} before any frame header`, i - 2, 'a SOF marker before the scan');
     if (i + 2 > data.length) break;
     const length = (data[i]! << 8) | data[i + 1]!;
-    if (length < 2 || i + length > data.length) fail(`JPEG marker FF ${hex(marker)} declares ${length} bytes`, i, `a segment inside the ${data.length}-byte frame`);
+    if (length < 2 || i + length > data.length)
+      fail(`JPEG marker FF ${hex(marker)} declares ${length} bytes`, i, `a segment inside the ${data.length}-byte frame`);
     const body = i + 2;
     if (marker === 0xe0 && length >= 7 && ascii(data, body, 5) === 'JFIF\0') sawJfif = true;
     if (marker === 0xee && length >= 14 && ascii(data, body, 5) === 'Adobe') adobeTransform = data[body + 11];
     if (IS_SOF(marker)) {
       if (length < 8) fail(`JPEG frame header of ${length} bytes`, i, 'at least 8 bytes');
       const components = data[body + 5]!;
-      if (length < 8 + 3 * components) fail(`JPEG frame header of ${length} bytes for ${components} components`, i, `${8 + 3 * components} bytes`);
+      if (length < 8 + 3 * components)
+        fail(`JPEG frame header of ${length} bytes for ${components} components`, i, `${8 + 3 * components} bytes`);
       const componentIds: number[] = [];
       for (let c = 0; c < components; c++) componentIds.push(data[body + 6 + 3 * c]!);
       return {

@@ -19,7 +19,10 @@ export function decodeJpegLossless(frame: Uint8Array, header: JpegFrameHeader, w
   try {
     decoded = new Decoder().decode(frame.buffer as ArrayBuffer, frame.byteOffset, frame.length, bytesPerSample);
   } catch (e) {
-    throw badInput(`${what} data cannot be decoded: ${e instanceof Error ? e.message : String(e)}`, { file: fileName, expected: `a valid ${what} codestream` });
+    throw badInput(`${what} data cannot be decoded: ${e instanceof Error ? e.message : String(e)}`, {
+      file: fileName,
+      expected: `a valid ${what} codestream`,
+    });
   }
   const expected = header.rows * header.columns * header.components;
   if (!decoded || decoded.length !== expected) {

@@ -12,7 +12,8 @@ type Pixels = DecodedFrame['pixels'];
  */
 export function samplesToPixels(bytes: Uint8Array, sampleBytes: 1 | 2, codecSigned: boolean, planar: boolean, g: FrameGeometry): Pixels {
   const count = g.rows * g.columns * g.samplesPerPixel;
-  const values = sampleBytes === 1 ? (codecSigned ? new Int8Array(bytes.buffer, bytes.byteOffset, count) : bytes) : view16(bytes, codecSigned, count);
+  const values =
+    sampleBytes === 1 ? (codecSigned ? new Int8Array(bytes.buffer, bytes.byteOffset, count) : bytes) : view16(bytes, codecSigned, count);
   const out = emptyPixels(g, count);
   const plane = g.rows * g.columns;
   const spp = g.samplesPerPixel;

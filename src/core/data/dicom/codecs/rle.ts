@@ -10,24 +10,38 @@ import type { FrameGeometry } from './frameDecoder';
 const MAX_PADDING = 7;
 
 export function decodeRle(frame: Uint8Array, g: FrameGeometry, fileName: string | undefined): Uint8Array {
-  const where = (offset: number, expected: string): { file?: string; offset: number; expected: string } => ({ file: fileName, offset, expected });
+  const where = (offset: number, expected: string): { file?: string; offset: number; expected: string } => ({
+    file: fileName,
+    offset,
+    expected,
+  });
   if (g.bitsAllocated !== 8 && g.bitsAllocated !== 16 && g.bitsAllocated !== 32) {
-    throw new MedSynthError('UNSUPPORTED', `RLE Lossless with Bits Allocated ${g.bitsAllocated}`, { file: fileName, expected: 'Bits Allocated 8, 16 or 32' });
+    throw new MedSynthError('UNSUPPORTED', `RLE Lossless with Bits Allocated ${g.bitsAllocated}`, {
+      file: fileName,
+      expected: 'Bits Allocated 8, 16 or 32',
+    });
   }
   const bytesPerSample = g.bitsAllocated / 8;
   const segmentsNeeded = g.samplesPerPixel * bytesPerSample;
-  if (frame.length < 64) throw badInput(`RLE frame of ${frame.length} bytes is shorter than its 64-byte header`, where(0, 'a 64-byte RLE header'));
+  if (frame.length < 64)
+    throw badInput(`RLE frame of ${frame.length} bytes is shorter than its 64-byte header`, where(0, 'a 64-byte RLE header'));
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const count = view.getUint32(0, true);
   if (count !== segmentsNeeded) {
-    throw badInput(`RLE header declares ${count} segments`, where(0, `${segmentsNeeded} segments (${g.samplesPerPixel} samples x ${bytesPerSample} bytes)`));
+    throw badInput(
+      `RLE header declares ${count} segments`,
+      where(0, `${segmentsNeeded} segments (${g.samplesPerPixel} samples x ${bytesPerSample} bytes)`),
+    );
   }
   const offsets: number[] = [];
   for (let k = 0; k < count; k++) {
     const offset = view.getUint32(4 + 4 * k, true);
     const previous = k === 0 ? 63 : offsets[k - 1]!;
     if (offset <= previous || offset >= frame.length) {
-      throw badInput(`RLE segment ${k + 1} starts at byte ${offset}`, where(4 + 4 * k, `an offset after ${previous} and before the frame end ${frame.length}`));
+      throw badInput(
+        `RLE segment ${k + 1} starts at byte ${offset}`,
+        where(4 + 4 * k, `an offset after ${previous} and before the frame end ${frame.length}`),
+      );
     }
     offsets.push(offset);
   }

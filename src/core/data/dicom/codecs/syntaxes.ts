@@ -12,7 +12,10 @@ const SYNTAXES: ReadonlyMap<string, EncapsulatedSyntax> = new Map([
   ['1.2.840.10008.1.2.4.50', { name: 'JPEG Baseline (Process 1)', family: 'jpeg' }],
   ['1.2.840.10008.1.2.4.51', { name: 'JPEG Extended (Process 2 & 4)', family: 'jpeg' }],
   ['1.2.840.10008.1.2.4.57', { name: 'JPEG Lossless, Non-Hierarchical (Process 14)', family: 'jpeg-lossless' }],
-  ['1.2.840.10008.1.2.4.70', { name: 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14, SV1)', family: 'jpeg-lossless' }],
+  [
+    '1.2.840.10008.1.2.4.70',
+    { name: 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14, SV1)', family: 'jpeg-lossless' },
+  ],
   ['1.2.840.10008.1.2.4.80', { name: 'JPEG-LS Lossless', family: 'jpeg-ls' }],
   ['1.2.840.10008.1.2.4.81', { name: 'JPEG-LS Lossy (Near-Lossless)', family: 'jpeg-ls' }],
   ['1.2.840.10008.1.2.4.90', { name: 'JPEG 2000 Image Compression (Lossless Only)', family: 'j2k' }],

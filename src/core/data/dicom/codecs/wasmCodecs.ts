@@ -53,7 +53,11 @@ const SPECS: Readonly<Record<WasmCodec, CodecSpec>> = {
     className: 'JPEGDecoder',
     load: () => import('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'),
   },
-  'jpeg-ls': { wasmFile: 'charlswasm_decode.wasm', className: 'JpegLSDecoder', load: () => import('@cornerstonejs/codec-charls/decodewasmjs') },
+  'jpeg-ls': {
+    wasmFile: 'charlswasm_decode.wasm',
+    className: 'JpegLSDecoder',
+    load: () => import('@cornerstonejs/codec-charls/decodewasmjs'),
+  },
   j2k: { wasmFile: 'openjpegwasm_decode.wasm', className: 'J2KDecoder', load: () => import('@cornerstonejs/codec-openjpeg/decodewasmjs') },
   htj2k: { wasmFile: 'openjphjs.wasm', className: 'HTJ2KDecoder', load: () => import('@cornerstonejs/codec-openjph/wasmjs') },
 };
@@ -100,7 +104,12 @@ async function decoderClass(codec: WasmCodec, what: string, fileName: string | u
     return await pending;
   } catch (e) {
     modules.delete(codec);
-    throw new MedSynthError('UNSUPPORTED', `the ${what} decoder (${SPECS[codec].wasmFile}) could not be loaded: ${describe(e)}`, { file: fileName }, { cause: e });
+    throw new MedSynthError(
+      'UNSUPPORTED',
+      `the ${what} decoder (${SPECS[codec].wasmFile}) could not be loaded: ${describe(e)}`,
+      { file: fileName },
+      { cause: e },
+    );
   }
 }
 
@@ -125,7 +134,8 @@ export function decodeWasm(
       const info = { ...decoder.getFrameInfo() };
       const expectedBytes = check(info);
       const out = decoder.getDecodedBuffer();
-      if (out.length !== expectedBytes) throw badInput(`the ${what} decoder returned ${out.length} bytes`, { file: fileName, expected: `${expectedBytes} bytes` });
+      if (out.length !== expectedBytes)
+        throw badInput(`the ${what} decoder returned ${out.length} bytes`, { file: fileName, expected: `${expectedBytes} bytes` });
       const interleaveMode = decoder.getInterleaveMode ? decoder.getInterleaveMode() : undefined;
       return { info, bytes: out.slice(), interleaveMode };
     } catch (e) {

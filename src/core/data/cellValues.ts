@@ -119,6 +119,47 @@ export function parseBoolean(cell: string): boolean | undefined {
   return undefined;
 }
 
+/** The other word of a boolean pair, in the same letter case: a column of only 'Yes' writes false as 'No'. */
+function counterpart(label: string): string {
+  const lower = label.toLowerCase();
+  const word = lower === 'yes' ? 'no' : lower === 'no' ? 'yes' : lower === 'true' ? 'false' : 'true';
+  if (label === label.toUpperCase()) return word.toUpperCase();
+  if (label[0] === label[0].toUpperCase()) return `${word[0].toUpperCase()}${word.slice(1)}`;
+  return word;
+}
+
+/**
+ * How a boolean column's cells spell false and true: the most frequent trimmed spelling of each
+ * (ties: the first seen), e.g. ['no', 'yes'], so synthetic values read like the source's. `codes` are
+ * the column's codes (0 false, 1 true, -1 missing) for the same cells. A value that never occurs takes
+ * the counterpart of the other's spelling. Undefined for 'false'/'true' themselves, the writers' default.
+ */
+export function booleanLabels(cells: readonly string[], codes: Int32Array): readonly [string, string] | undefined {
+  const counts = [new Map<string, number>(), new Map<string, number>()];
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i];
+    if (code !== 0 && code !== 1) continue;
+    const spelling = cells[i].trim();
+    counts[code].set(spelling, (counts[code].get(spelling) ?? 0) + 1);
+  }
+  const dominant = (m: Map<string, number>): string | undefined => {
+    let best: string | undefined;
+    let most = 0;
+    for (const [spelling, n] of m) {
+      if (n > most) {
+        best = spelling;
+        most = n;
+      }
+    }
+    return best;
+  };
+  const no = dominant(counts[0]);
+  const yes = dominant(counts[1]);
+  if (no === undefined && yes === undefined) return undefined;
+  const labels: [string, string] = [no ?? counterpart(yes as string), yes ?? counterpart(no as string)];
+  return labels[0] === 'false' && labels[1] === 'true' ? undefined : labels;
+}
+
 const ISO = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?\s*$/;
 
 export interface ParsedDatetime {

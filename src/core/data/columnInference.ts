@@ -23,7 +23,7 @@
 
 import type { Column, ColumnKind, DatetimeColumn, NumericColumn } from './table';
 import { MedSynthError } from '../errors';
-import { isMissingToken, parseBoolean, parseDatetime, parseNumber } from './cellValues';
+import { booleanLabels, isMissingToken, parseBoolean, parseDatetime, parseNumber } from './cellValues';
 import { compileDatetimeFormat } from './datetimeFormat';
 import { inferDatetimeFormat } from './datetimeInference';
 import { MIN_IDENTIFIER_VALUES, NEAR_UNIQUE_SHARE, integerCategories, numericColumnKind } from './numericKinds';
@@ -218,7 +218,8 @@ export function buildColumn(
         if (b === undefined) throw fail(i, 'a boolean (true/false/yes/no)');
         codes[i] = b ? 1 : 0;
       }
-      return { kind, name, codes, categories: ['false', 'true'] };
+      const labels = booleanLabels(cells, codes);
+      return { kind, name, codes, categories: ['false', 'true'], ...(labels ? { labels } : {}) };
     }
     case 'categorical': {
       const codes = new Int32Array(n);

@@ -35,6 +35,12 @@ export interface CategoricalColumn {
   readonly codes: Int32Array;
   /** Category labels in first-seen order; for booleans exactly ['false', 'true']. */
   readonly categories: readonly string[];
+  /**
+   * Booleans only: how the source spelled false and true, e.g. ['no', 'yes'] or ['False', 'True'], so
+   * that CSV and JSON Lines write them back the same way (Parquet keeps real booleans). Absent:
+   * 'false' and 'true'.
+   */
+  readonly labels?: readonly [string, string];
 }
 
 export interface TextColumn {

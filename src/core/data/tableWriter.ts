@@ -1,6 +1,7 @@
 // Writes a Table as CSV, TSV, JSON Lines or Parquet bytes. Text formats: integers print without a
 // decimal point, datetimes in the column's `format` (the source's spelling) or else as ISO 8601
-// (YYYY-MM-DD for date precision, else YYYY-MM-DDTHH:MM:SS[.sss] in UTC), booleans as true/false, and a missing value as an empty cell (null in JSON Lines).
+// (YYYY-MM-DD for date precision, else YYYY-MM-DDTHH:MM:SS[.sss] in UTC), booleans in the column's `labels` (the source's
+// spelling, e.g. no/yes) or else as true/false, and a missing value as an empty cell (null in JSON Lines).
 //
 // Text is produced in chunks of rows straight into a reused byte buffer: one string for a
 // million-row CSV passes V8's maximum string length ("Invalid string length"), and building rows by
@@ -8,7 +9,7 @@
 // column gets a cell writer once (categories pre-encoded, quoting only for columns that can need
 // it), so the per-cell work is the number-to-text conversion itself.
 
-import type { Column, Table, TableFormat } from './table';
+import type { CategoricalColumn, Column, Table, TableFormat } from './table';
 import { MedSynthError, throwIfAborted } from '../errors';
 import { formatDatetime, formatNumber } from './cellValues';
 import { writeParquet } from './parquetWriter';
@@ -67,12 +68,17 @@ export function cellText(column: Column, row: number): string {
     case 'categorical':
     case 'boolean': {
       const code = column.codes[row];
-      return code < 0 ? '' : column.categories[code];
+      return code < 0 ? '' : writtenLabels(column)[code];
     }
     case 'identifier':
     case 'text':
       return column.values[row] ?? '';
   }
+}
+
+/** The text each code is written as: a boolean's source spelling when it has one, else the category labels. */
+function writtenLabels(column: CategoricalColumn): readonly string[] {
+  return column.kind === 'boolean' && column.labels !== undefined ? column.labels : column.categories;
 }
 
 type CellWriter = (sink: ByteSink, row: number) => void;
@@ -128,7 +134,7 @@ function delimitedCell(column: Column, quote: (s: string) => string): CellWriter
     case 'categorical':
     case 'boolean': {
       const codes = column.codes;
-      const encoded = column.categories.map((c) => ByteSink.encode(quote(c)));
+      const encoded = writtenLabels(column).map((c) => ByteSink.encode(quote(c)));
       return (sink, r) => {
         const code = codes[r];
         if (code >= 0) sink.bytes(encoded[code]);
@@ -267,7 +273,7 @@ function jsonCell(column: Column, key: string): CellWriter {
     case 'categorical': {
       const codes = column.codes;
       const nullBytes = ByteSink.encode(NULL);
-      if (column.kind === 'boolean') {
+      if (column.kind === 'boolean' && column.labels === undefined) {
         const [no, yes] = ['false', 'true'].map((s) => ByteSink.encode(s));
         return (sink, r) => {
           sink.bytes(prefix);
@@ -275,7 +281,8 @@ function jsonCell(column: Column, key: string): CellWriter {
           sink.bytes(code < 0 ? nullBytes : code === 1 ? yes : no);
         };
       }
-      const encoded = column.categories.map((c) => ByteSink.encode(JSON.stringify(c)));
+      // A boolean the source spelled no/yes stays a string in that spelling, as CSV writes it.
+      const encoded = writtenLabels(column).map((c) => ByteSink.encode(JSON.stringify(c)));
       return (sink, r) => {
         sink.bytes(prefix);
         const code = codes[r];

@@ -33,6 +33,8 @@ export interface CopulaCategoricalColumn {
   readonly kind: 'categorical' | 'boolean';
   readonly name: string;
   readonly categories: readonly string[];
+  /** Booleans: the source's spelling of false and true (CategoricalColumn.labels), kept for writing. */
+  readonly labels?: readonly [string, string];
   /** Frequency of each category among present values. */
   readonly probabilities: Float64Array;
   readonly missingRate: number;
@@ -247,6 +249,7 @@ function* fitCopulaSteps(table: Table, signal: AbortSignal | undefined): Generat
         kind: c.kind,
         name: c.name,
         categories: [...c.categories],
+        ...(c.labels !== undefined ? { labels: c.labels } : {}),
         probabilities: counts.map((k) => (present > 0 ? k / present : 0)),
         missingRate,
       });

@@ -99,7 +99,15 @@ export function copulaPostprocess(model: CopulaModel): TablePostprocess {
         };
       case 'categorical':
       case 'boolean':
-        return { name: c.name, kind: c.kind, categories: c.categories, encoding: 'index', index: feature.get(ci) as number, ...miss };
+        return {
+          name: c.name,
+          kind: c.kind,
+          categories: c.categories,
+          ...(c.kind === 'boolean' && c.labels !== undefined ? { labels: c.labels } : {}),
+          encoding: 'index',
+          index: feature.get(ci) as number,
+          ...miss,
+        };
       case 'identifier':
         return { name: c.name, kind: 'identifier', prefix: c.prefix };
       case 'text':

@@ -58,6 +58,11 @@ export type TableColumnSpec =
       readonly name: string;
       readonly kind: 'categorical' | 'boolean';
       readonly categories: readonly string[];
+      /**
+       * Booleans only: how false and true are spelled when written to CSV or JSON Lines, e.g.
+       * ['no', 'yes'] (spellings the reader reads back as false and true). Absent: 'false' and 'true'.
+       */
+      readonly labels?: readonly [string, string];
       /** 'index': one feature holding the category index; 'onehot': `categories.length` features from `index`, argmax. */
       readonly encoding: 'index' | 'onehot';
       readonly index: number;

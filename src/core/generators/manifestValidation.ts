@@ -5,6 +5,7 @@ import { MedSynthError } from '../errors';
 import type { GeneratorManifest, TableColumnSpec, TablePostprocess } from './manifest';
 import { specFeatureIndices } from './tableDecoding';
 import { compileDatetimeFormat } from '../data/datetimeFormat';
+import { parseBoolean } from '../data/cellValues';
 
 /** Largest single declared dimension, and largest element count of one sample (batch excluded). */
 export const MAX_MANIFEST_DIM = 1_000_000;
@@ -119,6 +120,28 @@ function readShape(r: ManifestReader, v: unknown, path: string): number[] {
   return dims;
 }
 
+/**
+ * A boolean column's spelling of false and true. Each must be a word the table reader reads back as
+ * that value (true/false or yes/no, any letter case, no surrounding blanks), so that evaluating the
+ * written output against its source reads the same booleans.
+ */
+function readBooleanLabels(r: ManifestReader, v: unknown, path: string, kind: 'categorical' | 'boolean'): readonly [string, string] {
+  if (kind !== 'boolean') throw r.fail(path, 'is given for a categorical column', 'labels only on boolean columns');
+  const list = r.array(v, path, 16);
+  if (list.length !== 2) throw r.fail(path, `has ${list.length} item${list.length === 1 ? '' : 's'}`, 'two spellings: [false, true]');
+  const labels = list.map((x, i) => {
+    const label = r.string(x, `${path}[${i}]`);
+    if (label.trim() !== label || parseBoolean(label) !== (i === 1))
+      throw r.fail(
+        `${path}[${i}]`,
+        `is ${describeValue(label)}`,
+        `a spelling of ${i === 1 ? 'true' : 'false'}: ${i === 1 ? 'true or yes' : 'false or no'}, any letter case`,
+      );
+    return label;
+  });
+  return [labels[0], labels[1]];
+}
+
 function readColumnSpec(r: ManifestReader, v: unknown, path: string, features: number): TableColumnSpec {
   const o = r.object(v, path);
   const name = r.string(o.name, `${path}.name`);
@@ -192,10 +215,12 @@ function readColumnSpec(r: ManifestReader, v: unknown, path: string, features: n
         if (typeof c !== 'string') throw r.fail(`${path}.categories[${i}]`, 'is not a string', 'a string');
         return c;
       });
+      const labels = o.labels === undefined ? undefined : readBooleanLabels(r, o.labels, `${path}.labels`, kind);
       spec = {
         name,
         kind,
         categories,
+        ...(labels !== undefined ? { labels } : {}),
         encoding: r.oneOf(o.encoding, `${path}.encoding`, ['index', 'onehot'] as const),
         index: index('index'),
         ...missing,

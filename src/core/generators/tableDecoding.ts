@@ -98,7 +98,13 @@ function decodeColumn(spec: TableColumnSpec, sample: Float32Array, rows: number,
           codes[r] = best;
         }
       }
-      return { kind: spec.kind, name: spec.name, codes, categories: [...spec.categories] } satisfies CategoricalColumn;
+      return {
+        kind: spec.kind,
+        name: spec.name,
+        codes,
+        categories: [...spec.categories],
+        ...(spec.kind === 'boolean' && spec.labels !== undefined ? { labels: spec.labels } : {}),
+      } satisfies CategoricalColumn;
     }
     case 'identifier': {
       const digits = spec.digits ?? DEFAULT_IDENTIFIER_DIGITS;

@@ -1,5 +1,6 @@
 // How one table cell reads in the preview. The same text shows in the grid and in histogram labels,
 // so a datetime or a float looks identical wherever the user meets it.
+import { compileDatetimeFormat } from '../data/datetimeFormat';
 import type { Column } from '../data/table';
 
 /** Formats a number compactly: integers as is, others to 6 significant digits without trailing zeros. */
@@ -11,9 +12,15 @@ export function formatNumber(v: number): string {
   return String(Number(v.toPrecision(6)));
 }
 
-/** Formats epoch milliseconds as ISO text; a whole date drops its time part. */
-export function formatDatetime(ms: number, precision: 'date' | 'datetime'): string {
+/**
+ * Formats epoch milliseconds in the column's source spelling (`format`, e.g. 'DD-Mon-YY') when it has
+ * one, so the preview shows dates as the file writes them; otherwise as ISO text, a whole date without
+ * its time part.
+ */
+export function formatDatetime(ms: number, precision: 'date' | 'datetime', format?: string): string {
   if (!Number.isFinite(ms)) return '';
+  const compiled = format === undefined ? undefined : compileDatetimeFormat(format);
+  if (compiled) return compiled.format(ms);
   const iso = new Date(ms).toISOString();
   return precision === 'date' ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
 }
@@ -26,11 +33,13 @@ export function formatCell(column: Column, row: number): string {
       return Number.isNaN(v) ? '' : formatNumber(v);
     }
     case 'datetime':
-      return formatDatetime(column.values[row], column.precision);
+      return formatDatetime(column.values[row], column.precision, column.format);
     case 'categorical':
     case 'boolean': {
       const code = column.codes[row];
-      return code < 0 ? '' : (column.categories[code] ?? '');
+      // A boolean reads as the source spelled it (no/yes), as the writers write it.
+      const labels = column.kind === 'boolean' && column.labels !== undefined ? column.labels : column.categories;
+      return code < 0 ? '' : (labels[code] ?? '');
     }
     case 'identifier':
     case 'text':

@@ -51,7 +51,7 @@ function previewColumn(column: Column, rows: number, opts: TablePreviewOptions):
     case 'numeric':
     case 'datetime': {
       const present = presentValues(column.values);
-      const fmt = column.kind === 'numeric' ? formatNumber : (v: number): string => formatDatetime(v, column.precision);
+      const fmt = column.kind === 'numeric' ? formatNumber : (v: number): string => formatDatetime(v, column.precision, column.format);
       return {
         ...base,
         distinct: new Set(present).size,
@@ -67,7 +67,12 @@ function previewColumn(column: Column, rows: number, opts: TablePreviewOptions):
         ...base,
         distinct: counts.filter((n) => n > 0).length,
         stats: {},
-        histogram: topCategories(column.categories, counts, opts.topCategories ?? DEFAULT_TOP),
+        // Booleans are labelled as the source spelled them (no/yes), as the grid shows them.
+        histogram: topCategories(
+          column.kind === 'boolean' && column.labels !== undefined ? column.labels : column.categories,
+          counts,
+          opts.topCategories ?? DEFAULT_TOP,
+        ),
       };
     }
     case 'identifier':

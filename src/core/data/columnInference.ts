@@ -25,7 +25,9 @@ import type { Column, ColumnKind, DatetimeColumn, NumericColumn } from './table'
 import { MedSynthError } from '../errors';
 import { booleanLabels, isMissingToken, parseBoolean, parseDatetime, parseNumber } from './cellValues';
 import { compileDatetimeFormat } from './datetimeFormat';
-import { inferDatetimeFormat } from './datetimeInference';
+import type { DatetimeReading } from './datetimeInference';
+import { inferDatetimeFormat, readDatetimeCells } from './datetimeInference';
+import { countDistinctPresent } from './distinctCount';
 import { MIN_IDENTIFIER_VALUES, NEAR_UNIQUE_SHARE, integerCategories, numericColumnKind } from './numericKinds';
 
 export const COLUMN_KINDS: readonly ColumnKind[] = ['numeric', 'categorical', 'datetime', 'boolean', 'identifier', 'text'];
@@ -99,34 +101,58 @@ export function columnFromCells(name: string, cells: readonly string[], override
     if (kind === 'identifier') return buildColumn(name, cells, 'identifier', origin);
     return numeric;
   }
-  return buildColumn(name, cells, inferTextKind(name, cells), origin);
+  const inferred = inferTextColumn(name, cells);
+  // A date column is built from the values its typing already read, not parsed a second time.
+  if (inferred.dates) return datetimeColumnOf(name, inferred.dates);
+  return buildColumn(name, cells, inferred.kind, origin);
 }
 
 /** The kind rules 2–8 above, for a column already known not to be numeric. */
 export function inferTextKind(name: string, cells: readonly string[]): ColumnKind {
-  let allBoolean = true;
+  return inferTextColumn(name, cells).kind;
+}
+
+function inferTextColumn(name: string, cells: readonly string[]): { readonly kind: ColumnKind; readonly dates?: DatetimeReading } {
+  // Booleans and dates are decided first, each by a pass that stops at the first cell that is not
+  // one, so that those (often long) columns skip the distinct-value count the other rules need.
+  if (allBoolean(cells)) return { kind: 'boolean' };
+  const dates = readDatetimeCells(cells);
+  if (dates) return { kind: 'datetime', dates };
   let present = 0;
   let totalLength = 0;
   let totalWords = 0;
   let allSingleToken = true;
-  const distinct = new Set<string>();
   for (const cell of cells) {
     if (cell.length === 0 || isMissingToken(cell)) continue;
     present++;
-    if (allBoolean && parseBoolean(cell) === undefined) allBoolean = false;
-    distinct.add(cell);
     totalLength += cell.length;
     const words = countWords(cell);
     totalWords += words;
-    if (words > 1 || /\s/.test(cell.trim())) allSingleToken = false;
+    if (allSingleToken && (words > 1 || /\s/.test(cell.trim()))) allSingleToken = false;
   }
-  if (allBoolean) return 'boolean';
-  if (inferDatetimeFormat(cells)) return 'datetime';
-  const allDistinct = distinct.size === present;
-  const nearlyUnique = (allDistinct && present >= 2) || (present >= MIN_IDENTIFIER_VALUES && distinct.size >= NEAR_UNIQUE_SHARE * present);
+  return { kind: textKind(name, present, countDistinctPresent(cells), totalLength, totalWords, allSingleToken) };
+}
+
+/** Every present cell is true/false/yes/no (vacuously true when none is present). */
+function allBoolean(cells: readonly string[]): boolean {
+  for (const cell of cells) if (cell.length > 0 && !isMissingToken(cell) && parseBoolean(cell) === undefined) return false;
+  return true;
+}
+
+/** Rules 4–8 from the counts of the present cells. */
+function textKind(
+  name: string,
+  present: number,
+  distinct: number,
+  totalLength: number,
+  totalWords: number,
+  allSingleToken: boolean,
+): ColumnKind {
+  const allDistinct = distinct === present;
+  const nearlyUnique = (allDistinct && present >= 2) || (present >= MIN_IDENTIFIER_VALUES && distinct >= NEAR_UNIQUE_SHARE * present);
   if (nearlyUnique && looksLikeIdentifierName(name)) return 'identifier';
   if (totalLength / present >= 40 || totalWords / present >= 4) return 'text';
-  if (!allDistinct && (distinct.size <= 20 || distinct.size <= present / 2)) return 'categorical';
+  if (!allDistinct && (distinct <= 20 || distinct <= present / 2)) return 'categorical';
   if (allDistinct && allSingleToken) return present >= MIN_IDENTIFIER_VALUES ? 'identifier' : 'categorical';
   return 'text';
 }
@@ -256,9 +282,9 @@ export function buildColumn(
  * first cell that does not fit the spelling of the first present cell.
  */
 function datetimeColumn(name: string, cells: readonly string[], fail: (row: number, what: string) => MedSynthError): DatetimeColumn {
-  const guess = inferDatetimeFormat(cells);
+  const reading = readDatetimeCells(cells);
   const present = (cell: string): boolean => cell.length > 0 && !isMissingToken(cell);
-  if (!guess) {
+  if (!reading) {
     const first = cells.findIndex(present);
     const own = inferDatetimeFormat([cells[first]]);
     const compiled = own?.format !== undefined ? compileDatetimeFormat(own.format) : undefined;
@@ -270,12 +296,10 @@ function datetimeColumn(name: string, cells: readonly string[], fail: (row: numb
     }
     throw fail(first, 'a date in one spelling shared by the whole column (its dates fit neither day-first nor month-first order)');
   }
-  const compiled = guess.format !== undefined ? compileDatetimeFormat(guess.format) : undefined;
-  const values = new Float64Array(cells.length);
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i];
-    values[i] = present(cell) ? ((compiled ? compiled.parse(cell) : parseDatetime(cell)?.ms) ?? NaN) : NaN;
-  }
+  return datetimeColumnOf(name, reading);
+}
+
+function datetimeColumnOf(name: string, { guess, values }: DatetimeReading): DatetimeColumn {
   return {
     kind: 'datetime',
     name,

@@ -217,16 +217,22 @@ export function utcMillis(
 ): number | undefined {
   if (!(month >= 1 && month <= 12) || !(day >= 1) || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59 || Math.abs(offsetMinutes) > 18 * 60) return undefined;
+  // This runs once per cell of a date column, so the common years skip the Date object: Date.UTC
+  // reads them as given, and the day was checked against the month above, so nothing rolls over.
+  if (year >= 100 && year <= 9999) return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
   // Date.UTC maps years 0-99 to 1900-1999; set the full year explicitly so year 0050 stays 0050.
   const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millis));
   d.setUTCFullYear(year);
   return d.getTime() - offsetMinutes * 60_000;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month of the proleptic Gregorian calendar, the one Date uses; `month` is 1-12. */
 function daysInMonth(year: number, month: number): number {
-  const d = new Date(Date.UTC(2000, month, 0));
-  d.setUTCFullYear(year, month, 0);
-  return d.getUTCDate();
+  if (month !== 2) return MONTH_DAYS[month - 1];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return leap ? 29 : 28;
 }
 
 const pad = (v: number, width: number): string => String(v).padStart(width, '0');

@@ -23,7 +23,7 @@ const ISO_DATE = /^(\d{4})([-/])(\d{2})\2(\d{2})/;
 const NUMERIC_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)/;
 const MONTH_NAME_DATE = /^(\d{1,2})([- ])([A-Za-z]{3})\2(\d{4}|\d{2})(?![\dA-Za-z])/;
 const TIME =
-  /^(?:([T ])(\d{1,2}):(\d{2})(?::(\d{2})(?:([.,])(\d{1,9}))?)?(?:( ?)(AM|PM|am|pm))?( ?)(Z|[+-]\d\d:\d\d|[+-]\d{4}|[+-]\d\d)?)?$/;
+  /(?:([T ])(\d{1,2}):(\d{2})(?::(\d{2})(?:([.,])(\d{1,9}))?)?(?:( ?)(AM|PM|am|pm))?( ?)(Z|[+-]\d\d:\d\d|[+-]\d{4}|[+-]\d\d)?)?$/y;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 interface Shape {
@@ -53,7 +53,61 @@ interface Shape {
   };
 }
 
+/** The shape of a bare ISO date (2003-09-19 or 2003/09/19), the commonest spelling, shared by every such cell. */
+const BARE_ISO_DATE: Readonly<Record<string, Shape>> = {
+  '-': { key: 'iso|-|4|', layout: 'iso', dateSep: '-', yearDigits: 4, first: 0, second: 0, unpaddedDate: false, unpaddedHour: false },
+  '/': { key: 'iso|/|4|', layout: 'iso', dateSep: '/', yearDigits: 4, first: 0, second: 0, unpaddedDate: false, unpaddedHour: false },
+};
+
+/** Where a bare ISO date and a bare numeric date have their digits. */
+const BARE_ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+const BARE_NUMERIC_DIGITS = [0, 1, 3, 4, 6, 7, 8, 9];
+
+const isDigit = (cell: string, i: number): boolean => {
+  const c = cell.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+/**
+ * The shape of a cell that is exactly DDDD-DD-DD or DDDD/DD/DD, which shapeOf's regular expressions
+ * give as well; checked by character codes because the shape pass visits every cell of the column.
+ */
+function bareIsoDateShape(cell: string): Shape | undefined {
+  if (cell.length !== 10) return undefined;
+  const sep = cell[4];
+  if ((sep !== '-' && sep !== '/') || cell[7] !== sep) return undefined;
+  for (const i of BARE_ISO_DIGITS) if (!isDigit(cell, i)) return undefined;
+  return BARE_ISO_DATE[sep];
+}
+
+/** Shapes of bare padded numeric dates (09/19/2003), one per separator and first and second field. */
+const bareNumericShapes = new Map<number, Shape>();
+
+/**
+ * The shape of a cell that is exactly DD/DD/DDDD with '/', '.' or '-' twice (09/19/2003, 19.09.2003),
+ * which shapeOf's regular expressions give as well; the shapes are shared, since they differ only in
+ * the separator and the two leading fields.
+ */
+function bareNumericDateShape(cell: string): Shape | undefined {
+  if (cell.length !== 10) return undefined;
+  const sep = cell[2];
+  if ((sep !== '/' && sep !== '.' && sep !== '-') || cell[5] !== sep) return undefined;
+  for (const i of BARE_NUMERIC_DIGITS) if (!isDigit(cell, i)) return undefined;
+  const first = (cell.charCodeAt(0) - 48) * 10 + cell.charCodeAt(1) - 48;
+  const second = (cell.charCodeAt(3) - 48) * 10 + cell.charCodeAt(4) - 48;
+  const id = sep.charCodeAt(0) * 10_000 + first * 100 + second;
+  let shape = bareNumericShapes.get(id);
+  if (!shape) {
+    const key = `numeric|${sep}|4|`;
+    shape = { key, layout: 'numeric', dateSep: sep, yearDigits: 4, first, second, unpaddedDate: false, unpaddedHour: false };
+    bareNumericShapes.set(id, shape);
+  }
+  return shape;
+}
+
 function shapeOf(cell: string): Shape | undefined {
+  const bare = bareIsoDateShape(cell) ?? bareNumericDateShape(cell);
+  if (bare) return bare;
   const text = cell.trim();
   let layout: Shape['layout'];
   let m = ISO_DATE.exec(text);
@@ -75,7 +129,8 @@ function shapeOf(cell: string): Shape | undefined {
   } else return undefined;
   const dateSep = m[2];
   const yearDigits = layout === 'iso' ? 4 : m[4].length;
-  const t = TIME.exec(text.slice(m[0].length));
+  TIME.lastIndex = m[0].length;
+  const t = TIME.exec(text);
   if (!t) return undefined;
   const time =
     t[1] === undefined
@@ -90,14 +145,11 @@ function shapeOf(cell: string): Shape | undefined {
           zone: t[10] ?? '',
         };
   const zoneStyle = !time || time.zone === '' ? '' : time.zone === 'Z' ? 'Z' : time.zone.includes(':') ? ':' : String(time.zone.length);
-  const key = [
-    layout,
-    dateSep,
-    yearDigits,
-    time ? [time.sep, time.seconds, time.fracSep, time.fracDigits, time.meridiem.toUpperCase(), time.zoneSpace, zoneStyle].join('') : '',
-  ].join('|');
+  const timeKey = time
+    ? `${time.sep}${time.seconds}${time.fracSep}${time.fracDigits}${time.meridiem.toUpperCase()}${time.zoneSpace ?? ''}${zoneStyle}`
+    : '';
   return {
-    key,
+    key: `${layout}|${dateSep}|${yearDigits}|${timeKey}`,
     layout,
     dateSep,
     yearDigits,
@@ -112,6 +164,22 @@ function shapeOf(cell: string): Shape | undefined {
 
 /** The format all present cells share, or undefined when they are not all dates of one spelling. */
 export function inferDatetimeFormat(cells: readonly string[]): DatetimeGuess | undefined {
+  return readDatetimeCells(cells)?.guess;
+}
+
+/** A column's datetime spelling and its cells read in it (NaN where a cell is missing). */
+export interface DatetimeReading {
+  readonly guess: DatetimeGuess;
+  readonly values: Float64Array;
+}
+
+const present = (cell: string): boolean => cell.length > 0 && !isMissingToken(cell);
+
+/**
+ * inferDatetimeFormat's guess together with the values it checked, so that typing a date column
+ * parses each cell once rather than once to decide and again to build the column.
+ */
+export function readDatetimeCells(cells: readonly string[]): DatetimeReading | undefined {
   let shape: Shape | undefined;
   let sameShape = true;
   let unpaddedDate = false;
@@ -120,23 +188,23 @@ export function inferDatetimeFormat(cells: readonly string[]): DatetimeGuess | u
   let maxSecond = 0;
   const offsets = new Map<string, number>();
   for (const cell of cells) {
-    if (cell.length === 0 || isMissingToken(cell)) continue;
+    if (!present(cell)) continue;
     const s = shapeOf(cell);
     if (!s) return undefined;
     if (!shape) shape = s;
-    else if (s.key !== shape.key) {
+    else if (s !== shape && s.key !== shape.key) {
       // Only ISO values may mix spellings; they are then read one by one by the ISO reader.
       if (s.layout !== 'iso' || shape.layout !== 'iso') return undefined;
       sameShape = false;
     }
-    unpaddedDate ||= s.unpaddedDate;
-    unpaddedHour ||= s.unpaddedHour;
-    maxFirst = Math.max(maxFirst, s.first);
-    maxSecond = Math.max(maxSecond, s.second);
+    if (s.unpaddedDate) unpaddedDate = true;
+    if (s.unpaddedHour) unpaddedHour = true;
+    if (s.first > maxFirst) maxFirst = s.first;
+    if (s.second > maxSecond) maxSecond = s.second;
     const zone = s.time?.zone;
     if (zone && zone !== 'Z') offsets.set(zone, (offsets.get(zone) ?? 0) + 1);
   }
-  if (!shape) return { hasTime: false, iso: true };
+  if (!shape) return { guess: { hasTime: false, iso: true }, values: new Float64Array(cells.length).fill(NaN) };
   if (!sameShape) return lenientIso(cells);
   let note: string | undefined;
   let date: string;
@@ -154,12 +222,19 @@ export function inferDatetimeFormat(cells: readonly string[]): DatetimeGuess | u
   const format = date + timeFormat(shape, unpaddedHour, offsets);
   const compiled = compileDatetimeFormat(format);
   if (!compiled) return undefined;
-  for (const cell of cells) {
-    if (cell.length === 0 || isMissingToken(cell)) continue;
+  const values = new Float64Array(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (!present(cell)) {
+      values[i] = NaN;
+      continue;
+    }
+    const ms = compiled.parse(cell);
     // An impossible date (2023-02-30) in any cell means the column is not dates of this format.
-    if (compiled.parse(cell) === undefined) return shape.layout === 'iso' ? lenientIso(cells) : undefined;
+    if (ms === undefined) return shape.layout === 'iso' ? lenientIso(cells) : undefined;
+    values[i] = ms;
   }
-  return { format, hasTime: compiled.hasTime, iso: shape.layout === 'iso', ...(note ? { note } : {}) };
+  return { guess: { format, hasTime: compiled.hasTime, iso: shape.layout === 'iso', ...(note ? { note } : {}) }, values };
 }
 
 function timeFormat(shape: Shape, unpaddedHour: boolean, offsets: ReadonlyMap<string, number>): string {
@@ -184,13 +259,19 @@ function timeFormat(shape: Shape, unpaddedHour: boolean, offsets: ReadonlyMap<st
   return `${out}${t.zoneSpace}${best}`;
 }
 
-function lenientIso(cells: readonly string[]): DatetimeGuess | undefined {
+function lenientIso(cells: readonly string[]): DatetimeReading | undefined {
   let hasTime = false;
-  for (const cell of cells) {
-    if (cell.length === 0 || isMissingToken(cell)) continue;
+  const values = new Float64Array(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (!present(cell)) {
+      values[i] = NaN;
+      continue;
+    }
     const d = parseDatetime(cell);
     if (!d) return undefined;
+    values[i] = d.ms;
     hasTime ||= d.hasTime;
   }
-  return { hasTime, iso: true };
+  return { guess: { hasTime, iso: true }, values };
 }

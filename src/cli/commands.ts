@@ -22,6 +22,14 @@ export interface CliContext {
   readonly stderr: (text: string) => void;
 }
 
+/**
+ * What the reader assumed or repaired reading `file` (an encoding, skipped comment lines, padded rows,
+ * decimal commas), one stderr line per note, so that a wrong guess is seen before its numbers are trusted.
+ */
+export function printReaderNotes(ctx: CliContext, file: string, notes: readonly string[] | undefined): void {
+  for (const note of notes ?? []) ctx.stderr(`medsynth: note: ${file}: ${note}\n`);
+}
+
 /** The help line every table-reading command shares. */
 export const READ_HELP =
   '  Reading: --delimiter C (one character, tab, whitespace), --encoding utf-8|latin1, --comment PREFIX, --max-rows N, --max-cells N.\n';
@@ -58,6 +66,7 @@ export async function convertCommand(argv: readonly string[], ctx: CliContext): 
   const dialect = dialectOptions(args, 'convert');
   await checkOutputParent('convert', '<out>', output);
   const table = await readTableFile(input, { ...dialect, ...limits, signal: ctx.signal });
+  printReaderNotes(ctx, input, table.provenance?.notes);
   await writeTableFile(resolve(output), table, ctx.signal);
   ctx.stdout(`wrote ${table.rowCount} rows × ${table.columns.length} columns to ${output}\n`);
 }
@@ -77,6 +86,7 @@ export async function fitCommand(argv: readonly string[], ctx: CliContext): Prom
   const read = readSettingsOption(args, 'fit');
   await checkOutputParent('fit', '--out', outDir);
   const res = await fitGenerator({ dataset: args.positionals[0], generator, outDir, limits, read, signal: ctx.signal });
+  printReaderNotes(ctx, args.positionals[0], res.datasetNotes);
   if (args.flags.has('json'))
     ctx.stdout(
       `${JSON.stringify({ outDir: res.outDir, model: res.modelPath, manifest: res.manifestPath, rows: res.rows, columns: res.columns }, null, 2)}\n`,
@@ -232,6 +242,10 @@ export async function evaluateCommand(argv: readonly string[], ctx: CliContext):
     markdown: args.strings.get('markdown'),
     signal: ctx.signal,
   });
+  printReaderNotes(ctx, real, report.real.notes);
+  printReaderNotes(ctx, synth, report.synth.notes);
+  const holdout = args.strings.get('holdout');
+  if (holdout !== undefined) printReaderNotes(ctx, holdout, report.holdout?.notes);
   ctx.stdout(formatEvaluationSummary(report));
   for (const o of outputs) ctx.stdout(`wrote the ${o.what} to ${resolve(o.path)}\n`);
   // A metric that cannot be computed on these tables is a finding, not a failed run: the exit code

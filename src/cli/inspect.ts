@@ -72,11 +72,19 @@ export async function inspect(argv: readonly string[], ctx: CliContext): Promise
       shape: [d.rows, d.columns.length],
       rows: d.rows,
       columns: d.columns,
+      // What the reader assumed or repaired (encoding, comment lines, padded rows, decimal commas).
+      notes: table.provenance?.notes ?? [],
     };
   } else {
     description = describeDataset(resolve(path), await readDatasetFile(path, { limits: decodeLimits, signal: ctx.signal }));
   }
-  ctx.stdout(json ? `${JSON.stringify(description, finiteOrNull, 2)}\n` : humanInspect(description));
+  ctx.stdout(json ? `${JSON.stringify(description, finiteOrNull, 2)}\n` : `${humanInspect(description)}${notesBlock(description.notes)}`);
+}
+
+/** The human summary's "notes:" block, one indented line per note; empty when the reader noted nothing. */
+function notesBlock(notes: unknown): string {
+  if (!Array.isArray(notes) || notes.length === 0) return '';
+  return `notes:\n${notes.map((n) => `  ${String(n)}\n`).join('')}`;
 }
 
 async function describeGenerator(path: string, ctx: CliContext): Promise<GeneratorDescription> {

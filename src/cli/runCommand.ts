@@ -5,7 +5,7 @@ import { dirname, isAbsolute, relative } from 'node:path';
 import { MedSynthError } from '../core/errors';
 import { runFullLoop } from '../engine/fullLoop';
 import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs } from './args';
-import { parseProviders, READ_HELP } from './commands';
+import { parseProviders, printReaderNotes, READ_HELP } from './commands';
 import { READ_OPTIONS, readSettingsOption } from './readOptions';
 import type { CliContext } from './commands';
 import { formatEvaluationSummary } from './summary';
@@ -61,6 +61,7 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
     signal: ctx.signal,
     onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`),
   });
+  printReaderNotes(ctx, dataset, result.notes);
   if (args.flags.has('json')) {
     const { report, ...rest } = result;
     ctx.stdout(

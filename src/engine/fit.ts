@@ -39,6 +39,8 @@ export interface FitResult {
   readonly rows: number;
   readonly columns: number;
   readonly datasetSha256?: string;
+  /** What the reader assumed or repaired reading the dataset (table provenance notes); empty when nothing. */
+  readonly datasetNotes: readonly string[];
 }
 
 /** True when `inner` is `outer` or lies inside it. */
@@ -85,5 +87,6 @@ export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
     rows: table.rowCount,
     columns: table.columns.length,
     datasetSha256: table.provenance?.sha256,
+    datasetNotes: table.provenance?.notes ?? [],
   };
 }

@@ -68,6 +68,8 @@ export interface FullLoopResult {
   readonly generate: GenerateResult;
   /** What run.json records about the holdout: the split, or why there is none. */
   readonly holdout: HoldoutRecord;
+  /** What the reader assumed or repaired reading the dataset (run.json's dataset.notes); empty when nothing. */
+  readonly notes: readonly string[];
   readonly files: {
     readonly model: string;
     readonly manifest: string;
@@ -278,6 +280,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     });
     await verifySourceUnchanged(opts.dataset, sha256, opts.signal);
     const holdout = holdoutRecord(split, holdoutFraction, seed, sourceName);
+    const notes = split.source.provenance?.notes ?? [];
     const outputs = ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html'];
     const run = {
       schema: 'medsynth.run/1',
@@ -290,6 +293,8 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
         rows: split.sourceRows,
         columns: split.source.columns.map((c) => ({ name: c.name, kind: c.kind })),
         typeOverrides: { ...opts.read?.types },
+        // What the reader assumed or repaired (encoding, comment lines, padded rows, decimal commas).
+        notes: [...notes],
       },
       holdout,
       generator: {
@@ -324,6 +329,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       report,
       generate: { ...gen, out: at('synthetic.csv') },
       holdout,
+      notes,
       files: {
         model: at(fit.manifest.model),
         manifest: at('medsynth.json'),

@@ -93,7 +93,11 @@ export async function prepareHoldout(opts: PrepareHoldoutOptions): Promise<Holdo
     throw e;
   }
   throwIfAborted(opts.signal);
-  return { ...base, parts: { train: dropUnusedCategories(parts.train), holdout: parts.holdout } };
+  // The parts are no file's bytes (no name, no hash of their own), but what the reader assumed reading
+  // the source holds for them too, so the report can say it next to the training and holdout rows.
+  const notes = source.provenance?.notes;
+  const noted = (t: Table): Table => (notes && notes.length > 0 ? { ...t, provenance: { notes } } : t);
+  return { ...base, parts: { train: noted(dropUnusedCategories(parts.train)), holdout: noted(parts.holdout) } };
 }
 
 /**

@@ -173,6 +173,27 @@ describe('table preview webview', () => {
         'categorical',
     );
     assert.equal(log.setting, undefined, 'nothing is saved for a refused kind');
+    assert.equal(await page.$$eval('.reader-notes', (els) => els.length), 0, 'patients.csv is read without assumptions');
+    assertClean(app);
+    await page.close();
+  });
+
+  it('says above the grid what the reader assumed reading the file', async () => {
+    // comments.csv has two '#' lines before its header (lines 1-2).
+    const rel = 'test/fixtures/tables/dialects/comments.csv';
+    const app = await webviews.open('tablePreview', tableHost(await loadTable(rel), { setting: undefined, commands: [] }, undefined, rel));
+    const { page } = app;
+    await waitFor(app, 'tbody tr.row');
+    assert.deepEqual(await page.$$eval('.reader-notes .reader-note', (els) => els.map((el) => el.textContent)), [
+      "Read with a note: skipped 2 comment lines starting with '#' before the header (lines 1-2); pass --comment to choose the prefix",
+    ]);
+    // Between the types bar and the grid.
+    assert.deepEqual(await page.$$eval('#app > *', (els) => els.map((el) => el.className)), [
+      'toolbar',
+      'types-bar',
+      'reader-notes',
+      'scroller',
+    ]);
     assertClean(app);
     await page.close();
   });

@@ -84,6 +84,18 @@ describe('buildTablePreview matches numpy.histogram and pandas value_counts', ()
   });
 });
 
+describe('the preview model carries the reader notes', () => {
+  it('a file the reader repaired says so; a plain one has none', async () => {
+    // comments.csv starts with two '#' lines before its header (lines 1-2).
+    const noted = buildTablePreview(await loadTable('test/fixtures/tables/dialects/comments.csv'));
+    assert.deepEqual(noted.notes, [
+      "skipped 2 comment lines starting with '#' before the header (lines 1-2); pass --comment to choose the prefix",
+    ]);
+    const plain = buildTablePreview(await loadTable('samples/workspace/patients.csv'));
+    assert.deepEqual(plain.notes, []);
+  });
+});
+
 describe('host-side validators of webview messages', () => {
   it('accepts the table preview messages and refuses malformed ones', () => {
     assert.deepEqual(parseTablePreviewMessage({ type: 'ready' }), { type: 'ready' });

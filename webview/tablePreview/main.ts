@@ -80,11 +80,16 @@ function render(model: TablePreviewModel, types: ColumnTypeSettings): void {
     h('span', { class: 'error', role: 'alert', hidden: true }),
   );
   const notice = app.querySelector<HTMLElement>('.types-bar .notice')?.textContent ?? '';
-  app.replaceChildren(
-    toolbar,
-    typesBar(types, (m) => host.post(m)),
-    scroller,
-  );
+  // What the reader assumed or repaired reading the file, one small line each, above the grid.
+  const notes =
+    model.notes.length > 0
+      ? h(
+          'div',
+          { class: 'reader-notes', role: 'note' },
+          ...model.notes.map((n) => h('p', { class: 'reader-note' }, `Read with a note: ${n}`)),
+        )
+      : null;
+  app.replaceChildren(...[toolbar, typesBar(types, (m) => host.post(m)), notes, scroller].filter((el): el is HTMLElement => el !== null));
   if (notice) showNotice(notice);
 
   const pageSize = Math.max(1, model.pageSize);

@@ -29,6 +29,8 @@ export interface TablePreviewModel {
   readonly title: string;
   readonly file?: string;
   readonly format?: string;
+  /** What the reader assumed or repaired (encoding, comment lines, padded rows, decimal commas); empty when nothing. */
+  readonly notes: readonly string[];
   readonly rowCount: number;
   readonly columns: readonly ColumnPreview[];
   /** Rows per page the webview should request; the host may clamp it. */

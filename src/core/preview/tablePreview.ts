@@ -27,6 +27,7 @@ export function buildTablePreview(table: Table, opts: TablePreviewOptions = {}):
     title: opts.title ?? (file ? (file.split(/[\\/]/).pop() ?? file) : 'Table'),
     ...(file !== undefined ? { file } : {}),
     ...(table.provenance?.format !== undefined ? { format: table.provenance.format } : {}),
+    notes: [...(table.provenance?.notes ?? [])],
     rowCount: table.rowCount,
     columns: table.columns.map((c) => previewColumn(c, table.rowCount, opts)),
     pageSize,

@@ -43,7 +43,10 @@ export function buildReport(real: Table, synth: Table, results: readonly MetricR
     if (cmp) columns.push(cmp);
   }
   const correlations = correlationMatrices(real, synth);
-  const source = (t: Table): TableSource => ({ file: t.provenance?.file, rows: t.rowCount, sha256: t.provenance?.sha256 });
+  const source = (t: Table): TableSource => {
+    const notes = t.provenance?.notes;
+    return { file: t.provenance?.file, rows: t.rowCount, sha256: t.provenance?.sha256, ...(notes && notes.length > 0 ? { notes } : {}) };
+  };
   return {
     schema: 'medsynth.report/1',
     modality: 'table',

@@ -4,7 +4,7 @@ import { escapeXml, formatNumber, renderDistributionSvg, renderHistogramSvg } fr
 import { REPORT_CHART_STYLE } from './chartStyle';
 import { renderCorrelationSectionHtml } from './correlationHeatmap';
 import type { Report, ReportMetric } from './model';
-import { goalText, leftOutSentences, provenanceEntries } from './reportText';
+import { goalText, leftOutSentences, provenanceEntries, readerNoteLines } from './reportText';
 import { copiesAtBaseRate, dcrBaseline, goodness, isNotApplicable, reportVerdict } from './verdict';
 
 const STYLE = `
@@ -17,7 +17,7 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 td.score.unknown { color: var(--fg); } td.score { font-variant-numeric: tabular-nums; white-space: nowrap; font-weight: 600; }
 .doc { color: var(--muted); font-size: 12px; }
 .verdict li { margin: 4px 0; } .good { color: var(--good); } .fair { color: var(--fair); } .poor { color: var(--poor); } .unknown { color: var(--muted); }
-.error { color: var(--poor); } .na { color: var(--muted); } .left-out { color: var(--fair); font-size: 12px; }
+.reader-notes { color: var(--fair); font-size: 13px; } .error { color: var(--poor); } .na { color: var(--muted); } .left-out { color: var(--fair); font-size: 12px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(370px, 1fr)); gap: 16px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; } figcaption { font-weight: 600; } figcaption span { color: var(--muted); font-weight: 400; font-size: 12px; }
 svg .real { fill: var(--real); } svg .synth { fill: var(--synth); } svg .bar { fill: var(--real); } svg .axis { stroke: var(--muted); } svg .tick { fill: var(--muted); font-size: 10px; }
@@ -56,6 +56,12 @@ function sources(report: Report): string {
     .join('');
 }
 
+/** What the reader assumed or repaired (encoding, comment lines, padded rows), under the sources; empty when nothing. */
+function readerNotes(report: Report): string {
+  const lines = readerNoteLines(report);
+  return lines.length > 0 ? `<ul class="reader-notes">${lines.map((l) => `<li>${escapeXml(l)}</li>`).join('')}</ul>` : '';
+}
+
 /** The DCR section's word on the holdout baseline, escaped; empty without a holdout. */
 function dcrBaselineSentence(report: Report): string {
   const base = dcrBaseline(report.metrics.find((m) => m.id === 'privacy.dcr'));
@@ -92,6 +98,7 @@ export function renderReportHtml(report: Report): string {
     '<h1>MedSynth synthetic data report</h1>',
     `<p class="meta">${escapeXml(report.modality)} data · created ${escapeXml(report.createdAt)}</p>`,
     `<ul>${sources(report)}${genLine}</ul>`,
+    readerNotes(report),
     `<h2>Verdict</h2><ul class="verdict">${verdict}</ul>`,
     '<h2>Scores</h2><table><thead><tr><th>Metric</th><th>Score</th><th>What it means</th></tr></thead><tbody>',
     report.metrics.map(metricRow).join(''),

@@ -2,7 +2,7 @@
 // or a pull request. Distributions are summarised as the largest per-bin gap, since Markdown has no charts.
 import { formatNumber } from './charts';
 import type { Report } from './model';
-import { goalText, leftOutSentences, provenanceEntries } from './reportText';
+import { goalText, leftOutSentences, provenanceEntries, readerNoteLines } from './reportText';
 import { isNotApplicable, reportVerdict } from './verdict';
 
 function cell(text: string): string {
@@ -17,6 +17,7 @@ export function renderReportMarkdown(report: Report): string {
     lines.push(
       `- Generator: ${g.name} (${g.family})${g.seed !== undefined ? ` · seed ${g.seed}` : ''}${g.executionProvider ? ` · ran on ${g.executionProvider}` : ''}`,
     );
+  for (const note of readerNoteLines(report)) lines.push(`- Note: ${note}`);
   lines.push('', '## Verdict', '');
   for (const v of reportVerdict(report)) lines.push(`- **${v.topic}** (${v.level}): ${v.text}`);
   lines.push('', '## Scores', '', '| Metric | Score | Good value | Meaning |', '| --- | ---: | --- | --- |');

@@ -44,6 +44,11 @@ export interface TableSource {
   readonly sha256?: string;
   /** Set when the rows are a part of one file split in memory (then `sha256` is that file's). */
   readonly part?: TablePart;
+  /**
+   * What the reader assumed or repaired reading the file (encoding, comment lines, padded rows,
+   * decimal commas); for a part of a split file, that file's notes. Absent when there were none.
+   */
+  readonly notes?: readonly string[];
 }
 
 export interface Report {

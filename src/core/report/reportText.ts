@@ -63,6 +63,20 @@ export function provenanceEntries(report: Report): [label: string, text: string]
   return entries;
 }
 
+/**
+ * What the reader assumed or repaired for each compared table, one sentence per note: "Reading the
+ * real table: skipped 2 comment lines…". A holdout that is the rest of the real table's file shares
+ * that file's notes, so they are said once.
+ */
+export function readerNoteLines(report: Report): string[] {
+  const tables: [string, TableSource | undefined][] = [
+    ['real', report.real],
+    ['holdout', holdoutFromSameFile(report) ? undefined : report.holdout],
+    ['synthetic', report.synth],
+  ];
+  return tables.flatMap(([label, source]) => (source?.notes ?? []).map((note) => `Reading the ${label} table: ${note}`));
+}
+
 function baselineMedian(m: ReportMetric): number | undefined {
   const b = m.details.baseline as { median?: unknown } | undefined;
   return b && typeof b.median === 'number' && Number.isFinite(b.median) ? b.median : undefined;

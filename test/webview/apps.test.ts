@@ -325,4 +325,17 @@ describe('report webview', () => {
     assertClean(app);
     await page.close();
   });
+
+  it('says under the sources what the reader assumed reading each table', async () => {
+    const notes = ['padded 2 rows that ended early (first at line 4) with empty fields'];
+    const withNotes: Report = { ...report, real: { ...report.real, notes } };
+    const app = await webviews.open('report', async (raw, a) => {
+      const m = parseReportMessage(raw);
+      if (m?.type === 'ready') await a.send({ type: 'init', report: withNotes, canOpenSynthetic: false });
+    });
+    await waitFor(app, '.reader-notes li');
+    const shown = await app.page.$$eval('.reader-notes li', (lis) => lis.map((li) => li.textContent ?? ''));
+    assert.deepEqual(shown, [`Reading the real table: ${notes[0]}`]);
+    assert.equal(await app.page.$$eval('.provenance', (d) => d.length), 1, 'the source list is still drawn');
+  });
 });

@@ -9,7 +9,7 @@ import type { Report } from '../../src/core/report/model';
 import type { ReportAction, ReportHostMessage, ReportUiState, ReportWebviewMessage } from '../../src/protocol/report';
 import { assertNever } from '../../src/protocol/messageChecks';
 import { renderHistogramSvg } from '../../src/core/report/charts';
-import { provenanceEntries } from '../../src/core/report/reportText';
+import { provenanceEntries, readerNoteLines } from '../../src/core/report/reportText';
 import { dcrBaseline, reportVerdict } from '../../src/core/report/verdict';
 import { custom, formatScore, h, svgFromMarkup } from '../shared/dom';
 import { connectHost, PendingRequests } from '../shared/hostChannel';
@@ -121,10 +121,17 @@ function provenance(report: Report): HTMLElement {
     rows.push(['Seed', g.seed !== undefined ? String(g.seed) : 'unknown']);
   }
   rows.push(['Created', report.createdAt]);
+  // What a reader assumed or repaired (padding, comments, encoding) is said here, as in report.html.
+  const notes = readerNoteLines(report);
   return h(
-    'dl',
-    { class: 'provenance' },
-    ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { title: v, 'data-field': k.toLowerCase() }, v)]),
+    'div',
+    {},
+    h(
+      'dl',
+      { class: 'provenance' },
+      ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { title: v, 'data-field': k.toLowerCase() }, v)]),
+    ),
+    ...(notes.length > 0 ? [h('ul', { class: 'reader-notes' }, ...notes.map((n) => h('li', {}, n)))] : []),
   );
 }
 

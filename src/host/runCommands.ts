@@ -118,7 +118,7 @@ export async function fitCommand(services: HostServices, uri: vscode.Uri | undef
     const runDir = newRunDir(folder);
     // medsynth.columns: the user's column kinds replace inference (an identifier is never sampled).
     const read = await tableReadSettings(folder, dataset, signal);
-    await fitGenerator({
+    const fit = await fitGenerator({
       dataset: dataset.fsPath,
       generator: 'copula',
       outDir: runDir,
@@ -127,6 +127,7 @@ export async function fitCommand(services: HostServices, uri: vscode.Uri | undef
       signal,
       onProgress,
     });
+    logReaderNotes(services, dataset, fit.datasetNotes);
     return { ok: true as const, runDir, generatorDir: runDir, manifestPath: path.join(runDir, 'medsynth.json') };
   });
   if (result.ok) announceFit(dataset.fsPath, result.runDir);
@@ -285,6 +286,7 @@ export async function fullLoopCommand(
         client: services.inference,
         onLog: services.logInference,
       });
+      logReaderNotes(services, dataset, result.notes);
       const reportPath = path.join(result.runDir, 'report.json');
       if (options.openReport !== false) await openReportPanel(services, reportPath, result.report);
       return {
@@ -338,4 +340,9 @@ export async function enableCudaCommand(services: HostServices): Outcome<{ reado
   if (!outcome.ok) return refuse(outcome.message);
   void vscode.window.showInformationMessage(`MedSynth: ${outcome.message}`);
   return { ok: true, message: outcome.message };
+}
+
+/** What the reader assumed or repaired reading the table (padding, comments, encoding) goes to the log, as the CLI prints it. */
+function logReaderNotes(services: HostServices, dataset: vscode.Uri, notes: readonly string[] | undefined): void {
+  for (const note of notes ?? []) services.log.info(`note: ${path.basename(dataset.fsPath)}: ${note}`);
 }

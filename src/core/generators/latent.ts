@@ -4,7 +4,7 @@
 // The generator is counter-based: a 32-bit avalanche hash (the murmur3 finalizer, chained over the
 // seed and row words) of the counter gives independent uniforms without any sequential state.
 
-function fmix32(h: number): number {
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -3,6 +3,8 @@
 import { MedSynthError } from '../errors';
 import { checkTableShape, mean, notApplicable, numberPairs } from './tableColumns';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
+import { runSteps, runStepsYielding } from './workSteps';
+import type { WorkSteps } from './workSteps';
 
 export const CORRELATION_SIMILARITY_ID = 'fidelity.correlationSimilarity';
 
@@ -41,6 +43,15 @@ export function pearsonPairwise(x: Float64Array, y: Float64Array): number {
 
 /** Computes the metric; not applicable with fewer than two numeric columns, BAD_INPUT when no pair is defined. */
 export function computeCorrelationSimilarity(input: TableMetricInput, signal?: AbortSignal): MetricResult {
+  return runSteps(correlationSimilaritySteps(input), signal);
+}
+
+/** computeCorrelationSimilarity giving the event loop a turn every few tens of milliseconds (wide tables have many pairs). */
+export function computeCorrelationSimilarityYielding(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
+  return runStepsYielding(correlationSimilaritySteps(input), signal);
+}
+
+function* correlationSimilaritySteps(input: TableMetricInput): WorkSteps<MetricResult> {
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
   const pairs = numberPairs(input.real, input.synth);
@@ -49,8 +60,8 @@ export function computeCorrelationSimilarity(input: TableMetricInput, signal?: A
   const perPair: Record<string, number> = {};
   const undefinedPairs: string[] = [];
   for (let a = 0; a < pairs.length; a++) {
-    if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
     for (let b = a + 1; b < pairs.length; b++) {
+      yield;
       const key = `${pairs[a].name}|${pairs[b].name}`;
       const r = pearsonPairwise(pairs[a].real.values, pairs[b].real.values);
       const s = pearsonPairwise(pairs[a].synth.values, pairs[b].synth.values);
@@ -101,5 +112,5 @@ export const correlationSimilarityMetric: TableMetric = {
     'synthetic tables over pairwise-complete rows. 1 means every correlation is reproduced exactly; 0 means every correlation has ' +
     'flipped from +1 to −1 (or back). Pairs with a constant or empty column have no correlation and are not scored; the report says how many.',
   reference: 'SDMetrics CorrelationSimilarity (coefficient = Pearson)',
-  compute: computeCorrelationSimilarity,
+  compute: computeCorrelationSimilarityYielding,
 };

@@ -3,7 +3,7 @@
 // distance to the training rows with the distance to unseen rows separates memorisation from a
 // dense but honest distribution.
 import { nearestRecords } from './distanceSearch';
-import { buildDistanceSpace } from './distanceSpace';
+import { buildDistanceSpaceYielding } from './distanceSpace';
 import { quantileSorted } from './tableColumns';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
 
@@ -71,7 +71,7 @@ export function ignoredColumnsLeftOut(ignored: readonly string[]): LeftOut[] {
 
 /** Computes the metric. Throws BAD_INPUT when nothing can be measured, CANCELLED on abort. */
 export async function computeDcr(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
-  const space = buildDistanceSpace(input.real, input.synth, input.holdout);
+  const space = await buildDistanceSpaceYielding(input.real, input.synth, input.holdout, signal);
   const toReal = await nearestRecords(space, space.synth, space.real, signal);
   const dcr = toReal.d1.map((d) => d / space.columnCount);
   const summary = distanceSummary(dcr);

@@ -287,11 +287,12 @@ function instantiate(bytesNeeded: number): KernelInstance | null {
 const QUERY_BLOCK = 1024;
 
 /**
- * Row-pair distances per kernel call (about 50-100 ms of work): with a large reference table a fixed
- * 1024-row block ran for seconds between yields (200k reference rows: ~2 s), so a cancel waited that
- * long. The block shrinks with the reference size instead.
+ * Row-pair distances per kernel call (about 25-50 ms of work on a loaded 2-core machine): with a large
+ * reference table a fixed 1024-row block ran for seconds between yields (200k reference rows: ~2 s), so
+ * a cancel waited that long. The block shrinks with the reference size instead. 1 << 24 pairs still
+ * took 100-120 ms per call at 30k reference rows, over the ~100 ms a cancel should wait.
  */
-const PAIRS_PER_BLOCK = 1 << 24;
+const PAIRS_PER_BLOCK = 1 << 23;
 
 /**
  * For every query row, the smallest and second-smallest L1 distance to the reference rows

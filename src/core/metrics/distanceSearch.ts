@@ -3,12 +3,11 @@
 // a value more than half a range outside the real values, see distanceSpace.ts) repaired: by a packed
 // search per group of reference rows less a known excess, or, where the reference value is the one
 // outside, term by term. Everything else is exact in the packing, so every row gets the defined distance.
-import { MedSynthError } from '../errors';
 import { nearestTwo } from './distanceKernel';
 import type { NearestTwo } from './distanceKernel';
 import { PACKED_BAND } from './distanceSpace';
 import type { DistanceSpace, PackedRows } from './distanceSpace';
-import { yieldToEventLoop } from './tableColumns';
+import { ROWS_PER_STEP, timeSlicer } from './workSteps';
 
 const outOfBand = (x: number): boolean => x < PACKED_BAND[0] || x > PACKED_BAND[1];
 
@@ -85,8 +84,10 @@ async function subtractExcess(
   near: NearestTwo,
   signal?: AbortSignal,
 ): Promise<void> {
+  const pause = timeSlicer(signal);
   const groups = new Map<string, { columns: number[]; rows: number[] }>();
   for (let r = 0; r < ref.count; r++) {
+    if (r % ROWS_PER_STEP === ROWS_PER_STEP - 1) await pause();
     const columns = repairs.emptyInRef.filter((c) => Number.isNaN(ref.cell(c, r)));
     const key = columns.join(',');
     const group = groups.get(key) ?? { columns, rows: [] };
@@ -96,6 +97,8 @@ async function subtractExcess(
   const queries = packSubset(query, repairs.outOfBand, space.stride);
   const best = repairs.outOfBand.map(() => [Infinity, Infinity]);
   for (const group of groups.values()) {
+    // Each search may be a single kernel call (a few query rows) that never yields by itself.
+    await pause();
     const found = await nearestTwo(queries, packSubset(ref, group.rows, space.stride), space.stride, signal);
     repairs.outOfBand.forEach((q, i) => {
       let over = 0;
@@ -139,12 +142,12 @@ export async function nearestRecords(space: DistanceSpace, query: PackedRows, re
   if (repairs.outOfBand.length > 0) await subtractExcess(space, query, ref, repairs, near, signal);
   // An out-of-band reference value (a holdout row far outside the training range) has no such
   // shortcut; the few query rows with an empty cell there are summed term by term.
+  // One row costs a pass over every reference row, so the check is by time, not by a row count (64
+  // rows against 100k reference rows took over a second).
   const redo = repairs.emptyAgainstOut;
+  const pause = timeSlicer(signal);
   for (let k = 0; k < redo.length; k++) {
-    if ((k & 0x3f) === 0) {
-      if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
-      if (k > 0) await yieldToEventLoop();
-    }
+    await pause();
     const q = redo[k];
     let b1 = Infinity;
     let b2 = Infinity;

@@ -19,6 +19,8 @@ import type { CategoricalColumn, Column, Table } from '../data/table';
 import { MedSynthError } from '../errors';
 import { paddedWidth } from './distanceKernel';
 import { checkTableShape, isCategoryLike, isNumberLike, pairColumns } from './tableColumns';
+import { ROWS_PER_STEP, runSteps, runStepsYielding } from './workSteps';
+import type { WorkSteps } from './workSteps';
 
 /** The normalised values for which an empty/present pair packs to exactly distance 1. */
 export const PACKED_BAND: readonly [number, number] = [-0.5, 1.5];
@@ -85,6 +87,15 @@ function numericSlot(real: Column, offset: number, paired: boolean): Slot {
 
 /** Packs real, synthetic and (optionally) holdout rows into one comparable float32 space. */
 export function buildDistanceSpace(real: Table, synth: Table, holdout?: Table): DistanceSpace {
+  return runSteps(distanceSpaceSteps(real, synth, holdout));
+}
+
+/** buildDistanceSpace giving the event loop a turn between columns, so a cancel lands while large tables are packed. */
+export function buildDistanceSpaceYielding(real: Table, synth: Table, holdout?: Table, signal?: AbortSignal): Promise<DistanceSpace> {
+  return runStepsYielding(distanceSpaceSteps(real, synth, holdout), signal);
+}
+
+function* distanceSpaceSteps(real: Table, synth: Table, holdout?: Table): WorkSteps<DistanceSpace> {
   checkTableShape(real, 'real');
   checkTableShape(synth, 'synthetic');
   if (holdout) checkTableShape(holdout, 'holdout');
@@ -103,7 +114,9 @@ export function buildDistanceSpace(real: Table, synth: Table, holdout?: Table): 
   // over the labels seen in any of the tables (a label only the synthetic data has still mismatches).
   const slots: Slot[] = [];
   let width = 0;
-  pairs.forEach((pair, c) => {
+  for (let c = 0; c < pairs.length; c++) {
+    yield;
+    const pair = pairs[c];
     const empty = tables.some((t) => hasEmpty(t.cols[c], t.total));
     if (isNumberLike(pair.real)) {
       slots.push(numericSlot(pair.real, width, empty));
@@ -115,9 +128,10 @@ export function buildDistanceSpace(real: Table, synth: Table, holdout?: Table): 
       slots.push({ offset: width, min: 0, scale: 0, labels, paired: false, ...(empty ? { emptyAt: labels.size } : {}) });
       width += labels.size + (empty ? 1 : 0);
     }
-  });
+  }
   const stride = paddedWidth(width);
-  const packed = tables.map((t) => packTable(t.cols, t.total, slots, stride));
+  const packed: PackedRows[] = [];
+  for (const t of tables) packed.push(yield* packTable(t.cols, t.total, slots, stride));
   return {
     stride,
     columnCount: pairs.length,
@@ -131,7 +145,7 @@ export function buildDistanceSpace(real: Table, synth: Table, holdout?: Table): 
   };
 }
 
-function packTable(cols: readonly Column[], count: number, slots: readonly Slot[], stride: number): PackedRows {
+function* packTable(cols: readonly Column[], count: number, slots: readonly Slot[], stride: number): WorkSteps<PackedRows> {
   const rows = new Float32Array(count * stride);
   const cells = cols.map((col, c): ((row: number) => number) => {
     const slot = slots[c];
@@ -145,10 +159,12 @@ function packTable(cols: readonly Column[], count: number, slots: readonly Slot[
     const positions = cat.categories.map((label) => slot.labels?.get(label) ?? 0);
     return (r) => (cat.codes[r] < 0 ? Number.NaN : positions[cat.codes[r]]);
   });
-  cols.forEach((col, c) => {
+  for (let c = 0; c < cols.length; c++) {
+    const col = cols[c];
     const slot = slots[c];
     const cell = cells[c];
     for (let r = 0; r < count; r++) {
+      if (r % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
       const at = r * stride + slot.offset;
       const x = cell(r);
       if (isNumberLike(col)) {
@@ -164,6 +180,6 @@ function packTable(cols: readonly Column[], count: number, slots: readonly Slot[
         rows[at + (Number.isNaN(x) ? (slot.emptyAt ?? 0) : x)] = 0.5;
       }
     }
-  });
+  }
   return { rows, count, cell: (column, row) => cells[column](row) };
 }

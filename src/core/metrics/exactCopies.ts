@@ -3,6 +3,8 @@
 import type { Column } from '../data/table';
 import { MedSynthError } from '../errors';
 import { checkTableShape, pairColumns } from './tableColumns';
+import { ROWS_PER_STEP, runSteps, runStepsYielding } from './workSteps';
+import type { WorkSteps } from './workSteps';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const EXACT_COPIES_ID = 'privacy.exactCopies';
@@ -64,6 +66,15 @@ function baseRate(realKeys: readonly string[], counts: Map<string, number>, hold
 
 /** Computes the metric. Identifier columns are left out, see the descriptor's doc. */
 export function computeExactCopies(input: TableMetricInput, signal?: AbortSignal): MetricResult {
+  return runSteps(exactCopiesSteps(input), signal);
+}
+
+/** computeExactCopies giving the event loop a turn every few tens of milliseconds, so a cancel lands. */
+export function computeExactCopiesYielding(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
+  return runStepsYielding(exactCopiesSteps(input), signal);
+}
+
+function* exactCopiesSteps(input: TableMetricInput): WorkSteps<MetricResult> {
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
   if (input.holdout) checkTableShape(input.holdout, 'holdout');
@@ -73,33 +84,37 @@ export function computeExactCopies(input: TableMetricInput, signal?: AbortSignal
     ? pairColumns(input.real, input.holdout, ['number', 'category', 'text'], 'holdout').filter((p) => p.real.kind !== 'identifier')
     : undefined;
   const excludedColumns = input.real.columns.filter((c) => c.kind === 'identifier').map((c) => c.name);
-  const keysOf = (columns: readonly Column[], rows: number): string[] => {
+  function* keysOf(columns: readonly Column[], rows: number): WorkSteps<string[]> {
     const keys: string[] = [];
     for (let r = 0; r < rows; r++) {
-      if ((r & 0xfff) === 0 && signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
+      if (r % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
       keys.push(rowKey(columns, r));
     }
     return keys;
-  };
-  const realKeys = keysOf(
+  }
+  const realKeys = yield* keysOf(
     pairs.map((p) => p.real),
     input.real.rowCount,
   );
   const counts = new Map<string, number>();
-  for (const k of realKeys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  for (let r = 0; r < realKeys.length; r++) {
+    if (r % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    counts.set(realKeys[r], (counts.get(realKeys[r]) ?? 0) + 1);
+  }
   let copies = 0;
-  for (const k of keysOf(
+  for (const k of yield* keysOf(
     pairs.map((p) => p.synth),
     input.synth.rowCount,
   ))
     if (counts.has(k)) copies++;
   const holdoutKeys =
     input.holdout && holdPairs
-      ? keysOf(
+      ? yield* keysOf(
           holdPairs.map((p) => p.synth),
           input.holdout.rowCount,
         )
       : undefined;
+  yield;
   const leftOut: LeftOut[] =
     excludedColumns.length > 0
       ? [
@@ -138,5 +153,5 @@ export const exactCopiesMetric: TableMetric = {
     'how often two independent samples of the real data share a row (holdout vs training rows, or without a holdout each real row against ' +
     'the others), since coarse data repeat rows by nature.',
   reference: 'Exact-match rate (synthcity / SDMetrics NewRowSynthesis complement)',
-  compute: computeExactCopies,
+  compute: computeExactCopiesYielding,
 };

@@ -5,8 +5,9 @@
 // and every column whose name marks it as a key and whose real values are (nearly) unique.
 import { looksLikeIdentifierName } from '../data/columnInference';
 import type { Column } from '../data/table';
-import { MedSynthError } from '../errors';
 import { checkTableShape, notApplicable } from './tableColumns';
+import { ROWS_PER_STEP, runSteps, runStepsYielding } from './workSteps';
+import type { WorkSteps } from './workSteps';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const IDENTIFIER_COPIES_ID = 'privacy.identifierCopies';
@@ -76,6 +77,15 @@ export interface IdentifierColumnCopies {
 
 /** Computes the metric; not applicable when the real table has no identifier-like column. */
 export function computeIdentifierCopies(input: TableMetricInput, signal?: AbortSignal): MetricResult {
+  return runSteps(identifierCopiesSteps(input), signal);
+}
+
+/** computeIdentifierCopies giving the event loop a turn every few tens of milliseconds, so a cancel lands. */
+export function computeIdentifierCopiesYielding(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
+  return runStepsYielding(identifierCopiesSteps(input), signal);
+}
+
+function* identifierCopiesSteps(input: TableMetricInput): WorkSteps<MetricResult> {
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
   if (input.holdout) checkTableShape(input.holdout, 'holdout');
@@ -85,18 +95,21 @@ export function computeIdentifierCopies(input: TableMetricInput, signal?: AbortS
   const perColumn: IdentifierColumnCopies[] = [];
   const absentInSynthetic: string[] = [];
   for (const column of input.real.columns) {
-    if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
+    yield;
     const values = new Set<string>();
     for (let r = 0; r < input.real.rowCount; r++) {
+      if (r % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
       const v = canonicalCell(column, r);
       if (v !== undefined) values.add(v);
     }
     const reason = identifierReason(column, input.real.rowCount, values);
+    yield;
     if (reason === undefined) continue;
     // Holdout patients are real patients too: a synthetic row with one of their ids points at them.
     const held = holdoutByName.get(column.name);
     if (held && input.holdout) {
       for (let r = 0; r < input.holdout.rowCount; r++) {
+        if (r % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
         const v = canonicalCell(held, r);
         if (v !== undefined) values.add(v);
       }
@@ -110,6 +123,7 @@ export function computeIdentifierCopies(input: TableMetricInput, signal?: AbortS
     let copies = 0;
     const exampleRows: number[] = [];
     for (let r = 0; r < input.synth.rowCount; r++) {
+      if (r % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
       const v = canonicalCell(other, r);
       if (v === undefined || !values.has(v)) continue;
       copies++;
@@ -148,5 +162,5 @@ export const identifierCopiesMetric: TableMetric = {
     'values are compared as text, numbers by value, against the real rows and the holdout rows (real patients too). 1 means no synthetic row reuses a real id; anything below 1 means some rows ' +
     'point at real patients, whatever the other scores say. The details give per column how many rows and a few row numbers, never the values.',
   reference: 'Direct identifier check (HIPAA Safe Harbor §164.514(b)(2): identifiers must not be carried over)',
-  compute: computeIdentifierCopies,
+  compute: computeIdentifierCopiesYielding,
 };

@@ -2,7 +2,7 @@
 // than to the next one singles that patient out even when the absolute distance looks moderate.
 import { distanceSummary, ignoredColumnsLeftOut } from './dcr';
 import { nearestRecords } from './distanceSearch';
-import { buildDistanceSpace } from './distanceSpace';
+import { buildDistanceSpaceYielding } from './distanceSpace';
 import { MedSynthError } from '../errors';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
@@ -18,7 +18,7 @@ export function distanceRatios(d1: Float64Array, d2: Float64Array): Float64Array
 
 /** Computes the metric; needs at least two real rows. */
 export async function computeNndr(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
-  const space = buildDistanceSpace(input.real, input.synth, input.holdout);
+  const space = await buildDistanceSpaceYielding(input.real, input.synth, input.holdout, signal);
   if (space.real.count < 2) throw new MedSynthError('BAD_INPUT', 'the nearest-neighbour distance ratio needs at least two real rows');
   const near = await nearestRecords(space, space.synth, space.real, signal);
   const summary = distanceSummary(distanceRatios(near.d1, near.d2));

@@ -7,6 +7,7 @@ import { conformTable } from '../core/data/conform';
 import type { Table } from '../core/data/table';
 import { evaluateTableMetrics } from '../core/metrics/registry';
 import { buildReport } from '../core/report/build';
+import { correlationMatricesYielding } from '../core/report/correlationMatrix';
 import type { ReportGenerator } from '../core/report/build';
 import { renderReportHtml } from '../core/report/html';
 import { renderReportMarkdown } from '../core/report/markdown';
@@ -68,8 +69,10 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
   opts.onProgress?.({ phase: 'evaluate', message: 'computing metrics' });
   const results = await evaluateTableMetrics({ real, synth, holdout }, opts.metrics, opts.signal);
   throwIfAborted(opts.signal);
+  const correlations = (await correlationMatricesYielding(real, synth, opts.signal)) ?? null;
   const built = buildReport(real, synth, results, {
     holdout,
+    correlations,
     generator: opts.generator,
     runId: opts.runId,
     medsynthVersion: MEDSYNTH_VERSION,

@@ -3,7 +3,7 @@
 import type { Column, Table } from '../data/table';
 import { getTableMetric } from '../metrics/registry';
 import type { MetricDescriptor, MetricResult } from '../metrics/types';
-import type { ColumnComparison, Histogram, Report, ReportMetric, TableSource } from './model';
+import type { ColumnComparison, CorrelationMatrices, Histogram, Report, ReportMetric, TableSource } from './model';
 import { formatNumber } from './charts';
 import { correlationMatrices } from './correlationMatrix';
 
@@ -29,6 +29,11 @@ export interface BuildReportOptions {
   readonly bins?: number;
   /** Categories shown per column before the rest are pooled as "(other)". */
   readonly maxCategories?: number;
+  /**
+   * The heatmaps, when the caller computed them already (correlationMatricesYielding, so a cancel can
+   * land meanwhile); null when they do not apply. Computed here when absent.
+   */
+  readonly correlations?: CorrelationMatrices | null;
 }
 
 const DCR_ID = 'privacy.dcr';
@@ -42,7 +47,7 @@ export function buildReport(real: Table, synth: Table, results: readonly MetricR
     const cmp = compareColumn(col, other, real.rowCount, synth.rowCount, opts.bins ?? 20, opts.maxCategories ?? 12);
     if (cmp) columns.push(cmp);
   }
-  const correlations = correlationMatrices(real, synth);
+  const correlations = opts.correlations === undefined ? correlationMatrices(real, synth) : (opts.correlations ?? undefined);
   const source = (t: Table): TableSource => {
     const notes = t.provenance?.notes;
     return { file: t.provenance?.file, rows: t.rowCount, sha256: t.provenance?.sha256, ...(notes && notes.length > 0 ? { notes } : {}) };

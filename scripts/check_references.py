@@ -48,6 +48,7 @@ RUNS = [
     ('models_user_table.py', [], []),
     ('tokenizer_reference.py', [], []),
     ('latent_reference.py', [], []),
+    ('diffusion_reference.py', [], []),
     ('wfdb_reference.py', [], []),
     ('edf_reference.py', [], []),
     ('images_reference.py', [], []),

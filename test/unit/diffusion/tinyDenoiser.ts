@@ -2,9 +2,12 @@
 // element j of sample i at timestep t, m = tanh(0.9 x_j + 0.6 t / T - 0.3 + 0.1 (j mod 3) + 0.25 c),
 // c = 0 for a single or unconditional call and 1 + (i mod 2) for the conditional branch. It is
 // elementwise per sample, as a real model without batch statistics is, so batching cannot change it.
-import type { DenoiseContext, Denoiser } from '../../../src/core/generators/diffusion/sampleDiffusion';
+import type { DenoiseContext } from '../../../src/core/generators/diffusion/sampleDiffusion';
 
-export function tinyDenoiser(trainSteps: number): Denoiser {
+/** A Denoiser that answers synchronously, so tests can alter its output. */
+export type SyncDenoiser = (sample: Float32Array, timestep: number, context: DenoiseContext) => Float32Array;
+
+export function tinyDenoiser(trainSteps: number): SyncDenoiser {
   return (sample: Float32Array, timestep: number, context: DenoiseContext): Float32Array => {
     const perSample = sample.length / context.count;
     const out = new Float32Array(sample.length);

@@ -4,7 +4,7 @@
 // eta = 0 is the deterministic implicit model; eta = 1 makes sigma^2 DDPM's posterior variance. As in
 // diffusers' default (use_clipped_model_output false), clipping changes x0 only, not the eps term.
 import { predictedX0, predictionCoefficients } from './prediction';
-import type { PredictionType } from './types';
+import type { SchedulerStepInput } from './types';
 
 /** sigma_t of eq. 16 for the step from alphaBar_t to alphaBar_prev. */
 export function ddimSigma(alphaBarT: number, alphaBarPrev: number, eta: number): number {
@@ -13,17 +13,9 @@ export function ddimSigma(alphaBarT: number, alphaBarPrev: number, eta: number):
   return eta * Math.sqrt(Math.max(variance, 0));
 }
 
-export interface DdimStepInput {
-  readonly prediction: PredictionType;
-  readonly alphaBarT: number;
-  /** alphaBar at the next visited timestep, 1 after the last one. */
-  readonly alphaBarPrev: number;
+export interface DdimStepInput extends SchedulerStepInput {
+  /** 0 deterministic, 1 DDPM-like; step noise is needed only when sigma > 0. */
   readonly eta: number;
-  readonly modelOutput: Float32Array;
-  readonly sample: Float32Array;
-  /** Standard normal noise; needed only when sigma > 0. */
-  readonly noise?: Float32Array;
-  readonly clipSample?: readonly [number, number];
 }
 
 export function ddimStep(input: DdimStepInput): Float32Array {

@@ -6,7 +6,7 @@
 //   variance = (1 - alphaBar_prev) / (1 - alphaBar_t) * beta_t      (beta-tilde, 'fixed_small')
 // After the last visited timestep alphaBar_prev is 1: the variance is 0 and the mean is x0.
 import { predictedX0, predictionCoefficients } from './prediction';
-import type { PredictionType } from './types';
+import type { SchedulerStepInput } from './types';
 
 export interface DdpmCoefficients {
   readonly x0Coefficient: number;
@@ -27,20 +27,8 @@ export function ddpmCoefficients(alphaBarT: number, alphaBarPrev: number): DdpmC
   };
 }
 
-export interface DdpmStepInput {
-  readonly prediction: PredictionType;
-  readonly alphaBarT: number;
-  /** alphaBar at the next visited timestep, 1 after the last one. */
-  readonly alphaBarPrev: number;
-  readonly modelOutput: Float32Array;
-  readonly sample: Float32Array;
-  /** Standard normal noise of the sample's length; absent when the variance is 0 (the last step). */
-  readonly noise?: Float32Array;
-  readonly clipSample?: readonly [number, number];
-}
-
 /** x_prev = mean + sqrt(variance) z, elementwise, as float32 (what the next model call is fed). */
-export function ddpmStep(input: DdpmStepInput): Float32Array {
+export function ddpmStep(input: SchedulerStepInput): Float32Array {
   const { sample, modelOutput, noise } = input;
   const p = predictionCoefficients(input.prediction, input.alphaBarT);
   const c = ddpmCoefficients(input.alphaBarT, input.alphaBarPrev);

@@ -51,5 +51,18 @@ export interface ResolvedDiffusionConfig {
   readonly guidanceScale: number | undefined;
 }
 
+/** What one DDPM or DDIM update needs: the model output at x_t and the two alphaBar of the step. */
+export interface SchedulerStepInput {
+  readonly prediction: PredictionType;
+  readonly alphaBarT: number;
+  /** alphaBar at the next visited timestep, 1 after the last one. */
+  readonly alphaBarPrev: number;
+  readonly modelOutput: Float32Array;
+  readonly sample: Float32Array;
+  /** Standard normal noise of the sample's length; absent when the step adds none (its variance is 0). */
+  readonly noise?: Float32Array;
+  readonly clipSample?: readonly [number, number];
+}
+
 export const DEFAULT_BETA_START = 1e-4;
 export const DEFAULT_BETA_END = 0.02;

@@ -76,7 +76,9 @@ def timesteps_of(T, N, spacing):
     if spacing == 'leading':
         ts = (np.arange(0, N) * (T // N)).round()[::-1]
     elif spacing == 'trailing':
-        ts = np.round(np.arange(T, 0, -T / N)) - 1
+        # numpy.arange(T, 0, -T/N) gives N + 1 values for some T, N (17, 7) by floating-point
+        # rounding of its length; the spacing means its first N.
+        ts = (np.round(np.arange(T, 0, -T / N)) - 1)[:N]
     elif spacing == 'linspace':
         ts = np.linspace(0, T - 1, N).round()[::-1]
     else:
@@ -194,7 +196,7 @@ def cases():
 
 
 SCHEDULE_INDICES = [0, 1, 2, 10, 100, 500, 900, 998, 999]
-TIMESTEP_CASES = [(1000, 8), (1000, 7), (1000, 16), (1000, 3), (1000, 1), (1000, 1000), (10, 4), (50, 1), (20, 20), (999, 10)]
+TIMESTEP_CASES = [(1000, 8), (1000, 7), (1000, 16), (1000, 3), (1000, 1), (1000, 1000), (10, 4), (50, 1), (20, 20), (999, 10), (17, 7), (15, 13)]
 
 
 def main():

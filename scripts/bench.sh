@@ -22,6 +22,8 @@ if [ -f bench/dcr.ts ]; then
   echo "== DCR bench: node --import tsx bench/dcr.ts"
   node --import tsx bench/dcr.ts | tee bench/out/dcr.log
 fi
+# Table typing (CSV read + column inference) vs pandas.read_csv on the same file; writes bench/results-typing.md.
+if [ -f bench/typing.ts ]; then echo "== typing bench: node --import tsx bench/typing.ts"; node --import tsx bench/typing.ts | tee bench/out/typing.log; fi
 # Readers vs independent Python readers (pydicom+gdcm, nibabel, PIL, mne, numpy) on the same files; writes bench/results-readers.md.
 if [ -f bench/readers.ts ]; then echo "== readers bench: node --import tsx bench/readers.ts"; node --import tsx bench/readers.ts | tee bench/out/readers.log; fi
 {
@@ -34,6 +36,7 @@ if [ -f bench/readers.ts ]; then echo "== readers bench: node --import tsx bench
   cat bench/out/generation.md
   if [ -f bench/generation-device.md ]; then echo; cat bench/generation-device.md; fi
   if [ -f bench/results-dcr.md ]; then echo; cat bench/results-dcr.md; fi
+  if [ -f bench/results-typing.md ]; then echo; cat bench/results-typing.md; fi
   if [ -f bench/results-readers.md ]; then echo; cat bench/results-readers.md; fi
   # The latest `npm run fuzz` campaign (inputs tried and failures per parser), demoted one heading level.
   if [ -f bench/results-fuzz.md ]; then echo; sed 's/^# /## /; s/^## \(Failures\|Typed\)/### \1/' bench/results-fuzz.md; fi

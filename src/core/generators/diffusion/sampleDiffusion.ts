@@ -38,7 +38,7 @@ export interface DiffusionProgress {
   /** Steps done over the whole run (all batches), out of `total`. */
   readonly done: number;
   readonly total: number;
-  /** x after this step for the batch; read it before the next step (it is not copied). */
+  /** x after this step for the batch, [count, ...shape]; the loop goes on from this array, so read it, never write it. */
   readonly sample: Float32Array;
 }
 

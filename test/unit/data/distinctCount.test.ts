@@ -6,21 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MISSING_TOKENS } from '../../../src/core/data/cellValues';
 import { countDistinctPresent } from '../../../src/core/data/distinctCount';
-
-/** A small deterministic generator (mulberry32), so a failure is reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../seededRandom';
 
 function column(seed: number, rows: number, spread: number): string[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const pieces = ['P', 'é', '∑', ' ', 'x', '0', '🙂'];
   return Array.from({ length: rows }, () => {
     const r = next();

@@ -18,17 +18,7 @@ import { identifierCopiesMetric } from '../../../src/core/metrics/identifierCopi
 import { nndrMetric } from '../../../src/core/metrics/nndr';
 import type { TableMetric, TableMetricInput } from '../../../src/core/metrics/types';
 import { correlationMatricesYielding } from '../../../src/core/report/correlationMatrix';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../seededRandom';
 
 /**
  * A patient-like table built in memory: an id, `numbers` numeric columns (5% empty; with `outliers`,
@@ -36,7 +26,7 @@ function random(seed: number): () => number {
  * and a diagnosis.
  */
 function table(rows: number, seed: number, numbers: number, outliers = false): Table {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const columns: Column[] = [{ kind: 'identifier', name: 'patient_id', values: Array.from({ length: rows }, (_, r) => `P${seed}-${r}`) }];
   for (let c = 0; c < numbers; c++) {
     const values = new Float64Array(rows);

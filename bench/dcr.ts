@@ -138,6 +138,8 @@ async function main(): Promise<void> {
       `Goal ≤ 1.0×: ${Math.max(ratio, oursNndr / sk.seconds) <= 1 ? 'met' : 'NOT met'}. Per-row closest distances agree with sklearn's float64 ones within ` +
         `${maxDiff.toExponential(1)} (float32 accumulation); the median DCR within ${Math.abs(median - skMedian).toExponential(1)}.`,
       '',
+      `Command: \`node --import tsx bench/dcr.ts --rows ${rows} --cols ${cols} --repeats ${repeats} --holdout ${holdoutRows}\``,
+      '',
     ];
     writeFileSync(join(__dirname, 'results-dcr.md'), lines.join('\n'));
     process.stdout.write(`${lines.join('\n')}\nratio ${ratio.toFixed(3)}\n`);

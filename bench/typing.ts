@@ -71,6 +71,8 @@ async function main(): Promise<void> {
         .map(([name, dtype]) => `${name} ${dtype}`)
         .join(', ')} (its object columns are untyped text; it reads admission_date as text unless told parse_dates).`,
       '',
+      `Command: \`node --import tsx bench/typing.ts --rows ${rows} --repeats ${repeats}\``,
+      '',
     ];
     writeFileSync(join(__dirname, 'results-typing.md'), lines.join('\n'));
     process.stdout.write(`${lines.join('\n')}\n`);

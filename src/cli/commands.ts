@@ -2,7 +2,7 @@
 // options, runs an engine job and prints a short result; errors propagate as MedSynthError and main.ts maps them to exit codes.
 import { resolve } from 'node:path';
 import { MedSynthError } from '../core/errors';
-import { inferTableFormat } from '../core/data/format';
+import { inferTableFormat } from '../core/data/table/format';
 import { evaluateSynthetic } from '../engine/evaluate';
 import { fitGenerator } from '../engine/fit';
 import { generateSynthetic, parseShard } from '../engine/generate';

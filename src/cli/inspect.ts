@@ -4,8 +4,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MedSynthError } from '../core/errors';
-import { describeTable } from '../core/data/describe';
-import { inferTableFormat } from '../core/data/format';
+import { describeTable } from '../core/data/table/describe';
+import { inferTableFormat } from '../core/data/table/format';
 import { InferenceClient } from '../engine/inferenceClient';
 import { describeDataset, finiteOrNull, readDatasetFile } from '../storage/datasets';
 import { loadGenerator } from '../storage/generatorFolder';

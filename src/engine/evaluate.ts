@@ -3,8 +3,8 @@
 // report.json / report.html on request.
 import { resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
-import { conformTable } from '../core/data/conform';
-import type { Table } from '../core/data/table';
+import { conformTable } from '../core/data/table/conform';
+import type { Table } from '../core/data/table/table';
 import { evaluateTableMetrics } from '../core/metrics/registry';
 import { buildReport } from '../core/report/build';
 import type { ReportGenerator } from '../core/report/build';
@@ -13,7 +13,7 @@ import { renderReportMarkdown } from '../core/report/markdown';
 import type { Report, TableSource } from '../core/report/model';
 import { writeFileAtomic } from '../storage/atomic';
 import type { ReadLimits } from '../core/data/limits';
-import type { TableReadSettings } from '../core/data/readSettings';
+import type { TableReadSettings } from '../core/data/table/readSettings';
 import { partOf } from './holdout';
 import type { EngineProgress } from './progress';
 import { inputPath, isLoadedTable, loadTableInput } from './tableInput';

@@ -7,7 +7,7 @@ import { fitCopulaAsync } from '../core/generators/copula';
 import { buildCopulaGenerator } from '../core/generators/copulaGraph';
 import type { GeneratorManifest } from '../core/generators/manifest';
 import type { ReadLimits } from '../core/data/limits';
-import type { TableReadSettings } from '../core/data/readSettings';
+import type { TableReadSettings } from '../core/data/table/readSettings';
 import { writeGenerator } from '../storage/generatorFolder';
 import type { EngineProgress } from './progress';
 import { inputLabel, inputPath, inputTrainedOn, isLoadedTable, loadTableInput } from './tableInput';

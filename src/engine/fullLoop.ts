@@ -24,7 +24,7 @@ import { MAX_SAMPLE_VALUES } from '../inference/sampleLimits';
 import type { GenerateResult } from './generate';
 import type { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
-import type { TableReadSettings } from '../core/data/readSettings';
+import type { TableReadSettings } from '../core/data/table/readSettings';
 import type { LoadedTable } from './tableInput';
 
 export interface FullLoopOptions {

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
 import type { GeneratorManifest, TablePostprocess } from '../core/generators/manifest';
-import { inferTableFormat } from '../core/data/format';
+import { inferTableFormat } from '../core/data/table/format';
 import { DEFAULT_MAX_CELLS } from '../core/data/limits';
 import { MAX_SAMPLE_VALUES } from '../inference/sampleLimits';
 import { loadGenerator } from '../storage/generatorFolder';

@@ -7,9 +7,9 @@
 import { basename } from 'node:path';
 import { isMedSynthError, MedSynthError, throwIfAborted } from '../core/errors';
 import type { ReadLimits } from '../core/data/limits';
-import type { TableReadSettings } from '../core/data/readSettings';
-import { checkHoldoutFraction, splitTable } from '../core/data/split';
-import type { Column, Table } from '../core/data/table';
+import type { TableReadSettings } from '../core/data/table/readSettings';
+import { checkHoldoutFraction, splitTable } from '../core/data/table/split';
+import type { Column, Table } from '../core/data/table/table';
 import { sha256File } from '../storage/atomic';
 import { readTableFile } from '../storage/tables';
 import type { EngineProgress } from './progress';

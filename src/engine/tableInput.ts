@@ -3,8 +3,8 @@
 // the fit and the evaluation as tables and no copy of real rows is ever written to disk.
 import { basename, resolve } from 'node:path';
 import type { ReadLimits } from '../core/data/limits';
-import type { TableReadSettings } from '../core/data/readSettings';
-import type { Table } from '../core/data/table';
+import type { TableReadSettings } from '../core/data/table/readSettings';
+import type { Table } from '../core/data/table/table';
 import type { TablePart } from '../core/report/model';
 import { readTableFile } from '../storage/tables';
 

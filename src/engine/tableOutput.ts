@@ -3,8 +3,8 @@
 // pass V8's maximum string length ("Invalid string length"). Each chunk is decoded with its global
 // first row, so the bytes equal those of decoding the whole sample at once.
 import { MedSynthError } from '../core/errors';
-import { inferTableFormat } from '../core/data/format';
-import { serializeTableChunks } from '../core/data/tableWriter';
+import { inferTableFormat } from '../core/data/table/format';
+import { serializeTableChunks } from '../core/data/table/tableWriter';
 import { decodeTableSample } from '../core/generators/tableDecoding';
 import type { TablePostprocess } from '../core/generators/manifest';
 import { writeFileAtomic } from '../storage/atomic';

@@ -1,7 +1,7 @@
 // The generate job: load a generator, sample it through the inference process, decode the sample into
 // the dataset of the generator's modality (the registry's sample codec) and write it atomically. Rows are numbered globally, so shard i/k of n rows reproduces rows
 // [floor(i*n/k), floor((i+1)*n/k)) of the single run, byte for byte.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
 import type { GeneratorManifest } from '../core/generators/manifest';
 import { DEFAULT_MAX_CELLS } from '../core/data/limits';
@@ -25,7 +25,10 @@ export interface GenerateOptions {
   readonly generatorPath: string;
   readonly n: number;
   readonly seed: number;
-  readonly out: string;
+  /** The output file; its extension names the format (and so the modality's writer). */
+  readonly out?: string;
+  /** Instead of `out`: the sample goes to the default file of the generator's modality in this folder (tables: synthetic.csv). */
+  readonly outFolder?: string;
   readonly batch?: number;
   readonly shard?: Shard;
   readonly executionProviders?: readonly ExecutionProviderName[];
@@ -131,13 +134,19 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
   const started = performance.now();
   const batch = opts.batch ?? DEFAULT_BATCH;
   checkCounts(opts.n, opts.seed, batch);
-  const out = resolve(opts.out);
-  const outModality = modalityForOutput(out);
-  if (!outModality) throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${opts.out}' (use ${describeExtensions()})`);
+  if ((opts.out === undefined) === (opts.outFolder === undefined))
+    throw new MedSynthError('BAD_USAGE', 'generate needs either an output file or an output folder');
+  if (opts.out !== undefined && !modalityForOutput(resolve(opts.out)))
+    throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${opts.out}' (use ${describeExtensions()})`);
   const { firstRow, rows } = shardRange(opts.n, opts.shard);
 
   opts.onProgress?.({ phase: 'load', message: `loading generator ${opts.generatorPath}` });
   const gen = await loadGenerator(opts.generatorPath);
+  const out = resolve(
+    opts.out ?? join(opts.outFolder ?? '.', requireOutputs(modalityForManifest(gen.manifest, gen.folder), gen.folder).defaultFile),
+  );
+  const outModality = modalityForOutput(out);
+  if (!outModality) throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${out}' (use ${describeExtensions()})`);
   if (out === resolve(gen.modelPath) || out === resolve(gen.folder, 'medsynth.json')) {
     throw new MedSynthError('BAD_USAGE', `refusing to overwrite the generator's own file ${out}`);
   }

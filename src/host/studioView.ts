@@ -14,6 +14,7 @@ import { findStudioDatasets } from './studioDatasets';
 import type { StudioDataset, StudioModality } from './studioDatasets';
 import { describeRun, overallLevel, readRunSummary, shortDate } from './runSummary';
 import type { RunSummary } from './runSummary';
+import { modalityById } from '../core/modalities/registry';
 
 export type StudioGroup = 'tables' | 'images' | 'signals' | 'text' | 'runs';
 
@@ -155,7 +156,8 @@ function datasetItem(node: Extract<StudioNode, { type: 'dataset' }>): vscode.Tre
     : path.dirname(node.uri.fsPath);
   item.description = [node.detail, dir === '' ? undefined : dir].filter((x) => x !== undefined).join(' · ') || undefined;
   item.contextValue = `dataset.${node.modality}`;
-  if (node.modality === 'table') {
+  // A modality with a preview panel opens it on click (tables: the table preview); others are inspected.
+  if (modalityById(node.modality)?.preview !== undefined) {
     item.tooltip = 'Click to preview; ▶ fits, generates and evaluates';
     item.command = { command: 'medsynth.previewTable', title: 'Preview Table', arguments: [node.uri] };
   } else {

@@ -136,6 +136,8 @@ export interface ModalityDefinition {
   /** Built-in fitters; the first is the default. */
   readonly fitters: readonly BuiltInFitter[];
   readonly sample?: SampleCodec;
+  /** Lines `medsynth inspect <generator>` shows about what a sample of this modality becomes. */
+  describeOutput?(manifest: GeneratorManifest): readonly string[];
   readonly outputs?: OutputFormats;
   readonly features?: FeatureSpace;
   readonly evaluation?: Evaluation;

@@ -46,6 +46,13 @@ export function modalityForKind(kind: DatasetKind): ModalityDefinition | undefin
   return MODALITIES.find((m) => m.datasetKinds.includes(kind));
 }
 
+/** The modality of a dataset kind; UNSUPPORTED when no registered modality reads it. */
+export function requireModalityForKind(kind: DatasetKind): ModalityDefinition {
+  const found = modalityForKind(kind);
+  if (!found) throw new MedSynthError('UNSUPPORTED', `no registered modality reads ${kind} datasets`);
+  return found;
+}
+
 /**
  * The modality of a dataset path, by its name (and first bytes when given): a name no reader claims
  * goes to the modality whose reader sniffs content (the table reader). Undefined only if none does.

@@ -14,6 +14,7 @@ import type { GeneratorManifest, TablePostprocess } from '../../generators/manif
 import { evaluateTableMetrics, TABLE_METRICS } from '../../metrics/registry';
 import { buildReport } from '../../report/build';
 import type { BuiltInFitter, DatasetSize, ModalityDefinition } from '../modality';
+import { tableGeneratorLines } from './tableGeneratorLines';
 import { encodeTableSample } from './tableSample';
 
 /** The value as a table; BAD_INPUT for anything else (the seam passes datasets untyped). */
@@ -92,6 +93,7 @@ export const tableModality: ModalityDefinition = {
       return encodeTableSample(opts.out, spec as TablePostprocess, blocks, opts.firstRow, opts.signal, opts.chunkRows);
     },
   },
+  describeOutput: tableGeneratorLines,
   outputs: {
     extensions: ['.csv', '.tsv', '.parquet', '.jsonl'],
     defaultFile: 'synthetic.csv',

@@ -14,7 +14,7 @@ import { findStudioDatasets } from './studioDatasets';
 import type { StudioDataset, StudioModality } from './studioDatasets';
 import { describeRun, overallLevel, readRunSummary, shortDate } from './runSummary';
 import type { RunSummary } from './runSummary';
-import { modalityById } from '../core/modalities/registry';
+import { MODALITIES, modalityById } from '../core/modalities/registry';
 
 export type StudioGroup = 'tables' | 'images' | 'signals' | 'text' | 'runs';
 
@@ -74,9 +74,10 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
   async listing(): Promise<StudioListing> {
     const { datasets, runs } = await this.scanned();
     const of = (m: StudioModality): string[] => datasets.filter((d) => d.modality === m).map((d) => d.uri.fsPath);
-    const byModality = { table: of('table'), image: of('image'), signal: of('signal'), text: of('text') };
+    // In the registry's order (tables, images, signals, text).
+    const byModality = Object.fromEntries(MODALITIES.map((m) => [m.id, of(m.id)])) as Record<StudioModality, string[]>;
     return {
-      datasets: [...byModality.table, ...byModality.image, ...byModality.signal, ...byModality.text],
+      datasets: MODALITIES.flatMap((m) => byModality[m.id]),
       byModality,
       runs: runs.flatMap((r) => (r.type === 'run' ? [r.dir] : [])),
     };

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Column, Table } from '../src/core/data/table';
+import type { Column, Table } from '../src/core/data/table/table';
 import { computeDcr } from '../src/core/metrics/dcr';
 import { nearestTwo, simdKernelAvailable } from '../src/core/metrics/distanceKernel';
 import { buildDistanceSpace } from '../src/core/metrics/distanceSpace';

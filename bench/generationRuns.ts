@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { serializeTableChunks } from '../src/core/data/tableWriter';
+import { serializeTableChunks } from '../src/core/data/table/tableWriter';
 import { fillLatent } from '../src/core/generators/latent';
 import type { GeneratorManifest, TablePostprocess } from '../src/core/generators/manifest';
 import { decodeTableSample } from '../src/core/generators/tableDecoding';

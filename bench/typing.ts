@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseTable } from '../src/core/data/tableReader';
+import { parseTable } from '../src/core/data/table/tableReader';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);

@@ -2,11 +2,13 @@
 // options, runs an engine job and prints a short result; errors propagate as MedSynthError and main.ts maps them to exit codes.
 import { resolve } from 'node:path';
 import { MedSynthError } from '../core/errors';
-import { inferTableFormat } from '../core/data/format';
+import { inferTableFormat } from '../core/data/table/format';
 import { evaluateSynthetic } from '../engine/evaluate';
 import { fitGenerator } from '../engine/fit';
 import { generateSynthetic, parseShard } from '../engine/generate';
+import { describeExtensions } from '../engine/sampleOutput';
 import { splitTableFile } from '../engine/split';
+import { modalityForOutput, modalityForPath, requireFitter } from '../core/modalities/registry';
 import { isExecutionProviderName, KNOWN_EXECUTION_PROVIDERS } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { readTableFile, writeTableFile } from '../storage/tables';
@@ -79,8 +81,13 @@ export async function fitCommand(argv: readonly string[], ctx: CliContext): Prom
     { min: 1, max: 1 },
   );
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.fit);
-  const generator = args.strings.get('generator') ?? 'copula';
-  if (generator !== 'copula') throw new MedSynthError('BAD_USAGE', `fit: unknown --generator '${generator}' (available: copula)`);
+  // The dataset's modality lists the built-in fitters (tables: copula); the first is the default.
+  const modality = modalityForPath(args.positionals[0]);
+  const fitters = modality?.fitters.map((f) => f.id) ?? [];
+  const asked = args.strings.get('generator');
+  if (asked !== undefined && fitters.length > 0 && !fitters.includes(asked))
+    throw new MedSynthError('BAD_USAGE', `fit: unknown --generator '${asked}' (available: ${fitters.join(', ')})`);
+  const generator = modality ? requireFitter(modality, asked, args.positionals[0]).id : asked;
   const outDir = requireString(args, 'fit', 'out');
   const limits = limitOptions(args, 'fit');
   const read = readSettingsOption(args, 'fit');
@@ -123,8 +130,8 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
   const shard = shardText !== undefined ? parseShard(shardText) : undefined;
   const executionProviders = parseProviders(listOption(args, 'ep'));
   const out = requireString(args, 'generate', 'out');
-  if (!inferTableFormat(out))
-    throw new MedSynthError('BAD_USAGE', `generate: cannot tell the output format from '${out}' (use .csv, .tsv, .parquet or .jsonl)`);
+  if (!modalityForOutput(out))
+    throw new MedSynthError('BAD_USAGE', `generate: cannot tell the output format from '${out}' (use ${describeExtensions()})`);
   await checkOutputParent('generate', '--out', out);
   const res = await generateSynthetic({
     generatorPath: args.positionals[0],

@@ -2,9 +2,9 @@
 // `--comment`): what a user passes when the reader's guess is wrong, as its notes and errors
 // suggest. Values are checked here, before any file is opened, so a typo exits 2 with one line.
 import type { ParsedArgs } from './args';
-import type { TableDialect } from '../core/data/readSettings';
+import type { TableDialect } from '../core/data/table/readSettings';
 import { MedSynthError, isMedSynthError } from '../core/errors';
-import { resolveDialect } from '../core/data/readSettings';
+import { resolveDialect } from '../core/data/table/readSettings';
 
 export const DIALECT_OPTIONS = { delimiter: { type: 'string' }, encoding: { type: 'string' }, comment: { type: 'string' } } as const;
 

@@ -1,7 +1,8 @@
 // The human form of `medsynth inspect <generator folder or .onnx>`: what the generator is, what the
-// model takes and gives (as onnxruntime reports it), the columns a table generator writes with their
-// kinds, and where it came from. The --json form is the description itself.
-import type { GeneratorManifest, TableColumnSpec } from '../core/generators/manifest';
+// model takes and gives (as onnxruntime reports it), what a sample becomes (its modality says: the
+// columns a table generator writes with their kinds), and where it came from. The --json form is the description itself.
+import type { GeneratorManifest } from '../core/generators/manifest';
+import { modalityById } from '../core/modalities/registry';
 import type { ModelIo } from '../protocol/inference';
 
 export interface GeneratorDescription {
@@ -15,28 +16,6 @@ export interface GeneratorDescription {
 
 function shape(io: ModelIo): string {
   return `${io.type ?? 'tensor'} [${io.dims.join(', ')}]`;
-}
-
-/** How a column of a table generator comes out, in a few words. */
-function columnNote(c: TableColumnSpec): string {
-  switch (c.kind) {
-    case 'identifier':
-      return `regenerated as ${c.prefix}…, never copied`;
-    case 'text':
-      return 'not modelled (written empty)';
-    case 'categorical':
-    case 'boolean':
-      return `${c.categories.length} categories`;
-    case 'datetime':
-      return `${c.precision === 'date' ? 'dates' : 'date-times'}, written as ${c.format ?? 'ISO 8601'}`;
-    case 'numeric':
-      return c.integer ? 'whole numbers' : c.round !== undefined ? `${c.round} decimal(s)` : 'real numbers';
-  }
-}
-
-function tableColumns(manifest: GeneratorManifest): readonly TableColumnSpec[] | undefined {
-  const post = manifest.postprocess as { readonly columns?: unknown } | undefined;
-  return manifest.modality === 'table' && Array.isArray(post?.columns) ? (post.columns as readonly TableColumnSpec[]) : undefined;
 }
 
 export function formatGeneratorSummary(d: GeneratorDescription): string {
@@ -57,11 +36,8 @@ export function formatGeneratorSummary(d: GeneratorDescription): string {
     `outputs (${d.model.outputs.length}):`,
     ...d.model.outputs.map((io) => ioLine(io, io.name === m.outputs.sample.name ? 'the sample' : '').trimEnd()),
   ];
-  const columns = tableColumns(m);
-  if (columns) {
-    const width = Math.min(28, Math.max(6, ...columns.map((c) => c.name.length)));
-    lines.push(`columns (${columns.length}):`, ...columns.map((c) => `  ${c.name.padEnd(width)} ${c.kind.padEnd(12)} ${columnNote(c)}`));
-  }
+  // What a sample becomes, as the generator's modality describes it (tables: the columns and their kinds).
+  lines.push(...(modalityById(m.modality)?.describeOutput?.(m) ?? []));
   const p = m.provenance;
   if (p) {
     const parts = [

@@ -4,8 +4,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MedSynthError } from '../core/errors';
-import { describeTable } from '../core/data/describe';
-import { inferTableFormat } from '../core/data/format';
+import { modalityForPath, summariseDataset } from '../core/modalities/registry';
+import { inferTableFormat } from '../core/data/table/format';
 import { InferenceClient } from '../engine/inferenceClient';
 import { describeDataset, finiteOrNull, readDatasetFile } from '../storage/datasets';
 import { loadGenerator } from '../storage/generatorFolder';
@@ -60,21 +60,11 @@ export async function inspect(argv: readonly string[], ctx: CliContext): Promise
   }
   let description: Record<string, unknown>;
   if (isTable) {
+    // A table file is read by the table reader (storage/tables.ts); its modality summarises it.
     const table = await readTableFile(path, { ...read, ...limits, signal: ctx.signal });
-    const d = describeTable(table);
-    description = {
-      kind: 'dataset',
-      modality: 'table',
-      path: resolve(path),
-      format: table.provenance?.format ?? inferTableFormat(path),
-      bytes: table.provenance?.bytes,
-      sha256: table.provenance?.sha256,
-      shape: [d.rows, d.columns.length],
-      rows: d.rows,
-      columns: d.columns,
-      // What the reader assumed or repaired (encoding, comment lines, padded rows, decimal commas).
-      notes: table.provenance?.notes ?? [],
-    };
+    const modality = modalityForPath(path);
+    if (!modality) throw new MedSynthError('UNSUPPORTED', 'no registered modality reads this file', { file: path });
+    description = { kind: 'dataset', modality: modality.id, path: resolve(path), ...summariseDataset(modality, table, path) };
   } else {
     description = describeDataset(resolve(path), await readDatasetFile(path, { limits: decodeLimits, signal: ctx.signal }));
   }

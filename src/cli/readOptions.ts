@@ -3,9 +3,9 @@
 // written. Syntax and kinds are checked here, before anything is read; whether each named column exists is checked by the
 // reader against the file's header, so the message can list real column names.
 import { MedSynthError } from '../core/errors';
-import { COLUMN_KINDS, isColumnKind } from '../core/data/columnInference';
-import type { TableReadSettings } from '../core/data/readSettings';
-import type { ColumnKind } from '../core/data/table';
+import { COLUMN_KINDS, isColumnKind } from '../core/data/table/columnInference';
+import type { TableReadSettings } from '../core/data/table/readSettings';
+import type { ColumnKind } from '../core/data/table/table';
 import type { ParsedArgs } from './args';
 import { DIALECT_OPTIONS, dialectOptions } from './dialectOptions';
 

@@ -1,23 +1,21 @@
-// The evaluate job: read the real, synthetic (and holdout) tables, or take them from memory, give the
-// synthetic ones the real table's column types, run the metrics and build the report; write
-// report.json / report.html on request.
+// The evaluate job: read the real, synthetic (and holdout) tables, or take them from memory; the real
+// dataset's modality (the registry) conforms the others to it (tables: the real column kinds), runs
+// its metrics and builds its report; write report.json / report.html on request. Reading is still
+// table-only; a real dataset of a modality without an evaluation is refused before anything is read.
 import { resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
-import { conformTable } from '../core/data/conform';
-import type { Table } from '../core/data/table';
-import { evaluateTableMetrics } from '../core/metrics/registry';
-import { buildReport } from '../core/report/build';
-import { correlationMatricesYielding } from '../core/report/correlationMatrix';
+import type { Table } from '../core/data/table/table';
+import { requireEvaluation } from '../core/modalities/registry';
 import type { ReportGenerator } from '../core/report/build';
 import { renderReportHtml } from '../core/report/html';
 import { renderReportMarkdown } from '../core/report/markdown';
 import type { Report, TableSource } from '../core/report/model';
 import { writeFileAtomic } from '../storage/atomic';
 import type { ReadLimits } from '../core/data/limits';
-import type { TableReadSettings } from '../core/data/readSettings';
+import type { TableReadSettings } from '../core/data/table/readSettings';
 import { partOf } from './holdout';
 import type { EngineProgress } from './progress';
-import { inputPath, isLoadedTable, loadTableInput } from './tableInput';
+import { inputLabel, inputModality, inputPath, isLoadedTable, loadTableInput } from './tableInput';
 import { MEDSYNTH_VERSION } from './version';
 import type { TableInput } from './tableInput';
 
@@ -56,26 +54,25 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
     if (out !== undefined && sources.includes(resolve(out)))
       throw new MedSynthError('BAD_USAGE', `refusing to overwrite the input ${out} with a report`);
   }
+  const evaluation = requireEvaluation(inputModality(opts.real), inputLabel(opts.real));
   if (!inputs.every(isLoadedTable)) opts.onProgress?.({ phase: 'read', message: 'reading tables' });
   // The dialect applies to every file read; user column kinds to the real table, which the others are conformed to.
   const load = (input: TableInput, types = false): Promise<Table> =>
     loadTableInput(input, { limits: opts.limits, read: types ? opts.read : { ...opts.read, types: undefined }, signal: opts.signal });
   const real = await load(opts.real, true);
-  const conform = async (input: TableInput): Promise<Table> => conformTable(await load(input), real);
+  const conform = async (input: TableInput): Promise<unknown> => evaluation.conform(await load(input), real);
   const synth = await conform(opts.synth);
   const holdout = opts.holdout !== undefined ? await conform(opts.holdout) : undefined;
   throwIfAborted(opts.signal);
 
   opts.onProgress?.({ phase: 'evaluate', message: 'computing metrics' });
-  const results = await evaluateTableMetrics({ real, synth, holdout }, opts.metrics, opts.signal);
+  const results = await evaluation.run({ real, synth, holdout }, opts.metrics, opts.signal);
   throwIfAborted(opts.signal);
-  const correlations = (await correlationMatricesYielding(real, synth, opts.signal)) ?? null;
-  const built = buildReport(real, synth, results, {
-    holdout,
-    correlations,
+  const built = await evaluation.report({ real, synth, holdout }, results, {
     generator: opts.generator,
     runId: opts.runId,
     medsynthVersion: MEDSYNTH_VERSION,
+    signal: opts.signal,
   });
   const report = recordParts(recordNames(built, opts.recordAs), opts);
 

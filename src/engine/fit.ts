@@ -1,19 +1,21 @@
-// The fit job: read a table (or take one already in memory), fit the built-in Gaussian copula in
-// TypeScript, and write it out as a real ONNX graph plus medsynth.json, so it then runs through the
-// same path as any user model.
+// The fit job: read a dataset (or take a table already in memory), fit one of its modality's built-in
+// generators in TypeScript (tables: the Gaussian copula), and write it out as a real ONNX graph plus
+// medsynth.json, so it then runs through the same path as any user model. The modality comes from the
+// registry; reading is still table-only (loadTableInput), and a dataset of a modality without a
+// built-in fitter is refused by the registry before anything is read.
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
-import { fitCopulaAsync } from '../core/generators/copula';
-import { buildCopulaGenerator } from '../core/generators/copulaGraph';
 import type { GeneratorManifest } from '../core/generators/manifest';
 import type { ReadLimits } from '../core/data/limits';
-import type { TableReadSettings } from '../core/data/readSettings';
+import type { TableReadSettings } from '../core/data/table/readSettings';
+import { requireFitter } from '../core/modalities/registry';
 import { writeGenerator } from '../storage/generatorFolder';
 import type { EngineProgress } from './progress';
-import { inputLabel, inputPath, inputTrainedOn, isLoadedTable, loadTableInput } from './tableInput';
+import { inputLabel, inputModality, inputPath, inputTrainedOn, isLoadedTable, loadTableInput } from './tableInput';
 import type { TableInput } from './tableInput';
 
-export type BuiltInGenerator = 'copula';
+/** A built-in fitter's id (the registry's modality definitions list them: tables have 'copula'). */
+export type BuiltInGenerator = string;
 
 export interface FitOptions {
   /**
@@ -21,7 +23,8 @@ export interface FitOptions {
    * hash become the manifest's trainedOn and trainingDataSha256.
    */
   readonly dataset: TableInput;
-  readonly generator: BuiltInGenerator;
+  /** The fitter's id; the dataset modality's default fitter when absent. */
+  readonly generator?: BuiltInGenerator;
   readonly outDir: string;
   /** Caps on the dataset read (the host passes medsynth.maxRows / medsynth.maxCells). */
   readonly limits?: ReadLimits;
@@ -50,11 +53,11 @@ export function isInsideOrSame(outer: string, inner: string): boolean {
 }
 
 export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
-  if (opts.generator !== 'copula')
-    throw new MedSynthError('BAD_USAGE', `unknown generator '${String(opts.generator)}' (available: copula)`);
+  const label = inputLabel(opts.dataset);
+  const modality = inputModality(opts.dataset);
+  const fitter = requireFitter(modality, opts.generator, label);
   const outDir = resolve(opts.outDir);
   const dataset = inputPath(opts.dataset);
-  const label = inputLabel(opts.dataset);
   // The generator folder replaces outDir as a whole, so it must not hold the data it was fitted on.
   if (dataset !== undefined && isInsideOrSame(outDir, dataset))
     throw new MedSynthError('BAD_USAGE', `--out ${opts.outDir} would contain or replace the dataset ${label}`);
@@ -63,17 +66,13 @@ export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
 
   if (!isLoadedTable(opts.dataset)) opts.onProgress?.({ phase: 'read', message: `reading ${label}` });
   const table = await loadTableInput(opts.dataset, { limits: opts.limits, read: opts.read, signal: opts.signal });
-  if (table.rowCount < 2)
-    throw new MedSynthError('BAD_INPUT', `a copula needs at least 2 rows, the table has ${table.rowCount}`, { file: label });
-  throwIfAborted(opts.signal);
-
-  opts.onProgress?.({ phase: 'fit', message: `fitting a Gaussian copula on ${table.rowCount} rows × ${table.columns.length} columns` });
-  const model = await fitCopulaAsync(table, { signal: opts.signal });
-  const { onnx, manifest } = buildCopulaGenerator(model, {
-    createdBy: 'medsynth fit --generator copula',
+  const { onnx, manifest } = await fitter.fit(table, {
+    label,
     trainedOn: inputTrainedOn(opts.dataset),
     trainingDataSha256: table.provenance?.sha256,
     createdAt: new Date().toISOString(),
+    signal: opts.signal,
+    onProgress: (message) => opts.onProgress?.({ phase: 'fit', message }),
   });
   throwIfAborted(opts.signal);
 

@@ -13,18 +13,20 @@ import type { Report } from '../core/report/model';
 import { DEFAULT_MAX_CELLS } from '../core/data/limits';
 import { ioError, writeFileAtomic } from '../storage/atomic';
 import { resolveInside } from '../storage/paths';
+import { requireFitter, requireOutputs } from '../core/modalities/registry';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { evaluateSynthetic } from './evaluate';
 import { checkHoldoutOption, DEFAULT_HOLDOUT_FRACTION, holdoutRecord, partName, prepareHoldout, verifySourceUnchanged } from './holdout';
 import type { HoldoutRecord } from './holdout';
 import { fitGenerator } from './fit';
 import type { FitOptions } from './fit';
-import { generateSynthetic, tablePostprocess } from './generate';
+import { generateSynthetic, samplePostprocess } from './generate';
 import { MAX_SAMPLE_VALUES } from '../inference/sampleLimits';
 import type { GenerateResult } from './generate';
 import type { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
-import type { TableReadSettings } from '../core/data/readSettings';
+import type { TableReadSettings } from '../core/data/table/readSettings';
+import { inputModality } from './tableInput';
 import type { LoadedTable } from './tableInput';
 
 export interface FullLoopOptions {
@@ -189,6 +191,11 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     throw ioError('cannot read the table', opts.dataset, e);
   });
   await checkWorkspace(root);
+  // The dataset's modality says which generator the loop fits (its default built-in fitter) and which
+  // file the synthetic sample goes to; a modality without them is refused before anything is read.
+  const modality = inputModality(opts.dataset);
+  const fitter = requireFitter(modality, undefined, opts.dataset);
+  const syntheticName = requireOutputs(modality, opts.dataset).defaultFile;
   // The source is read before anything is created: a missing or unreadable dataset leaves no folder.
   const split = await prepareHoldout({
     dataset: opts.dataset,
@@ -223,14 +230,14 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
           ? partName(basename(opts.dataset), 'training', train.table.rowCount, split.sourceRows, seed)
           : basename(opts.dataset),
       },
-      generator: 'copula',
+      generator: fitter.id,
       outDir: work,
       limits: opts.limits,
       signal: opts.signal,
       onProgress: opts.onProgress,
     });
     // Sampling has its own limit (rows × model outputs); run names the --n that fits, as --shard is generate's.
-    const features = tablePostprocess(fit.manifest, work).features;
+    const features = samplePostprocess(fit.manifest, work).features;
     if (n * features > MAX_SAMPLE_VALUES) {
       throw new MedSynthError(
         'LIMIT_EXCEEDED',
@@ -240,7 +247,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
         },
       );
     }
-    const synthetic = join(work, 'synthetic.csv');
+    const synthetic = join(work, syntheticName);
     const gen = await generateSynthetic({
       generatorPath: work,
       n,
@@ -273,7 +280,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       },
       // report.json lies in the run folder: the synthetic table is named relative to it, never by the
       // hidden work folder.
-      recordAs: { synth: 'synthetic.csv' },
+      recordAs: { synth: syntheticName },
       runId,
       signal: opts.signal,
       onProgress: opts.onProgress,
@@ -281,7 +288,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     await verifySourceUnchanged(opts.dataset, sha256, opts.signal);
     const holdout = holdoutRecord(split, holdoutFraction, seed, sourceName);
     const notes = split.source.provenance?.notes ?? [];
-    const outputs = ['model.onnx', 'medsynth.json', 'synthetic.csv', 'report.json', 'report.html'];
+    const outputs = ['model.onnx', 'medsynth.json', syntheticName, 'report.json', 'report.html'];
     const run = {
       schema: 'medsynth.run/1',
       runId,
@@ -298,7 +305,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       },
       holdout,
       generator: {
-        kind: 'copula',
+        kind: fitter.id,
         name: fit.manifest.name,
         trainedOn: train.name,
         trainingRows: fit.rows,
@@ -327,13 +334,13 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       runId,
       runDir,
       report,
-      generate: { ...gen, out: at('synthetic.csv') },
+      generate: { ...gen, out: at(syntheticName) },
       holdout,
       notes,
       files: {
         model: at(fit.manifest.model),
         manifest: at('medsynth.json'),
-        synthetic: at('synthetic.csv'),
+        synthetic: at(syntheticName),
         reportJson: at('report.json'),
         reportHtml: at('report.html'),
         run: at('run.json'),

@@ -1,18 +1,19 @@
 // The generate job: load a generator, sample it through the inference process, decode the sample into
-// a table and write it atomically. Rows are numbered globally, so shard i/k of n rows reproduces rows
+// the dataset of the generator's modality (the registry's sample codec) and write it atomically. Rows are numbered globally, so shard i/k of n rows reproduces rows
 // [floor(i*n/k), floor((i+1)*n/k)) of the single run, byte for byte.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
-import type { GeneratorManifest, TablePostprocess } from '../core/generators/manifest';
-import { inferTableFormat } from '../core/data/format';
+import type { GeneratorManifest } from '../core/generators/manifest';
 import { DEFAULT_MAX_CELLS } from '../core/data/limits';
+import type { ModalityDefinition } from '../core/modalities/modality';
+import { modalityForManifest, modalityForOutput, requireOutputs, requireSampleCodec } from '../core/modalities/registry';
 import { MAX_SAMPLE_VALUES } from '../inference/sampleLimits';
 import { loadGenerator } from '../storage/generatorFolder';
 import { defaultExecutionProviders } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
-import { SampleQueue, writeSampleStream } from './tableOutput';
+import { describeExtensions, SampleQueue, writeSampleStream } from './sampleOutput';
 
 export interface Shard {
   /** 0-based. */
@@ -24,7 +25,10 @@ export interface GenerateOptions {
   readonly generatorPath: string;
   readonly n: number;
   readonly seed: number;
-  readonly out: string;
+  /** The output file; its extension names the format (and so the modality's writer). */
+  readonly out?: string;
+  /** Instead of `out`: the sample goes to the default file of the generator's modality in this folder (tables: synthetic.csv). */
+  readonly outFolder?: string;
   readonly batch?: number;
   readonly shard?: Shard;
   readonly executionProviders?: readonly ExecutionProviderName[];
@@ -73,14 +77,18 @@ export function parseShard(text: string): Shard {
   return shard;
 }
 
-export function tablePostprocess(manifest: GeneratorManifest, source: string): TablePostprocess {
-  const post = manifest.postprocess as Partial<TablePostprocess> | undefined;
-  if (manifest.modality !== 'table')
-    throw new MedSynthError('UNSUPPORTED', `only table generators can be run for now (modality '${manifest.modality}')`, { file: source });
-  if (!post || !Array.isArray(post.columns) || typeof post.features !== 'number') {
-    throw new MedSynthError('MANIFEST_INVALID', 'a table generator needs postprocess.columns and postprocess.features', { file: source });
-  }
-  return post as TablePostprocess;
+/**
+ * What a generator's output decodes into: its modality's sample codec checks the manifest's
+ * postprocess block and gives the feature width a batch must have and the fields (table columns) a
+ * sample row becomes. UNSUPPORTED for a modality that cannot decode generator output yet.
+ */
+export function samplePostprocess(
+  manifest: GeneratorManifest,
+  source: string,
+): { readonly modality: ModalityDefinition; readonly spec: unknown; readonly features: number; readonly fields: number } {
+  const modality = modalityForManifest(manifest, source);
+  const checked = requireSampleCodec(modality, source).check(manifest, source);
+  return { modality, ...checked };
 }
 
 /** The same wording as the CLI's option check (cli/args.ts integerOption), for callers of the engine. */
@@ -126,20 +134,31 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
   const started = performance.now();
   const batch = opts.batch ?? DEFAULT_BATCH;
   checkCounts(opts.n, opts.seed, batch);
-  const out = resolve(opts.out);
-  const format = inferTableFormat(out);
-  if (!format)
-    throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${opts.out}' (use .csv, .tsv, .parquet or .jsonl)`);
+  if ((opts.out === undefined) === (opts.outFolder === undefined))
+    throw new MedSynthError('BAD_USAGE', 'generate needs either an output file or an output folder');
+  if (opts.out !== undefined && !modalityForOutput(resolve(opts.out)))
+    throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${opts.out}' (use ${describeExtensions()})`);
   const { firstRow, rows } = shardRange(opts.n, opts.shard);
 
   opts.onProgress?.({ phase: 'load', message: `loading generator ${opts.generatorPath}` });
   const gen = await loadGenerator(opts.generatorPath);
+  const out = resolve(
+    opts.out ?? join(opts.outFolder ?? '.', requireOutputs(modalityForManifest(gen.manifest, gen.folder), gen.folder).defaultFile),
+  );
+  const outModality = modalityForOutput(out);
+  if (!outModality) throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${out}' (use ${describeExtensions()})`);
   if (out === resolve(gen.modelPath) || out === resolve(gen.folder, 'medsynth.json')) {
     throw new MedSynthError('BAD_USAGE', `refusing to overwrite the generator's own file ${out}`);
   }
-  const post = tablePostprocess(gen.manifest, gen.folder);
+  const post = samplePostprocess(gen.manifest, gen.folder);
+  requireOutputs(post.modality, gen.folder);
+  if (outModality !== post.modality)
+    throw new MedSynthError(
+      'BAD_USAGE',
+      `the generator makes ${post.modality.noun}, but '${opts.out}' is a file of ${outModality.noun} (use ${requireOutputs(post.modality).extensions.join(', ')})`,
+    );
   checkSampleSize(rows, post.features, opts.shard);
-  const note = readCapNote(rows, post.columns.length);
+  const note = readCapNote(rows, post.fields);
   if (note !== undefined) opts.onLog?.('warn', note);
   throwIfAborted(opts.signal);
 
@@ -197,7 +216,7 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
     // Sampling errors are rethrown below, after the writer has stopped and removed its temp file.
     sampling.catch(() => undefined);
     try {
-      await writeSampleStream(out, post, queue, firstRow, signal);
+      await writeSampleStream(out, post.spec, queue, firstRow, signal);
     } catch (e) {
       // A sampling failure that came first is the cause of the write failure: report it, not its echo.
       const cause = sampleFailure;

@@ -7,12 +7,15 @@
 import { basename } from 'node:path';
 import { isMedSynthError, MedSynthError, throwIfAborted } from '../core/errors';
 import type { ReadLimits } from '../core/data/limits';
-import type { TableReadSettings } from '../core/data/readSettings';
-import { checkHoldoutFraction, splitTable } from '../core/data/split';
-import type { Column, Table } from '../core/data/table';
+import type { TableReadSettings } from '../core/data/table/readSettings';
+import { checkHoldoutFraction } from '../core/data/table/split';
+import { requireSplit } from '../core/modalities/registry';
+import { asTable } from '../core/modalities/table/tableModality';
+import type { Column, Table } from '../core/data/table/table';
 import { sha256File } from '../storage/atomic';
 import { readTableFile } from '../storage/tables';
 import type { EngineProgress } from './progress';
+import { inputModality } from './tableInput';
 
 /** The share held out when the caller does not say: enough rows for a stable comparison, most left to fit. */
 export const DEFAULT_HOLDOUT_FRACTION = 0.2;
@@ -67,6 +70,8 @@ export interface PrepareHoldoutOptions {
  * logged) for run.json. Nothing is written.
  */
 export async function prepareHoldout(opts: PrepareHoldoutOptions): Promise<HoldoutPreparation> {
+  // The split comes from the dataset's modality (the registry); reading and trimming are still table-only.
+  const split = requireSplit(inputModality(opts.dataset), opts.dataset);
   opts.onProgress?.({ phase: 'read', message: `reading ${opts.dataset}` });
   const source = await readTableFile(opts.dataset, { ...opts.read, ...opts.limits, signal: opts.signal });
   throwIfAborted(opts.signal);
@@ -85,9 +90,10 @@ export async function prepareHoldout(opts: PrepareHoldoutOptions): Promise<Holdo
     phase: 'split',
     message: `holding out ${opts.holdoutFraction} of ${source.rowCount} rows (seed ${opts.seed}) in memory`,
   });
-  let parts: ReturnType<typeof splitTable>;
+  let parts: { readonly train: Table; readonly holdout: Table };
   try {
-    parts = splitTable(source, { holdoutFraction: opts.holdoutFraction, seed: opts.seed });
+    const made = split(source, { holdoutFraction: opts.holdoutFraction, seed: opts.seed });
+    parts = { train: asTable(made.train), holdout: asTable(made.holdout) };
   } catch (e) {
     if (isMedSynthError(e) && e.code === 'BAD_USAGE') return skip(e.message);
     throw e;

@@ -3,9 +3,12 @@
 // the fit and the evaluation as tables and no copy of real rows is ever written to disk.
 import { basename, resolve } from 'node:path';
 import type { ReadLimits } from '../core/data/limits';
-import type { TableReadSettings } from '../core/data/readSettings';
-import type { Table } from '../core/data/table';
+import type { TableReadSettings } from '../core/data/table/readSettings';
+import type { Table } from '../core/data/table/table';
 import type { TablePart } from '../core/report/model';
+import { MedSynthError } from '../core/errors';
+import type { ModalityDefinition } from '../core/modalities/modality';
+import { modalityForPath, requireModality } from '../core/modalities/registry';
 import { readTableFile } from '../storage/tables';
 
 /** A table already in memory, with the name reports and manifests record for it. */
@@ -52,4 +55,12 @@ export async function loadTableInput(
   if (!isLoadedTable(input)) return readTableFile(resolve(input), { ...opts.read, ...opts.limits, signal: opts.signal });
   const { table, name, sha256 } = input;
   return { ...table, provenance: { ...table.provenance, file: name, ...(sha256 !== undefined ? { sha256 } : {}) } };
+}
+
+/** The modality of a fit input: a table in memory is a table; a path is looked up by its name. */
+export function inputModality(input: TableInput): ModalityDefinition {
+  const path = inputPath(input);
+  const found = path === undefined ? requireModality('table') : modalityForPath(path);
+  if (!found) throw new MedSynthError('UNSUPPORTED', 'no registered modality reads this file', { file: inputLabel(input) });
+  return found;
 }

@@ -11,6 +11,7 @@ import { renderReportMarkdown } from '../core/report/markdown';
 import { parseReportMessage } from '../protocol/report';
 import type { ReportAction, ReportHostMessage, ReportWebviewMessage } from '../protocol/report';
 import { writeFileAtomic } from '../storage/atomic';
+import { modalityById } from '../core/modalities/registry';
 import { PanelsByFile } from './panelsByFile';
 import { createMedSynthPanel, disposeWithPanel, onValidatedMessage } from './webviewPanels';
 
@@ -37,9 +38,13 @@ export async function readReport(file: string): Promise<Report> {
   return r as Report;
 }
 
-/** The synthetic table beside a report: the report's own path first, then the run folder's usual name. */
+/**
+ * The synthetic dataset beside a report: the report's own path first, then the run folder's usual
+ * name for the report's modality (the registry: tables write synthetic.csv).
+ */
 async function syntheticFileFor(report: Report, reportPath: string): Promise<string | undefined> {
-  const candidates = [report.synth.file, path.join(path.dirname(reportPath), 'synthetic.csv')].filter(
+  const usual = modalityById(report.modality)?.outputs?.defaultFile;
+  const candidates = [report.synth.file, usual !== undefined ? path.join(path.dirname(reportPath), usual) : undefined].filter(
     (f): f is string => typeof f === 'string',
   );
   for (const f of candidates) {

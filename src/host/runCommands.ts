@@ -119,8 +119,8 @@ export async function fitCommand(services: HostServices, uri: vscode.Uri | undef
     // medsynth.columns: the user's column kinds replace inference (an identifier is never sampled).
     const read = await tableReadSettings(folder, dataset, signal);
     const fit = await fitGenerator({
+      // The dataset's modality picks its default built-in fitter (tables: the Gaussian copula).
       dataset: dataset.fsPath,
-      generator: 'copula',
       outDir: runDir,
       limits: tableLimits(readSettings(folder.uri)),
       read,
@@ -162,13 +162,13 @@ export async function generateCommand(
   if (rows > settings.maxRows) return refuse(`${rows} rows is more than medsynth.maxRows (${settings.maxRows}).`);
   const result = await runJob(services, `Generate ${rows} rows`, async (signal, onProgress) => {
     const runDir = newRunDir(folder);
-    const out = path.join(runDir, 'synthetic.csv');
+    // The sample goes to the default file of the generator's modality (tables: synthetic.csv).
     const result = await inFreshRunDir(runDir, () =>
       generateSynthetic({
         generatorPath: generator.fsPath,
         n: rows,
         seed,
-        out,
+        outFolder: runDir,
         executionProviders: settings.executionProviders,
         signal,
         onProgress,

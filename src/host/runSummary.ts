@@ -3,6 +3,7 @@
 // import: the reading and the wording are unit-tested on plain folders.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { modalityForOutput, modalityForPath } from '../core/modalities/registry';
 import type { Report } from '../core/report/model';
 import { reportVerdict } from '../core/report/verdict';
 import type { VerdictLevel } from '../core/report/verdict';
@@ -37,11 +38,14 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
   const trainedOn = field(field(manifest, 'provenance'), 'trainedOn');
   const realFile = field(field(report, 'real'), 'file');
   const dataset = [runDataset, trainedOn, realFile].find((x): x is string => typeof x === 'string' && x !== '');
-  // Generate alone writes only synthetic.<table extension>: a table run without any record of it.
-  const tableOutput = names.some((n) => /^synthetic\.(csv|tsv|parquet|jsonl)$/.test(n));
+  // Generate alone writes only a synthetic.<extension> file: its writer's modality (the registry) says
+  // what the run made. A full loop's run.json names its dataset, whose modality the registry knows.
+  const outputModality = names.filter((n) => n.startsWith('synthetic.')).map((n) => modalityForOutput(n))[0];
   const modality =
     [field(report, 'modality'), field(manifest, 'modality')].find((x): x is string => typeof x === 'string') ??
-    (run || tableOutput ? 'table' : 'unknown');
+    outputModality?.id ??
+    (run ? modalityForPath(typeof runDataset === 'string' ? runDataset : '')?.id : undefined) ??
+    'unknown';
   const createdAt = [field(run, 'createdAt'), field(report, 'createdAt'), stampOf(id)].find((x): x is string => typeof x === 'string');
   const hasReport = isReport(report);
   const contents =

@@ -5,9 +5,9 @@ import { defaultExecutionProviders, isExecutionProviderName } from '../protocol/
 import type { ExecutionProviderName } from '../protocol/inference';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SAMPLES } from '../core/data/decodeLimits';
 import type { DecodeLimits } from '../core/data/decodeLimits';
-import { isColumnKind } from '../core/data/columnInference';
-import type { ColumnKind } from '../core/data/table';
-import type { TableReadSettings } from '../core/data/readSettings';
+import { isColumnKind } from '../core/data/table/columnInference';
+import type { ColumnKind } from '../core/data/table/table';
+import type { TableReadSettings } from '../core/data/table/readSettings';
 import { readTableFile } from '../storage/tables';
 
 export interface MedSynthSettings {

@@ -5,9 +5,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { datasetExtensions, datasetKindOf } from '../core/data/datasetKind';
 import type { DatasetKind } from '../core/data/datasetKind';
+import type { ModalityId } from '../core/modalities/modality';
+import { modalityForKind, requireModalityForKind } from '../core/modalities/registry';
 import { findWorkspaceTables, TABLE_EXCLUDE } from './tableCommands';
 
-export type StudioModality = 'table' | 'image' | 'signal' | 'text';
+/** A dataset's modality, as the registry (src/core/modalities/registry.ts) gives it for the dataset's kind. */
+export type StudioModality = ModalityId;
 
 export interface StudioDataset {
   readonly uri: vscode.Uri;
@@ -15,17 +18,6 @@ export interface StudioDataset {
   /** A DICOM folder's label says how many files it holds. */
   readonly detail?: string;
 }
-
-const MODALITY_OF: Readonly<Record<DatasetKind, StudioModality>> = {
-  table: 'table',
-  dicom: 'image',
-  dicomdir: 'image',
-  nifti: 'image',
-  raster: 'image',
-  wfdb: 'signal',
-  edf: 'signal',
-  tokenizer: 'text',
-};
 
 /** Every extension Inspect Dataset reads by name (the explorer menu offers it on the same ones). */
 export function inspectableExtensions(): string[] {
@@ -48,7 +40,8 @@ export async function findStudioDatasets(excluded: readonly string[], limit = 50
     findWorkspaceTables(limit),
     vscode.workspace.findFiles(inspectableGlob(), TABLE_EXCLUDE, limit),
   ]);
-  const datasets: StudioDataset[] = tables.filter(outside).map((uri) => ({ uri, modality: 'table' }));
+  const tableModality = requireModalityForKind('table').id;
+  const datasets: StudioDataset[] = tables.filter(outside).map((uri) => ({ uri, modality: tableModality }));
   return [...datasets, ...groupInspectable(others.filter(outside))];
 }
 
@@ -67,11 +60,14 @@ export function groupInspectable(files: readonly vscode.Uri[]): StudioDataset[] 
     }
     // Analyze 7.5 stores the header in .hdr and the voxels in .img: the pair is one dataset.
     if (/\.img$/i.test(uri.fsPath) && paths.has(uri.fsPath.replace(/\.img$/i, '.hdr').toLowerCase())) continue;
-    out.push({ uri, modality: MODALITY_OF[kind] });
+    const modality = modalityForKind(kind);
+    if (modality) out.push({ uri, modality: modality.id });
   }
   for (const [dir, members] of dicomByFolder) {
-    if (members.length === 1) out.push({ uri: members[0], modality: 'image' });
-    else out.push({ uri: vscode.Uri.file(dir), modality: 'image', detail: `${members.length} DICOM files` });
+    // A DICOM file or series is the modality of the 'dicom' kind (an image until read: a waveform file is a signal).
+    const modality = requireModalityForKind('dicom').id;
+    if (members.length === 1) out.push({ uri: members[0], modality });
+    else out.push({ uri: vscode.Uri.file(dir), modality, detail: `${members.length} DICOM files` });
   }
   return out.sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath));
 }

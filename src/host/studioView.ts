@@ -14,6 +14,7 @@ import { findStudioDatasets } from './studioDatasets';
 import type { StudioDataset, StudioModality } from './studioDatasets';
 import { describeRun, overallLevel, readRunSummary, shortDate } from './runSummary';
 import type { RunSummary } from './runSummary';
+import { MODALITIES, modalityById } from '../core/modalities/registry';
 
 export type StudioGroup = 'tables' | 'images' | 'signals' | 'text' | 'runs';
 
@@ -73,9 +74,10 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
   async listing(): Promise<StudioListing> {
     const { datasets, runs } = await this.scanned();
     const of = (m: StudioModality): string[] => datasets.filter((d) => d.modality === m).map((d) => d.uri.fsPath);
-    const byModality = { table: of('table'), image: of('image'), signal: of('signal'), text: of('text') };
+    // In the registry's order (tables, images, signals, text).
+    const byModality = Object.fromEntries(MODALITIES.map((m) => [m.id, of(m.id)])) as Record<StudioModality, string[]>;
     return {
-      datasets: [...byModality.table, ...byModality.image, ...byModality.signal, ...byModality.text],
+      datasets: MODALITIES.flatMap((m) => byModality[m.id]),
       byModality,
       runs: runs.flatMap((r) => (r.type === 'run' ? [r.dir] : [])),
     };
@@ -155,7 +157,8 @@ function datasetItem(node: Extract<StudioNode, { type: 'dataset' }>): vscode.Tre
     : path.dirname(node.uri.fsPath);
   item.description = [node.detail, dir === '' ? undefined : dir].filter((x) => x !== undefined).join(' · ') || undefined;
   item.contextValue = `dataset.${node.modality}`;
-  if (node.modality === 'table') {
+  // A modality with a preview panel opens it on click (tables: the table preview); others are inspected.
+  if (modalityById(node.modality)?.preview !== undefined) {
     item.tooltip = 'Click to preview; ▶ fits, generates and evaluates';
     item.command = { command: 'medsynth.previewTable', title: 'Preview Table', arguments: [node.uri] };
   } else {

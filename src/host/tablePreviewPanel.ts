@@ -5,7 +5,7 @@
 // what the generator gets; one panel per file, re-opening it brings it to the front.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ColumnKind, Table } from '../core/data/table';
+import type { ColumnKind, Table } from '../core/data/table/table';
 import { clearedNotice, previewOnlyNotice, savedNotice, withColumnKind, withoutTable } from '../core/preview/columnOverrides';
 import { buildTablePreview, tableRows } from '../core/preview/tablePreview';
 import { assertNever } from '../protocol/messageChecks';

@@ -1,6 +1,6 @@
 // Messages between the host and the table preview webview. Both sides import these unions, so a change
 // here breaks the build on whichever side forgot it. The webview asks; the host validates and answers.
-import type { ColumnKind } from '../core/data/table';
+import type { ColumnKind } from '../core/data/table/table';
 import type { TablePreviewModel } from '../core/preview/model';
 import { isBoundedInt, isRecord, isRequestId, isShortString } from './messageChecks';
 

@@ -2,20 +2,20 @@
 // never sits in memory twice) and hashes the very bytes it parses, so the provenance SHA-256 in
 // manifests and reports is the hash of what was actually read. Writing is atomic.
 
-import type { ColumnKind, Table, TableFormat } from '../core/data/table';
+import type { ColumnKind, Table, TableFormat } from '../core/data/table/table';
 import type { TableLimitOptions } from '../core/data/limits';
-import type { TableDialect } from '../core/data/readSettings';
+import type { TableDialect } from '../core/data/table/readSettings';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { MedSynthError, isMedSynthError, throwIfAborted } from '../core/errors';
-import { inferTableFormat } from '../core/data/format';
-import { readDelimited } from '../core/data/csvReader';
-import { WHITESPACE } from '../core/data/csvTokenizer';
-import { checkParquetTail } from '../core/data/parquetReader';
-import { RecordFloor, checkRowFloor, couldPassCaps } from '../core/data/rowFloor';
-import { parseTable } from '../core/data/tableReader';
-import { serializeTableChunks } from '../core/data/tableWriter';
+import { inferTableFormat } from '../core/data/table/format';
+import { readDelimited } from '../core/data/table/csvReader';
+import { WHITESPACE } from '../core/data/table/csvTokenizer';
+import { checkParquetTail } from '../core/data/table/parquetReader';
+import { RecordFloor, checkRowFloor, couldPassCaps } from '../core/data/table/rowFloor';
+import { parseTable } from '../core/data/table/tableReader';
+import { serializeTableChunks } from '../core/data/table/tableWriter';
 import { ioError, writeFileAtomic } from './atomic';
 
 export interface ReadTableOptions extends TableLimitOptions, TableDialect {

@@ -4,9 +4,9 @@
 import { copyFile, mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { isMedSynthError } from '../../src/core/errors';
-import type { Table, TableFormat } from '../../src/core/data/table';
-import { parseTable } from '../../src/core/data/tableReader';
-import { cellText, serializeTable } from '../../src/core/data/tableWriter';
+import type { Table, TableFormat } from '../../src/core/data/table/table';
+import { parseTable } from '../../src/core/data/table/tableReader';
+import { cellText, serializeTable } from '../../src/core/data/table/tableWriter';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource } from 'hyparquet-writer';
 import { validateManifest } from '../../src/core/generators/manifestValidation';

@@ -21,7 +21,7 @@ import pandas as pd
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 OUT = os.path.join(ROOT, 'test', 'fixtures', 'tables', 'dialects')
 LINNERUD = '/usr/lib/python3/dist-packages/sklearn/datasets/data/linnerud_physiological.csv'
-# The reader's missing tokens (src/core/data/cellValues.ts MISSING_TOKENS).
+# The reader's missing tokens (src/core/data/table/cellValues.ts MISSING_TOKENS).
 NA = ['', 'NA', 'N/A', 'n/a', '#N/A', '<NA>', 'NaN', 'nan', 'null', 'NULL']
 
 # Trailing empty fields left out, as debian.csv writes releases without an end of life yet; the

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { ColumnKind, Table } from '../../src/core/data/table';
+import type { ColumnKind, Table } from '../../src/core/data/table/table';
 import { clearedNotice, savedNotice, withColumnKind, withoutTable } from '../../src/core/preview/columnOverrides';
 import { buildTablePreview, tableRows } from '../../src/core/preview/tablePreview';
 import type { Report } from '../../src/core/report/model';

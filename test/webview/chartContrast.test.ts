@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Table } from '../../src/core/data/table';
+import type { Table } from '../../src/core/data/table/table';
 import { evaluateTableMetrics } from '../../src/core/metrics/registry';
 import { buildReport } from '../../src/core/report/build';
 import type { Report } from '../../src/core/report/model';

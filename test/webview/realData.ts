@@ -2,8 +2,8 @@
 // a report built by the real metrics registry and report builder on real vs a perturbed copy.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseTable } from '../../src/core/data/tableReader';
-import type { Column, ColumnKind, Table } from '../../src/core/data/table';
+import { parseTable } from '../../src/core/data/table/tableReader';
+import type { Column, ColumnKind, Table } from '../../src/core/data/table/table';
 import { evaluateTableMetrics } from '../../src/core/metrics/registry';
 import { buildReport } from '../../src/core/report/build';
 import type { Report } from '../../src/core/report/model';

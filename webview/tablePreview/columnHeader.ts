@@ -2,7 +2,7 @@
 // column and answers with a fresh `init`), a small histogram and the missing count.
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import type { ColumnKind } from '../../src/core/data/table';
+import type { ColumnKind } from '../../src/core/data/table/table';
 import type { ColumnHistogram, ColumnPreview } from '../../src/protocol/tablePreview';
 import { COLUMN_KINDS } from '../../src/protocol/tablePreview';
 import { barChart } from '../shared/charts';

@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '../../media/webview.css';
 import '../../media/tablePreview.css';
-import type { ColumnKind } from '../../src/core/data/table';
+import type { ColumnKind } from '../../src/core/data/table/table';
 import type {
   ColumnTypeSettings,
   TablePreviewHostMessage,

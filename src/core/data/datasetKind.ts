@@ -1,7 +1,7 @@
 // Which reader a file goes to: by name first (what the user sees in the explorer), then by content
 // for files without a telling extension (DICOM files are often named by number, without '.dcm').
 
-import { inferTableFormat } from './format';
+import { inferTableFormat } from './table/format';
 
 export type DatasetKind = 'table' | 'dicom' | 'dicomdir' | 'nifti' | 'raster' | 'wfdb' | 'edf' | 'tokenizer';
 

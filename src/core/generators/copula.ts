@@ -3,7 +3,7 @@
 // factored. The fitted model is plain data; copulaGraph.ts writes it as ONNX, copulaSampler.ts
 // evaluates the same math in TypeScript.
 import { MedSynthError, throwIfAborted } from '../errors';
-import type { Column, Table } from '../data/table';
+import type { Column, Table } from '../data/table/table';
 import { choleskyOfCorrelation } from './linalg';
 import { normalQuantile } from './normal';
 

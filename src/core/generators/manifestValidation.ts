@@ -4,8 +4,8 @@
 import { MedSynthError } from '../errors';
 import type { GeneratorManifest, TableColumnSpec, TablePostprocess } from './manifest';
 import { specFeatureIndices } from './tableDecoding';
-import { compileDatetimeFormat } from '../data/datetimeFormat';
-import { parseBoolean } from '../data/cellValues';
+import { compileDatetimeFormat } from '../data/table/datetimeFormat';
+import { parseBoolean } from '../data/table/cellValues';
 
 /** Largest single declared dimension, and largest element count of one sample (batch excluded). */
 export const MAX_MANIFEST_DIM = 1_000_000;

@@ -1,8 +1,8 @@
 // Turns a table generator's raw output block into a Table through its manifest's column spec. The
 // built-in copula and user models (CTGAN/TVAE-style exports) share this one decoder.
-import type { CategoricalColumn, Column, DatetimeColumn, NumericColumn, Table, TextColumn } from '../data/table';
+import type { CategoricalColumn, Column, DatetimeColumn, NumericColumn, Table, TextColumn } from '../data/table/table';
 import { MedSynthError } from '../errors';
-import { compileDatetimeFormat } from '../data/datetimeFormat';
+import { compileDatetimeFormat } from '../data/table/datetimeFormat';
 import type { TableColumnSpec, TablePostprocess } from './manifest';
 
 const DAY_MS = 86_400_000;

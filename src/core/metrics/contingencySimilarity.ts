@@ -1,7 +1,7 @@
 // fidelity.contingencySimilarity: whether the joint frequencies of each pair of categorical columns
 // survive synthesis, following SDMetrics' ContingencySimilarity (1 minus the total variation distance
 // of the two-way contingency tables).
-import type { CategoricalColumn } from '../data/table';
+import type { CategoricalColumn } from '../data/table/table';
 import { MedSynthError } from '../errors';
 import { categoryPairs, checkTableShape, mean, notApplicable } from './tableColumns';
 import type { ColumnPair } from './tableColumns';

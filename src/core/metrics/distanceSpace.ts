@@ -15,7 +15,7 @@
 //   two present values differ by |x − y|, an empty and a present one by exactly 1 while x lies in
 //   [−1/2, 3/2], two empty ones by 0. Only a synthetic or holdout value more than half a range outside
 //   the real values breaks the identity; `distanceSearch.ts` recomputes those rows term by term.
-import type { CategoricalColumn, Column, Table } from '../data/table';
+import type { CategoricalColumn, Column, Table } from '../data/table/table';
 import { MedSynthError } from '../errors';
 import { paddedWidth } from './distanceKernel';
 import { checkTableShape, isCategoryLike, isNumberLike, pairColumns } from './tableColumns';

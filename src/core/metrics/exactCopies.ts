@@ -1,6 +1,6 @@
 // privacy.exactCopies: the share of synthetic rows that reproduce a real record cell for cell,
 // the bluntest memorisation check there is.
-import type { Column } from '../data/table';
+import type { Column } from '../data/table/table';
 import { MedSynthError } from '../errors';
 import { checkTableShape, pairColumns } from './tableColumns';
 import { ROWS_PER_STEP, runSteps, runStepsYielding } from './workSteps';

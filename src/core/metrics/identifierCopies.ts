@@ -3,8 +3,8 @@
 // ids from the real column like any other number: every such row points straight at a real patient.
 // So the check goes by what the column is, not by the kind it was read as: every identifier column,
 // and every column whose name marks it as a key and whose real values are (nearly) unique.
-import { looksLikeIdentifierName } from '../data/columnInference';
-import type { Column } from '../data/table';
+import { looksLikeIdentifierName } from '../data/table/columnInference';
+import type { Column } from '../data/table/table';
 import { checkTableShape, notApplicable } from './tableColumns';
 import { ROWS_PER_STEP, runSteps, runStepsYielding } from './workSteps';
 import type { WorkSteps } from './workSteps';

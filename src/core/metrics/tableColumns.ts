@@ -2,7 +2,7 @@
 // reading them as plain numbers or labels. Every metric goes through here so that they all agree on
 // which kinds count as numeric (numeric and datetime, as in SDMetrics) and which as categorical
 // (categorical and boolean).
-import type { CategoricalColumn, Column, DatetimeColumn, NumericColumn, Table } from '../data/table';
+import type { CategoricalColumn, Column, DatetimeColumn, NumericColumn, Table } from '../data/table/table';
 import { MedSynthError } from '../errors';
 import type { MetricResult } from './types';
 

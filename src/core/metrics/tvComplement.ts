@@ -1,6 +1,6 @@
 // fidelity.tvComplement: how closely each categorical column's category frequencies are reproduced,
 // following SDMetrics' TVComplement (1 minus the total variation distance).
-import type { CategoricalColumn } from '../data/table';
+import type { CategoricalColumn } from '../data/table/table';
 import { MedSynthError } from '../errors';
 import { categoryPairs, checkTableShape, mean, notApplicable } from './tableColumns';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';

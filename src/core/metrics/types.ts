@@ -1,5 +1,5 @@
 // What every metric is: a pure compute function plus a descriptor saying what its score means.
-import type { Table } from '../data/table';
+import type { Table } from '../data/table/table';
 
 export type Modality = 'image' | 'signal' | 'table' | 'text';
 export type MetricGoal = 'maximize' | 'minimize';

@@ -1,7 +1,7 @@
 // How one table cell reads in the preview. The same text shows in the grid and in histogram labels,
 // so a datetime or a float looks identical wherever the user meets it.
-import { compileDatetimeFormat } from '../data/datetimeFormat';
-import type { Column } from '../data/table';
+import { compileDatetimeFormat } from '../data/table/datetimeFormat';
+import type { Column } from '../data/table/table';
 
 /** Formats a number compactly: integers as is, others to 6 significant digits without trailing zeros. */
 export function formatNumber(v: number): string {

@@ -2,7 +2,7 @@
 // replaces a column's kind, or goes away. Pure, so the host writes exactly what the tests check. The
 // setting is the user's own text: entries of other tables, and values this code does not understand,
 // are passed through untouched rather than dropped.
-import type { ColumnKind } from '../data/table';
+import type { ColumnKind } from '../data/table/table';
 
 /** The setting's value as stored (medsynth.columns at one configuration level), or a fresh object. */
 function asObject(current: unknown): Record<string, unknown> {

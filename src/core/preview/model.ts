@@ -1,6 +1,6 @@
 // The table preview model: what buildTablePreview returns and the host sends in the `init` message.
 // Plain serialisable data (no typed arrays), small whatever the table size: histograms, not values.
-import type { ColumnKind } from '../data/table';
+import type { ColumnKind } from '../data/table/table';
 
 /** The most rows one page may hold; the protocol refuses larger requests too. */
 export const MAX_PREVIEW_PAGE = 2000;

@@ -1,7 +1,7 @@
 // Builds what the table preview webview shows: the schema, per-column histograms and stats, and pages
 // of formatted rows. Pure: the host reads the file, this turns the Table into small serialisable data.
-import type { Column, Table } from '../data/table';
-import { missingCount } from '../data/table';
+import type { Column, Table } from '../data/table/table';
+import { missingCount } from '../data/table/table';
 import { MedSynthError } from '../errors';
 import type { ColumnHistogram, ColumnPreview, ColumnStats, TablePreviewModel } from './model';
 import { MAX_PREVIEW_PAGE } from './model';

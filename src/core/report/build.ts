@@ -1,6 +1,6 @@
 // Builds the report model from the tables and metric results. Distributions are pre-binned here so
 // the HTML export and the report webview never need the raw rows (which may hold patient data).
-import type { Column, Table } from '../data/table';
+import type { Column, Table } from '../data/table/table';
 import { getTableMetric } from '../metrics/registry';
 import type { MetricDescriptor, MetricResult } from '../metrics/types';
 import type { ColumnComparison, CorrelationMatrices, Histogram, Report, ReportMetric, TableSource } from './model';

@@ -1,7 +1,7 @@
 // The real and synthetic correlation matrices behind fidelity.correlationSimilarity, for the report's
 // heatmaps. They use the metric's own column pairing and Pearson rule, so a cell of the difference
 // heatmap is exactly the |S − R| that the score averages.
-import type { Table } from '../data/table';
+import type { Table } from '../data/table/table';
 import { pearsonPairwise } from '../metrics/correlationSimilarity';
 import { numberPairs } from '../metrics/tableColumns';
 import type { ColumnPair, NumberLikeColumn } from '../metrics/tableColumns';

@@ -1,6 +1,6 @@
 // The report: what `evaluate` writes as report.json, what report.html and the report webview render.
 import type { MetricDescriptor, MetricResult, Modality } from '../metrics/types';
-import type { ColumnKind } from '../data/table';
+import type { ColumnKind } from '../data/table/table';
 
 export interface ReportMetric extends MetricResult {
   readonly descriptor: MetricDescriptor;

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
-import { parseDatetime, parseNumber } from '../../../src/core/data/cellValues';
-import { columnFromCells, looksLikeIdentifierName } from '../../../src/core/data/columnInference';
-import { parseTable } from '../../../src/core/data/tableReader';
+import type { Table } from '../../../src/core/data/table/table';
+import { parseDatetime, parseNumber } from '../../../src/core/data/table/cellValues';
+import { columnFromCells, looksLikeIdentifierName } from '../../../src/core/data/table/columnInference';
+import { parseTable } from '../../../src/core/data/table/tableReader';
 import { isMedSynthError } from '../../../src/core/errors';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'tables');

@@ -2,10 +2,10 @@
 // `inspect --json` prints). Expected values are counted by hand from the small inputs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
-import { conformSchemaOf, conformTable } from '../../../src/core/data/conform';
-import { describeTable } from '../../../src/core/data/describe';
-import { parseTable } from '../../../src/core/data/tableReader';
+import type { Table } from '../../../src/core/data/table/table';
+import { conformSchemaOf, conformTable } from '../../../src/core/data/table/conform';
+import { describeTable } from '../../../src/core/data/table/describe';
+import { parseTable } from '../../../src/core/data/table/tableReader';
 import { isMedSynthError } from '../../../src/core/errors';
 
 const csv = (text: string): Promise<Table> => parseTable(new TextEncoder().encode(text), { fileName: 'mem.csv' });

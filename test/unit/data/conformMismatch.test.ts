@@ -3,9 +3,9 @@
 // expected strings are written by hand from the inputs below (31 columns c01..c31, like the case).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
-import { conformTable, nameSome } from '../../../src/core/data/conform';
-import { parseTable } from '../../../src/core/data/tableReader';
+import type { Table } from '../../../src/core/data/table/table';
+import { conformTable, nameSome } from '../../../src/core/data/table/conform';
+import { parseTable } from '../../../src/core/data/table/tableReader';
 import { isMedSynthError } from '../../../src/core/errors';
 
 const csv = (text: string): Promise<Table> => parseTable(new TextEncoder().encode(text), { fileName: 'mem.csv' });

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Column, Table } from '../../../src/core/data/table';
-import type { TableDialect } from '../../../src/core/data/readSettings';
-import { parseTable } from '../../../src/core/data/tableReader';
+import type { Column, Table } from '../../../src/core/data/table/table';
+import type { TableDialect } from '../../../src/core/data/table/readSettings';
+import { parseTable } from '../../../src/core/data/table/tableReader';
 import { isMedSynthError } from '../../../src/core/errors';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'tables', 'dialects');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readDelimited, sniffDelimiter } from '../../../src/core/data/csvReader';
+import { readDelimited, sniffDelimiter } from '../../../src/core/data/table/csvReader';
 import { isMedSynthError } from '../../../src/core/errors';
 
 const BAD = join(__dirname, '..', '..', 'fixtures', 'tables', 'bad');

@@ -4,8 +4,8 @@
 // follows the rules in datetimeInference.ts. Expected formats and instants are worked out by hand.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { columnFromCells } from '../../../src/core/data/columnInference';
-import { inferDatetimeFormat } from '../../../src/core/data/datetimeInference';
+import { columnFromCells } from '../../../src/core/data/table/columnInference';
+import { inferDatetimeFormat } from '../../../src/core/data/table/datetimeInference';
 
 const formatOf = (cells: string[]): string | undefined => inferDatetimeFormat(cells)?.format;
 

@@ -4,8 +4,8 @@
 // times; a probe cap of 0 sends the count through its Set fallback, which must agree as well.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MISSING_TOKENS } from '../../../src/core/data/cellValues';
-import { countDistinctPresent } from '../../../src/core/data/distinctCount';
+import { MISSING_TOKENS } from '../../../src/core/data/table/cellValues';
+import { countDistinctPresent } from '../../../src/core/data/table/distinctCount';
 import { mulberry32 } from '../../seededRandom';
 
 function column(seed: number, rows: number, spread: number): string[] {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ByteSink } from '../../../src/core/data/byteSink';
-import { writeNumber } from '../../../src/core/data/tableWriter';
+import { writeNumber } from '../../../src/core/data/table/tableWriter';
 
 const decoder = new TextDecoder();
 

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Column } from '../../../src/core/data/table';
-import { MISSING_TOKENS } from '../../../src/core/data/cellValues';
-import { describeTable } from '../../../src/core/data/describe';
-import { parseTable } from '../../../src/core/data/tableReader';
-import { cellText } from '../../../src/core/data/tableWriter';
+import type { Column } from '../../../src/core/data/table/table';
+import { MISSING_TOKENS } from '../../../src/core/data/table/cellValues';
+import { describeTable } from '../../../src/core/data/table/describe';
+import { parseTable } from '../../../src/core/data/table/tableReader';
+import { cellText } from '../../../src/core/data/table/tableWriter';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Column, Table } from '../../../src/core/data/table';
-import { parseTable } from '../../../src/core/data/tableReader';
-import { serializeTable } from '../../../src/core/data/tableWriter';
+import type { Column, Table } from '../../../src/core/data/table/table';
+import { parseTable } from '../../../src/core/data/table/tableReader';
+import { serializeTable } from '../../../src/core/data/table/tableWriter';
 import { isMedSynthError } from '../../../src/core/errors';
 
 type DuckValue = string | number | bigint | boolean | Date | null;

@@ -4,8 +4,8 @@
 // typed error within a second, never a hang, a plain Error or an unhandled rejection.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseTable } from '../../../src/core/data/tableReader';
-import { serializeTable } from '../../../src/core/data/tableWriter';
+import { parseTable } from '../../../src/core/data/table/tableReader';
+import { serializeTable } from '../../../src/core/data/table/tableWriter';
 import { isMedSynthError } from '../../../src/core/errors';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);

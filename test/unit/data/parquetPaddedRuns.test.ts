@@ -4,8 +4,8 @@
 // whose bytes are missing, and an over-long RLE run.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseTable } from '../../../src/core/data/tableReader';
-import { serializeTable } from '../../../src/core/data/tableWriter';
+import { parseTable } from '../../../src/core/data/table/tableReader';
+import { serializeTable } from '../../../src/core/data/table/tableWriter';
 import { isMedSynthError } from '../../../src/core/errors';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);

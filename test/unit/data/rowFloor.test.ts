@@ -4,8 +4,8 @@
 // reference is the tokenizer itself on thousands of seeded random files, plus hand-counted cases.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CsvTokenizer, WHITESPACE } from '../../../src/core/data/csvTokenizer';
-import { RecordFloor, checkRowFloor, couldPassCaps } from '../../../src/core/data/rowFloor';
+import { CsvTokenizer, WHITESPACE } from '../../../src/core/data/table/csvTokenizer';
+import { RecordFloor, checkRowFloor, couldPassCaps } from '../../../src/core/data/table/rowFloor';
 import { isMedSynthError } from '../../../src/core/errors';
 import { mulberry32 } from '../../seededRandom';
 

@@ -3,7 +3,7 @@
 // offset, 10 copy with 2-byte offset; a short literal's length-1 sits in the upper six bits).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkedSnappy } from '../../../src/core/data/snappyCheck';
+import { checkedSnappy } from '../../../src/core/data/table/snappyCheck';
 import { MedSynthError, badInput } from '../../../src/core/errors';
 
 const bad = (why: string): MedSynthError => badInput(why);

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { MedSynthError } from '../../../src/core/errors';
-import { chooseHoldoutRows, holdoutRowCount, splitTable } from '../../../src/core/data/split';
-import type { Column, Table } from '../../../src/core/data/table';
+import { chooseHoldoutRows, holdoutRowCount, splitTable } from '../../../src/core/data/table/split';
+import type { Column, Table } from '../../../src/core/data/table/table';
 
 /** A table with one column of each kind; row r is recognisable by its id `r<r>` and its values. */
 function sampleTable(rows: number): Table {

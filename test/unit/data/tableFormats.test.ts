@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
-import { inferTableFormat } from '../../../src/core/data/format';
-import { parseTable } from '../../../src/core/data/tableReader';
-import { serializeTable } from '../../../src/core/data/tableWriter';
+import type { Table } from '../../../src/core/data/table/table';
+import { inferTableFormat } from '../../../src/core/data/table/format';
+import { parseTable } from '../../../src/core/data/table/tableReader';
+import { serializeTable } from '../../../src/core/data/table/tableWriter';
 import { isMedSynthError } from '../../../src/core/errors';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -4,9 +4,9 @@
 // whose every line adds a key) ends in a typed error quickly. Expected counts are written by hand.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TableFormat } from '../../../src/core/data/table';
-import { parseTable } from '../../../src/core/data/tableReader';
-import { serializeTable } from '../../../src/core/data/tableWriter';
+import type { TableFormat } from '../../../src/core/data/table/table';
+import { parseTable } from '../../../src/core/data/table/tableReader';
+import { serializeTable } from '../../../src/core/data/table/tableWriter';
 import { DEFAULT_MAX_COLUMNS, MAX_JSON_DEPTH } from '../../../src/core/data/limits';
 import { isMedSynthError } from '../../../src/core/errors';
 

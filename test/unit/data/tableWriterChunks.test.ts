@@ -6,9 +6,9 @@
 // and an abort stops it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Column, Table } from '../../../src/core/data/table';
-import { formatDatetime, formatNumber } from '../../../src/core/data/cellValues';
-import { cellText, serializeTable, serializeTableChunks } from '../../../src/core/data/tableWriter';
+import type { Column, Table } from '../../../src/core/data/table/table';
+import { formatDatetime, formatNumber } from '../../../src/core/data/table/cellValues';
+import { cellText, serializeTable, serializeTableChunks } from '../../../src/core/data/table/tableWriter';
 import { isMedSynthError } from '../../../src/core/errors';
 
 /** The writer as it was before streaming: the reference for the bytes. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MedSynthError } from '../../../src/core/errors';
 import type { TablePostprocess } from '../../../src/core/generators/manifest';
-import { SampleQueue, writeSampleStream } from '../../../src/engine/tableOutput';
+import { SampleQueue, writeSampleStream } from '../../../src/engine/sampleOutput';
 import { writeSampleTable } from './wholeSampleWriter';
 
 /** Every column kind the decoder knows, with missing flags, rounding and a one-hot categorical. */

@@ -1,12 +1,12 @@
-// The reference the streamed writer (src/engine/tableOutput.ts, writeSampleStream) is compared with:
+// The reference the streamed writer (src/engine/sampleOutput.ts, writeSampleStream) is compared with:
 // a whole sample, already assembled in memory, written by decoding it in row chunks. It uses the same
 // data-layer decoders and serializers but none of the streaming machinery.
 import { MedSynthError } from '../../../src/core/errors';
-import { inferTableFormat } from '../../../src/core/data/format';
-import { serializeTableChunks } from '../../../src/core/data/tableWriter';
+import { inferTableFormat } from '../../../src/core/data/table/format';
+import { serializeTableChunks } from '../../../src/core/data/table/tableWriter';
 import { decodeTableSample } from '../../../src/core/generators/tableDecoding';
 import type { TablePostprocess } from '../../../src/core/generators/manifest';
-import { OUTPUT_CHUNK_ROWS } from '../../../src/engine/tableOutput';
+import { OUTPUT_CHUNK_ROWS } from '../../../src/core/modalities/table/tableSample';
 import { writeFileAtomic } from '../../../src/storage/atomic';
 import { writeTableFile } from '../../../src/storage/tables';
 

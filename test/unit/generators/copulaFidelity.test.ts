@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import type { Column, Table } from '../../../src/core/data/table';
+import type { Column, Table } from '../../../src/core/data/table/table';
 import { COPULA_KNOTS, fitCopula } from '../../../src/core/generators/copula';
 import { buildCopulaGenerator } from '../../../src/core/generators/copulaGraph';
 import { fillLatent } from '../../../src/core/generators/latent';

@@ -2,7 +2,7 @@
 // identifier prefixes that could collide, tables with nothing to model, cancellation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
+import type { Table } from '../../../src/core/data/table/table';
 import { MedSynthError } from '../../../src/core/errors';
 import { fitCopula } from '../../../src/core/generators/copula';
 import { symmetricEigen } from '../../../src/core/generators/linalg';

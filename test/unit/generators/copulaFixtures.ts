@@ -3,7 +3,7 @@
 // construction elsewhere) and small statistics written independently of the code under test.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Column, ColumnKind, Table } from '../../../src/core/data/table';
+import type { Column, ColumnKind, Table } from '../../../src/core/data/table/table';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const COPULA_FIXTURES = join(ROOT, 'test', 'fixtures', 'models', 'copula');

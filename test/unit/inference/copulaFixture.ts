@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Table } from '../../../src/core/data/table';
+import type { Table } from '../../../src/core/data/table/table';
 import { fitCopula } from '../../../src/core/generators/copula';
 import { buildCopulaGenerator } from '../../../src/core/generators/copulaGraph';
 import type { GeneratorManifest } from '../../../src/core/generators/manifest';

@@ -3,7 +3,7 @@
 // categorical columns, and bad input reported as a typed error.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
+import type { Table } from '../../../src/core/data/table/table';
 import { MedSynthError } from '../../../src/core/errors';
 import { computeContingencySimilarity } from '../../../src/core/metrics/contingencySimilarity';
 import { buildColumn, categoricalTable, numericTable } from './csvTable';

@@ -2,7 +2,7 @@
 // kinds, so the metric tests do not depend on the data area's type inference.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Column, ColumnKind, Table } from '../../../src/core/data/table';
+import type { Column, ColumnKind, Table } from '../../../src/core/data/table/table';
 
 export const REFERENCE_DIR = join(__dirname, '..', '..', 'fixtures', 'reference');
 

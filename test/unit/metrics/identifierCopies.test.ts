@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
+import type { Table } from '../../../src/core/data/table/table';
 import { computeIdentifierCopies } from '../../../src/core/metrics/identifierCopies';
 import { reportVerdict } from '../../../src/core/report/verdict';
 import { evaluateSynthetic } from '../../../src/engine/evaluate';

@@ -2,7 +2,7 @@
 // float32 SIMD kernel against the scalar path, and bad input as typed errors.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
+import type { Table } from '../../../src/core/data/table/table';
 import { MedSynthError } from '../../../src/core/errors';
 import { computeDcr, distanceHistogram, shareCloserToTrain } from '../../../src/core/metrics/dcr';
 import { nearestTwo, paddedWidth, simdKernelAvailable } from '../../../src/core/metrics/distanceKernel';

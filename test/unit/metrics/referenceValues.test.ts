@@ -5,7 +5,7 @@
 // filled 1, no row dropped), with one synthetic weight far outside the real range.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ColumnKind, Table } from '../../../src/core/data/table';
+import type { ColumnKind, Table } from '../../../src/core/data/table/table';
 import { evaluateTableMetrics } from '../../../src/core/metrics/registry';
 import type { MetricResult } from '../../../src/core/metrics/types';
 import { nearestRecords } from '../../../src/core/metrics/distanceSearch';

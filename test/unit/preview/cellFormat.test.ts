@@ -3,7 +3,7 @@
 // no/yes. The expected texts are the cells typed into the CSV below.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseTable } from '../../../src/core/data/tableReader';
+import { parseTable } from '../../../src/core/data/table/tableReader';
 import { formatCell, formatDatetime } from '../../../src/core/preview/cellFormat';
 import { buildTablePreview } from '../../../src/core/preview/tablePreview';
 

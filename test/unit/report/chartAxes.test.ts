@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseTable } from '../../../src/core/data/tableReader';
+import { parseTable } from '../../../src/core/data/table/tableReader';
 import { categoryAxis, niceDomain, niceStep, niceTicks, timeTicks } from '../../../src/core/report/chartAxes';
 import { renderDistributionSvg, renderHistogramSvg } from '../../../src/core/report/charts';
 import { renderCorrelationHeatmapSvg } from '../../../src/core/report/correlationHeatmap';

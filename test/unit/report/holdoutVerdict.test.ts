@@ -5,7 +5,7 @@
 // rows with a small jitter must read as "poor".
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
+import type { Table } from '../../../src/core/data/table/table';
 import { computeDcr } from '../../../src/core/metrics/dcr';
 import { buildReport } from '../../../src/core/report/build';
 import { balancedShareCloserToTrain, holdoutVerdict, reportVerdict } from '../../../src/core/report/verdict';

@@ -4,7 +4,7 @@
 // by chance (a leak); a 42-row table split 34/8 is judged only with a stated caveat.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NumericColumn, Table } from '../../../src/core/data/table';
+import type { NumericColumn, Table } from '../../../src/core/data/table/table';
 import { computeDcr } from '../../../src/core/metrics/dcr';
 import { computeExactCopies } from '../../../src/core/metrics/exactCopies';
 import { buildReport } from '../../../src/core/report/build';

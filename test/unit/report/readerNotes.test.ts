@@ -4,7 +4,7 @@
 // made by hand here; the expected sentences are written out.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
+import type { Table } from '../../../src/core/data/table/table';
 import { buildReport } from '../../../src/core/report/build';
 import { renderReportHtml } from '../../../src/core/report/html';
 import { renderReportMarkdown } from '../../../src/core/report/markdown';

@@ -1,7 +1,7 @@
 // The report model and its exports. Expected bin shares are counted by hand from the tiny tables below.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
+import type { Table } from '../../../src/core/data/table/table';
 import type { MetricResult } from '../../../src/core/metrics/types';
 import { buildReport } from '../../../src/core/report/build';
 import { escapeXml, renderDistributionSvg } from '../../../src/core/report/charts';

@@ -7,7 +7,7 @@
 // machine, not a wall-clock figure, so a loaded machine slows both runs alike.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Column, Table } from '../../../src/core/data/table';
+import type { Column, Table } from '../../../src/core/data/table/table';
 import { MedSynthError } from '../../../src/core/errors';
 import { correlationSimilarityMetric } from '../../../src/core/metrics/correlationSimilarity';
 import { dcrMetric } from '../../../src/core/metrics/dcr';

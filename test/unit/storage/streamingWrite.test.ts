@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Table } from '../../../src/core/data/table';
-import { serializeTable } from '../../../src/core/data/tableWriter';
+import type { Table } from '../../../src/core/data/table/table';
+import { serializeTable } from '../../../src/core/data/table/tableWriter';
 import { isMedSynthError } from '../../../src/core/errors';
 import { sha256File, writeFileAtomic } from '../../../src/storage/atomic';
 import { readTableFile, writeTableFile } from '../../../src/storage/tables';

@@ -8,9 +8,9 @@
 // whose every line adds a new key costs the cells it holds until the maxCells cap stops it.
 
 import type { RawTable } from './rawTable';
-import type { TableLimitOptions } from './limits';
-import { MedSynthError, badInput, throwIfAborted } from '../errors';
-import { MAX_FIELD_CHARS, MAX_JSON_DEPTH, RowBudget, fieldTooLong } from './limits';
+import type { TableLimitOptions } from '../limits';
+import { MedSynthError, badInput, throwIfAborted } from '../../errors';
+import { MAX_FIELD_CHARS, MAX_JSON_DEPTH, RowBudget, fieldTooLong } from '../limits';
 import { normalizeHeader } from './rawTable';
 import { Utf8ChunkDecoder } from './textDecoding';
 

@@ -4,7 +4,7 @@
 // page turns into seconds of work) and any stream that does not fill the size exactly. A page it
 // accepts is then decompressed by hyparquet with every write in bounds.
 
-import type { MedSynthError } from '../errors';
+import type { MedSynthError } from '../../errors';
 
 const WORD_MASK = [0, 0xff, 0xffff, 0xffffff, 0xffffffff];
 

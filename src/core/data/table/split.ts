@@ -2,7 +2,7 @@
 // synthetic row that is closer to its training rows than to unseen ones of the same population is a
 // sign of memorisation. The split is a pure function of (row count, fraction, seed), so a run folder's
 // record of those three numbers reproduces it exactly, whatever the cell values are.
-import { MedSynthError } from '../errors';
+import { MedSynthError } from '../../errors';
 import type { Column, Table } from './table';
 
 export interface SplitOptions {

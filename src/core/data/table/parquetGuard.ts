@@ -10,8 +10,8 @@
 import type { FileMetaData, SchemaTree } from 'hyparquet';
 import { checkedSnappy } from './snappyCheck';
 import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
-import { MedSynthError, badInput } from '../errors';
-import { limitError } from './limits';
+import { MedSynthError, badInput } from '../../errors';
+import { limitError } from '../limits';
 
 /** Snappy expands at most ~21x (a 3-byte copy tag yields 64 bytes); anything more is a lie. */
 const MAX_SNAPPY_RATIO = 32;

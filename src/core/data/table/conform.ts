@@ -3,7 +3,7 @@
 // categorical codes that mean the same category in both tables.
 
 import type { Column, ColumnSchema, Table } from './table';
-import { MedSynthError } from '../errors';
+import { MedSynthError } from '../../errors';
 import { buildColumn } from './columnInference';
 import { cellText } from './tableWriter';
 

@@ -10,10 +10,10 @@
 // it), so the per-cell work is the number-to-text conversion itself.
 
 import type { CategoricalColumn, Column, Table, TableFormat } from './table';
-import { MedSynthError, throwIfAborted } from '../errors';
+import { MedSynthError, throwIfAborted } from '../../errors';
 import { formatDatetime, formatNumber } from './cellValues';
 import { writeParquet } from './parquetWriter';
-import { ByteSink, collectBytes } from './byteSink';
+import { ByteSink, collectBytes } from '../byteSink';
 
 const CHECK_EVERY = 4096;
 /** A chunk is handed out once the buffer holds this much, at a row boundary. */

@@ -4,8 +4,8 @@
 // an estimate: only lines that are certainly records are counted, so a refusal is proven and a file
 // within the caps is never refused by it (the parser's own counting still applies afterwards).
 
-import type { TableLimitOptions } from './limits';
-import { DEFAULT_MAX_CELLS, limitError } from './limits';
+import type { TableLimitOptions } from '../limits';
+import { DEFAULT_MAX_CELLS, limitError } from '../limits';
 
 const LF = 0x0a;
 const QUOTE = 0x22;

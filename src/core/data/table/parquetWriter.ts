@@ -7,7 +7,7 @@
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import type { Column, Table } from './table';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { throwIfAborted } from '../errors';
+import { throwIfAborted } from '../../errors';
 import { PARQUET_KINDS_KEY } from './parquetReader';
 
 const INT32_MAX = 2 ** 31 - 1;

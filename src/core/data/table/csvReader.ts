@@ -6,12 +6,12 @@
 // padded with empty cells; a longer row is an error naming its line and the flag that may fix it.
 
 import type { RawTable } from './rawTable';
-import type { TableLimitOptions } from './limits';
+import type { TableLimitOptions } from '../limits';
 import type { TableDialect } from './readSettings';
-import { badInput, throwIfAborted } from '../errors';
+import { badInput, throwIfAborted } from '../../errors';
 import { CsvTokenizer, WHITESPACE } from './csvTokenizer';
 import { DETECTED_COMMENT, leadingComments, readDecimalCommas, sniffDelimiter } from './csvDialect';
-import { RowBudget } from './limits';
+import { RowBudget } from '../limits';
 import { normalizeHeader } from './rawTable';
 import { resolveDialect } from './readSettings';
 import { TableTextDecoder } from './textDecoding';

@@ -7,8 +7,8 @@
 // trailing blanks on a line make no field), and a comment prefix skips lines that start with it,
 // either anywhere or only before the header.
 
-import { badInput } from '../errors';
-import { MAX_FIELD_CHARS, fieldTooLong, limitError } from './limits';
+import { badInput } from '../../errors';
+import { MAX_FIELD_CHARS, fieldTooLong, limitError } from '../limits';
 
 const QUOTE = 0x22;
 const CR = 0x0d;

@@ -3,7 +3,7 @@
 // `--types`) and the host (medsynth.columns) fill it; every engine job passes it to each table it reads.
 import type { ColumnKind } from './table';
 import type { TableEncoding } from './textDecoding';
-import { MedSynthError } from '../errors';
+import { MedSynthError } from '../../errors';
 import { WHITESPACE } from './csvTokenizer';
 import { tableEncoding } from './textDecoding';
 

@@ -8,11 +8,11 @@
 import type { ColumnKind } from './table';
 import type { FileMetaData, SchemaTree } from 'hyparquet';
 import type { RawTable } from './rawTable';
-import type { TableLimitOptions } from './limits';
-import type { MedSynthError } from '../errors';
+import type { TableLimitOptions } from '../limits';
+import type { MedSynthError } from '../../errors';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
-import { badInput, isMedSynthError, throwIfAborted } from '../errors';
-import { RowBudget } from './limits';
+import { badInput, isMedSynthError, throwIfAborted } from '../../errors';
+import { RowBudget } from '../limits';
 import { guardParquet } from './parquetGuard';
 import { formatDatetime } from './cellValues';
 import { isColumnKind } from './columnInference';

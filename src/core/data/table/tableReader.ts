@@ -5,17 +5,17 @@
 import type { ColumnKind, Table, TableFormat } from './table';
 import type { ByteSource } from './textDecoding';
 import type { RawTable } from './rawTable';
-import type { TableLimitOptions } from './limits';
+import type { TableLimitOptions } from '../limits';
 import type { TableDialect } from './readSettings';
-import { throwIfAborted } from '../errors';
+import { throwIfAborted } from '../../errors';
 import { readDelimited } from './csvReader';
 import { readJsonLines } from './jsonlReader';
 import { readParquet } from './parquetReader';
 import { typeRawTable } from './rawTable';
-import { checkLimitOptions } from './limits';
+import { checkLimitOptions } from '../limits';
 import { byteChunks } from './textDecoding';
 import { inferTableFormat } from './format';
-import { collectBytes } from './byteSink';
+import { collectBytes } from '../byteSink';
 import { resolveDialect } from './readSettings';
 
 export interface ParseTableOptions extends TableLimitOptions, TableDialect {

@@ -22,7 +22,7 @@
 // BAD_INPUT naming the column, the row and the line, because guessing would silently drop data.
 
 import type { Column, ColumnKind, DatetimeColumn, NumericColumn } from './table';
-import { MedSynthError } from '../errors';
+import { MedSynthError } from '../../errors';
 import { booleanLabels, isMissingToken, parseBoolean, parseDatetime, parseNumber } from './cellValues';
 import { compileDatetimeFormat } from './datetimeFormat';
 import type { DatetimeReading } from './datetimeInference';

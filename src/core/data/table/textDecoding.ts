@@ -5,7 +5,7 @@
 // tables may also be Windows-1252 (what "Latin-1" exports from Excel and older hospital systems
 // really are): TableTextDecoder assumes it for a file that is not UTF-8 and says so.
 
-import { MedSynthError, badInput, throwIfAborted } from '../errors';
+import { MedSynthError, badInput, throwIfAborted } from '../../errors';
 
 export type ByteSource = Uint8Array | AsyncIterable<Uint8Array>;
 

@@ -3,7 +3,7 @@
 // inference are written once and behave the same for every format.
 
 import type { Column, ColumnKind, Table, TableProvenance } from './table';
-import { MedSynthError, badInput, throwIfAborted } from '../errors';
+import { MedSynthError, badInput, throwIfAborted } from '../../errors';
 import { COLUMN_KINDS, columnFromCells, isColumnKind } from './columnInference';
 
 export interface RawTable {

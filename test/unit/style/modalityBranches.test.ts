@@ -5,9 +5,10 @@
 // few allowed below, each with its reason. An allowance that no longer matches fails too, so the list
 // shrinks as the seam grows.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { sourceFiles } from '../../sourceFiles';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const LAYERS = ['src/engine', 'src/cli', 'src/host'];
@@ -41,16 +42,6 @@ const ALLOWED: readonly Allowance[] = [
     reason: "the Studio's tree groups: VS Code labels, codicons and group ids that package.json's menus name (host presentation)",
   },
 ];
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (entry.name.endsWith('.ts')) out.push(full);
-  }
-  return out;
-}
 
 /** The line without a trailing // comment and ignoring comment-only lines. */
 function codeOf(line: string): string {

@@ -2,21 +2,12 @@
 // named index.ts, and no module consists of re-exports only. Importers name the file that defines what
 // they use, so a reader (and esbuild) follows one hop, not two.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { sourceFiles } from '../../sourceFiles';
 
 const ROOT = join(__dirname, '..', '..', '..');
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (entry.name.endsWith('.ts')) out.push(full);
-  }
-  return out;
-}
 
 /** True when every statement, comments and blank lines aside, is an `export ... from '...'`. */
 function onlyReExports(text: string): boolean {

@@ -222,18 +222,9 @@ export function readDatetimeCells(cells: readonly string[]): DatetimeReading | u
   const format = date + timeFormat(shape, unpaddedHour, offsets);
   const compiled = compileDatetimeFormat(format);
   if (!compiled) return undefined;
-  const values = new Float64Array(cells.length);
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i];
-    if (!present(cell)) {
-      values[i] = NaN;
-      continue;
-    }
-    const ms = compiled.parse(cell);
-    // An impossible date (2023-02-30) in any cell means the column is not dates of this format.
-    if (ms === undefined) return shape.layout === 'iso' ? lenientIso(cells) : undefined;
-    values[i] = ms;
-  }
+  // An impossible date (2023-02-30) in any cell means the column is not dates of this format.
+  const values = parsePresent(cells, (cell) => compiled.parse(cell));
+  if (!values) return shape.layout === 'iso' ? lenientIso(cells) : undefined;
   return { guess: { format, hasTime: compiled.hasTime, iso: shape.layout === 'iso', ...(note ? { note } : {}) }, values };
 }
 
@@ -261,6 +252,17 @@ function timeFormat(shape: Shape, unpaddedHour: boolean, offsets: ReadonlyMap<st
 
 function lenientIso(cells: readonly string[]): DatetimeReading | undefined {
   let hasTime = false;
+  const values = parsePresent(cells, (cell) => {
+    const d = parseDatetime(cell);
+    if (d) hasTime ||= d.hasTime;
+    return d?.ms;
+  });
+  if (!values) return undefined;
+  return { guess: { hasTime, iso: true }, values };
+}
+
+/** Epoch ms of every present cell (NaN for missing ones), or undefined as soon as one does not parse. */
+function parsePresent(cells: readonly string[], parse: (cell: string) => number | undefined): Float64Array | undefined {
   const values = new Float64Array(cells.length);
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
@@ -268,10 +270,9 @@ function lenientIso(cells: readonly string[]): DatetimeReading | undefined {
       values[i] = NaN;
       continue;
     }
-    const d = parseDatetime(cell);
-    if (!d) return undefined;
-    values[i] = d.ms;
-    hasTime ||= d.hasTime;
+    const ms = parse(cell);
+    if (ms === undefined) return undefined;
+    values[i] = ms;
   }
-  return { guess: { hasTime, iso: true }, values };
+  return values;
 }

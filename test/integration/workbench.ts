@@ -122,11 +122,17 @@ async function driveWorkbench(browser: Browser): Promise<void> {
 /** Right-click images/CT_small.dcm in the explorer -> Inspect Dataset opens the read-only summary. */
 async function checkInspectFromExplorer(page: Page): Promise<void> {
   await page.locator('.part.activitybar .action-label[aria-label^="Explorer"]').first().click();
+  // Reveal in Explorer (the Studio step) leaves the tree expanded and scrolled to a run folder, where the
+  // list no longer renders images/: fold everything first, so images/ is a top row in a known state.
+  await page.locator('.part.sidebar .action-label[aria-label^="Collapse Folders"]').first().click();
   const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^images$/ });
   await folder.waitFor({ timeout: 30_000 });
-  await folder.click();
+  if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
   const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'CT_small.dcm' });
-  await file.waitFor({ timeout: 30_000 });
+  await file.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+    await page.screenshot({ path: path.join(RESULTS, 'integration-inspect-explorer.png') });
+    throw e;
+  });
   const tab = page.locator('.tabs-container .tab', { hasText: 'CT_small.dcm.txt' });
   const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Inspect Dataset' }).first();
   // Right-click only: a left click would open the binary .dcm in an editor, whose focus change can swallow

@@ -1,6 +1,7 @@
 // medsynth.json, the generator manifest (see DESIGN.md "Generators"). Types only here; validation
 // (paths never leave the folder, shapes bounded) lives in manifestValidation.ts.
 import type { Modality } from '../metrics/types';
+import type { DiffusionConfig } from './diffusion/types';
 
 export type GeneratorFamily = 'single-pass' | 'diffusion' | 'autoregressive';
 
@@ -11,10 +12,43 @@ export interface LatentInput {
   readonly distribution: 'normal' | 'uniform';
 }
 
+/**
+ * What conditions each sample:
+ * - 'onehot': a float32 [-1, classes.length] one-hot of the sample's class;
+ * - 'index': the sample's class index, [-1] or [-1, 1], in the model's integer or float type;
+ * - 'vector': a float32 vector per sample, `shape` [-1, ...] (patient attributes), given by the request;
+ * - 'source': a real sample the request gives (translation, e.g. CT -> MR), `shape` [-1, ...]; one output per source.
+ * Classes (onehot, index) are assigned to samples by their global index (protocol/inference.ts classOfSample).
+ */
 export interface ConditionInput {
   readonly name: string;
   readonly kind: 'onehot' | 'index' | 'vector' | 'source';
+  /** onehot and index: the class names, unique, in the order the model numbers them. */
   readonly classes?: readonly string[];
+  /** vector and source: the shape of the input, -1 for the batch dimension first. */
+  readonly shape?: readonly number[];
+}
+
+/**
+ * The `diffusion` section of a family 'diffusion' manifest: the sampler configuration (checked by
+ * validateDiffusionConfig) and how the denoiser is fed. The noisy sample x_t goes to `inputs.latent`
+ * ([-1, C, H, W] for images), the timestep to `timestepInput`, and the model output named by
+ * `outputs.sample` is the prediction (epsilon, v or x0).
+ */
+export interface DiffusionSection extends DiffusionConfig {
+  /** The denoiser input that takes the timestep (float32 or int64, as the model declares; shape [], [1] or [-1]). */
+  readonly timestepInput: string;
+  /** Latent diffusion: a decoder ONNX (relative to the folder) that turns final latents into samples. */
+  readonly decoder?: string;
+  readonly decoderInput?: string;
+  readonly decoderOutput?: string;
+  /** Latents are divided by this before decoding (Stable Diffusion's 0.18215); default 1. */
+  readonly latentScale?: number;
+  /**
+   * With guidanceScale: what the unconditional branch is fed. onehot and vector: one value per element of
+   * the condition (often all 0); index: a class index (often classes.length, a null class).
+   */
+  readonly nullCondition?: number | readonly number[];
 }
 
 export interface SampleOutput {
@@ -98,6 +132,8 @@ export interface GeneratorManifest {
   readonly inputs: { readonly latent: LatentInput; readonly condition?: ConditionInput };
   readonly outputs: { readonly sample: SampleOutput };
   readonly postprocess?: TablePostprocess | Readonly<Record<string, unknown>>;
+  /** Present exactly when family is 'diffusion'. */
+  readonly diffusion?: DiffusionSection;
   readonly provenance?: {
     readonly createdBy?: string;
     readonly trainedOn?: string;

@@ -2,7 +2,9 @@
 // paths must stay inside the generator folder, and declared shapes are bounded before anything is
 // allocated from them.
 import { MedSynthError } from '../errors';
-import type { GeneratorManifest, TableColumnSpec, TablePostprocess } from './manifest';
+import type { ConditionInput, DiffusionSection, GeneratorManifest, LatentInput, TableColumnSpec, TablePostprocess } from './manifest';
+import { validateDiffusionConfig } from './diffusion/diffusionConfig';
+import type { DiffusionConfig } from './diffusion/types';
 import { specFeatureIndices } from './tableDecoding';
 import { compileDatetimeFormat } from '../data/table/datetimeFormat';
 import { parseBoolean } from '../data/table/cellValues';
@@ -257,6 +259,131 @@ function readTablePostprocess(r: ManifestReader, v: unknown): TablePostprocess {
   return { columns, features };
 }
 
+/** At most this many classes, each name at most MAX_CLASS_NAME characters. */
+export const MAX_CLASSES = 10_000;
+export const MAX_CLASS_NAME = 256;
+
+function readCondition(r: ManifestReader, v: unknown): ConditionInput {
+  const c = r.object(v, '$.inputs.condition');
+  const name = r.string(c.name, '$.inputs.condition.name');
+  const kind = r.oneOf(c.kind, '$.inputs.condition.kind', ['onehot', 'index', 'vector', 'source'] as const);
+  if (kind === 'onehot' || kind === 'index') {
+    if (c.shape !== undefined)
+      throw r.fail('$.inputs.condition.shape', `is given for a ${kind} condition`, 'no shape: it follows from classes');
+    if (c.classes === undefined) throw r.fail('$.inputs.condition.classes', 'is missing', `the class names of a ${kind} condition`);
+    const list = r.array(c.classes, '$.inputs.condition.classes', MAX_CLASSES);
+    if (list.length === 0) throw r.fail('$.inputs.condition.classes', 'is empty', 'at least one class name');
+    const seen = new Set<string>();
+    const classes = list.map((x, i) => {
+      const path = `$.inputs.condition.classes[${i}]`;
+      if (typeof x !== 'string' || x.trim() === '' || x.length > MAX_CLASS_NAME)
+        throw r.fail(path, `is ${describeValue(x)}`, `a non-blank class name of at most ${MAX_CLASS_NAME} characters`);
+      if (seen.has(x)) throw r.fail(path, `duplicates class "${x}"`, 'unique class names');
+      seen.add(x);
+      return x;
+    });
+    return { name, kind, classes };
+  }
+  if (c.classes !== undefined)
+    throw r.fail('$.inputs.condition.classes', `is given for a ${kind} condition`, 'classes only on onehot and index conditions');
+  if (c.shape === undefined) throw r.fail('$.inputs.condition.shape', 'is missing', `the shape of a ${kind} condition, [-1, ...]`);
+  const shape = readShape(r, c.shape, '$.inputs.condition.shape');
+  if (shape.length < 2 || shape[0] !== -1 || shape.slice(1).some((d) => d < 1))
+    throw r.fail('$.inputs.condition.shape', `is [${shape.join(', ')}]`, '[-1, d1, ...] with fixed positive dimensions after the batch');
+  return { name, kind, shape };
+}
+
+/** Values one sample of a condition holds: classes for onehot, 1 for index, the shape's tail otherwise. */
+export function conditionWidth(c: ConditionInput): number {
+  if (c.kind === 'onehot') return c.classes?.length ?? 0;
+  if (c.kind === 'index') return 1;
+  return (c.shape ?? []).slice(1).reduce((a, d) => a * d, 1);
+}
+
+function readNullCondition(r: ManifestReader, v: unknown, condition: ConditionInput): number | readonly number[] {
+  const path = '$.diffusion.nullCondition';
+  if (condition.kind === 'index') return r.integer(v, path, 0, MAX_MANIFEST_DIM);
+  const width = conditionWidth(condition);
+  const list = r.array(v, path, MAX_MANIFEST_DIM);
+  if (list.length !== width)
+    throw r.fail(path, `has ${list.length} values`, `${width} values, one per element of the ${condition.kind} condition`);
+  return list.map((x, i) => r.number(x, `${path}[${i}]`));
+}
+
+/**
+ * The `diffusion` section: required for family 'diffusion', refused for the others. A decoder path is
+ * checked for containment first, whatever the family, like the model path.
+ */
+function readDiffusion(
+  r: ManifestReader,
+  v: unknown,
+  family: GeneratorManifest['family'],
+  latent: LatentInput,
+  condition: ConditionInput | undefined,
+): DiffusionSection | undefined {
+  if (v === undefined) {
+    if (family === 'diffusion') throw r.fail('$.diffusion', 'is missing', 'the sampler configuration of a diffusion generator');
+    return undefined;
+  }
+  const d = r.object(v, '$.diffusion');
+  const decoder = d.decoder === undefined ? undefined : r.relativePath(d.decoder, '$.diffusion.decoder');
+  if (family !== 'diffusion') throw r.fail('$.diffusion', `is given for family ${family}`, 'a diffusion section only for family diffusion');
+  const config = validateDiffusionConfig(d as unknown as DiffusionConfig, r.source);
+  const shape = latent.shape;
+  if (shape.length < 2 || shape[0] !== -1 || shape.slice(1).some((x) => x < 1))
+    throw r.fail('$.inputs.latent.shape', `is [${shape.join(', ')}]`, 'the noisy sample [-1, C, H, W]: -1 first, fixed dimensions after');
+  if (latent.distribution !== 'normal')
+    throw r.fail('$.inputs.latent.distribution', `is "${latent.distribution}"`, '"normal": diffusion starts from Gaussian noise');
+  const timestepInput = r.string(d.timestepInput, '$.diffusion.timestepInput');
+  if (timestepInput === latent.name || timestepInput === condition?.name)
+    throw r.fail(
+      '$.diffusion.timestepInput',
+      `"${timestepInput}" is also the ${timestepInput === latent.name ? 'latent' : 'condition'} input`,
+      'an input of its own',
+    );
+  if (d.sampleInput !== undefined && d.sampleInput !== latent.name)
+    throw r.fail(
+      '$.diffusion.sampleInput',
+      `is ${describeValue(d.sampleInput)}`,
+      `"${latent.name}": the noisy sample is fed to inputs.latent`,
+    );
+  let decoding: Pick<DiffusionSection, 'decoder' | 'decoderInput' | 'decoderOutput' | 'latentScale'> = {};
+  if (decoder !== undefined) {
+    const latentScale = d.latentScale === undefined ? undefined : r.number(d.latentScale, '$.diffusion.latentScale');
+    if (latentScale !== undefined && latentScale <= 0) throw r.fail('$.diffusion.latentScale', `is ${latentScale}`, 'a positive number');
+    decoding = {
+      decoder,
+      decoderInput: r.string(d.decoderInput, '$.diffusion.decoderInput'),
+      decoderOutput: r.string(d.decoderOutput, '$.diffusion.decoderOutput'),
+      ...(latentScale !== undefined ? { latentScale } : {}),
+    };
+  } else {
+    for (const key of ['decoderInput', 'decoderOutput', 'latentScale'])
+      if (d[key] !== undefined) throw r.fail(`$.diffusion.${key}`, 'is given without a decoder', 'diffusion.decoder with it');
+  }
+  let nullCondition: DiffusionSection['nullCondition'];
+  if (config.guidanceScale !== undefined) {
+    if (!condition || condition.kind === 'source')
+      throw r.fail(
+        '$.diffusion.guidanceScale',
+        condition ? 'is given for a source condition' : 'is given without a condition input',
+        'guidance only with an onehot, index or vector condition',
+      );
+    if (d.nullCondition === undefined)
+      throw r.fail('$.diffusion.nullCondition', 'is missing', 'what the unconditional branch of guidance is fed');
+    nullCondition = readNullCondition(r, d.nullCondition, condition);
+  } else if (d.nullCondition !== undefined) {
+    throw r.fail('$.diffusion.nullCondition', 'is given without guidanceScale', 'diffusion.guidanceScale with it');
+  }
+  const defined = Object.entries(config).filter(([, x]) => x !== undefined);
+  return {
+    ...(Object.fromEntries(defined) as unknown as DiffusionConfig),
+    timestepInput,
+    ...decoding,
+    ...(nullCondition !== undefined ? { nullCondition } : {}),
+  };
+}
+
 /** Parses untrusted manifest JSON (already JSON.parse'd) from `source` into a GeneratorManifest. */
 export function validateManifest(json: unknown, source: string): GeneratorManifest {
   const r = new ManifestReader(source);
@@ -277,19 +404,7 @@ export function validateManifest(json: unknown, source: string): GeneratorManife
     shape: readShape(r, latentJson.shape, '$.inputs.latent.shape'),
     distribution: r.oneOf(latentJson.distribution, '$.inputs.latent.distribution', ['normal', 'uniform'] as const),
   };
-  let condition: GeneratorManifest['inputs']['condition'];
-  if (inputs.condition !== undefined) {
-    const c = r.object(inputs.condition, '$.inputs.condition');
-    const classes =
-      c.classes === undefined
-        ? undefined
-        : r.array(c.classes, '$.inputs.condition.classes', MAX_MANIFEST_DIM).map((x, i) => r.string(x, `$.inputs.condition.classes[${i}]`));
-    condition = {
-      name: r.string(c.name, '$.inputs.condition.name'),
-      kind: r.oneOf(c.kind, '$.inputs.condition.kind', ['onehot', 'index', 'vector', 'source'] as const),
-      ...(classes ? { classes } : {}),
-    };
-  }
+  const condition = inputs.condition === undefined ? undefined : readCondition(r, inputs.condition);
   const sampleJson = r.object(r.object(o.outputs, '$.outputs').sample, '$.outputs.sample');
   const sample = {
     name: r.string(sampleJson.name, '$.outputs.sample.name'),
@@ -298,11 +413,7 @@ export function validateManifest(json: unknown, source: string): GeneratorManife
   let postprocess: GeneratorManifest['postprocess'];
   if (modality === 'table') postprocess = readTablePostprocess(r, o.postprocess);
   else if (o.postprocess !== undefined) postprocess = r.object(o.postprocess, '$.postprocess');
-  // Other files a family may name (a latent decoder) obey the same containment rule as the model.
-  if (o.diffusion !== undefined) {
-    const d = r.object(o.diffusion, '$.diffusion');
-    if (d.decoder !== undefined) r.relativePath(d.decoder, '$.diffusion.decoder');
-  }
+  const diffusion = readDiffusion(r, o.diffusion, family, latent, condition);
   let provenance: GeneratorManifest['provenance'];
   if (o.provenance !== undefined) {
     const p = r.object(o.provenance, '$.provenance');
@@ -312,7 +423,7 @@ export function validateManifest(json: unknown, source: string): GeneratorManife
     });
     provenance = Object.fromEntries(entries);
   }
-  // Sections other families define (e.g. `diffusion`) pass through; every field read here is checked.
+  // Sections no family defines pass through; every field read here is checked.
   return {
     ...o,
     schema: 'medsynth.generator/1',
@@ -323,6 +434,7 @@ export function validateManifest(json: unknown, source: string): GeneratorManife
     inputs: { latent, ...(condition ? { condition } : {}) },
     outputs: { sample },
     ...(postprocess ? { postprocess } : {}),
+    ...(diffusion ? { diffusion } : {}),
     ...(provenance ? { provenance } : {}),
   };
 }
@@ -354,8 +466,15 @@ export function checkModelSignature(manifest: GeneratorManifest, io: ModelSignat
   const condition = manifest.inputs.condition;
   if (condition && !io.inputs.some((i) => i.name === condition.name))
     throw mismatch(`the manifest's condition input "${condition.name}" is not an input of the model (inputs: ${names(io.inputs)})`);
-  if (manifest.family === 'single-pass') {
-    const fed = new Set([manifest.inputs.latent.name, ...(condition ? [condition.name] : [])]);
+  const timestep = manifest.family === 'diffusion' ? manifest.diffusion?.timestepInput : undefined;
+  if (timestep !== undefined && !io.inputs.some((i) => i.name === timestep))
+    throw mismatch(`the manifest's timestep input "${timestep}" is not an input of the model (inputs: ${names(io.inputs)})`);
+  if (manifest.family === 'single-pass' || manifest.family === 'diffusion') {
+    const fed = new Set([
+      manifest.inputs.latent.name,
+      ...(condition ? [condition.name] : []),
+      ...(timestep !== undefined ? [timestep] : []),
+    ]);
     const unfed = io.inputs.filter((i) => !fed.has(i.name));
     if (unfed.length > 0) throw mismatch(`the model needs inputs the manifest does not describe: ${names(unfed)}`);
   }

@@ -11,6 +11,10 @@ import type { TableReadSettings } from '../core/data/table/readSettings';
 import { requireFitter } from '../core/modalities/registry';
 import { writeGenerator } from '../storage/generatorFolder';
 import type { EngineProgress } from './progress';
+import { stat } from 'node:fs/promises';
+import type { DecodeLimits } from '../core/data/decodeLimits';
+import { readDataset } from '../storage/datasets';
+import type { ReadDataset } from '../storage/datasets';
 import { inputLabel, inputModality, inputPath, inputTrainedOn, isLoadedTable, loadTableInput } from './tableInput';
 import type { TableInput } from './tableInput';
 
@@ -30,6 +34,8 @@ export interface FitOptions {
   readonly limits?: ReadLimits;
   /** The CSV dialect and column kinds given by the user (CLI --delimiter/--encoding/--comment/--types, medsynth.columns). */
   readonly read?: TableReadSettings;
+  /** Caps on decoding images and signals (pixels, samples, bytes: medsynth.maxPixels and friends). */
+  readonly decodeLimits?: DecodeLimits;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
 }
@@ -54,10 +60,17 @@ export function isInsideOrSame(outer: string, inner: string): boolean {
 
 export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
   const label = inputLabel(opts.dataset);
-  const modality = inputModality(opts.dataset);
-  const fitter = requireFitter(modality, opts.generator, label);
-  const outDir = resolve(opts.outDir);
   const dataset = inputPath(opts.dataset);
+  const isFolder =
+    dataset !== undefined &&
+    (await stat(dataset).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
+  // A file's modality is known from its name, so a wrong generator id is refused before reading; a
+  // folder's (DICOM series, a folder of slices) from what it holds.
+  if (!isFolder) requireFitter(inputModality(opts.dataset), opts.generator, label);
+  const outDir = resolve(opts.outDir);
   // The generator folder replaces outDir as a whole, so it must not hold the data it was fitted on.
   if (dataset !== undefined && isInsideOrSame(outDir, dataset))
     throw new MedSynthError('BAD_USAGE', `--out ${opts.outDir} would contain or replace the dataset ${label}`);
@@ -65,11 +78,12 @@ export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
     throw new MedSynthError('BAD_USAGE', `--out must be a folder below the file-system root, got ${opts.outDir}`);
 
   if (!isLoadedTable(opts.dataset)) opts.onProgress?.({ phase: 'read', message: `reading ${label}` });
-  const table = await loadTableInput(opts.dataset, { limits: opts.limits, read: opts.read, signal: opts.signal });
-  const { onnx, manifest } = await fitter.fit(table, {
+  const read = await readInput(opts);
+  const fitter = requireFitter(read.modality, opts.generator, label);
+  const { onnx, manifest } = await fitter.fit(read.dataset, {
     label,
     trainedOn: inputTrainedOn(opts.dataset),
-    trainingDataSha256: table.provenance?.sha256,
+    trainingDataSha256: read.sha256,
     createdAt: new Date().toISOString(),
     signal: opts.signal,
     onProgress: (message) => opts.onProgress?.({ phase: 'fit', message }),
@@ -78,14 +92,32 @@ export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
 
   opts.onProgress?.({ phase: 'write', message: `writing ${opts.outDir}` });
   await writeGenerator(outDir, onnx, manifest, opts.signal);
+  const size = read.modality.size?.(read.dataset) ?? { rows: 0, columns: 0 };
   return {
     outDir,
     modelPath: join(outDir, manifest.model),
     manifestPath: join(outDir, 'medsynth.json'),
     manifest,
-    rows: table.rowCount,
-    columns: table.columns.length,
-    datasetSha256: table.provenance?.sha256,
-    datasetNotes: table.provenance?.notes ?? [],
+    rows: size.rows,
+    columns: size.columns,
+    datasetSha256: read.sha256,
+    datasetNotes: read.notes,
   };
+}
+
+/** The fit input read: a table in memory as it is, a path by the reader of its kind (storage/datasets.ts). */
+async function readInput(opts: FitOptions): Promise<ReadDataset> {
+  if (isLoadedTable(opts.dataset)) {
+    const table = await loadTableInput(opts.dataset, { signal: opts.signal });
+    return {
+      modality: inputModality(opts.dataset),
+      dataset: table,
+      sha256: table.provenance?.sha256,
+      notes: table.provenance?.notes ?? [],
+    };
+  }
+  return readDataset(resolve(opts.dataset), {
+    table: { ...opts.read, ...opts.limits, signal: opts.signal },
+    decode: { limits: opts.decodeLimits, signal: opts.signal },
+  });
 }

@@ -13,7 +13,9 @@ import { defaultExecutionProviders } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
-import { describeExtensions, SampleQueue, writeSampleStream } from './sampleOutput';
+import { describeExtensions, folderFormat, SampleQueue, writeSampleFolder, writeSampleStream } from './sampleOutput';
+import { checkFolderOutput } from '../storage/atomic';
+import { isInsideOrSame } from './fit';
 
 export interface Shard {
   /** 0-based. */
@@ -29,6 +31,11 @@ export interface GenerateOptions {
   readonly out?: string;
   /** Instead of `out`: the sample goes to the default file of the generator's modality in this folder (tables: synthetic.csv). */
   readonly outFolder?: string;
+  /**
+   * For modalities that write a folder of one file per sample (images): the file format (png, dcm,
+   * nii, npy); the modality's first format when absent. `out` is then the folder.
+   */
+  readonly format?: string;
   readonly batch?: number;
   readonly shard?: Shard;
   readonly executionProviders?: readonly ExecutionProviderName[];
@@ -42,6 +49,9 @@ export interface GenerateOptions {
 
 export interface GenerateResult {
   readonly out: string;
+  /** Folder outputs: the item format and the number of files written. */
+  readonly format?: string;
+  readonly files?: number;
   readonly rows: number;
   readonly firstRow: number;
   readonly features: number;
@@ -136,22 +146,26 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
   checkCounts(opts.n, opts.seed, batch);
   if ((opts.out === undefined) === (opts.outFolder === undefined))
     throw new MedSynthError('BAD_USAGE', 'generate needs either an output file or an output folder');
-  if (opts.out !== undefined && !modalityForOutput(resolve(opts.out)))
-    throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${opts.out}' (use ${describeExtensions()})`);
   const { firstRow, rows } = shardRange(opts.n, opts.shard);
 
   opts.onProgress?.({ phase: 'load', message: `loading generator ${opts.generatorPath}` });
   const gen = await loadGenerator(opts.generatorPath);
-  const out = resolve(
-    opts.out ?? join(opts.outFolder ?? '.', requireOutputs(modalityForManifest(gen.manifest, gen.folder), gen.folder).defaultFile),
-  );
-  const outModality = modalityForOutput(out);
-  if (!outModality) throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${out}' (use ${describeExtensions()})`);
-  if (out === resolve(gen.modelPath) || out === resolve(gen.folder, 'medsynth.json')) {
+  const genModality = modalityForManifest(gen.manifest, gen.folder);
+  const out = resolve(opts.out ?? join(opts.outFolder ?? '.', requireOutputs(genModality, gen.folder).defaultFile));
+  // A modality that writes one file per sample takes a folder: a path no writer's extension claims.
+  const folderOutput = genModality.outputs?.itemFormats !== undefined && !modalityForOutput(out);
+  const outModality = folderOutput ? genModality : modalityForOutput(out);
+  if (!outModality)
+    throw new MedSynthError('BAD_USAGE', `cannot tell the output format from '${opts.out ?? out}' (use ${describeExtensions()})`);
+  if (opts.format !== undefined && !folderOutput)
+    throw new MedSynthError('BAD_USAGE', `--format is for generators that write a folder of files; '${opts.out ?? out}' is one file`);
+  if (isInsideOrSame(out, gen.folder) || out === resolve(gen.modelPath) || out === resolve(gen.folder, 'medsynth.json')) {
     throw new MedSynthError('BAD_USAGE', `refusing to overwrite the generator's own file ${out}`);
   }
   const post = samplePostprocess(gen.manifest, gen.folder);
   requireOutputs(post.modality, gen.folder);
+  const format = folderOutput ? folderFormat(post.modality, opts.format, gen.folder) : undefined;
+  if (folderOutput) await checkFolderOutput(out);
   if (outModality !== post.modality)
     throw new MedSynthError(
       'BAD_USAGE',
@@ -173,6 +187,7 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
     const sampleStart = performance.now();
     let sampleMs = 0;
     let sampleFailure: { readonly error: unknown } | undefined;
+    let files: number | undefined;
     const sampling = client
       .sample(
         {
@@ -216,7 +231,16 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
     // Sampling errors are rethrown below, after the writer has stopped and removed its temp file.
     sampling.catch(() => undefined);
     try {
-      await writeSampleStream(out, post.spec, queue, firstRow, signal);
+      if (format !== undefined)
+        files = await writeSampleFolder(out, post.modality, post.spec, queue, {
+          format,
+          firstRow,
+          generator: { name: gen.manifest.name, modelSha256: gen.modelSha256 },
+          seed: opts.seed,
+          n: opts.n,
+          signal,
+        });
+      else await writeSampleStream(out, post.spec, queue, firstRow, signal);
     } catch (e) {
       // A sampling failure that came first is the cause of the write failure: report it, not its echo.
       const cause = sampleFailure;
@@ -228,6 +252,7 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
     throwIfAborted(opts.signal);
     return {
       out,
+      ...(format !== undefined ? { format, files } : {}),
       rows,
       firstRow,
       features: res.features,

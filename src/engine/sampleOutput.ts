@@ -2,9 +2,9 @@
 // batches go through a SampleQueue to the modality's sample codec (src/core/modalities/*), whose bytes
 // are written atomically (temp file + rename), so a failed or cancelled run leaves nothing behind.
 import { MedSynthError } from '../core/errors';
-import type { SampleBlock, SampleCodec } from '../core/modalities/modality';
+import type { ItemEncodeOptions, ModalityDefinition, SampleBlock, SampleCodec } from '../core/modalities/modality';
 import { modalityForOutput, outputExtensions, requireOutputs, requireSampleCodec } from '../core/modalities/registry';
-import { writeFileAtomic } from '../storage/atomic';
+import { writeFileAtomic, writeFolderAtomic } from '../storage/atomic';
 
 /**
  * Hands sample blocks from the inference client's batch callback to the writer, in order. push/end/fail
@@ -87,9 +87,42 @@ export async function writeSampleStream(
   chunkRows?: number,
 ): Promise<void> {
   const codec = outputCodec(out);
+  if (!codec.encode) throw new MedSynthError('BAD_USAGE', `'${out}' names a file, but this generator writes a folder of files`);
   await writeFileAtomic(
     out,
     codec.encode(spec, blocks, { out, firstRow, signal, ...(chunkRows !== undefined ? { chunkRows } : {}) }),
     signal,
   );
+}
+
+/**
+ * The item format of a folder output for a modality: `format` when its writers take it, else the
+ * first; BAD_USAGE naming the formats when the modality writes no folders or not that format.
+ */
+export function folderFormat(modality: ModalityDefinition, format: string | undefined, file?: string): string {
+  const formats = requireOutputs(modality, file).itemFormats ?? [];
+  if (formats.length === 0 || !modality.sample?.encodeItems)
+    throw new MedSynthError(
+      'BAD_USAGE',
+      `${modality.noun} are written to one file, not a folder (use ${requireOutputs(modality).extensions.join(', ')})`,
+    );
+  const chosen = format?.toLowerCase().replace(/^\./, '') ?? formats[0];
+  if (!formats.includes(chosen))
+    throw new MedSynthError('BAD_USAGE', `--format ${format} is not a format ${modality.noun} are written in`, {
+      expected: formats.join(', '),
+    });
+  return chosen;
+}
+
+/** Writes sample blocks as a folder of one file per sample, atomically; returns the number of files. */
+export async function writeSampleFolder(
+  folder: string,
+  modality: ModalityDefinition,
+  spec: unknown,
+  blocks: AsyncIterable<SampleBlock>,
+  opts: ItemEncodeOptions,
+): Promise<number> {
+  const codec = requireSampleCodec(modality, folder);
+  if (!codec.encodeItems) throw new MedSynthError('BAD_USAGE', `${modality.noun} are not written to folders`, { file: folder });
+  return writeFolderAtomic(folder, codec.encodeItems(spec, blocks, opts), opts.signal);
 }

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MedSynthError, isMedSynthError, throwIfAborted } from '../core/errors';
 
@@ -53,6 +53,77 @@ export async function writeFileAtomic(
     await rm(temp, { force: true }).catch(() => undefined);
     if (isMedSynthError(e)) throw e;
     throw ioError('cannot write the file', path, e);
+  }
+}
+
+/** One file of a folder output: a name inside the folder (no separators) and its bytes. */
+export interface FolderItem {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Refuses a folder output that would mix with or replace files already there: the folder must not
+ * exist or be empty. Called before anything is sampled, so a refused run creates nothing.
+ */
+export async function checkFolderOutput(folder: string): Promise<void> {
+  const st = await stat(folder).catch(() => undefined);
+  if (!st) return;
+  if (!st.isDirectory())
+    throw new MedSynthError('BAD_USAGE', 'the output folder is a file', { file: folder, expected: 'a new or empty folder' });
+  const entries = await readdir(folder).catch((e: unknown) => {
+    throw ioError('cannot list the output folder', folder, e);
+  });
+  if (entries.length > 0)
+    throw new MedSynthError('BAD_USAGE', `the output folder already holds ${entries.length} file(s)`, {
+      file: folder,
+      expected: 'a new or empty folder (MedSynth never overwrites files it did not write in this run)',
+    });
+}
+
+/**
+ * Writes a folder of files atomically: every file goes into a hidden temporary folder beside
+ * `folder`, is flushed, and the temporary folder is renamed to `folder` at the end (an empty
+ * `folder` is replaced). A failure or cancel part-way removes the temporary folder, so no partial
+ * set of images is ever seen. Returns the number of files written.
+ */
+export async function writeFolderAtomic(folder: string, items: AsyncIterable<FolderItem>, signal?: AbortSignal): Promise<number> {
+  throwIfAborted(signal);
+  await checkFolderOutput(folder);
+  const parent = dirname(folder);
+  try {
+    await mkdir(parent, { recursive: true });
+  } catch (e) {
+    throw ioError(`cannot create the folder ${parent}`, folder, e);
+  }
+  const temp = temporaryPathFor(folder);
+  let count = 0;
+  try {
+    await mkdir(temp);
+    const names = new Set<string>();
+    for await (const item of items) {
+      throwIfAborted(signal);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(item.name) || names.has(item.name))
+        throw new MedSynthError('BAD_USAGE', `bad or repeated output file name ${JSON.stringify(item.name)}`, { file: folder });
+      names.add(item.name);
+      const handle = await open(join(temp, item.name), 'wx');
+      try {
+        await writeAll(handle, item.bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      count++;
+    }
+    throwIfAborted(signal);
+    // The folder was checked empty before sampling; it is removed only if it still is (rmdir fails otherwise).
+    if (await stat(folder).catch(() => undefined)) await rmdir(folder);
+    await rename(temp, folder);
+    return count;
+  } catch (e) {
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    if (isMedSynthError(e)) throw e;
+    throw ioError('cannot write the output folder', folder, e);
   }
 }
 

@@ -25,7 +25,11 @@ import { readRaster } from '../core/data/raster/rasterReader';
 import { readWfdbRecord } from '../core/data/wfdb/record';
 import { readEdf } from '../core/data/edf/edfReader';
 import { loadTokenizer } from '../core/text/tokenizer';
+import type { ModalityDefinition } from '../core/modalities/modality';
+import { requireModality, requireModalityForKind } from '../core/modalities/registry';
 import { ioError } from './atomic';
+import { readTableFile } from './tables';
+import type { ReadTableOptions } from './tables';
 import { resolveInside } from './paths';
 
 export interface FileProvenance {
@@ -199,8 +203,7 @@ async function readDicomFolder(folder: string, opts: ReadDatasetOptions, provena
       });
     files.push({ name: basename(path), bytes: await readWhole(path, opts, provenance) });
   }
-  if (files.length === 0)
-    throw new MedSynthError('UNSUPPORTED', 'the folder holds no DICOM files, DICOMDIR or generator manifest', { file: folder });
+  if (files.length === 0) return readImageFolder(folder, names, opts, provenance);
   // A folder of waveform files (ECGs, no pixel data) is a signal dataset: one record per multiplex group.
   const waveforms = files.every((f) => {
     const parsed = parseDicom(f.bytes, { fileName: join(folder, f.name), limits: opts.limits, signal: opts.signal });
@@ -222,6 +225,61 @@ async function readDicomFolder(folder: string, opts: ReadDatasetOptions, provena
   };
 }
 
+/** The most image files one folder of PNG/JPEG/NIfTI images takes. */
+export const MAX_IMAGE_FOLDER_FILES = 10_000;
+
+/**
+ * A folder of PNG, JPEG or NIfTI files (a set of slices or photographs): every file is one image of
+ * the set, in name order. Other files (a README, a CSV of labels) are skipped.
+ */
+async function readImageFolder(
+  folder: string,
+  names: readonly string[],
+  opts: ReadDatasetOptions,
+  provenance: FileProvenance[],
+): Promise<NonTableDataset> {
+  const images: ImageSet['images'][number][] = [];
+  for (const name of names) {
+    const path = join(folder, name);
+    const kind = datasetKindOf(name, await readHead(path));
+    if (kind !== 'raster' && kind !== 'nifti') continue;
+    if (images.length >= MAX_IMAGE_FOLDER_FILES)
+      throw new MedSynthError('LIMIT_EXCEEDED', `the folder holds more than ${MAX_IMAGE_FOLDER_FILES} image files`, {
+        file: folder,
+        expected: 'a folder of at most 10000 images',
+      });
+    const bytes = await readWhole(path, opts, provenance);
+    const readOpts = { fileName: path, limits: opts.limits, signal: opts.signal };
+    const set =
+      kind === 'raster'
+        ? await readRaster(bytes, readOpts)
+        : await readNifti(bytes, { ...readOpts, siblings: siblingReader(folder, opts, provenance, path) });
+    images.push(...set.images);
+  }
+  if (images.length === 0)
+    throw new MedSynthError('UNSUPPORTED', 'the folder holds no DICOM, PNG, JPEG or NIfTI files, DICOMDIR or generator manifest', {
+      file: folder,
+    });
+  return {
+    kind: 'image',
+    format: datasetKindOf(names.find((n) => datasetKindOf(n) !== undefined) ?? '') ?? 'raster',
+    set: { modality: 'image', images },
+    provenance,
+  };
+}
+
+/**
+ * One hash for a dataset of several files: the SHA-256 of "sha256  name" lines (file base names, in
+ * the order read), so the same files give the same hash wherever the folder lies.
+ */
+export function datasetSha256(provenance: readonly FileProvenance[]): string | undefined {
+  if (provenance.length === 0) return undefined;
+  if (provenance.length === 1) return provenance[0].sha256;
+  const hash = createHash('sha256');
+  for (const p of provenance) hash.update(`${p.sha256}  ${basename(p.file)}\n`);
+  return hash.digest('hex');
+}
+
 /** The summary `medsynth inspect` prints and VS Code's Inspect Dataset shows (no patient identifiers). */
 export function describeDataset(path: string, d: NonTableDataset): Record<string, unknown> {
   const common = {
@@ -238,4 +296,41 @@ export function describeDataset(path: string, d: NonTableDataset): Record<string
 /** JSON.stringify replacer: NaN and infinities (empty or all-missing ranges) are written as null on purpose. */
 export function finiteOrNull(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+/** A dataset an engine job reads from a path: what was read, its modality and what provenance records. */
+export interface ReadDataset {
+  readonly modality: ModalityDefinition;
+  readonly dataset: unknown;
+  readonly sha256?: string;
+  readonly notes: readonly string[];
+}
+
+/**
+ * Reads any dataset a job may take: a table file (by name, or a file no other reader claims) through
+ * the table reader with `table` options, a folder or an image/signal/tokenizer file through
+ * readDatasetFile; the modality is the registry's for what was read.
+ */
+export async function readDataset(
+  path: string,
+  opts: { readonly table?: ReadTableOptions; readonly decode?: ReadDatasetOptions } = {},
+): Promise<ReadDataset> {
+  const isFolder = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  const kind = isFolder ? undefined : datasetKindOf(path, await readHead(path).catch(() => undefined));
+  if (!isFolder && (kind === undefined || kind === 'table')) {
+    const table = await readTableFile(path, opts.table);
+    return {
+      modality: requireModalityForKind('table'),
+      dataset: table,
+      sha256: table.provenance?.sha256,
+      notes: table.provenance?.notes ?? [],
+    };
+  }
+  const read = await readDatasetFile(path, opts.decode);
+  if (read.kind === 'tokenizer')
+    throw new MedSynthError('UNSUPPORTED', 'a tokenizer is not a dataset to fit or evaluate on', { file: path });
+  return { modality: requireModality(read.kind, path), dataset: read.set, sha256: datasetSha256(read.provenance), notes: [] };
 }

@@ -58,11 +58,33 @@ export interface DatasetSize {
  */
 export interface SampleCodec {
   check(manifest: GeneratorManifest, source: string): { readonly spec: unknown; readonly features: number; readonly fields: number };
-  encode(
+  /** One output file for the whole sample (tables); absent where the output is a folder of items. */
+  encode?(
     spec: unknown,
     blocks: AsyncIterable<SampleBlock>,
     opts: { readonly out: string; readonly firstRow: number; readonly signal?: AbortSignal; readonly chunkRows?: number },
   ): AsyncIterable<Uint8Array>;
+  /**
+   * A folder with one file per sample (images): the files in `format` (one of the outputs'
+   * itemFormats), named by the sample's global index so shards write the single run's names.
+   */
+  encodeItems?(spec: unknown, blocks: AsyncIterable<SampleBlock>, opts: ItemEncodeOptions): AsyncIterable<OutputItem>;
+}
+
+/** What a folder output's files may record about where they come from (DICOM headers, NIfTI descrip). */
+export interface ItemEncodeOptions {
+  readonly format: string;
+  readonly firstRow: number;
+  readonly generator: { readonly name: string; readonly modelSha256: string };
+  readonly seed: number;
+  readonly n: number;
+  readonly signal?: AbortSignal;
+}
+
+/** One file of a folder output: its name inside the folder and its bytes. */
+export interface OutputItem {
+  readonly name: string;
+  readonly bytes: Uint8Array;
 }
 
 /** The files a modality's writers produce, chosen by the output's extension. */
@@ -73,6 +95,11 @@ export interface OutputFormats {
   readonly defaultFile: string;
   /** The format an output path stands for, or undefined. */
   formatOf(path: string): string | undefined;
+  /**
+   * Modalities whose output is a folder of one file per sample: the formats a file may have
+   * (`--format`), the first the default. The full loop's `defaultFile` is then a folder name.
+   */
+  readonly itemFormats?: readonly string[];
 }
 
 /** The datasets an evaluation compares, already read by the engine. */

@@ -12,11 +12,14 @@ import { isInferenceResponse } from '../protocol/inference';
 import type {
   CancelRequest,
   DescribeModelResult,
+  EmbedResult,
+  ExecutionProviderName,
   InferenceRequest,
   InferenceResponse,
   SampleBatch,
   SampleRequest,
   SampleResult,
+  StepProgress,
 } from '../protocol/inference';
 
 export type InferenceLog = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -34,7 +37,15 @@ export interface InferenceClientOptions {
 
 export interface InferenceCallOptions {
   readonly signal?: AbortSignal;
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Rows done of total; a diffusion run also says which step it is at, after every step. */
+  readonly onProgress?: (done: number, total: number, step?: StepProgress) => void;
+}
+
+export interface EmbedCallOptions extends InferenceCallOptions {
+  /** Images per session.run (default 64). */
+  readonly batch?: number;
+  /** Default cpu: an embedder is small next to a generator, and its features must not depend on the device. */
+  readonly executionProviders?: readonly ExecutionProviderName[];
 }
 
 export interface SampleCallOptions extends InferenceCallOptions {
@@ -49,7 +60,7 @@ export interface SampleCallOptions extends InferenceCallOptions {
 interface Pending {
   readonly resolve: (r: InferenceResponse) => void;
   readonly reject: (e: MedSynthError) => void;
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly onProgress?: (done: number, total: number, step?: StepProgress) => void;
   readonly onBatch?: (batch: SampleBatch) => void;
   /** The child the request went to: only its death ends this request. */
   readonly child: ChildProcess;
@@ -94,6 +105,36 @@ export class InferenceClient {
     const res = await this.request((id) => ({ type: 'sample', id, ...req, stream: true }), { ...opts, onBatch: opts.onBatch ?? collect });
     if (res.type !== 'sampleResult') throw new MedSynthError('INFERENCE_CRASHED', `inference: unexpected answer '${res.type}' to sample`);
     return opts.onBatch ? res : { ...res, sample: assembled ?? new Float32Array(0) };
+  }
+
+  /**
+   * Features of `images` ([rows, C, H, W] row-major, `shape` = [rows, C, H, W]) from the embedder at
+   * `modelPath`: its input `inputName` takes the images, its output `outputName` gives [rows, dims].
+   */
+  async embed(
+    modelPath: string,
+    inputName: string,
+    outputName: string,
+    images: Float32Array,
+    shape: readonly number[],
+    opts: EmbedCallOptions = {},
+  ): Promise<EmbedResult> {
+    const res = await this.request(
+      (id) => ({
+        type: 'embed',
+        id,
+        modelPath,
+        input: inputName,
+        output: outputName,
+        images,
+        shape: [...shape],
+        batch: opts.batch ?? 64,
+        executionProviders: opts.executionProviders ?? ['cpu'],
+      }),
+      opts,
+    );
+    if (res.type !== 'embedResult') throw new MedSynthError('INFERENCE_CRASHED', `inference: unexpected answer '${res.type}' to embed`);
+    return res;
   }
 
   async describeModel(modelPath: string, opts: InferenceCallOptions = {}): Promise<DescribeModelResult> {
@@ -171,7 +212,7 @@ export class InferenceClient {
     if (!p) return;
     switch (message.type) {
       case 'progress':
-        p.onProgress?.(message.done, message.total);
+        p.onProgress?.(message.done, message.total, message.step);
         return;
       case 'sampleBatch':
         try {

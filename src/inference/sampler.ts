@@ -1,19 +1,16 @@
 // Runs a single-pass generator batch by batch: seeded latents from fillLatent (row r depends only on
-// seed and r, so shards reproduce a single run), one session.run per batch, samples gathered row-major.
+// seed and r, so shards reproduce a single run), the condition of each row when the generator is
+// conditional (conditioning.ts), one session.run per batch, samples streamed or gathered row-major
+// (sampleSink.ts). Diffusion generators run in diffusionRunner.ts.
 import * as ort from 'onnxruntime-node';
 import { MedSynthError } from '../core/errors';
 import { fillLatent } from '../core/generators/latent';
 import { checkModelSignature } from '../core/generators/manifestValidation';
-import type {
-  DescribeModelRequest,
-  DescribeModelResult,
-  ProgressEvent,
-  SampleBatch,
-  SampleRequest,
-  SampleResult,
-} from '../protocol/inference';
+import type { DescribeModelRequest, DescribeModelResult, SampleRequest, SampleResult } from '../protocol/inference';
+import { checkCondition, conditionFeed } from './conditioning';
 import type { LatentJob, LatentPool } from './latentPool';
-import { MAX_SAMPLE_VALUES } from './sampleLimits';
+import { checkSampleCounts, SampleSink, sampleTail } from './sampleSink';
+import type { Emit } from './sampleSink';
 import type { LogSink, SessionCache } from './session';
 
 /**
@@ -26,6 +23,12 @@ import type { LogSink, SessionCache } from './session';
 export class RunControl {
   readonly runOptions: ort.InferenceSession.RunOptions & { terminate: boolean } = { terminate: false };
   private cancelledAt: number | undefined;
+  private readonly abort = new AbortController();
+
+  /** Aborted on cancel: the diffusion loop checks it between steps and between guidance's two calls. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
 
   get cancelled(): boolean {
     return this.cancelledAt !== undefined;
@@ -34,6 +37,7 @@ export class RunControl {
   cancel(): void {
     this.cancelledAt ??= performance.now();
     this.runOptions.terminate = true;
+    this.abort.abort();
   }
 
   throwIfCancelled(batch: number): void {
@@ -48,26 +52,15 @@ export async function runSample(
   req: SampleRequest,
   cache: SessionCache,
   log: LogSink,
-  emit: (m: ProgressEvent | SampleBatch) => void,
+  emit: Emit,
   pool?: () => LatentPool | undefined,
   control: RunControl = new RunControl(),
 ): Promise<SampleResult> {
-  if (!Number.isSafeInteger(req.rows) || req.rows < 0)
-    throw new MedSynthError('BAD_USAGE', `rows must be a non-negative integer, got ${req.rows}`);
-  if (!Number.isSafeInteger(req.firstRow) || req.firstRow < 0)
-    throw new MedSynthError('BAD_USAGE', `firstRow must be a non-negative integer, got ${req.firstRow}`);
-  if (!Number.isSafeInteger(req.batch) || req.batch < 1)
-    throw new MedSynthError('BAD_USAGE', `batch must be a positive integer, got ${req.batch}`);
-  const { latent, condition } = req.manifest.inputs;
-  if (condition) throw new MedSynthError('UNSUPPORTED', `conditional generators are not supported yet (input '${condition.name}')`);
-  if (latent.shape.length < 2 || latent.shape[0] !== -1 || latent.shape.slice(1).some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new MedSynthError(
-      'MODEL_MISMATCH',
-      `latent shape must be [-1, d1, ...] with fixed positive dims, got [${latent.shape.join(', ')}]`,
-    );
-  }
-  const tail = latent.shape.slice(1);
+  checkSampleCounts(req);
+  const { latent } = req.manifest.inputs;
+  const tail = sampleTail(latent.shape, 'latent');
   const dims = tail.reduce((a, b) => a * b, 1);
+  checkCondition(req.manifest, req);
 
   const { loaded, cached } = cache.get(req.modelPath, req.executionProviders, log);
   const batches = Math.ceil(req.rows / req.batch);
@@ -94,13 +87,13 @@ export async function runSample(
   const ses = await loaded;
   control.throwIfCancelled(0);
   checkModelSignature(req.manifest, { inputs: ses.inputs, outputs: ses.outputs });
+  const condition = conditionFeed(req.manifest, req, ses.inputs);
   const outName = req.manifest.outputs.sample.name;
 
   const msPerBatch: number[] = [];
-  let sample = new Float32Array(0);
-  let features = -1;
+  const sink = new SampleSink(req, emit);
   const loopStart = performance.now();
-  for (let j = 0, done = 0; j < batches; j++) {
+  for (let j = 0; j < batches; j++) {
     control.throwIfCancelled(j);
     const job = jobFor(j);
     const rows = job.rows;
@@ -109,48 +102,24 @@ export async function runSample(
     if (j + ahead < batches) enqueue(j + ahead);
     const z = pending ? await pending : fillLatent(job.seed, job.firstRow, rows, dims, job.distribution);
     control.throwIfCancelled(j);
-    const feeds = { [latent.name]: new ort.Tensor('float32', z, [rows, ...tail]) };
+    const feeds: Record<string, ort.Tensor> = { [latent.name]: new ort.Tensor('float32', z, [rows, ...tail]) };
+    if (condition) feeds[condition.input.name] = condition.tensor(job.firstRow, rows);
     const start = performance.now();
     const result = await ses.session.run(feeds, [outName], control.runOptions);
     msPerBatch.push(performance.now() - start);
     const out = result[outName];
     if (!out || out.type !== 'float32')
       throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' must be float32, got ${out?.type ?? 'nothing'}`);
-    const data = out.data as Float32Array;
-    if (features < 0) {
-      features = rows > 0 ? data.length / rows : 0;
-      if (!Number.isInteger(features) || out.dims[0] !== rows)
-        throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' has shape [${out.dims.join(', ')}] for a batch of ${rows}`);
-      // The engine checks this before it asks (with hints for its command); this is the child's own guard.
-      if (features * req.rows > MAX_SAMPLE_VALUES) {
-        throw new MedSynthError(
-          'LIMIT_EXCEEDED',
-          `${req.rows} rows × ${features} values per row is more than the ${MAX_SAMPLE_VALUES} values one sample request may produce`,
-          { expected: 'fewer rows per request' },
-        );
-      }
-      if (!req.stream) sample = new Float32Array(req.rows * features);
-    } else if (data.length !== rows * features) {
-      throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' changed width between batches`);
-    }
-    if (req.stream) {
-      // Structured clone copies a view's whole underlying buffer, so a view into a larger one is cut out;
-      // send() serializes at once, so the tensor can be released right after.
-      const exact = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
-      emit({ type: 'sampleBatch', id: req.id, offset: done, rows, features, data: exact });
-    } else {
-      sample.set(data, done * features);
-    }
+    sink.push(outName, out.data as Float32Array, out.dims, rows);
     out.dispose();
-    done += rows;
-    emit({ type: 'progress', id: req.id, done, total: req.rows });
+    emit({ type: 'progress', id: req.id, done: sink.done, total: req.rows });
   }
   return {
     type: 'sampleResult',
     id: req.id,
-    sample,
+    sample: sink.assembled,
     rows: req.rows,
-    features: Math.max(features, 0),
+    features: sink.width,
     executionProvider: ses.executionProvider,
     msPerBatch,
     sessionMs: cached ? 0 : ses.createMs,

@@ -1,9 +1,11 @@
 // The request side of the inference process: sessions, sampling and cancel. It is loaded only in the
 // process itself, never in its latent worker threads, so those threads do not load onnxruntime-node.
-import { toErrorPayload } from '../core/errors';
+import { MedSynthError, toErrorPayload } from '../core/errors';
 import { assertNever, isInferenceRequest } from '../protocol/inference';
 import type { InferenceRequest, InferenceResponse } from '../protocol/inference';
 import { LatentPool, latentWorkerCount } from './latentPool';
+import { runDiffusion } from './diffusionRunner';
+import { runEmbed } from './embedRunner';
 import { describeModel, RunControl, runSample } from './sampler';
 import { SessionCache } from './session';
 
@@ -38,7 +40,20 @@ async function handle(req: InferenceRequest): Promise<void> {
         const control = new RunControl();
         controls.set(req.id, control);
         try {
-          send(await runSample(req, cache, log, send, latentPool, control));
+          const family = req.manifest.family;
+          if (family === 'diffusion') send(await runDiffusion(req, cache, log, send, control));
+          else if (family === 'single-pass') send(await runSample(req, cache, log, send, latentPool, control));
+          else throw new MedSynthError('UNSUPPORTED', `generators of family ${family} are not supported yet`);
+        } finally {
+          controls.delete(req.id);
+        }
+        return;
+      }
+      case 'embed': {
+        const control = new RunControl();
+        controls.set(req.id, control);
+        try {
+          send(await runEmbed(req, cache, log, send, control));
         } finally {
           controls.delete(req.id);
         }

@@ -26,7 +26,51 @@ export function defaultExecutionProviders(platform: NodeJS.Platform = process.pl
   }
 }
 
-/** Generate `rows` samples, global rows [firstRow, firstRow + rows), in batches of `batch`. */
+/**
+ * What conditions the samples of a request whose generator has `inputs.condition`:
+ * - 'classes' (onehot and index conditions): how many samples of each class the whole run makes, in the
+ *   manifest's class order. Global sample g gets class classOfSample(counts, g): counts[0] samples of
+ *   class 0 first, then counts[1] of class 1, and so on, so a shard (firstRow, rows) makes exactly the
+ *   rows of the single run; the request's rows must lie inside the total count;
+ * - 'vectors' (vector conditions): one vector per row of the request, [rows, ...condition shape tail];
+ * - 'sources' (source conditions, translation): one real sample per row, [rows, ...condition shape
+ *   tail], prepared by the engine; the model makes one output per source.
+ */
+export type SampleCondition =
+  | { readonly kind: 'classes'; readonly counts: readonly number[] }
+  | { readonly kind: 'vectors'; readonly data: Float32Array }
+  | { readonly kind: 'sources'; readonly data: Float32Array };
+
+/** The class of global sample `index` under per-class `counts` (see SampleCondition); -1 past the total. */
+export function classOfSample(counts: readonly number[], index: number): number {
+  let end = 0;
+  for (let k = 0; k < counts.length; k++) {
+    end += counts[k];
+    if (index < end) return k;
+  }
+  return -1;
+}
+
+/** The class of each of global rows [firstRow, firstRow + rows), in order (-1 past the total). */
+export function classesOfRows(counts: readonly number[], firstRow: number, rows: number): Int32Array {
+  const out = new Int32Array(rows);
+  let k = 0;
+  let end = counts.length > 0 ? counts[0] : 0;
+  for (let r = 0; r < rows; r++) {
+    const g = firstRow + r;
+    while (k < counts.length && g >= end) end += counts[++k] ?? 0;
+    out[r] = k < counts.length ? k : -1;
+  }
+  return out;
+}
+
+/**
+ * Generate `rows` samples, global rows [firstRow, firstRow + rows), in batches of `batch`. The manifest's
+ * family decides how: single-pass runs the model once per batch; diffusion runs the DDPM/DDIM sampler
+ * of its `diffusion` section around the model (one or two session.run per step and batch), then its
+ * decoder. Every random draw is keyed by (seed, global sample index, step), so batch size and shards
+ * change nothing.
+ */
 export interface SampleRequest {
   readonly type: 'sample';
   readonly id: number;
@@ -43,6 +87,29 @@ export interface SampleRequest {
    * keeps sampling, and no single message holds the whole sample.
    */
   readonly stream?: boolean;
+  /** Required exactly when the manifest has `inputs.condition`. */
+  readonly condition?: SampleCondition;
+  /**
+   * Latent diffusion: the decoder file, resolved by the engine inside the generator folder. Absent: the
+   * manifest's `diffusion.decoder` beside the model.
+   */
+  readonly decoderPath?: string;
+}
+
+/**
+ * Run an embedder on prepared images: `images` is row-major [rows, ...] of `shape` ([rows, C, H, W]),
+ * fed to input `input` in batches of `batch`; output `output` gives [rows, dims] features.
+ */
+export interface EmbedRequest {
+  readonly type: 'embed';
+  readonly id: number;
+  readonly modelPath: string;
+  readonly input: string;
+  readonly output: string;
+  readonly images: Float32Array;
+  readonly shape: readonly number[];
+  readonly batch: number;
+  readonly executionProviders: readonly ExecutionProviderName[];
 }
 
 /** Describe a model's inputs and outputs (for `inspect` and the generator card). */
@@ -69,7 +136,7 @@ export interface CancelRequest {
   readonly target: number;
 }
 
-export type InferenceRequest = SampleRequest | DescribeModelRequest | CrashRequest | CancelRequest;
+export type InferenceRequest = SampleRequest | EmbedRequest | DescribeModelRequest | CrashRequest | CancelRequest;
 
 export interface ModelIo {
   readonly name: string;
@@ -106,6 +173,18 @@ export interface SampleBatch {
   readonly data: Float32Array;
 }
 
+export interface EmbedResult {
+  readonly type: 'embedResult';
+  readonly id: number;
+  /** Row-major, `rows` × `dims`. */
+  readonly features: Float32Array;
+  readonly rows: number;
+  readonly dims: number;
+  readonly executionProvider: ExecutionProviderName;
+  readonly msPerBatch: readonly number[];
+  readonly sessionMs: number;
+}
+
 export interface DescribeModelResult {
   readonly type: 'describeModelResult';
   readonly id: number;
@@ -113,11 +192,25 @@ export interface DescribeModelResult {
   readonly outputs: readonly ModelIo[];
 }
 
+/** Where a diffusion run is: sent after every denoising step of every batch. */
+export interface StepProgress {
+  /** 1-based step of the current batch, in sampling order, of `steps`; the timestep it visited. */
+  readonly step: number;
+  readonly steps: number;
+  readonly timestep: number;
+  /** Steps done over the whole request (all batches), of `stepsTotal`: a finer fraction than rows. */
+  readonly stepsDone: number;
+  readonly stepsTotal: number;
+}
+
 export interface ProgressEvent {
   readonly type: 'progress';
   readonly id: number;
+  /** Rows (samples, embedded images) finished, of `total`. */
   readonly done: number;
   readonly total: number;
+  /** Diffusion only. */
+  readonly step?: StepProgress;
 }
 
 export interface LogEvent {
@@ -133,7 +226,7 @@ export interface ErrorResponse {
   readonly error: ErrorPayload;
 }
 
-export type InferenceResponse = SampleResult | SampleBatch | DescribeModelResult | ProgressEvent | LogEvent | ErrorResponse;
+export type InferenceResponse = SampleResult | SampleBatch | EmbedResult | DescribeModelResult | ProgressEvent | LogEvent | ErrorResponse;
 
 export { assertNever } from './messageChecks';
 
@@ -141,7 +234,15 @@ export { assertNever } from './messageChecks';
 export function isInferenceResponse(value: unknown): value is InferenceResponse {
   if (typeof value !== 'object' || value === null) return false;
   const t = (value as { type?: unknown }).type;
-  return t === 'sampleResult' || t === 'sampleBatch' || t === 'describeModelResult' || t === 'progress' || t === 'log' || t === 'error';
+  return (
+    t === 'sampleResult' ||
+    t === 'sampleBatch' ||
+    t === 'embedResult' ||
+    t === 'describeModelResult' ||
+    t === 'progress' ||
+    t === 'log' ||
+    t === 'error'
+  );
 }
 
 export function isInferenceRequest(value: unknown): value is InferenceRequest {
@@ -149,5 +250,5 @@ export function isInferenceRequest(value: unknown): value is InferenceRequest {
   const t = (value as { type?: unknown }).type;
   if (typeof (value as { id?: unknown }).id !== 'number') return false;
   if (t === 'cancel') return typeof (value as { target?: unknown }).target === 'number';
-  return t === 'sample' || t === 'describeModel' || t === 'crash';
+  return t === 'sample' || t === 'embed' || t === 'describeModel' || t === 'crash';
 }

@@ -17,6 +17,7 @@ import { checkModelSignature } from '../core/generators/manifestValidation';
 import type { ModelIo, SampleRequest, SampleResult } from '../protocol/inference';
 import { checkCondition, conditionFeed } from './conditioning';
 import type { RunControl } from './sampler';
+import { MAX_SAMPLE_VALUES } from './sampleLimits';
 import { checkSampleCounts, SampleSink, sampleTail } from './sampleSink';
 import type { Emit } from './sampleSink';
 import type { LoadedSession, LogSink, SessionCache } from './session';
@@ -104,6 +105,14 @@ export async function runDiffusion(
   const latent = manifest.inputs.latent;
   const shape = sampleTail(latent.shape, 'latent');
   checkCondition(manifest, req);
+  // Without a decoder the width is known now: refuse before hours of sampling, not after the first batch.
+  const perSample = shape.reduce((a, b) => a * b, 1);
+  if (d.decoder === undefined && perSample * req.rows > MAX_SAMPLE_VALUES)
+    throw new MedSynthError(
+      'LIMIT_EXCEEDED',
+      `${req.rows} rows × ${perSample} values per row is more than the ${MAX_SAMPLE_VALUES} values one sample request may produce`,
+      { expected: 'fewer rows per request' },
+    );
 
   const { loaded, cached } = cache.get(req.modelPath, req.executionProviders, log);
   const ses = await loaded;

@@ -188,6 +188,16 @@ describe('diffusion generators through the inference process', () => {
     assert.match(err.message, /sampleSteps 1001 is outside 1\.\.trainSteps/);
   });
 
+  it('more values than one request may produce is LIMIT_EXCEEDED before any sampling', async () => {
+    const big = { ...denoiser.manifest, inputs: { latent: { ...denoiser.manifest.inputs.latent, shape: [-1, 1, 1024, 1024] } } };
+    let steps = 0;
+    await rejectsWith(
+      sample({ modelPath: denoiser.modelPath, manifest: big }, 300, {}, () => steps++),
+      'LIMIT_EXCEEDED',
+    );
+    assert.equal(steps, 0);
+  });
+
   it('a missing decoder input or timestep input is MODEL_MISMATCH', async () => {
     const latent = tinyGenerator('latent');
     const noInput = { ...latent.manifest, diffusion: { ...latent.manifest.diffusion!, decoderInput: 'latents' } };

@@ -20,7 +20,8 @@ each frame resampled to the common size and flattened channel-first, c * rows * 
 + col), mean mu, sample covariance S = (X - mu)^T (X - mu) / n (divided by n, the ML estimate),
 eigenvalues from numpy.linalg.svd of the centred data (lambda = s^2 / n), q = the smallest k whose
 cumulative explained-variance ratio exceeds `varianceKept` (sklearn's rule for a float
-n_components), capped at min(n - 1, d - 1, maxComponents), sigma^2 = (trace S - sum of the q kept
+n_components), capped at min(n - 1, d - 1, maxComponents) and at the numerical rank (eigenvalues above 1e-10 of the
+largest), sigma^2 = (trace S - sum of the q kept
 eigenvalues) / (d - q), W = U_q (Lambda_q - sigma^2 I)^(1/2), model covariance M = W W^T + sigma^2 I.
 sklearn.decomposition.PCA(n_components=varianceKept, svd_solver='full') is run on the same X as a
 cross-check of the mean, q and the eigenvalues (its explained_variance_ divides by n - 1, so it is
@@ -152,7 +153,8 @@ def ppca(X, variance_kept, max_components):
     trace = float((Xc ** 2).sum() / n)
     ratio = np.cumsum(lam) / trace
     q = int(np.searchsorted(ratio, variance_kept, side='right')) + 1
-    q = min(q, n - 1, d - 1, max_components)
+    rank = int(np.sum(lam > 1e-10 * lam[0]))
+    q = max(1, min(q, n - 1, d - 1, max_components, rank))
     sigma2 = max(0.0, (trace - float(lam[:q].sum())) / (d - q))
     W = vt[:q].T * np.sqrt(np.maximum(lam[:q] - sigma2, 0.0))
     M = W @ W.T + sigma2 * np.eye(d)

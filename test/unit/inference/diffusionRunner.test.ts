@@ -227,4 +227,27 @@ describe('diffusion generators through the inference process', () => {
     const e = EXPECTED.denoiser;
     assertClose((await sample(denoiser, e.rows, { seed: e.seed })).sample, e.sample, TOLERANCE);
   });
+
+  it('cancel during a guided run (two model calls per step) is CANCELLED, and the next guided run matches numpy', async () => {
+    const gen = tinyGenerator('denoiser_onehot');
+    const e = EXPECTED.denoiser_onehot;
+    const long = { ...gen.manifest, diffusion: { ...gen.manifest.diffusion!, sampleSteps: 1000 } };
+    const controller = new AbortController();
+    const run = client.sample(
+      {
+        modelPath: gen.modelPath,
+        manifest: long,
+        rows: 5000,
+        firstRow: 0,
+        seed: 1,
+        batch: 500,
+        executionProviders: ['cpu'],
+        condition: { kind: 'classes', counts: [2500, 2500] },
+      },
+      { signal: controller.signal, onProgress: (_d, _t, step) => step && controller.abort() },
+    );
+    await rejectsWith(run, 'CANCELLED');
+    const res = await sample(gen, e.rows, { seed: e.seed, condition: { kind: 'classes', counts: e.counts! } });
+    assertClose(res.sample, e.sample, TOLERANCE);
+  });
 });

@@ -154,7 +154,10 @@ export function validateEmbedderManifest(json: unknown, source: string): Embedde
   const range = r.array(o.valueRange, '$.valueRange', 2, '[lo, hi]');
   const lo = r.number(range[0], '$.valueRange[0]');
   const hi = r.number(range[1], '$.valueRange[1]');
-  if (!(lo < hi)) throw r.fail('$.valueRange', `is [${lo}, ${hi}]`, '[lo, hi] with lo < hi');
+  // The input tensor is float32: both ends, and the span between them, must be float32 numbers apart.
+  const [lo32, hi32] = [Math.fround(lo), Math.fround(hi)];
+  if (!(lo32 < hi32) || !Number.isFinite(lo32) || !Number.isFinite(hi32) || !Number.isFinite(hi - lo))
+    throw r.fail('$.valueRange', `is [${lo}, ${hi}]`, '[lo, hi] with lo < hi as float32 numbers and a finite hi - lo');
 
   const output = r.object(o.output, '$.output');
   const outputName = r.string(output.name, '$.output.name');

@@ -37,4 +37,5 @@ export const SPEC_TARGETS: readonly FuzzTargetSpec[] = [
   lazyTarget('wfdb', 'wfdb'),
   lazyTarget('edf', 'edf'),
   lazyTarget('tokenizer', 'json'),
+  lazyTarget('embedderManifest', 'json'),
 ];

@@ -106,6 +106,9 @@ test('bad fields name their JSON path and what was expected', () => {
   rejects((m) => ((m as Obj).input.shape = [-1, 3, -1, 32]), 'MANIFEST_INVALID', /\$\.input\.shape\[2\]/);
   rejects((m) => (m.valueRange = [1, 1]), 'MANIFEST_INVALID', /\$\.valueRange: is \[1, 1\]/, /lo < hi/);
   rejects((m) => (m.valueRange = [2, 1]), 'MANIFEST_INVALID', /\$\.valueRange/);
+  rejects((m) => (m.valueRange = [-1e308, 1e308]), 'MANIFEST_INVALID', /\$\.valueRange/, /finite hi - lo/);
+  rejects((m) => (m.valueRange = [0, 1e39]), 'MANIFEST_INVALID', /\$\.valueRange/, /float32/);
+  rejects((m) => (m.valueRange = [1e15, 1e15 + 1]), 'MANIFEST_INVALID', /\$\.valueRange/, /float32/);
   rejects((m) => (m.valueRange = [0, '1']), 'MANIFEST_INVALID', /\$\.valueRange\[1\]/, /finite number/);
   rejects((m) => (m.valueRange = [0, 1, 2]), 'MANIFEST_INVALID', /\$\.valueRange/, /\[lo, hi\]/);
   rejects((m) => (m.valueRange = [null, 1]), 'MANIFEST_INVALID', /\$\.valueRange\[0\]/);

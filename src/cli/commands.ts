@@ -6,9 +6,8 @@ import { inferTableFormat } from '../core/data/table/format';
 import { evaluateSynthetic } from '../engine/evaluate';
 import { fitGenerator } from '../engine/fit';
 import { generateSynthetic, parseShard } from '../engine/generate';
-import { describeExtensions } from '../engine/sampleOutput';
 import { splitTableFile } from '../engine/split';
-import { modalityForOutput, modalityForPath, requireFitter } from '../core/modalities/registry';
+import { modalityForPath, requireFitter } from '../core/modalities/registry';
 import { isExecutionProviderName, KNOWN_EXECUTION_PROVIDERS } from '../protocol/inference';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { readTableFile, writeTableFile } from '../storage/tables';
@@ -47,7 +46,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
     "medsynth fit <dataset> --generator copula --out <dir> [--types col=kind,...] [--json]\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json (which records each column's kind).\n  The folder that holds <dir> must exist; <dir> itself is created.\n" +
     READ_HELP,
   generate:
-    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  The folder that holds <path> must exist.\n',
+    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|npy] [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  Table generators write one file (its extension names the format); image generators write a new folder\n  with one file per image (synthetic-000000.png, ...; --format, default png). The folder that holds <path> must exist.\n',
   split:
     'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n' +
     READ_HELP,
@@ -119,6 +118,7 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
     ep: { type: 'string' },
     batch: { type: 'string' },
     shard: { type: 'string' },
+    format: { type: 'string' },
     json: { type: 'boolean' },
   } as const;
   const args = parseCommandArgs('generate', argv, spec, { min: 1, max: 1 });
@@ -130,14 +130,16 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
   const shard = shardText !== undefined ? parseShard(shardText) : undefined;
   const executionProviders = parseProviders(listOption(args, 'ep'));
   const out = requireString(args, 'generate', 'out');
-  if (!modalityForOutput(out))
-    throw new MedSynthError('BAD_USAGE', `generate: cannot tell the output format from '${out}' (use ${describeExtensions()})`);
+  const format = args.strings.get('format');
+  // A path no writer's extension claims is a folder for generators that write one file per sample
+  // (images); the engine says which, once it has read the generator's manifest.
   await checkOutputParent('generate', '--out', out);
   const res = await generateSynthetic({
     generatorPath: args.positionals[0],
     n,
     seed,
     out,
+    ...(format !== undefined ? { format } : {}),
     batch,
     shard,
     executionProviders,
@@ -152,6 +154,12 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
   const rate = runMs > 0 ? ` (${Math.round((res.rows * 1000) / runMs)} rows/s in session.run)` : '';
   const asked = executionProviders?.[0];
   const fallback = asked !== undefined && asked !== res.executionProvider ? ` (${asked} is not available here)` : '';
+  if (res.files !== undefined) {
+    ctx.stdout(
+      `wrote ${res.files} ${res.format} file(s) for samples ${res.firstRow}..${res.firstRow + res.rows - 1} (seed ${res.seed}) to ${res.out} on ${res.executionProvider}${fallback}\n`,
+    );
+    return;
+  }
   ctx.stdout(
     `wrote ${res.rows} rows (global rows ${res.firstRow}..${res.firstRow + res.rows - 1}, seed ${res.seed}) to ${res.out} on ${res.executionProvider}${fallback}${rate}\n`,
   );

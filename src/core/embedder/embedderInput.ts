@@ -22,11 +22,15 @@
 //         else the volume's min..max after rescale (the reader's computed 'min-max' window); RGB,
 //         0..2^bitsStored - 1;
 //       anything else: its first window, else its min..max.
-//     A min..max is computed here from the finite values (the readers' 'min-max' window widens a
-//     range narrower than 1, which would flatten a float image); a constant image maps to (lo + hi) / 2.
+//     The grey windows are imageDisplay.ts's displayWindow, the one the image writers show: a min..max
+//     is recomputed from the finite values (the readers' 'min-max' window widens a range narrower than
+//     1, which would flatten a float image); a constant image maps to (lo + hi) / 2. Unlike
+//     displayPixels, which applies DICOM's c - 0.5, w - 1 ramp to whole grey levels, the range here is
+//     the plain [c - w/2, c + w/2] (half a level apart; the embedder wants no rounding).
 //     The range is per volume (a DICOM series or a NIfTI file is one volume), never per frame, so
 //     slices of one volume keep their relative brightness.
 import { MedSynthError, throwIfAborted } from '../errors';
+import { displayWindow } from '../data/imageDisplay';
 import { frameCount, framesOf, resizeFrame } from '../data/imageResample';
 import type { ImageSet, ImageVolume } from '../data/imageSet';
 import type { EmbedderManifest } from './embedderManifest';
@@ -60,49 +64,37 @@ export interface DisplayRange {
   readonly rule: string;
 }
 
-function finiteRange(data: Float32Array): { min: number; max: number } | undefined {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v < min && v !== -Infinity) min = v;
-    if (v > max && v !== Infinity) max = v;
-  }
-  return min <= max ? { min, max } : undefined;
-}
-
-function fromWindow(w: { center: number; width: number }): [number, number] {
-  return [w.center - w.width / 2, w.center + w.width / 2];
-}
-
-function minMax(v: ImageVolume, rule: string): [number, number, string] {
-  const r = finiteRange(v.data);
-  return r ? [r.min, r.max, rule] : [0, 0, `${rule} (no finite values)`];
+/**
+ * A grey volume's window as the image writers show it (imageDisplay.ts displayWindow: windows[0] unless
+ * it is the readers' computed 'min-max' preset, else the finite min..max, width 1 for a constant
+ * image) as the range [c - w/2, c + w/2]; [0, 0] when no value is finite.
+ */
+function windowRange(v: ImageVolume, fileRule: string, minMaxRule: string): [number, number, string] {
+  const w = displayWindow(v);
+  if (!w) return [0, 0, `${minMaxRule} (no finite values)`];
+  const first = v.windows[0];
+  const fromFile = first !== undefined && first.name !== 'min-max' && first.center === w.center && first.width === w.width;
+  return [w.center - w.width / 2, w.center + w.width / 2, fromFile ? fileRule : minMaxRule];
 }
 
 /** The display range of a volume by the rules in the header above (before any MONOCHROME1 inversion). */
 function rangeOf(v: ImageVolume): [number, number, string] {
   const m = v.metadata;
   const format = typeof m.format === 'string' ? m.format : '';
-  const first = v.windows[0];
   if (format === 'PNG') return m.bitDepth === 16 ? [0, 65535, 'PNG 16-bit range'] : [0, 255, 'PNG 8-bit range'];
   if (format === 'JPEG') return [0, 255, 'JPEG 8-bit range'];
   if (format.startsWith('NIfTI')) {
-    if (first && first.name === 'cal_min..cal_max') return [...fromWindow(first), 'NIfTI cal_min..cal_max'];
-    if (v.channels === 3) return [0, 255, 'NIfTI RGB 8-bit range'];
-    return minMax(v, 'NIfTI volume min..max');
+    if (v.channels === 3 && v.windows[0]?.name !== 'cal_min..cal_max') return [0, 255, 'NIfTI RGB 8-bit range'];
+    return windowRange(v, 'NIfTI cal_min..cal_max', 'NIfTI volume min..max');
   }
   if (m.transferSyntaxUid !== undefined) {
     if (v.channels === 3) {
       const bits = typeof m.bitsStored === 'number' && m.bitsStored >= 1 && m.bitsStored <= 16 ? m.bitsStored : 8;
       return [0, 2 ** bits - 1, `DICOM RGB ${bits}-bit range`];
     }
-    if (first && first.name !== 'min-max')
-      return [...fromWindow(first), first.name === 'VOI LUT' ? 'DICOM VOI LUT range' : 'DICOM VOI window'];
-    return minMax(v, 'DICOM volume min..max');
+    return windowRange(v, v.windows[0]?.name === 'VOI LUT' ? 'DICOM VOI LUT range' : 'DICOM VOI window', 'DICOM volume min..max');
   }
-  if (first && first.name !== 'min-max') return [...fromWindow(first), 'first window'];
-  return minMax(v, 'volume min..max');
+  return windowRange(v, 'first window', 'volume min..max');
 }
 
 /** The display range prepareEmbedderInput maps onto the embedder's valueRange, for one volume. */

@@ -206,25 +206,37 @@ export async function fitPpca(set: ImageSet, opts: PpcaOptions = {}): Promise<Pp
       await slice();
     }
     opts.onProgress?.(`PPCA: Gram matrix of ${n} frames`);
+    // 2×2 tiles of (i, j) pairs: each value loaded feeds two products. Only j <= i is stored.
     for (let c0 = 0; c0 < d; c0 += COLUMN_BLOCK) {
       const c1 = Math.min(d, c0 + COLUMN_BLOCK);
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < n; i += 2) {
+        const i2 = Math.min(i + 1, n - 1);
         const ai = i * d;
-        for (let j = 0; j <= i; j++) {
+        const bi = i2 * d;
+        for (let j = 0; j <= i; j += 2) {
+          const j2 = Math.min(j + 1, n - 1);
           const aj = j * d;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          let p = c0;
-          for (; p + 3 < c1; p += 4) {
-            s0 += data[ai + p] * data[aj + p];
-            s1 += data[ai + p + 1] * data[aj + p + 1];
-            s2 += data[ai + p + 2] * data[aj + p + 2];
-            s3 += data[ai + p + 3] * data[aj + p + 3];
+          const bj = j2 * d;
+          let s00 = 0;
+          let s01 = 0;
+          let s10 = 0;
+          let s11 = 0;
+          for (let p = c0; p < c1; p++) {
+            const x0 = data[ai + p];
+            const x1 = data[bi + p];
+            const y0 = data[aj + p];
+            const y1 = data[bj + p];
+            s00 += x0 * y0;
+            s01 += x0 * y1;
+            s10 += x1 * y0;
+            s11 += x1 * y1;
           }
-          for (; p < c1; p++) s0 += data[ai + p] * data[aj + p];
-          matrix[i * n + j] += s0 + s1 + s2 + s3;
+          matrix[i * n + j] += s00;
+          if (j2 !== j && j2 <= i) matrix[i * n + j2] += s01;
+          if (i2 !== i) {
+            matrix[i2 * n + j] += s10;
+            if (j2 !== j) matrix[i2 * n + j2] += s11;
+          }
         }
         await slice();
       }
@@ -280,14 +292,23 @@ export async function fitPpca(set: ImageSet, opts: PpcaOptions = {}): Promise<Pp
       const f = scale[k] / Math.sqrt(n * eigenvalues[k]);
       for (let i = 0; i < n; i++) coef[k * n + i] = eig.vectors[i * m + column(k)] * f;
     }
+    // Four frames at a time: each loadings value is loaded and stored once per four products.
     for (let c0 = 0; c0 < d; c0 += COLUMN_BLOCK) {
       const c1 = Math.min(d, c0 + COLUMN_BLOCK);
-      for (let i = 0; i < n; i++) {
-        const ai = i * d;
+      for (let i = 0; i < n; i += 4) {
+        const rowsHere = Math.min(4, n - i);
+        const a0 = i * d;
+        const a1 = (i + Math.min(1, rowsHere - 1)) * d;
+        const a2 = (i + Math.min(2, rowsHere - 1)) * d;
+        const a3 = (i + Math.min(3, rowsHere - 1)) * d;
         for (let k = 0; k < q; k++) {
-          const a = coef[k * n + i];
+          const at = k * n + i;
+          const w0 = coef[at];
+          const w1 = rowsHere > 1 ? coef[at + 1] : 0;
+          const w2 = rowsHere > 2 ? coef[at + 2] : 0;
+          const w3 = rowsHere > 3 ? coef[at + 3] : 0;
           const ak = k * d;
-          for (let p = c0; p < c1; p++) loadings[ak + p] += a * data[ai + p];
+          for (let p = c0; p < c1; p++) loadings[ak + p] += w0 * data[a0 + p] + w1 * data[a1 + p] + w2 * data[a2 + p] + w3 * data[a3 + p];
         }
         await slice();
       }

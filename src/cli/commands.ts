@@ -1,5 +1,6 @@
 // The `medsynth` commands but inspect (inspect.ts) and run (runCommand.ts). Each parses its own
 // options, runs an engine job and prints a short result; errors propagate as MedSynthError and main.ts maps them to exit codes.
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MedSynthError } from '../core/errors';
 import { inferTableFormat } from '../core/data/table/format';
@@ -12,6 +13,7 @@ import { isExecutionProviderName, KNOWN_EXECUTION_PROVIDERS } from '../protocol/
 import type { ExecutionProviderName } from '../protocol/inference';
 import { readTableFile, writeTableFile } from '../storage/tables';
 import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs, requireInteger, requireString } from './args';
+import { convertImageCommand, isImageConversion } from './convert';
 import { checkOutputParent } from './outputs';
 import { DIALECT_OPTIONS, dialectOptions } from './dialectOptions';
 import { READ_OPTIONS, readSettingsOption } from './readOptions';
@@ -41,9 +43,13 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
     READ_HELP,
   convert:
     'medsynth convert <in> <out>\n  Convert a table; formats are chosen by extension: .csv .tsv .parquet .jsonl. <out> must differ from <in>.\n' +
-    READ_HELP,
+    READ_HELP +
+    'medsynth convert <image file|folder|DICOMDIR> <out.npy|.png|.nii|.nii.gz|.dcm> [--bit-depth 8|16] [--max-pixels N] [--max-decompressed-bytes N]\n' +
+    '  Convert one image volume (one DICOM series): .npy float32 modality values (frames, rows, columns[, 3]); .png the windowed\n' +
+    '  display, <name>-<k>.png per frame (k from 0) when there are several; .nii/.nii.gz NIfTI-1 with spacing; .dcm one\n' +
+    '  de-identified DICOM file (new UIDs, no names, ids or dates; allowlisted technical attributes only).\n',
   fit:
-    "medsynth fit <dataset> --generator copula --out <dir> [--types col=kind,...] [--json]\n  Fit the built-in Gaussian copula and write <dir>/model.onnx and <dir>/medsynth.json (which records each column's kind).\n  The folder that holds <dir> must exist; <dir> itself is created.\n" +
+    "medsynth fit <dataset> [--generator copula|ppca] --out <dir> [--types col=kind,...] [--json]\n  Fit a built-in generator and write <dir>/model.onnx and <dir>/medsynth.json: tables the Gaussian copula (the manifest\n  records each column's kind); images (a DICOM file or series folder, DICOMDIR, NIfTI, PNG/JPEG or a folder of them)\n  probabilistic PCA on every frame resampled to the most common size (at most 128 x 128).\n  The folder that holds <dir> must exist; <dir> itself is created.\n" +
     READ_HELP,
   generate:
     'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|npy] [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  Table generators write one file (its extension names the format); image generators write a new folder\n  with one file per image (synthetic-000000.png, ...; --format, default png). The folder that holds <path> must exist.\n',
@@ -56,6 +62,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
 };
 
 export async function convertCommand(argv: readonly string[], ctx: CliContext): Promise<void> {
+  if (await isImageConversion(argv)) return convertImageCommand(argv, ctx);
   const args = parseCommandArgs('convert', argv, { ...DIALECT_OPTIONS, ...LIMIT_OPTIONS }, { min: 2, max: 2 });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.convert);
   const [input, output] = args.positionals;
@@ -81,7 +88,12 @@ export async function fitCommand(argv: readonly string[], ctx: CliContext): Prom
   );
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.fit);
   // The dataset's modality lists the built-in fitters (tables: copula); the first is the default.
-  const modality = modalityForPath(args.positionals[0]);
+  // A folder (a DICOM series, a folder of slices) is looked at by the engine once it has read it.
+  const isFolder = await stat(args.positionals[0]).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
+  const modality = isFolder ? undefined : modalityForPath(args.positionals[0]);
   const fitters = modality?.fitters.map((f) => f.id) ?? [];
   const asked = args.strings.get('generator');
   if (asked !== undefined && fitters.length > 0 && !fitters.includes(asked))
@@ -97,7 +109,7 @@ export async function fitCommand(argv: readonly string[], ctx: CliContext): Prom
     ctx.stdout(
       `${JSON.stringify({ outDir: res.outDir, model: res.modelPath, manifest: res.manifestPath, rows: res.rows, columns: res.columns }, null, 2)}\n`,
     );
-  else ctx.stdout(`fitted a Gaussian copula on ${res.rows} rows × ${res.columns} columns -> ${res.modelPath}, ${res.manifestPath}\n`);
+  else ctx.stdout(`fitted a ${res.generator.title} on ${res.sizeWords} -> ${res.modelPath}, ${res.manifestPath}\n`);
 }
 
 export function parseProviders(list: readonly string[] | undefined): ExecutionProviderName[] | undefined {

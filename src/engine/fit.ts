@@ -47,6 +47,9 @@ export interface FitResult {
   readonly manifest: GeneratorManifest;
   readonly rows: number;
   readonly columns: number;
+  /** The fitter that ran and how messages say the dataset's size. */
+  readonly generator: { readonly id: string; readonly title: string };
+  readonly sizeWords: string;
   readonly datasetSha256?: string;
   /** What the reader assumed or repaired reading the dataset (table provenance notes); empty when nothing. */
   readonly datasetNotes: readonly string[];
@@ -100,6 +103,8 @@ export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
     manifest,
     rows: size.rows,
     columns: size.columns,
+    generator: { id: fitter.id, title: fitter.title },
+    sizeWords: size.words ?? `${size.rows} rows × ${size.columns} columns`,
     datasetSha256: read.sha256,
     datasetNotes: read.notes,
   };

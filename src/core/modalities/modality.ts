@@ -49,6 +49,8 @@ export interface BuiltInFitter {
 export interface DatasetSize {
   readonly rows: number;
   readonly columns: number;
+  /** How messages say the size when "rows × columns" is not the words ('25 frames of 41 x 33'). */
+  readonly words?: string;
 }
 
 /**

@@ -1,15 +1,54 @@
 // The image modality: DICOM (files, series folders, DICOMDIR), NIfTI/Analyze and PNG/JPEG read into
-// an ImageSet (core/data/imageSet.ts). Reading and inspecting work today; a built-in fitter, decoding
-// of generator output, writers and image metrics are to come (issue 8), and until then asking for
-// them is an UNSUPPORTED error naming the modality (registry.ts).
+// an ImageSet (core/data/imageSet.ts); the built-in PPCA fitter; decoding of a generator's output
+// tensor (imagePostprocess.ts, imageSample.ts) into a folder of one file per synthetic image
+// (imageWriters.ts: PNG, DICOM, NIfTI, NPY); a seeded holdout of whole images (imageSplit.ts).
 import { describeImageSet } from '../../data/datasetSummary';
 import type { ImageSet } from '../../data/imageSet';
-import type { ModalityDefinition } from '../modality';
+import type { DatasetSize, ModalityDefinition } from '../modality';
+import { asImageSet, ppcaFitter } from './imageFitters';
+import { imagePostprocess, imageSampleValues } from './imagePostprocess';
+import type { ImagePostprocess } from './imagePostprocess';
+import { encodeImageItems, IMAGE_ITEM_FORMATS } from './imageWriters';
+import { splitImageSet } from './imageSplit';
 
 export const imageModality: ModalityDefinition = {
   id: 'image',
   noun: 'images',
   datasetKinds: ['dicom', 'dicomdir', 'nifti', 'raster'],
   summarise: (dataset) => describeImageSet(dataset as ImageSet),
-  fitters: [],
+  size(dataset): DatasetSize {
+    const set = asImageSet(dataset);
+    // Items are frames (a generator's samples are 2D frames); values per item of the first image.
+    const frames = set.images.reduce((n, v) => n + v.frames, 0);
+    const first = set.images[0];
+    const sizes = new Set(set.images.map((v) => `${v.rows} x ${v.columns}${v.channels === 3 ? ' RGB' : ''}`));
+    return {
+      rows: frames,
+      columns: first ? first.rows * first.columns * first.channels : 0,
+      words: `${frames} frame(s) of ${set.images.length} image(s), ${[...sizes].slice(0, 3).join(', ')}${sizes.size > 3 ? ', ...' : ''}`,
+    };
+  },
+  split: (dataset, opts) => splitImageSet(asImageSet(dataset), opts),
+  fitters: [ppcaFitter],
+  sample: {
+    check(manifest, source) {
+      const spec = imagePostprocess(manifest, source);
+      return { spec, features: imageSampleValues(spec), fields: 1 };
+    },
+    encodeItems: (spec, blocks, opts) => encodeImageItems(spec as ImagePostprocess, blocks, opts),
+  },
+  describeOutput(manifest) {
+    const spec = imagePostprocess(manifest, manifest.name);
+    return [
+      `output: ${spec.channels === 3 ? 'RGB' : 'grey'} images of ${spec.rows} rows x ${spec.columns} columns${spec.frames > 1 ? ` x ${spec.frames} frames` : ''} (${spec.layout})`,
+      `values: model range [${spec.outputRange.join(', ')}] -> [${spec.valueRange.join(', ')}]${spec.units !== undefined ? ` ${spec.units}` : ''}, DICOM modality ${spec.dicomModality}`,
+    ];
+  },
+  outputs: {
+    extensions: [],
+    // A folder: one file per synthetic image.
+    defaultFile: 'synthetic',
+    formatOf: () => undefined,
+    itemFormats: IMAGE_ITEM_FORMATS,
+  },
 };

@@ -11,7 +11,7 @@ import type { ImageSet } from '../../../src/core/data/imageSet';
 import { MedSynthError } from '../../../src/core/errors';
 import { MANIFEST_METADATA_KEY } from '../../../src/core/generators/copulaGraph';
 import { fillLatent } from '../../../src/core/generators/latent';
-import { validateManifest } from '../../../src/core/generators/manifestValidation';
+import { checkModelSignature, validateManifest } from '../../../src/core/generators/manifestValidation';
 import { readOnnxModelInfo } from '../../../src/core/generators/onnx/modelInfo';
 import { fitPpca } from '../../../src/core/generators/ppca/ppcaFit';
 import type { PpcaModel } from '../../../src/core/generators/ppca/ppcaFit';
@@ -77,6 +77,7 @@ describe('the PPCA graph in onnxruntime', () => {
     assert.deepEqual(info.outputs, [{ name: 'image', dims: ['N', 1, 24, 19] }]);
     const manifest = validateManifest(JSON.parse(info.metadata[MANIFEST_METADATA_KEY]), 'metadata');
     assert.deepEqual(manifest, JSON.parse(JSON.stringify(built.manifest)));
+    checkModelSignature(manifest, info); // what the inference path checks before it runs a model
     assert.equal(manifest.schema, 'medsynth.generator/1');
     assert.equal(manifest.modality, 'image');
     assert.equal(manifest.family, 'single-pass');

@@ -18,7 +18,7 @@ Modes:
           UIDs, institution, station, descriptions; private elements too), to look for in an output
   window  pydicom's apply_windowing (DICOM's linear VOI function) of raw float32 values
   dicom   pydicom: file meta, every data element (keyword, VR, value; none may be private), the
-          modality values (pixel_array through apply_modality_lut) in MedSynth's order
+          modality values (pixel_array, Bits Stored masking, apply_modality_lut) in MedSynth's order
 Arrays come back as base64 of little-endian float32 ('f32') plus their shape.
 """
 import base64
@@ -97,7 +97,10 @@ def png(path):
     im = Image.open(path)
     im.load()
     arr = np.asarray(im)
-    return {'file': path, 'pil': {'mode': im.mode, 'size': list(im.size), 'values': f32(arr)}, 'spec': png_spec_decode(path)}
+    ctype = open(path, 'rb').read(26)[25]
+    spec = png_spec_decode(path) if ctype in (0, 2) else None  # the spec decoder reads what MedSynth writes
+    rgb = f32(np.asarray(im.convert('RGB'))) if im.mode in ('P', 'RGB', 'RGBA') else None  # PIL's own palette/alpha handling
+    return {'file': path, 'pil': {'mode': im.mode, 'size': list(im.size), 'values': f32(arr), 'rgb': rgb}, 'spec': spec}
 
 
 def nifti(path):
@@ -158,6 +161,19 @@ def element_value(el):
     return str(v)
 
 
+def masked(arr, ds):
+    """Bits Stored / High Bit masking with sign extension (PS3.5 8.1.1), which pydicom 2.3 leaves out."""
+    ba, bs = ds.BitsAllocated, ds.BitsStored
+    hb = getattr(ds, 'HighBit', bs - 1)
+    if bs == ba and hb == bs - 1:
+        return arr
+    a = arr.astype(np.int64) & ((1 << ba) - 1)
+    a = (a >> (hb + 1 - bs)) & ((1 << bs) - 1)
+    if ds.PixelRepresentation == 1:
+        a = np.where(a >= (1 << (bs - 1)), a - (1 << bs), a)
+    return a
+
+
 def dicom(path):
     import pydicom
     from pydicom.pixel_data_handlers.util import apply_modality_lut
@@ -167,7 +183,7 @@ def dicom(path):
         elements.append({'tag': '%08X' % int(el.tag), 'keyword': el.keyword, 'vr': el.VR, 'private': el.tag.is_private,
                          'value': element_value(el)})
     arr = ds.pixel_array
-    values = apply_modality_lut(arr, ds) if ds.SamplesPerPixel == 1 else arr
+    values = apply_modality_lut(masked(arr, ds), ds) if ds.SamplesPerPixel == 1 else arr
     frames = int(getattr(ds, 'NumberOfFrames', 1) or 1)
     if ds.SamplesPerPixel == 1 and frames == 1:
         values = values[np.newaxis]

@@ -1,5 +1,5 @@
 // The modality registry (src/core/modalities/registry.ts): lookups by dataset path, manifest and
-// output extension; the UNSUPPORTED error for a registered modality lacking a capability (images have
+// output extension; the UNSUPPORTED error for a registered modality lacking a capability (signals have
 // no built-in fitter yet), raised by the engine jobs before they read or create anything; and a check
 // that every modality folder under src/core/modalities/ is registered, so adding one is a folder plus
 // one registry line and never a folder that nothing dispatches to.
@@ -34,8 +34,7 @@ import { samplePostprocess } from '../../../src/engine/generate';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const MODALITIES_DIR = join(ROOT, 'src', 'core', 'modalities');
-const CT = join(ROOT, 'test', 'fixtures', 'dicom', 'pydicom', 'CT_small.dcm');
-const NIFTI = join(ROOT, 'test', 'fixtures', 'images', 'anatomical.nii');
+const ECG = join(ROOT, 'samples', 'workspace', 'signals', 'ecg12.hea');
 const BREAST = join(ROOT, 'test', 'fixtures', 'tables', 'breast_cancer.csv');
 
 function isError(code: string, message?: string): (e: unknown) => boolean {
@@ -104,11 +103,23 @@ describe('modality registry lookups', () => {
     assert.throws(() => requireModality('video', 'gen/medsynth.json'), isError('UNSUPPORTED', "no modality 'video'"));
   });
 
-  it('finds the writer of an output by its extension; image outputs have none yet', () => {
+  it('finds the writer of an output file by its extension; images are written as folders of files', () => {
     for (const out of ['synthetic.csv', 'out/s.TSV', 's.parquet', 's.pq', 's.jsonl', 's.ndjson'])
       assert.equal(idOf(modalityForOutput(out)), 'table', out);
     for (const out of ['s.png', 's.nii', 's.dcm', 's.txt', 'synthetic']) assert.equal(modalityForOutput(out), undefined, out);
     assert.equal(requireOutputs(requireModality('table')).defaultFile, 'synthetic.csv');
+    const images = requireOutputs(requireModality('image'));
+    assert.equal(images.defaultFile, 'synthetic');
+    assert.deepEqual(images.itemFormats, ['png', 'dcm', 'nii', 'nii.gz', 'npy']);
+    assert.equal(requireModality('table').outputs?.itemFormats, undefined);
+  });
+
+  it('gives images PPCA as their built-in fitter', () => {
+    assert.equal(requireFitter(requireModality('image'), undefined).id, 'ppca');
+    assert.throws(
+      () => requireFitter(requireModality('image'), 'copula'),
+      isError('BAD_USAGE', "unknown generator 'copula' (available: ppca)"),
+    );
   });
 
   it('gives the table its copula as the default fitter and names the available ones for an unknown id', () => {
@@ -120,40 +131,42 @@ describe('modality registry lookups', () => {
 });
 
 describe('a registered modality lacking a capability', () => {
-  const image = requireModality('image');
   const signal = requireModality('signal');
   const text = requireModality('text');
 
   it('is UNSUPPORTED, naming the modality and what it lacks', () => {
-    assert.throws(() => requireFitter(image, undefined, 'ct.dcm'), isError('UNSUPPORTED', 'image: no built-in fitter yet'));
+    assert.throws(() => requireFitter(signal, undefined, 'ecg.hea'), isError('UNSUPPORTED', 'signal: no built-in fitter yet'));
     assert.throws(() => requireFitter(signal, 'copula'), isError('UNSUPPORTED', 'signal: no built-in fitter yet'));
-    assert.throws(() => requireSampleCodec(image), isError('UNSUPPORTED', 'image: no decoding of generator output yet'));
+    assert.throws(() => requireSampleCodec(signal), isError('UNSUPPORTED', 'signal: no decoding of generator output yet'));
     assert.throws(() => requireOutputs(text), isError('UNSUPPORTED', 'text: no writer yet'));
     assert.throws(() => requireEvaluation(signal), isError('UNSUPPORTED', 'signal: no evaluation yet'));
-    assert.throws(() => requireSplit(image), isError('UNSUPPORTED', 'image: no holdout split yet'));
+    assert.throws(() => requireSplit(text), isError('UNSUPPORTED', 'text: no holdout split yet'));
     assert.throws(() => summariseDataset(text, {}), isError('UNSUPPORTED', 'text: no summary yet'));
   });
 
   it('stops a generator of that modality before sampling', () => {
     assert.throws(
-      () => samplePostprocess(manifestOf('image'), 'gen'),
-      isError('UNSUPPORTED', 'image: no decoding of generator output yet'),
+      () => samplePostprocess(manifestOf('signal'), 'gen'),
+      isError('UNSUPPORTED', 'signal: no decoding of generator output yet'),
     );
     assert.throws(() => samplePostprocess(manifestOf('table'), 'gen'), isError('MANIFEST_INVALID'));
   });
 
-  it('stops fit, evaluate and the full loop on an image before anything is read or created', async () => {
+  it('stops fit, evaluate and the full loop on a signal before anything is read or created', async () => {
     const work = mkdtempSync(join(tmpdir(), 'medsynth-modality-'));
-    await assert.rejects(fitGenerator({ dataset: CT, outDir: join(work, 'gen') }), isError('UNSUPPORTED', 'image: no built-in fitter yet'));
     await assert.rejects(
-      fitGenerator({ dataset: CT, generator: 'copula', outDir: join(work, 'gen') }),
-      isError('UNSUPPORTED', 'image: no built-in fitter yet'),
+      fitGenerator({ dataset: ECG, outDir: join(work, 'gen') }),
+      isError('UNSUPPORTED', 'signal: no built-in fitter yet'),
+    );
+    await assert.rejects(
+      fitGenerator({ dataset: ECG, generator: 'copula', outDir: join(work, 'gen') }),
+      isError('UNSUPPORTED', 'signal: no built-in fitter yet'),
     );
     assert.equal(existsSync(join(work, 'gen')), false);
-    await assert.rejects(evaluateSynthetic({ real: NIFTI, synth: BREAST }), isError('UNSUPPORTED', 'image: no evaluation yet'));
+    await assert.rejects(evaluateSynthetic({ real: ECG, synth: BREAST }), isError('UNSUPPORTED', 'signal: no evaluation yet'));
     await assert.rejects(
-      runFullLoop({ dataset: CT, workspaceRoot: work, seed: 1 }),
-      isError('UNSUPPORTED', 'image: no built-in fitter yet'),
+      runFullLoop({ dataset: ECG, workspaceRoot: work, seed: 1 }),
+      isError('UNSUPPORTED', 'signal: no built-in fitter yet'),
     );
     assert.deepEqual(readdirSync(work), []);
   });

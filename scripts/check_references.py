@@ -57,6 +57,8 @@ RUNS = [
     ('models_image_tiny.py', [], []),
     ('embedder_builtin.py', [], []),
     ('ppca_reference.py', [], []),
+    ('eigh_reference.py', [], []),
+    ('image_metrics_reference.py', [], []),
     ('dicom_codecs_reference.py', [], ['dcmcjpeg', 'dcmcjpls', 'dcmcrle', 'dcmdrle', 'dcmdjpeg', 'dcmdjpls', 'node']),
 ]
 # Modules a script imports inside one step's function only: models_copula.py imports onnx for its

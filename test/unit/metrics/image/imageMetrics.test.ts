@@ -13,7 +13,7 @@ import { frechetDistance } from '../../../../src/core/metrics/image/fid';
 import { computeImageDcr } from '../../../../src/core/metrics/image/imageDcr';
 import type { FeatureMatrix, GreyImage, ImageMetricInput } from '../../../../src/core/metrics/image/imageMetric';
 import { computeImageNndr } from '../../../../src/core/metrics/image/imageNndr';
-import { evaluateImageMetrics, IMAGE_METRICS } from '../../../../src/core/metrics/image/index';
+import { evaluateImageMetrics, IMAGE_METRICS } from '../../../../src/core/metrics/image/imageMetrics';
 import { maximumMeanDiscrepancy } from '../../../../src/core/metrics/image/mmd';
 import { multiScaleSsim, msssimScales } from '../../../../src/core/metrics/image/msssim';
 import { computeNearDuplicates } from '../../../../src/core/metrics/image/nearDuplicates';

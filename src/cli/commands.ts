@@ -57,7 +57,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
     'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n' +
     READ_HELP,
   evaluate:
-    "medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table. --types sets the real table's column kinds; the synthetic\n  and holdout tables follow the real one.\n" +
+    "medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table. --types sets the real table's column kinds; the synthetic\n  and holdout tables follow the real one. Images (files, DICOM series, DICOMDIR or folders of images) are compared through an\n  embedder: --embedder <folder> (medsynth.embedder/1), default the built-in one; the report names it and its sha256.\n  [--embedder <folder>] [--ep cpu,...]\n" +
     READ_HELP,
 };
 
@@ -243,6 +243,8 @@ export async function evaluateCommand(argv: readonly string[], ctx: CliContext):
     json: { type: 'string' },
     html: { type: 'string' },
     markdown: { type: 'string' },
+    embedder: { type: 'string' },
+    ep: { type: 'string' },
     ...READ_OPTIONS,
     ...LIMIT_OPTIONS,
   } as const;
@@ -267,6 +269,8 @@ export async function evaluateCommand(argv: readonly string[], ctx: CliContext):
     json: args.strings.get('json'),
     html: args.strings.get('html'),
     markdown: args.strings.get('markdown'),
+    ...(args.strings.get('embedder') !== undefined ? { embedder: args.strings.get('embedder') } : {}),
+    ...(args.strings.has('ep') ? { executionProviders: parseProviders(listOption(args, 'ep')) } : {}),
     signal: ctx.signal,
   });
   printReaderNotes(ctx, real, report.real.notes);

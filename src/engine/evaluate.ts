@@ -2,9 +2,17 @@
 // dataset's modality (the registry) conforms the others to it (tables: the real column kinds), runs
 // its metrics and builds its report; write report.json / report.html on request. Reading is still
 // table-only; a real dataset of a modality without an evaluation is refused before anything is read.
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { DecodeLimits } from '../core/data/decodeLimits';
+import type { FeatureMatrix } from '../core/metrics/image/imageMetric';
+import type { EmbeddedFeatures, ModalityDefinition } from '../core/modalities/modality';
+import type { ExecutionProviderName } from '../protocol/inference';
+import { readDataset } from '../storage/datasets';
+import type { ReadDataset } from '../storage/datasets';
+import { loadEmbedder } from '../storage/embedderFolder';
+import { InferenceClient } from './inferenceClient';
 import { MedSynthError, throwIfAborted } from '../core/errors';
-import type { Table } from '../core/data/table/table';
 import { requireEvaluation } from '../core/modalities/registry';
 import type { ReportGenerator } from '../core/report/build';
 import { renderReportHtml } from '../core/report/html';
@@ -43,6 +51,14 @@ export interface EvaluateOptions {
    * run folder before renaming it into place, so it records the final, relative names here.
    */
   readonly recordAs?: { readonly real?: string; readonly synth?: string; readonly holdout?: string };
+  /** Caps on decoding images and signals (pixels, samples, bytes). */
+  readonly decodeLimits?: DecodeLimits;
+  /** Images: the embedder folder (medsynth.embedder/1); the built-in one when absent. */
+  readonly embedder?: string;
+  /** A client to reuse for the embedder (the host keeps one); otherwise one is made and disposed. */
+  readonly client?: InferenceClient;
+  readonly inferenceScript?: string;
+  readonly executionProviders?: readonly ExecutionProviderName[];
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
 }
@@ -54,27 +70,58 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
     if (out !== undefined && sources.includes(resolve(out)))
       throw new MedSynthError('BAD_USAGE', `refusing to overwrite the input ${out} with a report`);
   }
-  const evaluation = requireEvaluation(inputModality(opts.real), inputLabel(opts.real));
-  if (!inputs.every(isLoadedTable)) opts.onProgress?.({ phase: 'read', message: 'reading tables' });
+  // A file's modality is known from its name, so a modality without an evaluation is refused before
+  // anything is read; a folder (a DICOM series, a folder of images) is known once read.
+  const realPath = inputPath(opts.real);
+  const realIsFolder = realPath !== undefined && (await isFolder(realPath));
+  if (!realIsFolder) requireEvaluation(inputModality(opts.real), inputLabel(opts.real));
+  if (!inputs.every(isLoadedTable)) opts.onProgress?.({ phase: 'read', message: 'reading the datasets' });
   // The dialect applies to every file read; user column kinds to the real table, which the others are conformed to.
-  const load = (input: TableInput, types = false): Promise<Table> =>
-    loadTableInput(input, { limits: opts.limits, read: types ? opts.read : { ...opts.read, types: undefined }, signal: opts.signal });
-  const real = await load(opts.real, true);
-  const conform = async (input: TableInput): Promise<unknown> => evaluation.conform(await load(input), real);
-  const synth = await conform(opts.synth);
-  const holdout = opts.holdout !== undefined ? await conform(opts.holdout) : undefined;
+  const load = async (input: TableInput, types = false): Promise<ReadDataset> => {
+    const read = types ? opts.read : { ...opts.read, types: undefined };
+    if (isLoadedTable(input)) {
+      const table = await loadTableInput(input, { limits: opts.limits, read, signal: opts.signal });
+      return { modality: inputModality(input), dataset: table, notes: [] };
+    }
+    return readDataset(resolve(input), {
+      table: { ...read, ...opts.limits, signal: opts.signal },
+      decode: { limits: opts.decodeLimits, signal: opts.signal },
+    });
+  };
+  const realRead = await load(opts.real, true);
+  const modality = realRead.modality;
+  const evaluation = requireEvaluation(modality, inputLabel(opts.real));
+  const real = realRead.dataset;
+  const reads: { synth?: ReadDataset; holdout?: ReadDataset } = {};
+  const conform = async (input: TableInput, role: 'synth' | 'holdout'): Promise<unknown> => {
+    const read = await load(input);
+    if (read.modality !== modality)
+      throw new MedSynthError('BAD_USAGE', `the real dataset holds ${modality.noun}, but ${inputLabel(input)} holds ${read.modality.noun}`);
+    reads[role] = read;
+    return evaluation.conform(read.dataset, real);
+  };
+  const synth = await conform(opts.synth, 'synth');
+  const holdout = opts.holdout !== undefined ? await conform(opts.holdout, 'holdout') : undefined;
   throwIfAborted(opts.signal);
 
+  const features = modality.features?.embedderInput ? await embedSets(modality, { real, synth, holdout }, opts) : undefined;
   opts.onProgress?.({ phase: 'evaluate', message: 'computing metrics' });
-  const results = await evaluation.run({ real, synth, holdout }, opts.metrics, opts.signal);
+  const input = { real, synth, holdout, ...(features ? { features } : {}) };
+  const results = await evaluation.run(input, opts.metrics, opts.signal);
   throwIfAborted(opts.signal);
-  const built = await evaluation.report({ real, synth, holdout }, results, {
+  const built = await evaluation.report(input, results, {
     generator: opts.generator,
     runId: opts.runId,
     medsynthVersion: MEDSYNTH_VERSION,
     signal: opts.signal,
   });
-  const report = recordParts(recordNames(built, opts.recordAs), opts);
+  // A report whose sources carry no file (images: the readers know no single file) names the inputs read.
+  const named = nameSources(built, {
+    real: { label: inputLabel(opts.real), sha256: realRead.sha256 },
+    synth: { label: inputLabel(opts.synth), sha256: reads.synth?.sha256 },
+    ...(opts.holdout !== undefined ? { holdout: { label: inputLabel(opts.holdout), sha256: reads.holdout?.sha256 } } : {}),
+  });
+  const report = recordParts(recordNames(named, opts.recordAs), opts);
 
   opts.onProgress?.({ phase: 'write', message: 'writing the report' });
   const encoder = new TextEncoder();
@@ -83,6 +130,64 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
   if (opts.html !== undefined) await writeFileAtomic(resolve(opts.html), encoder.encode(renderReportHtml(report)), opts.signal);
   if (opts.markdown !== undefined) await writeFileAtomic(resolve(opts.markdown), encoder.encode(renderReportMarkdown(report)), opts.signal);
   return report;
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+/** Runs the embedder (opts.embedder, else the built-in one) on every set through the inference process. */
+async function embedSets(
+  modality: ModalityDefinition,
+  sets: { readonly real: unknown; readonly synth: unknown; readonly holdout?: unknown },
+  opts: EvaluateOptions,
+): Promise<EmbeddedFeatures> {
+  const prepare = modality.features?.embedderInput;
+  if (!prepare) throw new MedSynthError('BAD_USAGE', `${modality.noun} are not compared through an embedder`);
+  opts.onProgress?.({ phase: 'evaluate', message: 'loading the embedder' });
+  const embedder = await loadEmbedder(opts.embedder);
+  const client = opts.client ?? new InferenceClient({ script: opts.inferenceScript });
+  try {
+    const run = async (dataset: unknown, role: string): Promise<FeatureMatrix> => {
+      opts.onProgress?.({ phase: 'evaluate', message: `embedding the ${role} images` });
+      const prepared = prepare(dataset, embedder.manifest, opts.signal);
+      const res = await client.embed(
+        embedder.modelPath,
+        embedder.manifest.input.name,
+        embedder.manifest.output.name,
+        prepared.data,
+        [prepared.count, ...prepared.shape],
+        { signal: opts.signal, ...(opts.executionProviders ? { executionProviders: opts.executionProviders } : {}) },
+      );
+      return { data: res.features, rows: res.rows, dims: res.dims };
+    };
+    const real = await run(sets.real, 'real');
+    const synth = await run(sets.synth, 'synthetic');
+    const holdout = sets.holdout !== undefined ? await run(sets.holdout, 'holdout') : undefined;
+    return { real, synth, ...(holdout ? { holdout } : {}), embedder: { name: embedder.manifest.name, sha256: embedder.sha256 } };
+  } finally {
+    if (!opts.client) client.dispose();
+  }
+}
+
+/** Fills in the file and hash of a report source that has none. */
+function nameSources(
+  report: Report,
+  names: Record<'real' | 'synth', { label: string; sha256?: string }> & { holdout?: { label: string; sha256?: string } },
+): Report {
+  const fill = (source: TableSource, n: { label: string; sha256?: string } | undefined): TableSource =>
+    source.file !== undefined || n === undefined
+      ? source
+      : { ...source, file: n.label, ...(n.sha256 !== undefined ? { sha256: n.sha256 } : {}) };
+  return {
+    ...report,
+    real: fill(report.real, names.real),
+    synth: fill(report.synth, names.synth),
+    ...(report.holdout ? { holdout: fill(report.holdout, names.holdout) } : {}),
+  };
 }
 
 function recordNames(report: Report, names: EvaluateOptions['recordAs']): Report {

@@ -7,6 +7,8 @@
 // its own. A capability a modality does not have yet is absent, and the registry turns asking for it
 // into an UNSUPPORTED error naming the modality (registry.ts requireCapability).
 import type { DatasetKind } from '../data/datasetKind';
+import type { EmbedderManifest } from '../embedder/embedderManifest';
+import type { FeatureMatrix } from '../metrics/image/imageMetric';
 import type { GeneratorManifest } from '../generators/manifest';
 import type { MetricDescriptor, MetricResult, Modality } from '../metrics/types';
 import type { Report } from '../report/model';
@@ -109,6 +111,16 @@ export interface EvaluationInput {
   readonly real: unknown;
   readonly synth: unknown;
   readonly holdout?: unknown;
+  /** For modalities compared through an embedder: the features the engine computed for each set. */
+  readonly features?: EmbeddedFeatures;
+}
+
+/** Feature vectors of each set from one embedder (one row per item: a frame, a record), and which embedder. */
+export interface EmbeddedFeatures {
+  readonly real: FeatureMatrix;
+  readonly synth: FeatureMatrix;
+  readonly holdout?: FeatureMatrix;
+  readonly embedder: { readonly name: string; readonly sha256: string };
 }
 
 /** How a modality compares synthetic with real data: its metrics and the report they go into. */
@@ -135,6 +147,16 @@ export interface Evaluation {
 export interface FeatureSpace {
   /** Plain words for reports and docs. */
   readonly description: string;
+  /**
+   * Modalities compared through an ONNX embedder (images): the embedder's input for a dataset,
+   * [count, ...shape] row-major, one item per frame. The engine runs the embedder on it through the
+   * inference process and passes the features to the evaluation (EvaluationInput.features).
+   */
+  embedderInput?(
+    dataset: unknown,
+    embedder: EmbedderManifest,
+    signal?: AbortSignal,
+  ): { readonly data: Float32Array; readonly count: number; readonly shape: readonly number[] };
 }
 
 export interface ModalityDefinition {

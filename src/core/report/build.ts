@@ -83,7 +83,7 @@ function describeMetric(id: string, describe: (id: string) => MetricDescriptor |
   };
 }
 
-function dcrHistogram(results: readonly MetricResult[]): { dcrHistogram?: Histogram } {
+export function dcrHistogram(results: readonly MetricResult[]): { dcrHistogram?: Histogram } {
   const details = results.find((r) => r.id === DCR_ID)?.details;
   const h = details?.histogram as Partial<Histogram> | undefined;
   if (!h || !Array.isArray(h.edges) || !Array.isArray(h.counts) || h.edges.length !== h.counts.length + 1) return {};

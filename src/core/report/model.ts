@@ -75,6 +75,49 @@ export interface Report {
   readonly dcrHistogram?: Histogram;
   /** Pearson correlations of the numeric/datetime columns, real and synthetic, for the heatmaps. */
   readonly correlations?: CorrelationMatrices;
+  /** Images: the embedder, sample grids, the nearest-neighbour gallery and the embedding scatter. */
+  readonly images?: ImageReportSection;
+}
+
+/** A small grey preview of one image frame: an 8-bit PNG (windowed as the file shows it), base64. */
+export interface ImageThumbnail {
+  /** Which frame: 'real 3' (the third real frame), 'synthetic 0'. Never a file name or a patient id. */
+  readonly label: string;
+  readonly rows: number;
+  readonly columns: number;
+  readonly pngBase64: string;
+}
+
+/** One synthetic image beside its closest real one in the embedder's feature space. */
+export interface NearestPair {
+  /** Frame indices into the synthetic and real sets (0-based, in reading order). */
+  readonly synth: number;
+  readonly real: number;
+  /** Euclidean feature distance; the 1st percentile of real-real nearest distances is `threshold`. */
+  readonly distance: number;
+  readonly synthImage: ImageThumbnail;
+  readonly realImage: ImageThumbnail;
+}
+
+export interface ImageReportSection {
+  /** Feature numbers only compare under one embedder: its name and model SHA-256. */
+  readonly embedder: { readonly name: string; readonly sha256: string; readonly dims: number };
+  readonly realFrames: number;
+  readonly synthFrames: number;
+  /** The first frames of each set, in reading order (at most 16 each). */
+  readonly grid: { readonly real: readonly ImageThumbnail[]; readonly synth: readonly ImageThumbnail[] };
+  /** Synthetic images closest to a real one first (copies show at a glance), with the near-duplicate threshold. */
+  readonly gallery: { readonly pairs: readonly NearestPair[]; readonly threshold: number | null };
+  /**
+   * The features projected on the first two principal components of the real features (the mean of
+   * the real features at 0): real and synthetic points, at most 2000 each, and the variance share of
+   * each axis.
+   */
+  readonly scatter: {
+    readonly real: readonly (readonly [number, number])[];
+    readonly synth: readonly (readonly [number, number])[];
+    readonly explained: readonly [number, number];
+  };
 }
 
 /** Pairwise-complete Pearson correlations (null where undefined: a constant or empty column). */

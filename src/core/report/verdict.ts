@@ -20,7 +20,9 @@ export function goodness(m: ReportMetric): number | undefined {
   if (m.score === null || !Number.isFinite(m.score)) return undefined;
   const [lo, hi] = m.descriptor.range;
   const span = hi - lo;
-  const unit = Number.isFinite(span) && span > 0 ? (m.score - lo) / span : m.score;
+  // An unbounded score (FID, a distance) has no place on a 0..1 scale: it is shown, not graded.
+  if (!Number.isFinite(span) || span <= 0) return undefined;
+  const unit = (m.score - lo) / span;
   return m.descriptor.goal === 'maximize' ? unit : 1 - unit;
 }
 

@@ -10,6 +10,12 @@ import { imagePostprocess, imageSampleValues } from './imagePostprocess';
 import type { ImagePostprocess } from './imagePostprocess';
 import { encodeImageItems, IMAGE_ITEM_FORMATS } from './imageWriters';
 import { splitImageSet } from './imageSplit';
+import { asImageSetInput, pixelMetricSize, runImageMetrics, unitGreyFrames } from './imageEvaluation';
+import { MedSynthError } from '../../errors';
+import { prepareEmbedderInput } from '../../embedder/embedderInput';
+import { frameCount } from '../../data/imageResample';
+import { IMAGE_METRICS } from '../../metrics/image/imageMetrics';
+import { buildImageReport } from '../../report/imageReport';
 
 export const imageModality: ModalityDefinition = {
   id: 'image',
@@ -43,6 +49,35 @@ export const imageModality: ModalityDefinition = {
       `output: ${spec.channels === 3 ? 'RGB' : 'grey'} images of ${spec.rows} rows x ${spec.columns} columns${spec.frames > 1 ? ` x ${spec.frames} frames` : ''} (${spec.layout})`,
       `values: model range [${spec.outputRange.join(', ')}] -> [${spec.valueRange.join(', ')}]${spec.units !== undefined ? ` ${spec.units}` : ''}, DICOM modality ${spec.dicomModality}`,
     ];
+  },
+  features: {
+    description:
+      "the ONNX embedder's feature vectors (the built-in random-feature network at assets/embedder, or the folder given by --embedder / medsynth.imageEmbedder), one per frame",
+    embedderInput: (dataset, embedder, signal) => prepareEmbedderInput(asImageSet(dataset), embedder, { signal }),
+  },
+  evaluation: {
+    metrics: IMAGE_METRICS,
+    conform: (dataset) => asImageSet(dataset),
+    run: runImageMetrics,
+    report: async (input, results, opts) => {
+      const real = asImageSetInput(input.real, 'real');
+      const synth = asImageSetInput(input.synth, 'synthetic');
+      if (!input.features) throw new MedSynthError('BAD_USAGE', 'the image report needs the embedder features of both sets');
+      const { rows, columns } = pixelMetricSize(real);
+      return buildImageReport(
+        {
+          realFrames: unitGreyFrames(real, rows, columns, opts.signal),
+          synthFrames: unitGreyFrames(synth, rows, columns, opts.signal),
+          ...(input.holdout !== undefined ? { holdoutFrames: frameCount(asImageSetInput(input.holdout, 'holdout')) } : {}),
+          features: input.features,
+          embedder: input.features.embedder,
+        },
+        results,
+        { generator: opts.generator, runId: opts.runId, medsynthVersion: opts.medsynthVersion },
+      );
+    },
+    // The parts of the report model (core/report/model.ts) that images fill.
+    reportSections: ['metrics', 'dcrHistogram', 'images'],
   },
   outputs: {
     extensions: [],

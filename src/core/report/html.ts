@@ -1,10 +1,13 @@
 // The self-contained HTML export: one file with inline CSS and inline SVG, no scripts and no remote
-// references, so a reviewer or ethics board can open it offline and nothing in it can phone home.
+// references, so a reviewer or ethics board can open it offline and nothing in it can phone home. An
+// image report adds its thumbnails as checked data: URIs (imageSections.ts), and the page's own CSP
+// (default-src 'none', images from data: only) makes a browser refuse anything else.
 import { escapeXml, formatNumber, renderDistributionSvg, renderHistogramSvg } from './charts';
 import { REPORT_CHART_STYLE } from './chartStyle';
 import { renderCorrelationSectionHtml } from './correlationHeatmap';
+import { IMAGE_SECTION_STYLE, renderImageSectionsHtml } from './imageSectionsHtml';
 import type { Report, ReportMetric } from './model';
-import { goalText, leftOutSentences, provenanceEntries, readerNoteLines } from './reportText';
+import { goalText, leftOutSentences, provenanceEntries, rangeText, readerNoteLines, reportNouns } from './reportText';
 import { copiesAtBaseRate, dcrBaseline, goodness, isNotApplicable, reportVerdict } from './verdict';
 
 const STYLE = `
@@ -46,7 +49,7 @@ function metricRow(m: ReportMetric): string {
   return (
     `<tr><td><strong>${escapeXml(m.descriptor.title)}</strong><div class="doc">${escapeXml(m.id)}</div></td>` +
     `<td class="score ${cls}">${escapeXml(scoreText(m))}</td>` +
-    `<td>${escapeXml(m.descriptor.doc)}<div class="doc">Range ${escapeXml(m.descriptor.range.join(' to '))}, ${escapeXml(goal)}.${m.descriptor.reference ? ` Reference: ${escapeXml(m.descriptor.reference)}` : ''}</div>${leftOut}${err}</td></tr>`
+    `<td>${escapeXml(m.descriptor.doc)}<div class="doc">Range ${escapeXml(rangeText(m.descriptor.range))}, ${escapeXml(goal)}.${m.descriptor.reference ? ` Reference: ${escapeXml(m.descriptor.reference)}` : ''}</div>${leftOut}${err}</td></tr>`
   );
 }
 
@@ -66,9 +69,10 @@ function readerNotes(report: Report): string {
 function dcrBaselineSentence(report: Report): string {
   const base = dcrBaseline(report.metrics.find((m) => m.id === 'privacy.dcr'));
   if (!base) return '';
+  const { samples } = reportNouns(report.modality);
   return escapeXml(
-    ` The holdout rows (real patients the generator never saw) lie at a median distance of ${formatNumber(base.median)} from the training rows: ` +
-      'synthetic rows at about that distance or more are as far from the training patients as new patients are.',
+    ` The holdout ${samples} (real patients the generator never saw) lie at a median distance of ${formatNumber(base.median)} from the training ${samples}: ` +
+      `synthetic ${samples} at about that distance or more are as far from the training patients as new patients are.`,
   );
 }
 
@@ -86,15 +90,21 @@ export function renderReportHtml(report: Report): string {
       return `<figure><figcaption>${escapeXml(c.name)} <span>${escapeXml(c.kind)} · ${missing}</span></figcaption>${renderDistributionSvg(c)}</figure>`;
     })
     .join('');
+  const image = report.modality === 'image';
+  const dcrText = image
+    ? `<h2>Distance to closest real image</h2><p class="doc">How far each synthetic image is from its nearest real image in the embedder's feature space (Euclidean; 0 = the same features). A pile-up at 0 means copied patients.`
+    : `<h2>Distance to closest real record</h2><p class="doc">How far each synthetic row is from its nearest real row (0 = identical on every compared column). A pile-up at 0 means copied patients.`;
   const dcr = report.dcrHistogram
-    ? `<h2>Distance to closest real record</h2><p class="doc">How far each synthetic row is from its nearest real row (0 = identical on every compared column). A pile-up at 0 means copied patients.${dcrBaselineSentence(report)}</p>${renderHistogramSvg(report.dcrHistogram, 'distance to closest record')}`
+    ? `${dcrText}${dcrBaselineSentence(report)}</p>${renderHistogramSvg(report.dcrHistogram, image ? 'distance to closest real image' : 'distance to closest record')}`
     : '';
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
+    // Nothing loads from anywhere: inline styles, and images only from the data: URIs written below.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>MedSynth report — ${escapeXml(report.real.part?.source ?? report.real.file ?? 'table')}</title>`,
-    `<style>${STYLE}${REPORT_CHART_STYLE}</style></head><body>`,
+    `<title>MedSynth report — ${escapeXml(report.real.part?.source ?? report.real.file ?? reportNouns(report.modality).set)}</title>`,
+    `<style>${STYLE}${REPORT_CHART_STYLE}${report.images ? IMAGE_SECTION_STYLE : ''}</style></head><body>`,
     '<h1>MedSynth synthetic data report</h1>',
     `<p class="meta">${escapeXml(report.modality)} data · created ${escapeXml(report.createdAt)}</p>`,
     `<ul>${sources(report)}${genLine}</ul>`,
@@ -104,6 +114,7 @@ export function renderReportHtml(report: Report): string {
     report.metrics.map(metricRow).join(''),
     '</tbody></table>',
     dcr,
+    renderImageSectionsHtml(report.images),
     report.columns.length > 0 ? `<h2>Columns: real vs synthetic</h2><div class="grid">${columns}</div>` : '',
     report.correlations && report.correlations.columns.length >= 2 ? renderCorrelationSectionHtml(report.correlations) : '',
     '</body></html>',

@@ -1,8 +1,10 @@
 // Markdown export of the report: the scores, their meaning and the verdict, for pasting into a review
-// or a pull request. Distributions are summarised as the largest per-bin gap, since Markdown has no charts.
+// or a pull request. Distributions are summarised as the largest per-bin gap, since Markdown has no charts;
+// an image report's samples, nearest neighbours and embedding come as text (imageSectionsMarkdown.ts).
 import { formatNumber } from './charts';
+import { imageSectionsMarkdown } from './imageSectionsMarkdown';
 import type { Report } from './model';
-import { goalText, leftOutSentences, provenanceEntries, readerNoteLines } from './reportText';
+import { goalText, leftOutSentences, provenanceEntries, rangeText, readerNoteLines } from './reportText';
 import { isNotApplicable, reportVerdict } from './verdict';
 
 function cell(text: string): string {
@@ -20,7 +22,7 @@ export function renderReportMarkdown(report: Report): string {
   for (const note of readerNoteLines(report)) lines.push(`- Note: ${note}`);
   lines.push('', '## Verdict', '');
   for (const v of reportVerdict(report)) lines.push(`- **${v.topic}** (${v.level}): ${v.text}`);
-  lines.push('', '## Scores', '', '| Metric | Score | Good value | Meaning |', '| --- | ---: | --- | --- |');
+  lines.push('', '## Scores', '', '| Metric | Score | Range | Good value | Meaning |', '| --- | ---: | --- | --- | --- |');
   for (const m of report.metrics) {
     const score =
       m.score !== null
@@ -32,9 +34,10 @@ export function renderReportMarkdown(report: Report): string {
       .map((t) => ` **Left out:** ${t}.`)
       .join('');
     lines.push(
-      `| ${cell(m.descriptor.title)} (\`${m.id}\`) | ${score} | ${cell(goalText(m))} | ${cell(m.descriptor.doc)}${cell(leftOut)} |`,
+      `| ${cell(m.descriptor.title)} (\`${m.id}\`) | ${score} | ${rangeText(m.descriptor.range, '–')} | ${cell(goalText(m))} | ${cell(m.descriptor.doc)}${cell(leftOut)} |`,
     );
   }
+  lines.push(...imageSectionsMarkdown(report.images));
   if (report.columns.length > 0) {
     lines.push(
       '',

@@ -1,7 +1,7 @@
 // Plain-language pieces every view of a report shares (the CLI summary, the HTML and Markdown exports,
 // the report webview): where the compared tables came from, what a good value of a metric is, and what
 // a metric left out. Kept in one place so the views cannot drift apart in what they tell a reader.
-import type { LeftOut } from '../metrics/types';
+import type { LeftOut, Modality } from '../metrics/types';
 import { formatNumber } from './charts';
 import type { Report, ReportMetric, TableSource } from './model';
 
@@ -11,11 +11,50 @@ function shortHash(sha256: string): string {
   return `sha256 ${sha256.slice(0, HASH_SHOWN)}…`;
 }
 
-/** "data/patients.csv — 400 training rows of 500 (seed 42)", or "synthetic.csv — 500 rows". */
-export function tableText(source: TableSource): string {
+/**
+ * The words a report uses for what it compared: a table's rows, an image set's frames (a volume's
+ * slices, a folder's images), so that no view speaks of "rows" of an image report.
+ */
+export interface ReportNouns {
+  /** What `TableSource.rows` counts: "row" / "frame". */
+  readonly unit: string;
+  readonly units: string;
+  /** One compared sample in sentences: "synthetic row", "synthetic image". */
+  readonly sample: string;
+  readonly samples: string;
+  /** The compared set: "table" / "images". */
+  readonly set: string;
+}
+
+const TABLE_NOUNS: ReportNouns = { unit: 'row', units: 'rows', sample: 'row', samples: 'rows', set: 'table' };
+const IMAGE_NOUNS: ReportNouns = { unit: 'frame', units: 'frames', sample: 'image', samples: 'images', set: 'images' };
+
+export function reportNouns(modality: Modality | undefined): ReportNouns {
+  return modality === 'image' ? IMAGE_NOUNS : TABLE_NOUNS;
+}
+
+/** "42 rows", "1 frame": a count with its noun. */
+export function countText(n: number, nouns: ReportNouns, kind: 'unit' | 'sample' = 'unit'): string {
+  const [one, many] = kind === 'unit' ? [nouns.unit, nouns.units] : [nouns.sample, nouns.samples];
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A metric's range, "0 to 1"; an unbounded end (Infinity, or null after a JSON round trip) reads "∞". */
+export function rangeText(range: readonly (number | null)[], separator = ' to '): string {
+  const end = (v: number | null | undefined, sign: 1 | -1): string =>
+    typeof v === 'number' && Number.isFinite(v) ? String(v) : sign > 0 ? '∞' : '−∞';
+  return `${end(range[0], -1)}${separator}${end(range[1], 1)}`;
+}
+
+/**
+ * "data/patients.csv — 400 training rows of 500 (seed 42)", or "synthetic.csv — 500 rows"; an image
+ * report counts frames: "head.nii — 25 frames".
+ */
+export function tableText(source: TableSource, modality: Modality = 'table'): string {
+  const nouns = reportNouns(modality);
   if (source.part)
-    return `${source.part.source} — ${source.rows} ${source.part.role} rows of ${source.part.sourceRows} (seed ${source.part.seed})`;
-  return `${source.file ?? '(in memory)'} — ${source.rows} rows`;
+    return `${source.part.source} — ${source.rows} ${source.part.role} ${nouns.units} of ${source.part.sourceRows} (seed ${source.part.seed})`;
+  return `${source.file ?? '(in memory)'} — ${countText(source.rows, nouns)}`;
 }
 
 /** True when the holdout is the other part of the very file the real rows were split from. */
@@ -34,9 +73,12 @@ export function holdoutFromSameFile(report: Report): boolean {
 /** The one-line "Real: …; holdout: …" headline of a report. */
 export function realHeadline(report: Report): string {
   const holdout = report.holdout;
-  if (!holdout) return `Real: ${tableText(report.real)}; no holdout`;
-  const holdoutText = holdoutFromSameFile(report) ? `${holdout.rows} rows (the rest of the same file)` : tableText(holdout);
-  return `Real: ${tableText(report.real)}; holdout: ${holdoutText}`;
+  if (!holdout) return `Real: ${tableText(report.real, report.modality)}; no holdout`;
+  const units = reportNouns(report.modality).units;
+  const holdoutText = holdoutFromSameFile(report)
+    ? `${holdout.rows} ${units} (the rest of the same file)`
+    : tableText(holdout, report.modality);
+  return `Real: ${tableText(report.real, report.modality)}; holdout: ${holdoutText}`;
 }
 
 /**
@@ -44,20 +86,24 @@ export function realHeadline(report: Report): string {
  * it shares the source file (and hash) when it does, plus the run id and the MedSynth version.
  */
 export function provenanceEntries(report: Report): [label: string, text: string][] {
+  const modality = report.modality;
   const hashText = (s: TableSource): string => (s.sha256 ? ` · ${shortHash(s.sha256)}` : ' · no hash recorded');
   const realHash =
     report.real.part && report.real.sha256 ? ` · ${shortHash(report.real.sha256)} (of the whole file)` : hashText(report.real);
-  const entries: [string, string][] = [['Real', `${tableText(report.real)}${realHash}`]];
+  const entries: [string, string][] = [['Real', `${tableText(report.real, modality)}${realHash}`]];
   if (report.holdout) {
     const same = holdoutFromSameFile(report);
     entries.push([
       'Holdout',
       same
-        ? `${report.holdout.rows} rows: the rest of the same file (same ${shortHash(report.real.sha256 ?? '')})`
-        : `${tableText(report.holdout)}${hashText(report.holdout)}`,
+        ? `${report.holdout.rows} ${reportNouns(modality).units}: the rest of the same file (same ${shortHash(report.real.sha256 ?? '')})`
+        : `${tableText(report.holdout, modality)}${hashText(report.holdout)}`,
     ]);
   }
-  entries.push(['Synthetic', `${tableText(report.synth)}${hashText(report.synth)}`]);
+  entries.push(['Synthetic', `${tableText(report.synth, modality)}${hashText(report.synth)}`]);
+  const embedder = report.images?.embedder;
+  // Feature-based scores compare only between reports made with the same embedder.
+  if (embedder) entries.push(['Embedder', embedderText(embedder)]);
   if (report.runId !== undefined) entries.push(['Run', report.runId]);
   entries.push(['MedSynth', report.medsynthVersion ?? 'version not recorded']);
   return entries;
@@ -74,7 +120,13 @@ export function readerNoteLines(report: Report): string[] {
     ['holdout', holdoutFromSameFile(report) ? undefined : report.holdout],
     ['synthetic', report.synth],
   ];
-  return tables.flatMap(([label, source]) => (source?.notes ?? []).map((note) => `Reading the ${label} table: ${note}`));
+  const set = reportNouns(report.modality).set;
+  return tables.flatMap(([label, source]) => (source?.notes ?? []).map((note) => `Reading the ${label} ${set}: ${note}`));
+}
+
+/** "medsynth-random-conv-v1 · 384 features · sha256 5a803694c76a…": the embedder the feature scores used. */
+export function embedderText(e: { readonly name: string; readonly sha256: string; readonly dims: number }): string {
+  return `${e.name} · ${e.dims} features · ${shortHash(e.sha256)}`;
 }
 
 function baselineMedian(m: ReportMetric): number | undefined {
@@ -87,16 +139,19 @@ function baselineMedian(m: ReportMetric): number | undefined {
  * holdout it is the holdout rows' own value (real patients the generator never saw).
  */
 export function goalText(m: ReportMetric): string {
+  // The metric's own modality names what its distances are between (rows of a table, images).
+  const samples = reportNouns(m.descriptor.modality).samples;
   if (m.id === 'privacy.dcr') {
     const base = baselineMedian(m);
     return base !== undefined
-      ? `good: about ${formatNumber(base)} or more, the holdout rows' own distance to the training rows`
+      ? `good: about ${formatNumber(base)} or more, the holdout ${samples}' own distance to the training ${samples}`
       : 'no fixed good value: add a holdout to get the natural level';
   }
   if (m.id === 'privacy.nndr') {
     const base = baselineMedian(m);
-    return base !== undefined ? `good: about ${formatNumber(base)} or more, the holdout rows' own ratio` : 'higher is better';
+    return base !== undefined ? `good: about ${formatNumber(base)} or more, the holdout ${samples}' own ratio` : 'higher is better';
   }
+  if (m.id === 'fidelity.fid') return 'lower is better, 0 at best; no fixed good value: compare runs under one embedder';
   if (m.id === 'privacy.identifierCopies') return 'good: 1 (no real identifier value)';
   return m.descriptor.goal === 'maximize' ? 'higher is better' : 'lower is better';
 }

@@ -1,6 +1,8 @@
 // A plain-language reading of the scores for a reviewer who does not know the metrics. Thresholds are
 // deliberately coarse: they say where to look, not whether the data may be shared.
 import type { Report, ReportMetric } from './model';
+import type { ReportNouns } from './reportText';
+import { reportNouns } from './reportText';
 
 export type VerdictLevel = 'good' | 'fair' | 'poor' | 'unknown';
 
@@ -60,28 +62,35 @@ function comparedRows(report: Report, dcr: ReportMetric): { train: number; holdo
  * closer than its nearest holdout patient? A generator that learnt the population, not the patients,
  * lands at the chance level, because training and holdout rows are draws from the same population.
  */
-export function holdoutVerdict(share: number, rows?: { readonly train: number; readonly holdout: number }): VerdictLine {
+export function holdoutVerdict(
+  share: number,
+  rows?: { readonly train: number; readonly holdout: number },
+  nouns: ReportNouns = reportNouns('table'),
+): VerdictLine {
   const pct0 = (x: number): string => `${(x * 100).toFixed(0)}%`;
+  const { sample, samples } = nouns;
   const balanced = rows ? balancedShareCloserToTrain(share, rows.train, rows.holdout) : share;
   const chance = rows ? rows.train / (rows.train + rows.holdout) : 0.5;
-  const sizes = rows ? ` with ${rows.train} training and ${rows.holdout} holdout rows` : ' with training and holdout sets of one size';
+  const sizes = rows
+    ? ` with ${rows.train} training and ${rows.holdout} holdout ${samples}`
+    : ' with training and holdout sets of one size';
   const adjusted =
     rows && rows.train !== rows.holdout
       ? `. Adjusted to sets of one size that is ${pct0(balanced)}, where 50% means no pull towards the training patients`
       : '. 50% would mean no pull towards the training patients';
-  const observed = `${pct0(share)} of synthetic rows are nearer a training row than a holdout row; chance alone gives ${pct0(chance)}${sizes}${adjusted}.`;
+  const observed = `${pct0(share)} of synthetic ${samples} are nearer a training ${sample} than a holdout ${sample}; chance alone gives ${pct0(chance)}${sizes}${adjusted}.`;
   if (balanced <= HOLDOUT_GOOD_SHARE) {
     return {
       topic: 'privacy',
       level: 'good',
-      text: `Synthetic rows are no closer to the training patients than to unseen holdout patients. ${observed}`,
+      text: `Synthetic ${samples} are no closer to the training patients than to unseen holdout patients. ${observed}`,
     };
   }
   if (balanced <= HOLDOUT_FAIR_SHARE) {
     return {
       topic: 'privacy',
       level: 'fair',
-      text: `A slight pull towards the training patients. ${observed} Look at the rows with the smallest distances.`,
+      text: `A slight pull towards the training patients. ${observed} Look at the ${samples} with the smallest distances.`,
     };
   }
   return { topic: 'privacy', level: 'poor', text: `The generator is likely reproducing its training patients. ${observed}` };
@@ -94,11 +103,12 @@ export const SMALL_TABLE_ROWS = 200;
 
 /** The sentence a privacy line ends with when the samples are too small to judge firmly; empty otherwise. */
 export function smallSampleCaveat(report: Report): string {
+  const { samples } = reportNouns(report.modality);
   const parts: string[] = [];
-  if (report.real.rows < SMALL_TABLE_ROWS) parts.push(`${report.real.rows} real rows`);
-  if (report.holdout && report.holdout.rows < SMALL_HOLDOUT_ROWS) parts.push(`${report.holdout.rows} holdout rows`);
+  if (report.real.rows < SMALL_TABLE_ROWS) parts.push(`${report.real.rows} real ${samples}`);
+  if (report.holdout && report.holdout.rows < SMALL_HOLDOUT_ROWS) parts.push(`${report.holdout.rows} holdout ${samples}`);
   if (parts.length === 0) return '';
-  return ` Small sample: only ${parts.join(' and ')} (below ${SMALL_TABLE_ROWS} real or ${SMALL_HOLDOUT_ROWS} holdout rows these comparisons are rough), so read this as a hint, not a finding.`;
+  return ` Small sample: only ${parts.join(' and ')} (below ${SMALL_TABLE_ROWS} real or ${SMALL_HOLDOUT_ROWS} holdout ${samples} these comparisons are rough), so read this as a hint, not a finding.`;
 }
 
 const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
@@ -207,11 +217,13 @@ function formatDistance(x: number): string {
 
 /** The memorisation line from privacy.dcr with a holdout: closer-to-train share, distance baseline, caveat. */
 function memorisationLine(report: Report, dcr: ReportMetric, share: number): VerdictLine {
-  const line = holdoutVerdict(share, comparedRows(report, dcr));
+  const nouns = reportNouns(report.modality);
+  const line = holdoutVerdict(share, comparedRows(report, dcr), nouns);
   const base = dcrBaseline(dcr);
+  const { sample, samples } = nouns;
   const distance =
     base && typeof dcr.score === 'number'
-      ? ` Median distance to the closest training row: synthetic rows ${formatDistance(dcr.score)}, holdout rows ${formatDistance(base.median)} (real patients the generator never saw: the natural baseline).`
+      ? ` Median distance to the closest training ${sample}: synthetic ${samples} ${formatDistance(dcr.score)}, holdout ${samples} ${formatDistance(base.median)} (real patients the generator never saw: the natural baseline).`
       : '';
   const caveat = smallSampleCaveat(report);
   // A "good" on a handful of holdout rows is not one: it is shown as fair until there are enough rows.
@@ -221,13 +233,15 @@ function memorisationLine(report: Report, dcr: ReportMetric, share: number): Ver
 
 export function reportVerdict(report: Report): VerdictLine[] {
   const lines: VerdictLine[] = [];
+  const { sample, samples } = reportNouns(report.modality);
+  const image = report.modality === 'image';
   const fidelity = report.metrics.filter((m) => m.id.startsWith('fidelity.'));
   const scores = fidelity.map(goodness).filter((s): s is number => s !== undefined);
   if (scores.length === 0) {
     // Metrics that do not apply are not failures; say so rather than "could not be computed".
     const text =
       fidelity.length > 0 && fidelity.every(isNotApplicable)
-        ? 'No fidelity metric applies to these columns.'
+        ? `No fidelity metric applies to these ${image ? 'images' : 'columns'}.`
         : 'No fidelity metric could be computed.';
     lines.push({ topic: 'fidelity', level: 'unknown', text });
   } else {
@@ -243,7 +257,7 @@ export function reportVerdict(report: Report): VerdictLine[] {
       lines.push({
         topic: 'fidelity',
         level: 'fair',
-        text: `The synthetic data follows the real data in broad strokes (average fidelity ${avgPct}); check the columns with the largest differences below.`,
+        text: `The synthetic data follows the real data in broad strokes (average fidelity ${avgPct}); ${image ? 'compare the samples and the embedding scatter below' : 'check the columns with the largest differences below'}.`,
       });
     else
       lines.push({
@@ -270,8 +284,10 @@ export function reportVerdict(report: Report): VerdictLine[] {
       level: p05 > 0 ? 'fair' : 'poor',
       text:
         (p05 > 0
-          ? 'Most synthetic rows keep some distance from every real row; add a holdout set (medsynth split, then evaluate --holdout) to judge whether that distance is smaller than chance.'
-          : 'At least 5% of synthetic rows lie at distance 0 from a real row on every compared column.') + smallSampleCaveat(report),
+          ? `Most synthetic ${samples} keep some distance from every real ${sample}; add a holdout set (medsynth split, then evaluate --holdout) to judge whether that distance is smaller than chance.`
+          : image
+            ? 'At least 5% of synthetic images lie at feature distance 0 from a real image.'
+            : 'At least 5% of synthetic rows lie at distance 0 from a real row on every compared column.') + smallSampleCaveat(report),
     });
   }
   if (!lines.some((l) => l.topic === 'privacy'))

@@ -23,7 +23,7 @@ import type { ReadLimits } from '../core/data/limits';
 import type { TableReadSettings } from '../core/data/table/readSettings';
 import { partOf } from './holdout';
 import type { EngineProgress } from './progress';
-import { inputLabel, inputModality, inputPath, isLoadedTable, loadTableInput } from './tableInput';
+import { inputLabel, inputModality, inputPath, isLoadedDataset, isLoadedTable, loadTableInput, namedInMemory } from './tableInput';
 import { MEDSYNTH_VERSION } from './version';
 import type { TableInput } from './tableInput';
 
@@ -79,9 +79,10 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
   // The dialect applies to every file read; user column kinds to the real table, which the others are conformed to.
   const load = async (input: TableInput, types = false): Promise<ReadDataset> => {
     const read = types ? opts.read : { ...opts.read, types: undefined };
+    if (isLoadedDataset(input)) return namedInMemory(input);
     if (isLoadedTable(input)) {
       const table = await loadTableInput(input, { limits: opts.limits, read, signal: opts.signal });
-      return { modality: inputModality(input), dataset: table, notes: [] };
+      return { modality: inputModality(input), dataset: table, notes: [], files: [] };
     }
     return readDataset(resolve(input), {
       table: { ...read, ...opts.limits, signal: opts.signal },
@@ -208,7 +209,7 @@ function recordNames(report: Report, names: EvaluateOptions['recordAs']): Report
 function recordParts(report: Report, opts: EvaluateOptions): Report {
   const withPart = (source: TableSource, input: TableInput | undefined): TableSource => {
     if (input === undefined || !isLoadedTable(input)) return source;
-    const part = input.part ?? partOf(input.name);
+    const part = ('part' in input ? input.part : undefined) ?? partOf(input.name);
     if (!part) return source;
     return { ...source, part: { source: part.source, role: part.role, sourceRows: part.sourceRows, seed: part.seed } };
   };

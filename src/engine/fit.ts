@@ -15,7 +15,16 @@ import { stat } from 'node:fs/promises';
 import type { DecodeLimits } from '../core/data/decodeLimits';
 import { readDataset } from '../storage/datasets';
 import type { ReadDataset } from '../storage/datasets';
-import { inputLabel, inputModality, inputPath, inputTrainedOn, isLoadedTable, loadTableInput } from './tableInput';
+import {
+  inputLabel,
+  inputModality,
+  inputPath,
+  inputTrainedOn,
+  isLoadedDataset,
+  isLoadedTable,
+  loadTableInput,
+  namedInMemory,
+} from './tableInput';
 import type { TableInput } from './tableInput';
 
 /** A built-in fitter's id (the registry's modality definitions list them: tables have 'copula'). */
@@ -112,6 +121,7 @@ export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
 
 /** The fit input read: a table in memory as it is, a path by the reader of its kind (storage/datasets.ts). */
 async function readInput(opts: FitOptions): Promise<ReadDataset> {
+  if (isLoadedDataset(opts.dataset)) return namedInMemory(opts.dataset);
   if (isLoadedTable(opts.dataset)) {
     const table = await loadTableInput(opts.dataset, { signal: opts.signal });
     return {
@@ -119,6 +129,7 @@ async function readInput(opts: FitOptions): Promise<ReadDataset> {
       dataset: table,
       sha256: table.provenance?.sha256,
       notes: table.provenance?.notes ?? [],
+      files: [],
     };
   }
   return readDataset(resolve(opts.dataset), {

@@ -27,7 +27,7 @@ import type { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
 import type { TableReadSettings } from '../core/data/table/readSettings';
 import { inputModality } from './tableInput';
-import type { LoadedTable } from './tableInput';
+import type { LoadedDataset } from './tableInput';
 
 export interface FullLoopOptions {
   readonly dataset: string;
@@ -193,9 +193,15 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
   await checkWorkspace(root);
   // The dataset's modality says which generator the loop fits (its default built-in fitter) and which
   // file the synthetic sample goes to; a modality without them is refused before anything is read.
-  const modality = inputModality(opts.dataset);
-  const fitter = requireFitter(modality, undefined, opts.dataset);
-  const syntheticName = requireOutputs(modality, opts.dataset).defaultFile;
+  const isFolder = await stat(opts.dataset).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) {
+    const modality = inputModality(opts.dataset);
+    requireFitter(modality, undefined, opts.dataset);
+    requireOutputs(modality, opts.dataset);
+  }
   // The source is read before anything is created: a missing or unreadable dataset leaves no folder.
   const split = await prepareHoldout({
     dataset: opts.dataset,
@@ -207,27 +213,30 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     onProgress: opts.onProgress,
     onLog: opts.onLog,
   });
+  const fitter = requireFitter(split.modality, undefined, opts.dataset);
+  const syntheticName = requireOutputs(split.modality, opts.dataset).defaultFile;
   const n = opts.n ?? split.sourceRows;
-  checkOutputFitsLimits(n, split.source.columns.length, opts.limits);
+  checkOutputFitsLimits(n, split.modality.size?.(split.source).columns ?? 0, opts.limits);
   throwIfAborted(opts.signal);
   const createdRoot = await makeOutputRoot(outRoot);
   try {
     // The source as the run names it: relative to the workspace, absolute when it lies outside.
     const sourceName = recordedName(root, resolve(opts.dataset));
     const sha256 = split.sourceSha256;
-    const whole: LoadedTable = { table: split.source, name: sourceName, sha256 };
-    const train: LoadedTable = split.parts
-      ? { table: split.parts.train, name: partName(sourceName, 'training', split.parts.train.rowCount, split.sourceRows, seed), sha256 }
+    const inMemory = (dataset: unknown, name: string): LoadedDataset => ({ dataset, modality: split.modality, name, sha256 });
+    const whole = inMemory(split.source, sourceName);
+    const train = split.parts
+      ? inMemory(split.parts.train, partName(sourceName, 'training', split.parts.trainRows, split.sourceRows, seed))
       : whole;
-    const holdoutPart: LoadedTable | undefined = split.parts
-      ? { table: split.parts.holdout, name: partName(sourceName, 'holdout', split.parts.holdout.rowCount, split.sourceRows, seed), sha256 }
+    const holdoutPart = split.parts
+      ? inMemory(split.parts.holdout, partName(sourceName, 'holdout', split.parts.holdoutRows, split.sourceRows, seed))
       : undefined;
     const fit = await fitGenerator({
       // The manifest names the file by its base name, as `medsynth fit` does.
       dataset: {
         ...train,
         name: split.parts
-          ? partName(basename(opts.dataset), 'training', train.table.rowCount, split.sourceRows, seed)
+          ? partName(basename(opts.dataset), 'training', split.parts.trainRows, split.sourceRows, seed)
           : basename(opts.dataset),
       },
       generator: fitter.id,
@@ -281,13 +290,16 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       // report.json lies in the run folder: the synthetic table is named relative to it, never by the
       // hidden work folder.
       recordAs: { synth: syntheticName },
+      // Images are embedded through the same inference process that generated them.
+      client: opts.client,
+      inferenceScript: opts.inferenceScript,
       runId,
       signal: opts.signal,
       onProgress: opts.onProgress,
     });
-    await verifySourceUnchanged(opts.dataset, sha256, opts.signal);
+    await verifySourceUnchanged(opts.dataset, sha256, opts.signal, split.sourceFiles);
     const holdout = holdoutRecord(split, holdoutFraction, seed, sourceName);
-    const notes = split.source.provenance?.notes ?? [];
+    const notes = split.notes;
     const outputs = ['model.onnx', 'medsynth.json', syntheticName, 'report.json', 'report.html'];
     const run = {
       schema: 'medsynth.run/1',
@@ -298,7 +310,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
         file: basename(opts.dataset),
         sha256,
         rows: split.sourceRows,
-        columns: split.source.columns.map((c) => ({ name: c.name, kind: c.kind })),
+        ...split.modality.runFacts?.(split.source),
         typeOverrides: { ...opts.read?.types },
         // What the reader assumed or repaired (encoding, comment lines, padded rows, decimal commas).
         notes: [...notes],

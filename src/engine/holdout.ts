@@ -10,10 +10,11 @@ import type { ReadLimits } from '../core/data/limits';
 import type { TableReadSettings } from '../core/data/table/readSettings';
 import { checkHoldoutFraction } from '../core/data/table/split';
 import { requireSplit } from '../core/modalities/registry';
-import { asTable } from '../core/modalities/table/tableModality';
-import type { Column, Table } from '../core/data/table/table';
 import { sha256File } from '../storage/atomic';
-import { readTableFile } from '../storage/tables';
+import { readDataset, rehashDataset } from '../storage/datasets';
+import type { ModalityDefinition } from '../core/modalities/modality';
+import { stat } from 'node:fs/promises';
+import type { DecodeLimits } from '../core/data/decodeLimits';
 import type { EngineProgress } from './progress';
 import { inputModality } from './tableInput';
 
@@ -24,12 +25,19 @@ export const DEFAULT_HOLDOUT_FRACTION = 0.2;
 export const MIN_ROWS_FOR_HOLDOUT = 10;
 
 export interface HoldoutPreparation {
-  /** The whole source table, as read. */
-  readonly source: Table;
+  /** The source's modality (the registry's, for what was read). */
+  readonly modality: ModalityDefinition;
+  /** The whole source dataset, as read. */
+  readonly source: unknown;
+  /** Items in the source (table rows, image frames). */
   readonly sourceRows: number;
   readonly sourceSha256?: string;
-  /** The two parts, in memory only; absent when no holdout was made. */
-  readonly parts?: { readonly train: Table; readonly holdout: Table };
+  /** The files read (their hashes make sourceSha256), re-hashed when the run ends. */
+  readonly sourceFiles: readonly string[];
+  /** What the reader assumed or repaired. */
+  readonly notes: readonly string[];
+  /** The two parts, in memory only, with their item counts; absent when no holdout was made. */
+  readonly parts?: { readonly train: unknown; readonly holdout: unknown; readonly trainRows: number; readonly holdoutRows: number };
   /** Why no holdout was made. */
   readonly skipped?: string;
 }
@@ -58,6 +66,8 @@ export interface PrepareHoldoutOptions {
   readonly limits?: ReadLimits;
   /** The CSV dialect and column kinds given by the user (CLI --delimiter/--encoding/--comment/--types, medsynth.columns). */
   readonly read?: TableReadSettings;
+  /** Caps on decoding images and signals. */
+  readonly decodeLimits?: DecodeLimits;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
   readonly onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -70,61 +80,58 @@ export interface PrepareHoldoutOptions {
  * logged) for run.json. Nothing is written.
  */
 export async function prepareHoldout(opts: PrepareHoldoutOptions): Promise<HoldoutPreparation> {
-  // The split comes from the dataset's modality (the registry); reading and trimming are still table-only.
-  const split = requireSplit(inputModality(opts.dataset), opts.dataset);
+  // A file's modality is known from its name, so one without a split is refused before reading; a
+  // folder's (a DICOM series, a folder of images) once read.
+  const isFolder = await stat(opts.dataset).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) requireSplit(inputModality(opts.dataset), opts.dataset);
   opts.onProgress?.({ phase: 'read', message: `reading ${opts.dataset}` });
-  const source = await readTableFile(opts.dataset, { ...opts.read, ...opts.limits, signal: opts.signal });
+  const read = await readDataset(opts.dataset, {
+    table: { ...opts.read, ...opts.limits, signal: opts.signal },
+    decode: { limits: opts.decodeLimits, signal: opts.signal },
+  });
+  const split = requireSplit(read.modality, opts.dataset);
   throwIfAborted(opts.signal);
-  const base = { source, sourceRows: source.rowCount, sourceSha256: source.provenance?.sha256 };
+  const rowsOf = (dataset: unknown): number => read.modality.size?.(dataset).rows ?? 0;
+  const sourceRows = rowsOf(read.dataset);
+  const base = {
+    modality: read.modality,
+    source: read.dataset,
+    sourceRows,
+    sourceSha256: read.sha256,
+    sourceFiles: read.files,
+    notes: read.notes,
+  };
   if (opts.holdoutFraction === 0) return { ...base, skipped: 'disabled (holdout fraction 0)' };
   const skip = (why: string): HoldoutPreparation => {
     opts.onLog?.('warn', `no holdout: ${why}`);
     return { ...base, skipped: why };
   };
-  if (source.rowCount < MIN_ROWS_FOR_HOLDOUT) {
+  if (sourceRows < MIN_ROWS_FOR_HOLDOUT) {
     return skip(
-      `the dataset has ${source.rowCount} rows and a holdout needs at least ${MIN_ROWS_FOR_HOLDOUT}; privacy is judged against the training rows only`,
+      `the dataset has ${sourceRows} ${itemWord(read.modality)} and a holdout needs at least ${MIN_ROWS_FOR_HOLDOUT}; privacy is judged against the training ${itemWord(read.modality)} only`,
     );
   }
   opts.onProgress?.({
     phase: 'split',
-    message: `holding out ${opts.holdoutFraction} of ${source.rowCount} rows (seed ${opts.seed}) in memory`,
+    message: `holding out ${opts.holdoutFraction} of ${sourceRows} ${itemWord(read.modality)} (seed ${opts.seed}) in memory`,
   });
-  let parts: { readonly train: Table; readonly holdout: Table };
+  let parts: { readonly train: unknown; readonly holdout: unknown };
   try {
-    const made = split(source, { holdoutFraction: opts.holdoutFraction, seed: opts.seed });
-    parts = { train: asTable(made.train), holdout: asTable(made.holdout) };
+    parts = split(read.dataset, { holdoutFraction: opts.holdoutFraction, seed: opts.seed });
   } catch (e) {
     if (isMedSynthError(e) && e.code === 'BAD_USAGE') return skip(e.message);
     throw e;
   }
   throwIfAborted(opts.signal);
-  // The parts are no file's bytes (no name, no hash of their own), but what the reader assumed reading
-  // the source holds for them too, so the report can say it next to the training and holdout rows.
-  const notes = source.provenance?.notes;
-  const noted = (t: Table): Table => (notes && notes.length > 0 ? { ...t, provenance: { notes } } : t);
-  return { ...base, parts: { train: noted(dropUnusedCategories(parts.train)), holdout: noted(parts.holdout) } };
+  return { ...base, parts: { ...parts, trainRows: rowsOf(parts.train), holdoutRows: rowsOf(parts.holdout) } };
 }
 
-/**
- * The training part with categories that none of its rows use removed. A label that occurs only in
- * the holdout would otherwise reach the generator's manifest, and a rare label can identify a patient
- * the generator never saw. The holdout is conformed to the training part's categories when evaluated.
- */
-export function dropUnusedCategories(table: Table): Table {
-  const columns = table.columns.map((c): Column => {
-    if (c.kind !== 'categorical') return c;
-    const used = new Uint8Array(c.categories.length);
-    for (const code of c.codes) if (code >= 0) used[code] = 1;
-    if (used.every((u) => u === 1)) return c;
-    const recode = new Int32Array(c.categories.length).fill(-1);
-    const categories: string[] = [];
-    c.categories.forEach((label, i) => {
-      if (used[i] === 1) recode[i] = categories.push(label) - 1;
-    });
-    return { ...c, categories, codes: c.codes.map((code) => (code >= 0 ? recode[code] : code)) };
-  });
-  return { ...table, columns };
+/** What a modality's items are called in messages: rows of a table, frames of images. */
+export function itemWord(modality: ModalityDefinition): string {
+  return modality.itemNoun ?? 'rows';
 }
 
 /** A shell word for the reproduce command: plain paths as they are, others single-quoted. */
@@ -170,15 +177,15 @@ export function holdoutRecord(
   prep: HoldoutPreparation,
   fraction: number,
   seed: number,
-  datasetName: string = basename(prep.source.provenance?.file ?? 'dataset'),
+  datasetName: string = basename(prep.sourceFiles[0] ?? 'dataset'),
 ): HoldoutRecord {
   if (!prep.parts) return { fraction, skipped: prep.skipped ?? 'not made' };
   return {
     fraction,
     seed,
     sourceRows: prep.sourceRows,
-    trainRows: prep.parts.train.rowCount,
-    holdoutRows: prep.parts.holdout.rowCount,
+    trainRows: prep.parts.trainRows,
+    holdoutRows: prep.parts.holdoutRows,
     reproduce: reproduceCommand(datasetName, fraction, seed),
   };
 }
@@ -188,9 +195,14 @@ export function holdoutRecord(
  * that vanished or changed meanwhile (an export still being written, say) would go unnoticed while
  * run.json claimed its hash: that run fails instead, naming the file.
  */
-export async function verifySourceUnchanged(dataset: string, sha256: string | undefined, signal?: AbortSignal): Promise<void> {
+export async function verifySourceUnchanged(
+  dataset: string,
+  sha256: string | undefined,
+  signal?: AbortSignal,
+  files: readonly string[] = [dataset],
+): Promise<void> {
   if (sha256 === undefined) return;
-  const now = await sha256File(dataset, signal);
+  const now = files.length <= 1 ? await sha256File(files[0] ?? dataset, signal) : await rehashDataset(files, signal);
   if (now !== sha256)
     throw new MedSynthError(
       'BAD_INPUT',

@@ -10,6 +10,7 @@ import { MedSynthError } from '../core/errors';
 import type { ModalityDefinition } from '../core/modalities/modality';
 import { modalityForPath, requireModality } from '../core/modalities/registry';
 import { readTableFile } from '../storage/tables';
+import type { ReadDataset } from '../storage/datasets';
 
 /** A table already in memory, with the name reports and manifests record for it. */
 export interface LoadedTable {
@@ -22,11 +23,27 @@ export interface LoadedTable {
   readonly part?: TablePart;
 }
 
-/** A path to read, or a table in memory. */
-export type TableInput = string | LoadedTable;
+/**
+ * A dataset of another modality already in memory (the full loop's image parts), with its modality
+ * and the name reports and manifests record for it.
+ */
+export interface LoadedDataset {
+  readonly dataset: unknown;
+  readonly modality: ModalityDefinition;
+  readonly name: string;
+  readonly sha256?: string;
+}
 
-export function isLoadedTable(input: TableInput): input is LoadedTable {
+/** A path to read, or a table or other dataset in memory. */
+export type TableInput = string | LoadedTable | LoadedDataset;
+
+/** True for an input in memory (a table or another dataset), false for a path to read. */
+export function isLoadedTable(input: TableInput): input is LoadedTable | LoadedDataset {
   return typeof input !== 'string';
+}
+
+export function isLoadedDataset(input: TableInput): input is LoadedDataset {
+  return typeof input !== 'string' && 'dataset' in input;
 }
 
 /** The resolved path of a file input; undefined for a table in memory. */
@@ -53,14 +70,22 @@ export async function loadTableInput(
   opts: { readonly limits?: ReadLimits; readonly read?: TableReadSettings; readonly signal?: AbortSignal } = {},
 ): Promise<Table> {
   if (!isLoadedTable(input)) return readTableFile(resolve(input), { ...opts.read, ...opts.limits, signal: opts.signal });
+  if (isLoadedDataset(input)) throw new MedSynthError('BAD_USAGE', `${input.name} holds ${input.modality.noun}, not a table`);
   const { table, name, sha256 } = input;
   return { ...table, provenance: { ...table.provenance, file: name, ...(sha256 !== undefined ? { sha256 } : {}) } };
 }
 
 /** The modality of a fit input: a table in memory is a table; a path is looked up by its name. */
 export function inputModality(input: TableInput): ModalityDefinition {
+  if (isLoadedDataset(input)) return input.modality;
   const path = inputPath(input);
   const found = path === undefined ? requireModality('table') : modalityForPath(path);
   if (!found) throw new MedSynthError('UNSUPPORTED', 'no registered modality reads this file', { file: inputLabel(input) });
   return found;
+}
+
+/** A dataset in memory as a job's input: named as the caller asked (the modality's withName), nothing read. */
+export function namedInMemory(input: LoadedDataset): ReadDataset {
+  const dataset = input.modality.withName?.(input.dataset, input.name, input.sha256) ?? input.dataset;
+  return { modality: input.modality, dataset, sha256: input.sha256, notes: [], files: [] };
 }

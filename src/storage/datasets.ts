@@ -280,6 +280,23 @@ export function datasetSha256(provenance: readonly FileProvenance[]): string | u
   return hash.digest('hex');
 }
 
+/** The datasetSha256 of files read again now (the end of a run checks its source did not change). */
+export async function rehashDataset(files: readonly string[], signal?: AbortSignal): Promise<string | undefined> {
+  const provenance: FileProvenance[] = [];
+  for (const file of files) {
+    throwIfAborted(signal);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file, { signal });
+    } catch (e) {
+      throwIfAborted(signal);
+      throw ioError('cannot read the file again', file, e);
+    }
+    provenance.push({ file, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
+  }
+  return datasetSha256(provenance);
+}
+
 /** The summary `medsynth inspect` prints and VS Code's Inspect Dataset shows (no patient identifiers). */
 export function describeDataset(path: string, d: NonTableDataset): Record<string, unknown> {
   const common = {
@@ -304,6 +321,8 @@ export interface ReadDataset {
   readonly dataset: unknown;
   readonly sha256?: string;
   readonly notes: readonly string[];
+  /** The files read, in order (their hashes make `sha256`); empty for a dataset given in memory. */
+  readonly files: readonly string[];
 }
 
 /**
@@ -327,10 +346,17 @@ export async function readDataset(
       dataset: table,
       sha256: table.provenance?.sha256,
       notes: table.provenance?.notes ?? [],
+      files: [path],
     };
   }
   const read = await readDatasetFile(path, opts.decode);
   if (read.kind === 'tokenizer')
     throw new MedSynthError('UNSUPPORTED', 'a tokenizer is not a dataset to fit or evaluate on', { file: path });
-  return { modality: requireModality(read.kind, path), dataset: read.set, sha256: datasetSha256(read.provenance), notes: [] };
+  return {
+    modality: requireModality(read.kind, path),
+    dataset: read.set,
+    sha256: datasetSha256(read.provenance),
+    notes: [],
+    files: read.provenance.map((p) => p.file),
+  };
 }

@@ -163,6 +163,8 @@ export interface ModalityDefinition {
   readonly id: ModalityId;
   /** Plural noun for messages: 'tables', 'images'. */
   readonly noun: string;
+  /** What its items are called in messages (what `size().rows` counts): default 'rows'; images: 'frames'. */
+  readonly itemNoun?: string;
   /** The dataset kinds (core/data/datasetKind.ts) whose readers produce this modality's datasets. */
   readonly datasetKinds: readonly DatasetKind[];
   /**
@@ -176,6 +178,13 @@ export interface ModalityDefinition {
   readonly preview?: string;
   /** Items × values per item of a dataset, and what its reader noted. */
   size?(dataset: unknown): DatasetSize;
+  /**
+   * A dataset in memory (a part of a split) carrying the name and source hash reports record for it
+   * (tables: as their provenance); absent where the engine names the sources itself.
+   */
+  withName?(dataset: unknown, name: string, sha256: string | undefined): unknown;
+  /** What run.json records about the dataset a full loop ran on (tables: the column kinds used). */
+  runFacts?(dataset: unknown): Readonly<Record<string, unknown>>;
   /**
    * Splits a dataset into a training and a holdout part in memory (the full loop's holdout), seeded;
    * BAD_USAGE when the fraction leaves a part too small.

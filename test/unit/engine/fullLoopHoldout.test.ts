@@ -14,7 +14,7 @@ import { MedSynthError } from '../../../src/core/errors';
 import { runFullLoop } from '../../../src/engine/fullLoop';
 import { InferenceClient } from '../../../src/engine/inferenceClient';
 import { splitTableFile } from '../../../src/engine/split';
-import { dropUnusedCategories } from '../../../src/engine/holdout';
+import { dropUnusedCategories } from '../../../src/core/data/table/split';
 import { reportVerdict } from '../../../src/core/report/verdict';
 
 const ROOT = join(__dirname, '..', '..', '..');

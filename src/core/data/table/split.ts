@@ -143,3 +143,24 @@ export function splitTable(table: Table, opts: SplitOptions): TableSplit {
   }
   return { train: takeRows(table, trainRows), holdout: takeRows(table, holdoutRows) };
 }
+
+/**
+ * The training part with categories that none of its rows use removed. A label that occurs only in
+ * the holdout would otherwise reach the generator's manifest, and a rare label can identify a patient
+ * the generator never saw. The holdout is conformed to the training part's categories when evaluated.
+ */
+export function dropUnusedCategories(table: Table): Table {
+  const columns = table.columns.map((c): Column => {
+    if (c.kind !== 'categorical') return c;
+    const used = new Uint8Array(c.categories.length);
+    for (const code of c.codes) if (code >= 0) used[code] = 1;
+    if (used.every((u) => u === 1)) return c;
+    const recode = new Int32Array(c.categories.length).fill(-1);
+    const categories: string[] = [];
+    c.categories.forEach((label, i) => {
+      if (used[i] === 1) recode[i] = categories.push(label) - 1;
+    });
+    return { ...c, categories, codes: c.codes.map((code) => (code >= 0 ? recode[code] : code)) };
+  });
+  return { ...table, columns };
+}

@@ -20,6 +20,7 @@ import { buildImageReport } from '../../report/imageReport';
 export const imageModality: ModalityDefinition = {
   id: 'image',
   noun: 'images',
+  itemNoun: 'frames',
   datasetKinds: ['dicom', 'dicomdir', 'nifti', 'raster'],
   summarise: (dataset) => describeImageSet(dataset as ImageSet),
   size(dataset): DatasetSize {
@@ -35,6 +36,14 @@ export const imageModality: ModalityDefinition = {
     };
   },
   split: (dataset, opts) => splitImageSet(asImageSet(dataset), opts),
+  runFacts(dataset) {
+    const set = asImageSet(dataset);
+    return {
+      images: set.images.length,
+      frames: frameCount(set),
+      sizes: [...new Set(set.images.map((v) => `${v.rows}x${v.columns}${v.channels === 3 ? 'x3' : ''}`))],
+    };
+  },
   fitters: [ppcaFitter],
   sample: {
     check(manifest, source) {

@@ -4,16 +4,22 @@
 // multi-frame volume is split by frames, since there is nothing else to hold out.
 import { MedSynthError } from '../../errors';
 import type { ImageSet, ImageVolume } from '../../data/imageSet';
+import { displayWindow } from '../../data/imageDisplay';
 import { checkHoldoutFraction, chooseHoldoutRows, holdoutRowCount, MIN_PART_ROWS } from '../../data/table/split';
 
 /** Every frame of a volume as a volume of its own (same geometry and display metadata). */
 export function framesAsVolumes(volume: ImageVolume): ImageVolume[] {
   if (volume.frames === 1) return [volume];
   const per = volume.rows * volume.columns * volume.channels;
+  // A computed min-max window would be recomputed per frame; each frame keeps the volume's instead, so
+  // the frames stay on the volume's display scale (the embedder and pixel metrics map that scale).
+  const shown = volume.windows[0]?.name === 'min-max' ? displayWindow(volume) : undefined;
+  const windows = shown ? [{ center: shown.center, width: shown.width, name: 'volume range' }, ...volume.windows.slice(1)] : volume.windows;
   return Array.from({ length: volume.frames }, (_, f) => ({
     ...volume,
     id: `${volume.id}#${f}`,
     frames: 1,
+    windows,
     data: volume.data.subarray(f * per, (f + 1) * per),
   }));
 }

@@ -6,7 +6,7 @@ import { MedSynthError, throwIfAborted } from '../../errors';
 import { conformTable } from '../../data/table/conform';
 import { describeTable } from '../../data/table/describe';
 import { inferTableFormat } from '../../data/table/format';
-import { splitTable } from '../../data/table/split';
+import { dropUnusedCategories, splitTable } from '../../data/table/split';
 import type { Table } from '../../data/table/table';
 import { fitCopulaAsync } from '../../generators/copula';
 import { buildCopulaGenerator } from '../../generators/copulaGraph';
@@ -83,7 +83,19 @@ export const tableModality: ModalityDefinition = {
     const table = asTable(dataset);
     return { rows: table.rowCount, columns: table.columns.length };
   },
-  split: (dataset, opts) => splitTable(asTable(dataset), opts),
+  withName(dataset, name, sha256) {
+    const table = asTable(dataset);
+    return { ...table, provenance: { ...table.provenance, file: name, ...(sha256 !== undefined ? { sha256 } : {}) } };
+  },
+  runFacts: (dataset) => ({ columns: asTable(dataset).columns.map((c) => ({ name: c.name, kind: c.kind })) }),
+  // The parts keep the source's reader notes; the training part drops categories only the holdout has.
+  split(dataset, opts) {
+    const source = asTable(dataset);
+    const parts = splitTable(source, opts);
+    const notes = source.provenance?.notes;
+    const noted = (t: Table): Table => (notes && notes.length > 0 ? { ...t, provenance: { notes } } : t);
+    return { train: noted(dropUnusedCategories(parts.train)), holdout: noted(parts.holdout) };
+  },
   fitters: [copulaFitter],
   sample: {
     check(manifest, source) {

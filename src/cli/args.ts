@@ -147,15 +147,15 @@ Commands:
                                                   the whole job: hold out rows, fit, generate, evaluate (as VS Code's Run Full Loop)
   inspect <path> [--json] [--types col=kind,...]  describe a dataset (table, DICOM/NIfTI/PNG/JPEG image, WFDB/EDF/BDF signal,
                                                   tokenizer.json) or a generator (folder or .onnx)
-  convert <in> <out>                              convert a table; formats by extension (.csv .tsv .parquet .jsonl)
+  convert <in> <out>                              convert a table (.csv .tsv .parquet .jsonl) or one image (.npy .png .nii .nii.gz .dcm)
   split <in> --seed S --train <out> --holdout <out> [--fraction F]
                                                   hold out a seeded share F (default 0.2) of the rows for the privacy check
-  fit <dataset> --generator copula --out <dir> [--types col=kind,...]
-                                                  fit a built-in generator; writes <dir>/model.onnx and medsynth.json
-  generate <model-dir|model.onnx> --n N --seed S --out <path> [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]
-                                                  sample a generator; same model + seed + n gives the same rows
+  fit <dataset> [--generator copula|ppca] --out <dir> [--types col=kind,...]
+                                                  fit a built-in generator (tables: copula; images: ppca); writes <dir>/model.onnx and medsynth.json
+  generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|nii.gz|npy] [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]
+                                                  sample a generator; same model + seed + n gives the same rows (images: a folder, one file each)
   evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...]
-           [--json <file>] [--html <file>] [--markdown <file>]
+           [--embedder <folder>] [--json <file>] [--html <file>] [--markdown <file>]
                                                   score fidelity and privacy; prints a summary table
 
 Commands that read tables accept --max-rows N and --max-cells N (default 50,000,000 cells): a larger

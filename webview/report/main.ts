@@ -1,5 +1,6 @@
 // The report app: a ready -> init handshake, then the Report rendered as header, score cards,
-// per-column charts, the DCR histogram and a per-column score table. Buttons only send messages;
+// per-column charts, the DCR histogram and a per-column score table; an image report shows its
+// samples, nearest neighbours and embedding (imagesSection.ts) instead of the empty column sections. Buttons only send messages;
 // the host exports or opens files and answers with the same request id.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
@@ -9,12 +10,13 @@ import type { Report } from '../../src/core/report/model';
 import type { ReportAction, ReportHostMessage, ReportUiState, ReportWebviewMessage } from '../../src/protocol/report';
 import { assertNever } from '../../src/protocol/messageChecks';
 import { renderHistogramSvg } from '../../src/core/report/charts';
-import { provenanceEntries, readerNoteLines } from '../../src/core/report/reportText';
+import { provenanceEntries, readerNoteLines, reportNouns } from '../../src/core/report/reportText';
 import { dcrBaseline, reportVerdict } from '../../src/core/report/verdict';
 import { custom, formatScore, h, svgFromMarkup } from '../shared/dom';
 import { connectHost, PendingRequests } from '../shared/hostChannel';
 import { columnCharts, columnTable } from './columnsSection';
 import { correlationSection } from './correlationSection';
+import { imageSections } from './imagesSection';
 import { scoreCard } from './scoreCards';
 
 const ACTION_TIMEOUT_MS = 120_000;
@@ -59,6 +61,13 @@ function render(report: Report, canOpenSynthetic: boolean): void {
     return button;
   });
   const dcr = report.dcrHistogram;
+  const image = report.modality === 'image';
+  const dcrTitle = image ? 'Distance to closest real image' : 'Distance to closest real record';
+  const dcrHint = image
+    ? "Per synthetic image, the distance of its embedder features to the nearest real image's (0 = the same features). Mass piled at 0 means copied patients."
+    : 'Per synthetic row, the distance to its nearest real row (0 = a copy). Mass piled at 0 means memorised records.';
+  // Table-only sections stay out of a report that has nothing for them (an image report has no columns).
+  const hasColumns = report.columns.length > 0 || report.modality === 'table';
   const sections: (HTMLElement | null)[] = [
     h(
       'header',
@@ -81,22 +90,19 @@ function render(report: Report, canOpenSynthetic: boolean): void {
       ),
     ),
     h('section', { class: 'scores' }, h('h2', {}, 'Scores'), h('div', { class: 'cards' }, ...report.metrics.map(scoreCard))),
-    h('section', { class: 'columns' }, h('h2', {}, 'Real vs synthetic, per column'), columnCharts(report.columns)),
+    hasColumns ? h('section', { class: 'columns' }, h('h2', {}, 'Real vs synthetic, per column'), columnCharts(report.columns)) : null,
     correlationSection(report),
     dcr
       ? h(
           'section',
           { class: 'dcr' },
-          h('h2', {}, 'Distance to closest real record'),
-          h(
-            'p',
-            { class: 'hint' },
-            `Per synthetic row, the distance to its nearest real row (0 = a copy). Mass piled at 0 means memorised records.${dcrBaselineHint(report)}`,
-          ),
-          svgFromMarkup(renderHistogramSvg(dcr, 'Distance to closest real record', { width: 560, height: 190 })),
+          h('h2', {}, dcrTitle),
+          h('p', { class: 'hint' }, `${dcrHint}${dcrBaselineHint(report)}`),
+          svgFromMarkup(renderHistogramSvg(dcr, dcrTitle, { width: 560, height: 190 })),
         )
       : null,
-    h('section', { class: 'column-scores' }, h('h2', {}, 'Per-column fidelity'), columnTable(report)),
+    ...imageSections(report),
+    hasColumns ? h('section', { class: 'column-scores' }, h('h2', {}, 'Per-column fidelity'), columnTable(report)) : null,
   ];
   app.replaceChildren(...sections.filter((s): s is HTMLElement => s !== null));
   const saved = host.savedState;
@@ -108,7 +114,8 @@ function render(report: Report, canOpenSynthetic: boolean): void {
 function dcrBaselineHint(report: Report): string {
   const base = dcrBaseline(report.metrics.find((m) => m.id === 'privacy.dcr'));
   if (!base) return '';
-  return ` The holdout rows (real patients the generator never saw) lie at a median distance of ${formatScore(base.median)} from the training rows: synthetic rows at about that distance or more are as far from the training patients as new patients are.`;
+  const { samples } = reportNouns(report.modality);
+  return ` The holdout ${samples} (real patients the generator never saw) lie at a median distance of ${formatScore(base.median)} from the training ${samples}: synthetic ${samples} at about that distance or more are as far from the training patients as new patients are.`;
 }
 
 function provenance(report: Report): HTMLElement {

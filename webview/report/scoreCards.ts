@@ -1,7 +1,7 @@
 // Score cards: one per metric, with the score, which way is better, what the score means (from the
 // metric's descriptor) and a simple verdict. Thresholds are stated on the card so the colour is not magic.
 import type { ReportMetric } from '../../src/core/report/model';
-import { goalText, leftOutSentences } from '../../src/core/report/reportText';
+import { goalText, leftOutSentences, rangeText } from '../../src/core/report/reportText';
 import { copiesAtBaseRate, dcrBaseline } from '../../src/core/report/verdict';
 import { formatScore, h } from '../shared/dom';
 
@@ -22,6 +22,10 @@ const THRESHOLDS: Readonly<Record<string, Thresholds>> = {
   'fidelity.tvComplement': { good: 0.9, fair: 0.75 },
   'fidelity.correlationSimilarity': { good: 0.9, fair: 0.75 },
   'fidelity.contingencySimilarity': { good: 0.9, fair: 0.75 },
+  // Image fidelity on a bounded scale, graded as report.html grades it (goodness ≥ 0.9 good, ≥ 0.75 fair):
+  // coverage in [0, 1]; MMD² in [0, 2], lower better, so 0.2 and 0.5. FID is unbounded: no grade.
+  'fidelity.prdc': { good: 0.9, fair: 0.75 },
+  'fidelity.mmd': { good: 0.2, fair: 0.5 },
   'privacy.exactCopies': { good: 0.001, fair: 0.01 },
   // Any real identifier value in a synthetic row points at a patient: only 1 is good.
   'privacy.identifierCopies': { good: 1, fair: 1 },
@@ -71,7 +75,7 @@ export function scoreCard(metric: ReportMetric): HTMLElement {
       { class: 'score', 'data-score': metric.score === null ? '' : String(metric.score) },
       verdict === 'na' ? 'n/a' : formatScore(metric.score),
     ),
-    h('div', { class: 'goal' }, `${goal} · range ${d.range[0]}–${d.range[1]}`),
+    h('div', { class: 'goal' }, `${goal} · range ${rangeText(d.range, '–')}`),
     metric.error !== undefined ? h('div', { class: 'card-error', role: 'alert' }, metric.error) : null,
     verdict === 'na' ? h('div', { class: 'card-na' }, `Not applicable: ${metric.notApplicable ?? ''}`) : null,
     ...leftOutSentences(metric).map((t) => h('div', { class: 'card-left-out' }, `${t.charAt(0).toUpperCase()}${t.slice(1)}.`)),

@@ -83,7 +83,7 @@ export function galleryHint(images: ImageReportSection): string {
 
 /** The near-duplicate mark's text for one pair. */
 export function nearDuplicateText(pair: NearestPair, threshold: number | null): string {
-  return isNearDuplicate(pair, threshold) ? `near-duplicate: ${formatNumber(pair.distance)} < ${formatNumber(threshold ?? 0)}` : '';
+  return isNearDuplicate(pair, threshold) ? `near-duplicate (closer than ${formatNumber(threshold ?? 0)})` : '';
 }
 
 /** How many of the shown pairs are near-duplicates, as a sentence. */

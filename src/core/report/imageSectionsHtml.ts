@@ -25,14 +25,14 @@ export const IMAGE_SECTION_STYLE = `
 .sample-set h3 { font-size: 14px; margin: 0 0 6px; }
 .thumbs { display: flex; flex-wrap: wrap; gap: 8px; }
 figure.thumb { border: 0; padding: 0; margin: 0; text-align: center; }
-figure.thumb figcaption { font-weight: 400; font-size: 11px; color: var(--muted); }
+figure.thumb figcaption { font-weight: 400; font-size: 11px; color: var(--muted); white-space: nowrap; }
 img.thumbnail { display: block; image-rendering: pixelated; background: #000; }
 .thumb-missing { display: flex; align-items: center; justify-content: center; width: 96px; height: 96px; border: 1px dashed var(--line); color: var(--muted); font-size: 11px; }
-ol.gallery { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 12px; }
-ol.gallery li.pair { display: flex; align-items: flex-start; gap: 8px; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
+ol.gallery { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; }
+ol.gallery li.pair { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 4px 8px; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
 ol.gallery li.pair.near-duplicate { border: 3px dashed var(--poor); padding: 6px; }
 .pair .rank { color: var(--muted); font-variant-numeric: tabular-nums; min-width: 1.5em; }
-.pair .distance { font-variant-numeric: tabular-nums; font-size: 12px; }
+.pair .distance { flex-basis: 100%; font-variant-numeric: tabular-nums; font-size: 12px; }
 .pair .dup-mark { display: block; color: var(--poor); font-weight: 700; }
 .embedder { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; word-break: break-all; }
 svg.scatter { max-width: 100%; height: auto; }

@@ -150,7 +150,7 @@ describe('image report in HTML', () => {
       mark: /<strong class="dup-mark">([^<]*)<\/strong>/.exec(m[2])?.[1],
     }));
     assert.deepEqual(rows, [
-      { dup: true, alts: ['synthetic 1', 'real 2'], distance: '0.125', mark: '⚠ near-duplicate: 0.125 &lt; 0.3' },
+      { dup: true, alts: ['synthetic 1', 'real 2'], distance: '0.125', mark: '⚠ near-duplicate (closer than 0.3)' },
       { dup: false, alts: ['synthetic 3', 'real 1'], distance: '0.5', mark: undefined },
       { dup: false, alts: ['synthetic 2', 'real 0'], distance: '0.9', mark: undefined },
     ]);

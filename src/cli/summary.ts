@@ -33,7 +33,7 @@ export function formatEvaluationSummary(report: Report): string {
   ].filter((x) => x !== '');
   const out = [
     realHeadline(report),
-    `Synthetic: ${tableText(report.synth)}${provider}`,
+    `Synthetic: ${tableText(report.synth, report.modality)}${provider}`,
     ...(run.length > 0 ? [run.join(' · ')] : []),
     '',
     line(header),

@@ -15,6 +15,7 @@ import { InferenceClient } from './inferenceClient';
 import type { EngineProgress } from './progress';
 import { describeExtensions, folderFormat, SampleQueue, writeSampleFolder, writeSampleStream } from './sampleOutput';
 import { checkFolderOutput } from '../storage/atomic';
+import { generatorInputs } from './generatorInputs';
 import { isInsideOrSame } from './fit';
 
 export interface Shard {
@@ -36,6 +37,10 @@ export interface GenerateOptions {
    * nii, npy); the modality's first format when absent. `out` is then the folder.
    */
   readonly format?: string;
+  /** A conditional generator's samples per class name; absent: n spread evenly over its classes. */
+  readonly classCounts?: Readonly<Record<string, number>>;
+  /** A translation generator's source images (one output per frame). */
+  readonly source?: string;
   readonly batch?: number;
   readonly shard?: Shard;
   readonly executionProviders?: readonly ExecutionProviderName[];
@@ -172,6 +177,11 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
       `the generator makes ${post.modality.noun}, but '${opts.out}' is a file of ${outModality.noun} (use ${requireOutputs(post.modality).extensions.join(', ')})`,
     );
   checkSampleSize(rows, post.features, opts.shard);
+  const fed = await generatorInputs(gen.manifest, gen.folder, opts.n, firstRow, rows, {
+    classCounts: opts.classCounts,
+    source: opts.source,
+    signal: opts.signal,
+  });
   const note = readCapNote(rows, post.fields);
   if (note !== undefined) opts.onLog?.('warn', note);
   throwIfAborted(opts.signal);
@@ -197,6 +207,8 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
           firstRow,
           seed: opts.seed,
           batch,
+          ...(fed.condition ? { condition: fed.condition } : {}),
+          ...(fed.decoderPath !== undefined ? { decoderPath: fed.decoderPath } : {}),
           executionProviders: opts.executionProviders ?? defaultExecutionProviders(),
         },
         {
@@ -238,6 +250,7 @@ export async function generateSynthetic(opts: GenerateOptions): Promise<Generate
           generator: { name: gen.manifest.name, modelSha256: gen.modelSha256 },
           seed: opts.seed,
           n: opts.n,
+          ...(fed.labelOf ? { labelOf: fed.labelOf } : {}),
           signal,
         });
       else await writeSampleStream(out, post.spec, queue, firstRow, signal);

@@ -82,6 +82,8 @@ export interface ItemEncodeOptions {
   readonly generator: { readonly name: string; readonly modelSha256: string };
   readonly seed: number;
   readonly n: number;
+  /** A conditional run: the class name of global sample i (the folder then gets a labels file). */
+  readonly labelOf?: (index: number) => string;
   readonly signal?: AbortSignal;
 }
 

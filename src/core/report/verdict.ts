@@ -24,7 +24,8 @@ export function goodness(m: ReportMetric): number | undefined {
   const span = hi - lo;
   // An unbounded score (FID, a distance) has no place on a 0..1 scale: it is shown, not graded.
   if (!Number.isFinite(span) || span <= 0) return undefined;
-  const unit = (m.score - lo) / span;
+  // Clamped: an unbiased estimate (MMD²) can fall a little outside its range by chance.
+  const unit = Math.min(1, Math.max(0, (m.score - lo) / span));
   return m.descriptor.goal === 'maximize' ? unit : 1 - unit;
 }
 
@@ -231,6 +232,45 @@ function memorisationLine(report: Report, dcr: ReportMetric, share: number): Ver
   return { topic: 'privacy', level, text: `${line.text}${distance}${caveat}` };
 }
 
+/** Above this share of near-duplicates (chance gives about 1%: the threshold is the real set's 1st percentile) a warning, above the next a finding. */
+export const NEAR_DUPLICATES_FAIR = 0.02;
+export const NEAR_DUPLICATES_POOR = 0.05;
+/** Below this many real (and synthetic) images the share of near copies is not judged. */
+export const NEAR_DUPLICATES_MIN_REAL = 100;
+
+/**
+ * privacy.nearDuplicates (images): a pixel copy of a real image discloses it; near copies in feature
+ * space are judged against chance, since about 1% of real images are that close to another real one.
+ */
+function nearDuplicatesLine(m: ReportMetric, realRows: number): VerdictLine | undefined {
+  if (m.score === null) return undefined;
+  const identical = typeof m.details.pixelIdentical === 'number' ? m.details.pixelIdentical : 0;
+  const total = typeof m.details.synthCount === 'number' ? m.details.synthCount : undefined;
+  const of = total !== undefined ? ` of ${total}` : '';
+  if (identical > 0)
+    return {
+      topic: 'privacy',
+      level: 'poor',
+      text: `${identical}${of} synthetic image${identical === 1 ? ' is' : 's are'} pixel for pixel a real image: those files disclose real images (see the nearest-neighbour gallery).`,
+    };
+  // The 1st percentile of fewer real-real distances is just their smallest: no chance level to judge by.
+  if (realRows < NEAR_DUPLICATES_MIN_REAL || (total ?? 0) < NEAR_DUPLICATES_MIN_REAL) return undefined;
+  const share = pct(m.score, 1);
+  if (m.score > NEAR_DUPLICATES_POOR)
+    return {
+      topic: 'privacy',
+      level: 'poor',
+      text: `${share} of synthetic images are closer to a real image than 99% of real images are to their nearest real neighbour (chance gives about 1%): the generator is likely copying training images.`,
+    };
+  if (m.score > NEAR_DUPLICATES_FAIR)
+    return {
+      topic: 'privacy',
+      level: 'fair',
+      text: `${share} of synthetic images are near copies of a real image (chance gives about 1%); look at the closest pairs in the nearest-neighbour gallery.`,
+    };
+  return undefined;
+}
+
 export function reportVerdict(report: Report): VerdictLine[] {
   const lines: VerdictLine[] = [];
   const { sample, samples } = reportNouns(report.modality);
@@ -290,6 +330,9 @@ export function reportVerdict(report: Report): VerdictLine[] {
             : 'At least 5% of synthetic rows lie at distance 0 from a real row on every compared column.') + smallSampleCaveat(report),
     });
   }
+  const near = report.metrics.find((m) => m.id === 'privacy.nearDuplicates');
+  const nearLine = near ? nearDuplicatesLine(near, report.real.rows) : undefined;
+  if (nearLine) lines.push(nearLine);
   if (!lines.some((l) => l.topic === 'privacy'))
     lines.push({ topic: 'privacy', level: 'unknown', text: 'No privacy metric was computed.' });
   return lines;

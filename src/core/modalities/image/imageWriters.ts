@@ -84,8 +84,21 @@ export async function* encodeImageItems(
   opts: ItemEncodeOptions,
 ): AsyncIterable<OutputItem> {
   let index = opts.firstRow;
+  const labels: string[] = [];
   for await (const volume of decodeImageBlocks(spec, blocks, opts.firstRow, opts.signal, opts.generator.name)) {
     throwIfAborted(opts.signal);
-    yield* encodeImageItem(volume, index++, spec, opts);
+    const items = encodeImageItem(volume, index, spec, opts);
+    if (opts.labelOf) for (const item of items) labels.push(`${item.name},${csvField(opts.labelOf(index))}`);
+    index++;
+    yield* items;
   }
+  // A conditional run says which class each file was asked for: labels.csv (file,label), in file order.
+  if (opts.labelOf) yield { name: LABELS_FILE, bytes: new TextEncoder().encode(`file,label\n${labels.map((l) => `${l}\n`).join('')}`) };
+}
+
+/** The labels file of a conditional run's folder. */
+export const LABELS_FILE = 'labels.csv';
+
+function csvField(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }

@@ -52,7 +52,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
     "medsynth fit <dataset> [--generator copula|ppca] --out <dir> [--types col=kind,...] [--json]\n  Fit a built-in generator and write <dir>/model.onnx and <dir>/medsynth.json: tables the Gaussian copula (the manifest\n  records each column's kind); images (a DICOM file or series folder, DICOMDIR, NIfTI, PNG/JPEG or a folder of them)\n  probabilistic PCA on every frame resampled to the most common size (at most 128 x 128).\n  The folder that holds <dir> must exist; <dir> itself is created.\n" +
     READ_HELP,
   generate:
-    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|npy] [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  Table generators write one file (its extension names the format); image generators write a new folder\n  with one file per image (synthetic-000000.png, ...; --format, default png). The folder that holds <path> must exist.\n',
+    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|nii.gz|npy] [--classes a=N,...] [--source <images>] [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  Table generators write one file (its extension names the format); image generators write a new folder\n  with one file per image (synthetic-000000.png, ...; --format, default png). The folder that holds <path> must exist.\n  Conditional generators: --classes name=count,... (adding up to N; default N spread evenly), written to labels.csv.\n  Translation generators: --source <image file|folder>, one output per source frame (N = the frames).\n',
   split:
     'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n' +
     READ_HELP,
@@ -131,6 +131,8 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
     batch: { type: 'string' },
     shard: { type: 'string' },
     format: { type: 'string' },
+    classes: { type: 'string' },
+    source: { type: 'string' },
     json: { type: 'boolean' },
   } as const;
   const args = parseCommandArgs('generate', argv, spec, { min: 1, max: 1 });
@@ -152,6 +154,8 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
     seed,
     out,
     ...(format !== undefined ? { format } : {}),
+    ...(args.strings.has('classes') ? { classCounts: parseClassCounts(args.strings.get('classes') ?? '') } : {}),
+    ...(args.strings.has('source') ? { source: args.strings.get('source') } : {}),
     batch,
     shard,
     executionProviders,
@@ -168,13 +172,25 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
   const fallback = asked !== undefined && asked !== res.executionProvider ? ` (${asked} is not available here)` : '';
   if (res.files !== undefined) {
     ctx.stdout(
-      `wrote ${res.files} ${res.format} file(s) for samples ${res.firstRow}..${res.firstRow + res.rows - 1} (seed ${res.seed}) to ${res.out} on ${res.executionProvider}${fallback}\n`,
+      `wrote ${res.rows} synthetic sample(s) ${res.firstRow}..${res.firstRow + res.rows - 1} (seed ${res.seed}) as ${res.files} file(s), ${res.format}, to ${res.out} on ${res.executionProvider}${fallback}\n`,
     );
     return;
   }
   ctx.stdout(
     `wrote ${res.rows} rows (global rows ${res.firstRow}..${res.firstRow + res.rows - 1}, seed ${res.seed}) to ${res.out} on ${res.executionProvider}${fallback}${rate}\n`,
   );
+}
+
+/** `--classes normal=60,nodule=40`: samples per class of a conditional generator. */
+export function parseClassCounts(text: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const m = /^\s*([^=]+?)\s*=\s*(\d+)\s*$/.exec(part);
+    if (!m) throw new MedSynthError('BAD_USAGE', `generate: --classes takes name=count pairs separated by commas, got '${part}'`);
+    if (m[1] in counts) throw new MedSynthError('BAD_USAGE', `generate: --classes names '${m[1]}' twice`);
+    counts[m[1]] = Number(m[2]);
+  }
+  return counts;
 }
 
 /** A holdout fraction given on the command line: a plain decimal number, checked again by the split. */

@@ -133,6 +133,13 @@ const EMBEDDED = [
   ],
 ];
 
+// Packages whose published build is itself a bundle of other packages: esbuild sees one package, but
+// the code of these ships too (dcmjs's build/dcmjs.js carries pako, loglevel, lodash.clonedeep, ndarray
+// and its helpers, gl-matrix and Babel's core-js runtime). Each is listed with its own licence text.
+const INLINED = {
+  dcmjs: ['pako', 'loglevel', 'lodash.clonedeep', 'ndarray', 'iota-array', 'is-buffer', 'gl-matrix', '@babel/runtime-corejs3', 'core-js-pure'],
+};
+
 function licenceTexts(dir, name, licence) {
   const files = readdirSync(dir)
     .filter((f) => /^(licen[cs]e|copying|notice)([.-].*)?$/i.test(f) && !/\.json$/i.test(f))
@@ -150,6 +157,14 @@ async function render() {
   const how = new Map();
   for (const [name, entries] of bundled)
     how.set(name, `bundled into ${[...entries].map((e) => e.replace(/^src\/|\/main\.ts$|\.ts$/g, '')).join(', ')}`);
+  for (const [outer, inner] of Object.entries(INLINED)) {
+    if (!how.has(outer)) continue;
+    for (const name of inner) {
+      if (!existsSync(join('node_modules', name, 'package.json')))
+        throw new Error(`${name}: inlined in ${outer}'s bundle but not in node_modules; update INLINED`);
+      if (!how.has(name)) how.set(name, `inlined in ${outer}'s prebuilt bundle`);
+    }
+  }
   for (const name of copiedPackages()) if (!how.has(name)) how.set(name, 'files copied into dist/');
   for (const name of shippedModules()) if (!how.has(name)) how.set(name, 'shipped as a module in node_modules/');
   const names = [...how.keys()].sort();

@@ -61,6 +61,13 @@ export interface FullLoopOptions {
   readonly onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Defaults to a timestamp plus a random suffix. */
   readonly runId?: string;
+  /**
+   * For generators that write a folder of one file per sample (images): the file format (png, dcm,
+   * nii, nii.gz, npy; generate's `format`); the modality's first format when absent.
+   */
+  readonly format?: string;
+  /** Images: the embedder folder (medsynth.embedder/1) the evaluation compares through; the built-in one when absent. */
+  readonly embedder?: string;
 }
 
 export interface FullLoopResult {
@@ -262,6 +269,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       n,
       seed,
       out: synthetic,
+      ...(opts.format !== undefined ? { format: opts.format } : {}),
       batch: opts.batch,
       executionProviders: opts.executionProviders,
       signal: opts.signal,
@@ -291,6 +299,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       // hidden work folder.
       recordAs: { synth: syntheticName },
       // Images are embedded through the same inference process that generated them.
+      ...(opts.embedder !== undefined ? { embedder: opts.embedder } : {}),
       client: opts.client,
       inferenceScript: opts.inferenceScript,
       runId,

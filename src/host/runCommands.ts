@@ -1,10 +1,13 @@
 // The commands that do work: fit, generate, evaluate, the full loop and enabling CUDA. Each one checks
-// it can run (workspace, trust, a table), runs the engine under a cancellable progress notification,
-// writes only into a new run folder, and returns a result object that integration tests read.
+// it can run (workspace, trust, a dataset whose modality the registry can fit or evaluate: a table,
+// DICOM/NIfTI/PNG images or a folder of them), runs the engine under a cancellable progress
+// notification, writes only into a new run folder, and returns a result object that integration tests read.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MedSynthError } from '../core/errors';
+import type { ModalityDefinition } from '../core/modalities/modality';
+import { modalityById } from '../core/modalities/registry';
 import type { Report } from '../core/report/model';
 import { enableCudaAcceleration } from '../engine/cuda';
 import { evaluateSynthetic } from '../engine/evaluate';
@@ -14,17 +17,29 @@ import { generateSynthetic } from '../engine/generate';
 import type { HoldoutRecord } from '../engine/holdout';
 import { withCancellableProgress } from './cancellation';
 import type { EngineProgress } from '../engine/progress';
-import type { CommandOptions, Refusal } from './commandContext';
-import { describeError, isTablePath, refuse, refuseIfUntrusted, toUri, workspaceFolderFor } from './commandContext';
+import type { CommandOptions, DatasetUse, HostDataset, Refusal } from './commandContext';
+import {
+  describeError,
+  isDatasetProblem,
+  refuse,
+  refuseIfUntrusted,
+  resolveDataset,
+  singularNoun,
+  toUri,
+  workspaceFolderFor,
+} from './commandContext';
 import type { HostServices } from './hostServices';
 import { readReport, scoresOf, showReport } from './reportPanel';
-import { readSettings, tableLimits, tableReadSettings } from './settings';
-import { pickTable, previewTableFile } from './tableCommands';
-import { isInRunFolder, pickHoldoutTable, pickRealTable, pickSyntheticTable } from './evaluatePickers';
+import type { MedSynthSettings } from './settings';
+import { datasetReadSettings, decodeLimits, readSettings, resolveImageEmbedder, tableLimits } from './settings';
+import { previewTableFile } from './tableCommands';
+import { isInRunFolder, pickDataset, pickHoldoutDataset, pickRealDataset, pickSyntheticDataset, runOutputOf } from './evaluatePickers';
 import { announceFit, announceGenerated, askRowsAndSeed } from './runPrompts';
 
 export interface FitResult {
   readonly ok: true;
+  /** The dataset's modality (the registry's id). */
+  readonly modality: string;
   readonly runDir: string;
   readonly generatorDir: string;
   readonly manifestPath: string;
@@ -35,9 +50,12 @@ export interface GenerateResult {
   readonly out: string;
   readonly rows: number;
   readonly executionProvider: string;
+  /** Folder outputs (images): the file format written. */
+  readonly format?: string;
 }
 export interface EvaluateResult {
   readonly ok: true;
+  readonly modality?: string;
   readonly reportPath: string;
   readonly scores: Record<string, number | null>;
   readonly holdoutFile?: string;
@@ -76,12 +94,44 @@ async function runJob<T>(
   }
 }
 
-/** Resolves the dataset a command works on: the clicked table, else a pick from the workspace. */
-async function datasetFrom(uri: vscode.Uri | undefined): Promise<vscode.Uri | Refusal> {
-  if (uri && isTablePath(uri.fsPath)) return uri;
-  if (uri) return refuse(`${path.basename(uri.fsPath)} is not a table (.csv, .tsv, .parquet or .jsonl).`);
-  const picked = await pickTable('Pick the real table');
-  return picked ?? { ok: false, reason: 'no table picked' };
+/**
+ * Resolves the dataset a command works on (the clicked file or folder, else a pick from the workspace)
+ * and its modality through the registry; a generator folder is pointed to Generate.
+ */
+async function datasetFrom(uri: vscode.Uri | undefined, use: DatasetUse): Promise<HostDataset | Refusal> {
+  const target = uri ?? (await pickDataset(use, 'Pick the real dataset (a table, images or a folder of images)'));
+  if (!target) return { ok: false, reason: 'no dataset picked' };
+  return resolvedOrRefused(target, use);
+}
+
+async function resolvedOrRefused(target: vscode.Uri, use: DatasetUse): Promise<HostDataset | Refusal> {
+  const resolved = await resolveDataset(target, use);
+  if (!isDatasetProblem(resolved)) return resolved;
+  return refuse(resolved.problem, resolved.generatorFolder ? [{ title: 'Generate…', command: 'medsynth.generate' }] : []);
+}
+
+/** What a modality's items are called in prompts and messages ('rows', 'frames'). */
+function itemsOf(modality: ModalityDefinition | undefined): string {
+  return modality?.itemNoun ?? 'rows';
+}
+
+/** medsynth.imageFormat for a modality that writes a folder of one file per sample; undefined for the others. */
+function folderFormat(modality: ModalityDefinition | undefined, settings: MedSynthSettings): string | Refusal | undefined {
+  const formats = modality?.outputs?.itemFormats;
+  if (!formats) return undefined;
+  if (!formats.includes(settings.imageFormat))
+    return refuse(`medsynth.imageFormat "${settings.imageFormat}" is not one of ${formats.join(', ')}.`);
+  return settings.imageFormat;
+}
+
+/** The modality a generator folder's manifest names (medsynth.json), when it can be read. */
+async function generatorModality(generator: vscode.Uri): Promise<ModalityDefinition | undefined> {
+  const manifest = await fs
+    .readFile(path.join(generator.fsPath, 'medsynth.json'), 'utf8')
+    .then((t) => JSON.parse(t) as { modality?: unknown })
+    .catch(() => undefined);
+  const id = manifest?.modality;
+  return typeof id === 'string' ? modalityById(id) : undefined;
 }
 
 function isRefusal(x: unknown): x is Refusal {
@@ -110,25 +160,38 @@ function newRunDir(folder: vscode.WorkspaceFolder): string {
 export async function fitCommand(services: HostServices, uri: vscode.Uri | undefined, _options: CommandOptions): Outcome<FitResult> {
   const blocked = refuseIfUntrusted('Fitting a generator');
   if (blocked) return blocked;
-  const dataset = await datasetFrom(uri);
-  if (isRefusal(dataset)) return dataset;
+  const resolved = await datasetFrom(uri, 'fit');
+  if (isRefusal(resolved)) return resolved;
+  const dataset = resolved.uri;
   const folder = workspaceFolderFor(dataset);
-  if (!folder) return refuse('Fitting writes synthetic/<run-id>/ in the workspace: open the folder that holds the table first.');
+  if (!folder)
+    return refuse(
+      `Fitting writes synthetic/<run-id>/ in the workspace: open the folder that holds the ${singularNoun(resolved.modality)} first.`,
+    );
   const result = await runJob(services, `Fit generator on ${path.basename(dataset.fsPath)}`, async (signal, onProgress) => {
     const runDir = newRunDir(folder);
+    const settings = readSettings(folder.uri);
     // medsynth.columns: the user's column kinds replace inference (an identifier is never sampled).
-    const read = await tableReadSettings(folder, dataset, signal);
+    const read = await datasetReadSettings(folder, resolved, signal);
     const fit = await fitGenerator({
-      // The dataset's modality picks its default built-in fitter (tables: the Gaussian copula).
+      // The dataset's modality picks its default built-in fitter (tables: the Gaussian copula; images: PPCA).
       dataset: dataset.fsPath,
       outDir: runDir,
-      limits: tableLimits(readSettings(folder.uri)),
+      limits: tableLimits(settings),
+      decodeLimits: decodeLimits(settings),
       read,
       signal,
       onProgress,
     });
     logReaderNotes(services, dataset, fit.datasetNotes);
-    return { ok: true as const, runDir, generatorDir: runDir, manifestPath: path.join(runDir, 'medsynth.json') };
+    services.log.info(`fitted ${fit.generator.title} on ${fit.sizeWords}`);
+    return {
+      ok: true as const,
+      modality: resolved.modality.id,
+      runDir,
+      generatorDir: runDir,
+      manifestPath: path.join(runDir, 'medsynth.json'),
+    };
   });
   if (result.ok) announceFit(dataset.fsPath, result.runDir);
   return result;
@@ -156,19 +219,25 @@ export async function generateCommand(
   const folder = workspaceFolderFor(generator) ?? workspaceFolderFor(undefined);
   if (!folder) return refuse('Generating writes synthetic/<run-id>/ in the workspace: open a folder first.');
   const settings = readSettings(folder.uri);
-  const asked = await askRowsAndSeed(settings, options, `Generate from ${path.basename(generator.fsPath)}`);
-  if (!asked) return { ok: false, reason: 'no row count or seed given' };
+  // The manifest's modality names what is counted and, for images, the file format (medsynth.imageFormat).
+  const modality = await generatorModality(generator);
+  const format = folderFormat(modality, settings);
+  if (isRefusal(format)) return format;
+  const items = itemsOf(modality);
+  const asked = await askRowsAndSeed(settings, options, `Generate from ${path.basename(generator.fsPath)}`, items);
+  if (!asked) return { ok: false, reason: `no ${items} count or seed given` };
   const { rows, seed } = asked;
-  if (rows > settings.maxRows) return refuse(`${rows} rows is more than medsynth.maxRows (${settings.maxRows}).`);
-  const result = await runJob(services, `Generate ${rows} rows`, async (signal, onProgress) => {
+  if (rows > settings.maxRows) return refuse(`${rows} ${items} is more than medsynth.maxRows (${settings.maxRows}).`);
+  const result = await runJob(services, `Generate ${rows} ${items}`, async (signal, onProgress) => {
     const runDir = newRunDir(folder);
-    // The sample goes to the default file of the generator's modality (tables: synthetic.csv).
+    // The sample goes to the default file of the generator's modality (tables: synthetic.csv; images: a synthetic/ folder).
     const result = await inFreshRunDir(runDir, () =>
       generateSynthetic({
         generatorPath: generator.fsPath,
         n: rows,
         seed,
         outFolder: runDir,
+        ...(format !== undefined ? { format } : {}),
         executionProviders: settings.executionProviders,
         signal,
         onProgress,
@@ -177,10 +246,17 @@ export async function generateCommand(
       }),
     );
     const ms = result.msPerBatch.map((t) => t.toFixed(1)).join(', ');
-    services.log.info(`generated ${result.rows} rows with ${result.executionProvider} (ms per batch: ${ms})`);
-    return { ok: true as const, runDir, out: result.out, rows: result.rows, executionProvider: result.executionProvider };
+    services.log.info(`generated ${result.rows} ${items} with ${result.executionProvider} (ms per batch: ${ms})`);
+    return {
+      ok: true as const,
+      runDir,
+      out: result.out,
+      rows: result.rows,
+      executionProvider: result.executionProvider,
+      ...(result.format !== undefined ? { format: result.format } : {}),
+    };
   });
-  if (result.ok) announceGenerated(result.out, result.rows, seed, result.executionProvider);
+  if (result.ok) announceGenerated(result.out, result.rows, seed, result.executionProvider, { items, folder: result.format !== undefined });
   return result;
 }
 
@@ -191,17 +267,31 @@ export async function evaluateCommand(
 ): Outcome<EvaluateResult> {
   const blocked = refuseIfUntrusted('Evaluating');
   if (blocked) return blocked;
-  if (uri && !isTablePath(uri.fsPath)) return refuse(`${path.basename(uri.fsPath)} is not a table (.csv, .tsv, .parquet or .jsonl).`);
-  // A table in a run folder is the synthetic side; any other clicked table is the real side, unless
-  // the caller names the real table itself.
-  const clickedIsReal = uri !== undefined && options.real === undefined && options.synth === undefined && !isInRunFolder(uri);
-  const synth = options.synth ? toUri(options.synth) : uri && !clickedIsReal ? uri : await pickSyntheticTable();
-  if (!synth) return { ok: false, reason: 'no synthetic table picked' };
-  const real = options.real ? toUri(options.real) : clickedIsReal ? uri : await pickRealTable(synth);
-  if (!real) return { ok: false, reason: 'no real table picked' };
+  const clicked = uri ? await resolvedOrRefused(uri, 'evaluate') : undefined;
+  if (isRefusal(clicked)) return clicked;
+  // A dataset in a run folder is the synthetic side (an image inside a run's synthetic/ folder stands
+  // for that folder); any other clicked dataset is the real side, unless the caller names the real side.
+  const clickedIsReal = clicked !== undefined && options.real === undefined && options.synth === undefined && !isInRunFolder(clicked.uri);
+  const known = clicked?.modality;
+  const synth = options.synth
+    ? toUri(options.synth)
+    : clicked && !clickedIsReal
+      ? runOutputOf(clicked.uri)
+      : await pickSyntheticDataset(known);
+  if (!synth) return { ok: false, reason: `no synthetic ${known ? singularNoun(known) : 'dataset'} picked` };
+  const synthSide = clicked && synth.fsPath === clicked.uri.fsPath ? clicked : await resolvedOrRefused(synth, 'evaluate');
+  if (isRefusal(synthSide)) return synthSide;
+  const modality = synthSide.modality;
+  const noun = singularNoun(modality);
+  const real = options.real ? toUri(options.real) : clickedIsReal ? clicked.uri : await pickRealDataset(synth, modality);
+  if (!real) return { ok: false, reason: `no real ${noun} picked` };
   if (real.fsPath === synth.fsPath)
-    return refuse(`${path.basename(real.fsPath)} cannot be judged against itself: pick a synthetic table and the real table it imitates.`);
-  // A holdout is offered to the user; a caller that names the real table names the holdout too (or none).
+    return refuse(
+      `${path.basename(real.fsPath)} cannot be judged against itself: pick a synthetic ${noun} and the real ${noun} it imitates.`,
+    );
+  const realSide = clickedIsReal ? clicked : await resolvedOrRefused(real, 'evaluate');
+  if (isRefusal(realSide)) return realSide;
+  // A holdout is offered to the user; a caller that names the real dataset names the holdout too (or none).
   const holdoutPick =
     options.holdout !== undefined
       ? options.holdout === null
@@ -209,7 +299,7 @@ export async function evaluateCommand(
         : toUri(options.holdout)
       : options.real !== undefined
         ? null
-        : await pickHoldoutTable(real);
+        : await pickHoldoutDataset(real, realSide.modality);
   if (holdoutPick === undefined) return { ok: false, reason: 'no holdout choice made' };
   const holdout = holdoutPick ?? undefined;
   const folder = workspaceFolderFor(synth) ?? workspaceFolderFor(undefined);
@@ -220,21 +310,28 @@ export async function evaluateCommand(
   } catch (e) {
     return refuse(describeError(e));
   }
-  // A synthetic table from a run gets its report beside it; any other table gets a new run folder, so
-  // nothing is ever written next to the user's own files.
+  // A synthetic dataset from a run (its synthetic.csv or synthetic/ folder) gets its report beside it;
+  // any other gets a new run folder, so nothing is ever written next to the user's own files.
   const inRun = path.dirname(path.dirname(synth.fsPath)) === root;
   return runJob(services, `Evaluate ${path.basename(synth.fsPath)}`, async (signal, onProgress) => {
     const runDir = inRun ? path.dirname(synth.fsPath) : newRunDir(folder);
     const reportPath = path.join(runDir, 'report.json');
+    const settings = readSettings(folder.uri);
     // medsynth.columns types the real table; the synthetic and holdout tables are conformed to it.
-    const read = await tableReadSettings(workspaceFolderFor(real) ?? folder, real, signal);
+    const read = await datasetReadSettings(workspaceFolderFor(real) ?? folder, realSide, signal);
+    const embedder = resolveImageEmbedder(settings, folder);
     const evaluate = (): Promise<Report> =>
       evaluateSynthetic({
         real: real.fsPath,
         synth: synth.fsPath,
         holdout: holdout?.fsPath,
-        limits: tableLimits(readSettings(folder.uri)),
+        limits: tableLimits(settings),
+        decodeLimits: decodeLimits(settings),
         read,
+        // Images are compared through medsynth.imageEmbedder (the built-in embedder when empty).
+        ...(embedder !== undefined ? { embedder } : {}),
+        client: services.inference,
+        executionProviders: settings.executionProviders,
         json: reportPath,
         html: path.join(runDir, 'report.html'),
         signal,
@@ -242,7 +339,13 @@ export async function evaluateCommand(
       });
     const report = inRun ? await evaluate() : await inFreshRunDir(runDir, evaluate);
     if (options.openReport !== false) await openReportPanel(services, reportPath, report);
-    return { ok: true as const, reportPath, scores: scoresOf(report), ...(holdout ? { holdoutFile: holdout.fsPath } : {}) };
+    return {
+      ok: true as const,
+      modality: report.modality,
+      reportPath,
+      scores: scoresOf(report),
+      ...(holdout ? { holdoutFile: holdout.fsPath } : {}),
+    };
   });
 }
 
@@ -253,21 +356,32 @@ export async function fullLoopCommand(
 ): Outcome<FullLoopResult> {
   const blocked = refuseIfUntrusted('Running the full loop');
   if (blocked) return blocked;
-  const dataset = await datasetFrom(uri);
-  if (isRefusal(dataset)) return dataset;
+  const resolved = await datasetFrom(uri, 'fit');
+  if (isRefusal(resolved)) return resolved;
+  const dataset = resolved.uri;
+  const modality = resolved.modality;
   const folder = workspaceFolderFor(dataset);
   if (!folder)
-    return refuse('The full loop writes <medsynth.outputFolder>/<run-id>/ in the workspace: open the folder that holds the table first.');
+    return refuse(
+      `The full loop writes <medsynth.outputFolder>/<run-id>/ in the workspace: open the folder that holds the ${singularNoun(modality)} first.`,
+    );
   const settings = readSettings(folder.uri);
-  const n = options.rows ?? settings.defaultRows;
-  if (n > settings.maxRows) return refuse(`${n} rows is more than medsynth.maxRows (${settings.maxRows}).`);
+  const format = folderFormat(modality, settings);
+  if (isRefusal(format)) return format;
+  const items = itemsOf(modality);
+  // A modality that writes one file per sample (images) makes as many samples as the dataset holds
+  // unless told (medsynth.defaultRows is a row count); tables make medsynth.defaultRows rows.
+  const n = options.rows ?? (format !== undefined ? undefined : settings.defaultRows);
+  if (n !== undefined && n > settings.maxRows) return refuse(`${n} ${items} is more than medsynth.maxRows (${settings.maxRows}).`);
   const seed = options.seed ?? settings.seed;
+  const embedder = resolveImageEmbedder(settings, folder);
+  const count = n !== undefined ? `${n} ${items}` : `as many ${items} as the source`;
   // The title shows the row count and seed the run uses (medsynth.defaultRows / medsynth.seed change them).
   return runJob(
     services,
-    `Fit, generate and evaluate ${path.basename(dataset.fsPath)} (${n} rows, seed ${seed})`,
+    `Fit, generate and evaluate ${path.basename(dataset.fsPath)} (${count}, seed ${seed})`,
     async (signal, onProgress) => {
-      const read = await tableReadSettings(folder, dataset, signal);
+      const read = await datasetReadSettings(folder, resolved, signal);
       const result = await runFullLoop({
         dataset: dataset.fsPath,
         workspaceRoot: folder.uri.fsPath,
@@ -280,6 +394,9 @@ export async function fullLoopCommand(
         read,
         // Held out from fitting so the report's privacy verdict has unseen rows to compare with.
         holdoutFraction: settings.holdoutFraction,
+        // Images: the file format written (medsynth.imageFormat) and the embedder compared through (medsynth.imageEmbedder).
+        ...(format !== undefined ? { format } : {}),
+        ...(embedder !== undefined ? { embedder } : {}),
         signal,
         onProgress,
         executionProviders: settings.executionProviders,
@@ -291,6 +408,7 @@ export async function fullLoopCommand(
       if (options.openReport !== false) await openReportPanel(services, reportPath, result.report);
       return {
         ok: true as const,
+        modality: result.report.modality,
         runDir: result.runDir,
         reportPath,
         scores: scoresOf(result.report),

@@ -6,13 +6,13 @@ import * as vscode from 'vscode';
 import type { CommandOptions } from './commandContext';
 import type { MedSynthSettings } from './settings';
 
-/** Why a typed row count is not accepted, or undefined when it is. */
-export function rowsProblem(text: string, maxRows: number): string | undefined {
+/** Why a typed row count is not accepted, or undefined when it is; `items` names what is counted (the modality's itemNoun). */
+export function rowsProblem(text: string, maxRows: number, items = 'rows'): string | undefined {
   const t = text.trim();
-  if (!/^\d+$/.test(t)) return 'Type a whole number of rows, such as 1000.';
+  if (!/^\d+$/.test(t)) return `Type a whole number of ${items}, such as 1000.`;
   const n = Number(t);
-  if (n < 1) return 'At least 1 row.';
-  if (n > maxRows) return `At most ${maxRows} rows (medsynth.maxRows).`;
+  if (n < 1) return `At least 1 ${items.replace(/s$/, '')}.`;
+  if (n > maxRows) return `At most ${maxRows} ${items} (medsynth.maxRows).`;
   return undefined;
 }
 
@@ -31,14 +31,15 @@ export async function askRowsAndSeed(
   settings: MedSynthSettings,
   options: CommandOptions,
   what: string,
+  items = 'rows',
 ): Promise<{ rows: number; seed: number } | undefined> {
   if (options.rows !== undefined || options.seed !== undefined)
     return { rows: options.rows ?? settings.defaultRows, seed: options.seed ?? settings.seed };
   const rows = await vscode.window.showInputBox({
-    title: `${what} (1/2): rows`,
-    prompt: `How many synthetic rows to generate (default medsynth.defaultRows = ${settings.defaultRows})`,
+    title: `${what} (1/2): ${items}`,
+    prompt: `How many synthetic ${items} to generate (default medsynth.defaultRows = ${settings.defaultRows})`,
     value: String(settings.defaultRows),
-    validateInput: (t) => rowsProblem(t, settings.maxRows),
+    validateInput: (t) => rowsProblem(t, settings.maxRows, items),
     ignoreFocusOut: true,
   });
   if (rows === undefined) return undefined;
@@ -67,11 +68,21 @@ export function announceFit(dataset: string, runDir: string): void {
     });
 }
 
-/** Offers the next steps once rows are generated; does not wait for the user. */
-export function announceGenerated(out: string, rows: number, seed: number, provider: string): void {
+/**
+ * Offers the next steps once rows are generated; does not wait for the user. A folder of one file per
+ * sample (images) has no preview to open: Evaluate or Reveal it.
+ */
+export function announceGenerated(
+  out: string,
+  rows: number,
+  seed: number,
+  provider: string,
+  output: { readonly items?: string; readonly folder?: boolean } = {},
+): void {
   const where = vscode.workspace.asRelativePath(out);
+  const actions = output.folder ? ['Evaluate…', 'Reveal'] : ['Open', 'Evaluate…', 'Reveal'];
   void vscode.window
-    .showInformationMessage(`MedSynth: generated ${rows} rows (seed ${seed}, ${provider}) into ${where}.`, 'Open', 'Evaluate…', 'Reveal')
+    .showInformationMessage(`MedSynth: generated ${rows} ${output.items ?? 'rows'} (seed ${seed}, ${provider}) into ${where}.`, ...actions)
     .then((picked) => {
       if (picked === 'Open') void vscode.commands.executeCommand('medsynth.previewTable', vscode.Uri.file(out));
       if (picked === 'Evaluate…') void vscode.commands.executeCommand('medsynth.evaluate', vscode.Uri.file(out));

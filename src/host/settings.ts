@@ -24,6 +24,19 @@ export interface MedSynthSettings {
   readonly maxDecompressedBytes: number;
   /** Share of rows the full loop holds out from fitting, in [0, 0.9]; 0 disables the holdout. */
   readonly holdoutFraction: number;
+  /**
+   * The embedder folder (medsynth.embedder/1) images are compared through, as typed (absolute, or
+   * relative to the workspace folder: resolveImageEmbedder); undefined = the built-in one.
+   */
+  readonly imageEmbedder?: string;
+  /** The file format of generated images (png, dcm, nii, nii.gz, npy); checked against the generator's formats when used. */
+  readonly imageFormat: string;
+}
+
+/** medsynth.imageEmbedder as a path: relative settings are taken from the workspace folder. */
+export function resolveImageEmbedder(settings: MedSynthSettings, folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  if (settings.imageEmbedder === undefined) return undefined;
+  return path.isAbsolute(settings.imageEmbedder) || !folder ? settings.imageEmbedder : path.join(folder.uri.fsPath, settings.imageEmbedder);
 }
 
 /** The read caps every job passes to the table readers; errors name the setting to change. */
@@ -53,6 +66,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): MedSynthSetting
     maxSamples: positiveInt(config.get<unknown>('maxSamples')) ?? DEFAULT_MAX_SAMPLES,
     maxDecompressedBytes: positiveInt(config.get<unknown>('maxDecompressedBytes')) ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
     holdoutFraction: fraction(config.get<unknown>('holdoutFraction'), 0.9) ?? 0.2,
+    imageEmbedder: nonEmptyString(config.get<unknown>('imageEmbedder')),
+    imageFormat: nonEmptyString(config.get<unknown>('imageFormat'))?.toLowerCase() ?? 'png',
   };
 }
 
@@ -84,6 +99,20 @@ export function columnTypesFor(
   for (const [column, kind] of Object.entries(all)) if (!columns || columns.includes(column)) types[column] = kind;
   Object.assign(types, kindsOf(entries[columnsKeyFor(folder, file)]));
   return Object.keys(types).length > 0 ? types : undefined;
+}
+
+/**
+ * The read settings a job passes for one dataset: for the table reader (the modality that reads files
+ * by their content is the one TableReadSettings is for), the user's column kinds; none for a folder or
+ * a dataset of another modality.
+ */
+export async function datasetReadSettings(
+  folder: vscode.WorkspaceFolder,
+  dataset: { readonly uri: vscode.Uri; readonly isFolder: boolean; readonly modality: { readonly readsUnnamedFiles?: boolean } },
+  signal?: AbortSignal,
+): Promise<TableReadSettings | undefined> {
+  if (dataset.isFolder || dataset.modality.readsUnnamedFiles !== true) return undefined;
+  return tableReadSettings(folder, dataset.uri, signal);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { VerdictLevel } from '../core/report/verdict';
 import { reportVerdict } from '../core/report/verdict';
 import { outputRoot } from './commandContext';
 import { readSettings } from './settings';
-import { findStudioDatasets } from './studioDatasets';
+import { findStudioDatasets, updateDatasetFolderContext } from './studioDatasets';
 import type { StudioDataset, StudioModality } from './studioDatasets';
 import { describeRun, overallLevel, readRunSummary, shortDate } from './runSummary';
 import type { RunSummary } from './runSummary';
@@ -50,6 +50,8 @@ const LEVEL_ICON: Readonly<Record<VerdictLevel, { readonly icon: string; readonl
   unknown: { icon: 'graph' },
 };
 
+const FOLDER_CONTEXT_DELAY_MS = 500;
+
 interface Scan {
   readonly datasets: readonly StudioDataset[];
   readonly runs: readonly StudioNode[];
@@ -60,13 +62,22 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
   readonly onDidChangeTreeData = this.changed.event;
   /** One workspace scan serves the root and every group until the next refresh. */
   private scan: Promise<Scan> | undefined;
+  /** The explorer's folder context key is recomputed a moment after the last change, not per file. */
+  private folderContextTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    void updateDatasetFolderContext();
+  }
 
   refresh(): void {
     this.scan = undefined;
     this.changed.fire(undefined);
+    if (this.folderContextTimer) clearTimeout(this.folderContextTimer);
+    this.folderContextTimer = setTimeout(() => void updateDatasetFolderContext(), FOLDER_CONTEXT_DELAY_MS);
   }
 
   dispose(): void {
+    if (this.folderContextTimer) clearTimeout(this.folderContextTimer);
     this.changed.dispose();
   }
 
@@ -144,8 +155,13 @@ function groupItem(group: StudioGroup): vscode.TreeItem {
   item.iconPath = new vscode.ThemeIcon(g?.icon ?? 'history');
   item.contextValue = `group.${group}`;
   if (group === 'tables') item.tooltip = 'Click a table to preview it; ▶ fits a generator, generates synthetic rows and evaluates them';
-  if (group === 'images' || group === 'signals' || group === 'text')
-    item.tooltip = 'Click to inspect (read-only); generators for this modality come later';
+  else if (g) {
+    // What the registry's modality can do decides what the group promises.
+    const fits = (modalityById(g.modality)?.fitters.length ?? 0) > 0;
+    item.tooltip = fits
+      ? `Click to inspect (read-only); ▶ fits a generator, generates synthetic ${modalityById(g.modality)?.noun ?? 'data'} and evaluates them`
+      : 'Click to inspect (read-only); generators for this modality come later';
+  }
   return item;
 }
 
@@ -163,7 +179,8 @@ function datasetItem(node: Extract<StudioNode, { type: 'dataset' }>): vscode.Tre
     item.command = { command: 'medsynth.previewTable', title: 'Preview Table', arguments: [node.uri] };
   } else {
     if (node.detail) item.iconPath = new vscode.ThemeIcon('folder-library');
-    item.tooltip = 'Click to inspect (read-only summary)';
+    const fits = (modalityById(node.modality)?.fitters.length ?? 0) > 0;
+    item.tooltip = fits ? 'Click to inspect (read-only summary); ▶ fits, generates and evaluates' : 'Click to inspect (read-only summary)';
     item.command = { command: 'medsynth.inspectDataset', title: 'Inspect Dataset', arguments: [node.uri] };
   }
   return item;

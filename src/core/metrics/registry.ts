@@ -1,8 +1,6 @@
-// The explicit list of table metrics and the loop that runs a selection of them. A metric that
+// The explicit list of table metrics and the call that runs a selection of them (runMetrics.ts). A metric that
 // fails becomes a result with an `error` field so one bad column never sinks the whole report; one
 // that does not apply to the tables returns `notApplicable` itself.
-import { MedSynthError, throwIfAborted } from '../errors';
-import { yieldToEventLoop } from './tableColumns';
 import { contingencySimilarityMetric } from './contingencySimilarity';
 import { correlationSimilarityMetric } from './correlationSimilarity';
 import { dcrMetric } from './dcr';
@@ -10,6 +8,7 @@ import { exactCopiesMetric } from './exactCopies';
 import { identifierCopiesMetric } from './identifierCopies';
 import { ksComplementMetric } from './ksComplement';
 import { nndrMetric } from './nndr';
+import { runMetrics } from './runMetrics';
 import { tvComplementMetric } from './tvComplement';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
@@ -38,26 +37,5 @@ export async function evaluateTableMetrics(
   ids?: readonly string[],
   signal?: AbortSignal,
 ): Promise<MetricResult[]> {
-  const selected = (ids ?? TABLE_METRICS.map((m) => m.id)).map((id) => {
-    const metric = getTableMetric(id);
-    if (!metric) {
-      throw new MedSynthError('BAD_USAGE', `unknown table metric "${id}"`, { expected: TABLE_METRICS.map((m) => m.id).join(', ') });
-    }
-    return metric;
-  });
-  const results: MetricResult[] = [];
-  for (const metric of selected) {
-    // Most metrics are synchronous; a turn of the event loop between them lets a cancel from the
-    // editor or Ctrl-C land after each one instead of only after all of them.
-    await yieldToEventLoop();
-    throwIfAborted(signal);
-    try {
-      results.push(await metric.compute(input, signal));
-    } catch (e) {
-      if (e instanceof MedSynthError && e.code === 'CANCELLED') throw e;
-      if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled', {}, { cause: e });
-      results.push({ id: metric.id, score: null, details: {}, error: e instanceof Error ? e.message : String(e) });
-    }
-  }
-  return results;
+  return runMetrics('table', TABLE_METRICS, input, ids, signal);
 }

@@ -1,8 +1,8 @@
-// The explicit list of image metrics and the loop that runs a selection of them, as registry.ts does
-// for tables: unknown ids are BAD_USAGE before anything runs, a metric that fails becomes a result with
-// `error`, an abort is CANCELLED. Metrics that read feature vectors carry the embedder in their details.
-import { MedSynthError, throwIfAborted } from '../../errors';
-import { yieldToEventLoop } from '../tableColumns';
+// The explicit list of image metrics and the call that runs a selection of them through runMetrics.ts,
+// as registry.ts does for tables: unknown ids are BAD_USAGE before anything runs, a metric that fails
+// becomes a result with `error`, an abort is CANCELLED. Metrics that read feature vectors carry the
+// embedder in their details.
+import { runMetrics } from '../runMetrics';
 import type { MetricResult } from '../types';
 import { diversityMsssimMetric } from './diversityMsssim';
 import { fidMetric } from './fid';
@@ -33,27 +33,7 @@ export async function evaluateImageMetrics(
   ids?: readonly string[],
   signal?: AbortSignal,
 ): Promise<MetricResult[]> {
-  const selected = (ids ?? IMAGE_METRICS.map((m) => m.id)).map((id) => {
-    const metric = getImageMetric(id);
-    if (!metric) {
-      throw new MedSynthError('BAD_USAGE', `unknown image metric "${id}"`, { expected: IMAGE_METRICS.map((m) => m.id).join(', ') });
-    }
-    return metric;
-  });
-  const results: MetricResult[] = [];
-  for (const metric of selected) {
-    await yieldToEventLoop();
-    throwIfAborted(signal);
-    try {
-      const r = await metric.compute(input, signal);
-      results.push(
-        metric.usesFeatures && input.embedder && r.score !== null ? { ...r, details: { ...r.details, embedder: input.embedder } } : r,
-      );
-    } catch (e) {
-      if (e instanceof MedSynthError && e.code === 'CANCELLED') throw e;
-      if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled', {}, { cause: e });
-      results.push({ id: metric.id, score: null, details: {}, error: e instanceof Error ? e.message : String(e) });
-    }
-  }
-  return results;
+  return runMetrics('image', IMAGE_METRICS, input, ids, signal, (metric, r) =>
+    metric.usesFeatures && input.embedder && r.score !== null ? { ...r, details: { ...r.details, embedder: input.embedder } } : r,
+  );
 }

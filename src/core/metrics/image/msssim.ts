@@ -12,7 +12,7 @@
 // has, with their weights renormalised to sum to 1; below 11 x 11 at full size it is refused.
 import { MedSynthError } from '../../errors';
 import type { GreyImage } from './imageMetric';
-import { checkDataRange, checkPair, SSIM_K1, SSIM_K2 } from './ssim';
+import { checkDataRange, checkPair, SSIM_K1, SSIM_K2, windowMoments } from './ssim';
 
 export const MSSSIM_WEIGHTS: readonly number[] = [0.0448, 0.2856, 0.3001, 0.2363, 0.1333];
 export const MSSSIM_WINDOW = 11;
@@ -26,31 +26,6 @@ const GAUSS = ((): Float64Array => {
   for (let k = 0; k < MSSSIM_WINDOW; k++) g[k] /= s;
   return g;
 })();
-
-/** Gaussian-weighted "valid" filtering (separable: rows, then columns). */
-function gaussianValid(x: ArrayLike<number>, rows: number, columns: number): Float64Array {
-  const size = MSSSIM_WINDOW;
-  const outRows = rows - size + 1;
-  const outCols = columns - size + 1;
-  const horizontal = new Float64Array(rows * outCols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * columns;
-    for (let c = 0; c < outCols; c++) {
-      let s = 0;
-      for (let t = 0; t < size; t++) s += GAUSS[t] * x[o + c + t];
-      horizontal[r * outCols + c] = s;
-    }
-  }
-  const out = new Float64Array(outRows * outCols);
-  for (let r = 0; r < outRows; r++) {
-    for (let c = 0; c < outCols; c++) {
-      let s = 0;
-      for (let t = 0; t < size; t++) s += GAUSS[t] * horizontal[(r + t) * outCols + c];
-      out[r * outCols + c] = s;
-    }
-  }
-  return out;
-}
 
 interface Plane {
   readonly rows: number;
@@ -73,21 +48,7 @@ function halve(p: Plane): Plane {
 
 /** Mean cs and mean SSIM of one scale. */
 function scaleTerms(x: Plane, y: Plane, c1: number, c2: number): { cs: number; ssim: number } {
-  const { rows, columns } = x;
-  const n = rows * columns;
-  const xx = new Float64Array(n);
-  const yy = new Float64Array(n);
-  const xy = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    xx[k] = x.data[k] * x.data[k];
-    yy[k] = y.data[k] * y.data[k];
-    xy[k] = x.data[k] * y.data[k];
-  }
-  const mx = gaussianValid(x.data, rows, columns);
-  const my = gaussianValid(y.data, rows, columns);
-  const exx = gaussianValid(xx, rows, columns);
-  const eyy = gaussianValid(yy, rows, columns);
-  const exy = gaussianValid(xy, rows, columns);
+  const { x: mx, y: my, xx: exx, yy: eyy, xy: exy } = windowMoments(x.data, y.data, x.rows, x.columns, GAUSS);
   let cs = 0;
   let ssim = 0;
   for (let k = 0; k < mx.length; k++) {

@@ -3,7 +3,8 @@
 // given: a 7 x 7 uniform window, K1 = 0.01, K2 = 0.03, sample (n − 1) variances and covariance, and the
 // mean of the SSIM map over the positions whose window lies inside the image (scikit-image filters the
 // whole image, then crops (7 − 1) / 2 pixels from every side before taking the mean, which leaves
-// exactly those). Arithmetic in float64.
+// exactly those). Arithmetic in float64. The window statistics (validFilter, windowMoments) serve
+// msssim.ts too, with its Gaussian window.
 import { MedSynthError } from '../../errors';
 import type { GreyImage } from './imageMetric';
 
@@ -12,10 +13,11 @@ export const SSIM_K1 = 0.01;
 export const SSIM_K2 = 0.03;
 
 /**
- * Window sums of `x` over every `size` x `size` window inside the image ((rows − size + 1) x
- * (columns − size + 1), row major), by a horizontal then a vertical running sum.
+ * "Valid" filtering of `x` by the separable window `weights` (length w): the weighted sums over every
+ * w x w window inside the image ((rows − w + 1) x (columns − w + 1), row major), rows then columns.
  */
-export function boxSums(x: ArrayLike<number>, rows: number, columns: number, size: number): Float64Array {
+export function validFilter(x: ArrayLike<number>, rows: number, columns: number, weights: ArrayLike<number>): Float64Array {
+  const size = weights.length;
   const outRows = rows - size + 1;
   const outCols = columns - size + 1;
   const horizontal = new Float64Array(rows * outCols);
@@ -23,7 +25,7 @@ export function boxSums(x: ArrayLike<number>, rows: number, columns: number, siz
     const o = r * columns;
     for (let c = 0; c < outCols; c++) {
       let s = 0;
-      for (let t = 0; t < size; t++) s += x[o + c + t];
+      for (let t = 0; t < size; t++) s += weights[t] * x[o + c + t];
       horizontal[r * outCols + c] = s;
     }
   }
@@ -31,12 +33,50 @@ export function boxSums(x: ArrayLike<number>, rows: number, columns: number, siz
   for (let r = 0; r < outRows; r++) {
     for (let c = 0; c < outCols; c++) {
       let s = 0;
-      for (let t = 0; t < size; t++) s += horizontal[(r + t) * outCols + c];
+      for (let t = 0; t < size; t++) s += weights[t] * horizontal[(r + t) * outCols + c];
       out[r * outCols + c] = s;
     }
   }
   return out;
 }
+
+/** The window statistics SSIM is built from: x, y, x², y² and xy, each filtered by `weights`. */
+export interface WindowMoments {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly xx: Float64Array;
+  readonly yy: Float64Array;
+  readonly xy: Float64Array;
+}
+
+/** Filters two same-sized images and their products by the separable window `weights` ("valid" positions). */
+export function windowMoments(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rows: number,
+  columns: number,
+  weights: ArrayLike<number>,
+): WindowMoments {
+  const n = rows * columns;
+  const xx = new Float64Array(n);
+  const yy = new Float64Array(n);
+  const xy = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    xx[k] = a[k] * a[k];
+    yy[k] = b[k] * b[k];
+    xy[k] = a[k] * b[k];
+  }
+  return {
+    x: validFilter(a, rows, columns, weights),
+    y: validFilter(b, rows, columns, weights),
+    xx: validFilter(xx, rows, columns, weights),
+    yy: validFilter(yy, rows, columns, weights),
+    xy: validFilter(xy, rows, columns, weights),
+  };
+}
+
+/** The 7-wide uniform window as weights of 1: `validFilter` then gives plain window sums. */
+const BOX: Float64Array = new Float64Array(SSIM_WINDOW).fill(1);
 
 export function checkPair(a: GreyImage, b: GreyImage, minSide: number, what: string): void {
   if (a.rows !== b.rows || a.columns !== b.columns) {
@@ -63,22 +103,8 @@ export function checkDataRange(dataRange: number, what: string): void {
 export function structuralSimilarity(a: GreyImage, b: GreyImage, dataRange: number): number {
   checkPair(a, b, SSIM_WINDOW, 'SSIM');
   checkDataRange(dataRange, 'SSIM');
-  const { rows, columns } = a;
-  const n = rows * columns;
-  const xx = new Float64Array(n);
-  const yy = new Float64Array(n);
-  const xy = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    xx[k] = a.data[k] * a.data[k];
-    yy[k] = b.data[k] * b.data[k];
-    xy[k] = a.data[k] * b.data[k];
-  }
   const np = SSIM_WINDOW * SSIM_WINDOW;
-  const sx = boxSums(a.data, rows, columns, SSIM_WINDOW);
-  const sy = boxSums(b.data, rows, columns, SSIM_WINDOW);
-  const sxx = boxSums(xx, rows, columns, SSIM_WINDOW);
-  const syy = boxSums(yy, rows, columns, SSIM_WINDOW);
-  const sxy = boxSums(xy, rows, columns, SSIM_WINDOW);
+  const { x: sx, y: sy, xx: sxx, yy: syy, xy: sxy } = windowMoments(a.data, b.data, a.rows, a.columns, BOX);
   const covNorm = np / (np - 1);
   const c1 = (SSIM_K1 * dataRange) ** 2;
   const c2 = (SSIM_K2 * dataRange) ** 2;

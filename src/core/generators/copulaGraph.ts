@@ -4,36 +4,15 @@ import type { CopulaModel } from './copula';
 import { COPULA_KNOTS } from './copula';
 import { copulaLayout, copulaPostprocess } from './copulaLayout';
 import type { GeneratorManifest } from './manifest';
-import { encodeOnnxModel } from './onnx/model';
-import type { OnnxNode, OnnxTensor } from './onnx/model';
+import { encodeGenerator, floats, GraphNodes, int64s } from './onnx/generatorModel';
+import type { OnnxTensor } from './onnx/model';
 
 export const COPULA_LATENT_NAME = 'z';
 export const COPULA_OUTPUT_NAME = 'x';
-export const MANIFEST_METADATA_KEY = 'medsynth.json';
+// Where the manifest sits in a model's metadata (defined with the wrapping in onnx/generatorModel.ts).
+export { MANIFEST_METADATA_KEY } from './onnx/generatorModel';
 
 type Provenance = NonNullable<GeneratorManifest['provenance']>;
-
-const floats = (name: string, dims: readonly number[], data: ArrayLike<number>): OnnxTensor => ({
-  name,
-  type: 'float',
-  dims,
-  data: Float32Array.from(data),
-});
-const int64s = (name: string, data: readonly number[]): OnnxTensor => ({
-  name,
-  type: 'int64',
-  dims: [data.length],
-  data: BigInt64Array.from(data, (v) => BigInt(v)),
-});
-
-/** A tiny node list builder: each op gets a readable unique name for error messages from the runtime. */
-class GraphNodes {
-  readonly nodes: OnnxNode[] = [];
-  op(opType: string, inputs: readonly string[], output: string, attributes?: OnnxNode['attributes']): string {
-    this.nodes.push({ opType, inputs, outputs: [output], name: `${opType}_${this.nodes.length}`, ...(attributes ? { attributes } : {}) });
-    return output;
-  }
-}
 
 export function buildCopulaGenerator(model: CopulaModel, provenance: Provenance = {}): { onnx: Uint8Array; manifest: GeneratorManifest } {
   const layout = copulaLayout(model);
@@ -112,18 +91,11 @@ export function buildCopulaGenerator(model: CopulaModel, provenance: Provenance 
     postprocess: copulaPostprocess(model),
     provenance: { createdBy: 'medsynth gaussian copula', ...provenance },
   };
-  const onnx = encodeOnnxModel({
-    producerName: 'medsynth',
-    producerVersion: '0.1.0',
-    docString: `Gaussian copula over ${model.order.length} columns fitted on ${model.sourceRows} rows.`,
-    metadata: { [MANIFEST_METADATA_KEY]: JSON.stringify(manifest) },
-    graph: {
-      name: 'gaussian_copula',
-      nodes: g.nodes,
-      initializers: init,
-      inputs: [{ name: COPULA_LATENT_NAME, type: 'float', dims: ['N', d] }],
-      outputs: [{ name: COPULA_OUTPUT_NAME, type: 'float', dims: ['N', d] }],
-    },
+  return encodeGenerator(manifest, `Gaussian copula over ${model.order.length} columns fitted on ${model.sourceRows} rows.`, {
+    name: 'gaussian_copula',
+    nodes: g.nodes,
+    initializers: init,
+    inputs: [{ name: COPULA_LATENT_NAME, type: 'float', dims: ['N', d] }],
+    outputs: [{ name: COPULA_OUTPUT_NAME, type: 'float', dims: ['N', d] }],
   });
-  return { onnx, manifest };
 }

@@ -8,11 +8,11 @@
 // i.e. a sample of N(mu, W W^T + sigma^2 I) clipped to the value range of the training frames. The
 // manifest's postprocess block is the image contract (modalities/image/imagePostprocess.ts) with
 // outputRange = valueRange (the graph already emits modality units) and a `ppca` section for the
-// generator card. The manifest is also stored in the model's metadata under MANIFEST_METADATA_KEY.
-import { MANIFEST_METADATA_KEY } from '../copulaGraph';
+// generator card. The manifest is also stored in the model's metadata under MANIFEST_METADATA_KEY
+// (onnx/generatorModel.ts).
 import type { GeneratorManifest } from '../manifest';
-import { encodeOnnxModel } from '../onnx/model';
-import type { OnnxNode, OnnxTensor } from '../onnx/model';
+import { encodeGenerator, floats, GraphNodes, int64s } from '../onnx/generatorModel';
+import type { OnnxTensor } from '../onnx/model';
 import type { PpcaModel } from './ppcaFit';
 import type { TrainingImageInfo } from './ppcaImageInfo';
 
@@ -33,19 +33,6 @@ export interface PpcaSummary {
   /** The leading eigenvalues of the sample covariance (at most 16), descending. */
   readonly leadingEigenvalues: readonly number[];
 }
-
-const floats = (name: string, dims: readonly number[], data: ArrayLike<number>): OnnxTensor => ({
-  name,
-  type: 'float',
-  dims,
-  data: Float32Array.from(data),
-});
-const int64s = (name: string, data: readonly number[]): OnnxTensor => ({
-  name,
-  type: 'int64',
-  dims: [data.length],
-  data: BigInt64Array.from(data, (v) => BigInt(v)),
-});
 
 /** Shortest decimal that reads back as the same float32 (the graph's precision), for the manifest. */
 function f32(v: number): number {
@@ -72,11 +59,7 @@ export function buildPpcaGenerator(
 ): { onnx: Uint8Array; manifest: GeneratorManifest } {
   const { components: q, dims: d, channels: c, rows, columns } = model;
   const [lo, hi] = model.valueRange;
-  const nodes: OnnxNode[] = [];
-  const op = (opType: string, inputs: readonly string[], output: string): string => {
-    nodes.push({ opType, inputs, outputs: [output], name: `${opType}_${nodes.length}` });
-    return output;
-  };
+  const g = new GraphNodes();
   const init: OnnxTensor[] = [
     floats('W_T', [q, d], model.loadings),
     floats('mu', [d], model.mean),
@@ -90,11 +73,11 @@ export function buildPpcaGenerator(
     int64s('noise_end', [q + d]),
     int64s('image_shape', [-1, c, rows, columns]),
   ];
-  const zq = op('Slice', [PPCA_LATENT_NAME, 'latent_start', 'latent_end', 'axis1'], 'z_latent');
-  const ze = op('Slice', [PPCA_LATENT_NAME, 'noise_start', 'noise_end', 'axis1'], 'z_noise');
-  const mean = op('Add', [op('MatMul', [zq, 'W_T'], 'zW'), 'mu'], 'x_mean');
-  const x = op('Add', [mean, op('Mul', [ze, 'sigma'], 'x_noise')], 'x');
-  op('Reshape', [op('Clip', [x, 'value_min', 'value_max'], 'x_clipped'), 'image_shape'], PPCA_OUTPUT_NAME);
+  const zq = g.op('Slice', [PPCA_LATENT_NAME, 'latent_start', 'latent_end', 'axis1'], 'z_latent');
+  const ze = g.op('Slice', [PPCA_LATENT_NAME, 'noise_start', 'noise_end', 'axis1'], 'z_noise');
+  const mean = g.op('Add', [g.op('MatMul', [zq, 'W_T'], 'zW'), 'mu'], 'x_mean');
+  const x = g.op('Add', [mean, g.op('Mul', [ze, 'sigma'], 'x_noise')], 'x');
+  g.op('Reshape', [g.op('Clip', [x, 'value_min', 'value_max'], 'x_clipped'), 'image_shape'], PPCA_OUTPUT_NAME);
 
   const manifest: GeneratorManifest = {
     schema: 'medsynth.generator/1',
@@ -121,18 +104,15 @@ export function buildPpcaGenerator(
     },
     provenance: { createdBy: 'medsynth fit --generator ppca', ...provenance },
   };
-  const onnx = encodeOnnxModel({
-    producerName: 'medsynth',
-    producerVersion: '0.1.0',
-    docString: `Probabilistic PCA with ${q} components over ${rows}×${columns}${c === 3 ? ' RGB' : ''} frames, fitted on ${model.frames} frames.`,
-    metadata: { [MANIFEST_METADATA_KEY]: JSON.stringify(manifest) },
-    graph: {
+  return encodeGenerator(
+    manifest,
+    `Probabilistic PCA with ${q} components over ${rows}×${columns}${c === 3 ? ' RGB' : ''} frames, fitted on ${model.frames} frames.`,
+    {
       name: 'ppca_image',
-      nodes,
+      nodes: g.nodes,
       initializers: init,
       inputs: [{ name: PPCA_LATENT_NAME, type: 'float', dims: ['N', q + d] }],
       outputs: [{ name: PPCA_OUTPUT_NAME, type: 'float', dims: ['N', c, rows, columns] }],
     },
-  });
-  return { onnx, manifest };
+  );
 }

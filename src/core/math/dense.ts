@@ -10,7 +10,9 @@ const ROW_TILE = 64;
 /**
  * out[i][k] (+)= Σ_r a[i·len + r] · b[k·len + r] for i < aRows, k < bRows (out is aRows x bRows, row
  * major). With `upper`, a and b must be the same rows and only k ≥ i is computed (then mirrored by the
- * caller, or by `mirrorUpper`). Accumulates into `out`; start from zeros for a plain product.
+ * caller, or by `mirrorUpper`). With `aTriangular`, row i of a is 0 before entry i (a is upper
+ * triangular: the rows of Lᵀ for a lower-triangular L), and the products skip those zeros.
+ * Accumulates into `out`; start from zeros for a plain product.
  */
 export function* multiplyTransposedSteps(
   out: Float64Array,
@@ -20,14 +22,17 @@ export function* multiplyTransposedSteps(
   bRows: number,
   len: number,
   upper = false,
+  aTriangular = false,
 ): WorkSteps<void> {
   for (let r0 = 0; r0 < len; r0 += DEPTH_TILE) {
     const r1 = Math.min(len, r0 + DEPTH_TILE);
     for (let i0 = 0; i0 < aRows; i0 += ROW_TILE) {
       const i1 = Math.min(aRows, i0 + ROW_TILE);
+      if (aTriangular && r1 <= i0) break; // every later row tile is 0 over this depth tile
+      const from = aTriangular ? Math.max(r0, i0) : r0;
       for (let k0 = upper ? i0 : 0; k0 < bRows; k0 += ROW_TILE) {
         const k1 = Math.min(bRows, k0 + ROW_TILE);
-        tile(out, a, b, bRows, len, i0, i1, k0, k1, r0, r1, upper);
+        tile(out, a, b, bRows, len, i0, i1, k0, k1, from, r1, upper);
       }
       yield;
     }

@@ -97,9 +97,30 @@ function* tridiagonalise(matrix: Float64Array, n: number): WorkSteps<Tridiagonal
     const hi = sigma - f * g;
     h[i] = hi;
     a[row + last] = f - g;
-    // p = A u / h over the leading block, reading its lower triangle row by row.
+    // p = A u / h over the leading block, reading its lower triangle row by row, two rows at a time
+    // (each u_k and p_k loaded feeds both rows).
     p.fill(0, 0, i);
-    for (let j = 0; j <= last; j++) {
+    let j = 0;
+    for (; j + 1 <= last; j += 2) {
+      const r0 = j * n;
+      const r1 = r0 + n;
+      const u0 = a[row + j];
+      const u1 = a[row + j + 1];
+      let d0 = 0;
+      let d1 = 0;
+      for (let k = 0; k < j; k++) {
+        const uk = a[row + k];
+        const x0 = a[r0 + k];
+        const x1 = a[r1 + k];
+        d0 += x0 * uk;
+        d1 += x1 * uk;
+        p[k] += x0 * u0 + x1 * u1;
+      }
+      const x1j = a[r1 + j];
+      p[j] += d0 + a[r0 + j] * u0 + x1j * u1;
+      p[j + 1] += d1 + x1j * u0 + a[r1 + j + 1] * u1;
+    }
+    for (; j <= last; j++) {
       const rj = j * n;
       const uj = a[row + j];
       let dot = 0;
@@ -117,7 +138,23 @@ function* tridiagonalise(matrix: Float64Array, n: number): WorkSteps<Tridiagonal
     }
     const kk = up / (2 * hi);
     for (let j = 0; j <= last; j++) p[j] -= kk * a[row + j];
-    for (let j = 0; j <= last; j++) {
+    // A − q uᵀ − u qᵀ on the lower triangle, two rows at a time.
+    for (j = 0; j + 1 <= last; j += 2) {
+      const r0 = j * n;
+      const r1 = r0 + n;
+      const q0 = p[j];
+      const q1 = p[j + 1];
+      const u0 = a[row + j];
+      const u1 = a[row + j + 1];
+      for (let k = 0; k <= j; k++) {
+        const uk = a[row + k];
+        const pk = p[k];
+        a[r0 + k] -= q0 * uk + u0 * pk;
+        a[r1 + k] -= q1 * uk + u1 * pk;
+      }
+      a[r1 + j + 1] -= q1 * u1 + u1 * q1;
+    }
+    for (; j <= last; j++) {
       const rj = j * n;
       const qj = p[j];
       const uj = a[row + j];

@@ -27,8 +27,9 @@
 import { MedSynthError, throwIfAborted } from '../../errors';
 import { commonImageSize, frameCount, framesOf, resizeFrame, setChannels } from '../../data/imageResample';
 import type { ImageSet } from '../../data/imageSet';
+import { mirrorUpper, multiplyTransposedSteps } from '../../math/dense';
 import { eighYielding } from '../../math/symmetricEigen';
-import { timeSlicer } from '../../metrics/workSteps';
+import { runStepsYielding, timeSlicer } from '../../metrics/workSteps';
 
 export interface PpcaOptions {
   /** Fraction of the total variance the kept components explain, in (0, 1); default 0.95. */
@@ -54,7 +55,7 @@ export const PPCA_MAX_EIGEN_ORDER = 2048;
 export const PPCA_MAX_VALUES = 2 ** 26;
 /** Eigenvalues at or below this fraction of the largest count as zero (numerical rank). */
 const RANK_TOLERANCE = 1e-10;
-/** Columns per block of the Gram and back-projection loops (a block of all frames stays in cache). */
+/** Columns per block of the back-projection loop (a block of all frames stays in cache). */
 const COLUMN_BLOCK = 256;
 
 export interface PpcaModel {
@@ -206,41 +207,10 @@ export async function fitPpca(set: ImageSet, opts: PpcaOptions = {}): Promise<Pp
       await slice();
     }
     opts.onProgress?.(`PPCA: Gram matrix of ${n} frames`);
-    // 2×2 tiles of (i, j) pairs: each value loaded feeds two products. Only j <= i is stored.
-    for (let c0 = 0; c0 < d; c0 += COLUMN_BLOCK) {
-      const c1 = Math.min(d, c0 + COLUMN_BLOCK);
-      for (let i = 0; i < n; i += 2) {
-        const i2 = Math.min(i + 1, n - 1);
-        const ai = i * d;
-        const bi = i2 * d;
-        for (let j = 0; j <= i; j += 2) {
-          const j2 = Math.min(j + 1, n - 1);
-          const aj = j * d;
-          const bj = j2 * d;
-          let s00 = 0;
-          let s01 = 0;
-          let s10 = 0;
-          let s11 = 0;
-          for (let p = c0; p < c1; p++) {
-            const x0 = data[ai + p];
-            const x1 = data[bi + p];
-            const y0 = data[aj + p];
-            const y1 = data[bj + p];
-            s00 += x0 * y0;
-            s01 += x0 * y1;
-            s10 += x1 * y0;
-            s11 += x1 * y1;
-          }
-          matrix[i * n + j] += s00;
-          if (j2 !== j && j2 <= i) matrix[i * n + j2] += s01;
-          if (i2 !== i) {
-            matrix[i2 * n + j] += s10;
-            if (j2 !== j) matrix[i2 * n + j2] += s11;
-          }
-        }
-        await slice();
-      }
-    }
+    // X Xᵀ by the tiled product of src/core/math/dense.ts (rows of X against rows of X), the upper
+    // triangle only; mirrored below.
+    await runStepsYielding(multiplyTransposedSteps(matrix, data, n, data, n, d, true), opts.signal);
+    mirrorUpper(matrix, n);
   } else {
     opts.onProgress?.(`PPCA: covariance of ${d} values over ${n} frames`);
     const centred = new Float64Array(d);

@@ -1,8 +1,10 @@
 // fidelity.fid: Fréchet distance between Gaussians fitted to the real and the synthetic feature
-// vectors (Heusel et al. 2017). The matrix square root term is computed from symmetric
-// eigen-decompositions only: with Σr = V Λ Vᵀ and B = Λ^½ Vᵀ, Tr((Σr^½ Σs Σr^½)^½) is the sum of the
-// square roots of the eigenvalues of the symmetric B Σs Bᵀ (similar to Σr^½ Σs Σr^½), so no general
-// (complex, non-symmetric) sqrtm is needed and a rank-deficient covariance is handled exactly.
+// vectors (Heusel et al. 2017). The matrix square root term is computed from symmetric eigenvalues
+// only: with Σr = L Lᵀ (Cholesky) Tr((Σr^½ Σs Σr^½)^½) is the sum of the square roots of the eigenvalues
+// of the symmetric Lᵀ Σs L (similar to Σr^½ Σs Σr^½); when Σr is singular, Σr = V Λ Vᵀ and B = Λ^½ Vᵀ
+// give B Σs Bᵀ instead. No general (complex, non-symmetric) sqrtm is needed, and a rank-deficient
+// covariance is handled exactly.
+import { choleskySteps } from '../../math/cholesky';
 import { covarianceYielding } from '../../math/covariance';
 import { mirrorUpper, multiplyTransposedSteps } from '../../math/dense';
 import { eighYielding, eigvalshYielding } from '../../math/symmetricEigen';
@@ -37,24 +39,46 @@ export async function frechetDistance(real: FeatureMatrix, synth: FeatureMatrix,
   for (let k = 0; k < n; k++) meanTerm += (r.mean[k] - s.mean[k]) ** 2;
   let traces = 0;
   for (let k = 0; k < n; k++) traces += r.cov[k * n + k] + s.cov[k * n + k];
-  const { values, vectors } = await eighYielding(r.cov, n, signal);
-  // B = Λ^½ Vᵀ: row i is column i of V scaled by √λᵢ (eigenvalues below 0 are rounding: 0).
-  const b = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const root = Math.sqrt(Math.max(0, values[i]));
-    for (let k = 0; k < n; k++) b[i * n + k] = root * vectors[k * n + i];
-  }
-  // C = B Σs (Σs symmetric, so C = B Σsᵀ: row dots), then M = C Bᵀ, symmetric: upper half, mirrored.
-  const c = new Float64Array(n * n);
-  await runStepsYielding(multiplyTransposedSteps(c, b, n, s.cov, n, n), signal);
+  const rootTrace = await rootTraceTerm(r.cov, s.cov, n, signal);
+  const covarianceTerm = traces - 2 * rootTrace;
+  return { fid: Math.max(0, meanTerm + covarianceTerm), meanTerm, covarianceTerm };
+}
+
+/**
+ * Tr((Σr^½ Σs Σr^½)^½) = Σ √μ over the eigenvalues μ of a symmetric matrix similar to Σr^½ Σs Σr^½ (so to
+ * Σr Σs): with the Cholesky factor Σr = L Lᵀ that matrix is Lᵀ Σs L, which needs eigenvalues only
+ * (tridiagonal reduction + QL without vectors). When Σr is singular or nearly so (fewer rows than
+ * dimensions, collinear features) the factor is not used and Σr = V Λ Vᵀ gives B Σs Bᵀ with B = Λ^½ Vᵀ.
+ * Eigenvalues below 0 are rounding: 0.
+ */
+async function rootTraceTerm(real: Float64Array, synth: Float64Array, n: number, signal?: AbortSignal): Promise<number> {
+  const l = await runStepsYielding(choleskySteps(real, n), signal);
   const m = new Float64Array(n * n);
-  await runStepsYielding(multiplyTransposedSteps(m, c, n, b, n, n, true), signal);
+  if (l) {
+    // Lᵀ rows (row i = column i of L: 0 before entry i), then Cᵀ = Lᵀ Σs and M = Lᵀ C, upper half, mirrored.
+    const lt = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let k = i; k < n; k++) lt[i * n + k] = l[k * n + i];
+    const ct = new Float64Array(n * n);
+    await runStepsYielding(multiplyTransposedSteps(ct, lt, n, synth, n, n, false, true), signal);
+    await runStepsYielding(multiplyTransposedSteps(m, lt, n, ct, n, n, true, true), signal);
+  } else {
+    const { values, vectors } = await eighYielding(real, n, signal);
+    // B = Λ^½ Vᵀ: row i is column i of V scaled by √λᵢ.
+    const b = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      const root = Math.sqrt(Math.max(0, values[i]));
+      for (let k = 0; k < n; k++) b[i * n + k] = root * vectors[k * n + i];
+    }
+    // C = B Σs (Σs symmetric, so C = B Σsᵀ: row dots), then M = C Bᵀ, symmetric: upper half, mirrored.
+    const c = new Float64Array(n * n);
+    await runStepsYielding(multiplyTransposedSteps(c, b, n, synth, n, n), signal);
+    await runStepsYielding(multiplyTransposedSteps(m, c, n, b, n, n, true), signal);
+  }
   mirrorUpper(m, n);
   const mu = await eigvalshYielding(m, n, signal);
   let rootTrace = 0;
   for (const x of mu) rootTrace += Math.sqrt(Math.max(0, x));
-  const covarianceTerm = traces - 2 * rootTrace;
-  return { fid: Math.max(0, meanTerm + covarianceTerm), meanTerm, covarianceTerm };
+  return rootTrace;
 }
 
 export async function computeFid(input: ImageMetricInput, signal?: AbortSignal): Promise<MetricResult> {

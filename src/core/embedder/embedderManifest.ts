@@ -1,6 +1,6 @@
 // medsynth.json of an embedder folder ("schema": "medsynth.embedder/1"): the ONNX feature extractor
 // whose output vectors the image metrics (FID, PRDC, MMD, DCR) compare. Checked as untrusted input, like
-// a generator manifest (manifestValidation.ts): every field with its JSON path in the error, the model
+// a generator manifest (manifestValidation.ts, through the same jsonReader.ts): every field with its JSON path in the error, the model
 // path kept inside the folder, the input size bounded before anything is allocated from it; then the
 // manifest is checked against the ONNX model's declared signature (modelInfo.ts, no runtime needed).
 //
@@ -15,7 +15,8 @@
 //     "license": "Apache-2.0"
 //   }
 import { MedSynthError } from '../errors';
-import { MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH, describeValue, jsonNestingDepth } from '../generators/manifestValidation';
+import { describeValue, jsonNestingDepth, ManifestReader } from '../generators/jsonReader';
+import { MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH } from '../generators/manifestValidation';
 import type { ModelSignature } from '../generators/manifestValidation';
 
 export const EMBEDDER_SCHEMA = 'medsynth.embedder/1';
@@ -49,19 +50,18 @@ export interface EmbedderManifest {
 
 type Json = Readonly<Record<string, unknown>>;
 
-class EmbedderReader {
-  constructor(readonly source: string) {}
-
-  fail(path: string, message: string, expected: string): MedSynthError {
-    return new MedSynthError('MANIFEST_INVALID', `${path}: ${message}`, { file: this.source, expected });
+/** The shared field readers (jsonReader.ts) with the embedder's own wording: values and lengths named. */
+class EmbedderReader extends ManifestReader {
+  constructor(source: string) {
+    super(source, 'embedder folder');
   }
 
-  object(v: unknown, path: string): Json {
+  override object(v: unknown, path: string): Json {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw this.fail(path, `is ${describeValue(v)}`, 'an object');
     return v as Json;
   }
 
-  string(v: unknown, path: string, maxLength = 4096): string {
+  override string(v: unknown, path: string, maxLength = 4096): string {
     if (typeof v !== 'string' || v.length === 0 || v.length > maxLength)
       throw this.fail(
         path,
@@ -71,39 +71,10 @@ class EmbedderReader {
     return v;
   }
 
-  integer(v: unknown, path: string, min: number, max: number): number {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-      throw this.fail(path, `is ${describeValue(v)}`, `an integer in [${min}, ${max}]`);
-    return v;
-  }
-
-  number(v: unknown, path: string): number {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.fail(path, `is ${describeValue(v)}`, 'a finite number');
-    return v;
-  }
-
-  array(v: unknown, path: string, length: number, what: string): readonly unknown[] {
+  /** An array of exactly `length` items (`what` says which). */
+  tuple(v: unknown, path: string, length: number, what: string): readonly unknown[] {
     if (!Array.isArray(v) || v.length !== length) throw this.fail(path, `is ${describeValue(v)}`, what);
     return v;
-  }
-
-  /**
-   * A path relative to the embedder folder, by the generator manifest's rule: not absolute, no '..'
-   * segment, no backslash, drive letter, colon or NUL, and normalized (no empty or '.' segments).
-   * Storage still resolves it with resolveInside, which also refuses symbolic links out.
-   */
-  relativePath(v: unknown, path: string): string {
-    const p = this.string(v, path);
-    const segments = p.split('/');
-    const escapes = p.startsWith('/') || p.includes('\\') || p.includes('\0') || p.includes(':') || segments.some((s) => s === '..');
-    if (escapes)
-      throw new MedSynthError('PATH_ESCAPE', `${path}: "${p}" leaves the embedder folder`, {
-        file: this.source,
-        expected: 'a path relative to the embedder folder',
-      });
-    if (segments.some((s) => s === '' || s === '.'))
-      throw this.fail(path, `"${p}" is not a normalized relative path`, 'a path like model.onnx');
-    return p;
   }
 }
 
@@ -144,14 +115,14 @@ export function validateEmbedderManifest(json: unknown, source: string): Embedde
 
   const input = r.object(o.input, '$.input');
   const inputName = r.string(input.name, '$.input.name');
-  const shape = r.array(input.shape, '$.input.shape', 4, '[-1, C, H, W]: four dimensions');
+  const shape = r.tuple(input.shape, '$.input.shape', 4, '[-1, C, H, W]: four dimensions');
   if (shape[0] !== -1) throw r.fail('$.input.shape[0]', `is ${describeValue(shape[0])}`, '-1 (the batch dimension)');
   const channels = r.integer(shape[1], '$.input.shape[1]', 1, 3);
   if (channels !== 1 && channels !== 3) throw r.fail('$.input.shape[1]', `is ${channels}`, '1 (grey) or 3 (RGB) channels');
   const height = r.integer(shape[2], '$.input.shape[2]', 1, MAX_EMBEDDER_SIDE);
   const width = r.integer(shape[3], '$.input.shape[3]', 1, MAX_EMBEDDER_SIDE);
 
-  const range = r.array(o.valueRange, '$.valueRange', 2, '[lo, hi]');
+  const range = r.tuple(o.valueRange, '$.valueRange', 2, '[lo, hi]');
   const lo = r.number(range[0], '$.valueRange[0]');
   const hi = r.number(range[1], '$.valueRange[1]');
   // The input tensor is float32: both ends, and the span between them, must be float32 numbers apart.

@@ -1,6 +1,6 @@
 // Validates medsynth.json as untrusted input: every field is checked with its JSON path in the error,
 // paths must stay inside the generator folder, and declared shapes are bounded before anything is
-// allocated from them.
+// allocated from them. The field readers are jsonReader.ts's, shared with the embedder manifest.
 import { MedSynthError } from '../errors';
 import type { ConditionInput, DiffusionSection, GeneratorManifest, LatentInput, TableColumnSpec, TablePostprocess } from './manifest';
 import { validateDiffusionConfig } from './diffusion/diffusionConfig';
@@ -8,6 +8,7 @@ import type { DiffusionConfig } from './diffusion/types';
 import { specFeatureIndices } from './tableDecoding';
 import { compileDatetimeFormat } from '../data/table/datetimeFormat';
 import { parseBoolean } from '../data/table/cellValues';
+import { describeValue, jsonNestingDepth, ManifestReader } from './jsonReader';
 
 /** Largest single declared dimension, and largest element count of one sample (batch excluded). */
 export const MAX_MANIFEST_DIM = 1_000_000;
@@ -16,99 +17,6 @@ export const MAX_SAMPLE_ELEMENTS = 100_000_000;
 /** medsynth.json is small and flat; deeper or larger is hostile (checked before any field is read). */
 export const MAX_MANIFEST_DEPTH = 32;
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
-
-type Json = Readonly<Record<string, unknown>>;
-
-/**
- * A short description of a JSON value for an error message. JSON.stringify would recurse natively
- * into a hostile value nested a million deep and overflow the stack, and could be megabytes long.
- */
-export function describeValue(v: unknown): string {
-  if (v === undefined) return 'missing';
-  if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? '' : 's'}`;
-  if (v !== null && typeof v === 'object') return 'an object';
-  const text = JSON.stringify(v);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** The nesting depth of a parsed JSON value (a scalar is 0), without recursion, stopping past `limit`. */
-export function jsonNestingDepth(value: unknown, limit: number): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop() as [unknown, number];
-    if (v === null || typeof v !== 'object') continue;
-    deepest = Math.max(deepest, depth + 1);
-    if (deepest > limit) return deepest;
-    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-  }
-  return deepest;
-}
-
-class ManifestReader {
-  constructor(readonly source: string) {}
-
-  fail(path: string, message: string, expected?: string): MedSynthError {
-    return new MedSynthError('MANIFEST_INVALID', `${path}: ${message}`, { file: this.source, ...(expected ? { expected } : {}) });
-  }
-
-  object(v: unknown, path: string): Json {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw this.fail(path, 'is not an object', 'an object');
-    return v as Json;
-  }
-
-  string(v: unknown, path: string): string {
-    if (typeof v !== 'string' || v.length === 0 || v.length > 4096) throw this.fail(path, 'is not a non-empty string', 'a string');
-    return v;
-  }
-
-  optionalString(v: unknown, path: string): string | undefined {
-    return v === undefined ? undefined : this.string(v, path);
-  }
-
-  oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]): T {
-    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v))
-      throw this.fail(path, `is ${describeValue(v)}`, `one of ${allowed.join(', ')}`);
-    return v as T;
-  }
-
-  integer(v: unknown, path: string, min: number, max: number): number {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-      throw this.fail(path, `is ${describeValue(v)}`, `an integer in [${min}, ${max}]`);
-    return v;
-  }
-
-  number(v: unknown, path: string): number {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.fail(path, `is ${describeValue(v)}`, 'a finite number');
-    return v;
-  }
-
-  array(v: unknown, path: string, maxLength: number): readonly unknown[] {
-    if (!Array.isArray(v) || v.length > maxLength) throw this.fail(path, 'is not an array', `an array of at most ${maxLength} items`);
-    return v;
-  }
-
-  /** A path relative to the generator folder: no '..', not absolute, no backslashes or drive letters. */
-  relativePath(v: unknown, path: string): string {
-    const p = this.string(v, path);
-    const segments = p.split('/');
-    const escapes =
-      p.startsWith('/') ||
-      p.includes('\\') ||
-      p.includes('\0') ||
-      /^[A-Za-z]:/.test(p) ||
-      p.includes(':') ||
-      segments.some((s) => s === '..');
-    if (escapes)
-      throw new MedSynthError('PATH_ESCAPE', `${path}: "${p}" leaves the generator folder`, {
-        file: this.source,
-        expected: 'a path relative to the generator folder',
-      });
-    if (segments.some((s) => s === '' || s === '.'))
-      throw this.fail(path, `"${p}" is not a normalized relative path`, 'a path like model.onnx');
-    return p;
-  }
-}
 
 function readShape(r: ManifestReader, v: unknown, path: string): number[] {
   const dims = r.array(v, path, 8).map((d, i) => (d === -1 ? -1 : r.integer(d, `${path}[${i}]`, 1, MAX_MANIFEST_DIM)));
@@ -386,7 +294,7 @@ function readDiffusion(
 
 /** Parses untrusted manifest JSON (already JSON.parse'd) from `source` into a GeneratorManifest. */
 export function validateManifest(json: unknown, source: string): GeneratorManifest {
-  const r = new ManifestReader(source);
+  const r = new ManifestReader(source, 'generator folder');
   if (jsonNestingDepth(json, MAX_MANIFEST_DEPTH) > MAX_MANIFEST_DEPTH) {
     throw new MedSynthError('LIMIT_EXCEEDED', `the manifest is nested more than ${MAX_MANIFEST_DEPTH} levels deep`, {
       file: source,

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MedSynthError } from '../../../src/core/errors';
-import { MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH, describeValue, validateManifest } from '../../../src/core/generators/manifestValidation';
+import { describeValue } from '../../../src/core/generators/jsonReader';
+import { MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH, validateManifest } from '../../../src/core/generators/manifestValidation';
 import { loadGenerator } from '../../../src/storage/generatorFolder';
 import { ROOT } from './copulaFixtures';
 

@@ -189,17 +189,12 @@ export async function runDiffusion(
       sink.push(outName, x, [rows, ...shape], rows);
     }
     msPerBatch.push(performance.now() - start);
-    emit({ type: 'progress', id: req.id, done: sink.done, total: req.rows });
+    sink.progress();
   }
-  return {
-    type: 'sampleResult',
-    id: req.id,
-    sample: sink.assembled,
-    rows: req.rows,
-    features: sink.width,
+  return sink.result({
     executionProvider: ses.executionProvider,
     msPerBatch,
     sessionMs: (cached ? 0 : ses.createMs) + (decoder && !decoder.cached ? decoder.ses.createMs : 0),
     loopMs: performance.now() - loopStart,
-  };
+  });
 }

@@ -1,8 +1,9 @@
 // Where the batches of one sample request go, whatever family made them: each batch's output is
 // checked (float32, one row per sample, the same width every batch, under the child's value cap), then
-// streamed to the engine as a sampleBatch message or gathered into the result's sample.
+// streamed to the engine as a sampleBatch message or gathered into the result's sample; after each batch
+// a progress event, at the end the sampleResult.
 import { MedSynthError } from '../core/errors';
-import type { ProgressEvent, SampleBatch, SampleRequest } from '../protocol/inference';
+import type { ProgressEvent, SampleBatch, SampleRequest, SampleResult } from '../protocol/inference';
 import { MAX_SAMPLE_VALUES } from './sampleLimits';
 
 export type Emit = (m: ProgressEvent | SampleBatch) => void;
@@ -40,10 +41,6 @@ export class SampleSink {
     return Math.max(this.features, 0);
   }
 
-  get assembled(): Float32Array {
-    return this.sample;
-  }
-
   /** Takes the next `rows` rows: `data` is [rows, ...dims] of output `name`. */
   push(name: string, data: Float32Array, dims: readonly number[], rows: number): void {
     if (this.features < 0) {
@@ -72,5 +69,15 @@ export class SampleSink {
       this.sample.set(data, this.done * this.features);
     }
     this.done += rows;
+  }
+
+  /** Tells the engine how many rows of the request are done (after each batch). */
+  progress(): void {
+    this.emit({ type: 'progress', id: this.req.id, done: this.done, total: this.req.rows });
+  }
+
+  /** The request's sampleResult once every batch is in, with the run's provider and timings. */
+  result(run: Pick<SampleResult, 'executionProvider' | 'msPerBatch' | 'sessionMs' | 'loopMs'>): SampleResult {
+    return { type: 'sampleResult', id: this.req.id, sample: this.sample, rows: this.req.rows, features: this.width, ...run };
   }
 }

@@ -112,19 +112,14 @@ export async function runSample(
       throw new MedSynthError('MODEL_MISMATCH', `output '${outName}' must be float32, got ${out?.type ?? 'nothing'}`);
     sink.push(outName, out.data as Float32Array, out.dims, rows);
     out.dispose();
-    emit({ type: 'progress', id: req.id, done: sink.done, total: req.rows });
+    sink.progress();
   }
-  return {
-    type: 'sampleResult',
-    id: req.id,
-    sample: sink.assembled,
-    rows: req.rows,
-    features: sink.width,
+  return sink.result({
     executionProvider: ses.executionProvider,
     msPerBatch,
     sessionMs: cached ? 0 : ses.createMs,
     loopMs: performance.now() - loopStart,
-  };
+  });
 }
 
 export async function describeModel(req: DescribeModelRequest, cache: SessionCache, log: LogSink): Promise<DescribeModelResult> {

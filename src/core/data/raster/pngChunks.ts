@@ -51,7 +51,8 @@ const CRC_TABLE = ((): Uint32Array => {
 /** node:zlib's native CRC-32 (node >= 20.15 / 22.2), the same polynomial as the table below. */
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
-function crc32(bytes: Uint8Array, from: number, to: number): number {
+/** CRC-32 of bytes[from, to) (ISO-HDLC, PNG's chunk CRC); the reader and pngWriter.ts share it. */
+export function crc32(bytes: Uint8Array, from = 0, to = bytes.length): number {
   if (nativeCrc32 && to - from >= 64) return nativeCrc32(bytes.subarray(from, to), 0) >>> 0;
   let c = 0xffffffff;
   for (let i = from; i < to; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);

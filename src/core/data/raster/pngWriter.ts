@@ -6,7 +6,7 @@
 
 import * as zlib from 'node:zlib';
 import { MedSynthError, badInput } from '../../errors';
-import { PNG_SIGNATURE } from './pngChunks';
+import { crc32, PNG_SIGNATURE } from './pngChunks';
 
 export interface PngImage {
   readonly rows: number;
@@ -21,33 +21,13 @@ export interface PngImage {
 export const MAX_PNG_RAW_BYTES = 2 ** 31 - 1;
 const IDAT_CHUNK = 1 << 20;
 
-const CRC_TABLE = ((): Uint32Array => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** node:zlib's native CRC-32 when this Node has it (>= 20.15), the same polynomial as the table. */
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
-
-function crc32(bytes: Uint8Array): number {
-  if (nativeCrc32) return nativeCrc32(bytes, 0) >>> 0;
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  view.setUint32(8 + data.length, crc32(out, 4, 8 + data.length));
   return out;
 }
 

@@ -120,6 +120,13 @@ function pngNames(out: string, frames: number): string[] {
 }
 
 async function plan(format: ImageOutputFormat, out: string, d: NonTableDataset, v: ImageVolume, bitDepth: 8 | 16): Promise<PlannedFile[]> {
+  // A volume with slices missing would be written as if evenly spaced; PNGs are one file per frame.
+  const gap = v.metadata.sliceGap;
+  if (typeof gap === 'string' && format !== 'png')
+    throw new MedSynthError('BAD_INPUT', `convert: the series has ${gap}; a .${format} volume would stretch the anatomy over the gap`, {
+      file: v.sourceFiles[0],
+      expected: 'every slice of the series (or .png output: one file per slice)',
+    });
   switch (format) {
     case 'npy':
       return [{ path: out, bytes: encodeNpy(v.data, npyShape(v)) }];

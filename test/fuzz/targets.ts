@@ -10,6 +10,7 @@ import { cellText, serializeTable } from '../../src/core/data/table/tableWriter'
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource } from 'hyparquet-writer';
 import { validateManifest } from '../../src/core/generators/manifestValidation';
+import { imagePostprocess } from '../../src/core/modalities/image/imagePostprocess';
 import { loadGenerator } from '../../src/storage/generatorFolder';
 import type { FuzzRandom } from './random';
 import type { Built } from './structured';
@@ -194,7 +195,9 @@ export async function executeTarget(target: TargetName, bytes: Uint8Array, scrat
       } catch {
         return 'skipped'; // validateManifest takes parsed JSON; the generator target covers broken text.
       }
-      validateManifest(json, 'fuzz/medsynth.json');
+      const manifest = validateManifest(json, 'fuzz/medsynth.json');
+      // An image generator's postprocess block is checked by the image codec (the new manifest fields).
+      if (manifest.modality === 'image') imagePostprocess(manifest, 'fuzz/medsynth.json');
       return 'ok';
     }
     case 'generator': {

@@ -208,6 +208,28 @@ describe('medsynth convert refuses, and writes nothing', () => {
       assert.deepEqual(readdirSync(dir), [], 'nothing written');
     });
   }
+  it('a series with a missing slice: refused as a volume, written as one PNG per slice', () => {
+    const dir = scratchDir();
+    const series = join(dir, 'series');
+    mkdirSync(series);
+    copyFileSync(join(SYN, 's_a.dcm'), join(series, 's_a.dcm'));
+    copyFileSync(join(SYN, 's_c.dcm'), join(series, 's_c.dcm'));
+    // s_b moved from x = 1 to x = 6 along the slice normal (dcmdump: s_a -4, s_c -1.5): 7.5 mm where the others are 2.5 apart.
+    const moved = readFileSync(join(SYN, 's_b.dcm'));
+    moved.write('6.0', moved.indexOf('1.0\\2.0\\3.0', 0, 'latin1'), 'latin1');
+    writeFileSync(join(series, 's_b.dcm'), moved);
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    for (const ext of ['nii', 'npy', 'dcm']) {
+      const res = runCliProcess(['convert', series, join(out, `v.${ext}`)]);
+      assert.equal(res.code, 2, res.stderr);
+      assert.match(res.stderr, /gap of 7\.500 mm .* about 2 slice\(s\) missing/);
+    }
+    assert.deepEqual(readdirSync(out), [], 'nothing written');
+    convert(series, join(out, 'slice.png'));
+    assert.equal(readdirSync(out).length, 3);
+  });
+
   it('the source as the output', () => {
     const dir = scratchDir();
     const src = join(dir, 'a.dcm');

@@ -40,6 +40,15 @@ function siblingsOf(dir: string): (rel: string) => Promise<Uint8Array> {
   };
 }
 
+/** s_b.dcm with its Image Position (Patient) moved from x = 1 to x = 6 (same value length). */
+function movedSlice(): Uint8Array {
+  const moved = Buffer.from(fixture('synthetic/s_b.dcm'));
+  const at = moved.indexOf('1.0\\2.0\\3.0', 0, 'latin1');
+  assert.ok(at > 0, 'the position value of s_b.dcm');
+  moved.write('6.0', at, 'latin1');
+  return new Uint8Array(moved);
+}
+
 describe('readDicomSeries', () => {
   it('orders a shuffled series by position along the slice normal, not by Instance Number', async () => {
     const want = expected.series.synthetic;
@@ -52,6 +61,24 @@ describe('readDicomSeries', () => {
     assert.equal(sha256Float32(v.data), want.sha256);
     assert.equal(v.spacing?.slice, want.sliceSpacing);
     assert.equal(v.units, 'HU');
+  });
+
+  it('reads a series with a missing slice and says where the gap is', async () => {
+    // s_a, s_c, s_b lie at x = -4, -1.5 and 1 (2.5 mm apart, dcmdump); moving s_b to x = 6 (the same
+    // number of characters in its Image Position (Patient) value) leaves a 7.5 mm gap: two slices missing.
+    const files = [
+      { name: 's_a.dcm', bytes: fixture('synthetic/s_a.dcm') },
+      { name: 's_b.dcm', bytes: movedSlice() },
+      { name: 's_c.dcm', bytes: fixture('synthetic/s_c.dcm') },
+    ];
+    const set = await readDicomSeries(files);
+    assert.match(
+      String(set.images[0].metadata.sliceGap),
+      /^a gap of 7\.500 mm between s_(b|c)\.dcm and s_(b|c)\.dcm, where the slices are 2\.500 mm apart: about 2 slice\(s\) missing$/,
+    );
+    // The evenly spaced series has no gap.
+    const even = await readDicomSeries(['s_a.dcm', 's_b.dcm', 's_c.dcm'].map((name) => ({ name, bytes: fixture(`synthetic/${name}`) })));
+    assert.equal(even.images[0].metadata.sliceGap, undefined);
   });
 
   it('refuses files of different sizes in one series, naming both', async () => {

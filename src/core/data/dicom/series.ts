@@ -23,9 +23,17 @@ function normalOf(iop: readonly number[]): [number, number, number] {
 interface Ordered {
   readonly files: DicomFile[];
   readonly sliceSpacing?: number;
+  /** Where slices are missing from an otherwise evenly spaced series, in words. */
+  readonly sliceGap?: string;
 }
 
-/** Sorts one series' files and measures the distance between slices where positions allow. */
+/** A gap this many times the series' median slice distance means slices are missing. */
+export const MISSING_SLICE_FACTOR = 1.5;
+
+/**
+ * Sorts one series' files and measures the distance between slices where positions allow; says where
+ * slices are missing.
+ */
 export function orderSeries(files: readonly DicomFile[]): Ordered {
   const iop = files[0].imageOrientationPatient;
   const withIndex = files.map((file, index) => ({ file, index }));
@@ -35,9 +43,22 @@ export function orderSeries(files: readonly DicomFile[]): Ordered {
     keyed.sort((a, b) => a.key - b.key || (a.file.instanceNumber ?? 0) - (b.file.instanceNumber ?? 0) || a.index - b.index);
     const gaps: number[] = [];
     for (let i = 1; i < keyed.length; i++) if (keyed[i].key - keyed[i - 1].key > 1e-6) gaps.push(keyed[i].key - keyed[i - 1].key);
-    gaps.sort((a, b) => a - b);
-    const median = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)] : undefined;
-    return { files: keyed.map((x) => x.file), sliceSpacing: median };
+    const sorted = [...gaps].sort((a, b) => a - b);
+    const median = sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)] : undefined;
+    // A gap of about two slices or more among evenly spaced ones is slices that were not given: a 3D
+    // output (NIfTI, NPY, a multi-frame DICOM) would silently stretch anatomy over it, so the volume
+    // says so (metadata.sliceGap) and those writers refuse it; 2D uses of the frames are unaffected.
+    // The lower median, so that one gap among two cannot hide itself by being the median.
+    const usual = sorted[Math.floor((sorted.length - 1) / 2)];
+    let sliceGap: string | undefined;
+    if (usual !== undefined && sorted.length >= 2) {
+      for (let i = 1; i < keyed.length && sliceGap === undefined; i++) {
+        const gap = keyed[i].key - keyed[i - 1].key;
+        if (gap > MISSING_SLICE_FACTOR * usual)
+          sliceGap = `a gap of ${gap.toFixed(3)} mm between ${keyed[i - 1].file.fileName ?? `file ${keyed[i - 1].index + 1}`} and ${keyed[i].file.fileName ?? `file ${keyed[i].index + 1}`}, where the slices are ${usual.toFixed(3)} mm apart: about ${Math.round(gap / usual) - 1} slice(s) missing`;
+      }
+    }
+    return { files: keyed.map((x) => x.file), sliceSpacing: median, ...(sliceGap !== undefined ? { sliceGap } : {}) };
   }
   if (files.every((f) => f.instanceNumber !== undefined)) {
     withIndex.sort((a, b) => a.file.instanceNumber! - b.file.instanceNumber! || a.index - b.index);
@@ -78,7 +99,8 @@ export async function volumesOfFiles(parsed: readonly DicomFile[], opts: ReadOpt
     const id = groups.size === 1 && files.length === 1 ? (files[0].fileName ?? 'series-1') : `series-${k}`;
     checkSameGeometry(files, id);
     const ordered = orderSeries(files);
-    images.push(await buildVolume({ id, files: ordered.files, sliceSpacing: ordered.sliceSpacing }, opts));
+    const volume = await buildVolume({ id, files: ordered.files, sliceSpacing: ordered.sliceSpacing }, opts);
+    images.push(ordered.sliceGap !== undefined ? { ...volume, metadata: { ...volume.metadata, sliceGap: ordered.sliceGap } } : volume);
   }
   return { modality: 'image', images };
 }

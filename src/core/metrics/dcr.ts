@@ -56,6 +56,42 @@ export function distanceSummary(values: Float64Array): { median: number; p05: nu
   return { median: quantileSorted(sorted, 0.5), p05: quantileSorted(sorted, 0.05), mean: sum / values.length, sorted };
 }
 
+/** What a holdout adds: shareCloserToTrain (computed by the caller) and each holdout row's distance to its closest real row. */
+export interface HoldoutDistances {
+  readonly shareCloserToTrain: number;
+  readonly holdoutToReal: Float64Array;
+  readonly rows: number;
+}
+
+/**
+ * The DCR details tables and images share, from each synthetic row's distance to its closest real row:
+ * median, p05, mean, histogram, then `extra`; with a holdout also shareCloserToTrain, the baseline (holdout
+ * rows to the training rows) and holdoutHistogram, both histograms on edges that span both sets. The
+ * score is the median.
+ */
+export function dcrDetails(
+  toReal: Float64Array,
+  extra: Record<string, unknown>,
+  holdout?: HoldoutDistances,
+): { score: number; details: Record<string, unknown> } {
+  const summary = distanceSummary(toReal);
+  const histogram = distanceHistogram(summary.sorted);
+  const details: Record<string, unknown> = { median: summary.median, p05: summary.p05, mean: summary.mean, histogram, ...extra };
+  if (holdout) {
+    details.shareCloserToTrain = holdout.shareCloserToTrain;
+    // The natural baseline: how far real patients the generator never saw are from its training rows.
+    const base = distanceSummary(holdout.holdoutToReal);
+    details.baseline = { median: base.median, p05: base.p05, mean: base.mean, rows: holdout.rows };
+    // Both sets are binned on edges that span both, so holdout rows farther than every synthetic row
+    // are not all piled into the last bin (the report draws them as an overlay on the same axis).
+    const top = Math.max(histogram.edges[histogram.edges.length - 1], base.sorted[base.sorted.length - 1] ?? 0);
+    const edges = Array.from({ length: DCR_HISTOGRAM_BINS + 1 }, (_, k) => (top * k) / DCR_HISTOGRAM_BINS);
+    details.histogram = { edges, counts: histogramOn(edges, summary.sorted) };
+    details.holdoutHistogram = { edges, counts: histogramOn(edges, base.sorted) };
+  }
+  return { score: summary.median, details };
+}
+
 /** The columns the distance ignores, as a report's "left out" entry. */
 export function ignoredColumnsLeftOut(ignored: readonly string[]): LeftOut[] {
   if (ignored.length === 0) return [];
@@ -74,31 +110,18 @@ export async function computeDcr(input: TableMetricInput, signal?: AbortSignal):
   const space = await buildDistanceSpaceYielding(input.real, input.synth, input.holdout, signal);
   const toReal = await nearestRecords(space, space.synth, space.real, signal);
   const dcr = toReal.d1.map((d) => d / space.columnCount);
-  const summary = distanceSummary(dcr);
-  const histogram = distanceHistogram(summary.sorted);
-  const details: Record<string, unknown> = {
-    median: summary.median,
-    p05: summary.p05,
-    mean: summary.mean,
-    histogram,
-    columns: space.usedColumns,
-    ignoredColumns: space.ignoredColumns,
-  };
+  let holdout: HoldoutDistances | undefined;
   if (space.holdout) {
     const toHoldout = await nearestRecords(space, space.synth, space.holdout, signal);
-    details.shareCloserToTrain = shareCloserToTrain(toReal.d1, toHoldout.d1);
-    // The natural baseline: how far real patients the generator never saw are from its training rows.
     const holdoutToReal = await nearestRecords(space, space.holdout, space.real, signal);
-    const base = distanceSummary(holdoutToReal.d1.map((d) => d / space.columnCount));
-    details.baseline = { median: base.median, p05: base.p05, mean: base.mean, rows: space.holdout.count };
-    // Both sets are binned on edges that span both, so holdout rows farther than every synthetic row
-    // are not all piled into the last bin (the report draws them as an overlay on the same axis).
-    const top = Math.max(histogram.edges[histogram.edges.length - 1], base.sorted[base.sorted.length - 1] ?? 0);
-    const edges = Array.from({ length: DCR_HISTOGRAM_BINS + 1 }, (_, k) => (top * k) / DCR_HISTOGRAM_BINS);
-    details.histogram = { edges, counts: histogramOn(edges, summary.sorted) };
-    details.holdoutHistogram = { edges, counts: histogramOn(edges, base.sorted) };
+    holdout = {
+      shareCloserToTrain: shareCloserToTrain(toReal.d1, toHoldout.d1),
+      holdoutToReal: holdoutToReal.d1.map((d) => d / space.columnCount),
+      rows: space.holdout.count,
+    };
   }
-  return { id: DCR_ID, score: summary.median, details, leftOut: ignoredColumnsLeftOut(space.ignoredColumns) };
+  const { score, details } = dcrDetails(dcr, { columns: space.usedColumns, ignoredColumns: space.ignoredColumns }, holdout);
+  return { id: DCR_ID, score, details, leftOut: ignoredColumnsLeftOut(space.ignoredColumns) };
 }
 
 export const dcrMetric: TableMetric = {

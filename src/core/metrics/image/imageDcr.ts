@@ -2,7 +2,8 @@
 // the closest real image's (exact, blocked: featureNeighbours.ts). The details have the table DCR's
 // shape (median, p05, mean, histogram; with a holdout shareCloserToTrain, baseline and
 // holdoutHistogram), so the report's DCR chart, goal text and memorisation verdict read either.
-import { DCR_HISTOGRAM_BINS, distanceHistogram, distanceSummary, histogramOn, shareCloserToTrain } from '../dcr';
+import { dcrDetails, shareCloserToTrain } from '../dcr';
+import type { HoldoutDistances } from '../dcr';
 import type { MetricResult } from '../types';
 import { nearestNeighbours } from './featureNeighbours';
 import { checkFeatures, checkSameDims } from './imageMetric';
@@ -20,29 +21,20 @@ export async function computeImageDcr(input: ImageMetricInput, signal?: AbortSig
   checkFeatures(input.synth, 'synthetic', 1, IMAGE_DCR_ID);
   checkSameDims(input.real, input.synth, 'real', 'synthetic', IMAGE_DCR_ID);
   const toReal = await closestDistances(input.synth, input.real, signal);
-  const summary = distanceSummary(toReal);
-  const histogram = distanceHistogram(summary.sorted);
-  const details: Record<string, unknown> = {
-    median: summary.median,
-    p05: summary.p05,
-    mean: summary.mean,
-    histogram,
-    dims: input.real.dims,
-  };
   const holdout = input.holdout;
+  let holdoutDistances: HoldoutDistances | undefined;
   if (holdout) {
     checkFeatures(holdout, 'holdout', 1, IMAGE_DCR_ID);
     checkSameDims(input.real, holdout, 'real', 'holdout', IMAGE_DCR_ID);
     const toHoldout = await closestDistances(input.synth, holdout, signal);
-    details.shareCloserToTrain = shareCloserToTrain(toReal, toHoldout);
-    const base = distanceSummary(await closestDistances(holdout, input.real, signal));
-    details.baseline = { median: base.median, p05: base.p05, mean: base.mean, rows: holdout.rows };
-    const top = Math.max(histogram.edges[histogram.edges.length - 1], base.sorted[base.sorted.length - 1] ?? 0);
-    const edges = Array.from({ length: DCR_HISTOGRAM_BINS + 1 }, (_, k) => (top * k) / DCR_HISTOGRAM_BINS);
-    details.histogram = { edges, counts: histogramOn(edges, summary.sorted) };
-    details.holdoutHistogram = { edges, counts: histogramOn(edges, base.sorted) };
+    holdoutDistances = {
+      shareCloserToTrain: shareCloserToTrain(toReal, toHoldout),
+      holdoutToReal: await closestDistances(holdout, input.real, signal),
+      rows: holdout.rows,
+    };
   }
-  return { id: IMAGE_DCR_ID, score: summary.median, details };
+  const { score, details } = dcrDetails(toReal, { dims: input.real.dims }, holdoutDistances);
+  return { id: IMAGE_DCR_ID, score, details };
 }
 
 export const imageDcrMetric: ImageMetric = {

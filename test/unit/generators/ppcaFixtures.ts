@@ -8,6 +8,7 @@ import { readDicomSeries } from '../../../src/core/data/dicom/series';
 import type { ImageSet, ImageVolume } from '../../../src/core/data/imageSet';
 import { readNifti } from '../../../src/core/data/nifti/niftiReader';
 import { readRaster } from '../../../src/core/data/raster/rasterReader';
+import { testVolume } from '../images/testVolume';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 export const PPCA_FIXTURES = join(FIXTURES, 'generators', 'ppca');
@@ -90,7 +91,7 @@ export function readF32(path: string): Float32Array {
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-/** A grey or RGB volume from values in MedSynth order (frame, row, column, channel). */
+/** A grey or RGB volume from values in MedSynth order (frame, row, column, channel), listing itself as its source file. */
 export function volume(
   id: string,
   frames: number,
@@ -100,19 +101,7 @@ export function volume(
   data: Float32Array,
   extra: Partial<ImageVolume> = {},
 ): ImageVolume {
-  return {
-    id,
-    frames,
-    rows,
-    columns,
-    channels,
-    data,
-    photometric: channels === 3 ? 'RGB' : 'MONOCHROME2',
-    windows: [],
-    sourceFiles: [id],
-    metadata: {},
-    ...extra,
-  };
+  return testVolume(id, frames, rows, columns, channels, data, { sourceFiles: [id], ...extra });
 }
 
 /** A seeded set of `frames` single-frame volumes from a reference .f32 file of (frames, rows, columns, channels). */

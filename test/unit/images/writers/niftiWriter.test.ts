@@ -11,6 +11,7 @@ import type { ImageVolume } from '../../../../src/core/data/imageSet';
 import { encodeNifti1 } from '../../../../src/core/data/nifti/niftiWriter';
 import { readNifti } from '../../../../src/core/data/nifti/niftiReader';
 import { floats, lcg, missing, reference, scratch } from './writersReference';
+import { testVolume } from '../testVolume';
 
 const dir = scratch();
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,19 +27,7 @@ function volume(
   const next = lcg(seed);
   const n = frames * rows * columns * channels;
   const data = new Float32Array(n).map((_, i) => (channels === 3 ? Math.floor(next() * 256) : (next() - 0.3) * 3000 + (i % 7) / 8));
-  return {
-    id: `v${seed}`,
-    frames,
-    rows,
-    columns,
-    channels,
-    data,
-    photometric: channels === 3 ? 'RGB' : 'MONOCHROME2',
-    windows: [{ center: 40, width: 400 }],
-    sourceFiles: [],
-    metadata: {},
-    ...extra,
-  };
+  return testVolume(`v${seed}`, frames, rows, columns, channels, data, { windows: [{ center: 40, width: 400 }], ...extra });
 }
 
 const CASES: [string, ImageVolume][] = [

@@ -9,7 +9,8 @@ import type { InferenceClient } from '../../../src/engine/inferenceClient';
 import { classesOfRows, classOfSample } from '../../../src/protocol/inference';
 import type { SampleCondition } from '../../../src/protocol/inference';
 import { rejectsWith } from '../typedErrors';
-import { assertClose, EXPECTED, testClient, tinyGenerator } from './imageTinyFixture';
+import { assertClose, EXPECTED, sampleTiny, testClient, tinyGenerator } from './imageTinyFixture';
+import type { TinySampleOptions } from './imageTinyFixture';
 
 // Both sides compute z W + b on the same float32 latents; numpy in float64, onnxruntime in float32.
 const TOLERANCE = 1e-5;
@@ -33,21 +34,8 @@ describe('conditional single-pass generators through the inference process', () 
   before(() => (client = testClient()));
   after(() => client.dispose());
 
-  const sample = (
-    gen: { modelPath: string; manifest: GeneratorManifest },
-    rows: number,
-    extra: { firstRow?: number; seed?: number; batch?: number; condition?: SampleCondition } = {},
-  ) =>
-    client.sample({
-      modelPath: gen.modelPath,
-      manifest: gen.manifest,
-      rows,
-      firstRow: extra.firstRow ?? 0,
-      seed: extra.seed ?? 1,
-      batch: extra.batch ?? 64,
-      executionProviders: ['cpu'],
-      ...(extra.condition ? { condition: extra.condition } : {}),
-    });
+  const sample = (gen: { modelPath: string; manifest: GeneratorManifest }, rows: number, extra: TinySampleOptions = {}) =>
+    sampleTiny(client, gen, rows, extra);
 
   it('an unconditional image "GAN" [-1, 8] -> [-1, 1, 8, 8] matches numpy', async () => {
     const e = EXPECTED.gan;

@@ -15,7 +15,8 @@ import { validateManifest } from '../../../src/core/generators/manifestValidatio
 import type { InferenceClient } from '../../../src/engine/inferenceClient';
 import type { SampleCondition, StepProgress } from '../../../src/protocol/inference';
 import { rejectsWith } from '../typedErrors';
-import { assertClose, EXPECTED, testClient, tinyGenerator } from './imageTinyFixture';
+import { assertClose, EXPECTED, sampleTiny, testClient, tinyGenerator } from './imageTinyFixture';
+import type { TinySampleOptions } from './imageTinyFixture';
 
 interface RunCase extends DiffusionConfig {
   readonly seed: number;
@@ -64,22 +65,9 @@ describe('diffusion generators through the inference process', () => {
   const sample = (
     gen: { modelPath: string; manifest: GeneratorManifest },
     rows: number,
-    extra: { firstRow?: number; seed?: number; batch?: number; condition?: SampleCondition } = {},
+    extra: TinySampleOptions = {},
     onProgress?: (done: number, total: number, step?: StepProgress) => void,
-  ) =>
-    client.sample(
-      {
-        modelPath: gen.modelPath,
-        manifest: gen.manifest,
-        rows,
-        firstRow: extra.firstRow ?? 0,
-        seed: extra.seed ?? 1,
-        batch: extra.batch ?? 64,
-        executionProviders: ['cpu'],
-        ...(extra.condition ? { condition: extra.condition } : {}),
-      },
-      onProgress ? { onProgress } : {},
-    );
+  ) => sampleTiny(client, gen, rows, extra, onProgress ? { onProgress } : {});
 
   it('matches every numpy reference trajectory with trainSteps 1000 (86 of 87; the other needs a T = 20 model)', async () => {
     let worst = 0;

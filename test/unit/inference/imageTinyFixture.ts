@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import type { GeneratorManifest } from '../../../src/core/generators/manifest';
 import { validateManifest } from '../../../src/core/generators/manifestValidation';
 import { InferenceClient } from '../../../src/engine/inferenceClient';
+import type { SampleCallOptions } from '../../../src/engine/inferenceClient';
+import type { SampleCondition, SampleResult } from '../../../src/protocol/inference';
 import { INFERENCE_SCRIPT } from './copulaFixture';
 
 export const IMAGE_TINY = join(__dirname, '..', '..', 'fixtures', 'models', 'image_tiny');
@@ -53,6 +55,37 @@ export const EXPECTED = JSON.parse(readFileSync(join(IMAGE_TINY, 'expected.json'
 
 export function testClient(): InferenceClient {
   return new InferenceClient({ script: INFERENCE_SCRIPT, env: { ...process.env, MEDSYNTH_TEST_HOOKS: '1' } });
+}
+
+/** What a test sets in a sample request; the rest is fixed: CPU only, defaults first row 0, seed 1, batch 64. */
+export interface TinySampleOptions {
+  readonly firstRow?: number;
+  readonly seed?: number;
+  readonly batch?: number;
+  readonly condition?: SampleCondition;
+}
+
+/** Samples `rows` rows of `gen` through `client` with the test defaults. */
+export function sampleTiny(
+  client: InferenceClient,
+  gen: { modelPath: string; manifest: GeneratorManifest },
+  rows: number,
+  extra: TinySampleOptions = {},
+  opts: SampleCallOptions = {},
+): Promise<SampleResult> {
+  return client.sample(
+    {
+      modelPath: gen.modelPath,
+      manifest: gen.manifest,
+      rows,
+      firstRow: extra.firstRow ?? 0,
+      seed: extra.seed ?? 1,
+      batch: extra.batch ?? 64,
+      executionProviders: ['cpu'],
+      ...(extra.condition ? { condition: extra.condition } : {}),
+    },
+    opts,
+  );
 }
 
 /** Within `rel` of the reference (relative, floored at 1); returns the largest difference seen. */

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandTable';
 import { HostServices } from './hostServices';
+import { registerImageViewer } from './imageViewerProvider';
 import { INSPECT_SCHEME, InspectDocuments } from './inspectCommands';
 import { COMPARE_SCHEME } from './runManagement';
 import { inspectableExtensions } from './studioDatasets';
@@ -34,6 +35,9 @@ export function activate(context: vscode.ExtensionContext): MedSynthApi {
   services.studio = studio;
   // Many runs can be selected at once: Compare Runs takes two, Delete Run any number.
   context.subscriptions.push(studio, vscode.window.createTreeView('medsynth.studio', { treeDataProvider: studio, canSelectMany: true }));
+
+  // DICOM, DICOMDIR and NIfTI open in the image viewer (PNG/JPEG through Open With).
+  context.subscriptions.push(registerImageViewer(services));
 
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(services, studio)));

@@ -181,13 +181,36 @@ function* transposedQ(t: Tridiagonal, n: number): WorkSteps<Float64Array> {
       const hi = t.h[i];
       if (hi === 0) continue;
       const u = i * n;
-      for (let r = r0; r < r1 && r < i; r++) {
+      const a = t.a;
+      const rEnd = Math.min(r1, i);
+      let r = r0;
+      // Two rows at a time: each u_k loaded feeds both dot products and both updates.
+      for (; r + 1 < rEnd; r += 2) {
+        const x = r * n;
+        const y = x + n;
+        let dx = 0;
+        let dy = 0;
+        for (let k = 0; k < i; k++) {
+          const uk = a[u + k];
+          dx += w[x + k] * uk;
+          dy += w[y + k] * uk;
+        }
+        if (dx === 0 && dy === 0) continue;
+        const gx = dx / hi;
+        const gy = dy / hi;
+        for (let k = 0; k < i; k++) {
+          const uk = a[u + k];
+          w[x + k] -= gx * uk;
+          w[y + k] -= gy * uk;
+        }
+      }
+      for (; r < rEnd; r++) {
         const x = r * n;
         let dot = 0;
-        for (let k = 0; k < i; k++) dot += w[x + k] * t.a[u + k];
+        for (let k = 0; k < i; k++) dot += w[x + k] * a[u + k];
         if (dot === 0) continue;
         const g = dot / hi;
-        for (let k = 0; k < i; k++) w[x + k] -= g * t.a[u + k];
+        for (let k = 0; k < i; k++) w[x + k] -= g * a[u + k];
       }
       if ((i & 63) === 0) yield;
     }

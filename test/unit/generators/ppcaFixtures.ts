@@ -91,16 +91,9 @@ export function readF32(path: string): Float32Array {
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-/** A grey or RGB volume from values in MedSynth order (frame, row, column, channel), listing itself as its source file. */
-export function volume(
-  id: string,
-  frames: number,
-  rows: number,
-  columns: number,
-  channels: 1 | 3,
-  data: Float32Array,
-  extra: Partial<ImageVolume> = {},
-): ImageVolume {
+/** A test volume (testVolume's arguments) that lists itself, by its id, as its source file. */
+export function volume(...args: Parameters<typeof testVolume>): ImageVolume {
+  const [id, frames, rows, columns, channels, data, extra] = args;
   return testVolume(id, frames, rows, columns, channels, data, { sourceFiles: [id], ...extra });
 }
 

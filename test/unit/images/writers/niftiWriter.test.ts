@@ -10,8 +10,7 @@ import { isMedSynthError } from '../../../../src/core/errors';
 import type { ImageVolume } from '../../../../src/core/data/imageSet';
 import { encodeNifti1 } from '../../../../src/core/data/nifti/niftiWriter';
 import { readNifti } from '../../../../src/core/data/nifti/niftiReader';
-import { floats, lcg, missing, reference, scratch } from './writersReference';
-import { testVolume } from '../testVolume';
+import { floats, missing, reference, scratch, seededVolume } from './writersReference';
 
 const dir = scratch();
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,10 +23,9 @@ function volume(
   seed: number,
   extra: Partial<ImageVolume> = {},
 ): ImageVolume {
-  const next = lcg(seed);
-  const n = frames * rows * columns * channels;
-  const data = new Float32Array(n).map((_, i) => (channels === 3 ? Math.floor(next() * 256) : (next() - 0.3) * 3000 + (i % 7) / 8));
-  return testVolume(`v${seed}`, frames, rows, columns, channels, data, { windows: [{ center: 40, width: 400 }], ...extra });
+  // Grey values around CT's range with a fractional part, or RGB bytes.
+  const fill = (i: number, next: () => number): number => (channels === 3 ? Math.floor(next() * 256) : (next() - 0.3) * 3000 + (i % 7) / 8);
+  return seededVolume(`v${seed}`, [frames, rows, columns, channels], seed, fill, extra);
 }
 
 const CASES: [string, ImageVolume][] = [

@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ImageVolume } from '../../../../src/core/data/imageSet';
+import { testVolume } from '../testVolume';
 
 export const ROOT = join(__dirname, '..', '..', '..', '..');
 const PYTHON = '/usr/bin/python3';
@@ -70,4 +72,21 @@ export function lcg(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
+}
+
+/**
+ * A writer test's volume: value i is `fill(i, next)`, `next` an LCG seeded with `seed`; windowed at
+ * 40 / 400 (a CT soft-tissue window) unless `extra` says otherwise.
+ */
+export function seededVolume(
+  id: string,
+  shape: readonly [frames: number, rows: number, columns: number, channels: 1 | 3],
+  seed: number,
+  fill: (i: number, next: () => number) => number,
+  extra: Partial<ImageVolume> = {},
+): ImageVolume {
+  const [frames, rows, columns, channels] = shape;
+  const next = lcg(seed);
+  const data = new Float32Array(frames * rows * columns * channels).map((_, i) => fill(i, next));
+  return testVolume(id, frames, rows, columns, channels, data, { windows: [{ center: 40, width: 400 }], ...extra });
 }

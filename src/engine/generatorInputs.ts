@@ -4,10 +4,8 @@
 // resolved inside the generator folder. Class k gets global samples [sum(counts[<k]), sum(counts[<=k])),
 // so a shard of the run asks for the same classes as the single run does for those rows.
 import { MedSynthError } from '../core/errors';
-import { prepareEmbedderInput } from '../core/embedder/embedderInput';
 import type { EmbedderManifest } from '../core/embedder/embedderManifest';
 import type { DecodeLimits } from '../core/data/decodeLimits';
-import type { ImageSet } from '../core/data/imageSet';
 import type { GeneratorManifest } from '../core/generators/manifest';
 import { classOfSample } from '../protocol/inference';
 import type { SampleCondition } from '../protocol/inference';
@@ -67,8 +65,9 @@ async function sourceData(
       file: folder,
     });
   const read = await readDataset(opts.source, { decode: { limits: opts.decodeLimits, signal: opts.signal } });
-  const set = read.dataset as Partial<ImageSet>;
-  if (set.modality !== 'image') throw new MedSynthError('BAD_USAGE', `--source must be images, ${opts.source} holds ${read.modality.noun}`);
+  // The source goes through its modality's embedder-input preparation (images: display range, resize).
+  const prepare = read.modality.features?.embedderInput;
+  if (!prepare) throw new MedSynthError('BAD_USAGE', `--source must be images, ${opts.source} holds ${read.modality.noun}`);
   const [, channels, height, width] = shape;
   if (shape.length !== 4 || (channels !== 1 && channels !== 3))
     throw new MedSynthError('MANIFEST_INVALID', `$.inputs.condition.shape must be [-1, C, H, W] with C 1 or 3 for a source input`, {
@@ -86,7 +85,7 @@ async function sourceData(
     doc: 'the source images of a translation model, on its output range',
     license: 'n/a',
   };
-  const prepared = prepareEmbedderInput(set as ImageSet, scale, { signal: opts.signal });
+  const prepared = prepare(read.dataset, scale, opts.signal);
   if (prepared.count !== n)
     throw new MedSynthError(
       'BAD_USAGE',

@@ -65,72 +65,101 @@ interface Tridiagonal {
 }
 
 /**
+ * Householder vector of row i (step i of the reduction): scales row i's entries 0..i − 1 into u (in
+ * place), sets d[i], sub[i] and h[i] = uᵀu / 2, and returns h[i] (0: no reflection at this step).
+ */
+function reflector(a: Float64Array, n: number, i: number, d: Float64Array, sub: Float64Array, h: Float64Array): number {
+  const row = i * n;
+  const last = i - 1;
+  let scale = 0;
+  for (let k = 0; k <= last; k++) scale += Math.abs(a[row + k]);
+  d[i] = a[row + i];
+  if (last === 0 || scale === 0) {
+    sub[i] = a[row + last];
+    h[i] = 0;
+    return 0;
+  }
+  let sigma = 0;
+  for (let k = 0; k <= last; k++) {
+    const x = a[row + k] / scale;
+    a[row + k] = x;
+    sigma += x * x;
+  }
+  const f = a[row + last];
+  const g = f >= 0 ? -Math.sqrt(sigma) : Math.sqrt(sigma);
+  sub[i] = scale * g;
+  const hi = sigma - f * g;
+  h[i] = hi;
+  a[row + last] = f - g;
+  return hi;
+}
+
+/** p = A u over the leading i x i block (u = row i's entries 0..i − 1), reading the lower triangle two rows at a time. */
+function blockTimesU(a: Float64Array, n: number, i: number, p: Float64Array): void {
+  const row = i * n;
+  const last = i - 1;
+  p.fill(0, 0, i);
+  let j = 0;
+  for (; j + 1 <= last; j += 2) {
+    const r0 = j * n;
+    const r1 = r0 + n;
+    const u0 = a[row + j];
+    const u1 = a[row + j + 1];
+    let d0 = 0;
+    let d1 = 0;
+    for (let k = 0; k < j; k++) {
+      const uk = a[row + k];
+      const x0 = a[r0 + k];
+      const x1 = a[r1 + k];
+      d0 += x0 * uk;
+      d1 += x1 * uk;
+      p[k] += x0 * u0 + x1 * u1;
+    }
+    const x1j = a[r1 + j];
+    p[j] += d0 + a[r0 + j] * u0 + x1j * u1;
+    p[j + 1] += d1 + x1j * u0 + a[r1 + j + 1] * u1;
+  }
+  for (; j <= last; j++) {
+    const rj = j * n;
+    const uj = a[row + j];
+    let dot = 0;
+    for (let k = 0; k < j; k++) {
+      const ajk = a[rj + k];
+      dot += ajk * a[row + k];
+      p[k] += ajk * uj;
+    }
+    p[j] += dot + a[rj + j] * uj;
+  }
+}
+
+/**
  * Householder reduction, last row first: step i reflects row/column i onto its sub-diagonal entry with
  * P_i = I − u uᵀ / h (u in entries 0..i − 1) and updates the leading i x i block as A − q uᵀ − u qᵀ
- * (p = A u / h, q = p − (uᵀp / 2h) u), on the lower triangle, row by row.
+ * (p = A u / h, q = p − (uᵀp / 2h) u), on the lower triangle, row by row. The update of step i and the
+ * product A u of step i − 1 share one pass over the block: row i − 1 is updated first, its reflector
+ * made, and then each row j < i − 1 is updated and at once multiplied into the next p, so the block is
+ * read once per step instead of twice (two rows at a time, each u_k, q_k loaded feeding both).
  */
 function* tridiagonalise(matrix: Float64Array, n: number): WorkSteps<Tridiagonal> {
   const a = Float64Array.from(matrix);
   const d = new Float64Array(n);
   const sub = new Float64Array(n); // sub[i] couples i − 1 and i
   const h = new Float64Array(n);
-  const p = new Float64Array(n);
+  let p = new Float64Array(n);
+  let next = new Float64Array(n);
+  let ready = false; // p already holds A u for this step (made during the previous step's update)
   for (let i = n - 1; i > 0; i--) {
     const row = i * n;
     const last = i - 1;
-    let scale = 0;
-    for (let k = 0; k <= last; k++) scale += Math.abs(a[row + k]);
-    d[i] = a[row + i];
-    if (last === 0 || scale === 0) {
-      sub[i] = a[row + last];
-      continue;
+    let hi: number;
+    if (ready) {
+      hi = h[i];
+    } else {
+      hi = reflector(a, n, i, d, sub, h);
+      if (hi === 0) continue;
+      blockTimesU(a, n, i, p);
     }
-    let sigma = 0;
-    for (let k = 0; k <= last; k++) {
-      const x = a[row + k] / scale;
-      a[row + k] = x;
-      sigma += x * x;
-    }
-    const f = a[row + last];
-    const g = f >= 0 ? -Math.sqrt(sigma) : Math.sqrt(sigma);
-    sub[i] = scale * g;
-    const hi = sigma - f * g;
-    h[i] = hi;
-    a[row + last] = f - g;
-    // p = A u / h over the leading block, reading its lower triangle row by row, two rows at a time
-    // (each u_k and p_k loaded feeds both rows).
-    p.fill(0, 0, i);
-    let j = 0;
-    for (; j + 1 <= last; j += 2) {
-      const r0 = j * n;
-      const r1 = r0 + n;
-      const u0 = a[row + j];
-      const u1 = a[row + j + 1];
-      let d0 = 0;
-      let d1 = 0;
-      for (let k = 0; k < j; k++) {
-        const uk = a[row + k];
-        const x0 = a[r0 + k];
-        const x1 = a[r1 + k];
-        d0 += x0 * uk;
-        d1 += x1 * uk;
-        p[k] += x0 * u0 + x1 * u1;
-      }
-      const x1j = a[r1 + j];
-      p[j] += d0 + a[r0 + j] * u0 + x1j * u1;
-      p[j + 1] += d1 + x1j * u0 + a[r1 + j + 1] * u1;
-    }
-    for (; j <= last; j++) {
-      const rj = j * n;
-      const uj = a[row + j];
-      let dot = 0;
-      for (let k = 0; k < j; k++) {
-        const ajk = a[rj + k];
-        dot += ajk * a[row + k];
-        p[k] += ajk * uj;
-      }
-      p[j] += dot + a[rj + j] * uj;
-    }
+    ready = false;
     let up = 0;
     for (let j = 0; j <= last; j++) {
       p[j] /= hi;
@@ -138,27 +167,92 @@ function* tridiagonalise(matrix: Float64Array, n: number): WorkSteps<Tridiagonal
     }
     const kk = up / (2 * hi);
     for (let j = 0; j <= last; j++) p[j] -= kk * a[row + j];
-    // A − q uᵀ − u qᵀ on the lower triangle, two rows at a time.
-    for (j = 0; j + 1 <= last; j += 2) {
-      const r0 = j * n;
-      const r1 = r0 + n;
-      const q0 = p[j];
-      const q1 = p[j + 1];
-      const u0 = a[row + j];
-      const u1 = a[row + j + 1];
-      for (let k = 0; k <= j; k++) {
-        const uk = a[row + k];
-        const pk = p[k];
-        a[r0 + k] -= q0 * uk + u0 * pk;
-        a[r1 + k] -= q1 * uk + u1 * pk;
+    // Row i − 1 first, then its reflector (the next step's u, in that row).
+    const rl = last * n;
+    const ql = p[last];
+    const ul = a[row + last];
+    for (let k = 0; k <= last; k++) a[rl + k] -= ql * a[row + k] + ul * p[k];
+    const hn = last > 0 ? reflector(a, n, last, d, sub, h) : 0;
+    const v = rl; // the next u: a[v + k], k < last
+    let j = 0;
+    if (hn !== 0) {
+      next.fill(0, 0, last);
+      for (; j + 1 < last; j += 2) {
+        const r0 = j * n;
+        const r1 = r0 + n;
+        const q0 = p[j];
+        const q1 = p[j + 1];
+        const u0 = a[row + j];
+        const u1 = a[row + j + 1];
+        const v0 = a[v + j];
+        const v1 = a[v + j + 1];
+        let d0 = 0;
+        let d1 = 0;
+        for (let k = 0; k < j; k++) {
+          const uk = a[row + k];
+          const qk = p[k];
+          const x0 = a[r0 + k] - (q0 * uk + u0 * qk);
+          const x1 = a[r1 + k] - (q1 * uk + u1 * qk);
+          a[r0 + k] = x0;
+          a[r1 + k] = x1;
+          const vk = a[v + k];
+          d0 += x0 * vk;
+          d1 += x1 * vk;
+          next[k] += x0 * v0 + x1 * v1;
+        }
+        const ujj = a[row + j];
+        const qjj = p[j];
+        const x0j = a[r0 + j] - (q0 * ujj + u0 * qjj);
+        const x1j = a[r1 + j] - (q1 * ujj + u1 * qjj);
+        const x1k = a[r1 + j + 1] - (q1 * u1 + u1 * q1);
+        a[r0 + j] = x0j;
+        a[r1 + j] = x1j;
+        a[r1 + j + 1] = x1k;
+        next[j] += d0 + x0j * v0 + x1j * v1;
+        next[j + 1] += d1 + x1j * v0 + x1k * v1;
       }
-      a[r1 + j + 1] -= q1 * u1 + u1 * q1;
-    }
-    for (; j <= last; j++) {
-      const rj = j * n;
-      const qj = p[j];
-      const uj = a[row + j];
-      for (let k = 0; k <= j; k++) a[rj + k] -= qj * a[row + k] + uj * p[k];
+      for (; j < last; j++) {
+        const rj = j * n;
+        const qj = p[j];
+        const uj = a[row + j];
+        const vj = a[v + j];
+        let dot = 0;
+        for (let k = 0; k < j; k++) {
+          const x = a[rj + k] - (qj * a[row + k] + uj * p[k]);
+          a[rj + k] = x;
+          dot += x * a[v + k];
+          next[k] += x * vj;
+        }
+        const x = a[rj + j] - (qj * a[row + j] + uj * p[j]);
+        a[rj + j] = x;
+        next[j] += dot + x * vj;
+      }
+      const t = p;
+      p = next;
+      next = t;
+      ready = true;
+    } else {
+      for (; j + 1 < last; j += 2) {
+        const r0 = j * n;
+        const r1 = r0 + n;
+        const q0 = p[j];
+        const q1 = p[j + 1];
+        const u0 = a[row + j];
+        const u1 = a[row + j + 1];
+        for (let k = 0; k <= j; k++) {
+          const uk = a[row + k];
+          const pk = p[k];
+          a[r0 + k] -= q0 * uk + u0 * pk;
+          a[r1 + k] -= q1 * uk + u1 * pk;
+        }
+        a[r1 + j + 1] -= q1 * u1 + u1 * q1;
+      }
+      for (; j < last; j++) {
+        const rj = j * n;
+        const qj = p[j];
+        const uj = a[row + j];
+        for (let k = 0; k <= j; k++) a[rj + k] -= qj * a[row + k] + uj * p[k];
+      }
     }
     yield;
   }

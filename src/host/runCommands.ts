@@ -6,6 +6,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MedSynthError } from '../core/errors';
+import { datasetKindOf } from '../core/data/datasetKind';
 import type { ModalityDefinition } from '../core/modalities/modality';
 import { modalityById } from '../core/modalities/registry';
 import type { Report } from '../core/report/model';
@@ -122,6 +123,19 @@ function folderFormat(modality: ModalityDefinition | undefined, settings: MedSyn
   if (!formats.includes(settings.imageFormat))
     return refuse(`medsynth.imageFormat "${settings.imageFormat}" is not one of ${formats.join(', ')}.`);
   return settings.imageFormat;
+}
+
+/**
+ * The full loop evaluates the files it writes, so their format must be one a reader takes (the dataset
+ * kinds by name): .npy is written, not read. Refused before anything is fitted.
+ */
+function refuseUnreadableFormat(format: string, modality: ModalityDefinition): Refusal | undefined {
+  const readable = (f: string): boolean => datasetKindOf(`synthetic.${f}`) !== undefined;
+  if (readable(format)) return undefined;
+  const instead = (modality.outputs?.itemFormats ?? []).filter(readable);
+  return refuse(
+    `medsynth.imageFormat is "${format}": the full loop evaluates the ${modality.noun} it writes, and MedSynth reads no .${format} files. Use ${instead.join(', ')} for Run Full Loop (Generate writes .${format}).`,
+  );
 }
 
 /** The modality a generator folder's manifest names (medsynth.json), when it can be read. */
@@ -368,6 +382,8 @@ export async function fullLoopCommand(
   const settings = readSettings(folder.uri);
   const format = folderFormat(modality, settings);
   if (isRefusal(format)) return format;
+  const unreadable = format !== undefined ? refuseUnreadableFormat(format, modality) : undefined;
+  if (unreadable) return unreadable;
   const items = itemsOf(modality);
   // A modality that writes one file per sample (images) makes as many samples as the dataset holds
   // unless told (medsynth.defaultRows is a row count); tables make medsynth.defaultRows rows.

@@ -143,8 +143,13 @@ export async function findDatasetFolders(limit = 5000): Promise<string[]> {
   return [...folders].sort();
 }
 
-/** Sets DATASET_FOLDERS_KEY (explorer `resourcePath in medsynth.datasetFolders`); a failure leaves it as it was. */
+/** The list last set, so an unchanged list sets nothing (every setContext is a context change event). */
+let lastDatasetFolders: string | undefined;
+
+/** Sets DATASET_FOLDERS_KEY (explorer `resourcePath in medsynth.datasetFolders`) when it changed; a failure leaves it as it was. */
 export async function updateDatasetFolderContext(): Promise<void> {
   const folders = await findDatasetFolders().catch(() => undefined);
-  if (folders) await vscode.commands.executeCommand('setContext', DATASET_FOLDERS_KEY, folders);
+  if (!folders || JSON.stringify(folders) === lastDatasetFolders) return;
+  lastDatasetFolders = JSON.stringify(folders);
+  await vscode.commands.executeCommand('setContext', DATASET_FOLDERS_KEY, folders);
 }

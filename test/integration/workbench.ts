@@ -3,7 +3,9 @@
 //      extension host against the installed VSIX, and waits for codeAutomationExit;
 //   2. reloads it as a user would, right-clicks patients.csv in the explorer, reads the context menu,
 //      runs the full loop from it and reads the scores inside the report webview's iframe; then clicks
-//      the Studio tree's inline actions and a run's context menu (reveal, compare, delete).
+//      the Studio tree's inline actions and a run's context menu (reveal, compare, delete); last, puts a
+//      NIfTI volume in the workspace, reads the context menus of its folder and of the file, runs the
+//      full loop on it from the menu and reads the image report's section inside the webview.
 // Usage (test-integration.sh sets these): PORT, WORKSPACE, TESTS_INDEX, EXTENSION_DIR, RESULTS, RUN_NAME,
 // MEDSYNTH_SKIP_UI=1 to run only the suites.
 import * as fs from 'node:fs';
@@ -116,7 +118,85 @@ async function driveWorkbench(browser: Browser): Promise<void> {
   await checkSyntheticPreview(page, webview);
   await checkStudio(page, runDir);
   await checkInspectFromExplorer(page);
+  await checkImageLoopFromExplorer(page);
   await page.close();
+}
+
+/** The repository's NIfTI fixture (25 axial slices), copied into the workspace for the image check. */
+const IMAGE_FIXTURE = path.resolve('test/fixtures/images/anatomical.nii');
+const IMAGE_MENU_ENTRIES = ['Run Full Loop (Fit, Generate, Evaluate)', 'Fit Generator', 'Evaluate'];
+
+/** A row's context-menu entries once they include `expected` (the folder context key arrives a moment after the files); closes the menu. */
+async function menuLabelsOnceThere(page: Page, row: Locator, expected: readonly string[]): Promise<string[]> {
+  const items = page.locator('.context-view .monaco-menu .action-item .action-label');
+  let labels: string[] = [];
+  for (let attempt = 0; attempt < 15; attempt++) {
+    await row.click({ button: 'right' });
+    await items.first().waitFor({ timeout: 15_000 });
+    labels = (await items.allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
+    if (expected.every((e) => labels.includes(e))) break;
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1000);
+  }
+  await page.keyboard.press('Escape');
+  return labels;
+}
+
+/**
+ * Right-click volumes/ and volumes/anatomical.nii in the explorer: a folder of images offers Fit, Evaluate
+ * and Run Full Loop (not Generate); the file offers them too. Run Full Loop from the file's menu makes a run
+ * with synthetic/ PNGs and an image report, whose webview shows the images section (nearest neighbours,
+ * PNG thumbnails as data: URIs).
+ */
+async function checkImageLoopFromExplorer(page: Page): Promise<void> {
+  const volumes = path.join(WORKSPACE, 'volumes');
+  fs.mkdirSync(volumes, { recursive: true });
+  fs.copyFileSync(IMAGE_FIXTURE, path.join(volumes, 'anatomical.nii'));
+  await page.locator('.part.activitybar .action-label[aria-label^="Explorer"]').first().click();
+  await page.locator('.part.sidebar .action-label[aria-label^="Collapse Folders"]').first().click();
+  const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^volumes$/ });
+  await folder.waitFor({ timeout: 30_000 });
+  const folderLabels = await menuLabelsOnceThere(page, folder, IMAGE_MENU_ENTRIES);
+  step(`volumes/ context menu: ${folderLabels.join(' | ')}`);
+  for (const entry of IMAGE_MENU_ENTRIES)
+    if (!folderLabels.includes(entry)) fail(`the folder of images lacks "${entry}" in its context menu`);
+  if (folderLabels.includes('Generate')) fail('a folder of images offers Generate, which is for generator folders');
+  if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+  const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'anatomical.nii' });
+  await file.waitFor({ timeout: 30_000 });
+  const before = new Set(listRuns());
+  const labels = await chooseFromMenu(page, file, 'Run Full Loop');
+  await page.screenshot({ path: path.join(RESULTS, 'integration-image-context-menu.png') }).catch(() => undefined);
+  step(`anatomical.nii context menu: ${labels.join(' | ')}`);
+  for (const entry of IMAGE_MENU_ENTRIES) if (!labels.includes(entry)) fail(`anatomical.nii lacks "${entry}" in its context menu`);
+  const runDir = await waitForNewRun(before, 180_000);
+  const pngs = fs.readdirSync(path.join(runDir, 'synthetic')).filter((n) => n.endsWith('.png'));
+  const report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as {
+    modality: string;
+    metrics: { id: string; descriptor: { title: string } }[];
+  };
+  if (report.modality !== 'image') fail(`the run on anatomical.nii made a ${report.modality} report`);
+  if (pngs.length === 0) fail(`${runDir}/synthetic holds no PNG`);
+  step(`explorer -> Run Full Loop on anatomical.nii made ${path.basename(runDir)}: ${pngs.length} PNGs, an image report`);
+  await waitForActiveTab(page, `Report: ${path.basename(runDir)}`);
+  const webview = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
+  await webview.locator('body').filter({ hasText: report.metrics[0].descriptor.title }).waitFor({ timeout: 60_000 });
+  // The images section (webview/report): the nearest-neighbour gallery, thumbnails as data: PNGs.
+  const thumbnails = webview.locator('img[src^="data:image/png"]');
+  const nearest = webview.getByText(/Nearest/).first();
+  const end = Date.now() + 30_000;
+  let shown = { thumbnails: 0, nearest: false };
+  while (Date.now() < end) {
+    shown = { thumbnails: await thumbnails.count(), nearest: await nearest.isVisible().catch(() => false) };
+    if (shown.thumbnails > 0 && shown.nearest) break;
+    await page.waitForTimeout(500);
+  }
+  await nearest.scrollIntoViewIfNeeded().catch(() => undefined);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(RESULTS, 'integration-image-report.png') });
+  if (shown.thumbnails === 0 || !shown.nearest)
+    fail(`the image report webview shows ${shown.thumbnails} data: PNG images and ${shown.nearest ? 'a' : 'no'} "Nearest" section`);
+  step(`image report webview: ${shown.thumbnails} PNG thumbnails and the nearest-neighbour section`);
 }
 
 /** Right-click images/CT_small.dcm in the explorer -> Inspect Dataset opens the read-only summary. */

@@ -76,7 +76,7 @@ describe('Studio tree actions', () => {
     root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? assert.fail('a workspace folder is open');
   });
 
-  it('groups datasets by modality: tables, images (a DICOM file) and signals (a WFDB record by its .hea)', async () => {
+  it('groups datasets by modality: tables, images (a NIfTI volume and a DICOM file) and signals (a WFDB record by its .hea)', async () => {
     api.studio.refresh();
     const groups: string[] = (await children()).map((n) => (n.type === 'group' ? n.group : n.type));
     for (const g of ['tables', 'images', 'signals']) assert.ok(groups.includes(g), `group ${g}: ${groups.join(', ')}`);
@@ -84,7 +84,7 @@ describe('Studio tree actions', () => {
     const names = async (g: string): Promise<string[]> =>
       (await group(g)).map((n) => (n.type === 'dataset' ? path.relative(root, n.uri.fsPath) : n.type));
     assert.deepEqual(await names('tables'), ['breast_cancer.csv', 'patients.csv']);
-    assert.deepEqual(await names('images'), [path.join('images', 'CT_small.dcm')]);
+    assert.deepEqual(await names('images'), [path.join('images', 'anatomical.nii'), path.join('images', 'CT_small.dcm')]);
     assert.deepEqual(await names('signals'), [path.join('signals', 'ecg12.hea')]);
     const listing = (await run('medsynth.openStudio')) as unknown as { byModality: Record<string, string[]> };
     assert.deepEqual(listing.byModality.signal, [path.join(root, 'signals', 'ecg12.hea')]);

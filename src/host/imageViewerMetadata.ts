@@ -1,8 +1,9 @@
 // What the image viewer's metadata table shows of a volume, and what it masks until the user clicks
 // Reveal. MedSynth's image readers keep no patient or study identifiers (ImageVolume.metadata holds the
 // format's technical facts: transfer syntax, bit depth, rescale, NIfTI datatype and transforms...), so
-// in practice only free text (NIfTI `descrip`) and any field whose name says it identifies someone
-// (names, ids, dates, institution, accession, instance UIDs) are masked; a standard DICOM UID
+// in practice only free text (NIfTI `descrip`), reader notes that name files by their folders (a series'
+// sliceGap note: DICOMDIR folders are often patient ids) and any field whose name says it identifies
+// someone (names, ids, dates, institution, accession, instance UIDs) are masked; a standard DICOM UID
 // (1.2.840.10008.*: a transfer syntax or SOP class) names a format, not a person, and is shown.
 // No `vscode` import: the webview tests build the host's init message with it.
 import type { ImageVolumeInfo } from '../engine/datasetInspection';
@@ -38,6 +39,9 @@ export function maskReason(key: string, value: string | number): string | undefi
   if (lower === 'description' || lower.endsWith('description') || lower.includes('comment'))
     return 'free text: may hold a name or anything else';
   if (IDENTIFYING_PARTS.some((p) => lower.includes(p)) || /(^id|Id|ID|_id)$/.test(key)) return 'may identify a person, a visit or a place';
+  // A reader's note naming files by folder (a DICOMDIR's PATIENT/STUDY/... path; folders are often patient ids).
+  if (typeof value === 'string' && /[\w.-]+[\\/][\w.-]+[\\/][\w.-]+/.test(value))
+    return 'names files by their folders, which are often patient ids';
   return undefined;
 }
 
@@ -66,7 +70,9 @@ function geometryRows(info: ImageVolumeInfo): MetadataRow[] {
   }
   rows.push({ key: 'units', value: info.units ?? 'not given', ...(info.units ? {} : { note: 'values as stored after rescale' }) });
   if (info.valueRange) rows.push({ key: 'value range', value: `${info.valueRange.min} .. ${info.valueRange.max}` });
-  for (const w of info.windows) rows.push({ key: `window${w.name ? ` (${w.name})` : ''}`, value: `center ${w.center}, width ${w.width}` });
+  if (info.channels === 1)
+    for (const w of info.windows)
+      rows.push({ key: `window${w.name ? ` (${w.name})` : ''}`, value: `center ${w.center}, width ${w.width}` });
   const files = info.sourceFiles.map(baseName);
   rows.push({
     key: 'source files',
@@ -119,5 +125,5 @@ export function privacyNote(volumes: readonly ViewerVolume[]): string {
   const kept =
     "MedSynth's image readers keep no patient names, ids, birth or study dates, institution, accession numbers or instance UIDs: " +
     'this table is everything they keep (geometry, spacing, windows, pixel encoding, rescale and the format’s technical fields).';
-  return masked ? `${kept} Free text and fields that may identify someone are masked until you click Reveal.` : kept;
+  return masked ? `${kept} Free text, file paths and fields that may identify someone are masked until you click Reveal.` : kept;
 }

@@ -105,6 +105,8 @@ async function waitDrawn(app: AppPage, frame: number, volume = 0): Promise<void>
 interface CanvasRead {
   /** Red channel at the centre of each image pixel, row-major (rows x columns). */
   readonly grey: number[];
+  /** Red, green and blue there, interleaved. */
+  readonly rgb: number[];
   readonly rect: { left: number; top: number; width: number; height: number };
   readonly center: number;
   readonly width: number;
@@ -131,11 +133,14 @@ async function readCanvas(page: Page, rows: number, columns: number): Promise<Ca
       ctx.drawImage(canvas, 0, 0);
       const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
       const grey: number[] = [];
+      const rgb: number[] = [];
       for (let r = 0; r < rows; r++)
         for (let c = 0; c < columns; c++) {
           const x = Math.floor((left + ((c + 0.5) * width) / columns) * dpr);
           const y = Math.floor((top + ((r + 0.5) * height) / rows) * dpr);
-          grey.push(img.data[(y * canvas.width + x) * 4]);
+          const at = (y * canvas.width + x) * 4;
+          grey.push(img.data[at]);
+          rgb.push(img.data[at], img.data[at + 1], img.data[at + 2]);
         }
       let x0 = Infinity;
       let y0 = Infinity;
@@ -151,6 +156,7 @@ async function readCanvas(page: Page, rows: number, columns: number): Promise<Ca
           }
       return {
         grey,
+        rgb,
         rect: { left, top, width, height },
         center: Number(canvas.dataset.center),
         width: Number(canvas.dataset.width),
@@ -431,6 +437,74 @@ describe('image viewer webview', () => {
     await page.screenshot({ path: join(RESULTS, 'webview-image-nifti-revealed.png') });
     await page.click('button.reveal[data-action="hide"]');
     await page.waitForSelector('.metadata-table tr[data-key="description"][data-masked="masked"]');
+    assertClean(app);
+    await page.close();
+  });
+
+  it('switches the series of a DICOMDIR, asking for the frames of the series shown; CT presets only for HU', async () => {
+    const rel = 'test/fixtures/dicom/pydicom/dicomdirtests/DICOMDIR';
+    const read = await readDatasetFile(join(ROOT, rel));
+    assert.ok(read.kind === 'image');
+    const series = read.set.images;
+    assert.equal(series.length, 13);
+    const { app, log } = await openViewer(rel);
+    const { page } = app;
+    await waitDrawn(app, 0);
+    const cr = series[0];
+    assert.deepEqual([cr.photometric, cr.units], ['MONOCHROME1', 'OD']);
+    const first = await readCanvas(page, cr.rows, cr.columns);
+    assert.equal(mismatches(first.grey, expectedGrey(cr, 0, cr.windows[0].center, cr.windows[0].width)), 0);
+    assert.ok(!(await page.$$eval('.preset option', (os) => os.map((o) => o.value))).includes('ct-bone'), 'no CT presets for CR in OD');
+    assert.equal(await page.$$eval('.volume option', (os) => os.length), 13);
+    // series-4: four CT slices in HU, asked for on demand (only series 1 is pushed).
+    await page.selectOption('.volume', '3');
+    await waitDrawn(app, 0, 3);
+    const ct = series[3];
+    assert.ok(log.requests.some((r) => r.volume === 3 && r.frame === 0));
+    const shown = await readCanvas(page, ct.rows, ct.columns);
+    assert.deepEqual([shown.center, shown.width], [30, 100]);
+    assert.equal(mismatches(shown.grey, expectedGrey(ct, 0, 30, 100)), 0);
+    assert.ok((await page.$$eval('.preset option', (os) => os.map((o) => o.value))).includes('ct-bone'));
+    const box = await canvasBox(page);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 100);
+    await waitDrawn(app, 1, 3);
+    assert.equal(mismatches((await readCanvas(page, ct.rows, ct.columns)).grey, expectedGrey(ct, 1, 30, 100)), 0);
+    await page.mouse.move(box.x + shown.rect.left + shown.rect.width / 32, box.y + shown.rect.top + shown.rect.height / 32);
+    assert.equal(await page.$eval('.readout', (el) => el.textContent), `row 0, column 0, frame 2/4: ${ct.data[ct.rows * ct.columns]} HU`);
+    assert.equal(await page.$eval('.metadata h2', (el) => el.textContent), 'series-4');
+    // The series reader's gap note names files by their DICOMDIR folders (77654033 is this set's patient id): masked.
+    assert.equal(await page.$eval('.metadata-table tr[data-key="sliceGap"]', (el) => el.getAttribute('data-masked')), 'masked');
+    assert.ok(!(await page.$eval('.metadata', (el) => el.textContent ?? '')).includes('77654033'));
+    await page.screenshot({ path: join(RESULTS, 'webview-image-dicomdir.png') });
+    assertClean(app);
+    await page.close();
+  });
+
+  it('shows RGB without a window and reads out the three channels', async () => {
+    const rel = 'test/fixtures/dicom/pydicom/SC_rgb_small_odd.dcm';
+    const v = await readVolume(rel);
+    assert.equal(v.channels, 3);
+    const { app } = await openViewer(rel);
+    const { page } = app;
+    await waitDrawn(app, 0);
+    const shown = await readCanvas(page, v.rows, v.columns);
+    assert.deepEqual(shown.rgb, [...displayPixels(v, 0, 8)]);
+    assert.equal(await page.$$eval('.preset', (els) => els.length), 0, 'no window presets for colour');
+    const box = await canvasBox(page);
+    const p = pointOf(shown, v, box, 1, 2);
+    await page.mouse.move(p.x, p.y);
+    const i = (1 * v.columns + 2) * 3;
+    assert.equal(
+      await page.$eval('.readout', (el) => el.textContent),
+      `row 1, column 2, frame 1/1: R ${v.data[i]} G ${v.data[i + 1]} B ${v.data[i + 2]}`,
+    );
+    // A left drag does not window colour.
+    await page.mouse.down();
+    await page.mouse.move(p.x + 50, p.y + 50, { steps: 3 });
+    await page.mouse.up();
+    assert.deepEqual((await readCanvas(page, v.rows, v.columns)).rgb, shown.rgb);
+    await page.screenshot({ path: join(RESULTS, 'webview-image-rgb.png') });
     assertClean(app);
     await page.close();
   });

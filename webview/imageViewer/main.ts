@@ -485,7 +485,6 @@ function wireCanvas(canvas: HTMLCanvasElement, stage: HTMLElement): void {
     const pan = e.button === 1 || (e.button === 0 && e.shiftKey);
     if (!pan && e.button !== 0) return;
     e.preventDefault();
-    canvas.focus();
     canvas.setPointerCapture(e.pointerId);
     drag = { mode: pan ? 'pan' : 'window', x: e.clientX, y: e.clientY, start: win, view, id: e.pointerId };
     stage.classList.toggle('panning', pan);

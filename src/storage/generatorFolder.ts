@@ -10,7 +10,7 @@ import type { GeneratorManifest } from '../core/generators/manifest';
 import { MAX_MANIFEST_BYTES, checkModelSignature, validateManifest } from '../core/generators/manifestValidation';
 import type { ModelSignature } from '../core/generators/manifestValidation';
 import { readOnnxModelInfo } from '../core/generators/onnx/modelInfo';
-import { MANIFEST_METADATA_KEY } from '../core/generators/copulaGraph';
+import { MANIFEST_METADATA_KEY } from '../core/generators/onnx/generatorModel';
 import { resolveInside } from './paths';
 
 export const MANIFEST_FILE = 'medsynth.json';

@@ -10,7 +10,6 @@ import type { OnnxTensor } from './onnx/model';
 export const COPULA_LATENT_NAME = 'z';
 export const COPULA_OUTPUT_NAME = 'x';
 // Where the manifest sits in a model's metadata (defined with the wrapping in onnx/generatorModel.ts).
-export { MANIFEST_METADATA_KEY } from './onnx/generatorModel';
 
 type Provenance = NonNullable<GeneratorManifest['provenance']>;
 

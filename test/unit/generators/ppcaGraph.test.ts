@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import type { ImageSet } from '../../../src/core/data/imageSet';
 import { MedSynthError } from '../../../src/core/errors';
-import { MANIFEST_METADATA_KEY } from '../../../src/core/generators/copulaGraph';
+import { MANIFEST_METADATA_KEY } from '../../../src/core/generators/onnx/generatorModel';
 import { fillLatent } from '../../../src/core/generators/latent';
 import { checkModelSignature, validateManifest } from '../../../src/core/generators/manifestValidation';
 import { readOnnxModelInfo } from '../../../src/core/generators/onnx/modelInfo';

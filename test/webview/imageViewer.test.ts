@@ -291,7 +291,10 @@ describe('image viewer webview', () => {
     ]) {
       const p = pointOf(bone, v, box, row, column);
       await page.mouse.move(p.x, p.y);
-      const readout = await page.$eval('.readout', (el) => ({ ...(el as HTMLElement).dataset, text: el.textContent }));
+      const readout = await page.$eval('.readout', (el) => {
+        const d = (el as HTMLElement).dataset;
+        return { row: d.row, column: d.column, frame: d.frame, value: d.value, text: el.textContent };
+      });
       const value = v.data[row * v.columns + column];
       assert.deepEqual([readout.row, readout.column, readout.frame], [String(row), String(column), '0']);
       assert.equal(Number(readout.value), value);
@@ -454,7 +457,10 @@ describe('image viewer webview', () => {
     assert.deepEqual([cr.photometric, cr.units], ['MONOCHROME1', 'OD']);
     const first = await readCanvas(page, cr.rows, cr.columns);
     assert.equal(mismatches(first.grey, expectedGrey(cr, 0, cr.windows[0].center, cr.windows[0].width)), 0);
-    assert.ok(!(await page.$$eval('.preset option', (os) => os.map((o) => o.value))).includes('ct-bone'), 'no CT presets for CR in OD');
+    assert.ok(
+      !(await page.$$eval('.preset option', (os) => os.map((o) => (o as HTMLOptionElement).value))).includes('ct-bone'),
+      'no CT presets for CR in OD',
+    );
     assert.equal(await page.$$eval('.volume option', (os) => os.length), 13);
     // series-4: four CT slices in HU, asked for on demand (only series 1 is pushed).
     await page.selectOption('.volume', '3');
@@ -464,7 +470,7 @@ describe('image viewer webview', () => {
     const shown = await readCanvas(page, ct.rows, ct.columns);
     assert.deepEqual([shown.center, shown.width], [30, 100]);
     assert.equal(mismatches(shown.grey, expectedGrey(ct, 0, 30, 100)), 0);
-    assert.ok((await page.$$eval('.preset option', (os) => os.map((o) => o.value))).includes('ct-bone'));
+    assert.ok((await page.$$eval('.preset option', (os) => os.map((o) => (o as HTMLOptionElement).value))).includes('ct-bone'));
     const box = await canvasBox(page);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.wheel(0, 100);

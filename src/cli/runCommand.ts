@@ -3,6 +3,7 @@
 // holdout — into <workspace>/<output-folder>/<run-id>/. No file with real rows is written.
 import { dirname, isAbsolute, relative } from 'node:path';
 import { MedSynthError } from '../core/errors';
+import { modalityById } from '../core/modalities/registry';
 import { runFullLoop } from '../engine/fullLoop';
 import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs } from './args';
 import { parseProviders, printReaderNotes, READ_HELP } from './commands';
@@ -70,11 +71,13 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
     return;
   }
   const h = result.holdout;
+  // What the dataset's items are called (rows of a table, frames of images), from its modality.
+  const items = modalityById(result.report.modality)?.itemNoun ?? 'rows';
   const split =
     'skipped' in h
       ? `no holdout (${h.skipped})`
-      : `held out ${h.holdoutRows} of ${h.sourceRows} rows in memory (fraction ${h.fraction}, seed ${h.seed})`;
-  ctx.stdout(`run ${result.runId}: ${split}; ${result.generate.rows} synthetic rows on ${result.generate.executionProvider}\n`);
+      : `held out ${h.holdoutRows} of ${h.sourceRows} ${items} in memory (fraction ${h.fraction}, seed ${h.seed})`;
+  ctx.stdout(`run ${result.runId}: ${split}; ${result.generate.rows} synthetic ${items} on ${result.generate.executionProvider}\n`);
   ctx.stdout(formatEvaluationSummary(result.report));
   const shown = relative(process.cwd(), result.runDir);
   const where = shown === '' || shown.startsWith('..') || isAbsolute(shown) ? result.runDir : shown;

@@ -94,7 +94,7 @@ export function viewerVolume(info: ImageVolumeInfo): ViewerVolume {
         ...(key.toLowerCase().endsWith('uid') ? { note: 'standard DICOM UID: names a format, not a person' } : {}),
       });
   }
-  const modality = info.metadata.modality;
+  const dicomModality = info.metadata.modality;
   return {
     label: text(baseName(info.id)),
     frames: info.frames,
@@ -104,7 +104,7 @@ export function viewerVolume(info: ImageVolumeInfo): ViewerVolume {
     photometric: info.photometric,
     ...(info.spacing ? { spacing: info.spacing } : {}),
     ...(info.units ? { units: text(info.units) } : {}),
-    ...(typeof modality === 'string' ? { modality: text(modality) } : {}),
+    ...(typeof dicomModality === 'string' ? { modality: text(dicomModality) } : {}),
     ...(info.valueRange ? { valueRange: info.valueRange } : {}),
     ...(info.defaultWindow ? { defaultWindow: info.defaultWindow } : {}),
     windows: info.windows.filter((w) => Number.isFinite(w.center) && Number.isFinite(w.width) && w.width > 0).slice(0, MAX_WINDOWS),

@@ -49,9 +49,10 @@ async function syntheticFileFor(report: Report, reportPath: string): Promise<str
   );
   for (const f of candidates) {
     const abs = path.isAbsolute(f) ? f : path.join(path.dirname(reportPath), f);
+    // A file (a synthetic table), or the folder of one file per sample a folder modality writes (images).
     if (
       await fs.stat(abs).then(
-        (s) => s.isFile(),
+        (s) => s.isFile() || (s.isDirectory() && modalityById(report.modality)?.outputs?.itemFormats !== undefined),
         () => false,
       )
     )
@@ -105,7 +106,17 @@ export async function showReport(
       case 'exportMarkdown':
         return exportReport('md', () => renderReportMarkdown(report));
       case 'openSynthetic':
-        if (!synthetic) throw new MedSynthError('BAD_INPUT', 'the synthetic table of this report is not on disk');
+        if (!synthetic) throw new MedSynthError('BAD_INPUT', 'the synthetic data of this report is not on disk');
+        if (
+          await fs.stat(synthetic).then(
+            (st) => st.isDirectory(),
+            () => false,
+          )
+        ) {
+          // A folder of synthetic images: shown in the explorer, where each file opens in the viewer.
+          await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(synthetic));
+          return `revealed ${path.basename(synthetic)} in the explorer`;
+        }
         await hooks.openTable(synthetic);
         return `opened ${path.basename(synthetic)}`;
     }

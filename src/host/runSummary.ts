@@ -3,7 +3,7 @@
 // import: the reading and the wording are unit-tested on plain folders.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { modalityForOutput, modalityForPath } from '../core/modalities/registry';
+import { modalityForOutput, modalityForOutputFolder, modalityForPath } from '../core/modalities/registry';
 import type { Report } from '../core/report/model';
 import { reportVerdict } from '../core/report/verdict';
 import type { VerdictLevel } from '../core/report/verdict';
@@ -40,7 +40,10 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
   const dataset = [runDataset, trainedOn, realFile].find((x): x is string => typeof x === 'string' && x !== '');
   // Generate alone writes only a synthetic.<extension> file: its writer's modality (the registry) says
   // what the run made. A full loop's run.json names its dataset, whose modality the registry knows.
-  const outputModality = names.filter((n) => n.startsWith('synthetic.')).map((n) => modalityForOutput(n))[0];
+  // A modality that writes a folder of one file per sample (images) leaves its default folder instead.
+  const outputModality =
+    names.filter((n) => n.startsWith('synthetic.')).map((n) => modalityForOutput(n))[0] ??
+    names.map((n) => modalityForOutputFolder(n)).find((m) => m !== undefined);
   const modality =
     [field(report, 'modality'), field(manifest, 'modality')].find((x): x is string => typeof x === 'string') ??
     outputModality?.id ??
@@ -53,7 +56,7 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
       ? 'full loop'
       : hasReport
         ? 'report'
-        : names.some((n) => /^synthetic\./.test(n))
+        : outputModality !== undefined
           ? 'synthetic data'
           : manifest
             ? 'generator'

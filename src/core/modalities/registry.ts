@@ -73,6 +73,11 @@ export function modalityForOutput(path: string): ModalityDefinition | undefined 
   return MODALITIES.find((m) => m.outputs?.formatOf(path) !== undefined);
 }
 
+/** The modality that writes a folder of one file per sample under this default folder name (images: 'synthetic'). */
+export function modalityForOutputFolder(name: string): ModalityDefinition | undefined {
+  return MODALITIES.find((m) => m.outputs?.itemFormats !== undefined && m.outputs.defaultFile === name);
+}
+
 /** Every output extension a writer takes, for messages ('.csv, .tsv, ...'). */
 export function outputExtensions(modality?: ModalityDefinition): string[] {
   return (modality ? [modality] : MODALITIES).flatMap((m) => m.outputs?.extensions ?? []);

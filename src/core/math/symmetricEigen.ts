@@ -330,7 +330,38 @@ function rotateRows(w: Float64Array, n: number, i: number, c: number, s: number)
  * (unsorted). When `w` is given, every rotation is applied to its rows, so row j ends as the
  * eigenvector of d[j] (w must start as Qᵀ, or the identity for T's own eigenvectors).
  */
-function* diagonalise(d: Float64Array, e: Float64Array, n: number, w: Float64Array | undefined, what: string): WorkSteps<void> {
+/** The QL rotations in the order they were made: rotation t mixed rows at[t] and at[t] + 1 with (c[t], s[t]). */
+class RotationLog {
+  at = new Int32Array(1024);
+  c = new Float64Array(1024);
+  s = new Float64Array(1024);
+  count = 0;
+  push(i: number, c: number, s: number): void {
+    if (this.count === this.at.length) {
+      const grow = <T extends Int32Array | Float64Array>(x: T, make: (n: number) => T): T => {
+        const y = make(x.length * 2);
+        y.set(x);
+        return y;
+      };
+      this.at = grow(this.at, (n) => new Int32Array(n));
+      this.c = grow(this.c, (n) => new Float64Array(n));
+      this.s = grow(this.s, (n) => new Float64Array(n));
+    }
+    this.at[this.count] = i;
+    this.c[this.count] = c;
+    this.s[this.count] = s;
+    this.count++;
+  }
+}
+
+function* diagonalise(
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+  w: Float64Array | undefined,
+  what: string,
+  log?: RotationLog,
+): WorkSteps<void> {
   for (let l = 0; l < n; l++) {
     let iterations = 0;
     for (;;) {
@@ -373,6 +404,7 @@ function* diagonalise(d: Float64Array, e: Float64Array, n: number, w: Float64Arr
         d[i + 1] = g + p;
         g = c * r - b;
         if (w) rotateRows(w, n, i, c, s);
+        log?.push(i, c, s);
       }
       if (r === 0 && i >= l) continue;
       d[l] -= p;
@@ -409,6 +441,92 @@ function* eighSteps(matrix: Float64Array, n: number): WorkSteps<SymmetricEigen> 
     yield;
   }
   return { values, vectors };
+}
+
+/** How many vectors go through the rotation log together (one pass over the log per batch). */
+const VECTOR_BATCH = 8;
+
+/**
+ * Rows `rows` of R_T ⋯ R_1 Qᵀ (the rows eigh's QL would leave in w) without forming the n x n product:
+ * each wanted row starts as e_j and takes the logged rotations from the last to the first (y ← y R_t
+ * changes two entries), then the Householder reflections P_1, P_2, ... (y ← y P_i, O(i) each), since
+ * Qᵀ = P_1 P_2 ⋯ P_{n−1}. Row b of the result (b-th of `rows`) is written at out[b n ..].
+ */
+function* selectedRows(t: Tridiagonal, n: number, log: RotationLog, rows: readonly number[], out: Float64Array): WorkSteps<void> {
+  for (let b0 = 0; b0 < rows.length; b0 += VECTOR_BATCH) {
+    const b1 = Math.min(rows.length, b0 + VECTOR_BATCH);
+    for (let b = b0; b < b1; b++) out[b * n + rows[b]] = 1;
+    for (let r = log.count - 1; r >= 0; r--) {
+      const i = log.at[r];
+      const c = log.c[r];
+      const s = log.s[r];
+      for (let b = b0; b < b1; b++) {
+        const x = b * n + i;
+        const yi = out[x];
+        const yj = out[x + 1];
+        if (yi === 0 && yj === 0) continue;
+        out[x] = c * yi + s * yj;
+        out[x + 1] = c * yj - s * yi;
+      }
+    }
+    yield;
+    for (let b = b0; b < b1; b++) {
+      const y = b * n;
+      for (let i = 1; i < n; i++) {
+        const hi = t.h[i];
+        if (hi === 0) continue;
+        const u = i * n;
+        let dot = 0;
+        for (let k = 0; k < i; k++) dot += out[y + k] * t.a[u + k];
+        if (dot === 0) continue;
+        const g = dot / hi;
+        for (let k = 0; k < i; k++) out[y + k] -= g * t.a[u + k];
+      }
+    }
+    yield;
+  }
+}
+
+export interface LargestEigen {
+  /** All eigenvalues, ascending (as eigh). */
+  readonly values: Float64Array;
+  /** How many eigenvectors `vectors` holds: the count `choose` asked for. */
+  readonly count: number;
+  /** count x n row major; row k is the unit eigenvector of the k-th largest eigenvalue, values[n − 1 − k]. */
+  readonly vectors: Float64Array;
+}
+
+function* eighLargestSteps(matrix: Float64Array, n: number, choose: (values: Float64Array) => number): WorkSteps<LargestEigen> {
+  checkSquare(matrix, n, 'eigh');
+  const t = yield* tridiagonalise(matrix, n);
+  const log = new RotationLog();
+  yield* diagonalise(t.d, t.e, n, undefined, 'eigh', log);
+  const order = ascendingOrder(t.d);
+  const values = new Float64Array(n);
+  for (let j = 0; j < n; j++) values[j] = t.d[order[j]];
+  const count = choose(values);
+  if (!Number.isInteger(count) || count < 0 || count > n) {
+    throw new MedSynthError('BAD_USAGE', `eigh: asked for ${count} eigenvectors of a ${n} x ${n} matrix`, { expected: `0..${n}` });
+  }
+  const rows = Array.from({ length: count }, (_, k) => order[n - 1 - k]);
+  const vectors = new Float64Array(count * n);
+  yield* selectedRows(t, n, log, rows, vectors);
+  return { values, count, vectors };
+}
+
+/**
+ * eigh's eigenvalues, and the eigenvectors of the largest `choose(values)` of them only (values
+ * ascending, as eigh returns them), the same vectors eigh gives up to rounding (and sign), at a cost of
+ * O(n²) per vector after the reduction instead of eigh's O(n³) accumulation. Yields to the event loop
+ * every few tens of milliseconds; BAD_USAGE when `choose` returns a count outside 0..n.
+ */
+export function eighLargestYielding(
+  matrix: Float64Array,
+  n: number,
+  choose: (values: Float64Array) => number,
+  signal?: AbortSignal,
+): Promise<LargestEigen> {
+  return runStepsYielding(eighLargestSteps(matrix, n, choose), signal);
 }
 
 function* eigvalshSteps(matrix: Float64Array, n: number): WorkSteps<Float64Array> {

@@ -28,7 +28,7 @@ import { MedSynthError, throwIfAborted } from '../../errors';
 import { commonImageSize, frameCount, framesOf, resizeFrame, setChannels } from '../../data/imageResample';
 import type { ImageSet } from '../../data/imageSet';
 import { mirrorUpper, multiplyTransposedSteps } from '../../math/dense';
-import { eighYielding } from '../../math/symmetricEigen';
+import { eighLargestYielding } from '../../math/symmetricEigen';
 import { runStepsYielding, timeSlicer } from '../../metrics/workSteps';
 
 export interface PpcaOptions {
@@ -234,33 +234,35 @@ export async function fitPpca(set: ImageSet, opts: PpcaOptions = {}): Promise<Pp
   }
 
   opts.onProgress?.(`PPCA: eigen-decomposition of order ${m}`);
-  const eig = await eighYielding(matrix, m, opts.signal);
+  // Eigenvalues first; q by explained variance, capped; then the eigenvectors of the q largest only.
   const eigenvalues = new Float64Array(m);
-  for (let k = 0; k < m; k++) eigenvalues[k] = Math.max(0, eig.values[m - 1 - k]);
-
-  // q by explained variance, capped; sigma^2 from the discarded dimensions.
-  let rank = 0;
-  while (rank < m && eigenvalues[rank] > RANK_TOLERANCE * eigenvalues[0]) rank++;
   let q = 0;
   let kept = 0;
-  while (q < m && !(kept / trace > varianceKept)) kept += eigenvalues[q++];
-  const cap = Math.max(1, Math.min(n - 1, d - 1, maxComponents, rank));
-  if (q > cap) q = cap;
-  kept = 0;
-  for (let k = 0; k < q; k++) kept += eigenvalues[k];
+  const chooseComponents = (ascending: Float64Array): number => {
+    for (let k = 0; k < m; k++) eigenvalues[k] = Math.max(0, ascending[m - 1 - k]);
+    let rank = 0;
+    while (rank < m && eigenvalues[rank] > RANK_TOLERANCE * eigenvalues[0]) rank++;
+    while (q < m && !(kept / trace > varianceKept)) kept += eigenvalues[q++];
+    const cap = Math.max(1, Math.min(n - 1, d - 1, maxComponents, rank));
+    if (q > cap) q = cap;
+    kept = 0;
+    for (let k = 0; k < q; k++) kept += eigenvalues[k];
+    return q;
+  };
+  const eig = await eighLargestYielding(matrix, m, chooseComponents, opts.signal);
   const noiseVariance = Math.max(0, (trace - kept) / (d - q));
 
   // W^T rows: u_k sqrt(lambda_k - sigma^2), with u_k = (X - mu)^T v_k / sqrt(n lambda_k) in Gram form.
   const loadings = new Float64Array(q * d);
   const scale = new Float64Array(q);
   for (let k = 0; k < q; k++) scale[k] = Math.sqrt(Math.max(eigenvalues[k] - noiseVariance, 0));
-  const column = (k: number): number => m - 1 - k; // eig.vectors column of the k-th largest
+  const vector = (k: number, i: number): number => eig.vectors[k * m + i]; // entry i of the k-th largest's eigenvector
   if (data) {
     opts.onProgress?.(`PPCA: ${q} component images`);
     const coef = new Float64Array(q * n); // coef[k * n + i] = v_k[i] * scale_k / sqrt(n lambda_k)
     for (let k = 0; k < q; k++) {
       const f = scale[k] / Math.sqrt(n * eigenvalues[k]);
-      for (let i = 0; i < n; i++) coef[k * n + i] = eig.vectors[i * m + column(k)] * f;
+      for (let i = 0; i < n; i++) coef[k * n + i] = vector(k, i) * f;
     }
     // Four frames at a time: each loadings value is loaded and stored once per four products.
     for (let c0 = 0; c0 < d; c0 += COLUMN_BLOCK) {
@@ -284,7 +286,7 @@ export async function fitPpca(set: ImageSet, opts: PpcaOptions = {}): Promise<Pp
       }
     }
   } else {
-    for (let k = 0; k < q; k++) for (let p = 0; p < d; p++) loadings[k * d + p] = eig.vectors[p * m + column(k)] * scale[k];
+    for (let k = 0; k < q; k++) for (let p = 0; p < d; p++) loadings[k * d + p] = vector(k, p) * scale[k];
   }
   throwIfAborted(opts.signal);
   opts.onProgress?.(`PPCA: ${q} component${q === 1 ? '' : 's'} keep ${((100 * kept) / trace).toFixed(1)}% of the variance`);

@@ -22,6 +22,7 @@ import { diffusionNoise } from '../src/core/generators/diffusion/diffusionNoise'
 import { createDiffusionScheduler } from '../src/core/generators/diffusion/scheduler';
 import type { GeneratorManifest } from '../src/core/generators/manifest';
 import { fitPpca } from '../src/core/generators/ppca/ppcaFit';
+import { covarianceYielding } from '../src/core/math/covariance';
 import { frechetDistance } from '../src/core/metrics/image/fid';
 import { generateSynthetic } from '../src/engine/generate';
 
@@ -70,6 +71,8 @@ function f32(path: string): Float32Array {
   return new Float32Array(b.buffer, b.byteOffset, b.length / 4);
 }
 
+/** User CPU seconds of this process since `start` (less moved by other work on a shared machine than wall time). */
+const cpuSeconds = (start: NodeJS.CpuUsage): number => process.cpuUsage(start).user / 1e6;
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const fx = (x: number, d = 2): string => x.toFixed(d);
 
@@ -300,15 +303,26 @@ async function benchDicom(): Promise<string[]> {
 interface PpcaRef {
   readonly versions: Readonly<Record<string, string>>;
   readonly numpyS: number;
+  readonly numpyCpuS: number;
   readonly sklearnS: number;
+  readonly sklearnCpuS: number;
   readonly eigenvalues: readonly number[];
   readonly trace: number;
   readonly sklearnComponents: number;
 }
 
-/** Figures of earlier runs of this bench, kept so a section can show before/after (see the header). */
-const BEFORE: Readonly<Record<string, { readonly commit: string; readonly ours: number; readonly ref: number; readonly note: string }>> =
-  {};
+/**
+ * Figures of this bench's runs on the code before the speed-ups (commit e53381e: eigh/eigvalsh/covariance
+ * as they were, FID through eigh of Σr, PPCA's own 2×2 Gram loop and the full eigh), on 2026-12-02, on this
+ * shared machine; shown beside the current run so the before/after can be read (wall seconds, and the
+ * reference measured in that same run).
+ */
+const BEFORE: Readonly<
+  Record<string, { readonly commit: string; readonly ours: number; readonly oursCpu?: number; readonly ref: number; readonly note: string }>
+> = {
+  fid: { commit: 'e53381e', ours: 325.25, ref: 28.81, note: '11.29 × scipy in that run' },
+  ppca: { commit: 'e53381e', ours: 18.42, oursCpu: 12.73, ref: 0.76, note: '24.27 × numpy, 2.46 × scikit-learn in that run' },
+};
 
 async function benchPpca(): Promise<string[]> {
   const all = f32(join(DATA, 'ppca.f32'));
@@ -329,11 +343,14 @@ async function benchPpca(): Promise<string[]> {
   const set = { images } as unknown as ImageSet;
   const ref = py<PpcaRef>('ppca', DATA, String(reps));
   const ours: number[] = [];
+  const oursCpu: number[] = [];
   let model = await fitPpca(set, { sizeCap: side });
   for (let r = 0; r < reps; r++) {
     const t = performance.now();
+    const c = process.cpuUsage();
     model = await fitPpca(set, { sizeCap: side });
     ours.push((performance.now() - t) / 1000);
+    oursCpu.push(cpuSeconds(c));
   }
   let maxRel = 0;
   for (let k = 0; k < Math.min(ref.eigenvalues.length, model.eigenvalues.length); k++) {
@@ -354,10 +371,14 @@ async function benchPpca(): Promise<string[]> {
     '',
     '| run | seconds | ours / it |',
     '| --- | ---: | ---: |',
-    `| MedSynth fitPpca | ${fx(s)} | 1 |`,
-    `| numpy Gram + eigh | ${fx(ref.numpyS)} | ${fx(s / ref.numpyS)} |`,
-    `| scikit-learn PCA(0.95, full) | ${fx(ref.sklearnS)} | ${fx(s / ref.sklearnS)} |`,
-    ...(before ? [`| MedSynth fitPpca before the speed-ups (${before.commit}) | ${fx(before.ours)} | ${before.note} |`] : []),
+    `| MedSynth fitPpca | ${fx(s)} (CPU ${fx(median(oursCpu))}) | 1 |`,
+    `| numpy Gram + eigh | ${fx(ref.numpyS)} (CPU ${fx(ref.numpyCpuS)}, all threads) | ${fx(s / ref.numpyS)} |`,
+    `| scikit-learn PCA(0.95, full) | ${fx(ref.sklearnS)} (CPU ${fx(ref.sklearnCpuS)}, all threads) | ${fx(s / ref.sklearnS)} |`,
+    ...(before
+      ? [
+          `| MedSynth fitPpca before the speed-ups (${before.commit}, an earlier run of this bench) | ${fx(before.ours)}${before.oursCpu ? ` (CPU ${fx(before.oursCpu)})` : ''}; numpy ${fx(before.ref)} in that run | ${before.note} |`,
+        ]
+      : []),
     '',
     `Agreement: ${model.components} components kept (scikit-learn: ${ref.sklearnComponents}); largest relative difference of the eigenvalues above 1e-6 of the largest ` +
       `from numpy's: ${maxRel.toExponential(1)}; trace ${model.totalVariance.toPrecision(10)} / ${ref.trace.toPrecision(10)}.`,
@@ -369,6 +390,7 @@ async function benchPpca(): Promise<string[]> {
 interface FidRef {
   readonly versions: Readonly<Record<string, string>>;
   readonly scipyS: number;
+  readonly cpuS: number;
   readonly covS: number;
   readonly sqrtmS: number;
   readonly fid: number;
@@ -381,12 +403,21 @@ async function benchFid(): Promise<string[]> {
   const synth = { data: f32(join(DATA, 'fid_synth.f32')), rows, dims };
   const ref = py<FidRef>('fid', DATA, '1');
   const ours: number[] = [];
+  const oursCpu: number[] = [];
   let fid = 0;
   for (let r = 0; r < Math.max(1, Math.min(reps, 2)); r++) {
     const t = performance.now();
+    const c = process.cpuUsage();
     fid = (await frechetDistance(real, synth)).fid;
     ours.push((performance.now() - t) / 1000);
+    oursCpu.push(cpuSeconds(c));
   }
+  // Where it goes: one covariance alone (the run makes two).
+  const t = performance.now();
+  const c = process.cpuUsage();
+  await covarianceYielding(real.data, rows, dims);
+  const covS = (performance.now() - t) / 1000;
+  const covCpu = cpuSeconds(c);
   const s = median(ours);
   const v = ref.versions;
   const before = BEFORE.fid;
@@ -401,9 +432,13 @@ async function benchFid(): Promise<string[]> {
     '',
     '| run | seconds | ours / it |',
     '| --- | ---: | ---: |',
-    `| MedSynth frechetDistance | ${fx(s)} | 1 |`,
-    `| numpy.cov + scipy sqrtm | ${fx(ref.scipyS)} (cov ${fx(ref.covS)}, sqrtm ${fx(ref.sqrtmS)}) | ${fx(s / ref.scipyS)} |`,
-    ...(before ? [`| MedSynth before the speed-ups (${before.commit}) | ${fx(before.ours)} | ${before.note} |`] : []),
+    `| MedSynth frechetDistance | ${fx(s)} (CPU ${fx(median(oursCpu))}; one covariance alone ${fx(covS)}, CPU ${fx(covCpu)}) | 1 |`,
+    `| numpy.cov + scipy sqrtm | ${fx(ref.scipyS)} (CPU ${fx(ref.cpuS)}, all threads; cov ${fx(ref.covS)}, sqrtm ${fx(ref.sqrtmS)}) | ${fx(s / ref.scipyS)} |`,
+    ...(before
+      ? [
+          `| MedSynth before the speed-ups (${before.commit}, an earlier run of this bench) | ${fx(before.ours)}; scipy ${fx(before.ref)} in that run | ${before.note} |`,
+        ]
+      : []),
     '',
     `Agreement: FID ${fid.toPrecision(10)} (ours) / ${ref.fid.toPrecision(10)} (scipy), relative difference ${(Math.abs(fid - ref.fid) / ref.fid).toExponential(1)}.`,
     '',

@@ -26,6 +26,8 @@ fi
 if [ -f bench/typing.ts ]; then echo "== typing bench: node --import tsx bench/typing.ts"; node --import tsx bench/typing.ts | tee bench/out/typing.log; fi
 # Readers vs independent Python readers (pydicom+gdcm, nibabel, PIL, mne, numpy) on the same files; writes bench/results-readers.md.
 if [ -f bench/readers.ts ]; then echo "== readers bench: node --import tsx bench/readers.ts"; node --import tsx bench/readers.ts | tee bench/out/readers.log; fi
+# Images: diffusion sampling vs a bare ORT loop, DICOM decode vs dcmtk/pydicom, PPCA vs numpy/sklearn, FID vs scipy; writes bench/results-images.md.
+if [ -f bench/images.ts ]; then echo "== images bench: node --import tsx bench/images.ts"; node --import tsx bench/images.ts | tee bench/out/images.log; fi
 {
   echo "# MedSynth benchmarks"
   echo
@@ -38,6 +40,7 @@ if [ -f bench/readers.ts ]; then echo "== readers bench: node --import tsx bench
   if [ -f bench/results-dcr.md ]; then echo; cat bench/results-dcr.md; fi
   if [ -f bench/results-typing.md ]; then echo; cat bench/results-typing.md; fi
   if [ -f bench/results-readers.md ]; then echo; cat bench/results-readers.md; fi
+  if [ -f bench/results-images.md ]; then echo; sed 's/^#/##/' bench/results-images.md; fi
   # The latest `npm run fuzz` campaign (inputs tried and failures per parser), demoted one heading level.
   if [ -f bench/results-fuzz.md ]; then echo; sed 's/^# /## /; s/^## \(Failures\|Typed\)/### \1/' bench/results-fuzz.md; fi
 } > bench/results.md

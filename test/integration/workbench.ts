@@ -118,6 +118,7 @@ async function driveWorkbench(browser: Browser): Promise<void> {
   await checkSyntheticPreview(page, webview);
   await checkStudio(page, runDir);
   await checkInspectFromExplorer(page);
+  await checkImageViewer(page);
   await checkImageLoopFromExplorer(page);
   await page.close();
 }
@@ -215,8 +216,8 @@ async function checkInspectFromExplorer(page: Page): Promise<void> {
   });
   const tab = page.locator('.tabs-container .tab', { hasText: 'CT_small.dcm.txt' });
   const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Inspect Dataset' }).first();
-  // Right-click only: a left click would open the binary .dcm in an editor, whose focus change can swallow
-  // the menu click. The entry is chosen with the keyboard once highlighted, as a menu click can land while
+  // Right-click only: a left click opens the .dcm in the image viewer, whose focus change can swallow the
+  // menu click. The entry is chosen with the keyboard once highlighted, as a menu click can land while
   // the menu still re-renders; retried with a screenshot each time it opens nothing.
   for (let attempt = 1; ; attempt++) {
     await file.click({ button: 'right' });
@@ -238,6 +239,57 @@ async function checkInspectFromExplorer(page: Page): Promise<void> {
   await editor.filter({ hasText: '128 rows x 128 columns' }).waitFor({ timeout: 30_000 });
   await page.screenshot({ path: path.join(RESULTS, 'integration-inspect.png') });
   step('explorer -> Inspect Dataset on images/CT_small.dcm opened its summary (128 rows x 128 columns)');
+}
+
+/** Grey levels drawn on the viewer's canvas: how many distinct ones, and their mean (read from a copy). */
+async function canvasStats(viewer: FrameLocator): Promise<{ levels: number; mean: number; center: string }> {
+  return viewer.locator('canvas.view').evaluate((el) => {
+    const canvas = el as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('no 2d context');
+    ctx.drawImage(canvas, 0, 0);
+    const [left, top, width, height] = (canvas.dataset.imageRect ?? '0,0,0,0').split(',').map(Number);
+    const dpr = canvas.width / canvas.clientWidth;
+    const img = ctx.getImageData(
+      Math.floor(left * dpr),
+      Math.floor(top * dpr),
+      Math.max(1, Math.floor(width * dpr)),
+      Math.max(1, Math.floor(height * dpr)),
+    );
+    const seen = new Set<number>();
+    let sum = 0;
+    for (let i = 0; i < img.data.length; i += 4) {
+      seen.add(img.data[i]);
+      sum += img.data[i];
+    }
+    return { levels: seen.size, mean: sum / (img.data.length / 4), center: canvas.dataset.center ?? '' };
+  });
+}
+
+/**
+ * A click on images/CT_small.dcm in the explorer opens MedSynth's image viewer (the default editor for
+ * .dcm): the canvas shows the slice (many grey levels, read back from the canvas through the webview's
+ * iframes), and choosing the CT bone window changes the pixels (a wider window: a greyer image).
+ */
+async function checkImageViewer(page: Page): Promise<void> {
+  const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'CT_small.dcm' });
+  await file.dblclick();
+  await waitForActiveTab(page, 'CT_small.dcm');
+  const viewer = page.frameLocator('iframe.webview.ready >> visible=true').last().frameLocator('iframe#active-frame');
+  await viewer.locator('canvas.view[data-drawn]').waitFor({ timeout: 60_000 });
+  const before = await canvasStats(viewer);
+  if (before.levels < 50) fail(`the viewer's canvas shows ${before.levels} grey levels: blank or flat`);
+  await viewer.locator('select.preset').selectOption('ct-bone');
+  await viewer.locator('canvas.view[data-center="400"]').waitFor({ timeout: 15_000 });
+  const after = await canvasStats(viewer);
+  if (Math.abs(after.mean - before.mean) < 1) fail(`the CT bone window did not change the pixels (mean ${before.mean} -> ${after.mean})`);
+  await page.screenshot({ path: path.join(RESULTS, 'integration-viewer.png') });
+  step(
+    `explorer -> CT_small.dcm opened the image viewer: ${before.levels} grey levels, mean ${before.mean.toFixed(1)}; CT bone window -> mean ${after.mean.toFixed(1)}`,
+  );
 }
 
 /** The report's "Open synthetic data" asks the host by message; the host answers with a table preview. */
@@ -324,6 +376,12 @@ async function checkStudio(page: Page, explorerRun: string): Promise<void> {
   await waitForActiveTab(page, `Report: ${path.basename(studioRun)}`);
   step(`studio: inline ▶ Run Full Loop on patients.csv made ${path.basename(studioRun)} and opened its report`);
 
+  // The dataset groups are folded first: with images and signals listed, the older runs sit below the
+  // pane's fold, where hovering a row cannot reveal its inline actions.
+  for (const group of ['Tables', 'Images', 'Signals', 'Text']) {
+    const row = rows.filter({ hasText: new RegExp(`^\\s*${group}\\b`) }).first();
+    if ((await row.count()) > 0 && (await row.getAttribute('aria-expanded')) === 'true') await row.click();
+  }
   // Newest first: the run just made, then the one made from the explorer.
   const newest = runs.nth(0);
   const older = runs.nth(1);

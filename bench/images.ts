@@ -146,16 +146,32 @@ async function benchDiffusion(): Promise<string[]> {
   const childLoopMs: number[] = [];
   let check = '';
   for (let r = 0; r < reps; r++) {
+    // The order alternates, so neither side always runs right after the other's teardown.
+    const e0 = r % 2 === 1 ? await engine() : undefined;
     const b = await bare();
     bareMs.push(b.totalMs);
-    const e = await engine();
+    const e = e0 ?? (await engine());
     engineMs.push(e.totalMs);
     childLoopMs.push(e.loopMs);
     if (r === 0) {
-      // Sample 0 from the engine's .npy against the bare loop's, mapped to the output range as written.
+      // Every sample of the engine's .npy files against the bare loop's, mapped as the image codec maps
+      // them (outputRange clipped, then to valueRange).
       const files = readdirSync(e.folder).sort();
-      const npy = readFileSync(join(e.folder, files[0]));
-      check = `${files.length} files written (${files[0]}: ${npy.length} bytes)`;
+      const post = manifest.postprocess as unknown as { outputRange: [number, number]; valueRange: [number, number] };
+      const [lo, hi] = post.outputRange;
+      const [vlo, vhi] = post.valueRange;
+      let maxDiff = 0;
+      files.forEach((name, i) => {
+        const npy = readFileSync(join(e.folder, name));
+        const header = npy.readUInt16LE(8);
+        const values = new Float32Array(npy.buffer.slice(npy.byteOffset + 10 + header, npy.byteOffset + npy.length));
+        for (let k = 0; k < perSample; k++) {
+          const v = b.out[i * perSample + k];
+          const want = vlo + ((v < lo ? lo : v > hi ? hi : v) - lo) * ((vhi - vlo) / (hi - lo));
+          maxDiff = Math.max(maxDiff, Math.abs(values[k] - want));
+        }
+      });
+      check = `${files.length} .npy files written; their values against the bare loop's samples mapped the same way: max abs difference ${maxDiff.toExponential(1)} (of a ${vlo}..${vhi} range)`;
     }
     rmSync(join(e.folder, '..'), { recursive: true, force: true });
   }
@@ -173,7 +189,7 @@ async function benchDiffusion(): Promise<string[]> {
       `${n} samples in batches of ${batch}, seed ${seed}. Engine: generateSynthetic(--format npy) to a temp folder (inference child fork, session, ` +
       'the core sampler with its per-step checks, IPC, .npy writes); bare: one InferenceSession (same options) and the same DDIM update ' +
       '(the core scheduler) around session.run per step, in this process. Both include session creation; median of ' +
-      `${reps} alternating runs after one warm-up of the bare loop.`,
+      `${reps} runs (bare first, then engine first, alternately) after one warm-up of the bare loop.`,
     '',
     '| path | median ms | samples/s |',
     '| --- | ---: | ---: |',

@@ -17,6 +17,7 @@ import { convertImageCommand, isImageConversion } from './convert';
 import { checkOutputParent } from './outputs';
 import { DIALECT_OPTIONS, dialectOptions } from './dialectOptions';
 import { READ_OPTIONS, readSettingsOption } from './readOptions';
+import { FITTER_HELP, FITTER_OPTIONS, fitterSettings } from './fitterOptions';
 import { formatEvaluationSummary } from './summary';
 
 export interface CliContext {
@@ -50,6 +51,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
     '  de-identified DICOM file (new UIDs, no names, ids or dates; allowlisted technical attributes only).\n',
   fit:
     "medsynth fit <dataset> [--generator copula|ppca] --out <dir> [--types col=kind,...] [--json]\n  Fit a built-in generator and write <dir>/model.onnx and <dir>/medsynth.json: tables the Gaussian copula (the manifest\n  records each column's kind); images (a DICOM file or series folder, DICOMDIR, NIfTI, PNG/JPEG or a folder of them)\n  probabilistic PCA on every frame resampled to the most common size (at most 128 x 128).\n  The folder that holds <dir> must exist; <dir> itself is created.\n" +
+    FITTER_HELP +
     READ_HELP,
   generate:
     'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|nii.gz|npy] [--classes a=N,...] [--source <images>] [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  Table generators write one file (its extension names the format); image generators write a new folder\n  with one file per image (synthetic-000000.png, ...; --format, default png). The folder that holds <path> must exist.\n  Conditional generators: --classes name=count,... (adding up to N; default N spread evenly), written to labels.csv.\n  Translation generators: --source <image file|folder>, one output per source frame (N = the frames).\n',
@@ -83,10 +85,18 @@ export async function fitCommand(argv: readonly string[], ctx: CliContext): Prom
   const args = parseCommandArgs(
     'fit',
     argv,
-    { generator: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, ...READ_OPTIONS, ...LIMIT_OPTIONS },
+    {
+      generator: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      ...FITTER_OPTIONS,
+      ...READ_OPTIONS,
+      ...LIMIT_OPTIONS,
+    },
     { min: 1, max: 1 },
   );
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.fit);
+  const settings = fitterSettings(args, 'fit');
   // The dataset's modality lists the built-in fitters (tables: copula); the first is the default.
   // A folder (a DICOM series, a folder of slices) is looked at by the engine once it has read it.
   const isFolder = await stat(args.positionals[0]).then(
@@ -103,7 +113,7 @@ export async function fitCommand(argv: readonly string[], ctx: CliContext): Prom
   const limits = limitOptions(args, 'fit');
   const read = readSettingsOption(args, 'fit');
   await checkOutputParent('fit', '--out', outDir);
-  const res = await fitGenerator({ dataset: args.positionals[0], generator, outDir, limits, read, signal: ctx.signal });
+  const res = await fitGenerator({ dataset: args.positionals[0], generator, outDir, limits, read, settings, signal: ctx.signal });
   printReaderNotes(ctx, args.positionals[0], res.datasetNotes);
   if (args.flags.has('json'))
     ctx.stdout(

@@ -8,6 +8,7 @@ import { runFullLoop } from '../engine/fullLoop';
 import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArgs } from './args';
 import { parseProviders, printReaderNotes, READ_HELP } from './commands';
 import { READ_OPTIONS, readSettingsOption } from './readOptions';
+import { FITTER_HELP, FITTER_OPTIONS, fitterSettings } from './fitterOptions';
 import type { CliContext } from './commands';
 import { formatEvaluationSummary } from './summary';
 
@@ -16,7 +17,10 @@ export const RUN_HELP =
   '  Fit -> generate -> evaluate in one go, as the VS Code command Run Full Loop does. F (default 0.2, 0 = none) of the rows\n' +
   '  are held out in memory for the privacy verdict; outputs go to <workspace>/<output-folder>/<run-id>/ (workspace: the\n' +
   "  dataset's folder unless given, and it must exist); no file with real rows is written. --types sets column kinds\n" +
-  '  (numeric, categorical, datetime, boolean, identifier, text); run.json records the kinds used.\n' +
+  '  (numeric, categorical, datetime, boolean, identifier, text); run.json records the kinds used. Images (a DICOM file or\n' +
+  '  series folder, DICOMDIR, NIfTI, PNG/JPEG or a folder of them): frames are held out, PPCA is fitted, the synthetic images\n' +
+  "  go to the run's synthetic/ folder as PNGs.\n" +
+  FITTER_HELP +
   READ_HELP;
 
 /** 0 turns the holdout off; otherwise (0, 0.9], as for `split`. */
@@ -40,6 +44,7 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
     metrics: { type: 'string' },
     batch: { type: 'string' },
     json: { type: 'boolean' },
+    ...FITTER_OPTIONS,
     ...READ_OPTIONS,
     ...LIMIT_OPTIONS,
   } as const;
@@ -47,9 +52,11 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
   if (args.flags.has('help')) return ctx.stdout(RUN_HELP);
   const dataset = args.positionals[0];
   const workspaceRoot = args.strings.get('workspace') ?? dirname(dataset);
+  const fitSettings = fitterSettings(args, 'run');
   const result = await runFullLoop({
     dataset,
     workspaceRoot,
+    ...(fitSettings ? { fitSettings } : {}),
     outputFolder: args.strings.get('output-folder'),
     n: integerOption(args, 'run', 'n', 1),
     seed: integerOption(args, 'run', 'seed', 0),

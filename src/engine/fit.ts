@@ -45,6 +45,8 @@ export interface FitOptions {
   readonly read?: TableReadSettings;
   /** Caps on decoding images and signals (pixels, samples, bytes: medsynth.maxPixels and friends). */
   readonly decodeLimits?: DecodeLimits;
+  /** The fitter's tuning (PPCA: sizeCap, varianceKept, maxComponents), passed through as FitContext.settings. */
+  readonly settings?: Readonly<Record<string, number>>;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: EngineProgress) => void;
 }
@@ -99,6 +101,7 @@ export async function fitGenerator(opts: FitOptions): Promise<FitResult> {
     createdAt: new Date().toISOString(),
     signal: opts.signal,
     onProgress: (message) => opts.onProgress?.({ phase: 'fit', message }),
+    ...(opts.settings ? { settings: opts.settings } : {}),
   });
   throwIfAborted(opts.signal);
 

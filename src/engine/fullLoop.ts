@@ -37,6 +37,8 @@ export interface FullLoopOptions {
    * It must stay inside the workspace: '..', absolute paths and symlinks out are PATH_ESCAPE.
    */
   readonly outputFolder?: string;
+  /** The built-in fitter's tuning (PPCA: sizeCap, varianceKept, maxComponents). */
+  readonly fitSettings?: Readonly<Record<string, number>>;
   /** Rows to generate; defaults to the dataset's row count. */
   readonly n?: number;
   /** Defaults to a random 32-bit seed, recorded in run.json and the report. */
@@ -249,6 +251,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       generator: fitter.id,
       outDir: work,
       limits: opts.limits,
+      ...(opts.fitSettings ? { settings: opts.fitSettings } : {}),
       signal: opts.signal,
       onProgress: opts.onProgress,
     });

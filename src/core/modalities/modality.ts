@@ -31,6 +31,11 @@ export interface FitContext {
   readonly createdAt: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (message: string) => void;
+  /**
+   * What the user tuned (CLI flags, VS Code settings), by the fitter's option name: PPCA takes
+   * sizeCap, varianceKept and maxComponents. A fitter ignores names it does not know.
+   */
+  readonly settings?: Readonly<Record<string, number>>;
 }
 
 /** A fitted built-in generator: the ONNX graph and manifest that run like any user's model. */

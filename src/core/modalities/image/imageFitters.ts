@@ -38,5 +38,10 @@ export async function fitPpcaGenerator(
 export const ppcaFitter: BuiltInFitter = {
   id: 'ppca',
   title: 'Probabilistic PCA',
-  fit: (dataset, ctx) => fitPpcaGenerator(dataset, ctx),
+  fit: (dataset, ctx) =>
+    fitPpcaGenerator(dataset, ctx, {
+      ...(ctx.settings?.sizeCap !== undefined ? { sizeCap: ctx.settings.sizeCap } : {}),
+      ...(ctx.settings?.varianceKept !== undefined ? { varianceKept: ctx.settings.varianceKept } : {}),
+      ...(ctx.settings?.maxComponents !== undefined ? { maxComponents: ctx.settings.maxComponents } : {}),
+    }),
 };

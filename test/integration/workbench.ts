@@ -153,7 +153,9 @@ async function checkImageLoopFromExplorer(page: Page): Promise<void> {
   const volumes = path.join(WORKSPACE, 'volumes');
   fs.mkdirSync(volumes, { recursive: true });
   fs.copyFileSync(IMAGE_FIXTURE, path.join(volumes, 'anatomical.nii'));
-  await page.locator('.part.activitybar .action-label[aria-label^="Explorer"]').first().click();
+  // The activity-bar icon toggles: clicking it while the explorer shows would hide the side bar.
+  if (!(await page.locator('.explorer-folders-view').first().isVisible()))
+    await page.locator('.part.activitybar .action-label[aria-label^="Explorer"]').first().click();
   await page.locator('.part.sidebar .action-label[aria-label^="Collapse Folders"]').first().click();
   const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^volumes$/ });
   await folder.waitFor({ timeout: 30_000 });

@@ -4,7 +4,8 @@ TypeScript code: FID with scipy.linalg.sqrtm (the pytorch-fid form), PRDC writte
 2020 (as the authors' prdc package) on sklearn.metrics.pairwise_distances, MMD written from Gretton
 et al. 2012 with sklearn's rbf_kernel and scipy's pdist median, DCR/NNDR with sklearn NearestNeighbors,
 SSIM with skimage.metrics.structural_similarity, MS-SSIM written from Wang, Simoncelli & Bovik 2003
-with scipy.signal.correlate2d, and the diversity pairs from their documented definition.
+with scipy.signal.correlate2d, and the diversity pairs from their documented definition (each pair's
+MS-SSIM kept in pair order).
 
 Writes test/fixtures/metrics/image/image_metrics.json (inputs included: features as lists of
 float32-exact numbers, images as base64 uint8).
@@ -208,9 +209,11 @@ def main():
     }
     # diversity.msssim: synthetic = small[0:6] (15 pairs, all of them), real = small[6:13] (21 pairs).
     syn, rea = small[:6], small[6:]
-    mean_pairs = lambda ims: float(np.mean([ms_ssim(as_f(ims[i]), as_f(ims[j]), 255.0) for i, j in pairs(len(ims), 0)]))
-    s_mean, r_mean = mean_pairs(syn), mean_pairs(rea)
-    out['diversity'] = {'synthetic': s_mean, 'real': r_mean, 'score': min(1.0, max(0.0, (1 - s_mean) / (1 - r_mean))), 'dataRange': 255.0}
+    pair_values = lambda ims: [ms_ssim(as_f(ims[i]), as_f(ims[j]), 255.0) for i, j in pairs(len(ims), 0)]
+    s_values, r_values = pair_values(syn), pair_values(rea)
+    s_mean, r_mean = float(np.mean(s_values)), float(np.mean(r_values))
+    out['diversity'] = {'synthetic': s_mean, 'real': r_mean, 'score': min(1.0, max(0.0, (1 - s_mean) / (1 - r_mean))), 'dataRange': 255.0,
+                        'synthPairValues': s_values, 'realPairValues': r_values}
     out['pairs'] = {'n30seed7': pairs(30, 7), 'n5seed0': pairs(5, 0), 'n1000seed4294967295': pairs(1000, 4294967295)}
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, 'w', encoding='utf-8') as f:

@@ -4,6 +4,8 @@
 // Pairs: all pairs i < j when a set has at most MSSSIM_PAIRS of them, else MSSSIM_PAIRS pairs drawn
 // with replacement from the seed: pair t is i = h(2t + 1) mod n, j = h(2t + 2) mod (n − 1), plus 1 when
 // j ≥ i, where h(c) = fmix32((seed + c · 0x9e3779b9) mod 2³²) (the murmur3 finalizer of latent.ts).
+// details.synthPairValues / realPairValues keep each pair's MS-SSIM in pair order (at most
+// MSSSIM_PAIRS each), so the report can draw both distributions.
 import { throwIfAborted } from '../../errors';
 import { fmix32 } from '../../generators/latent';
 import type { MetricResult } from '../types';
@@ -46,19 +48,27 @@ export function valueRange(images: readonly GreyImage[]): number {
   return hi - lo;
 }
 
-async function meanMsssim(
+/** MS-SSIM of each pair, in pair order. */
+async function pairMsssim(
   images: readonly GreyImage[],
   pairs: readonly [number, number][],
   dataRange: number,
   signal?: AbortSignal,
-): Promise<number> {
-  let sum = 0;
+): Promise<number[]> {
+  const values: number[] = [];
   for (const [i, j] of pairs) {
     await yieldToEventLoop();
     throwIfAborted(signal);
-    sum += multiScaleSsim(images[i], images[j], dataRange);
+    values.push(multiScaleSsim(images[i], images[j], dataRange));
   }
-  return sum / pairs.length;
+  return values;
+}
+
+/** The mean of the values, summed in order (as the score has always been computed). */
+function mean(values: readonly number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
 }
 
 export async function computeDiversityMsssim(input: ImageMetricInput, signal?: AbortSignal): Promise<MetricResult> {
@@ -72,13 +82,23 @@ export async function computeDiversityMsssim(input: ImageMetricInput, signal?: A
   const seed = (input.seed ?? 0) >>> 0;
   const synthPairs = imagePairs(synth.length, seed);
   const realPairs = imagePairs(real.length, seed);
-  const synthetic = await meanMsssim(synth, synthPairs, dataRange, signal);
-  const realMean = await meanMsssim(real, realPairs, dataRange, signal);
+  const synthPairValues = await pairMsssim(synth, synthPairs, dataRange, signal);
+  const realPairValues = await pairMsssim(real, realPairs, dataRange, signal);
+  const synthetic = mean(synthPairValues);
+  const realMean = mean(realPairValues);
   const score = realMean >= 1 ? 1 : Math.min(1, Math.max(0, (1 - synthetic) / (1 - realMean)));
   return {
     id: DIVERSITY_MSSSIM_ID,
     score,
-    details: { synthetic, real: realMean, pairs: { synthetic: synthPairs.length, real: realPairs.length }, dataRange, seed },
+    details: {
+      synthetic,
+      real: realMean,
+      pairs: { synthetic: synthPairs.length, real: realPairs.length },
+      dataRange,
+      seed,
+      synthPairValues,
+      realPairValues,
+    },
   };
 }
 
@@ -91,7 +111,7 @@ export const diversityMsssimMetric: ImageMetric = {
   range: [0, 1],
   doc:
     'Mean MS-SSIM over pairs of synthetic images, beside the same for pairs of real images (details.synthetic, details.real; 1 = ' +
-    'identical pairs). Score = (1 − synthetic) / (1 − real), capped at 1: 1 means synthetic images differ from each other at least as ' +
+    "identical pairs; each pair's value in details.synthPairValues, details.realPairValues). Score = (1 − synthetic) / (1 − real), capped at 1: 1 means synthetic images differ from each other at least as " +
     'much as real images do; towards 0 the generator repeats itself (mode collapse), 0 meaning every synthetic pair is identical. ' +
     'Greater variety than the real images does not raise the score above 1 (noise is varied too).',
   reference: 'MS-SSIM of Wang, Simoncelli & Bovik 2003; pairwise diversity as in Odena et al. 2017 (AC-GAN)',

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MedSynthError } from '../../../../src/core/errors';
-import { computeDiversityMsssim, imagePairs } from '../../../../src/core/metrics/image/diversityMsssim';
+import { computeDiversityMsssim, imagePairs, MSSSIM_PAIRS } from '../../../../src/core/metrics/image/diversityMsssim';
 import { frechetDistance } from '../../../../src/core/metrics/image/fid';
 import { computeImageDcr } from '../../../../src/core/metrics/image/imageDcr';
 import type { FeatureMatrix, GreyImage, ImageMetricInput } from '../../../../src/core/metrics/image/imageMetric';
@@ -184,6 +184,29 @@ describe('SSIM and MS-SSIM', () => {
 });
 
 describe('diversity.msssim', () => {
+  it('keeps MSSSIM_PAIRS values per set when there are more pairs, one per seeded pair in order', async () => {
+    // 26 images (the 13 twice): 325 pairs, so MSSSIM_PAIRS seeded ones; a pair of an image and its copy is 1.
+    const images = [...smallImages, ...smallImages];
+    const got = await computeDiversityMsssim({
+      real,
+      synth,
+      synthImages: images,
+      realImages: images.slice(0, 13),
+      dataRange: 255,
+      seed: 3,
+    });
+    const values = got.details.synthPairValues as number[];
+    assert.equal(values.length, MSSSIM_PAIRS);
+    assert.equal((got.details.realPairValues as number[]).length, 78);
+    const pairs = imagePairs(26, 3);
+    pairs.forEach(([i, j], t) => {
+      if (i % 13 === j % 13) assert.equal(values[t], 1, `pair ${t}: ${i} and its copy ${j}`);
+    });
+    const t = pairs.findIndex(([i, j]) => i % 13 !== j % 13);
+    const [i, j] = pairs[t];
+    close(values[t], multiScaleSsim(images[i], images[j], 255), 0, `pair ${t}`);
+  });
+
   it('pairs follow the documented seeded definition', () => {
     assert.deepEqual(imagePairs(30, 7), ref.pairs.n30seed7);
     assert.deepEqual(imagePairs(5, 0), ref.pairs.n5seed0);
@@ -201,6 +224,18 @@ describe('diversity.msssim', () => {
     close(got.details.synthetic as number, ref.diversity.synthetic, 1e-9, 'synthetic');
     close(got.details.real as number, ref.diversity.real, 1e-9, 'real');
     close(got.score ?? NaN, ref.diversity.score, 1e-9, 'score');
+    // Each pair's MS-SSIM, in pair order, as the reference's; their means are the two means above.
+    for (const [key, mean] of [
+      ['synthPairValues', 'synthetic'],
+      ['realPairValues', 'real'],
+    ] as const) {
+      const values = got.details[key] as number[];
+      const want = ref.diversity[key] as number[];
+      assert.equal(values.length, want.length, key);
+      values.forEach((v, t) => close(v, want[t], 1e-9, `${key}[${t}]`));
+      close(values.reduce((a, v) => a + v, 0) / values.length, got.details[mean] as number, 1e-12, `${key} mean`);
+    }
+    assert.deepEqual(got.details.pairs, { synthetic: 15, real: 21 });
     const collapsed = await computeDiversityMsssim({
       real,
       synth,
@@ -209,6 +244,7 @@ describe('diversity.msssim', () => {
       dataRange: 255,
     });
     assert.equal(collapsed.score, 0);
+    assert.deepEqual(collapsed.details.synthPairValues, [1, 1, 1]);
     const none = await computeDiversityMsssim({ real, synth });
     assert.equal(none.score, null);
     assert.ok(none.notApplicable);

@@ -14,8 +14,8 @@ import { DECODE_LIMIT_OPTIONS, LIMIT_OPTIONS, decodeLimitOptions, limitOptions, 
 import type { CliContext } from './commands';
 import { COMMAND_HELP } from './commands';
 import { humanInspect } from '../core/data/inspectText';
-import { formatGeneratorSummary } from './generatorSummary';
-import type { GeneratorDescription } from './generatorSummary';
+import { formatGeneratorSummary } from '../engine/generatorDescription';
+import type { GeneratorDescription } from '../engine/generatorDescription';
 import { hasReadOptions, READ_OPTIONS, readSettingsOption } from './readOptions';
 
 async function pathKind(path: string): Promise<'dir' | 'file'> {

@@ -3,6 +3,7 @@
 // deactivation (or a reload) leaves no process, listener or panel behind.
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandTable';
+import { registerGeneratorCard } from './generatorCardProvider';
 import { HostServices } from './hostServices';
 import { registerImageViewer } from './imageViewerProvider';
 import { INSPECT_SCHEME, InspectDocuments } from './inspectCommands';
@@ -38,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): MedSynthApi {
 
   // DICOM, DICOMDIR and NIfTI open in the image viewer (PNG/JPEG through Open With).
   context.subscriptions.push(registerImageViewer(services));
+  // .onnx files (and, through Open With, medsynth.json) open in the generator card.
+  context.subscriptions.push(registerGeneratorCard(services));
 
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(services, studio)));

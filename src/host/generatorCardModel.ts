@@ -126,6 +126,10 @@ interface ModelRead {
   readonly note?: string;
 }
 
+function mebibytes(n: number): string {
+  return `${(n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 2 : 0)} MiB`;
+}
+
 async function readModel(path: string, maxBytes: number): Promise<ModelRead> {
   const size = (await stat(path)).size;
   if (size > maxBytes) {
@@ -133,7 +137,7 @@ async function readModel(path: string, maxBytes: number): Promise<ModelRead> {
       path,
       bytes: size,
       sha256: await sha256OfFile(path),
-      note: `the model is ${(size / 2 ** 20).toFixed(0)} MiB, more than the ${(maxBytes / 2 ** 20).toFixed(0)} MiB read here: its inputs and outputs are checked by the inference process when it runs`,
+      note: `the model is ${mebibytes(size)}, more than the ${mebibytes(maxBytes)} read here: its inputs and outputs are checked by the inference process when it runs`,
     };
   }
   const bytes = await readFile(path);

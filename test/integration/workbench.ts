@@ -200,6 +200,32 @@ async function checkImageLoopFromExplorer(page: Page): Promise<void> {
   if (shown.thumbnails === 0 || !shown.nearest)
     fail(`the image report webview shows ${shown.thumbnails} data: PNG images and ${shown.nearest ? 'a' : 'no'} "Nearest" section`);
   step(`image report webview: ${shown.thumbnails} PNG thumbnails and the nearest-neighbour section`);
+  await checkGeneratorCard(page, runDir);
+}
+
+/**
+ * The run's model.onnx, opened from the explorer, shows MedSynth's generator card (the default editor
+ * for .onnx) instead of binary text: the generator's name, its inputs and a Generate button.
+ */
+async function checkGeneratorCard(page: Page, runDir: string): Promise<void> {
+  const run = page.locator('.explorer-folders-view .monaco-list-row', { hasText: path.basename(runDir) }).first();
+  await run.waitFor({ timeout: 30_000 });
+  if ((await run.getAttribute('aria-expanded')) !== 'true') await run.click();
+  const model = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^model\.onnx$/ }).first();
+  await model.waitFor({ timeout: 30_000 });
+  await model.dblclick();
+  await waitForActiveTab(page, 'model.onnx');
+  const card = page.frameLocator('iframe.webview.ready >> visible=true').last().frameLocator('iframe#active-frame');
+  await card.locator('main.card[data-ready]').waitFor({ timeout: 60_000 });
+  const name = (await card.locator('h1.name').innerText()).trim();
+  const inputs = await card.locator('section[data-section="inputs"] tbody tr').count();
+  const generate = await card.locator('button[data-action="generate"]').isEnabled();
+  await page.screenshot({ path: path.join(RESULTS, 'integration-generator-card.png') });
+  if (name !== 'ppca' || inputs < 1 || !generate)
+    fail(
+      `the generator card of ${path.basename(runDir)}/model.onnx shows name "${name}", ${inputs} input(s), Generate ${generate ? 'on' : 'off'}`,
+    );
+  step(`explorer -> ${path.basename(runDir)}/model.onnx opened the generator card: ${name}, ${inputs} input(s), Generate enabled`);
 }
 
 /** Right-click images/CT_small.dcm in the explorer -> Inspect Dataset opens the read-only summary. */

@@ -1,5 +1,5 @@
 // The image sections of the report webview: the samples grid (real and synthetic thumbnails in two
-// labelled blocks), the nearest-neighbour gallery (closest first, near-duplicates marked in words and
+// labelled blocks), the MS-SSIM distributions of real and synthetic pairs (when computed), the nearest-neighbour gallery (closest first, near-duplicates marked in words and
 // by a border) and the embedding scatter. Texts, checks and the SVG come from the engine's pure
 // helpers (src/core/report/imageSections*.ts), so the panel and the exported report.html agree. A
 // thumbnail is shown only as the data: URI thumbnailDataUri checked (the webview CSP allows img-src
@@ -11,12 +11,18 @@ import {
   galleryPairs,
   gridCaption,
   isNearDuplicate,
+  MSSSIM_BARS_HINT,
+  MSSSIM_HINT,
+  msssimReading,
   nearDuplicateSummary,
   nearDuplicateText,
   SAMPLES_HINT,
   thumbnailDataUri,
+  synthPairsMoreAlike,
   thumbnailSize,
+  validMsssim,
 } from '../../src/core/report/imageSections';
+import { renderMsssimSvg } from '../../src/core/report/imageSectionsMsssim';
 import { renderEmbeddingScatterSvg } from '../../src/core/report/imageSectionsScatter';
 import type { ImageReportSection, ImageThumbnail, Report } from '../../src/core/report/model';
 import { formatNumber } from '../../src/core/report/svgText';
@@ -61,6 +67,27 @@ function samples(images: ImageReportSection): HTMLElement {
       sampleSet('real', images.grid.real, images.realFrames),
       sampleSet('synthetic', images.grid.synth, images.synthFrames),
     ),
+  );
+}
+
+function msssim(images: ImageReportSection): HTMLElement | undefined {
+  const m = images.msssim;
+  if (!m) return undefined;
+  if (!validMsssim(m))
+    return h(
+      'section',
+      { class: 'image-msssim' },
+      h('h2', {}, 'MS-SSIM distributions'),
+      h('p', { class: 'empty' }, "Not shown: the report's MS-SSIM distributions are not valid numbers."),
+    );
+  const alike = synthPairsMoreAlike(m);
+  return h(
+    'section',
+    { class: 'image-msssim', 'data-alike': String(alike) },
+    h('h2', {}, 'MS-SSIM distributions'),
+    h('p', { class: 'hint' }, `${MSSSIM_HINT} ${MSSSIM_BARS_HINT}`),
+    h('p', { class: `msssim-reading${alike ? ' alike' : ''}` }, `${alike ? '⚠ ' : ''}${msssimReading(m)}`),
+    svgFromMarkup(renderMsssimSvg(m, { width: 560, height: 220 })),
   );
 }
 
@@ -115,9 +142,10 @@ function embedding(images: ImageReportSection): HTMLElement {
   );
 }
 
-/** The three image sections, or none for a report without images. */
+/** The image sections (MS-SSIM distributions only when computed), or none for a report without images. */
 export function imageSections(report: Report): HTMLElement[] {
   const images = report.images;
   if (!images) return [];
-  return [samples(images), gallery(images), embedding(images)];
+  const distributions = msssim(images);
+  return [samples(images), ...(distributions ? [distributions] : []), gallery(images), embedding(images)];
 }

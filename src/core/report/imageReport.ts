@@ -2,7 +2,8 @@
 // histogram, and the image section (imageReportSection in model.ts): grids of the first real and
 // synthetic frames, each synthetic image beside its closest real one (closest first, from
 // privacy.nearDuplicates), and the features projected on the real features' first two principal
-// components. Thumbnails are small 8-bit PNGs of the frames on their display scale; no file name,
+// components, and the MS-SSIM distributions of synthetic and real pairs (from diversity.msssim's
+// per-pair values, shares over MSSSIM_BINS fixed bins of 0..1). Thumbnails are small 8-bit PNGs of the frames on their display scale; no file name,
 // identifier or header value goes into the report.
 import { eigh } from '../math/symmetricEigen';
 import { covariance } from '../math/covariance';
@@ -20,6 +21,8 @@ export const GRID_FRAMES = 16;
 export const GALLERY_PAIRS = 10;
 export const SCATTER_POINTS = 2000;
 export const THUMBNAIL_SIDE = 64;
+/** Bins of the MS-SSIM distributions, equal widths over 0..1. */
+export const MSSSIM_BINS = 20;
 
 export interface ImageReportInput {
   /** Grey frames on the [0, 1] display scale, in reading order (the rows of the feature matrices). */
@@ -80,6 +83,37 @@ export function embeddingScatter(real: FeatureMatrix, synth: FeatureMatrix): Ima
   return { real: project(real), synth: project(synth), explained: [share(axes[0]), share(axes[1])] };
 }
 
+/** Finite numbers of a detail that should be a number array; undefined when it is not one. */
+function numbers(v: unknown): number[] | undefined {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : undefined;
+}
+
+/** Shares of the values in each of `bins` equal bins over 0..1 (a value of 1 in the last bin, values outside clamped). */
+export function unitShares(values: readonly number[], bins = MSSSIM_BINS): number[] {
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor(v * bins)))]++;
+  return counts.map((c) => c / values.length);
+}
+
+/** The MS-SSIM distributions from a diversity.msssim result with per-pair values; undefined otherwise. */
+export function msssimDistributions(result: MetricResult | undefined): ImageReportSection['msssim'] {
+  if (!result || result.score === null) return undefined;
+  const synth = numbers(result.details.synthPairValues);
+  const real = numbers(result.details.realPairValues);
+  const { synthetic: synthMean, real: realMean } = result.details;
+  if (!synth || !real || typeof synthMean !== 'number' || typeof realMean !== 'number') return undefined;
+  if (!Number.isFinite(synthMean) || !Number.isFinite(realMean)) return undefined;
+  return {
+    edges: Array.from({ length: MSSSIM_BINS + 1 }, (_, k) => k / MSSSIM_BINS),
+    real: unitShares(real),
+    synth: unitShares(synth),
+    realMean,
+    synthMean,
+    realPairs: real.length,
+    synthPairs: synth.length,
+  };
+}
+
 function describe(id: string): MetricDescriptor {
   const d = getImageMetric(id);
   if (d) return { id: d.id, title: d.title, modality: d.modality, goal: d.goal, range: d.range, doc: d.doc, reference: d.reference };
@@ -102,6 +136,7 @@ export function buildImageReport(input: ImageReportInput, results: readonly Metr
     }));
   const threshold = typeof near?.details.threshold === 'number' ? near.details.threshold : null;
   const source = (rows: number): TableSource => ({ rows });
+  const msssim = msssimDistributions(results.find((r) => r.id === 'diversity.msssim'));
   const images: ImageReportSection = {
     embedder: { ...input.embedder, dims: input.features.real.dims },
     realFrames: input.realFrames.length,
@@ -112,6 +147,7 @@ export function buildImageReport(input: ImageReportInput, results: readonly Metr
     },
     gallery: { pairs, threshold },
     scatter: embeddingScatter(input.features.real, input.features.synth),
+    ...(msssim ? { msssim } : {}),
   };
   return {
     schema: 'medsynth.report/1',

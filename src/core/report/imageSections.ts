@@ -112,3 +112,57 @@ export function axisLabel(axis: 0 | 1, explained: readonly [number, number]): st
   const pct = Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : '?';
   return `PC ${axis + 1} (${pct} of the real feature variance)`;
 }
+
+type MsssimDistributions = NonNullable<ImageReportSection['msssim']>;
+
+/** The x axis of the MS-SSIM distributions. */
+export const MSSSIM_AXIS = 'MS-SSIM of a pair (1 = identical)';
+
+/**
+ * Synthetic pairs read as "more alike" than real pairs when they keep less than this share of the real
+ * pairs' dissimilarity (1 − mean MS-SSIM): diversity.msssim's score below 0.9, so a difference in the
+ * third decimal is not called a collapse.
+ */
+export const MSSSIM_ALIKE_RATIO = 0.9;
+
+export const MSSSIM_HINT =
+  'MS-SSIM (multi-scale structural similarity, 1 = identical) of seeded pairs of synthetic images and of pairs of real images, ' +
+  "each as shares of its set's pairs. The real pairs show how varied real images are; synthetic pairs piled nearer 1 than the real ones " +
+  'mean the generator repeats itself (mode collapse).';
+
+/** How the chart keeps the two sets apart besides colour. */
+export const MSSSIM_BARS_HINT = 'In each bin the real bar is on the left, the synthetic bar on the right.';
+
+const finiteList = (v: unknown, n?: number): boolean =>
+  Array.isArray(v) && (n === undefined || v.length === n) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+/**
+ * True when the distributions are what the model says (a report.json can be edited by hand): at least one
+ * bin, bins + 1 increasing finite edges, finite non-negative shares per bin, finite means and whole pair counts.
+ */
+export function validMsssim(m: MsssimDistributions): boolean {
+  if (!finiteList(m.edges) || m.edges.length < 2) return false;
+  const bins = m.edges.length - 1;
+  if (m.edges.some((e, i) => i > 0 && !(e > m.edges[i - 1]))) return false;
+  if (!finiteList(m.real, bins) || !finiteList(m.synth, bins) || [...m.real, ...m.synth].some((s) => s < 0)) return false;
+  if (!Number.isFinite(m.realMean) || !Number.isFinite(m.synthMean)) return false;
+  return [m.realPairs, m.synthPairs].every((n) => Number.isInteger(n) && n > 0);
+}
+
+/** True when the synthetic pairs are clearly more alike than the real pairs (see MSSSIM_ALIKE_RATIO). */
+export function synthPairsMoreAlike(m: MsssimDistributions): boolean {
+  return 1 - m.synthMean < MSSSIM_ALIKE_RATIO * (1 - m.realMean);
+}
+
+/** The one-line reading of the two distributions, by their means. */
+export function msssimReading(m: MsssimDistributions): string {
+  const means = `mean MS-SSIM ${formatNumber(m.synthMean)} over ${m.synthPairs} synthetic pairs, ${formatNumber(m.realMean)} over ${m.realPairs} real pairs`;
+  return synthPairsMoreAlike(m)
+    ? `Synthetic pairs are more alike than real pairs: a sign of mode collapse (${means}).`
+    : `Synthetic pairs are as diverse as real pairs (${means}).`;
+}
+
+/** "0.35–0.4" for bin i. */
+export function msssimBinLabel(m: MsssimDistributions, i: number): string {
+  return `${formatNumber(m.edges[i])}–${formatNumber(m.edges[i + 1])}`;
+}

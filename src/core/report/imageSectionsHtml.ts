@@ -1,5 +1,6 @@
 // The image sections of the self-contained report.html: "Samples" (real and synthetic thumbnails in
-// two labelled blocks), "Nearest neighbours" (each synthetic image beside its closest real one, closest
+// two labelled blocks), "MS-SSIM distributions" (real and synthetic pairs' MS-SSIM as side-by-side
+// bars, with the one-line reading; only when diversity.msssim gave per-pair values), "Nearest neighbours" (each synthetic image beside its closest real one, closest
 // first, near-duplicates marked by text and a border, not by colour alone) and "Embedding" (the PCA
 // scatter). Thumbnails go in as data: URIs only after imageSections.ts has checked them; the page's CSP
 // (html.ts) allows images from data: and nothing else.
@@ -9,12 +10,18 @@ import {
   galleryPairs,
   gridCaption,
   isNearDuplicate,
+  MSSSIM_BARS_HINT,
+  MSSSIM_HINT,
+  msssimReading,
   nearDuplicateSummary,
   nearDuplicateText,
   SAMPLES_HINT,
   thumbnailDataUri,
+  synthPairsMoreAlike,
   thumbnailSize,
+  validMsssim,
 } from './imageSections';
+import { renderMsssimSvg } from './imageSectionsMsssim';
 import { renderEmbeddingScatterSvg } from './imageSectionsScatter';
 import type { ImageReportSection, ImageThumbnail } from './model';
 import { escapeXml, formatNumber } from './svgText';
@@ -37,6 +44,8 @@ ol.gallery li.pair.near-duplicate { border: 3px dashed var(--poor); padding: 6px
 .embedder { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; word-break: break-all; }
 svg.scatter { max-width: 100%; height: auto; }
 svg .axis-label { font-size: 11px; }
+svg.msssim { max-width: 100%; height: auto; }
+.msssim-reading.alike { color: var(--poor); font-weight: 700; }
 `;
 
 function thumb(t: ImageThumbnail): string {
@@ -55,6 +64,20 @@ function samples(images: ImageReportSection): string {
     '<h2>Samples</h2>',
     `<p class="doc">${escapeXml(SAMPLES_HINT)}</p>`,
     `<div class="samples">${block('real', images.grid.real, images.realFrames)}${block('synthetic', images.grid.synth, images.synthFrames)}</div>`,
+  ].join('');
+}
+
+function msssim(images: ImageReportSection): string {
+  const m = images.msssim;
+  if (!m) return '';
+  if (!validMsssim(m))
+    return '<h2>MS-SSIM distributions</h2><p class="na">Not shown: the report\'s MS-SSIM distributions are not valid numbers.</p>';
+  const alike = synthPairsMoreAlike(m);
+  return [
+    '<h2>MS-SSIM distributions</h2>',
+    `<p class="doc">${escapeXml(`${MSSSIM_HINT} ${MSSSIM_BARS_HINT}`)}</p>`,
+    `<p class="msssim-reading${alike ? ' alike' : ''}">${alike ? '⚠ ' : ''}${escapeXml(msssimReading(m))}</p>`,
+    renderMsssimSvg(m),
   ].join('');
 }
 
@@ -88,8 +111,8 @@ function embedding(images: ImageReportSection): string {
   ].join('');
 }
 
-/** The three image sections, in order; empty for a report without images. */
+/** The image sections, in order (MS-SSIM distributions only when computed); empty for a report without images. */
 export function renderImageSectionsHtml(images: ImageReportSection | undefined): string {
   if (!images) return '';
-  return [samples(images), gallery(images), embedding(images)].join('\n');
+  return [samples(images), msssim(images), gallery(images), embedding(images)].filter((s) => s !== '').join('\n');
 }

@@ -1,9 +1,21 @@
 // The image sections of report.md as text: which frames the samples grid shows, the nearest-neighbour
+// MS-SSIM distributions as the two means, the reading and a table of the non-empty bins' shares, the
 // gallery as a table of labels and distances (near-duplicates marked in words), and the embedding as
 // its embedder line and the centre and spread of each set on the two principal axes. No thumbnails:
 // most Markdown viewers (GitHub's among them) drop data: images, and a review text should stay short;
 // report.html and the report webview show the pictures.
-import { axisLabel, galleryHint, galleryPairs, gridCaption, isNearDuplicate, nearDuplicateSummary } from './imageSections';
+import {
+  axisLabel,
+  galleryHint,
+  galleryPairs,
+  gridCaption,
+  isNearDuplicate,
+  MSSSIM_HINT,
+  msssimBinLabel,
+  msssimReading,
+  nearDuplicateSummary,
+  validMsssim,
+} from './imageSections';
 import type { ImageReportSection } from './model';
 import { formatNumber } from './svgText';
 
@@ -24,6 +36,33 @@ export function pointSpread(points: readonly Point[]): { n: number; mean: [numbe
   return { n: ok.length, mean, sd: [Math.sqrt(sd[0]), Math.sqrt(sd[1])] };
 }
 
+const share = (v: number): string => `${(v * 100).toFixed(1)}%`;
+
+/** The MS-SSIM distributions: means, reading, and the bins where either set has pairs; none when not computed. */
+export function msssimMarkdown(images: ImageReportSection): string[] {
+  const m = images.msssim;
+  if (!m) return [];
+  const lines = ['', '## MS-SSIM distributions', ''];
+  if (!validMsssim(m)) return [...lines, "Not shown: the report's MS-SSIM distributions are not valid numbers."];
+  lines.push(
+    MSSSIM_HINT,
+    '',
+    `- Mean MS-SSIM of synthetic pairs: ${formatNumber(m.synthMean)} (${m.synthPairs} pairs)`,
+    `- Mean MS-SSIM of real pairs: ${formatNumber(m.realMean)} (${m.realPairs} pairs)`,
+    `- ${msssimReading(m)}`,
+    '',
+    '| MS-SSIM | Real pairs | Synthetic pairs |',
+    '| --- | ---: | ---: |',
+  );
+  let empty = 0;
+  for (let i = 0; i < m.real.length; i++) {
+    if (m.real[i] === 0 && m.synth[i] === 0) empty++;
+    else lines.push(`| ${msssimBinLabel(m, i)} | ${share(m.real[i])} | ${share(m.synth[i])} |`);
+  }
+  if (empty > 0) lines.push('', `${empty} of ${m.real.length} bins hold no pair of either set and are left out.`);
+  return lines;
+}
+
 /** The Markdown lines of the image sections; none for a report without images. */
 export function imageSectionsMarkdown(images: ImageReportSection | undefined): string[] {
   if (!images) return [];
@@ -36,6 +75,7 @@ export function imageSectionsMarkdown(images: ImageReportSection | undefined): s
     `- ${gridCaption('synthetic', images.grid.synth.length, images.synthFrames)}: ${labels(images.grid.synth)}`,
     '',
     'The thumbnails are in report.html and the report view.',
+    ...msssimMarkdown(images),
     '',
     '## Nearest neighbours',
     '',

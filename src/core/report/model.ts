@@ -118,6 +118,20 @@ export interface ImageReportSection {
     readonly synth: readonly (readonly [number, number])[];
     readonly explained: readonly [number, number];
   };
+  /**
+   * diversity.msssim's per-pair values as shares of each set's pairs over fixed edges 0..1 (MS-SSIM of
+   * a pair, 1 = identical), with the two means and pair counts: a synthetic distribution piled near 1
+   * beside a real one spread lower is a sign of mode collapse. Absent when the metric was not computed.
+   */
+  readonly msssim?: {
+    readonly edges: readonly number[];
+    readonly real: readonly number[];
+    readonly synth: readonly number[];
+    readonly realMean: number;
+    readonly synthMean: number;
+    readonly realPairs: number;
+    readonly synthPairs: number;
+  };
 }
 
 /** Pairwise-complete Pearson correlations (null where undefined: a constant or empty column). */

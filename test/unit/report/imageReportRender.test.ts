@@ -1,4 +1,5 @@
-// The image report in report.html and report.md: the samples grid, the nearest-neighbour gallery
+// The image report in report.html and report.md: the samples grid, the MS-SSIM distributions of real
+// and synthetic pairs (shares per bin, the means, the collapse reading), the nearest-neighbour gallery
 // (closest first, near-duplicates marked in words and by a border), the embedding scatter with its PCA
 // axes, the embedder line; every embedded image is a checked PNG data: URI and nothing else (no script,
 // no remote reference, no file name but the compared sets') gets in. The report is built by
@@ -9,7 +10,7 @@ import { describe, it } from 'node:test';
 import type { FeatureMatrix, GreyImage } from '../../../src/core/metrics/image/imageMetric';
 import type { MetricResult } from '../../../src/core/metrics/types';
 import { renderReportHtml } from '../../../src/core/report/html';
-import { buildImageReport } from '../../../src/core/report/imageReport';
+import { buildImageReport, MSSSIM_BINS, msssimDistributions, unitShares } from '../../../src/core/report/imageReport';
 import { thumbnailDataUri } from '../../../src/core/report/imageSections';
 import { pointSpread } from '../../../src/core/report/imageSectionsMarkdown';
 import { renderReportMarkdown } from '../../../src/core/report/markdown';
@@ -46,6 +47,21 @@ const RESULTS: MetricResult[] = [
         { synth: 1, real: 2, distance: 0.125 },
         { synth: 3, real: 1, distance: 0.5 },
       ],
+    },
+  },
+  {
+    id: 'diversity.msssim',
+    score: 0.0616,
+    // 4 synthetic frames: 6 pairs, piled near 1 (bins 0.9–0.95: 2, 0.95–1: 4, the 1 in the last bin);
+    // 3 real frames: 3 pairs in bins 0.2–0.25, 0.35–0.4, 0.5–0.55. Means 5.76 / 6 = 0.96 and 1.11 / 3 = 0.37.
+    details: {
+      synthetic: 0.96,
+      real: 0.37,
+      pairs: { synthetic: 6, real: 3 },
+      dataRange: 1,
+      seed: 0,
+      synthPairValues: [0.96, 0.97, 1, 0.91, 0.99, 0.93],
+      realPairValues: [0.22, 0.37, 0.52],
     },
   },
 ];
@@ -103,7 +119,15 @@ describe('image report in HTML', () => {
 
   it('has the samples, nearest-neighbour and embedding sections in that order, and no table-only sections', () => {
     const heads = [...html.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]);
-    assert.deepEqual(heads, ['Verdict', 'Scores', 'Distance to closest real image', 'Samples', 'Nearest neighbours', 'Embedding']);
+    assert.deepEqual(heads, [
+      'Verdict',
+      'Scores',
+      'Distance to closest real image',
+      'Samples',
+      'MS-SSIM distributions',
+      'Nearest neighbours',
+      'Embedding',
+    ]);
     assert.match(html, /<h3>Real: all 3 frames<\/h3>/);
     assert.match(html, /<h3>Synthetic: all 4 frames<\/h3>/);
   });
@@ -196,6 +220,142 @@ describe('image report in HTML', () => {
   });
 });
 
+describe('the MS-SSIM distributions section model', () => {
+  it('holds shares over 20 fixed bins of 0..1 that sum to 1 per set, with the means and pair counts', () => {
+    const m = imageReport().images?.msssim ?? assert.fail('no msssim section');
+    assert.equal(MSSSIM_BINS, 20);
+    assert.equal(m.edges.length, 21);
+    m.edges.forEach((e, k) => assert.equal(e, k / 20, `edge ${k}`));
+    assert.equal(m.real.length, 20);
+    assert.equal(m.synth.length, 20);
+    for (const shares of [m.real, m.synth]) assert.ok(Math.abs(shares.reduce((a, v) => a + v, 0) - 1) < 1e-12);
+    const nonZero = (shares: readonly number[]): [number, number][] =>
+      shares.flatMap((v, i) => (v > 0 ? [[i, v] as [number, number]] : []));
+    assert.deepEqual(nonZero(m.synth), [
+      [18, 2 / 6],
+      [19, 4 / 6],
+    ]);
+    assert.deepEqual(nonZero(m.real), [
+      [4, 1 / 3],
+      [7, 1 / 3],
+      [10, 1 / 3],
+    ]);
+    assert.deepEqual([m.synthMean, m.realMean, m.synthPairs, m.realPairs], [0.96, 0.37, 6, 3]);
+  });
+
+  it('bins 0 in the first bin and 1 in the last, clamps stray values, and is absent without per-pair values', () => {
+    assert.deepEqual(unitShares([0, 1, 1, -0.5, 2], 4), [2 / 5, 0, 0, 3 / 5]);
+    assert.deepEqual(unitShares([0.25, 0.5, 0.75], 4), [0, 1 / 3, 1 / 3, 1 / 3]);
+    const old: MetricResult = { id: 'diversity.msssim', score: 0.5, details: { synthetic: 0.6, real: 0.2 } };
+    assert.equal(msssimDistributions(old), undefined);
+    assert.equal(msssimDistributions({ ...old, score: null, notApplicable: 'no grey images were given, only features' }), undefined);
+    assert.equal(
+      msssimDistributions({ ...old, details: { ...old.details, synthPairValues: [0.5, NaN], realPairValues: [0.2] } }),
+      undefined,
+    );
+    const withoutMetric = buildImageReport(
+      {
+        realFrames: [frame(4, 6, 0), frame(4, 6, 1)],
+        synthFrames: [frame(4, 6, 3), frame(4, 6, 4)],
+        features: { real: features([[0], [1]]), synth: features([[0.5], [2]]) },
+        embedder: EMBEDDER,
+      },
+      RESULTS.filter((r) => r.id !== 'diversity.msssim'),
+    );
+    assert.equal(withoutMetric.images?.msssim, undefined);
+    assert.doesNotMatch(renderReportHtml(withoutMetric), /MS-SSIM distributions/);
+    assert.doesNotMatch(renderReportMarkdown(withoutMetric), /MS-SSIM distributions/);
+  });
+});
+
+describe('the MS-SSIM distributions in HTML and Markdown', () => {
+  const report = imageReport();
+  const html = renderReportHtml(report);
+  const md = renderReportMarkdown(report);
+  const section = (h: string): string => /<h2>MS-SSIM distributions<\/h2>([\s\S]*?)<h2>/.exec(h)?.[1] ?? assert.fail('no section');
+
+  it('draws side-by-side real and synthetic bars per bin, the axis named, the legend with counts and means', () => {
+    const svg = /<svg class="chart msssim"[\s\S]*?<\/svg>/.exec(section(html))?.[0] ?? assert.fail('no chart');
+    const bars = [
+      ...svg.matchAll(/<rect class="(real|synth)" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"><title>([^<]*)<\/title>/g),
+    ];
+    assert.equal(bars.length, 40, 'a real and a synthetic bar per bin');
+    assert.deepEqual(
+      bars.slice(0, 4).map((b) => b[1]),
+      ['real', 'synth', 'real', 'synth'],
+    );
+    for (let i = 0; i < 20; i++) assert.ok(Number(bars[2 * i][2]) < Number(bars[2 * i + 1][2]), `bin ${i}: real left of synthetic`);
+    const heights = bars.map((b) => Number(b[5]));
+    // The tallest bar is the synthetic 0.95–1 bin (4 of 6 pairs); the real bars are half its height (1 of 3).
+    assert.equal(Math.max(...heights), heights[39]);
+    assert.ok(Math.abs(heights[2 * 4] / heights[39] - 0.5) < 0.01);
+    assert.equal(heights.filter((v) => v > 0).length, 5);
+    assert.equal(bars[39][6], 'MS-SSIM 0.95–1: 66.7% of synthetic pairs');
+    assert.equal(bars[8][6], 'MS-SSIM 0.2–0.25: 33.3% of real pairs');
+    assert.ok(svg.includes('>MS-SSIM of a pair (1 = identical)</text>'));
+    assert.ok(svg.includes('>real pairs (3), mean 0.37</text>'));
+    assert.ok(svg.includes('>synthetic pairs (6), mean 0.96</text>'));
+    for (const t of ['0.0', '0.2', '0.4', '0.6', '0.8', '1.0']) assert.ok(svg.includes(`text-anchor="middle">${t}</text>`), `x tick ${t}`);
+    assert.doesNotMatch(svg, /<script|href|url\(/);
+  });
+
+  it('reads a collapse by the means, in words and not by colour alone', () => {
+    const text = visibleText(section(html));
+    assert.match(
+      text,
+      /⚠ Synthetic pairs are more alike than real pairs: a sign of mode collapse \(mean MS-SSIM 0\.96 over 6 synthetic pairs, 0\.37 over 3 real pairs\)\./,
+    );
+    assert.match(section(html), /<p class="msssim-reading alike">/);
+    assert.match(html, /\.msssim-reading\.alike \{ color: var\(--poor\); font-weight: 700; \}/);
+    // The same per-pair spread as the real pairs: as diverse.
+    const diverse: Report = {
+      ...report,
+      images: { ...(report.images ?? assert.fail()), msssim: { ...(report.images?.msssim ?? assert.fail()), synthMean: 0.4 } },
+    };
+    const dhtml = renderReportHtml(diverse);
+    assert.match(visibleText(section(dhtml)), /Synthetic pairs are as diverse as real pairs \(mean MS-SSIM 0\.4 over 6 synthetic pairs/);
+    assert.match(section(dhtml), /<p class="msssim-reading">/);
+    assert.doesNotMatch(section(dhtml), /⚠/);
+  });
+
+  it('gives Markdown the two means, the reading and the non-empty bins as a table', () => {
+    const start = md.indexOf('## MS-SSIM distributions');
+    const part = md.slice(start, md.indexOf('## Nearest neighbours'));
+    assert.ok(part.includes('- Mean MS-SSIM of synthetic pairs: 0.96 (6 pairs)'));
+    assert.ok(part.includes('- Mean MS-SSIM of real pairs: 0.37 (3 pairs)'));
+    assert.ok(part.includes('- Synthetic pairs are more alike than real pairs: a sign of mode collapse'));
+    const rows = part.split('\n').filter((l) => l.startsWith('|'));
+    assert.deepEqual(rows, [
+      '| MS-SSIM | Real pairs | Synthetic pairs |',
+      '| --- | ---: | ---: |',
+      '| 0.2–0.25 | 33.3% | 0.0% |',
+      '| 0.35–0.4 | 33.3% | 0.0% |',
+      '| 0.5–0.55 | 33.3% | 0.0% |',
+      '| 0.9–0.95 | 0.0% | 33.3% |',
+      '| 0.95–1 | 0.0% | 66.7% |',
+    ]);
+    assert.ok(part.includes('15 of 20 bins hold no pair of either set and are left out.'));
+    assert.doesNotMatch(part, /bar is on the left/);
+  });
+
+  it('shows a hand-edited distribution as "not shown", never as markup', () => {
+    const m = report.images?.msssim ?? assert.fail();
+    for (const bad of [
+      { ...m, real: m.real.slice(1) },
+      { ...m, edges: [...m.edges].reverse() },
+      { ...m, synth: m.synth.map((v, i) => (i === 3 ? ('<script>alert(1)</script>' as unknown as number) : v)) },
+      { ...m, synthMean: Number.NaN },
+      { ...m, realPairs: 0 },
+    ]) {
+      const tampered: Report = { ...report, images: { ...(report.images ?? assert.fail()), msssim: bad } };
+      const h = renderReportHtml(tampered);
+      assert.match(section(h), /Not shown: the report's MS-SSIM distributions are not valid numbers\./);
+      assert.doesNotMatch(h, /<svg class="chart msssim"|<script|alert\(1\)/);
+      assert.match(renderReportMarkdown(tampered), /## MS-SSIM distributions\n\nNot shown/);
+    }
+  });
+});
+
 describe('a thumbnail that is not our PNG', () => {
   const good = imageReport();
   const images = good.images ?? assert.fail();
@@ -257,7 +417,7 @@ describe('image report in Markdown', () => {
 
   it('has the same sections as text, with no image inline', () => {
     const heads = md.split('\n').filter((l) => l.startsWith('## '));
-    assert.deepEqual(heads, ['## Verdict', '## Scores', '## Samples', '## Nearest neighbours', '## Embedding']);
+    assert.deepEqual(heads, ['## Verdict', '## Scores', '## Samples', '## MS-SSIM distributions', '## Nearest neighbours', '## Embedding']);
     assert.doesNotMatch(md, /data:|!\[|<img/);
     assert.ok(md.includes('- Real: all 3 frames: real 0, real 1, real 2'));
     assert.ok(md.includes('- Synthetic: all 4 frames: synthetic 0, synthetic 1, synthetic 2, synthetic 3'));

@@ -6,12 +6,25 @@ Writes:
   test/fixtures/reference/breast_cancer_real.csv / _synth.csv   first / second half of the
       scikit-learn breast_cancer table (test/fixtures/tables/breast_cancer.csv), lines copied verbatim
   test/fixtures/reference/mixed_{real,synth,holdout}.csv + mixed_types.json   a small mixed-type table
+  test/fixtures/reference/patients_{real,synth}.csv + patients_types.json   the first 300 / the last
+      200 rows of samples/workspace/patients.csv (gaps in systolic_bp, bmi and smoker), lines copied verbatim
+  test/fixtures/reference/gaps_{real,synth}.csv + gaps_types.json   a small table with gaps in every kind,
+      a categorical column empty in the synthetic table and one empty in the real table
   test/fixtures/reference/metrics.json   the expected metric values
+
+TVComplement and MissingValueSimilarity are SDMetrics' definitions written in pandas (SDMetrics itself
+is not installed): https://docs.sdv.dev/sdmetrics/metrics/metrics-glossary/tvcomplement ("this metric
+ignores any missing values"; sdmetrics/single_column/statistical/tv_complement.py drops them with
+Series.dropna() and raises IncomputableMetricError when one side has no value left, which the quality
+report's Column Shapes records as a NaN score that its average skips) and
+https://docs.sdv.dev/sdmetrics/metrics/metrics-glossary/missingvaluesimilarity (score = 1 - |S_p - R_p|,
+p the share of missing values per column, pandas' isna()).
 
 Run: /usr/bin/python3 test/reference/metrics_reference.py
 """
 import json
 import os
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -23,6 +36,9 @@ from sklearn.neighbors import NearestNeighbors
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 OUT = os.path.join(ROOT, 'test', 'fixtures', 'reference')
 SOURCE = os.path.join(ROOT, 'test', 'fixtures', 'tables', 'breast_cancer.csv')
+PATIENTS = os.path.join(ROOT, 'samples', 'workspace', 'patients.csv')
+PATIENTS_TYPES = {'patient_id': 'identifier', 'admission_date': 'datetime', 'age': 'numeric', 'sex': 'categorical',
+                  'diagnosis': 'categorical', 'systolic_bp': 'numeric', 'bmi': 'numeric', 'smoker': 'boolean'}
 
 
 def write_breast_cancer_halves():
@@ -104,13 +120,50 @@ def ks_complement(real, synth, cols):
 
 
 def tv_complement(real, synth, cols):
-    per = {}
+    """SDMetrics TVComplement per column: missing values dropped, 1 - TVD of the category shares of the
+    values left. A column with no value left on one side is incomputable (NaN in SDMetrics' Column
+    Shapes); it is left out and the score is the mean over the others (np.nanmean)."""
+    per, skipped = {}, []
     for c in cols:
-        p = real[c].fillna('<missing>').value_counts(normalize=True)
-        q = synth[c].fillna('<missing>').value_counts(normalize=True)
+        r, s = real[c].dropna(), synth[c].dropna()
+        if len(r) == 0 or len(s) == 0:
+            skipped.append(c)
+            continue
+        p, q = r.value_counts(normalize=True), s.value_counts(normalize=True)
         labels = p.index.union(q.index)
         per[c] = 1 - 0.5 * float(np.abs(p.reindex(labels, fill_value=0) - q.reindex(labels, fill_value=0)).sum())
-    return float(np.mean(list(per.values()))), per
+    return float(np.mean(list(per.values()))), per, skipped
+
+
+def tv_complement_sdmetrics_code(real, synth, cols):
+    """SDMetrics' own arithmetic (sdmetrics.utils.get_frequencies): a label only the synthetic column has
+    gets a real count of 1e-6 "to prevent NaN", which moves the real shares by up to k * 1e-6 / n
+    (k such labels, n present real cells). The exact definition above is what MedSynth computes; this
+    records how far SDMetrics' printed number can be from it."""
+    per = {}
+    for c in cols:
+        r, s = Counter(real[c].dropna()), Counter(synth[c].dropna())
+        if not r or not s:
+            continue
+        k = sum(1 for v in s if v not in r)
+        for v in s:
+            if v not in r:
+                r[v] += 1e-6
+        f_obs = [s[v] / sum(s.values()) for v in r]
+        f_exp = [r[v] / sum(r.values()) for v in r]
+        per[c] = {'score': 1 - 0.5 * sum(abs(a - b) for a, b in zip(f_obs, f_exp)),
+                  'bound': k * 1e-6 / int(real[c].notna().sum())}
+    return per
+
+
+def missing_value_similarity(real, synth):
+    """SDMetrics MissingValueSimilarity for every column of the real table, averaged."""
+    per, share = {}, {}
+    for c in real.columns:
+        r, s = float(real[c].isna().sum() / len(real)), float(synth[c].isna().sum() / len(synth))
+        per[c] = 1 - abs(r - s)
+        share[c] = {'real': r, 'synthetic': s}
+    return float(np.mean(list(per.values()))), per, share
 
 
 def correlation_similarity(real, synth, cols):
@@ -211,12 +264,16 @@ def mixed_reference(types):
         'nndrBaselineMedian': float(np.median(base_ratio)),
     })
     ks, ks_per = ks_complement(real, synth, num)
-    tv, tv_per = tv_complement(real, synth, cat)
+    tv, tv_per, tv_skipped = tv_complement(real, synth, cat)
+    mvs, mvs_per, mvs_share = missing_value_similarity(real, synth)
     corr, corr_per = correlation_similarity(real, synth, num)
     cont, cont_per = contingency_similarity(real, synth, cat)
     return {
         'files': {'real': 'mixed_real.csv', 'synth': 'mixed_synth.csv', 'holdout': 'mixed_holdout.csv', 'types': 'mixed_types.json'},
-        'ksComplement': {'score': ks, 'perColumn': ks_per}, 'tvComplement': {'score': tv, 'perColumn': tv_per},
+        'ksComplement': {'score': ks, 'perColumn': ks_per},
+        'tvComplement': {'score': tv, 'perColumn': tv_per, 'skippedColumns': tv_skipped,
+                         'sdmetricsCode': tv_complement_sdmetrics_code(real, synth, cat)},
+        'missingValueSimilarity': {'score': mvs, 'perColumn': mvs_per, 'missingShare': mvs_share},
         'correlationSimilarity': {'score': corr, 'perPair': corr_per},
         'contingencySimilarity': {'score': cont, 'perPair': cont_per},
         'exactCopies': exact_copies(real, synth, types), 'dcr': dcr,
@@ -245,15 +302,78 @@ def breast_cancer_reference():
     }
 
 
+def write_patients_parts():
+    """The sample patients table: the first 300 rows as real, the last 200 as synthetic, lines verbatim."""
+    with open(PATIENTS, encoding='utf-8') as f:
+        lines = f.read().splitlines()
+    header, rows = lines[0], lines[1:]
+    for name, part in (('real', rows[:300]), ('synth', rows[300:])):
+        with open(os.path.join(OUT, f'patients_{name}.csv'), 'w', encoding='utf-8') as f:
+            f.write('\n'.join([header] + part) + '\n')
+    with open(os.path.join(OUT, 'patients_types.json'), 'w', encoding='utf-8') as f:
+        json.dump(PATIENTS_TYPES, f, indent=1)
+    return PATIENTS_TYPES
+
+
+def write_gaps_tables():
+    """Gaps in every kind of column; 'flag' is empty in every synthetic row and 'grade' in every real row,
+    so TVComplement cannot score them; 'ward' has a label only the synthetic table uses."""
+    rng = np.random.default_rng(20260315)
+
+    def draw(n, ward_labels, flag_empty, grade_empty):
+        def gappy(values, share):
+            values = np.asarray(values, dtype=object)
+            values[rng.random(n) < share] = None
+            return values
+        return pd.DataFrame({
+            'code': [f'C{i:03d}' for i in range(n)],
+            'ward': gappy(rng.choice(ward_labels, n), 0.2),
+            'site': rng.choice(['north', 'south'], n, p=[0.6, 0.4]),
+            'flag': [None] * n if flag_empty else gappy(rng.choice(['true', 'false'], n), 0.3),
+            'grade': [None] * n if grade_empty else gappy(rng.choice(['I', 'II', 'III'], n), 0.1),
+            'dose': gappy(np.round(rng.normal(5, 1, n), 2).astype(str), 0.25),
+            'note': gappy(rng.choice(['ok', 'review'], n), 0.4),
+        })
+
+    real = draw(50, ['A', 'B', 'C'], flag_empty=False, grade_empty=True)
+    synth = draw(35, ['A', 'B', 'C', 'D'], flag_empty=True, grade_empty=False)
+    for name, df in (('real', real), ('synth', synth)):
+        df.to_csv(os.path.join(OUT, f'gaps_{name}.csv'), index=False, na_rep='')
+    types = {'code': 'identifier', 'ward': 'categorical', 'site': 'categorical', 'flag': 'boolean',
+             'grade': 'categorical', 'dose': 'numeric', 'note': 'text'}
+    with open(os.path.join(OUT, 'gaps_types.json'), 'w', encoding='utf-8') as f:
+        json.dump(types, f, indent=1)
+    return types
+
+
+def missingness_reference(name, types):
+    """TVComplement and MissingValueSimilarity on a pair of tables with gaps."""
+    real, synth = load(f'{name}_real', types), load(f'{name}_synth', types)
+    cat = category_cols(types, real)
+    tv, tv_per, tv_skipped = tv_complement(real, synth, cat)
+    mvs, mvs_per, mvs_share = missing_value_similarity(real, synth)
+    return {
+        'files': {'real': f'{name}_real.csv', 'synth': f'{name}_synth.csv', 'types': f'{name}_types.json'},
+        'tvComplement': {'score': tv, 'perColumn': tv_per, 'skippedColumns': tv_skipped,
+                         'sdmetricsCode': tv_complement_sdmetrics_code(real, synth, cat),
+                         'missingCells': int(sum(real[c].isna().sum() + synth[c].isna().sum() for c in cat))},
+        'missingValueSimilarity': {'score': mvs, 'perColumn': mvs_per, 'missingShare': mvs_share},
+    }
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write_breast_cancer_halves()
     types = write_mixed_tables()
+    patients_types = write_patients_parts()
+    gaps_types = write_gaps_tables()
     result = {
         'generatedBy': 'test/reference/metrics_reference.py',
         'versions': {'numpy': np.__version__, 'scipy': scipy.__version__, 'sklearn': sklearn.__version__, 'pandas': pd.__version__},
         'breastCancer': breast_cancer_reference(),
         'mixed': mixed_reference(types),
+        'missingness': {'patients': missingness_reference('patients', patients_types),
+                        'gaps': missingness_reference('gaps', gaps_types)},
     }
     with open(os.path.join(OUT, 'metrics.json'), 'w', encoding='utf-8') as f:
         json.dump(result, f, indent=1)

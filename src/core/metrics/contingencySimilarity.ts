@@ -1,6 +1,8 @@
 // fidelity.contingencySimilarity: whether the joint frequencies of each pair of categorical columns
 // survive synthesis, following SDMetrics' ContingencySimilarity (1 minus the total variation distance
-// of the two-way contingency tables).
+// of the two-way contingency tables). Unlike tvComplement, a missing cell stays in: it is a label of its
+// own and the shares are over all rows, as SDMetrics' ContingencySimilarity counts combinations
+// (pandas groupby with dropna=False, divided by the row count).
 import type { CategoricalColumn } from '../data/table/table';
 import { MedSynthError } from '../errors';
 import { categoryPairs, checkTableShape, mean, notApplicable } from './tableColumns';
@@ -20,7 +22,8 @@ interface LabelIds {
 
 /**
  * Maps both sides of a column pair onto one dictionary, matching labels by text as tvComplement does.
- * A missing cell gets an id of its own, so missingness is a category of its own here too.
+ * A missing cell gets an id of its own, so missingness is a category of its own here (tvComplement
+ * drops missing cells instead).
  */
 function labelIds(pair: ColumnPair<CategoricalColumn>): LabelIds {
   const dictionary = new Map<string, number>();
@@ -93,8 +96,11 @@ export const contingencySimilarityMetric: TableMetric = {
   range: [0, 1],
   doc:
     'Mean over pairs of categorical/boolean columns of 1 − the total variation distance between the two-way contingency tables ' +
-    '(shares of each combination of labels; labels are matched by text and a missing cell counts as a category of its own). ' +
+    '(shares of each combination of labels over all rows; labels are matched by text). ' +
+    'An empty cell counts as a label of its own here, unlike in the TV complement, so a generator that loses how missingness ' +
+    'goes with the other column is penalised; a row is never dropped. ' +
     '1 means every combination occurs as often as in the real data; 0 means the synthetic data shares no combination with it.',
-  reference: 'SDMetrics ContingencySimilarity (total variation distance of normalised contingency tables)',
+  reference:
+    'SDMetrics ContingencySimilarity (total variation distance of normalised contingency tables; missing values kept as a category)',
   compute: computeContingencySimilarity,
 };

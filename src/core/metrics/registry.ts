@@ -7,6 +7,7 @@ import { dcrMetric } from './dcr';
 import { exactCopiesMetric } from './exactCopies';
 import { identifierCopiesMetric } from './identifierCopies';
 import { ksComplementMetric } from './ksComplement';
+import { missingValueSimilarityMetric } from './missingValueSimilarity';
 import { nndrMetric } from './nndr';
 import { runMetrics } from './runMetrics';
 import { tvComplementMetric } from './tvComplement';
@@ -15,6 +16,7 @@ import type { MetricResult, TableMetric, TableMetricInput } from './types';
 export const TABLE_METRICS: readonly TableMetric[] = [
   ksComplementMetric,
   tvComplementMetric,
+  missingValueSimilarityMetric,
   correlationSimilarityMetric,
   contingencySimilarityMetric,
   exactCopiesMetric,

@@ -1,30 +1,35 @@
 // fidelity.tvComplement: how closely each categorical column's category frequencies are reproduced,
-// following SDMetrics' TVComplement (1 minus the total variation distance).
+// following SDMetrics' TVComplement (1 minus the total variation distance). As in SDMetrics, missing
+// cells are dropped before the categories are counted; fidelity.missingValueSimilarity measures
+// missingness on its own.
 import type { CategoricalColumn } from '../data/table/table';
 import { MedSynthError } from '../errors';
 import { categoryPairs, checkTableShape, mean, notApplicable } from './tableColumns';
-import type { MetricResult, TableMetric, TableMetricInput } from './types';
+import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const TV_COMPLEMENT_ID = 'fidelity.tvComplement';
 
-/** The key used for a missing cell: missingness is a category of its own (see the descriptor's doc). */
-const MISSING = '\u0000missing';
+/** Label -> share among the present cells of a column, and how many cells were missing. */
+interface Frequencies {
+  readonly shares: Map<string, number>;
+  readonly present: number;
+  readonly missing: number;
+}
 
-function frequencies(column: CategoricalColumn): Map<string, number> {
+function frequencies(column: CategoricalColumn): Frequencies {
   const counts = new Float64Array(column.categories.length);
   let missing = 0;
   for (const code of column.codes) {
     if (code < 0) missing++;
     else counts[code]++;
   }
-  const n = column.codes.length;
-  const out = new Map<string, number>();
+  const present = column.codes.length - missing;
+  const shares = new Map<string, number>();
   column.categories.forEach((label, k) => {
     // Two codes may carry the same label after conforming; their shares add up.
-    if (counts[k] > 0) out.set(label, (out.get(label) ?? 0) + counts[k] / n);
+    if (counts[k] > 0) shares.set(label, (shares.get(label) ?? 0) + counts[k] / present);
   });
-  if (missing > 0) out.set(MISSING, missing / n);
-  return out;
+  return { shares, present, missing };
 }
 
 /** The total variation distance 1/2 Σ |p - q| between two label (or cell key) -> share maps. */
@@ -35,18 +40,49 @@ export function totalVariation<K>(p: ReadonlyMap<K, number>, q: ReadonlyMap<K, n
   return sum / 2;
 }
 
-/** Computes the metric; not applicable when there is nothing categorical to compare, BAD_INPUT for bad tables. */
+/**
+ * Computes the metric; not applicable when there is nothing categorical to compare, BAD_INPUT for bad
+ * tables or when every categorical column is empty on one side.
+ */
 export function computeTvComplement(input: TableMetricInput, signal?: AbortSignal): MetricResult {
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
   const pairs = categoryPairs(input.real, input.synth);
   if (pairs.length === 0) return notApplicable(TV_COMPLEMENT_ID, 'the real table has no categorical or boolean columns');
   const perColumn: Record<string, number> = {};
+  const skipped: string[] = [];
+  let missingCells = 0;
   for (const pair of pairs) {
     if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
-    perColumn[pair.name] = 1 - totalVariation(frequencies(pair.real), frequencies(pair.synth));
+    const real = frequencies(pair.real);
+    const synth = frequencies(pair.synth);
+    missingCells += real.missing + synth.missing;
+    // SDMetrics cannot compute a column with no present cell on one side (its column score is NaN and
+    // its averages skip it): the column is reported, not scored.
+    if (real.present === 0 || synth.present === 0) {
+      skipped.push(pair.name);
+      continue;
+    }
+    perColumn[pair.name] = 1 - totalVariation(real.shares, synth.shares);
   }
-  return { id: TV_COMPLEMENT_ID, score: mean(Object.values(perColumn)), details: { perColumn } };
+  const scores = Object.values(perColumn);
+  if (scores.length === 0) throw new MedSynthError('BAD_INPUT', 'every categorical column is empty in the real or the synthetic table');
+  const leftOut: LeftOut[] = [];
+  if (skipped.length > 0)
+    leftOut.push({
+      count: skipped.length,
+      unit: 'columns',
+      names: skipped,
+      reason: 'empty in the real or the synthetic table, so there are no category shares to compare',
+    });
+  if (missingCells > 0)
+    leftOut.push({
+      count: missingCells,
+      unit: 'cells',
+      reason:
+        'empty categorical cells (real and synthetic) are left out of the category shares, as in SDMetrics; the missing-value similarity score compares missingness',
+    });
+  return { id: TV_COMPLEMENT_ID, score: mean(scores), details: { perColumn, skippedColumns: skipped }, leftOut };
 }
 
 export const tvComplementMetric: TableMetric = {
@@ -56,9 +92,10 @@ export const tvComplementMetric: TableMetric = {
   goal: 'maximize',
   range: [0, 1],
   doc:
-    'Mean over categorical and boolean columns of 1 − the total variation distance between category shares (labels are matched by text; ' +
-    'a missing cell counts as a category of its own, so a generator that loses the missing-value rate is penalised). ' +
+    'Mean over categorical and boolean columns of 1 − the total variation distance between the category shares of the present cells ' +
+    '(labels are matched by text; empty cells are dropped per column, as SDMetrics does, and a column that is empty in either table is left out). ' +
+    'Missingness is scored by the missing-value similarity metric instead. ' +
     '1 means identical category frequencies; 0 means the synthetic data uses none of the real categories.',
-  reference: 'SDMetrics TVComplement (total variation distance of category frequencies)',
+  reference: 'SDMetrics TVComplement (total variation distance of the category frequencies of the non-missing values)',
   compute: computeTvComplement,
 };

@@ -57,13 +57,35 @@ describe('fidelity.tvComplement', () => {
     assert.equal(computeTvComplement({ real, synth: categoricalTable({ c: ['x', 'y', 'y', 'z'] }) }).score, 0);
   });
 
-  it('matches hand-computed values, with missing cells as their own category', () => {
-    // Shares (0.5, 0.5) vs (0.75, 0.25): TVD = (0.25 + 0.25) / 2 = 0.25.
-    const real = categoricalTable({ c: ['a', 'a', 'b', 'b'], m: ['a', 'a', '', ''] });
-    const synth = categoricalTable({ c: ['a', 'a', 'a', 'b'], m: ['a', 'a', 'a', 'a'] });
+  it('matches hand-computed values, dropping missing cells as SDMetrics does', () => {
+    // c: shares (0.5, 0.5) vs (0.75, 0.25): TVD = (0.25 + 0.25) / 2 = 0.25.
+    // m: the present cells are all "a" on both sides, so TVD = 0 although half the real cells are empty.
+    // n: present real cells a, b (1/2 each) vs synthetic a, a, a, b (3/4, 1/4): TVD = 1/4.
+    const real = categoricalTable({ c: ['a', 'a', 'b', 'b'], m: ['a', 'a', '', ''], n: ['a', '', 'b', ''] });
+    const synth = categoricalTable({ c: ['a', 'a', 'a', 'b'], m: ['a', 'a', 'a', 'a'], n: ['a', 'a', 'a', 'b'] });
     const result = computeTvComplement({ real, synth });
-    assert.deepEqual(result.details.perColumn, { c: 0.75, m: 0.5 });
-    assert.equal(result.score, 0.625);
+    assert.deepEqual(result.details.perColumn, { c: 0.75, m: 1, n: 0.75 });
+    assert.equal(result.score, 2.5 / 3);
+    assert.deepEqual(result.details.skippedColumns, []);
+    assert.deepEqual(result.leftOut, [{ count: 4, unit: 'cells', reason: result.leftOut?.[0]?.reason }]);
+    assert.match(result.leftOut?.[0]?.reason ?? '', /missing-value similarity/);
+  });
+
+  it('leaves out a column that is empty in either table, and is BAD_INPUT when every column is', () => {
+    const real = categoricalTable({ c: ['a', 'b'], e: ['', ''], f: ['x', 'y'] });
+    const synth = categoricalTable({ c: ['a', 'a'], e: ['p', 'q'], f: ['', ''] });
+    const result = computeTvComplement({ real, synth });
+    assert.deepEqual(result.details.perColumn, { c: 0.5 });
+    assert.equal(result.score, 0.5);
+    assert.deepEqual(result.details.skippedColumns, ['e', 'f']);
+    assert.equal(result.leftOut?.[0]?.count, 2);
+    assert.deepEqual(result.leftOut?.[0]?.names, ['e', 'f']);
+    assert.equal(result.leftOut?.[0]?.unit, 'columns');
+    assert.deepEqual(result.leftOut?.[1] && { count: result.leftOut[1].count, unit: result.leftOut[1].unit }, { count: 4, unit: 'cells' });
+    assert.throws(
+      () => computeTvComplement({ real: categoricalTable({ e: ['', ''] }), synth: categoricalTable({ e: ['a', 'b'] }) }),
+      (e: unknown) => badInput(e) && /every categorical column is empty/.test((e as Error).message),
+    );
   });
 
   it('matches categories by label, not by code', () => {

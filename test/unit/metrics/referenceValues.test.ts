@@ -2,7 +2,10 @@
 // (scipy.stats.ks_2samp, pandas, numpy, sklearn NearestNeighbors brute/manhattan) on the scikit-learn
 // breast_cancer table split in halves and on a small mixed-type table with gaps. The mixed table's
 // distances are the missing-aware definition written directly in numpy (empty vs empty 0, empty vs
-// filled 1, no row dropped), with one synthetic weight far outside the real range.
+// filled 1, no row dropped), with one synthetic weight far outside the real range. TVComplement and
+// MissingValueSimilarity follow SDMetrics' definitions written in pandas there (missing cells dropped
+// before the categories are counted; the share of missing cells per column), also on the sample
+// patients table split in two parts and on a small table with gaps in every kind of column.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ColumnKind, Table } from '../../../src/core/data/table/table';
@@ -26,17 +29,40 @@ interface DcrReference {
   holdoutCounts?: number[];
   nndrBaselineMedian?: number;
 }
+interface TvReference {
+  score: number;
+  perColumn: Record<string, number>;
+  skippedColumns: string[];
+  /** SDMetrics' own arithmetic (a 1e-6 count for synthetic-only labels) and how far it may be from the exact value. */
+  sdmetricsCode: Record<string, { score: number; bound: number }>;
+  missingCells?: number;
+}
+interface MissingReference {
+  score: number;
+  perColumn: Record<string, number>;
+  missingShare: Record<string, { real: number; synthetic: number }>;
+}
+interface MissingnessCase {
+  files: { real: string; synth: string; types: string };
+  tvComplement: TvReference;
+  missingValueSimilarity: MissingReference;
+}
 interface CaseReference {
   files: { real: string; synth: string; holdout?: string; types?: string };
   ksComplement: { score: number; perColumn: Record<string, number> };
-  tvComplement?: { score: number; perColumn: Record<string, number> };
+  tvComplement?: TvReference;
+  missingValueSimilarity?: MissingReference;
   correlationSimilarity: { score: number; perPair: Record<string, number> };
   contingencySimilarity?: { score: number; perPair: Record<string, number> };
   exactCopies: number;
   exactCopyBaseRate: { source: string; matches: number; rows: number };
   dcr: DcrReference;
 }
-const reference = loadReferenceJson<{ breastCancer: CaseReference; mixed: CaseReference }>('metrics.json');
+const reference = loadReferenceJson<{
+  breastCancer: CaseReference;
+  mixed: CaseReference;
+  missingness: Record<string, MissingnessCase>;
+}>('metrics.json');
 
 // Exact statistics (KS, TVD, exact copies) must agree to rounding; Pearson to 1e-9. Distances are
 // accumulated in float32 over at most 31 columns of values near [0, 1]: each packed value carries a
@@ -56,7 +82,7 @@ function closeRecord(actual: unknown, expected: Record<string, number>, tol: num
   for (const [k, v] of Object.entries(expected)) close(rec[k], v, tol, `${what}.${k}`);
 }
 
-function tables(ref: CaseReference): { real: Table; synth: Table; holdout?: Table } {
+function tables(ref: Pick<CaseReference, 'files'>): { real: Table; synth: Table; holdout?: Table } {
   const types = ref.files.types ? loadReferenceJson<Record<string, ColumnKind>>(ref.files.types) : {};
   const real = loadReferenceTable(ref.files.real, types);
   const synth = loadReferenceTable(ref.files.synth, types);
@@ -68,6 +94,47 @@ function byId(results: MetricResult[], id: string): MetricResult {
   assert.ok(r, `no result for ${id}`);
   assert.equal(r.error, undefined, `${id} failed: ${r.error}`);
   return r;
+}
+
+/** TVComplement against the pandas reference (1e-12), and within the stated bound of SDMetrics' own arithmetic. */
+function checkTv(tv: MetricResult, ref: TvReference): void {
+  assert.equal(tv.error, undefined, tv.error);
+  close(tv.score, ref.score, EXACT, 'tvComplement');
+  closeRecord(tv.details.perColumn, ref.perColumn, EXACT, 'tvComplement.perColumn');
+  assert.deepEqual(tv.details.skippedColumns, ref.skippedColumns);
+  const perColumn = tv.details.perColumn as Record<string, number>;
+  for (const [name, code] of Object.entries(ref.sdmetricsCode))
+    close(perColumn[name], code.score, code.bound * (1 + 1e-9) + EXACT, `tvComplement.${name} vs SDMetrics' regularised arithmetic`);
+  const columns = (tv.leftOut ?? []).find((l) => l.unit === 'columns');
+  assert.deepEqual(columns?.names ?? [], ref.skippedColumns);
+  if (ref.missingCells !== undefined)
+    assert.equal((tv.leftOut ?? []).find((l) => l.unit === 'cells')?.count ?? 0, ref.missingCells, 'missing categorical cells left out');
+}
+
+function checkMissing(mvs: MetricResult, ref: MissingReference): void {
+  assert.equal(mvs.error, undefined, mvs.error);
+  close(mvs.score, ref.score, EXACT, 'missingValueSimilarity');
+  closeRecord(mvs.details.perColumn, ref.perColumn, EXACT, 'missingValueSimilarity.perColumn');
+  const share = mvs.details.missingShare as Record<string, { real: number; synthetic: number }>;
+  assert.deepEqual(Object.keys(share).sort(), Object.keys(ref.missingShare).sort());
+  for (const [name, s] of Object.entries(ref.missingShare)) {
+    close(share[name].real, s.real, EXACT, `missingShare.${name}.real`);
+    close(share[name].synthetic, s.synthetic, EXACT, `missingShare.${name}.synthetic`);
+  }
+}
+
+for (const [label, ref] of Object.entries(reference.missingness)) {
+  describe(`missing cells on the ${label} tables vs the SDMetrics definitions in pandas`, () => {
+    const input = tables(ref);
+    it('TV complement drops missing cells and leaves out columns empty on one side', async () => {
+      const [tv] = await evaluateTableMetrics(input, ['fidelity.tvComplement']);
+      checkTv(tv, ref.tvComplement);
+    });
+    it('missing-value similarity compares the missing shares of every column', async () => {
+      const [mvs] = await evaluateTableMetrics(input, ['fidelity.missingValueSimilarity']);
+      checkMissing(mvs, ref.missingValueSimilarity);
+    });
+  });
 }
 
 for (const [label, ref] of [
@@ -87,8 +154,11 @@ for (const [label, ref] of [
       closeRecord(corr.details.perPair, ref.correlationSimilarity.perPair, PEARSON, 'correlationSimilarity.perPair');
       if (ref.tvComplement) {
         const [tv] = await evaluateTableMetrics(input, ['fidelity.tvComplement']);
-        close(tv.score, ref.tvComplement.score, EXACT, 'tvComplement');
-        closeRecord(tv.details.perColumn, ref.tvComplement.perColumn, EXACT, 'tvComplement.perColumn');
+        checkTv(tv, ref.tvComplement);
+      }
+      if (ref.missingValueSimilarity) {
+        const [mvs] = await evaluateTableMetrics(input, ['fidelity.missingValueSimilarity']);
+        checkMissing(mvs, ref.missingValueSimilarity);
       }
       const [cont] = await evaluateTableMetrics(input, ['fidelity.contingencySimilarity']);
       if (ref.contingencySimilarity) {

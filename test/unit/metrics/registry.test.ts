@@ -13,6 +13,7 @@ describe('table metric registry', () => {
       [
         'fidelity.ksComplement',
         'fidelity.tvComplement',
+        'fidelity.missingValueSimilarity',
         'fidelity.correlationSimilarity',
         'fidelity.contingencySimilarity',
         'privacy.exactCopies',

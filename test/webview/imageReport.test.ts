@@ -1,4 +1,5 @@
 // The report webview on an image report, in headless Chromium under the real CSP: the samples grid,
+// the MS-SSIM distributions of real and synthetic pairs (side-by-side bars, the reading by the means),
 // the nearest-neighbour gallery with its near-duplicate marked in words and by a border, and the
 // embedding scatter in the theme-checked real/synthetic colours, with the table-only sections left out.
 // The report is built by the real image metrics and buildImageReport on the frames of a public NIfTI
@@ -15,6 +16,7 @@ import { evaluateImageMetrics } from '../../src/core/metrics/image/imageMetrics'
 import type { FeatureMatrix, GreyImage } from '../../src/core/metrics/image/imageMetric';
 import { unitGreyFrames } from '../../src/core/modalities/image/imageEvaluation';
 import { buildImageReport } from '../../src/core/report/imageReport';
+import { msssimReading } from '../../src/core/report/imageSections';
 import { formatNumber } from '../../src/core/report/svgText';
 import type { Report } from '../../src/core/report/model';
 import { parseReportMessage } from '../../src/protocol/report';
@@ -118,7 +120,14 @@ describe('report webview on an image report', () => {
     const app = await open();
     const { page } = app;
     const headings = await page.$$eval('section > h2', (hs) => hs.map((x) => x.textContent));
-    assert.deepEqual(headings, ['Scores', 'Distance to closest real image', 'Samples', 'Nearest neighbours', 'Embedding']);
+    assert.deepEqual(headings, [
+      'Scores',
+      'Distance to closest real image',
+      'Samples',
+      'MS-SSIM distributions',
+      'Nearest neighbours',
+      'Embedding',
+    ]);
     assert.equal(await page.$$eval('.columns, .column-scores, .correlations', (s) => s.length), 0);
 
     // Every thumbnail is a loaded PNG data: URI at twice its size, pixelated, with its label as alt text.
@@ -191,6 +200,40 @@ describe('report webview on an image report', () => {
       ],
     });
     assert.equal(await page.$eval('.embedder code', (c) => c.textContent), images.embedder.sha256);
+
+    // The MS-SSIM distributions: 100 seeded pairs per set (30 synthetic, 25 real frames), a real and a
+    // synthetic bar per bin, real on the left, the reading by the means under the chart's hint.
+    const m = images.msssim ?? assert.fail('diversity.msssim gave per-pair values');
+    const diversity = report.metrics.find((r) => r.id === 'diversity.msssim') ?? assert.fail();
+    assert.deepEqual([m.synthPairs, m.realPairs], [100, 100]);
+    assert.deepEqual([m.synthMean, m.realMean], [diversity.details.synthetic, diversity.details.real]);
+    const chart = await page.$eval('.image-msssim', (sec) => ({
+      reading: sec.querySelector('.msssim-reading')?.textContent ?? '',
+      real: [...sec.querySelectorAll('svg.msssim .bars rect.real')].map((r) => [
+        Number(r.getAttribute('x')),
+        r.getBoundingClientRect().height,
+      ]),
+      synth: [...sec.querySelectorAll('svg.msssim .bars rect.synth')].map((r) => [
+        Number(r.getAttribute('x')),
+        r.getBoundingClientRect().height,
+      ]),
+      axis: [...sec.querySelectorAll('svg.msssim text.axis-label')].map((t) => t.textContent),
+      legend: [...sec.querySelectorAll('svg.msssim .legend-label')].map((t) => t.textContent),
+    }));
+    assert.equal(chart.real.length, 20);
+    assert.equal(chart.synth.length, 20);
+    chart.real.forEach(([x], i) => assert.ok(x < chart.synth[i][0], `bin ${i}: real bar left of synthetic`));
+    // Drawn heights follow the shares: the tallest bar of each set is its largest share.
+    const argmax = (v: readonly number[]): number => v.indexOf(Math.max(...v));
+    assert.equal(argmax(chart.real.map((r) => r[1])), argmax([...m.real]));
+    assert.equal(argmax(chart.synth.map((r) => r[1])), argmax([...m.synth]));
+    assert.deepEqual(chart.axis, ['MS-SSIM of a pair (1 = identical)']);
+    assert.deepEqual(chart.legend, [
+      `synthetic pairs (100), mean ${formatNumber(m.synthMean)}`,
+      `real pairs (100), mean ${formatNumber(m.realMean)}`,
+    ]);
+    assert.ok(chart.reading.endsWith(msssimReading(m)), chart.reading);
+    await (await page.$('.image-msssim'))?.screenshot({ path: join(RESULTS, 'webview-image-report-msssim.png') });
     assert.equal(
       await page.$eval('dd[data-field="embedder"]', (d) => d.textContent),
       `test-block-means-4x4 · 16 features · sha256 ${images.embedder.sha256.slice(0, 12)}…`,
@@ -214,7 +257,7 @@ describe('report webview on an image report', () => {
     await page.close();
   });
 
-  it('keeps the scatter series apart and opaque, and the near-duplicate mark visible, in light and dark themes', async () => {
+  it('keeps the scatter and MS-SSIM series apart and opaque, and the near-duplicate mark visible, in light and dark themes', async () => {
     const app = await open(true);
     const { page } = app;
     for (const id of ['light-modern', 'dark-modern', 'hc-light']) {
@@ -226,6 +269,10 @@ describe('report webview on an image report', () => {
         return {
           real: getComputedStyle(document.querySelector('.real-points rect.real') as Element).fill,
           synth: getComputedStyle(document.querySelector('.synth-points rect.synth') as Element).fill,
+          msssim: [
+            getComputedStyle(document.querySelector('svg.msssim .bars rect.real') as Element).fill,
+            getComputedStyle(document.querySelector('svg.msssim .bars rect.synth') as Element).fill,
+          ],
           mark: getComputedStyle(li.querySelector('.dup-mark') as Element).color,
           border: getComputedStyle(li).borderTopColor,
           background: getComputedStyle(document.body).backgroundColor,
@@ -233,6 +280,7 @@ describe('report webview on an image report', () => {
       });
       assert.notEqual(paint.real, paint.synth, `${theme.label}: real and synthetic points differ`);
       for (const c of [paint.real, paint.synth]) assert.match(c, /^rgb\(/, `${theme.label}: ${c} is opaque`);
+      assert.deepEqual(paint.msssim, [paint.real, paint.synth], `${theme.label}: the MS-SSIM bars take the same real/synthetic pair`);
       assert.notEqual(paint.mark, paint.background, `${theme.label}: the near-duplicate mark shows`);
       assert.equal(paint.border, paint.mark, `${theme.label}: border and mark share the poor colour`);
       await page.waitForTimeout(50);

@@ -15,8 +15,6 @@ import { MAX_MANIFEST_BYTES, checkModelSignature, conditionWidth, validateManife
 import { MANIFEST_METADATA_KEY } from '../core/generators/onnx/generatorModel';
 import { readOnnxModelInfo } from '../core/generators/onnx/modelInfo';
 import type { OnnxModelInfo } from '../core/generators/onnx/modelInfo';
-import { readProtoFields } from '../core/generators/onnx/protobuf';
-import type { ProtoField } from '../core/generators/onnx/protobuf';
 import { modalityById } from '../core/modalities/registry';
 import { inputRole, outputRole, sampleOutputLines } from '../engine/generatorDescription';
 import { MAX_MESSAGE_STRING } from '../protocol/messageChecks';
@@ -59,69 +57,12 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-// ONNX TensorProto.DataType, named as onnxruntime names them (what `medsynth inspect` prints).
-const ELEMENT_TYPES: Readonly<Record<number, string>> = {
-  1: 'float32',
-  2: 'uint8',
-  3: 'int8',
-  4: 'uint16',
-  5: 'int16',
-  6: 'int32',
-  7: 'int64',
-  8: 'string',
-  9: 'bool',
-  10: 'float16',
-  11: 'float64',
-  12: 'uint32',
-  13: 'uint64',
-  14: 'complex64',
-  15: 'complex128',
-  16: 'bfloat16',
-};
-
-function sub(f: ProtoField): Uint8Array | undefined {
-  return f.wire === 'bytes' ? f.value : undefined;
-}
-
-/**
- * The element type of each graph input and output (ValueInfoProto.type.tensor_type.elem_type), by
- * name. readOnnxModelInfo reads names and shapes only; this is the same walk for the type.
- */
-function tensorTypes(bytes: Uint8Array, source: string): Map<string, string> {
-  const types = new Map<string, string>();
-  const graph = readProtoFields(bytes, source).find((f) => f.field === 7);
-  const graphBytes = graph && sub(graph);
-  if (!graphBytes) return types;
-  for (const f of readProtoFields(graphBytes, source)) {
-    if (f.field !== 11 && f.field !== 12) continue;
-    const info = sub(f);
-    if (!info) continue;
-    let name = '';
-    let type: string | undefined;
-    for (const v of readProtoFields(info, source)) {
-      const b = sub(v);
-      if (v.field === 1 && b) name = new TextDecoder().decode(b);
-      if (v.field !== 2 || !b) continue;
-      for (const t of readProtoFields(b, source)) {
-        const tb = sub(t);
-        if (t.field !== 1 || !tb) continue;
-        for (const e of readProtoFields(tb, source)) {
-          if (e.field === 1 && e.wire === 'varint') type = ELEMENT_TYPES[Number(e.value)] ?? `type ${Number(e.value)}`;
-        }
-      }
-    }
-    if (type !== undefined) types.set(name, type);
-  }
-  return types;
-}
-
 /** What was read of a model file: always its size and hash; its signature when it parses and fits the cap. */
 interface ModelRead {
   readonly path: string;
   readonly bytes: number;
   readonly sha256: string;
   readonly info?: OnnxModelInfo;
-  readonly types?: ReadonlyMap<string, string>;
   readonly error?: string;
   readonly note?: string;
 }
@@ -144,7 +85,7 @@ async function readModel(path: string, maxBytes: number): Promise<ModelRead> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   try {
     const info = readOnnxModelInfo(bytes, path);
-    return { path, bytes: size, sha256, info, types: tensorTypes(bytes, path) };
+    return { path, bytes: size, sha256, info };
   } catch (e) {
     return { path, bytes: size, sha256, error: cardError(e) };
   }
@@ -196,15 +137,14 @@ async function manifestModelPath(folder: string, manifest: GeneratorManifest, ma
 }
 
 function tensorRows(
-  list: readonly { readonly name: string; readonly dims: readonly (number | string)[] }[],
-  types: ReadonlyMap<string, string> | undefined,
+  list: readonly { readonly name: string; readonly dims: readonly (number | string)[]; readonly type?: string }[],
   role: (name: string) => string,
   declared: (name: string) => readonly number[] | undefined,
 ): CardTensor[] {
   return list.map((t) => {
     const r = role(t.name);
     const d = declared(t.name);
-    const type = types?.get(t.name);
+    const type = t.type;
     return {
       name: clip(t.name),
       dims: t.dims.map((x) => (typeof x === 'string' ? clip(x) : x)),
@@ -222,7 +162,6 @@ function modelRows(model: ModelRead | undefined, manifest: GeneratorManifest | u
   const condition = manifest?.inputs.condition;
   const inputs = tensorRows(
     info.inputs,
-    model.types,
     (name) => (manifest ? inputRole(manifest, name) || (name === timestep ? 'timestep' : '') : ''),
     (name) =>
       !manifest
@@ -235,7 +174,6 @@ function modelRows(model: ModelRead | undefined, manifest: GeneratorManifest | u
   );
   const outputs = tensorRows(
     info.outputs,
-    model.types,
     (name) => (manifest ? outputRole(manifest, name) : ''),
     () => undefined,
   );

@@ -208,8 +208,8 @@ test('the model signature must fit the manifest (MODEL_MISMATCH naming the file 
 test('the built-in model declares the signature its manifest promises (read without a runtime)', () => {
   const m = parseEmbedderManifest(readFileSync(join(BUILTIN, 'medsynth.json'), 'utf8'), 'assets/embedder/medsynth.json');
   const info = readOnnxModelInfo(new Uint8Array(readFileSync(join(BUILTIN, m.model))), 'assets/embedder/model.onnx');
-  assert.deepEqual(info.inputs, [{ name: 'image', dims: ['N', 1, 64, 64] }]);
-  assert.deepEqual(info.outputs, [{ name: 'features', dims: ['N', 384] }]);
+  assert.deepEqual(info.inputs, [{ name: 'image', dims: ['N', 1, 64, 64], type: 'float32' }]);
+  assert.deepEqual(info.outputs, [{ name: 'features', dims: ['N', 384], type: 'float32' }]);
   assert.deepEqual(checkEmbedderSignature(m, info, 'assets/embedder/model.onnx'), { dims: 384 });
   // The same model under a manifest promising RGB input is refused.
   const rgb = validateEmbedderManifest(

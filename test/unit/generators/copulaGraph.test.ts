@@ -44,8 +44,8 @@ test('the written ONNX declares ir_version 8, opset 17 and carries its manifest 
   const info = readOnnxModelInfo(built.onnx);
   assert.equal(info.irVersion, 8);
   assert.deepEqual(info.opsets, [{ domain: '', version: 17 }]);
-  assert.deepEqual(info.inputs, [{ name: 'z', dims: ['N', 9] }]);
-  assert.deepEqual(info.outputs, [{ name: 'x', dims: ['N', 9] }]);
+  assert.deepEqual(info.inputs, [{ name: 'z', dims: ['N', 9], type: 'float32' }]);
+  assert.deepEqual(info.outputs, [{ name: 'x', dims: ['N', 9], type: 'float32' }]);
   const manifest = validateManifest(JSON.parse(info.metadata[MANIFEST_METADATA_KEY]), 'metadata');
   assert.deepEqual(manifest, JSON.parse(JSON.stringify(built.manifest)));
   // The Python side read the committed file independently and passed onnx.checker's full check.

@@ -32,7 +32,8 @@ test('loads the user model folder with hashes and the parsed signature', async (
   assert.equal(g.modelPath, join(MODELS, 'user-table', 'model.onnx'));
   assert.equal(g.modelSha256, sha(g.modelPath));
   assert.equal(g.manifestSha256, sha(join(MODELS, 'user-table', 'medsynth.json')));
-  assert.deepEqual(g.signature?.outputs, [{ name: 'x', dims: ['batch', 6] }]);
+  // The element type as the file declares it (models_user_table.py exports a float32 output).
+  assert.deepEqual(g.signature?.outputs, [{ name: 'x', dims: ['batch', 6], type: 'float32' }]);
 });
 
 test('loads a single .onnx whose metadata_props carry the manifest', async () => {

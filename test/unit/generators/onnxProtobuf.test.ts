@@ -48,7 +48,9 @@ test('a hand-built Add model runs in onnxruntime and reads back', async () => {
   assert.deepEqual(Array.from(out.c.data as Float32Array), [11, 22, 13, 24]);
   const info = readOnnxModelInfo(onnx);
   assert.deepEqual(info.metadata, { note: 'ünïcode ✓' });
-  assert.deepEqual(info.inputs, [{ name: 'a', dims: ['N', 2] }]);
+  assert.deepEqual(info.inputs, [{ name: 'a', dims: ['N', 2], type: 'float32' }]);
+  // onnxruntime reads the same element type from the file.
+  assert.equal((session.inputMetadata[0] as { type?: string }).type, 'float32');
 });
 
 test('garbage, truncated and empty files are MODEL_INVALID naming the file', () => {

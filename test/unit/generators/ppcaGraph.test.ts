@@ -73,8 +73,8 @@ describe('the PPCA graph in onnxruntime', () => {
     const q = model.components;
     assert.equal(info.irVersion, 8);
     assert.deepEqual(info.opsets, [{ domain: '', version: 17 }]);
-    assert.deepEqual(info.inputs, [{ name: 'z', dims: ['N', q + 456] }]);
-    assert.deepEqual(info.outputs, [{ name: 'image', dims: ['N', 1, 24, 19] }]);
+    assert.deepEqual(info.inputs, [{ name: 'z', dims: ['N', q + 456], type: 'float32' }]);
+    assert.deepEqual(info.outputs, [{ name: 'image', dims: ['N', 1, 24, 19], type: 'float32' }]);
     const manifest = validateManifest(JSON.parse(info.metadata[MANIFEST_METADATA_KEY]), 'metadata');
     assert.deepEqual(manifest, JSON.parse(JSON.stringify(built.manifest)));
     checkModelSignature(manifest, info); // what the inference path checks before it runs a model

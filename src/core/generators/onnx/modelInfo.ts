@@ -9,7 +9,29 @@ export interface OnnxTensorSignature {
   readonly name: string;
   /** Numbers are fixed dimensions, strings symbolic ones; -1 where the model leaves it unnamed. */
   readonly dims: readonly (number | string)[];
+  /** The tensor's element type as onnxruntime names it ('float32', 'int64', ...), when declared. */
+  readonly type?: string;
 }
+
+// ONNX TensorProto.DataType, named as onnxruntime names them (what `medsynth inspect` prints).
+export const ONNX_ELEMENT_TYPES: Readonly<Record<number, string>> = {
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
+};
 
 export interface OnnxModelInfo {
   readonly irVersion: number;
@@ -27,6 +49,7 @@ function bytesOf(f: ProtoField, source: string): Uint8Array {
 
 function readValueInfo(bytes: Uint8Array, source: string): OnnxTensorSignature {
   let name = '';
+  let type: string | undefined;
   const dims: (number | string)[] = [];
   for (const f of readProtoFields(bytes, source)) {
     if (f.field === 1) name = decodeUtf8(bytesOf(f, source), source);
@@ -34,6 +57,7 @@ function readValueInfo(bytes: Uint8Array, source: string): OnnxTensorSignature {
     for (const tf of readProtoFields(bytesOf(f, source), source)) {
       if (tf.field !== 1) continue; // Only tensor types carry a shape we can check.
       for (const sf of readProtoFields(bytesOf(tf, source), source)) {
+        if (sf.field === 1 && sf.wire === 'varint') type = ONNX_ELEMENT_TYPES[Number(sf.value)] ?? `type ${Number(sf.value)}`;
         if (sf.field !== 2) continue;
         for (const df of readProtoFields(bytesOf(sf, source), source)) {
           if (df.field !== 1) continue;
@@ -47,7 +71,7 @@ function readValueInfo(bytes: Uint8Array, source: string): OnnxTensorSignature {
       }
     }
   }
-  return { name, dims };
+  return { name, dims, ...(type !== undefined ? { type } : {}) };
 }
 
 /**

@@ -204,16 +204,18 @@ async function checkImageLoopFromExplorer(page: Page): Promise<void> {
 }
 
 /**
- * The run's model.onnx, opened from the explorer, shows MedSynth's generator card (the default editor
+ * The run's model.onnx, opened by Quick Open, shows MedSynth's generator card (the default editor
  * for .onnx) instead of binary text: the generator's name, its inputs and a Generate button.
  */
 async function checkGeneratorCard(page: Page, runDir: string): Promise<void> {
-  const run = page.locator('.explorer-folders-view .monaco-list-row', { hasText: path.basename(runDir) }).first();
-  await run.waitFor({ timeout: 30_000 });
-  if ((await run.getAttribute('aria-expanded')) !== 'true') await run.click();
-  const model = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^model\.onnx$/ }).first();
-  await model.waitFor({ timeout: 30_000 });
-  await model.dblclick();
+  // Quick Open: the run folder sits folded inside synthetic/, and the file opens with its default editor.
+  const relativePath = path.relative(WORKSPACE, path.join(runDir, 'model.onnx')).split(path.sep).join('/');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(relativePath);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'model.onnx' }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
   await waitForActiveTab(page, 'model.onnx');
   const card = page.frameLocator('iframe.webview.ready >> visible=true').last().frameLocator('iframe#active-frame');
   await card.locator('main.card[data-ready]').waitFor({ timeout: 60_000 });
@@ -225,7 +227,7 @@ async function checkGeneratorCard(page: Page, runDir: string): Promise<void> {
     fail(
       `the generator card of ${path.basename(runDir)}/model.onnx shows name "${name}", ${inputs} input(s), Generate ${generate ? 'on' : 'off'}`,
     );
-  step(`explorer -> ${path.basename(runDir)}/model.onnx opened the generator card: ${name}, ${inputs} input(s), Generate enabled`);
+  step(`Quick Open -> ${path.basename(runDir)}/model.onnx opened the generator card: ${name}, ${inputs} input(s), Generate enabled`);
 }
 
 /** Right-click images/CT_small.dcm in the explorer -> Inspect Dataset opens the read-only summary. */

@@ -20,6 +20,7 @@ interface Thresholds {
 const THRESHOLDS: Readonly<Record<string, Thresholds>> = {
   'fidelity.ksComplement': { good: 0.9, fair: 0.75 },
   'fidelity.tvComplement': { good: 0.9, fair: 0.75 },
+  'fidelity.missingValueSimilarity': { good: 0.9, fair: 0.75 },
   'fidelity.correlationSimilarity': { good: 0.9, fair: 0.75 },
   'fidelity.contingencySimilarity': { good: 0.9, fair: 0.75 },
   // Image fidelity on a bounded scale, graded as report.html grades it (goodness ≥ 0.9 good, ≥ 0.75 fair):

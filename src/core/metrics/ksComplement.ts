@@ -62,7 +62,7 @@ export function computeKsComplement(input: TableMetricInput, signal?: AbortSigna
       count: emptyCells,
       unit: 'cells',
       reason:
-        'empty numeric cells (real and synthetic) are left out of the distributions; fidelity.tvComplement and the column charts show missingness',
+        'empty numeric cells (real and synthetic) are left out of the distributions; fidelity.missingValueSimilarity and the column charts show missingness',
     });
   return { id: KS_COMPLEMENT_ID, score: mean(scores), details: { perColumn, skippedColumns: skipped }, leftOut };
 }

@@ -333,15 +333,21 @@ interface PpcaRef {
 }
 
 /**
- * Figures of this bench's runs on the code before the speed-ups (commit e53381e: eigh/eigvalsh/covariance
- * as they were, FID through eigh of Σr, PPCA's own 2×2 Gram loop and the full eigh), on 2026-12-02, on this
- * shared machine; shown beside the current run so the before/after can be read (wall seconds, and the
- * reference measured in that same run).
+ * Figures of this bench's runs on the code before the speed-ups (commit e53381e: FID through a full eigh
+ * of Σr, eigh/eigvalsh reducing two passes per step, PPCA's own 2×2 Gram loop and the full eigh), made on
+ * 2026-12-02 on this shared machine, shown beside the current run: wall seconds, user CPU seconds where
+ * recorded, and the reference as measured in that same run.
  */
 const BEFORE: Readonly<
   Record<string, { readonly commit: string; readonly ours: number; readonly oursCpu?: number; readonly ref: number; readonly note: string }>
 > = {
-  fid: { commit: 'e53381e', ours: 325.25, ref: 28.81, note: '11.29 × scipy in that run' },
+  fid: {
+    commit: 'e53381e',
+    ours: 97.59,
+    oursCpu: 84.74,
+    ref: 12.58,
+    note: '7.76 × scipy in that run; its trace term ≈ 57.7 CPU s (84.74 − 2 × 13.53 for the covariances)',
+  },
   ppca: { commit: 'e53381e', ours: 18.42, oursCpu: 12.73, ref: 0.76, note: '24.27 × numpy, 2.46 × scikit-learn in that run' },
 };
 
@@ -463,7 +469,7 @@ async function benchFid(): Promise<string[]> {
     `| numpy.cov + scipy sqrtm | ${fx(ref.scipyS)} (CPU ${fx(ref.cpuS)}, all threads; cov ${fx(ref.covS)}, sqrtm ${fx(ref.sqrtmS)}) | ${fx(s / ref.scipyS)} |`,
     ...(before
       ? [
-          `| MedSynth before the speed-ups (${before.commit}, an earlier run of this bench) | ${fx(before.ours)}; scipy ${fx(before.ref)} in that run | ${before.note} |`,
+          `| MedSynth before the speed-ups (${before.commit}, an earlier run of this bench) | ${fx(before.ours)}${before.oursCpu ? ` (CPU ${fx(before.oursCpu)})` : ''}; scipy ${fx(before.ref)} in that run | ${before.note} |`,
         ]
       : []),
     '',

@@ -47,8 +47,9 @@ export interface PpcaOptions {
 export const PPCA_DEFAULTS = { varianceKept: 0.95, maxComponents: 256, sizeCap: 128 } as const;
 
 /**
- * Largest eigen-decomposition (min(frames, values per frame)) the fit takes on: an O(m^3) solve of
- * about half a minute at 2048. Beyond it the fit is refused (LIMIT_EXCEEDED) rather than run for hours.
+ * Largest eigen-decomposition (min(frames, values per frame)) the fit takes on: an O(m^3) reduction of
+ * some seconds at 2048 (bench/results-images.md), on top of the Gram product. Beyond it the fit is
+ * refused (LIMIT_EXCEEDED) rather than run for hours.
  */
 export const PPCA_MAX_EIGEN_ORDER = 2048;
 /** Largest data matrix (frames × values) held in memory for the Gram form: 2^26 float64 = 512 MiB. */

@@ -10,7 +10,17 @@ Writes:
       200 rows of samples/workspace/patients.csv (gaps in systolic_bp, bmi and smoker), lines copied verbatim
   test/fixtures/reference/gaps_{real,synth}.csv + gaps_types.json   a small table with gaps in every kind,
       a categorical column empty in the synthetic table and one empty in the real table
+  test/fixtures/reference/membership_{real,holdout,synth}.csv   the breast_cancer rows in a seeded
+      shuffle cut three ways (190 / 190 / 189 rows, lines copied verbatim): train, holdout and an
+      independent "synthetic" sample of the same distribution
+  test/fixtures/reference/ties_{real,holdout,synth}.csv + ties_types.json   small integer and label
+      columns with many duplicate rows, so that distances tie across members and non-members
   test/fixtures/reference/metrics.json   the expected metric values
+
+The membership-inference distance attack (privacy.membershipInference): score = -(distance of a real
+record to its nearest synthetic row), members = training rows, non-members = holdout rows; AUC with
+sklearn.metrics.roc_auc_score, the ROC points with sklearn.metrics.roc_curve(drop_intermediate=False),
+TPR at FPR <= level = the largest TPR among those points with FPR <= level.
 
 TVComplement and MissingValueSimilarity are SDMetrics' definitions written in pandas (SDMetrics itself
 is not installed): https://docs.sdv.dev/sdmetrics/metrics/metrics-glossary/tvcomplement ("this metric
@@ -31,6 +41,7 @@ import pandas as pd
 import scipy
 import sklearn
 from scipy.stats import ks_2samp
+from sklearn.metrics import roc_auc_score, roc_curve
 from sklearn.neighbors import NearestNeighbors
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -278,6 +289,8 @@ def mixed_reference(types):
         'contingencySimilarity': {'score': cont, 'perPair': cont_per},
         'exactCopies': exact_copies(real, synth, types), 'dcr': dcr,
         'exactCopyBaseRate': exact_copy_base_rate(real, holdout, types),
+        'membershipInference': membership_attack(gower_matrix(real, synth, real, num, cat).min(axis=1),
+                                                 gower_matrix(holdout, synth, real, num, cat).min(axis=1)),
     }
 
 
@@ -300,6 +313,86 @@ def breast_cancer_reference():
         'exactCopies': exact_copies(real, synth, {}), 'dcr': dcr,
         'exactCopyBaseRate': exact_copy_base_rate(real, None, {}),
     }
+
+
+def membership_attack(d_members, d_non):
+    """The distance attack on per-row nearest-synthetic distances. minGap: the smallest difference between
+    two distinct distances, so the test knows float32 accumulation (<= 1e-6) cannot reorder them."""
+    d_members, d_non = np.asarray(d_members, dtype=float), np.asarray(d_non, dtype=float)
+    y = np.concatenate([np.ones(len(d_members)), np.zeros(len(d_non))])
+    score = -np.concatenate([d_members, d_non])
+    fpr, tpr, _ = roc_curve(y, score, drop_intermediate=False)
+    auc = float(roc_auc_score(y, score))
+    distinct = np.unique(score)
+    return {
+        'auc': auc, 'score': 1 - 2 * max(0.0, auc - 0.5),
+        'tprAtFpr': {str(level): float(tpr[fpr <= level].max()) for level in (0.01, 0.1)},
+        'members': len(d_members), 'nonMembers': len(d_non),
+        'dMembers': d_members.tolist(), 'dNonMembers': d_non.tolist(),
+        'minGap': float(np.diff(distinct).min()) if len(distinct) > 1 else None,
+        'distinctDistances': int(len(distinct)),
+    }
+
+
+def nearest_scaled(query, ref, real):
+    """Mean per-column manhattan distance to the nearest ref row, on range-scaled numeric features
+    (sklearn NearestNeighbors brute), ranges from the real table; zero-range columns contribute 0."""
+    lo, span = real.min().to_numpy(), (real.max() - real.min()).to_numpy()
+    scale = lambda df: np.where(span > 0, (df.to_numpy() - lo) / np.where(span > 0, span, 1), 0.0)
+    nn = NearestNeighbors(n_neighbors=1, algorithm='brute', metric='manhattan').fit(scale(ref))
+    dist, _ = nn.kneighbors(scale(query))
+    return dist[:, 0] / real.shape[1]
+
+
+def write_membership_parts():
+    """breast_cancer rows shuffled with a seed and cut in three: train / holdout / independent synthetic."""
+    with open(SOURCE, encoding='utf-8') as f:
+        lines = f.read().splitlines()
+    header, rows = lines[0], lines[1:]
+    order = np.random.default_rng(20260420).permutation(len(rows))
+    parts = {'real': order[:190], 'holdout': order[190:380], 'synth': order[380:]}
+    for name, idx in parts.items():
+        with open(os.path.join(OUT, f'membership_{name}.csv'), 'w', encoding='utf-8') as f:
+            f.write('\n'.join([header] + [rows[i] for i in idx]) + '\n')
+
+
+def membership_reference():
+    real, holdout, synth = (load(f'membership_{n}', {}) for n in ('real', 'holdout', 'synth'))
+    independent = membership_attack(nearest_scaled(real, synth, real), nearest_scaled(holdout, synth, real))
+    # Synthetic = a copy of the training rows: every member is at distance 0.
+    copy = membership_attack(nearest_scaled(real, real, real), nearest_scaled(holdout, real, real))
+    return {'files': {'real': 'membership_real.csv', 'holdout': 'membership_holdout.csv', 'synth': 'membership_synth.csv'},
+            'independent': independent, 'copy': copy}
+
+
+def write_ties_tables():
+    """Integer columns 0..4 (range 4 in the real table, so scaled values are exact binary fractions and
+    tied distances are exactly equal in float32 too) and a label column; rows drawn from few patterns."""
+    rng = np.random.default_rng(20260421)
+    patterns = pd.DataFrame({'a': rng.integers(0, 5, 12), 'b': rng.integers(0, 5, 12), 'c': rng.choice(['x', 'y', 'z'], 12)})
+    patterns.loc[0, ['a', 'b']] = [0, 0]
+    patterns.loc[1, ['a', 'b']] = [4, 4]
+
+    def draw(n, first):
+        idx = np.concatenate([[0, 1] if first else [], rng.integers(0, len(patterns), n - (2 if first else 0))]).astype(int)
+        return patterns.iloc[idx].reset_index(drop=True)
+
+    parts = {'real': draw(40, True), 'holdout': draw(30, False), 'synth': draw(15, False)}
+    for name, df in parts.items():
+        df.to_csv(os.path.join(OUT, f'ties_{name}.csv'), index=False)
+    types = {'a': 'numeric', 'b': 'numeric', 'c': 'categorical'}
+    with open(os.path.join(OUT, 'ties_types.json'), 'w', encoding='utf-8') as f:
+        json.dump(types, f, indent=1)
+    return types
+
+
+def ties_reference(types):
+    real, holdout, synth = (load(f'ties_{n}', types) for n in ('real', 'holdout', 'synth'))
+    num, cat = numeric_cols(types, real), category_cols(types, real)
+    attack = membership_attack(gower_matrix(real, synth, real, num, cat).min(axis=1),
+                               gower_matrix(holdout, synth, real, num, cat).min(axis=1))
+    return {'files': {'real': 'ties_real.csv', 'holdout': 'ties_holdout.csv', 'synth': 'ties_synth.csv', 'types': 'ties_types.json'},
+            'attack': attack}
 
 
 def write_patients_parts():
@@ -367,6 +460,8 @@ def main():
     types = write_mixed_tables()
     patients_types = write_patients_parts()
     gaps_types = write_gaps_tables()
+    write_membership_parts()
+    ties_types = write_ties_tables()
     result = {
         'generatedBy': 'test/reference/metrics_reference.py',
         'versions': {'numpy': np.__version__, 'scipy': scipy.__version__, 'sklearn': sklearn.__version__, 'pandas': pd.__version__},
@@ -374,6 +469,8 @@ def main():
         'mixed': mixed_reference(types),
         'missingness': {'patients': missingness_reference('patients', patients_types),
                         'gaps': missingness_reference('gaps', gaps_types)},
+        'membership': membership_reference(),
+        'membershipTies': ties_reference(ties_types),
     }
     with open(os.path.join(OUT, 'metrics.json'), 'w', encoding='utf-8') as f:
         json.dump(result, f, indent=1)

@@ -7,6 +7,7 @@ import { dcrMetric } from './dcr';
 import { exactCopiesMetric } from './exactCopies';
 import { identifierCopiesMetric } from './identifierCopies';
 import { ksComplementMetric } from './ksComplement';
+import { membershipInferenceMetric } from './membershipInference';
 import { missingValueSimilarityMetric } from './missingValueSimilarity';
 import { nndrMetric } from './nndr';
 import { runMetrics } from './runMetrics';
@@ -23,6 +24,7 @@ export const TABLE_METRICS: readonly TableMetric[] = [
   identifierCopiesMetric,
   dcrMetric,
   nndrMetric,
+  membershipInferenceMetric,
 ];
 
 export function getTableMetric(id: string): TableMetric | undefined {

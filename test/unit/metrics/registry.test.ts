@@ -20,6 +20,7 @@ describe('table metric registry', () => {
         'privacy.identifierCopies',
         'privacy.dcr',
         'privacy.nndr',
+        'privacy.membershipInference',
       ],
     );
     for (const m of TABLE_METRICS) {

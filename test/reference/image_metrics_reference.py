@@ -173,6 +173,8 @@ def main():
     leaky = synth.copy()
     leaky[:5] = real[[3, 9, 27, 41, 60]]
     leaky[5:8] = f32(real[[11, 12, 13]] + 1e-3)
+    constant = real.copy()
+    constant[:, 0] = f32(1.5)
     features = {
         'dims': dims,
         'real': real.ravel().tolist(),
@@ -184,6 +186,9 @@ def main():
         'versions': {'numpy': np.__version__, 'scipy': scipy.__version__},
         'features': features,
         'fid': {'independent': fid_sqrtm(real, synth), 'leaky': fid_sqrtm(real, leaky), 'realHoldout': fid_sqrtm(real, holdout)},
+        # Singular real covariances (the eigen path instead of the Cholesky one): fewer rows than dims,
+        # and a constant feature (column 0 of real set to 1.5).
+        'fidSingular': {'fewRows': fid_sqrtm(real[:10], synth[:12]), 'constantFeature': fid_sqrtm(constant, synth)},
         'prdc': {'independent': prdc(real, synth, 5), 'leaky': prdc(real, leaky, 5), 'k3': prdc(real, synth, 3)},
         'mmd': {'independent': mmd(real, synth), 'leaky': mmd(real, leaky), 'subsampled': mmd(real, synth, 100)},
         'privacy': dcr_nndr(real, synth, holdout),

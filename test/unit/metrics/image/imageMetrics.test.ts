@@ -51,6 +51,14 @@ describe('fidelity.fid', () => {
     close((await frechetDistance(real, holdout)).fid, ref.fid.realHoldout, 1e-6, 'real vs holdout');
   });
 
+  it('equals the sqrtm form when the real covariance is singular (fewer rows than dims; a constant feature)', async () => {
+    const rows = (m: FeatureMatrix, n: number): FeatureMatrix => ({ data: m.data.slice(0, n * dims), rows: n, dims });
+    close((await frechetDistance(rows(real, 10), rows(synth, 12))).fid, ref.fidSingular.fewRows, 1e-6, 'fewer rows than dims');
+    const constant = Float32Array.from(real.data);
+    for (let r = 0; r < real.rows; r++) constant[r * dims] = 1.5;
+    close((await frechetDistance({ ...real, data: constant }, synth)).fid, ref.fidSingular.constantFeature, 1e-6, 'a constant feature');
+  });
+
   it('is 0 for a copy of the real set', async () => {
     assert.ok((await frechetDistance(real, { ...real, data: Float32Array.from(real.data) })).fid < 1e-9);
   });

@@ -137,7 +137,17 @@ const EMBEDDED = [
 // the code of these ships too (dcmjs's build/dcmjs.js carries pako, loglevel, lodash.clonedeep, ndarray
 // and its helpers, gl-matrix and Babel's core-js runtime). Each is listed with its own licence text.
 const INLINED = {
-  dcmjs: ['pako', 'loglevel', 'lodash.clonedeep', 'ndarray', 'iota-array', 'is-buffer', 'gl-matrix', '@babel/runtime-corejs3', 'core-js-pure'],
+  dcmjs: [
+    'pako',
+    'loglevel',
+    'lodash.clonedeep',
+    'ndarray',
+    'iota-array',
+    'is-buffer',
+    'gl-matrix',
+    '@babel/runtime-corejs3',
+    'core-js-pure',
+  ],
 };
 
 function licenceTexts(dir, name, licence) {

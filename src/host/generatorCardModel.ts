@@ -11,7 +11,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { MedSynthError, isMedSynthError } from '../core/errors';
 import type { GeneratorManifest } from '../core/generators/manifest';
-import { MAX_MANIFEST_BYTES, checkModelSignature, conditionWidth, validateManifest } from '../core/generators/manifestValidation';
+import { MAX_MANIFEST_BYTES, checkModelSignature, conditionWidth } from '../core/generators/manifestValidation';
 import { MANIFEST_METADATA_KEY } from '../core/generators/onnx/generatorModel';
 import { readOnnxModelInfo } from '../core/generators/onnx/modelInfo';
 import type { OnnxModelInfo } from '../core/generators/onnx/modelInfo';
@@ -20,6 +20,7 @@ import { inputRole, outputRole, sampleOutputLines } from '../engine/generatorDes
 import { MAX_MESSAGE_STRING } from '../protocol/messageChecks';
 import type { CardCheck, CardField, CardSection, CardTensor, GeneratorCard } from '../protocol/generatorCard';
 import { formatDims, MAX_CARD_ITEMS } from '../protocol/generatorCard';
+import { parseManifestJson } from '../storage/generatorFolder';
 import { resolveInside } from '../storage/paths';
 
 const MANIFEST_FILE = 'medsynth.json';
@@ -96,21 +97,6 @@ interface ManifestRead {
   readonly error?: string;
 }
 
-function parseManifest(text: string, source: string): GeneratorManifest {
-  if (text.length > MAX_MANIFEST_BYTES)
-    throw new MedSynthError('LIMIT_EXCEEDED', 'the manifest is too large', {
-      file: source,
-      expected: `at most ${MAX_MANIFEST_BYTES} bytes`,
-    });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new MedSynthError('MANIFEST_INVALID', `not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { file: source });
-  }
-  return validateManifest(json, source);
-}
-
 async function readManifestFile(path: string): Promise<ManifestRead> {
   try {
     const size = (await stat(path)).size;
@@ -119,7 +105,7 @@ async function readManifestFile(path: string): Promise<ManifestRead> {
         file: path,
         expected: `at most ${MAX_MANIFEST_BYTES} bytes`,
       });
-    return { manifest: parseManifest((await readFile(path)).toString('utf8'), path) };
+    return { manifest: parseManifestJson((await readFile(path)).toString('utf8'), path) };
   } catch (e) {
     return { error: cardError(e) };
   }
@@ -411,7 +397,7 @@ async function onnxCard(file: string, title: string, maxBytes: number): Promise<
   if (embedded !== undefined) {
     const source = `the metadata_props of ${basename(file)}`;
     try {
-      const m = parseManifest(embedded, `${file} (metadata_props)`);
+      const m = parseManifestJson(embedded, `${file} (metadata_props)`);
       const card = generatorCard(title, dirname(file), m, source, model);
       return { card, ...(card.canGenerate ? { generator: file } : {}) };
     } catch (e) {

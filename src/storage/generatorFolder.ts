@@ -50,7 +50,8 @@ async function realInside(root: string, rel: string): Promise<string> {
   return realpath(resolveInside(root, rel));
 }
 
-function parseManifestJson(text: string, source: string): GeneratorManifest {
+/** medsynth.json text to a checked manifest: LIMIT_EXCEEDED when too large, MANIFEST_INVALID for bad JSON or fields. */
+export function parseManifestJson(text: string, source: string): GeneratorManifest {
   if (text.length > MAX_MANIFEST_BYTES)
     throw new MedSynthError('LIMIT_EXCEEDED', 'the manifest is too large', {
       file: source,

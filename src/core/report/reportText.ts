@@ -153,6 +153,14 @@ export function goalText(m: ReportMetric): string {
   }
   if (m.id === 'fidelity.fid') return 'lower is better, 0 at best; no fixed good value: compare runs under one embedder';
   if (m.id === 'privacy.identifierCopies') return 'good: 1 (no real identifier value)';
+  if (m.id === 'privacy.membershipInference') {
+    // The attack's own numbers: AUC 0.5 is chance (the score is 1 - 2 (AUC - 0.5)).
+    const auc = m.details.auc;
+    const tpr = (m.details.tprAtFpr as Record<string, unknown> | undefined)?.['0.01'];
+    return typeof auc === 'number'
+      ? `good: 1 (attack AUC ${formatNumber(auc)}, 0.5 = chance${typeof tpr === 'number' ? `; ${formatNumber(tpr)} of training ${samples} found at 1% false positives` : ''})`
+      : 'good: 1 (the attack does no better than chance); needs a holdout';
+  }
   return m.descriptor.goal === 'maximize' ? 'higher is better' : 'lower is better';
 }
 

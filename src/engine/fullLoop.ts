@@ -16,7 +16,15 @@ import { resolveInside } from '../storage/paths';
 import { requireFitter, requireOutputs } from '../core/modalities/registry';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { evaluateSynthetic } from './evaluate';
-import { checkHoldoutOption, DEFAULT_HOLDOUT_FRACTION, holdoutRecord, partName, prepareHoldout, verifySourceUnchanged } from './holdout';
+import {
+  checkHoldoutOption,
+  DEFAULT_HOLDOUT_FRACTION,
+  holdoutRecord,
+  itemWord,
+  partName,
+  prepareHoldout,
+  verifySourceUnchanged,
+} from './holdout';
 import type { HoldoutRecord } from './holdout';
 import { fitGenerator } from './fit';
 import type { FitOptions } from './fit';
@@ -235,17 +243,23 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     const inMemory = (dataset: unknown, name: string): LoadedDataset => ({ dataset, modality: split.modality, name, sha256 });
     const whole = inMemory(split.source, sourceName);
     const train = split.parts
-      ? inMemory(split.parts.train, partName(sourceName, 'training', split.parts.trainRows, split.sourceRows, seed))
+      ? inMemory(
+          split.parts.train,
+          partName(sourceName, 'training', split.parts.trainRows, split.sourceRows, seed, itemWord(split.modality)),
+        )
       : whole;
     const holdoutPart = split.parts
-      ? inMemory(split.parts.holdout, partName(sourceName, 'holdout', split.parts.holdoutRows, split.sourceRows, seed))
+      ? inMemory(
+          split.parts.holdout,
+          partName(sourceName, 'holdout', split.parts.holdoutRows, split.sourceRows, seed, itemWord(split.modality)),
+        )
       : undefined;
     const fit = await fitGenerator({
       // The manifest names the file by its base name, as `medsynth fit` does.
       dataset: {
         ...train,
         name: split.parts
-          ? partName(basename(opts.dataset), 'training', split.parts.trainRows, split.sourceRows, seed)
+          ? partName(basename(opts.dataset), 'training', split.parts.trainRows, split.sourceRows, seed, itemWord(split.modality))
           : basename(opts.dataset),
       },
       generator: fitter.id,

@@ -148,11 +148,18 @@ export function reproduceCommand(datasetName: string, fraction: number, seed: nu
  * How manifests and run.json name a part: "patients.csv (training part: 400 of 500 rows, seed 42)".
  * Reports record the parts structured instead (see `partOf`) and write them out in plain words.
  */
-export function partName(datasetName: string, part: 'training' | 'holdout', rows: number, sourceRows: number, seed: number): string {
-  return `${datasetName} (${part} part: ${rows} of ${sourceRows} rows, seed ${seed})`;
+export function partName(
+  datasetName: string,
+  part: 'training' | 'holdout',
+  rows: number,
+  sourceRows: number,
+  seed: number,
+  items = 'rows',
+): string {
+  return `${datasetName} (${part} part: ${rows} of ${sourceRows} ${items}, seed ${seed})`;
 }
 
-const PART_NAME = /^(.+) \((training|holdout) part: (\d+) of (\d+) rows, seed (\d+)\)$/;
+const PART_NAME = /^(.+) \((training|holdout) part: (\d+) of (\d+) (?:rows|frames), seed (\d+)\)$/;
 
 /** The part a `partName` describes, or undefined for any other name. */
 export function partOf(name: string):

@@ -22,6 +22,14 @@ record to its nearest synthetic row), members = training rows, non-members = hol
 sklearn.metrics.roc_auc_score, the ROC points with sklearn.metrics.roc_curve(drop_intermediate=False),
 TPR at FPR <= level = the largest TPR among those points with FPR <= level.
 
+Identifiability (privacy.identifiability, Yoon et al. 2020, ADS-GAN) and authenticity (privacy.authenticity,
+Alaa et al. 2022) on the same distance, written from the papers in numpy: identifiability = share of real
+rows whose nearest synthetic row is strictly nearer than their nearest other real row (r_hat_i < r_i);
+authenticity = share of synthetic rows j with d(j, r) >= s_r, r the nearest real row (when several are
+equally near, the one with the largest s_r) and s_r the distance of r to its nearest other real row.
+For range-scaled numeric tables the distances come from sklearn.metrics.pairwise_distances(manhattan)
+and NearestNeighbors(brute, manhattan). minGap: the smallest nonzero |difference| the decision compares.
+
 TVComplement and MissingValueSimilarity are SDMetrics' definitions written in pandas (SDMetrics itself
 is not installed): https://docs.sdv.dev/sdmetrics/metrics/metrics-glossary/tvcomplement ("this metric
 ignores any missing values"; sdmetrics/single_column/statistical/tv_complement.py drops them with
@@ -41,7 +49,7 @@ import pandas as pd
 import scipy
 import sklearn
 from scipy.stats import ks_2samp
-from sklearn.metrics import roc_auc_score, roc_curve
+from sklearn.metrics import pairwise_distances, roc_auc_score, roc_curve
 from sklearn.neighbors import NearestNeighbors
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -395,6 +403,56 @@ def ties_reference(types):
             'attack': attack}
 
 
+def identifiability_authenticity(real_to_synth, real_to_real):
+    """Both metrics from the full distance matrices real x synth and real x real (mean per-column distance)."""
+    real_to_synth, real_to_real = np.asarray(real_to_synth, dtype=float), np.asarray(real_to_real, dtype=float)
+    r_hat = real_to_synth.min(axis=1)
+    r = np.sort(real_to_real, axis=1)[:, 1]  # column 0 is the row itself (distance 0)
+    ident_gap = np.abs(r_hat - r)
+    synth_to_real = real_to_synth.T
+    d = synth_to_real.min(axis=1)
+    nearest = synth_to_real <= d[:, None] + 1e-12
+    radius = np.where(nearest, r[None, :], -np.inf).max(axis=1)
+    auth_gap = np.abs(d - radius)
+    gap = lambda g: float(g[g > 0].min()) if np.any(g > 0) else None
+    identifiability = float(np.mean(r_hat < r))
+    return {
+        'identifiability': {'identifiability': identifiability, 'score': 1 - identifiability, 'realRows': len(r),
+                            'ties': int(np.sum(r_hat == r)), 'rHat': r_hat.tolist(), 'r': r.tolist(), 'minGap': gap(ident_gap)},
+        'authenticity': {'authenticShare': float(np.mean(d >= radius)), 'synthRows': len(d), 'ties': int(np.sum(d == radius)),
+                         'nearestTies': int(np.sum(nearest.sum(axis=1) > 1)), 'minGap': gap(auth_gap)},
+    }
+
+
+def scaled(df, real):
+    lo, span = real.min().to_numpy(), (real.max() - real.min()).to_numpy()
+    return np.where(span > 0, (df.to_numpy() - lo) / np.where(span > 0, span, 1), 0.0)
+
+
+def identifiability_reference(mixed_types, ties_types):
+    out = {}
+    for name, types in (('mixed', mixed_types), ('ties', ties_types)):
+        real, synth = load(f'{name}_real', types), load(f'{name}_synth', types)
+        num, cat = numeric_cols(types, real), category_cols(types, real)
+        out[name] = identifiability_authenticity(gower_matrix(real, synth, real, num, cat), gower_matrix(real, real, real, num, cat))
+        out[name]['files'] = {'real': f'{name}_real.csv', 'synth': f'{name}_synth.csv', 'types': f'{name}_types.json'}
+    real, synth = load('membership_real', {}), load('membership_synth', {})
+    cols = real.shape[1]
+    manhattan = lambda a, b: pairwise_distances(scaled(a, real), scaled(b, real), metric='manhattan') / cols
+    independent = identifiability_authenticity(manhattan(real, synth), manhattan(real, real))
+    # The same r_hat and r from NearestNeighbors, as a check on the matrices.
+    nn = NearestNeighbors(n_neighbors=2, algorithm='brute', metric='manhattan').fit(scaled(real, real))
+    assert np.allclose(nn.kneighbors(scaled(real, real))[0][:, 1] / cols, independent['identifiability']['r'])
+    nn1 = NearestNeighbors(n_neighbors=1, algorithm='brute', metric='manhattan').fit(scaled(synth, real))
+    assert np.allclose(nn1.kneighbors(scaled(real, real))[0][:, 0] / cols, independent['identifiability']['rHat'])
+    out['independent'] = independent
+    out['independent']['files'] = {'real': 'membership_real.csv', 'synth': 'membership_synth.csv'}
+    # Synthetic = a copy of the real rows.
+    out['copy'] = identifiability_authenticity(manhattan(real, real), manhattan(real, real))
+    out['copy']['files'] = {'real': 'membership_real.csv', 'synth': 'membership_real.csv'}
+    return out
+
+
 def write_patients_parts():
     """The sample patients table: the first 300 rows as real, the last 200 as synthetic, lines verbatim."""
     with open(PATIENTS, encoding='utf-8') as f:
@@ -471,6 +529,7 @@ def main():
                         'gaps': missingness_reference('gaps', gaps_types)},
         'membership': membership_reference(),
         'membershipTies': ties_reference(ties_types),
+        'identifiability': identifiability_reference(types, ties_types),
     }
     with open(os.path.join(OUT, 'metrics.json'), 'w', encoding='utf-8') as f:
         json.dump(result, f, indent=1)

@@ -39,6 +39,8 @@ export const DETECTION_ID = 'fidelity.detection';
 
 /** The default seed of the split (details.seed). */
 export const DETECTION_SEED = 0;
+/** The most rows each half of the split (training, held out) uses; above it, an even thinning. */
+export const DETECTION_MAX_ROWS = 10_000;
 
 /** One-hot width cap per categorical column, so a high-cardinality column cannot blow up the Hessian. */
 export const MAX_ONE_HOT_LABELS = 32;
@@ -228,6 +230,16 @@ export async function computeDetection(
   const trainRows: number[] = [];
   const testRows: number[] = [];
   for (let i = 0; i < total; i++) (split[i] ? trainRows : testRows).push(i);
+  // Large tables: every k-th row of each half (rows are in table order, real first, so both labels keep
+  // their shares), at most DETECTION_MAX_ROWS per half: the fit stays well under a second and a cancel
+  // lands at once; the AUC of a 10,000-row hold-out is precise to about ±0.01.
+  const thin = (rows: number[]): number[] => {
+    if (rows.length <= DETECTION_MAX_ROWS) return rows;
+    const every = Math.ceil(rows.length / DETECTION_MAX_ROWS);
+    return rows.filter((_, k) => k % every === 0);
+  };
+  trainRows.splice(0, trainRows.length, ...thin(trainRows));
+  testRows.splice(0, testRows.length, ...thin(testRows));
   const take = (rows: readonly number[]): Float64Array => {
     const out = new Float64Array(rows.length * d);
     rows.forEach((r, k) => out.set(enc.x.subarray(r * d, (r + 1) * d), k * d));

@@ -4,6 +4,7 @@
 import { contingencySimilarityMetric } from './contingencySimilarity';
 import { correlationSimilarityMetric } from './correlationSimilarity';
 import { dcrMetric } from './dcr';
+import { detectionMetric } from './detection';
 import { exactCopiesMetric } from './exactCopies';
 import { identifierCopiesMetric } from './identifierCopies';
 import { ksComplementMetric } from './ksComplement';
@@ -20,6 +21,7 @@ export const TABLE_METRICS: readonly TableMetric[] = [
   missingValueSimilarityMetric,
   correlationSimilarityMetric,
   contingencySimilarityMetric,
+  detectionMetric,
   exactCopiesMetric,
   identifierCopiesMetric,
   dcrMetric,

@@ -18,6 +18,7 @@ import {
   DETECTION_SEED,
 } from '../../../src/core/metrics/detection';
 import { fitLogisticRegression } from '../../../src/core/metrics/logisticRegression';
+import { DETECTION_MAX_ROWS } from '../../../src/core/metrics/detection';
 import { buildColumn, numericTable } from './csvTable';
 
 interface Fixture {
@@ -130,6 +131,32 @@ describe('fidelity.detection known answers', () => {
     const auc = (result.details as { auc: number }).auc;
     assert.ok(auc <= 0.5, `auc ${auc}`);
     assert.equal(result.score, 1);
+  });
+
+  it('thins each half to at most DETECTION_MAX_ROWS rows on a large table, keeping both labels', async () => {
+    // 30,000 rows a side of one numeric column: real 0..1, synthetic shifted by +5 (told apart perfectly).
+    const n = 30_000;
+    const one = (shift: number): Table => ({
+      rowCount: n,
+      columns: [
+        buildColumn(
+          'v',
+          'numeric',
+          Array.from({ length: n }, (_, i) => String(shift + (i % 1000) / 1000)),
+        ),
+      ],
+    });
+    const real = one(0);
+    const synth = one(5);
+    const result = await computeDetection({ real, synth });
+    type Half = { real: number; synthetic: number };
+    const split = result.details.split as { train: Half; heldOut: Half };
+    for (const half of [split.train, split.heldOut]) {
+      assert.ok(half.real + half.synthetic <= DETECTION_MAX_ROWS, JSON.stringify(split));
+      assert.equal(half.real, half.synthetic, 'both labels keep their shares');
+      assert.ok(half.real >= DETECTION_MAX_ROWS / 4, JSON.stringify(split));
+    }
+    assert.equal((result.details as { auc: number }).auc, 1);
   });
 
   it('a column shifted well past the real range: AUC 1, score 0', async () => {

@@ -16,6 +16,7 @@ describe('table metric registry', () => {
         'fidelity.missingValueSimilarity',
         'fidelity.correlationSimilarity',
         'fidelity.contingencySimilarity',
+        'fidelity.detection',
         'privacy.exactCopies',
         'privacy.identifierCopies',
         'privacy.dcr',

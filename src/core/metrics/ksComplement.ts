@@ -1,8 +1,8 @@
 // fidelity.ksComplement: how closely each numeric column's marginal distribution is reproduced,
 // following SDMetrics' KSComplement (1 minus the two-sample Kolmogorov–Smirnov statistic).
-import { MedSynthError } from '../errors';
-import { checkTableShape, mean, notApplicable, numberPairs, sortedPresent } from './tableColumns';
-import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
+import { scoreColumns } from './marginals';
+import { checkTableShape, notApplicable, numberPairs, sortedPresent } from './tableColumns';
+import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const KS_COMPLEMENT_ID = 'fidelity.ksComplement';
 
@@ -32,39 +32,24 @@ export function computeKsComplement(input: TableMetricInput, signal?: AbortSigna
   checkTableShape(input.synth, 'synthetic');
   const pairs = numberPairs(input.real, input.synth);
   if (pairs.length === 0) return notApplicable(KS_COMPLEMENT_ID, 'the real table has no numeric or datetime columns');
-  const perColumn: Record<string, number> = {};
-  const skipped: string[] = [];
-  let emptyCells = 0;
-  for (const pair of pairs) {
-    if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
-    const a = sortedPresent(pair.real.values);
-    const b = sortedPresent(pair.synth.values);
-    emptyCells += pair.real.values.length - a.length + pair.synth.values.length - b.length;
-    // A column that is empty on either side has no distribution to compare; it is reported, not scored.
-    if (a.length === 0 || b.length === 0) {
-      skipped.push(pair.name);
-      continue;
-    }
-    perColumn[pair.name] = 1 - ksStatistic(a, b);
-  }
-  const scores = Object.values(perColumn);
-  if (scores.length === 0) throw new MedSynthError('BAD_INPUT', 'every numeric column is empty in the real or the synthetic table');
-  const leftOut: LeftOut[] = [];
-  if (skipped.length > 0)
-    leftOut.push({
-      count: skipped.length,
-      unit: 'columns',
-      names: skipped,
-      reason: 'empty in the real or the synthetic table, so there is no distribution to compare',
-    });
-  if (emptyCells > 0)
-    leftOut.push({
-      count: emptyCells,
-      unit: 'cells',
-      reason:
+  return scoreColumns(
+    KS_COMPLEMENT_ID,
+    pairs,
+    (pair) => {
+      const a = sortedPresent(pair.real.values);
+      const b = sortedPresent(pair.synth.values);
+      const emptyCells = pair.real.values.length - a.length + pair.synth.values.length - b.length;
+      // A column that is empty on either side has no distribution to compare; it is reported, not scored.
+      return { score: a.length === 0 || b.length === 0 ? undefined : 1 - ksStatistic(a, b), emptyCells };
+    },
+    {
+      kind: 'numeric',
+      emptyColumn: 'there is no distribution to compare',
+      emptyCells:
         'empty numeric cells (real and synthetic) are left out of the distributions; fidelity.missingValueSimilarity and the column charts show missingness',
-    });
-  return { id: KS_COMPLEMENT_ID, score: mean(scores), details: { perColumn, skippedColumns: skipped }, leftOut };
+    },
+    signal,
+  );
 }
 
 export const ksComplementMetric: TableMetric = {

@@ -3,9 +3,9 @@
 // cells are dropped before the categories are counted; fidelity.missingValueSimilarity measures
 // missingness on its own.
 import type { CategoricalColumn } from '../data/table/table';
-import { MedSynthError } from '../errors';
-import { categoryPairs, checkTableShape, mean, notApplicable } from './tableColumns';
-import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
+import { scoreColumns } from './marginals';
+import { categoryPairs, checkTableShape, notApplicable } from './tableColumns';
+import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const TV_COMPLEMENT_ID = 'fidelity.tvComplement';
 
@@ -49,40 +49,25 @@ export function computeTvComplement(input: TableMetricInput, signal?: AbortSigna
   checkTableShape(input.synth, 'synthetic');
   const pairs = categoryPairs(input.real, input.synth);
   if (pairs.length === 0) return notApplicable(TV_COMPLEMENT_ID, 'the real table has no categorical or boolean columns');
-  const perColumn: Record<string, number> = {};
-  const skipped: string[] = [];
-  let missingCells = 0;
-  for (const pair of pairs) {
-    if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
-    const real = frequencies(pair.real);
-    const synth = frequencies(pair.synth);
-    missingCells += real.missing + synth.missing;
-    // SDMetrics cannot compute a column with no present cell on one side (its column score is NaN and
-    // its averages skip it): the column is reported, not scored.
-    if (real.present === 0 || synth.present === 0) {
-      skipped.push(pair.name);
-      continue;
-    }
-    perColumn[pair.name] = 1 - totalVariation(real.shares, synth.shares);
-  }
-  const scores = Object.values(perColumn);
-  if (scores.length === 0) throw new MedSynthError('BAD_INPUT', 'every categorical column is empty in the real or the synthetic table');
-  const leftOut: LeftOut[] = [];
-  if (skipped.length > 0)
-    leftOut.push({
-      count: skipped.length,
-      unit: 'columns',
-      names: skipped,
-      reason: 'empty in the real or the synthetic table, so there are no category shares to compare',
-    });
-  if (missingCells > 0)
-    leftOut.push({
-      count: missingCells,
-      unit: 'cells',
-      reason:
+  return scoreColumns(
+    TV_COMPLEMENT_ID,
+    pairs,
+    (pair) => {
+      const real = frequencies(pair.real);
+      const synth = frequencies(pair.synth);
+      // SDMetrics cannot compute a column with no present cell on one side (its column score is NaN and
+      // its averages skip it): the column is reported, not scored.
+      const empty = real.present === 0 || synth.present === 0;
+      return { score: empty ? undefined : 1 - totalVariation(real.shares, synth.shares), emptyCells: real.missing + synth.missing };
+    },
+    {
+      kind: 'categorical',
+      emptyColumn: 'there are no category shares to compare',
+      emptyCells:
         'empty categorical cells (real and synthetic) are left out of the category shares, as in SDMetrics; the missing-value similarity score compares missingness',
-    });
-  return { id: TV_COMPLEMENT_ID, score: mean(scores), details: { perColumn, skippedColumns: skipped }, leftOut };
+    },
+    signal,
+  );
 }
 
 export const tvComplementMetric: TableMetric = {

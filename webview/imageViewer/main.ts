@@ -18,9 +18,12 @@ import type {
 } from '../../src/protocol/imageViewer';
 import { h } from '../shared/dom';
 import { connectHost, PendingRequests } from '../shared/hostChannel';
+import { showReadout, wireCanvas } from './canvasInput';
+import type { WheelState } from './canvasInput';
 import { FrameStore } from './frameStore';
-import { metadataPanel } from './metadataPanel';
-import { FIT, imageRect, pixelAt, zoomAbout } from './viewport';
+import { layout, renderSide as renderSidePanel } from './layout';
+import type { Elements } from './layout';
+import { FIT, imageRect, zoomAbout } from './viewport';
 import type { Rect, View } from './viewport';
 import { formatNumber, renderGrey, renderRgb, windowPresets } from './windowing';
 import type { WindowLevel, WindowPreset } from './windowing';
@@ -28,10 +31,6 @@ import type { WindowLevel, WindowPreset } from './windowing';
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Frames asked for ahead of and behind the one shown. */
 const PREFETCH = 3;
-/** Wheel travel (px) per frame step; a mouse notch is about 100. */
-const WHEEL_STEP = 40;
-/** Window drag: the value range is crossed in this many CSS px. */
-const DRAG_SPAN_PX = 512;
 
 const app = document.getElementById('app') ?? document.body;
 const host = connectHost<{ readonly type: string }, ImageViewerWebviewMessage, ImageViewerUiState>(onRawMessage);
@@ -51,23 +50,9 @@ let metadataOpen = true;
 const revealed = new Map<number, readonly MetadataRow[]>();
 let pushExpected = new Set<number>();
 let pushTimer: ReturnType<typeof setTimeout> | undefined;
-let wheelTravel = 0;
+const wheel: WheelState = { travel: 0 };
 let restored = false;
 
-interface Elements {
-  readonly canvas: HTMLCanvasElement;
-  readonly stage: HTMLElement;
-  readonly overlay: HTMLElement;
-  readonly slider?: HTMLInputElement;
-  readonly frameLabel?: HTMLElement;
-  readonly preset?: HTMLSelectElement;
-  readonly windowLabel?: HTMLElement;
-  readonly zoomLabel: HTMLElement;
-  readonly readout: HTMLElement;
-  readonly held: HTMLElement;
-  readonly error: HTMLElement;
-  readonly side: HTMLElement;
-}
 let els: Elements | undefined;
 const frameCanvas = document.createElement('canvas');
 let frameDrawn = '';
@@ -171,129 +156,55 @@ function selectVolume(index: number, frame = 0): void {
   presets = v.channels === 1 ? windowPresets(v) : [];
   win = initialWindow(v);
   frameDrawn = '';
-  layout(init, v);
+  doLayout(init, v);
   const match = presets.find((p) => p.center === win.center && p.width === win.width);
   setWindow(win, match?.id);
   ensureFrames();
 }
 
-function option(value: string, label: string, selected: boolean): HTMLOptionElement {
-  const o = h('option', { value }, label);
-  o.selected = selected;
-  return o;
-}
-
-function iconButton(icon: string, label: string, action: string): HTMLButtonElement {
-  return h(
-    'button',
-    { class: 'icon secondary', type: 'button', title: label, 'aria-label': label, 'data-action': action },
-    h('span', { class: `codicon codicon-${icon}` }),
-  );
-}
-
-function layout(info: ImageViewerInit, v: ViewerVolume): void {
-  const error = h('span', { class: 'error', role: 'alert', hidden: true });
-  const volumeSelect =
-    info.volumes.length > 1
-      ? h(
-          'select',
-          { class: 'volume', 'aria-label': 'Series' },
-          ...info.volumes.map((x, i) => option(String(i), `${x.label} (${x.frames} × ${x.rows} × ${x.columns})`, i === volumeIndex)),
-        )
-      : null;
-  volumeSelect?.addEventListener('change', () => selectVolume(Number(volumeSelect.value)));
-  const preset =
-    v.channels === 1
-      ? h(
-          'select',
-          { class: 'preset', 'aria-label': 'Window preset' },
-          ...presets.map((p) => option(p.id, p.label, false)),
-          option('custom', 'Custom', false),
-        )
-      : undefined;
-  preset?.addEventListener('change', () => {
-    const p = presets.find((x) => x.id === preset.value);
-    if (p) setWindow(p, p.id);
-    saveState();
-  });
-  const windowLabel = v.channels === 1 ? h('span', { class: 'window-label mono' }) : undefined;
-  const zoomLabel = h('span', { class: 'zoom-label mono' });
-  const zoomOut = iconButton('zoom-out', 'Zoom out', 'zoomOut');
-  const zoomIn = iconButton('zoom-in', 'Zoom in', 'zoomIn');
-  const fit = iconButton('screen-normal', 'Fit to window', 'fit');
-  const toggle = iconButton('layout-sidebar-right', 'Show or hide the metadata', 'toggleMetadata');
-  zoomOut.addEventListener('click', () => zoomBy(1 / 1.25));
-  zoomIn.addEventListener('click', () => zoomBy(1.25));
-  fit.addEventListener('click', () => {
-    view = FIT;
-    draw();
-    saveState();
-  });
-  toggle.addEventListener('click', () => {
-    metadataOpen = !metadataOpen;
-    renderSide();
-    draw();
-    saveState();
-  });
-  const toolbar = h(
-    'header',
-    { class: 'toolbar' },
-    h('span', { class: 'title', title: info.title }, info.title),
-    h('span', { class: 'format' }, info.format.toUpperCase()),
-    volumeSelect,
-    preset ?? null,
-    windowLabel ?? null,
-    h('span', { class: 'spacer' }),
-    zoomOut,
-    zoomLabel,
-    zoomIn,
-    fit,
-    toggle,
-    error,
-  );
-  let slider: HTMLInputElement | undefined;
-  let frameLabel: HTMLElement | undefined;
-  let frameBar: HTMLElement | null = null;
-  if (v.frames > 1) {
-    slider = h('input', {
-      class: 'frame-slider',
-      type: 'range',
-      min: 0,
-      max: v.frames - 1,
-      step: 1,
-      value: frameIndex,
-      'aria-label': 'Frame',
-    });
-    frameLabel = h('span', { class: 'frame-label mono' });
-    const s = slider;
-    s.addEventListener('input', () => setFrame(Number(s.value)));
-    frameBar = h('div', { class: 'frame-bar' }, frameLabel, slider);
-  }
-  const canvas = h('canvas', {
-    class: 'view',
-    tabindex: 0,
-    'aria-label': `${v.label}: drag to change the window, wheel to change the frame`,
-  });
-  const overlay = h('div', { class: 'overlay', hidden: true });
-  const stage = h('div', { class: 'stage' }, canvas, overlay);
-  const side = h('div', { class: 'side' });
-  const readout = h('span', { class: 'readout mono' }, ' ');
-  const held = h('span', { class: 'held' });
-  const statusbar = h(
-    'footer',
-    { class: 'statusbar' },
-    readout,
-    h('span', { class: 'spacer' }),
-    held,
-    h('span', { class: 'hints' }, 'Drag: window (↔ width, ↕ level) · Shift+drag or middle button: pan · Wheel: frame · Ctrl+wheel: zoom'),
-  );
-  app.replaceChildren(
-    ...[toolbar, frameBar, h('div', { class: 'main' }, stage, side), statusbar].filter((x): x is HTMLElement => x !== null),
-  );
+function doLayout(info: ImageViewerInit, v: ViewerVolume): void {
   const prevError = els?.error;
-  els = { canvas, stage, overlay, slider, frameLabel, preset, windowLabel, zoomLabel, readout, held, error, side };
+  els = layout(app, info, v, {
+    volumeIndex,
+    frameIndex,
+    presets,
+    onSelectVolume: (index) => selectVolume(index),
+    onPreset: (id) => {
+      const p = presets.find((x) => x.id === id);
+      if (p) setWindow(p, p.id);
+      saveState();
+    },
+    onZoom: (factor) => zoomBy(factor),
+    onFit: () => {
+      view = FIT;
+      draw();
+      saveState();
+    },
+    onToggleMetadata: () => {
+      metadataOpen = !metadataOpen;
+      renderSide();
+      draw();
+      saveState();
+    },
+    onFrame: (f) => setFrame(f),
+  });
   if (prevError && !prevError.hidden) showError(prevError.textContent ?? '');
-  wireCanvas(canvas, stage);
+  wireCanvas(els.canvas, els.stage, {
+    volume,
+    frameIndex: () => frameIndex,
+    window: () => win,
+    view: () => view,
+    setView: (next) => {
+      view = next;
+    },
+    setWindow: (next) => setWindow(next, undefined),
+    setFrame,
+    zoomBy,
+    readoutAt,
+    draw,
+    saveState,
+    wheel,
+  });
   renderSide();
   updateFrameLabel();
 }
@@ -301,18 +212,17 @@ function layout(info: ImageViewerInit, v: ViewerVolume): void {
 function renderSide(): void {
   const v = volume();
   if (!els || !v || !init) return;
-  els.side.hidden = !metadataOpen;
-  els.side.replaceChildren(
-    metadataPanel(
-      v,
-      revealed.get(volumeIndex),
-      init.privacyNote,
-      () => host.post({ type: 'revealMetadata', volume: volumeIndex }),
-      () => {
-        revealed.delete(volumeIndex);
-        renderSide();
-      },
-    ),
+  renderSidePanel(
+    els.side,
+    metadataOpen,
+    v,
+    revealed.get(volumeIndex),
+    init.privacyNote,
+    () => host.post({ type: 'revealMetadata', volume: volumeIndex }),
+    () => {
+      revealed.delete(volumeIndex);
+      renderSide();
+    },
   );
 }
 
@@ -450,125 +360,7 @@ function readoutAt(x: number, y: number): void {
   const v = volume();
   const rect = currentRect();
   if (!els || !v || !rect) return;
-  const at = pixelAt(rect, v, x, y);
-  const data = store.get(volumeIndex, frameIndex);
-  const r = els.readout;
-  if (!at || !data) {
-    r.textContent = ' ';
-    for (const k of ['row', 'column', 'frame', 'value']) delete r.dataset[k];
-    return;
-  }
-  const i = (at.row * v.columns + at.column) * v.channels;
-  const where = `row ${at.row}, column ${at.column}, frame ${frameIndex + 1}/${v.frames}`;
-  r.dataset.row = String(at.row);
-  r.dataset.column = String(at.column);
-  r.dataset.frame = String(frameIndex);
-  if (v.channels === 3) {
-    const rgb = [data[i], data[i + 1], data[i + 2]];
-    r.dataset.value = rgb.join(',');
-    r.textContent = `${where}: R ${formatNumber(rgb[0])} G ${formatNumber(rgb[1])} B ${formatNumber(rgb[2])}`;
-  } else {
-    r.dataset.value = String(data[i]);
-    r.textContent = `${where}: ${formatNumber(data[i])} ${v.units ?? '(no units)'}`;
-  }
-}
-
-function wireCanvas(canvas: HTMLCanvasElement, stage: HTMLElement): void {
-  let drag: { mode: 'window' | 'pan'; x: number; y: number; start: WindowLevel; view: View; id: number } | undefined;
-  const local = (e: MouseEvent): { x: number; y: number } => {
-    const b = canvas.getBoundingClientRect();
-    return { x: e.clientX - b.left, y: e.clientY - b.top };
-  };
-  canvas.addEventListener('pointerdown', (e) => {
-    const v = volume();
-    if (!v) return;
-    const pan = e.button === 1 || (e.button === 0 && e.shiftKey);
-    if (!pan && e.button !== 0) return;
-    e.preventDefault();
-    canvas.setPointerCapture(e.pointerId);
-    drag = { mode: pan ? 'pan' : 'window', x: e.clientX, y: e.clientY, start: win, view, id: e.pointerId };
-    stage.classList.toggle('panning', pan);
-  });
-  canvas.addEventListener('pointermove', (e) => {
-    const p = local(e);
-    if (drag && drag.id === e.pointerId) {
-      const dx = e.clientX - drag.x;
-      const dy = e.clientY - drag.y;
-      const v = volume();
-      if (drag.mode === 'pan') {
-        view = { zoom: drag.view.zoom, panX: drag.view.panX + dx, panY: drag.view.panY + dy };
-        draw();
-      } else if (v && v.channels === 1) {
-        const r = v.valueRange;
-        const span = r && r.max > r.min ? r.max - r.min : Math.max(drag.start.width, 1);
-        const perPx = span / DRAG_SPAN_PX;
-        // Right widens the window (less contrast), down raises the level (darker), as radiology viewers do.
-        const width = Math.max(span * 1e-4, drag.start.width + dx * perPx);
-        setWindow({ center: drag.start.center + dy * perPx, width }, undefined);
-      }
-    }
-    readoutAt(p.x, p.y);
-  });
-  const end = (e: PointerEvent): void => {
-    if (!drag || drag.id !== e.pointerId) return;
-    drag = undefined;
-    stage.classList.remove('panning');
-    saveState();
-  };
-  canvas.addEventListener('pointerup', end);
-  canvas.addEventListener('pointercancel', end);
-  canvas.addEventListener('pointerleave', () => {
-    if (!drag) readoutAt(-1, -1);
-  });
-  // No autoscroll on a middle click: the middle button pans.
-  canvas.addEventListener('mousedown', (e) => {
-    if (e.button === 1) e.preventDefault();
-  });
-  canvas.addEventListener(
-    'wheel',
-    (e) => {
-      e.preventDefault();
-      const p = local(e);
-      if (e.ctrlKey || e.metaKey) {
-        zoomBy(Math.exp(-e.deltaY * 0.002), p.x, p.y);
-        return;
-      }
-      const dy = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? e.deltaY * WHEEL_STEP : e.deltaY;
-      wheelTravel += dy;
-      if (Math.abs(wheelTravel) < WHEEL_STEP) return;
-      const step = Math.sign(wheelTravel);
-      wheelTravel = 0;
-      setFrame(frameIndex + step);
-      readoutAt(p.x, p.y);
-    },
-    { passive: false },
-  );
-  canvas.addEventListener('keydown', (e) => {
-    const v = volume();
-    if (!v) return;
-    const keys: Record<string, () => void> = {
-      ArrowUp: () => setFrame(frameIndex - 1),
-      ArrowLeft: () => setFrame(frameIndex - 1),
-      PageUp: () => setFrame(frameIndex - 10),
-      ArrowDown: () => setFrame(frameIndex + 1),
-      ArrowRight: () => setFrame(frameIndex + 1),
-      PageDown: () => setFrame(frameIndex + 10),
-      Home: () => setFrame(0),
-      End: () => setFrame(v.frames - 1),
-      '+': () => zoomBy(1.25),
-      '=': () => zoomBy(1.25),
-      '-': () => zoomBy(1 / 1.25),
-      '0': () => {
-        view = FIT;
-        draw();
-      },
-    };
-    const run = keys[e.key];
-    if (!run) return;
-    e.preventDefault();
-    run();
-  });
-  new ResizeObserver(() => draw()).observe(stage);
+  showReadout(els.readout, rect, v, store.get(volumeIndex, frameIndex), frameIndex, x, y);
 }
 
 function saveState(): void {

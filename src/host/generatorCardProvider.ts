@@ -11,8 +11,8 @@ import { uriOfArg } from './commandContext';
 import type { HostServices } from './hostServices';
 import { generatorCardHandler } from './generatorCardMessages';
 import { readGeneratorCard } from './generatorCardModel';
-import { disposeWithPanel, loadWebviewApp, onValidatedMessage } from './webviewPanels';
-import { pickGenerator } from './runPrompts';
+import { createNonce, renderWebviewHtml } from './webviewHtml';
+import { disposeWithPanel, onValidatedMessage } from './webviewPanels';
 
 /** The default editor for *.onnx (package.json contributes.customEditors). */
 export const GENERATOR_CARD_VIEW_TYPE = 'medsynth.generatorCard';
@@ -40,11 +40,21 @@ export class GeneratorCardProvider implements vscode.CustomReadonlyEditorProvide
 
   resolveCustomEditor(document: GeneratorCardDocument, panel: vscode.WebviewPanel): void {
     const { log, extensionUri } = this.services;
+    const distWebview = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [distWebview] };
     const file = document.uri.fsPath;
     // A medsynth.json is titled by its folder: that is the generator.
     const title = path.basename(path.basename(file) === MANIFEST_FILE ? path.dirname(file) : file);
-    loadWebviewApp(webview, extensionUri, 'generatorCard', title);
+    webview.html = renderWebviewHtml({
+      title,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(distWebview, 'generatorCard.js')).toString(),
+      styleUris: [vscode.Uri.joinPath(distWebview, 'codicon.css'), vscode.Uri.joinPath(distWebview, 'generatorCard.css')].map((u) =>
+        webview.asWebviewUri(u).toString(),
+      ),
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+    });
     const handler = generatorCardHandler({
       file,
       read: async () => {
@@ -65,7 +75,16 @@ export class GeneratorCardProvider implements vscode.CustomReadonlyEditorProvide
 /** Opens the card for a generator folder (its medsynth.json), a medsynth.json or an .onnx; asks for one when none is given. */
 async function openGeneratorCard(arg: unknown): Promise<void> {
   const given = uriOfArg(arg);
-  const uri = given ?? (await pickGenerator());
+  const uri =
+    given ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: true,
+        filters: { 'ONNX generator': ['onnx', 'json'] },
+        title: 'Pick a generator folder or .onnx',
+      })
+    )?.[0];
   if (!uri) return;
   const isFolder = await vscode.workspace.fs.stat(uri).then(
     (s) => (s.type & vscode.FileType.Directory) !== 0,

@@ -12,7 +12,8 @@ import { parseImageViewerMessage } from '../protocol/imageViewer';
 import type { HostServices } from './hostServices';
 import { imageViewerHandler } from './imageViewerMessages';
 import { decodeLimits, readSettings } from './settings';
-import { disposeWithPanel, loadWebviewApp, onValidatedMessage } from './webviewPanels';
+import { createNonce, renderWebviewHtml } from './webviewHtml';
+import { disposeWithPanel, onValidatedMessage } from './webviewPanels';
 
 /** The default editor for .dcm, DICOMDIR, .nii and .nii.gz (package.json contributes.customEditors). */
 export const IMAGE_VIEWER_VIEW_TYPE = 'medsynth.imageViewer';
@@ -62,9 +63,19 @@ export class ImageViewerProvider implements vscode.CustomReadonlyEditorProvider<
 
   resolveCustomEditor(document: ImageDocument, panel: vscode.WebviewPanel): void {
     const { log, extensionUri } = this.services;
+    const distWebview = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [distWebview, vscode.Uri.joinPath(extensionUri, 'media')] };
     const title = path.basename(document.uri.fsPath);
-    loadWebviewApp(webview, extensionUri, 'imageViewer', title);
+    webview.html = renderWebviewHtml({
+      title,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(distWebview, 'imageViewer.js')).toString(),
+      styleUris: [vscode.Uri.joinPath(distWebview, 'codicon.css'), vscode.Uri.joinPath(distWebview, 'imageViewer.css')].map((u) =>
+        webview.asWebviewUri(u).toString(),
+      ),
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+    });
     const handler = imageViewerHandler({
       title,
       file: document.uri.fsPath,

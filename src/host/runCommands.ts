@@ -35,7 +35,7 @@ import type { MedSynthSettings } from './settings';
 import { datasetReadSettings, decodeLimits, readSettings, resolveImageEmbedder, tableLimits } from './settings';
 import { previewTableFile } from './tableCommands';
 import { isInRunFolder, pickDataset, pickHoldoutDataset, pickRealDataset, pickSyntheticDataset, runOutputOf } from './evaluatePickers';
-import { announceFit, announceGenerated, askRowsAndSeed, pickGenerator } from './runPrompts';
+import { announceFit, announceGenerated, askRowsAndSeed } from './runPrompts';
 
 export interface FitResult {
   readonly ok: true;
@@ -219,7 +219,16 @@ export async function generateCommand(
   const blocked = refuseIfUntrusted('Generating');
   if (blocked) return blocked;
   const given = options.generator ? toUri(options.generator) : uri;
-  const generator = given ?? (await pickGenerator());
+  const generator =
+    given ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: true,
+        filters: { 'ONNX generator': ['onnx', 'json'] },
+        title: 'Pick a generator folder or .onnx',
+      })
+    )?.[0];
   if (!generator) return { ok: false, reason: 'no generator picked' };
   const folder = workspaceFolderFor(generator) ?? workspaceFolderFor(undefined);
   if (!folder) return refuse('Generating writes synthetic/<run-id>/ in the workspace: open a folder first.');

@@ -89,15 +89,3 @@ export function announceGenerated(
       if (picked === 'Reveal') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(out));
     });
 }
-
-/** Asks for a generator: a folder with medsynth.json, a medsynth.json or an .onnx; undefined when dismissed. */
-export async function pickGenerator(): Promise<vscode.Uri | undefined> {
-  return (
-    await vscode.window.showOpenDialog({
-      canSelectFolders: true,
-      canSelectFiles: true,
-      filters: { 'ONNX generator': ['onnx', 'json'] },
-      title: 'Pick a generator folder or .onnx',
-    })
-  )?.[0];
-}

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { createNonce, renderWebviewHtml } from './webviewHtml';
 
 /** The browser apps esbuild builds from webview/<app>/main.ts into dist/webview/<app>.js. */
-export type WebviewApp = 'tablePreview' | 'report' | 'imageViewer' | 'generatorCard';
+export type WebviewApp = 'tablePreview' | 'report';
 
 export interface PanelSpec {
   readonly viewType: string;
@@ -14,36 +14,24 @@ export interface PanelSpec {
   readonly column?: vscode.ViewColumn;
 }
 
-/** The resources a MedSynth webview may load: the built apps and the extension's media, nothing else. */
-function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
-}
-
-/**
- * Loads one of the apps into a webview (a panel's, or a custom editor's that VS Code created): scripts
- * on, resources only from resourceRoots, the app's script and stylesheet under a fresh nonce and the CSP.
- */
-export function loadWebviewApp(webview: vscode.Webview, extensionUri: vscode.Uri, app: WebviewApp, title: string): void {
+export function createMedSynthPanel(extensionUri: vscode.Uri, spec: PanelSpec): vscode.WebviewPanel {
   const distWebview = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
-  webview.options = { enableScripts: true, localResourceRoots: resourceRoots(extensionUri) };
-  webview.html = renderWebviewHtml({
-    title,
-    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(distWebview, `${app}.js`)).toString(),
-    styleUris: [vscode.Uri.joinPath(distWebview, 'codicon.css'), vscode.Uri.joinPath(distWebview, `${app}.css`)].map((u) =>
+  const media = vscode.Uri.joinPath(extensionUri, 'media');
+  const panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, spec.column ?? vscode.ViewColumn.Active, {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [distWebview, media],
+  });
+  const webview = panel.webview;
+  panel.webview.html = renderWebviewHtml({
+    title: spec.title,
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(distWebview, `${spec.app}.js`)).toString(),
+    styleUris: [vscode.Uri.joinPath(distWebview, 'codicon.css'), vscode.Uri.joinPath(distWebview, `${spec.app}.css`)].map((u) =>
       webview.asWebviewUri(u).toString(),
     ),
     cspSource: webview.cspSource,
     nonce: createNonce(),
   });
-}
-
-export function createMedSynthPanel(extensionUri: vscode.Uri, spec: PanelSpec): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, spec.column ?? vscode.ViewColumn.Active, {
-    enableScripts: true,
-    retainContextWhenHidden: false,
-    localResourceRoots: resourceRoots(extensionUri),
-  });
-  loadWebviewApp(panel.webview, extensionUri, spec.app, spec.title);
   return panel;
 }
 

@@ -8,7 +8,6 @@ import { HostServices } from './hostServices';
 import { registerImageViewer } from './imageViewerProvider';
 import { INSPECT_SCHEME, InspectDocuments } from './inspectCommands';
 import { COMPARE_SCHEME } from './runManagement';
-import { inspectableExtensions } from './studioDatasets';
 import { StudioView } from './studioView';
 
 /** What activate() returns: the extension's API, which tests read through `extension.exports`. */
@@ -46,12 +45,14 @@ export function activate(context: vscode.ExtensionContext): MedSynthApi {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(services, studio)));
   }
 
-  // New tables and finished runs show up in the Studio without a manual refresh.
-  const watcher = vscode.workspace.createFileSystemWatcher(`**/*.{csv,tsv,parquet,jsonl,json,${inspectableExtensions().join(',')}}`);
+  // New datasets, folders and finished runs show up in the Studio (and the explorer's folder menus) without
+  // a manual refresh. Folders are watched too: a folder copied in at once (a DICOM series, `cp -r`) can
+  // reach the watcher as the folder alone, its files created before the folder itself was watched.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
   context.subscriptions.push(
     watcher,
-    watcher.onDidCreate(() => studio.refresh()),
-    watcher.onDidDelete(() => studio.refresh()),
+    watcher.onDidCreate(() => studio.refreshSoon()),
+    watcher.onDidDelete(() => studio.refreshSoon()),
   );
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('workspace trusted: fitting and generating enabled')),

@@ -51,6 +51,8 @@ const LEVEL_ICON: Readonly<Record<VerdictLevel, { readonly icon: string; readonl
 };
 
 const FOLDER_CONTEXT_DELAY_MS = 500;
+/** Watcher events come in bursts (a run writes hundreds of files): one refresh a moment after the last. */
+const WATCH_DELAY_MS = 300;
 
 interface Scan {
   readonly datasets: readonly StudioDataset[];
@@ -64,6 +66,7 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
   private scan: Promise<Scan> | undefined;
   /** The explorer's folder context key is recomputed a moment after the last change, not per file. */
   private folderContextTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     void updateDatasetFolderContext();
@@ -76,8 +79,15 @@ export class StudioView implements vscode.TreeDataProvider<StudioNode>, vscode.D
     this.folderContextTimer = setTimeout(() => void updateDatasetFolderContext(), FOLDER_CONTEXT_DELAY_MS);
   }
 
+  /** refresh() a moment after the last of a burst of file-system events. */
+  refreshSoon(): void {
+    if (this.watchTimer) clearTimeout(this.watchTimer);
+    this.watchTimer = setTimeout(() => this.refresh(), WATCH_DELAY_MS);
+  }
+
   dispose(): void {
     if (this.folderContextTimer) clearTimeout(this.folderContextTimer);
+    if (this.watchTimer) clearTimeout(this.watchTimer);
     this.changed.dispose();
   }
 

@@ -1,5 +1,6 @@
 // What every metric is: a pure compute function plus a descriptor saying what its score means.
 import type { Table } from '../data/table/table';
+import type { MetricOptions } from './metricOptions';
 
 export type Modality = 'image' | 'signal' | 'table' | 'text';
 export type MetricGoal = 'maximize' | 'minimize';
@@ -21,6 +22,8 @@ export interface TableMetricInput {
   readonly real: Table;
   readonly synth: Table;
   readonly holdout?: Table;
+  /** Quasi-identifiers, secret, k, target, bootstrap and seed (metricOptions.ts); checked against `real`. */
+  readonly options?: MetricOptions;
 }
 
 /**

@@ -52,6 +52,14 @@ export interface MetricResult {
   readonly notApplicable?: string;
   /** What the score did not take into account; absent or empty when it used everything. */
   readonly leftOut?: readonly LeftOut[];
+  /**
+   * Set by a metric that can recompute its score cheaply from per-record values it already has: the
+   * score on one bootstrap resample. `draw(n)` gives n indices drawn with replacement from 0..n−1 (call it
+   * once per sample resampled: real, synthetic, holdout). runMetrics calls it `bootstrap` times with a
+   * seeded generator, writes details.ci95 = [2.5th, 97.5th percentile] and details.bootstrap, and drops it
+   * before the result is stored. A resample that returns null (undefined there) is skipped.
+   */
+  readonly resample?: (draw: (n: number) => Uint32Array) => number | null;
 }
 
 export interface TableMetric extends MetricDescriptor {

@@ -18,6 +18,7 @@ import { checkOutputParent } from './outputs';
 import { DIALECT_OPTIONS, dialectOptions } from './dialectOptions';
 import { READ_OPTIONS, readSettingsOption } from './readOptions';
 import { FITTER_HELP, FITTER_OPTIONS, fitterSettings } from './fitterOptions';
+import { METRIC_HELP, METRIC_OPTIONS, metricOptionsFrom } from './metricFlags';
 import { formatEvaluationSummary } from './summary';
 
 export interface CliContext {
@@ -59,7 +60,8 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
     'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n' +
     READ_HELP,
   evaluate:
-    "medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table. --types sets the real table's column kinds; the synthetic\n  and holdout tables follow the real one. Images (files, DICOM series, DICOMDIR or folders of images) are compared through an\n  embedder: --embedder <folder> (medsynth.embedder/1), default the built-in one; the report names it and its sha256.\n  [--embedder <folder>] [--ep cpu,...]\n" +
+    "medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table. --types sets the real table's column kinds; the synthetic\n  and holdout tables follow the real one. Images (files, DICOM series, DICOMDIR or folders of images) are compared through an\n  embedder: --embedder <folder> (medsynth.embedder/1), default the built-in one; the report names it and its sha256.\n  [--embedder <folder>] [--ep cpu,...] [--quasi-identifiers col[:n],...] [--secret col] [--k K] [--target col] [--bootstrap B] [--seed S]\n" +
+    METRIC_HELP +
     READ_HELP,
 };
 
@@ -271,6 +273,8 @@ export async function evaluateCommand(argv: readonly string[], ctx: CliContext):
     markdown: { type: 'string' },
     embedder: { type: 'string' },
     ep: { type: 'string' },
+    seed: { type: 'string' },
+    ...METRIC_OPTIONS,
     ...READ_OPTIONS,
     ...LIMIT_OPTIONS,
   } as const;
@@ -290,6 +294,7 @@ export async function evaluateCommand(argv: readonly string[], ctx: CliContext):
     synth,
     holdout: args.strings.get('holdout'),
     metrics: listOption(args, 'metrics'),
+    metricOptions: metricOptionsFrom(args, 'evaluate', integerOption(args, 'evaluate', 'seed', 0)),
     limits,
     read,
     json: args.strings.get('json'),

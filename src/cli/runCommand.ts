@@ -9,6 +9,7 @@ import { integerOption, LIMIT_OPTIONS, limitOptions, listOption, parseCommandArg
 import { parseProviders, printReaderNotes, READ_HELP } from './commands';
 import { READ_OPTIONS, readSettingsOption } from './readOptions';
 import { FITTER_HELP, FITTER_OPTIONS, fitterSettings } from './fitterOptions';
+import { METRIC_HELP, METRIC_OPTIONS, metricOptionsFrom } from './metricFlags';
 import type { CliContext } from './commands';
 import { formatEvaluationSummary } from './summary';
 
@@ -21,6 +22,7 @@ export const RUN_HELP =
   '  series folder, DICOMDIR, NIfTI, PNG/JPEG or a folder of them): frames are held out, PPCA is fitted, the synthetic images\n' +
   "  go to the run's synthetic/ folder as PNGs.\n" +
   FITTER_HELP +
+  METRIC_HELP +
   READ_HELP;
 
 /** 0 turns the holdout off; otherwise (0, 0.9], as for `split`. */
@@ -45,6 +47,7 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
     batch: { type: 'string' },
     json: { type: 'boolean' },
     ...FITTER_OPTIONS,
+    ...METRIC_OPTIONS,
     ...READ_OPTIONS,
     ...LIMIT_OPTIONS,
   } as const;
@@ -63,6 +66,7 @@ export async function runCommand(argv: readonly string[], ctx: CliContext): Prom
     batch: integerOption(args, 'run', 'batch', 1),
     holdoutFraction: holdoutFraction(args.strings.get('holdout-fraction')),
     metrics: listOption(args, 'metrics'),
+    metricOptions: metricOptionsFrom(args, 'run'),
     limits: limitOptions(args, 'run'),
     read: readSettingsOption(args, 'run'),
     executionProviders: parseProviders(listOption(args, 'ep')),

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DecodeLimits } from '../core/data/decodeLimits';
 import type { FeatureMatrix } from '../core/metrics/image/imageMetric';
+import type { MetricOptions } from '../core/metrics/metricOptions';
 import type { EmbeddedFeatures, ModalityDefinition } from '../core/modalities/modality';
 import type { ExecutionProviderName } from '../protocol/inference';
 import { readDataset } from '../storage/datasets';
@@ -36,6 +37,8 @@ export interface EvaluateOptions {
   readonly synth: TableInput;
   readonly holdout?: TableInput;
   readonly metrics?: readonly string[];
+  /** What the privacy and utility metrics are told: quasi-identifiers, secret, k, target, bootstrap, seed. */
+  readonly metricOptions?: MetricOptions;
   readonly json?: string;
   readonly html?: string;
   readonly markdown?: string;
@@ -107,7 +110,7 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
 
   const features = modality.features?.embedderInput ? await embedSets(modality, { real, synth, holdout }, opts) : undefined;
   opts.onProgress?.({ phase: 'evaluate', message: 'computing metrics' });
-  const input = { real, synth, holdout, ...(features ? { features } : {}) };
+  const input = { real, synth, holdout, ...(features ? { features } : {}), ...(opts.metricOptions ? { options: opts.metricOptions } : {}) };
   const results = await evaluation.run(input, opts.metrics, opts.signal);
   throwIfAborted(opts.signal);
   const built = await evaluation.report(input, results, {
@@ -215,6 +218,7 @@ function recordParts(report: Report, opts: EvaluateOptions): Report {
   };
   return {
     ...report,
+    ...(opts.metricOptions ? { metricOptions: opts.metricOptions } : {}),
     real: withPart(report.real, opts.real),
     ...(report.holdout ? { holdout: withPart(report.holdout, opts.holdout) } : {}),
   };

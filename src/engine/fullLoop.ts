@@ -9,6 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { MedSynthError, throwIfAborted } from '../core/errors';
+import type { MetricOptions } from '../core/metrics/metricOptions';
 import type { Report } from '../core/report/model';
 import { DEFAULT_MAX_CELLS } from '../core/data/limits';
 import { ioError, writeFileAtomic } from '../storage/atomic';
@@ -59,6 +60,8 @@ export interface FullLoopOptions {
   readonly holdoutFraction?: number;
   /** Metric ids to compute; defaults to every table metric. */
   readonly metrics?: readonly string[];
+  /** Quasi-identifiers, secret, k, target and bootstrap for the privacy and utility metrics (seeded with `seed`). */
+  readonly metricOptions?: MetricOptions;
   /** Caps on every table read (the host passes medsynth.maxRows / medsynth.maxCells). */
   readonly limits?: FitOptions['limits'];
   /** The CSV dialect and column kinds given by the user (CLI --delimiter/--encoding/--comment/--types, medsynth.columns). */
@@ -302,6 +305,7 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
       synth: synthetic,
       holdout: holdoutPart,
       metrics: opts.metrics,
+      metricOptions: { seed, ...opts.metricOptions },
       limits: opts.limits,
       json: join(work, 'report.json'),
       html: join(work, 'report.html'),

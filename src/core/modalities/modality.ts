@@ -10,6 +10,7 @@ import type { DatasetKind } from '../data/datasetKind';
 import type { EmbedderManifest } from '../embedder/embedderManifest';
 import type { FeatureMatrix } from '../metrics/image/imageMetric';
 import type { GeneratorManifest } from '../generators/manifest';
+import type { MetricOptions } from '../metrics/metricOptions';
 import type { MetricDescriptor, MetricResult, Modality } from '../metrics/types';
 import type { Report } from '../report/model';
 import type { ReportGenerator } from '../report/build';
@@ -120,6 +121,8 @@ export interface EvaluationInput {
   readonly holdout?: unknown;
   /** For modalities compared through an embedder: the features the engine computed for each set. */
   readonly features?: EmbeddedFeatures;
+  /** What the user told the privacy and utility metrics (quasi-identifiers, secret, target, bootstrap). */
+  readonly options?: MetricOptions;
 }
 
 /** Feature vectors of each set from one embedder (one row per item: a frame, a record), and which embedder. */

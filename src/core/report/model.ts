@@ -1,6 +1,7 @@
 // The report: what `evaluate` writes as report.json, what report.html and the report webview render.
 import type { MetricDescriptor, MetricResult, Modality } from '../metrics/types';
 import type { ColumnKind } from '../data/table/table';
+import type { MetricOptions } from '../metrics/metricOptions';
 
 export interface ReportMetric extends MetricResult {
   readonly descriptor: MetricDescriptor;
@@ -69,6 +70,8 @@ export interface Report {
     readonly executionProvider?: string;
     readonly manifestSha256?: string;
   };
+  /** What the privacy and utility metrics were told (quasi-identifiers, secret, k, target, bootstrap, seed), when anything. */
+  readonly metricOptions?: MetricOptions;
   readonly metrics: readonly ReportMetric[];
   readonly columns: readonly ColumnComparison[];
   /** Distance-to-closest-record histogram (from privacy.dcr), when computed. */

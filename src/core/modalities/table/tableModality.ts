@@ -11,6 +11,7 @@ import type { Table } from '../../data/table/table';
 import { fitCopulaAsync } from '../../generators/copula';
 import { buildCopulaGenerator } from '../../generators/copulaGraph';
 import type { GeneratorManifest, TablePostprocess } from '../../generators/manifest';
+import { checkMetricOptions } from '../../metrics/metricOptions';
 import { evaluateTableMetrics, TABLE_METRICS } from '../../metrics/registry';
 import { buildReport } from '../../report/build';
 import { correlationMatricesYielding } from '../../report/correlationMatrix';
@@ -119,16 +120,21 @@ export const tableModality: ModalityDefinition = {
   evaluation: {
     metrics: TABLE_METRICS,
     conform: (dataset, real) => conformTable(asTable(dataset), asTable(real)),
-    run: (input, ids, signal) =>
-      evaluateTableMetrics(
+    run: (input, ids, signal) => {
+      const real = asTable(input.real);
+      // A column the options name but the real table lacks is the user's mistake: BAD_USAGE listing the columns.
+      checkMetricOptions(input.options, real);
+      return evaluateTableMetrics(
         {
-          real: asTable(input.real),
+          real,
           synth: asTable(input.synth),
           holdout: input.holdout !== undefined ? asTable(input.holdout) : undefined,
+          options: input.options,
         },
         ids,
         signal,
-      ),
+      );
+    },
     report: async (input, results, opts) => {
       const real = asTable(input.real);
       const synth = asTable(input.synth);

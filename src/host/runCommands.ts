@@ -327,6 +327,8 @@ export async function evaluateCommand(
   // A synthetic dataset from a run (its synthetic.csv or synthetic/ folder) gets its report beside it;
   // any other gets a new run folder, so nothing is ever written next to the user's own files.
   const inRun = path.dirname(path.dirname(synth.fsPath)) === root;
+  const unreadable = readSettings(folder.uri).metricOptionsError;
+  if (unreadable !== undefined) return refuse(unreadable);
   return runJob(services, `Evaluate ${path.basename(synth.fsPath)}`, async (signal, onProgress) => {
     const runDir = inRun ? path.dirname(synth.fsPath) : newRunDir(folder);
     const reportPath = path.join(runDir, 'report.json');
@@ -342,6 +344,8 @@ export async function evaluateCommand(
         limits: tableLimits(settings),
         decodeLimits: decodeLimits(settings),
         read,
+        // medsynth.quasiIdentifiers, secretColumn, smallClass, targetColumn, bootstrapResamples.
+        ...(settings.metricOptions ? { metricOptions: settings.metricOptions } : {}),
         // Images are compared through medsynth.imageEmbedder (the built-in embedder when empty).
         ...(embedder !== undefined ? { embedder } : {}),
         client: services.inference,
@@ -380,6 +384,7 @@ export async function fullLoopCommand(
       `The full loop writes <medsynth.outputFolder>/<run-id>/ in the workspace: open the folder that holds the ${singularNoun(modality)} first.`,
     );
   const settings = readSettings(folder.uri);
+  if (settings.metricOptionsError !== undefined) return refuse(settings.metricOptionsError);
   const format = folderFormat(modality, settings);
   if (isRefusal(format)) return format;
   const unreadable = format !== undefined ? refuseUnreadableFormat(format, modality) : undefined;
@@ -410,6 +415,7 @@ export async function fullLoopCommand(
         read,
         // Held out from fitting so the report's privacy verdict has unseen rows to compare with.
         holdoutFraction: settings.holdoutFraction,
+        ...(settings.metricOptions ? { metricOptions: settings.metricOptions } : {}),
         // Images: the file format written (medsynth.imageFormat) and the embedder compared through (medsynth.imageEmbedder).
         ...(format !== undefined ? { format } : {}),
         ...(embedder !== undefined ? { embedder } : {}),

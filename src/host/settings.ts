@@ -8,6 +8,8 @@ import type { DecodeLimits } from '../core/data/decodeLimits';
 import { isColumnKind } from '../core/data/table/columnInference';
 import type { ColumnKind } from '../core/data/table/table';
 import type { TableReadSettings } from '../core/data/table/readSettings';
+import { parseQuasiIdentifiers } from '../core/metrics/metricOptions';
+import type { MetricOptions } from '../core/metrics/metricOptions';
 import { readTableFile } from '../storage/tables';
 
 export interface MedSynthSettings {
@@ -31,6 +33,10 @@ export interface MedSynthSettings {
   readonly imageEmbedder?: string;
   /** The file format of generated images (png, dcm, nii, nii.gz, npy); checked against the generator's formats when used. */
   readonly imageFormat: string;
+  /** medsynth.quasiIdentifiers, medsynth.secretColumn, medsynth.smallClass, medsynth.targetColumn, medsynth.bootstrapResamples. */
+  readonly metricOptions?: MetricOptions;
+  /** Why medsynth.quasiIdentifiers cannot be read, when it cannot: Evaluate and Run Full Loop refuse with it. */
+  readonly metricOptionsError?: string;
 }
 
 /** medsynth.imageEmbedder as a path: relative settings are taken from the workspace folder. */
@@ -68,7 +74,34 @@ export function readSettings(scope?: vscode.ConfigurationScope): MedSynthSetting
     holdoutFraction: fraction(config.get<unknown>('holdoutFraction'), 0.9) ?? 0.2,
     imageEmbedder: nonEmptyString(config.get<unknown>('imageEmbedder')),
     imageFormat: nonEmptyString(config.get<unknown>('imageFormat'))?.toLowerCase() ?? 'png',
+    ...metricOptionsOf(config),
   };
+}
+
+/**
+ * What Evaluate and Run Full Loop tell the privacy and utility metrics. A quasi-identifier list that cannot
+ * be read is BAD_USAGE naming the setting (the command refuses with it); unset values are left out.
+ */
+function metricOptionsOf(config: vscode.WorkspaceConfiguration): { metricOptions?: MetricOptions; metricOptionsError?: string } {
+  const qi = nonEmptyString(config.get<unknown>('quasiIdentifiers'));
+  const secret = nonEmptyString(config.get<unknown>('secretColumn'));
+  const target = nonEmptyString(config.get<unknown>('targetColumn'));
+  const k = positiveInt(config.get<unknown>('smallClass'));
+  const bootstrap = nonNegativeInt(config.get<unknown>('bootstrapResamples'));
+  let quasiIdentifiers: MetricOptions['quasiIdentifiers'];
+  try {
+    quasiIdentifiers = qi !== undefined ? parseQuasiIdentifiers(qi, 'the setting medsynth.quasiIdentifiers') : undefined;
+  } catch (e) {
+    return { metricOptionsError: e instanceof Error ? e.message : String(e) };
+  }
+  const options: MetricOptions = {
+    ...(quasiIdentifiers !== undefined ? { quasiIdentifiers } : {}),
+    ...(secret !== undefined ? { secret: secret.trim() } : {}),
+    ...(target !== undefined ? { target: target.trim() } : {}),
+    ...(k !== undefined && k >= 2 ? { k } : {}),
+    ...(bootstrap !== undefined ? { bootstrap } : {}),
+  };
+  return Object.keys(options).length > 0 ? { metricOptions: options } : {};
 }
 
 /** The key of medsynth.columns that applies to every table. */

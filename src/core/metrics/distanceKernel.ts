@@ -13,6 +13,16 @@ export interface NearestTwo {
   readonly d2: Float64Array;
 }
 
+/**
+ * NearestTwo with the reference rows they belong to: i1[q] the nearest, i2[q] the second nearest (-1 with
+ * an Infinity distance when there are fewer reference rows). Ties go to the lowest reference index: the
+ * pair (distance, index) is ordered lexicographically, so with d1 = d2 always i1 < i2.
+ */
+export interface NearestNeighbours extends NearestTwo {
+  readonly i1: Int32Array;
+  readonly i2: Int32Array;
+}
+
 /** Rounds a column count up to the kernel's stride unit (two f32x4 lanes of four floats). */
 export function paddedWidth(dims: number): number {
   return Math.max(8, Math.ceil(dims / 8) * 8);
@@ -34,9 +44,11 @@ const op = {
   get: 0x20,
   set: 0x21,
   tee: 0x22,
-  i32Const: 0x41,
-  f32Const: 0x43,
+  i32Load: 0x28,
+  f32Load: 0x2a,
+  i32Store: 0x36,
   f32Store: 0x38,
+  i32Const: 0x41,
   i32Add: 0x6a,
   i32Mul: 0x6c,
   i32Shl: 0x74,
@@ -52,12 +64,16 @@ const f32x4Abs = simd(0xe0);
 const f32x4Add = simd(0xe4);
 const extractLane = (lane: number): number[] => [...simd(0x1f), lane];
 const v128Zero = [...simd(0x0c), ...new Array<number>(16).fill(0)];
-const F32_INF = [0x00, 0x00, 0x80, 0x7f];
 
-// Locals: parameters q, nq, r, nr, stride (bytes), out; then i, qrow, rrow, rend, k, d, b1, b2, acc0, acc1.
-const [Q, NQ, R, NR, STRIDE, OUT, I, QROW, RROW, REND, K, D, B1, B2, ACC0, ACC1] = Array.from({ length: 16 }, (_, n) => n);
+// Parameters q, nq, r, nr, stride (bytes), out, j0 (index of the first reference row); then the locals
+// i, qrow, rrow, rend, k, j, ib1, ib2 (i32), d, b1, b2 (f32), acc0, acc1 (v128).
+const [Q, NQ, R, NR, STRIDE, OUT, J0, I, QROW, RROW, REND, K, J, IB1, IB2, D, B1, B2, ACC0, ACC1] = Array.from({ length: 20 }, (_, n) => n);
 const get = (l: number): number[] => [op.get, l];
 const set = (l: number): number[] => [op.set, l];
+/** The address of query row i's output record (16 bytes: f32 d1, f32 d2, i32 i1, i32 i2). */
+const outRecord = [...get(OUT), ...get(I), op.i32Const, 4, op.i32Shl, op.i32Add];
+const loadOut = (code: number, offset: number, into: number): number[] => [...outRecord, code, 2, offset, ...set(into)];
+const storeOut = (code: number, offset: number, from: number): number[] => [...outRecord, ...get(from), code, 2, offset];
 
 function accumulate(acc: number, offset: number): number[] {
   return [
@@ -77,6 +93,12 @@ function accumulate(acc: number, offset: number): number[] {
   ];
 }
 
+/**
+ * The kernel: for each query row, merges the reference rows j0, j0 + 1, ... into the best two already in
+ * its output record (so a search can run over blocks of reference rows), keeping (distance, index) in
+ * lexicographic order: a row replaces a kept one only when strictly nearer, so among equal distances the
+ * lowest index wins, as long as the blocks come in ascending order.
+ */
 function kernelBody(): number[] {
   const code = [
     op.i32Const,
@@ -97,12 +119,12 @@ function kernelBody(): number[] {
     op.i32Mul,
     op.i32Add,
     ...set(QROW),
-    op.f32Const,
-    ...F32_INF,
-    ...set(B1),
-    op.f32Const,
-    ...F32_INF,
-    ...set(B2),
+    ...loadOut(op.f32Load, 0, B1),
+    ...loadOut(op.f32Load, 4, B2),
+    ...loadOut(op.i32Load, 8, IB1),
+    ...loadOut(op.i32Load, 12, IB2),
+    ...get(J0),
+    ...set(J),
     ...get(R),
     ...set(RROW),
     ...get(R),
@@ -158,26 +180,37 @@ function kernelBody(): number[] {
     ...extractLane(3),
     op.f32Add,
     op.f32Add,
-    ...set(D),
-    ...get(D),
-    ...get(B1),
-    op.f32Lt,
-    op.if,
-    op.void,
-    ...get(B1),
-    ...set(B2),
-    ...get(D),
-    ...set(B1),
-    op.else,
-    ...get(D),
+    op.tee,
+    D,
     ...get(B2),
     op.f32Lt,
     op.if,
     op.void,
     ...get(D),
+    ...get(B1),
+    op.f32Lt,
+    op.if,
+    op.void,
+    ...get(B1),
     ...set(B2),
+    ...get(IB1),
+    ...set(IB2),
+    ...get(D),
+    ...set(B1),
+    ...get(J),
+    ...set(IB1),
+    op.else,
+    ...get(D),
+    ...set(B2),
+    ...get(J),
+    ...set(IB2),
     op.end,
     op.end,
+    ...get(J),
+    op.i32Const,
+    1,
+    op.i32Add,
+    ...set(J),
     ...get(RROW),
     ...get(STRIDE),
     op.i32Add,
@@ -186,26 +219,10 @@ function kernelBody(): number[] {
     0,
     op.end,
     op.end,
-    ...get(OUT),
-    ...get(I),
-    op.i32Const,
-    3,
-    op.i32Shl,
-    op.i32Add,
-    ...get(B1),
-    op.f32Store,
-    2,
-    0,
-    ...get(OUT),
-    ...get(I),
-    op.i32Const,
-    3,
-    op.i32Shl,
-    op.i32Add,
-    ...get(B2),
-    op.f32Store,
-    2,
-    4,
+    ...storeOut(op.f32Store, 0, B1),
+    ...storeOut(op.f32Store, 4, B2),
+    ...storeOut(op.i32Store, 8, IB1),
+    ...storeOut(op.i32Store, 12, IB2),
     ...get(I),
     op.i32Const,
     1,
@@ -217,7 +234,7 @@ function kernelBody(): number[] {
     op.end,
     op.end,
   ];
-  const locals = [3, 5, I32, 3, F32, 2, V128];
+  const locals = [3, 8, I32, 3, F32, 2, V128];
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
@@ -246,7 +263,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
     0x00,
     0x00,
     0x00,
-    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
+    ...section(1, [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0]),
     ...section(3, [1, 0]),
     ...section(5, [1, 0x00, 1]),
     ...section(7, [2, ...name('nearest'), 0x00, 0, ...name('memory'), 0x02, 0]),
@@ -256,7 +273,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
 
 interface KernelInstance {
   readonly memory: WebAssembly.Memory;
-  readonly nearest: (q: number, nq: number, r: number, nr: number, stride: number, out: number) => void;
+  readonly nearest: (q: number, nq: number, r: number, nr: number, stride: number, out: number, j0: number) => void;
 }
 
 let cachedModule: WebAssembly.Module | null | undefined;
@@ -294,76 +311,133 @@ const QUERY_BLOCK = 1024;
  */
 const PAIRS_PER_BLOCK = 1 << 23;
 
+/** Bytes of reference rows held in kernel memory at once: larger references are searched block by block. */
+export const REF_BLOCK_BYTES = 16 << 20;
+
+export interface KernelOptions {
+  readonly signal?: AbortSignal;
+  /** The scalar JavaScript loop even where the SIMD kernel validates (tests compare the two). */
+  readonly forceScalar?: boolean;
+  /** Reference rows per block (default: REF_BLOCK_BYTES worth); tests set it small to cross block edges. */
+  readonly refBlockRows?: number;
+}
+
 /**
- * For every query row, the smallest and second-smallest L1 distance to the reference rows
- * (Infinity when there are fewer reference rows). Both arrays use the same padded `stride`.
+ * For every query row, the smallest and second-smallest L1 distance to the reference rows and their
+ * indices (Infinity and -1 when there are fewer reference rows; ties to the lowest index). Both arrays
+ * use the same padded `stride`. Memory: one block of reference rows, one block of query rows and 16
+ * bytes per query row, whatever the reference size.
  */
-export async function nearestTwo(
+export async function nearestNeighbours(
+  query: Float32Array,
+  ref: Float32Array,
+  stride: number,
+  opts: KernelOptions = {},
+): Promise<NearestNeighbours> {
+  if (stride % 8 !== 0 || query.length % stride !== 0 || ref.length % stride !== 0) {
+    throw new MedSynthError('BAD_USAGE', `nearestTwo: stride ${stride} must be a multiple of 8 dividing both row buffers`);
+  }
+  const { signal } = opts;
+  const nq = query.length / stride;
+  const nr = ref.length / stride;
+  const refBlock = Math.max(1, Math.min(nr, opts.refBlockRows ?? Math.floor(REF_BLOCK_BYTES / (stride * 4))));
+  const block = Math.min(QUERY_BLOCK, Math.max(nq, 1), Math.max(8, Math.floor(PAIRS_PER_BLOCK / refBlock)));
+  const refBytes = refBlock * stride * 4;
+  const qPtr = refBytes;
+  const outPtr = qPtr + block * stride * 4;
+  const kernel = opts.forceScalar ? null : instantiate(outPtr + nq * 16);
+  // The running best two per query row: f32 d1, f32 d2, i32 i1, i32 i2 (in kernel memory, or here).
+  const state = kernel ? kernel.memory.buffer : new ArrayBuffer(nq * 16);
+  const base = kernel ? outPtr : 0;
+  const dist = new Float32Array(state, base, nq * 4);
+  const index = new Int32Array(state, base, nq * 4);
+  for (let q = 0; q < nq; q++) {
+    dist[4 * q] = Infinity;
+    dist[4 * q + 1] = Infinity;
+    index[4 * q + 2] = -1;
+    index[4 * q + 3] = -1;
+  }
+  for (let j0 = 0; j0 < nr; j0 += refBlock) {
+    const refRows = Math.min(refBlock, nr - j0);
+    const refPart = ref.subarray(j0 * stride, (j0 + refRows) * stride);
+    if (kernel) new Float32Array(kernel.memory.buffer, 0, refPart.length).set(refPart);
+    for (let start = 0; start < nq; start += block) {
+      if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
+      const rows = Math.min(block, nq - start);
+      const slice = query.subarray(start * stride, (start + rows) * stride);
+      if (kernel) {
+        new Float32Array(kernel.memory.buffer, qPtr, slice.length).set(slice);
+        kernel.nearest(qPtr, rows, 0, refRows, stride * 4, outPtr + start * 16, j0);
+      } else {
+        scalarNearest(slice, rows, refPart, refRows, stride, j0, dist, index, start);
+      }
+      if (start + rows < nq || j0 + refRows < nr) await yieldToEventLoop();
+    }
+  }
+  const d1 = new Float64Array(nq);
+  const d2 = new Float64Array(nq);
+  const i1 = new Int32Array(nq);
+  const i2 = new Int32Array(nq);
+  for (let q = 0; q < nq; q++) {
+    d1[q] = dist[4 * q];
+    d2[q] = dist[4 * q + 1];
+    i1[q] = index[4 * q + 2];
+    i2[q] = index[4 * q + 3];
+  }
+  return { d1, d2, i1, i2 };
+}
+
+/** nearestNeighbours with the earlier positional options. */
+export function nearestTwo(
   query: Float32Array,
   ref: Float32Array,
   stride: number,
   signal?: AbortSignal,
   forceScalar = false,
-): Promise<NearestTwo> {
-  if (stride % 8 !== 0 || query.length % stride !== 0 || ref.length % stride !== 0) {
-    throw new MedSynthError('BAD_USAGE', `nearestTwo: stride ${stride} must be a multiple of 8 dividing both row buffers`);
-  }
-  const nq = query.length / stride;
-  const nr = ref.length / stride;
-  const d1 = new Float64Array(nq);
-  const d2 = new Float64Array(nq);
-  const refBytes = ref.length * 4;
-  const block = Math.min(QUERY_BLOCK, Math.max(nq, 1), Math.max(8, Math.floor(PAIRS_PER_BLOCK / Math.max(nr, 1))));
-  const kernel = forceScalar ? null : instantiate(refBytes + block * stride * 4 + block * 8);
-  if (kernel) new Float32Array(kernel.memory.buffer, 0, ref.length).set(ref);
-  for (let start = 0; start < nq; start += block) {
-    if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
-    const rows = Math.min(block, nq - start);
-    const slice = query.subarray(start * stride, (start + rows) * stride);
-    if (kernel) {
-      const qPtr = refBytes;
-      const outPtr = qPtr + block * stride * 4;
-      new Float32Array(kernel.memory.buffer, qPtr, slice.length).set(slice);
-      kernel.nearest(qPtr, rows, 0, nr, stride * 4, outPtr);
-      const out = new Float32Array(kernel.memory.buffer, outPtr, rows * 2);
-      for (let i = 0; i < rows; i++) {
-        d1[start + i] = out[2 * i];
-        d2[start + i] = out[2 * i + 1];
-      }
-    } else {
-      scalarNearest(slice, rows, ref, nr, stride, d1, d2, start);
-    }
-    if (start + rows < nq) await yieldToEventLoop();
-  }
-  return { d1, d2 };
+): Promise<NearestNeighbours> {
+  return nearestNeighbours(query, ref, stride, { ...(signal ? { signal } : {}), forceScalar });
 }
 
+/** The kernel's loop in JavaScript: the same float32 sums and the same (distance, index) order. */
 function scalarNearest(
   q: Float32Array,
   nq: number,
   r: Float32Array,
   nr: number,
   stride: number,
-  d1: Float64Array,
-  d2: Float64Array,
+  j0: number,
+  dist: Float32Array,
+  index: Int32Array,
   at: number,
 ): void {
   for (let i = 0; i < nq; i++) {
     const qo = i * stride;
-    let b1 = Infinity;
-    let b2 = Infinity;
+    const o = 4 * (at + i);
+    let b1 = dist[o];
+    let b2 = dist[o + 1];
+    let i1 = index[o + 2];
+    let i2 = index[o + 3];
     for (let j = 0; j < nr; j++) {
       const ro = j * stride;
       let d = 0;
       for (let k = 0; k < stride; k++) d += Math.abs(q[qo + k] - r[ro + k]);
-      // Stored as float32 like the SIMD kernel, so both paths give the same ties.
+      // Rounded to float32 like the SIMD kernel, so both paths give the same ties.
       d = Math.fround(d);
-      if (d < b1) {
-        b2 = b1;
-        b1 = d;
-      } else if (d < b2) b2 = d;
+      if (d < b2) {
+        if (d < b1) {
+          b2 = b1;
+          i2 = i1;
+          b1 = d;
+          i1 = j0 + j;
+        } else {
+          b2 = d;
+          i2 = j0 + j;
+        }
+      }
     }
-    d1[at + i] = b1;
-    d2[at + i] = b2;
+    dist[o] = b1;
+    dist[o + 1] = b2;
+    index[o + 2] = i1;
+    index[o + 3] = i2;
   }
 }

@@ -3,8 +3,8 @@
 // a value more than half a range outside the real values, see distanceSpace.ts) repaired: by a packed
 // search per group of reference rows less a known excess, or, where the reference value is the one
 // outside, term by term. Everything else is exact in the packing, so every row gets the defined distance.
-import { nearestTwo } from './distanceKernel';
-import type { NearestTwo } from './distanceKernel';
+import { nearestNeighbours } from './distanceKernel';
+import type { KernelOptions, NearestNeighbours } from './distanceKernel';
 import { PACKED_BAND } from './distanceSpace';
 import type { DistanceSpace, PackedRows } from './distanceSpace';
 import { ROWS_PER_STEP, timeSlicer } from './workSteps';
@@ -81,7 +81,8 @@ async function subtractExcess(
   query: PackedRows,
   ref: PackedRows,
   repairs: Repairs,
-  near: NearestTwo,
+  near: NearestNeighbours,
+  search: KernelSearch,
   signal?: AbortSignal,
 ): Promise<void> {
   const pause = timeSlicer(signal);
@@ -95,27 +96,44 @@ async function subtractExcess(
     groups.set(key, group);
   }
   const queries = packSubset(query, repairs.outOfBand, space.stride);
-  const best = repairs.outOfBand.map(() => [Infinity, Infinity]);
+  const best = repairs.outOfBand.map(() => new Keep());
   for (const group of groups.values()) {
     // Each search may be a single kernel call (a few query rows) that never yields by itself.
     await pause();
-    const found = await nearestTwo(queries, packSubset(ref, group.rows, space.stride), space.stride, signal);
+    const found = await search(queries, packSubset(ref, group.rows, space.stride), space.stride, signal ? { signal } : {});
     repairs.outOfBand.forEach((q, i) => {
       let over = 0;
       for (const c of group.columns) over += excess(query.cell(c, q));
-      const two = best[i];
-      for (const d of [Math.fround(found.d1[i] - over), Math.fround(found.d2[i] - over)]) {
-        if (d < two[0]) {
-          two[1] = two[0];
-          two[0] = d;
-        } else if (d < two[1]) two[1] = d;
-      }
+      if (found.i1[i] >= 0) best[i].offer(Math.fround(found.d1[i] - over), group.rows[found.i1[i]]);
+      if (found.i2[i] >= 0) best[i].offer(Math.fround(found.d2[i] - over), group.rows[found.i2[i]]);
     });
   }
-  repairs.outOfBand.forEach((q, i) => {
-    near.d1[q] = best[i][0];
-    near.d2[q] = best[i][1];
-  });
+  repairs.outOfBand.forEach((q, i) => best[i].store(near, q));
+}
+
+/** The best two (distance, index) pairs offered, in lexicographic order (ties to the lower index). */
+class Keep {
+  d1 = Infinity;
+  d2 = Infinity;
+  i1 = -1;
+  i2 = -1;
+  offer(d: number, r: number): void {
+    if (d < this.d1 || (d === this.d1 && r < this.i1)) {
+      this.d2 = this.d1;
+      this.i2 = this.i1;
+      this.d1 = d;
+      this.i1 = r;
+    } else if (d < this.d2 || (d === this.d2 && r < this.i2)) {
+      this.d2 = d;
+      this.i2 = r;
+    }
+  }
+  store(near: NearestNeighbours, q: number): void {
+    near.d1[q] = this.d1;
+    near.d2[q] = this.d2;
+    near.i1[q] = this.i1;
+    near.i2[q] = this.i2;
+  }
 }
 
 /** The summed per-column terms between query row q and reference row r, as defined in distanceSpace.ts. */
@@ -132,14 +150,24 @@ export function termDistance(space: DistanceSpace, query: PackedRows, q: number,
   return d;
 }
 
+/** The packed search nearestRecords runs: the in-thread kernel, or a pool of workers running it (knnPool.ts). */
+export type KernelSearch = (query: Float32Array, ref: Float32Array, stride: number, opts: KernelOptions) => Promise<NearestNeighbours>;
+
 /**
  * For every query row, the smallest and second-smallest summed distance to the reference rows
- * (divide by `space.columnCount` for the mean per-column distance).
+ * (divide by `space.columnCount` for the mean per-column distance) and the reference rows they belong
+ * to: i1, i2 (ties to the lowest reference index; -1 with Infinity when there are too few rows).
  */
-export async function nearestRecords(space: DistanceSpace, query: PackedRows, ref: PackedRows, signal?: AbortSignal): Promise<NearestTwo> {
-  const near = await nearestTwo(query.rows, ref.rows, space.stride, signal);
+export async function nearestRecords(
+  space: DistanceSpace,
+  query: PackedRows,
+  ref: PackedRows,
+  signal?: AbortSignal,
+  search: KernelSearch = nearestNeighbours,
+): Promise<NearestNeighbours> {
+  const near = await search(query.rows, ref.rows, space.stride, signal ? { signal } : {});
   const repairs = findRepairs(space, query, ref);
-  if (repairs.outOfBand.length > 0) await subtractExcess(space, query, ref, repairs, near, signal);
+  if (repairs.outOfBand.length > 0) await subtractExcess(space, query, ref, repairs, near, search, signal);
   // An out-of-band reference value (a holdout row far outside the training range) has no such
   // shortcut; the few query rows with an empty cell there are summed term by term.
   // One row costs a pass over every reference row, so the check is by time, not by a row count (64
@@ -149,18 +177,10 @@ export async function nearestRecords(space: DistanceSpace, query: PackedRows, re
   for (let k = 0; k < redo.length; k++) {
     await pause();
     const q = redo[k];
-    let b1 = Infinity;
-    let b2 = Infinity;
-    for (let r = 0; r < ref.count; r++) {
-      // Rounded to float32 like the kernel's sums, so ties compare alike on both paths.
-      const d = Math.fround(termDistance(space, query, q, ref, r));
-      if (d < b1) {
-        b2 = b1;
-        b1 = d;
-      } else if (d < b2) b2 = d;
-    }
-    near.d1[q] = b1;
-    near.d2[q] = b2;
+    const keep = new Keep();
+    // Rounded to float32 like the kernel's sums, so ties compare alike on both paths; ascending r keeps the lowest index.
+    for (let r = 0; r < ref.count; r++) keep.offer(Math.fround(termDistance(space, query, q, ref, r)), r);
+    keep.store(near, q);
   }
   return near;
 }

@@ -252,6 +252,38 @@ describe('medsynth.columns', () => {
   });
 });
 
+describe('privacy and utility settings', () => {
+  const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders?.[0] ?? assert.fail('a workspace folder');
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('medsynth', folder().uri);
+  const keys = ['quasiIdentifiers', 'secretColumn', 'targetColumn', 'bootstrapResamples'];
+  afterEach(async () => {
+    for (const key of keys) await config().update(key, undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+  });
+
+  it('refuse an unreadable quasi-identifier list naming the setting, and reach the report when readable', async () => {
+    const patients = vscode.Uri.file(path.join(root, 'patients.csv'));
+    await config().update('quasiIdentifiers', 'age:ten,sex', vscode.ConfigurationTarget.WorkspaceFolder);
+    const before = runFolders();
+    const refused = await run('medsynth.runFullLoop', patients, { rows: 60, seed: 1, openReport: false });
+    assert.equal(refused?.ok, false);
+    assert.match(refused?.reason ?? '', /medsynth\.quasiIdentifiers: cannot read "age:ten"/);
+    assert.deepEqual(runFolders(), before, 'nothing written');
+    await config().update('quasiIdentifiers', 'age:10,sex', vscode.ConfigurationTarget.WorkspaceFolder);
+    await config().update('secretColumn', 'diagnosis', vscode.ConfigurationTarget.WorkspaceFolder);
+    await config().update('bootstrapResamples', 0, vscode.ConfigurationTarget.WorkspaceFolder);
+    const loop = expectOk(
+      await run('medsynth.runFullLoop', patients, { rows: 60, seed: 1, openReport: false }),
+      'Run Full Loop with the settings',
+    );
+    const report = JSON.parse(fs.readFileSync(loop.reportPath ?? '', 'utf8')) as { metricOptions?: Record<string, unknown> };
+    assert.deepEqual(report.metricOptions?.quasiIdentifiers, [{ column: 'age', generalise: 10 }, { column: 'sex' }]);
+    assert.equal(report.metricOptions?.secret, 'diagnosis');
+    assert.equal(report.metricOptions?.bootstrap, 0);
+    assert.equal(report.metricOptions?.seed, 1);
+    fs.rmSync(loop.runDir ?? '', { recursive: true, force: true });
+  });
+});
+
 describe('row and seed prompts', () => {
   it('accept whole numbers within the limits and say what is wrong otherwise', () => {
     assert.equal(rowsProblem('1000', 1_000_000), undefined);

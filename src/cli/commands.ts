@@ -7,6 +7,7 @@ import { inferTableFormat } from '../core/data/table/format';
 import { evaluateSynthetic } from '../engine/evaluate';
 import { fitGenerator } from '../engine/fit';
 import { generateSynthetic, parseShard } from '../engine/generate';
+import { shardFromEnvironment } from '../engine/shardEnv';
 import { splitTableFile } from '../engine/split';
 import { modalityForPath, requireFitter } from '../core/modalities/registry';
 import { isExecutionProviderName, KNOWN_EXECUTION_PROVIDERS } from '../protocol/inference';
@@ -55,7 +56,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
     FITTER_HELP +
     READ_HELP,
   generate:
-    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|nii.gz|npy] [--classes a=N,...] [--source <images>] [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  Table generators write one file (its extension names the format); image generators write a new folder\n  with one file per image (synthetic-000000.png, ...; --format, default png). The folder that holds <path> must exist.\n  Conditional generators: --classes name=count,... (adding up to N; default N spread evenly), written to labels.csv.\n  Translation generators: --source <image file|folder>, one output per source frame (N = the frames).\n',
+    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|nii.gz|npy] [--classes a=N,...] [--source <images>] [--ep cuda,cpu] [--batch B] [--shard i/k|auto [--shards K]] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  --shard auto reads i and k from a Slurm array task (SLURM_ARRAY_TASK_ID, _MIN/_MAX/_COUNT) or a Kubernetes indexed Job (JOB_COMPLETION_INDEX, with --shards K).\n  Table generators write one file (its extension names the format); image generators write a new folder\n  with one file per image (synthetic-000000.png, ...; --format, default png). The folder that holds <path> must exist.\n  Conditional generators: --classes name=count,... (adding up to N; default N spread evenly), written to labels.csv.\n  Translation generators: --source <image file|folder>, one output per source frame (N = the frames).\n',
   split:
     'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n' +
     READ_HELP,
@@ -142,6 +143,7 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
     ep: { type: 'string' },
     batch: { type: 'string' },
     shard: { type: 'string' },
+    shards: { type: 'string' },
     format: { type: 'string' },
     classes: { type: 'string' },
     source: { type: 'string' },
@@ -153,7 +155,15 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
   const seed = requireInteger(args, 'generate', 'seed', 0, ' (the same seed gives the same rows)');
   const batch = integerOption(args, 'generate', 'batch', 1);
   const shardText = args.strings.get('shard');
-  const shard = shardText !== undefined ? parseShard(shardText) : undefined;
+  const shards = integerOption(args, 'generate', 'shards', 1);
+  if (shards !== undefined && shardText?.trim() !== 'auto')
+    throw new MedSynthError('BAD_USAGE', 'generate: --shards K goes with --shard auto');
+  const shard =
+    shardText?.trim() === 'auto'
+      ? shardFromEnvironment(process.env, shards).shard
+      : shardText !== undefined
+        ? parseShard(shardText)
+        : undefined;
   const executionProviders = parseProviders(listOption(args, 'ep'));
   const out = requireString(args, 'generate', 'out');
   const format = args.strings.get('format');

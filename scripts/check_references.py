@@ -60,6 +60,7 @@ RUNS = [
     ('eigh_reference.py', [], []),
     ('image_metrics_reference.py', [], []),
     ('detection_reference.py', [], []),
+    ('k_anonymity_reference.py', [], []),
     ('dicom_codecs_reference.py', [], ['dcmcjpeg', 'dcmcjpls', 'dcmcrle', 'dcmdrle', 'dcmdjpeg', 'dcmdjpls', 'node']),
 ]
 # Modules a script imports inside one step's function only: models_copula.py imports onnx for its

@@ -7,7 +7,9 @@ import { dcrMetric } from './dcr';
 import { detectionMetric } from './detection';
 import { exactCopiesMetric } from './exactCopies';
 import { identifierCopiesMetric } from './identifierCopies';
+import { kAnonymityMetric } from './kAnonymity';
 import { ksComplementMetric } from './ksComplement';
+import { lDiversityMetric } from './lDiversity';
 import { membershipInferenceMetric } from './membershipInference';
 import { missingValueSimilarityMetric } from './missingValueSimilarity';
 import { nndrMetric } from './nndr';
@@ -27,6 +29,8 @@ export const TABLE_METRICS: readonly TableMetric[] = [
   dcrMetric,
   nndrMetric,
   membershipInferenceMetric,
+  kAnonymityMetric,
+  lDiversityMetric,
 ];
 
 export function getTableMetric(id: string): TableMetric | undefined {

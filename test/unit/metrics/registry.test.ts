@@ -22,6 +22,8 @@ describe('table metric registry', () => {
         'privacy.dcr',
         'privacy.nndr',
         'privacy.membershipInference',
+        'privacy.kAnonymity',
+        'privacy.lDiversity',
       ],
     );
     for (const m of TABLE_METRICS) {

@@ -4,60 +4,41 @@
 // authentic synthetic rows. Distance: privacy.dcr's (distanceSpace.ts, ranges from the real table),
 // where the paper works in a learned embedding; see the descriptor's reference.
 import { ignoredColumnsLeftOut } from './dcr';
-import { nearestRecords, rowsNeedingTerms, termDistance } from './distanceSearch';
-import { buildDistanceSpaceYielding } from './distanceSpace';
-import { sameDistance } from './identifiability';
+import type { NearestNeighbours } from './distanceKernel';
+import { termDistance } from './distanceSearch';
 import type { DistanceSpace } from './distanceSpace';
+import { sameDistance } from './identifiability';
+import { neighbourSpace, sharedNeighbours } from './neighbourCache';
 import { MedSynthError } from '../errors';
 import { timeSlicer } from './workSteps';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const AUTHENTICITY_ID = 'privacy.authenticity';
 
-/** Relative slack under which two float64 sums of the same terms count as the same nearest distance. */
-const TIE_SLACK = 1e-9;
-
 /**
- * For every synthetic row, the largest own-neighbour distance s_r (from `realToOtherReal`) among the real
- * rows r nearest to it (several when they are equally near). A packed L1 pass in float64 with early
- * abandoning; the rows whose packed distance can differ from the defined one (rowsNeedingTerms) are
- * summed term by term.
+ * For every synthetic row, the own-neighbour distance s_r (`realToOtherReal`) of its nearest real row r,
+ * read off the shared synthetic → real pass (`toReal`, with indices). When the two nearest are the same
+ * distance (sameDistance over the columns), several real rows are equally near and the largest s_r among
+ * all of them is used: only those synthetic rows are compared with every real row again, term by term.
  */
-export async function nearestRealRadius(space: DistanceSpace, realToOtherReal: Float64Array, signal?: AbortSignal): Promise<Float64Array> {
-  const { synth, real, stride } = space;
-  const exact = new Set(rowsNeedingTerms(space, synth, real));
+export async function nearestRealRadius(
+  space: DistanceSpace,
+  toReal: NearestNeighbours,
+  realToOtherReal: Float64Array,
+  signal?: AbortSignal,
+): Promise<Float64Array> {
+  const { synth, real, columnCount } = space;
   const radius = new Float64Array(synth.count);
   const pause = timeSlicer(signal);
-  const near: number[] = [];
-  const nearD: number[] = [];
   for (let j = 0; j < synth.count; j++) {
+    const d1 = toReal.d1[j];
+    radius[j] = realToOtherReal[toReal.i1[j]];
+    if (toReal.i2[j] < 0 || !sameDistance(d1, toReal.d2[j], columnCount)) continue;
     await pause();
-    let best = Infinity;
-    near.length = 0;
-    nearD.length = 0;
-    const q = j * stride;
     for (let r = 0; r < real.count; r++) {
-      let d = 0;
-      if (exact.has(j)) d = termDistance(space, synth, j, real, r);
-      else {
-        const bound = best + TIE_SLACK * Math.max(1, best);
-        const p = r * stride;
-        for (let k = 0; k < stride && d <= bound; k += 8) {
-          for (let t = k; t < k + 8; t++) d += Math.abs(synth.rows[q + t] - real.rows[p + t]);
-        }
-      }
-      if (d <= best + TIE_SLACK * Math.max(1, best)) {
-        if (d < best) best = d;
-        near.push(r);
-        nearD.push(d);
-      }
+      const d = Math.fround(termDistance(space, synth, j, real, r));
+      if (sameDistance(d, d1, columnCount) && realToOtherReal[r] > radius[j]) radius[j] = realToOtherReal[r];
     }
-    let s = -Infinity;
-    const cut = best + TIE_SLACK * Math.max(1, best);
-    near.forEach((r, i) => {
-      if (nearD[i] <= cut && realToOtherReal[r] > s) s = realToOtherReal[r];
-    });
-    radius[j] = s;
   }
   return radius;
 }
@@ -86,14 +67,14 @@ export function authenticityFrom(toReal: Float64Array, radius: Float64Array, col
 
 /** Computes the metric; needs two real rows. Throws BAD_INPUT for unusable tables, CANCELLED on abort. */
 export async function computeAuthenticity(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
-  const space = await buildDistanceSpaceYielding(input.real, input.synth, undefined, signal);
+  const space = await neighbourSpace(input, signal, AUTHENTICITY_ID);
   if (space.real.count < 2) {
     throw new MedSynthError('BAD_INPUT', "authenticity needs at least two real rows (a real row's nearest other real row sets its radius)");
   }
-  const toReal = await nearestRecords(space, space.synth, space.real, signal);
+  const toReal = await sharedNeighbours(input, 'synth', 'real', signal);
   // Real against real: d1 is the row itself (0), d2 the nearest other real row.
-  const realToReal = await nearestRecords(space, space.real, space.real, signal);
-  const radius = await nearestRealRadius(space, realToReal.d2, signal);
+  const realToReal = await sharedNeighbours(input, 'real', 'real', signal);
+  const radius = await nearestRealRadius(space, toReal, realToReal.d2, signal);
   const { authenticShare, ties } = authenticityFrom(toReal.d1, radius, space.columnCount);
   return {
     id: AUTHENTICITY_ID,

@@ -2,8 +2,7 @@
 // the generator put synthetic rows on top of real patients; with a holdout set, comparing the
 // distance to the training rows with the distance to unseen rows separates memorisation from a
 // dense but honest distribution.
-import { nearestRecords } from './distanceSearch';
-import { buildDistanceSpaceYielding } from './distanceSpace';
+import { neighbourSpace, sharedNeighbours } from './neighbourCache';
 import { quantileSorted } from './tableColumns';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
 
@@ -107,13 +106,13 @@ export function ignoredColumnsLeftOut(ignored: readonly string[]): LeftOut[] {
 
 /** Computes the metric. Throws BAD_INPUT when nothing can be measured, CANCELLED on abort. */
 export async function computeDcr(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
-  const space = await buildDistanceSpaceYielding(input.real, input.synth, input.holdout, signal);
-  const toReal = await nearestRecords(space, space.synth, space.real, signal);
+  const space = await neighbourSpace(input, signal, DCR_ID);
+  const toReal = await sharedNeighbours(input, 'synth', 'real', signal);
   const dcr = toReal.d1.map((d) => d / space.columnCount);
   let holdout: HoldoutDistances | undefined;
   if (space.holdout) {
-    const toHoldout = await nearestRecords(space, space.synth, space.holdout, signal);
-    const holdoutToReal = await nearestRecords(space, space.holdout, space.real, signal);
+    const toHoldout = await sharedNeighbours(input, 'synth', 'holdout', signal);
+    const holdoutToReal = await sharedNeighbours(input, 'holdout', 'real', signal);
     holdout = {
       shareCloserToTrain: shareCloserToTrain(toReal.d1, toHoldout.d1),
       holdoutToReal: holdoutToReal.d1.map((d) => d / space.columnCount),

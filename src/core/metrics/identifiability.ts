@@ -5,8 +5,7 @@
 // Distance: privacy.dcr's (distanceSpace.ts, ranges from the real table), not the paper's
 // inverse-entropy-weighted Euclidean distance; see the descriptor's reference for why.
 import { ignoredColumnsLeftOut } from './dcr';
-import { nearestRecords } from './distanceSearch';
-import { buildDistanceSpaceYielding } from './distanceSpace';
+import { neighbourSpace, sharedNeighbours } from './neighbourCache';
 import { MedSynthError } from '../errors';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
@@ -46,16 +45,16 @@ export function identifiabilityFrom(toSynth: Float64Array, toOtherReal: Float64A
 
 /** Computes the metric; needs two real rows. Throws BAD_INPUT for unusable tables, CANCELLED on abort. */
 export async function computeIdentifiability(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
-  const space = await buildDistanceSpaceYielding(input.real, input.synth, undefined, signal);
+  const space = await neighbourSpace(input, signal, IDENTIFIABILITY_ID);
   if (space.real.count < 2) {
     throw new MedSynthError(
       'BAD_INPUT',
       'identifiability needs at least two real rows (a real row is compared with its nearest other real row)',
     );
   }
-  const toSynth = await nearestRecords(space, space.real, space.synth, signal);
+  const toSynth = await sharedNeighbours(input, 'real', 'synth', signal);
   // Real against real: d1 is the row itself (0), d2 the nearest other real row (0 for a duplicate).
-  const toReal = await nearestRecords(space, space.real, space.real, signal);
+  const toReal = await sharedNeighbours(input, 'real', 'real', signal);
   const { identifiability, ties } = identifiabilityFrom(toSynth.d1, toReal.d2, space.columnCount);
   return {
     id: IDENTIFIABILITY_ID,

@@ -5,8 +5,7 @@
 // The distance is privacy.dcr's (distanceSpace.ts, ranges from the real table); the AUC and the ROC
 // points follow scikit-learn's roc_auc_score and roc_curve.
 import { ignoredColumnsLeftOut } from './dcr';
-import { nearestRecords } from './distanceSearch';
-import { buildDistanceSpaceYielding } from './distanceSpace';
+import { neighbourSpace, sharedNeighbours } from './neighbourCache';
 import { checkTableShape } from './tableColumns';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
@@ -83,11 +82,11 @@ export async function computeMembershipInference(input: TableMetricInput, signal
   checkTableShape(input.real, 'real');
   checkTableShape(input.synth, 'synthetic');
   if (!input.holdout) return { id: MEMBERSHIP_INFERENCE_ID, score: null, details: {}, notApplicable: MEMBERSHIP_NEEDS_HOLDOUT };
-  const space = await buildDistanceSpaceYielding(input.real, input.synth, input.holdout, signal);
+  const space = await neighbourSpace(input, signal, MEMBERSHIP_INFERENCE_ID);
   const holdout = space.holdout;
   if (!holdout) return { id: MEMBERSHIP_INFERENCE_ID, score: null, details: {}, notApplicable: MEMBERSHIP_NEEDS_HOLDOUT };
-  const members = await nearestRecords(space, space.real, space.synth, signal);
-  const nonMembers = await nearestRecords(space, holdout, space.synth, signal);
+  const members = await sharedNeighbours(input, 'real', 'synth', signal);
+  const nonMembers = await sharedNeighbours(input, 'holdout', 'synth', signal);
   const attack = membershipAttack(members.d1, nonMembers.d1);
   return {
     id: MEMBERSHIP_INFERENCE_ID,

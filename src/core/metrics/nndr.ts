@@ -1,8 +1,7 @@
 // privacy.nndr: nearest-neighbour distance ratio. A synthetic row much closer to one real record
 // than to the next one singles that patient out even when the absolute distance looks moderate.
 import { distanceSummary, ignoredColumnsLeftOut } from './dcr';
-import { nearestRecords } from './distanceSearch';
-import { buildDistanceSpaceYielding } from './distanceSpace';
+import { neighbourSpace, sharedNeighbours } from './neighbourCache';
 import { MedSynthError } from '../errors';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
@@ -18,9 +17,9 @@ export function distanceRatios(d1: Float64Array, d2: Float64Array): Float64Array
 
 /** Computes the metric; needs at least two real rows. */
 export async function computeNndr(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
-  const space = await buildDistanceSpaceYielding(input.real, input.synth, input.holdout, signal);
+  const space = await neighbourSpace(input, signal, NNDR_ID);
   if (space.real.count < 2) throw new MedSynthError('BAD_INPUT', 'the nearest-neighbour distance ratio needs at least two real rows');
-  const near = await nearestRecords(space, space.synth, space.real, signal);
+  const near = await sharedNeighbours(input, 'synth', 'real', signal);
   const summary = distanceSummary(distanceRatios(near.d1, near.d2));
   const details: Record<string, unknown> = {
     median: summary.median,
@@ -31,7 +30,7 @@ export async function computeNndr(input: TableMetricInput, signal?: AbortSignal)
   };
   if (space.holdout) {
     // The same ratio for real rows the generator never saw: what an honest synthetic row looks like.
-    const base = await nearestRecords(space, space.holdout, space.real, signal);
+    const base = await sharedNeighbours(input, 'holdout', 'real', signal);
     const b = distanceSummary(distanceRatios(base.d1, base.d2));
     details.baseline = { median: b.median, p05: b.p05, mean: b.mean, rows: space.holdout.count };
   }

@@ -8,6 +8,7 @@ import { evaluateSynthetic } from '../engine/evaluate';
 import { fitGenerator } from '../engine/fit';
 import { generateSynthetic, parseShard } from '../engine/generate';
 import { shardFromEnvironment } from '../engine/shardEnv';
+import { writeShardManifest } from '../engine/shardManifest';
 import { splitTableFile } from '../engine/split';
 import { modalityForPath, requireFitter } from '../core/modalities/registry';
 import { isExecutionProviderName, KNOWN_EXECUTION_PROVIDERS } from '../protocol/inference';
@@ -56,7 +57,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
     FITTER_HELP +
     READ_HELP,
   generate:
-    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|nii.gz|npy] [--classes a=N,...] [--source <images>] [--ep cuda,cpu] [--batch B] [--shard i/k|auto [--shards K]] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run.\n  --shard auto reads i and k from a Slurm array task (SLURM_ARRAY_TASK_ID, _MIN/_MAX/_COUNT) or a Kubernetes indexed Job (JOB_COMPLETION_INDEX, with --shards K).\n  Table generators write one file (its extension names the format); image generators write a new folder\n  with one file per image (synthetic-000000.png, ...; --format, default png). The folder that holds <path> must exist.\n  Conditional generators: --classes name=count,... (adding up to N; default N spread evenly), written to labels.csv.\n  Translation generators: --source <image file|folder>, one output per source frame (N = the frames).\n',
+    'medsynth generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|nii.gz|npy] [--classes a=N,...] [--source <images>] [--ep cuda,cpu] [--batch B] [--shard i/k|auto [--shards K]] [--json]\n  Sample a generator. Shard i/k (0-based) writes rows [floor(i*n/k), floor((i+1)*n/k)) of the single run, and a shard\n  manifest beside it (<out>.shard.json; shard.json in a folder) for medsynth merge. --shard auto reads i and k from a Slurm array task (SLURM_ARRAY_TASK_ID, _MIN/_MAX/_COUNT) or a Kubernetes indexed Job (JOB_COMPLETION_INDEX, with --shards K).\n  Table generators write one file (its extension names the format); image generators write a new folder\n  with one file per image (synthetic-000000.png, ...; --format, default png). The folder that holds <path> must exist.\n  Conditional generators: --classes name=count,... (adding up to N; default N spread evenly), written to labels.csv.\n  Translation generators: --source <image file|folder>, one output per source frame (N = the frames).\n',
   split:
     'medsynth split <in> --seed S --train <out> --holdout <out> [--fraction F]\n  Hold out a seeded share F (default 0.2, at most 0.9) of the rows: round(F*rows) rows go to --holdout, the rest to --train,\n  each in the original order. Formats by extension. The same file, F and S give the same split. Both outputs are real rows.\n' +
     READ_HELP,
@@ -184,6 +185,8 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
     signal: ctx.signal,
     onLog: (level, m) => level !== 'info' && ctx.stderr(`medsynth: ${m}\n`),
   });
+  // A shard's part gets its manifest beside it (<out>.shard.json; shard.json in a folder) for medsynth merge.
+  if (shard) await writeShardManifest(res, ctx.signal);
   const runMs = res.msPerBatch.reduce((a, b) => a + b, 0);
   if (args.flags.has('json')) {
     ctx.stdout(`${JSON.stringify(res, null, 2)}\n`);

@@ -6,6 +6,7 @@ import { convertCommand, evaluateCommand, fitCommand, generateCommand, splitComm
 import { inspect as inspectCommand } from './inspect';
 import type { CliContext } from './commands';
 import { runCommand } from './runCommand';
+import { mergeCommand } from './mergeCommand';
 
 type Command = (argv: readonly string[], ctx: CliContext) => Promise<void>;
 
@@ -15,6 +16,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   split: splitCommand,
   fit: fitCommand,
   generate: generateCommand,
+  merge: mergeCommand,
   evaluate: evaluateCommand,
   run: runCommand,
 };

@@ -9,10 +9,19 @@ import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const TABLE_PRDC_ID = PRDC_ID;
 
-/** Computes the metric; needs more than k rows in each table. Throws BAD_INPUT for unusable tables, CANCELLED on abort. */
+/**
+ * Computes the metric. notApplicable when a table has no more than k rows (no k-th neighbour to draw a ball
+ * with); BAD_INPUT for unusable tables (empty, ragged, a missing or retyped column), CANCELLED on abort.
+ */
 export async function computeTablePrdc(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
   const f = encodeTableFeatures(input.real, input.synth);
   if (!f) return notApplicable(TABLE_PRDC_ID, NO_FEATURE_COLUMNS);
+  if (f.real.rows <= PRDC_DEFAULT_K || f.synth.rows <= PRDC_DEFAULT_K) {
+    return notApplicable(
+      TABLE_PRDC_ID,
+      `needs more than ${PRDC_DEFAULT_K} rows in each table (a ball reaches the ${PRDC_DEFAULT_K}th nearest neighbour)`,
+    );
+  }
   const p = await precisionRecallDensityCoverage(f.real, f.synth, PRDC_DEFAULT_K, signal);
   return { id: TABLE_PRDC_ID, score: p.coverage, details: { ...p, ...featureDetails(f) }, leftOut: f.leftOut };
 }
@@ -30,7 +39,8 @@ export const tablePrdcMetric: TableMetric = {
     'share of real records whose ball holds a synthetic record, so 1 means the synthetic data covers every region of the real ' +
     'data and 0 that it covers none. Details also give precision (share of synthetic records inside some real ball: realism), ' +
     "recall (share of real records inside some synthetic record's ball: diversity) and density (how many real balls hold a " +
-    'synthetic record on average, / 5; about 1 when both sets are alike, above 1 when synthetic records crowd into dense real regions).',
+    'synthetic record on average, / 5; about 1 when both sets are alike, above 1 when synthetic records crowd into dense real regions). ' +
+    'n/a with 5 rows or fewer in a table.',
   reference:
     'Naeem, Oh, Uh, Choi & Yoo 2020 (ICML), as the authors’ prdc package: k = 5, k-th neighbour excluding the point itself; ' +
     "synthcity's PRDCScore computes the same four numbers on its own encoding of the columns",

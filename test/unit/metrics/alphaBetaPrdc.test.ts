@@ -196,7 +196,9 @@ describe('row cap and bad input', () => {
     }
     const one = numericTable({ x: [1] });
     await rejectsWith(computeBetaRecall({ real: one, synth: two }), 'BAD_INPUT');
-    await rejectsWith(computeTablePrdc({ real: two, synth: two }), 'BAD_INPUT');
+    const small = await computeTablePrdc({ real: two, synth: two });
+    assert.equal(small.score, null);
+    assert.match(small.notApplicable ?? '', /more than 5 rows/);
     await rejectsWith(computeTableMmd({ real: one, synth: two }), 'BAD_INPUT');
     // Categorical-only tables work: one-hot features.
     const cat = categoricalTable({ c: ['a', 'b', 'a', 'b', 'c', 'a', 'b'] });

@@ -145,21 +145,10 @@ export function sampleWithoutReplacement(n: number, k: number, next: () => numbe
 }
 
 /**
- * The Gower-type distance term of one column: |a − b| / range for numbers (0 for a zero range),
- * 0 / 1 for labels, 0 when both cells are empty and 1 when exactly one is (as privacy.dcr's distance).
- */
-export function columnTerm(column: AttackColumn, a: number, b: number): number {
-  const emptyA = Number.isNaN(a);
-  const emptyB = Number.isNaN(b);
-  if (emptyA || emptyB) return emptyA === emptyB ? 0 : 1;
-  if (column.numeric) return column.range > 0 ? Math.abs(a - b) / column.range : 0;
-  return a === b ? 0 : 1;
-}
-
-/**
  * For each target row (of the real or holdout side), the index of the synthetic row with the smallest
- * sum of column terms over `columns`, summed in column order in float64; on ties the lowest index.
- * A brute-force pass, cancellable.
+ * Gower-type distance over `columns`: the sum, in column order in float64, of |a − b| / range for
+ * numbers (0 for a zero range), 0 / 1 for labels, 0 when both cells are empty and 1 when exactly one is
+ * (privacy.dcr's terms). On ties the lowest index. A brute-force pass, cancellable.
  */
 export async function nearestSynthetic(
   columns: readonly AttackColumn[],
@@ -169,17 +158,28 @@ export async function nearestSynthetic(
 ): Promise<Int32Array> {
   const out = new Int32Array(targets.length);
   const synthRows = columns[0].synth.length;
+  const k = columns.length;
+  // Per column, hoisted out of the inner loop: the synthetic values and the range (−1 marks labels).
+  const synth = columns.map((c) => c.synth);
+  const range = Float64Array.from(columns, (c) => (c.numeric ? c.range : -1));
+  const query = new Float64Array(k);
   const pause = timeSlicer(signal);
   for (let t = 0; t < targets.length; t++) {
     await pause();
-    const row = targets[t];
+    for (let j = 0; j < k; j++) query[j] = columns[j][side][targets[t]];
     let best = Infinity;
     let bestAt = -1;
     for (let s = 0; s < synthRows; s++) {
       let d = 0;
-      for (const c of columns) {
-        d += columnTerm(c, c[side][row], c.synth[s]);
-        if (d >= best) break;
+      for (let j = 0; j < k && d < best; j++) {
+        const a = query[j];
+        const b = synth[j][s];
+        const r = range[j];
+        const emptyA = Number.isNaN(a);
+        const emptyB = Number.isNaN(b);
+        if (emptyA || emptyB) d += emptyA === emptyB ? 0 : 1;
+        else if (r < 0) d += a === b ? 0 : 1;
+        else if (r > 0) d += Math.abs(a - b) / r;
       }
       if (d < best) {
         best = d;

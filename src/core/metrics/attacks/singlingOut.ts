@@ -158,7 +158,7 @@ export async function computeSinglingOut(input: TableMetricInput, signal?: Abort
   return threeWayResult(
     SINGLING_OUT_ID,
     { main: [main, queries.length], control: [control, queries.length], baseline: [baseline, queries.length] },
-    { queries: queries.length, columnsPerPredicate: width, targetRows, quasiIdentifiers: quasi, seed },
+    { queries: queries.length, queriesWanted: wanted, columnsPerPredicate: width, targetRows, quasiIdentifiers: quasi, seed },
   );
 }
 

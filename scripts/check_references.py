@@ -61,6 +61,7 @@ RUNS = [
     ('image_metrics_reference.py', [], []),
     ('detection_reference.py', [], []),
     ('k_anonymity_reference.py', [], []),
+    ('alpha_beta_reference.py', [], []),
     ('dicom_codecs_reference.py', [], ['dcmcjpeg', 'dcmcjpls', 'dcmcrle', 'dcmdrle', 'dcmdjpeg', 'dcmdjpls', 'node']),
 ]
 # Modules a script imports inside one step's function only: models_copula.py imports onnx for its

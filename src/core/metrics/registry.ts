@@ -1,6 +1,7 @@
 // The explicit list of table metrics and the call that runs a selection of them (runMetrics.ts). A metric that
 // fails becomes a result with an `error` field so one bad column never sinks the whole report; one
 // that does not apply to the tables returns `notApplicable` itself.
+import { alphaPrecisionMetric, betaRecallMetric } from './alphaBeta';
 import { contingencySimilarityMetric } from './contingencySimilarity';
 import { correlationSimilarityMetric } from './correlationSimilarity';
 import { dcrMetric } from './dcr';
@@ -14,6 +15,8 @@ import { membershipInferenceMetric } from './membershipInference';
 import { missingValueSimilarityMetric } from './missingValueSimilarity';
 import { nndrMetric } from './nndr';
 import { runMetrics } from './runMetrics';
+import { tableMmdMetric } from './tableMmd';
+import { tablePrdcMetric } from './tablePrdc';
 import { tvComplementMetric } from './tvComplement';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
@@ -24,6 +27,10 @@ export const TABLE_METRICS: readonly TableMetric[] = [
   correlationSimilarityMetric,
   contingencySimilarityMetric,
   detectionMetric,
+  alphaPrecisionMetric,
+  betaRecallMetric,
+  tablePrdcMetric,
+  tableMmdMetric,
   exactCopiesMetric,
   identifierCopiesMetric,
   dcrMetric,
@@ -40,12 +47,14 @@ export function getTableMetric(id: string): TableMetric | undefined {
 /**
  * Runs the metrics named by `ids` (all of them by default) in registry order of the request.
  * Unknown ids throw BAD_USAGE before anything runs; cancellation throws CANCELLED; any other
- * failure of one metric becomes `{ score: null, error }` for that metric.
+ * failure of one metric becomes `{ score: null, error }` for that metric. Each score gets its seeded
+ * bootstrap interval (details.ci95) from input.options.bootstrap and .seed (runMetrics, bootstrap.ts).
  */
 export async function evaluateTableMetrics(
   input: TableMetricInput,
   ids?: readonly string[],
   signal?: AbortSignal,
 ): Promise<MetricResult[]> {
-  return runMetrics('table', TABLE_METRICS, input, ids, signal);
+  const bootstrap = { bootstrap: input.options?.bootstrap, seed: input.options?.seed };
+  return runMetrics('table', TABLE_METRICS, input, ids, signal, undefined, bootstrap);
 }

@@ -2,6 +2,9 @@
 // fails becomes a result with an `error` field so one bad column never sinks the whole report; one
 // that does not apply to the tables returns `notApplicable` itself.
 import { alphaPrecisionMetric, betaRecallMetric } from './alphaBeta';
+import { inferenceMetric } from './attacks/inference';
+import { linkabilityMetric } from './attacks/linkability';
+import { singlingOutMetric } from './attacks/singlingOut';
 import { contingencySimilarityMetric } from './contingencySimilarity';
 import { correlationSimilarityMetric } from './correlationSimilarity';
 import { dcrMetric } from './dcr';
@@ -36,6 +39,9 @@ export const TABLE_METRICS: readonly TableMetric[] = [
   dcrMetric,
   nndrMetric,
   membershipInferenceMetric,
+  singlingOutMetric,
+  linkabilityMetric,
+  inferenceMetric,
   kAnonymityMetric,
   lDiversityMetric,
 ];

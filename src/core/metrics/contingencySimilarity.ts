@@ -5,6 +5,7 @@
 // (pandas groupby with dropna=False, divided by the row count).
 import type { CategoricalColumn } from '../data/table/table';
 import { MedSynthError } from '../errors';
+import { withResample } from './bootstrap';
 import { categoryPairs, checkTableShape, mean, notApplicable } from './tableColumns';
 import type { ColumnPair } from './tableColumns';
 import { totalVariation } from './tvComplement';
@@ -68,6 +69,36 @@ function contingency(a: Int32Array, b: Int32Array, sizeB: number): Map<number, n
   return counts;
 }
 
+/** Above this many label combinations a resample counts them in a Map instead of a dense array. */
+const DENSE_CELLS = 1 << 16;
+
+/**
+ * 1 − TV of the contingency tables of ids (a, b) on drawn rows (the bootstrap), shares over the drawn
+ * rows as contingency() takes them over all rows.
+ */
+function resampledPairScore(a: LabelIds, b: LabelIds, realRows: Uint32Array, synthRows: Uint32Array): number {
+  const cells = a.size * b.size;
+  if (cells <= DENSE_CELLS) {
+    const real = new Float64Array(cells);
+    const synth = new Float64Array(cells);
+    for (const r of realRows) real[a.real[r] * b.size + b.real[r]]++;
+    for (const r of synthRows) synth[a.synth[r] * b.size + b.synth[r]]++;
+    let sum = 0;
+    for (let k = 0; k < cells; k++) sum += Math.abs(real[k] / realRows.length - synth[k] / synthRows.length);
+    return 1 - sum / 2;
+  }
+  const count = (x: Int32Array, y: Int32Array, rows: Uint32Array): Map<number, number> => {
+    const m = new Map<number, number>();
+    for (const r of rows) {
+      const key = x[r] * b.size + y[r];
+      m.set(key, (m.get(key) ?? 0) + 1);
+    }
+    for (const [key, c] of m) m.set(key, c / rows.length);
+    return m;
+  };
+  return 1 - totalVariation(count(a.real, b.real, realRows), count(a.synth, b.synth, synthRows));
+}
+
 /** Computes the metric; not applicable with fewer than two categorical columns, BAD_INPUT for bad tables. */
 export function computeContingencySimilarity(input: TableMetricInput, signal?: AbortSignal): MetricResult {
   checkTableShape(input.real, 'real');
@@ -85,7 +116,16 @@ export function computeContingencySimilarity(input: TableMetricInput, signal?: A
       perPair[`${pairs[a].name}|${pairs[b].name}`] = 1 - totalVariation(real, synth);
     }
   }
-  return { id: CONTINGENCY_SIMILARITY_ID, score: mean(Object.values(perPair)), details: { perPair } };
+  // Bootstrap: real and synthetic rows drawn once per resample for every pair.
+  const resample = (draw: (n: number) => Uint32Array): number => {
+    const realRows = draw(input.real.rowCount);
+    const synthRows = draw(input.synth.rowCount);
+    const values: number[] = [];
+    for (let a = 0; a < pairs.length; a++)
+      for (let b = a + 1; b < pairs.length; b++) values.push(resampledPairScore(ids[a], ids[b], realRows, synthRows));
+    return mean(values);
+  };
+  return withResample({ id: CONTINGENCY_SIMILARITY_ID, score: mean(Object.values(perPair)), details: { perPair } }, resample);
 }
 
 export const contingencySimilarityMetric: TableMetric = {

@@ -1,6 +1,7 @@
 // fidelity.correlationSimilarity: whether pairwise linear relationships between numeric columns
 // survive synthesis, following SDMetrics' CorrelationSimilarity (Pearson).
 import { MedSynthError } from '../errors';
+import { drawCounts, withResample } from './bootstrap';
 import { checkTableShape, mean, notApplicable, numberPairs } from './tableColumns';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
 import { runSteps, runStepsYielding } from './workSteps';
@@ -41,6 +42,40 @@ export function pearsonPairwise(x: Float64Array, y: Float64Array): number {
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
 }
 
+/**
+ * pearsonPairwise on a bootstrap resample given as per-row counts (row i taken w[i] times): the same
+ * pairwise-complete rule and centring, each row weighted by its count.
+ */
+export function pearsonWeighted(x: Float64Array, y: Float64Array, w: Uint32Array): number {
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const c = w[i];
+    if (c === 0 || Number.isNaN(x[i]) || Number.isNaN(y[i])) continue;
+    n += c;
+    sx += c * x[i];
+    sy += c * y[i];
+  }
+  if (n < 2) return Number.NaN;
+  const mx = sx / n;
+  const my = sy / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const c = w[i];
+    if (c === 0 || Number.isNaN(x[i]) || Number.isNaN(y[i])) continue;
+    const dx = x[i] - mx;
+    const dy = y[i] - my;
+    sxy += c * dx * dy;
+    sxx += c * dx * dx;
+    syy += c * dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return Number.NaN;
+  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+}
+
 /** Computes the metric; not applicable with fewer than two numeric columns, BAD_INPUT when no pair is defined. */
 export function computeCorrelationSimilarity(input: TableMetricInput, signal?: AbortSignal): MetricResult {
   return runSteps(correlationSimilaritySteps(input), signal);
@@ -59,6 +94,7 @@ function* correlationSimilaritySteps(input: TableMetricInput): WorkSteps<MetricR
     return notApplicable(CORRELATION_SIMILARITY_ID, 'correlation similarity needs at least two numeric or datetime columns');
   const perPair: Record<string, number> = {};
   const undefinedPairs: string[] = [];
+  const scored: [number, number][] = [];
   for (let a = 0; a < pairs.length; a++) {
     for (let b = a + 1; b < pairs.length; b++) {
       yield;
@@ -71,6 +107,7 @@ function* correlationSimilaritySteps(input: TableMetricInput): WorkSteps<MetricR
         continue;
       }
       perPair[key] = 1 - Math.abs(s - r) / 2;
+      scored.push([a, b]);
     }
   }
   const scores = Object.values(perPair);
@@ -90,7 +127,20 @@ function* correlationSimilaritySteps(input: TableMetricInput): WorkSteps<MetricR
       unit: 'rows',
       reason: 'real and synthetic rows with an empty numeric cell are left out of the correlations of the pairs where that cell is empty',
     });
-  return { id: CORRELATION_SIMILARITY_ID, score: mean(scores), details: { perPair, undefinedPairs }, leftOut };
+  // Bootstrap: real and synthetic rows drawn once per resample for every pair; a pair whose correlation
+  // is undefined on the drawn rows (a column constant there) is left out of that resample's mean.
+  const resample = (draw: (n: number) => Uint32Array): number | null => {
+    const wReal = drawCounts(draw(input.real.rowCount), input.real.rowCount);
+    const wSynth = drawCounts(draw(input.synth.rowCount), input.synth.rowCount);
+    const values: number[] = [];
+    for (const [a, b] of scored) {
+      const r = pearsonWeighted(pairs[a].real.values, pairs[b].real.values, wReal);
+      const s = pearsonWeighted(pairs[a].synth.values, pairs[b].synth.values, wSynth);
+      if (!Number.isNaN(r) && !Number.isNaN(s)) values.push(1 - Math.abs(s - r) / 2);
+    }
+    return values.length > 0 ? mean(values) : null;
+  };
+  return withResample({ id: CORRELATION_SIMILARITY_ID, score: mean(scores), details: { perPair, undefinedPairs }, leftOut }, resample);
 }
 
 /** Rows with an empty cell in any of the columns. */

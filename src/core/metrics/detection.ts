@@ -29,6 +29,7 @@
 // roc_auc_score).
 import type { CategoricalColumn, Column, Table } from '../data/table/table';
 import { MedSynthError, throwIfAborted } from '../errors';
+import { drawCounts, withResample } from './bootstrap';
 import { decisionFunction, fitLogisticRegression } from './logisticRegression';
 import { membershipAttack } from './membershipInference';
 import { checkTableShape, isCategoryLike, isNumberLike, notApplicable, pairColumns } from './tableColumns';
@@ -201,6 +202,45 @@ export function detectionScore(auc: number): number {
   return Math.min(1, Math.max(0, 1 - 2 * Math.max(0, auc - 0.5)));
 }
 
+/**
+ * The held-out AUC on a bootstrap resample of the held-out rows (the bootstrap of fidelity.detection; the
+ * model is not refitted): positives (smaller value first, as membershipAttack) and negatives are drawn
+ * apart, each by its own count, and the Mann–Whitney count is taken with each row weighted by how often
+ * it was drawn. The order of all values is sorted once, on the first call.
+ */
+export function resampledAuc(positives: Float64Array, negatives: Float64Array): (draw: (n: number) => Uint32Array) => number {
+  const n1 = positives.length;
+  const n0 = negatives.length;
+  let sorted: { order: Uint32Array; values: Float64Array } | undefined;
+  return (draw) => {
+    if (!sorted) {
+      const values = new Float64Array(n1 + n0);
+      values.set(positives);
+      values.set(negatives, n1);
+      const order = Uint32Array.from({ length: n1 + n0 }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+      sorted = { order, values };
+    }
+    const { order, values } = sorted;
+    const w1 = drawCounts(draw(n1), n1);
+    const w0 = drawCounts(draw(n0), n0);
+    let fp = 0;
+    let wins = 0;
+    for (let k = 0; k < order.length;) {
+      let t = 0;
+      let f = 0;
+      const v = values[order[k]];
+      for (; k < order.length && values[order[k]] === v; k++) {
+        const i = order[k];
+        if (i < n1) t += w1[i];
+        else f += w0[i - n1];
+      }
+      wins += t * (n0 - fp - f) + 0.5 * t * f;
+      fp += f;
+    }
+    return wins / (n1 * n0);
+  };
+}
+
 export interface DetectionOptions {
   readonly seed?: number;
 }
@@ -258,7 +298,10 @@ export async function computeDetection(
   const realScores: number[] = [];
   // membershipAttack counts its first argument as positives with the smaller value: pass −z.
   testRows.forEach((r, k) => (label(r) ? synthScores : realScores).push(-z[k]));
-  const auc = membershipAttack(Float64Array.from(synthScores), Float64Array.from(realScores), []).auc;
+  const positives = Float64Array.from(synthScores);
+  const negatives = Float64Array.from(realScores);
+  const auc = membershipAttack(positives, negatives, []).auc;
+  const aucOf = resampledAuc(positives, negatives);
   const trainReal = trainRows.filter((r) => r < enc.realRows).length;
   const leftOut: LeftOut[] =
     enc.ignoredColumns.length === 0
@@ -271,7 +314,7 @@ export async function computeDetection(
             reason: 'identifier and free-text columns are not features of the classifier',
           },
         ];
-  return {
+  const result: MetricResult = {
     id: DETECTION_ID,
     score: detectionScore(auc),
     details: {
@@ -289,6 +332,8 @@ export async function computeDetection(
     },
     leftOut,
   };
+  // The interval covers the held-out rows' sampling noise for this fitted model, not the split's or the fit's.
+  return withResample(result, (draw) => detectionScore(aucOf(draw)));
 }
 
 export const detectionMetric: TableMetric = {

@@ -5,6 +5,8 @@
 // and every column whose name marks it as a key and whose real values are (nearly) unique.
 import { looksLikeIdentifierName } from '../data/table/columnInference';
 import type { Column } from '../data/table/table';
+import { withResample } from './bootstrap';
+import { shareFlagged } from './exactCopies';
 import { checkTableShape, notApplicable } from './tableColumns';
 import { ROWS_PER_STEP, runSteps, runStepsYielding } from './workSteps';
 import type { WorkSteps } from './workSteps';
@@ -137,7 +139,7 @@ function* identifierCopiesSteps(input: TableMetricInput): WorkSteps<MetricResult
   }
   let rowsWithCopies = 0;
   for (const f of flagged) rowsWithCopies += f;
-  return {
+  const result: MetricResult = {
     id: IDENTIFIER_COPIES_ID,
     score: 1 - rowsWithCopies / input.synth.rowCount,
     details: {
@@ -148,6 +150,8 @@ function* identifierCopiesSteps(input: TableMetricInput): WorkSteps<MetricResult
       comparedWith: input.holdout ? 'real and holdout rows' : 'real rows',
     },
   };
+  // Bootstrap over the synthetic rows only, the real ids being the fixed set (exactCopies.ts shareFlagged).
+  return withResample(result, (draw) => 1 - shareFlagged(flagged, draw(flagged.length)));
 }
 
 export const identifierCopiesMetric: TableMetric = {

@@ -1,9 +1,11 @@
 // fidelity.missingValueSimilarity: whether each column is as often empty in the synthetic data as in
 // the real data, following SDMetrics' MissingValueSimilarity (1 − |share missing real − share missing
-// synthetic| per column), averaged over the columns.
+// synthetic| per column), averaged over the columns. Bootstrap: real and synthetic rows are drawn once per
+// resample for all columns; a column complete on both sides scores 1 on any resample and is not recounted.
 import type { Column } from '../data/table/table';
-import { missingCount } from '../data/table/table';
+import { isMissing, missingCount } from '../data/table/table';
 import { MedSynthError } from '../errors';
+import { withResample } from './bootstrap';
 import { checkTableShape, mean, notApplicable } from './tableColumns';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
@@ -37,11 +39,28 @@ export function computeMissingValueSimilarity(input: TableMetricInput, signal?: 
   const columnsWithMissing = Object.entries(missingShare)
     .filter(([, s]) => s.real > 0 || s.synthetic > 0)
     .map(([name]) => name);
-  return {
-    id: MISSING_VALUE_SIMILARITY_ID,
-    score: mean(Object.values(perColumn)),
-    details: { perColumn, missingShare, columnsWithMissing },
+  const columns = input.real.columns.length;
+  const gappy = columnsWithMissing.map((name) => [input.real.columns.find((c) => c.name === name)!, byName.get(name)!] as const);
+  let flags: { real: Uint8Array; synth: Uint8Array }[] | undefined;
+  const missingFlags = (column: Column): Uint8Array =>
+    Uint8Array.from({ length: cellCount(column) }, (_, i) => (isMissing(column, i) ? 1 : 0));
+  const resample = (draw: (n: number) => Uint32Array): number => {
+    flags ??= gappy.map(([real, synth]) => ({ real: missingFlags(real), synth: missingFlags(synth) }));
+    const realRows = draw(input.real.rowCount);
+    const synthRows = draw(input.synth.rowCount);
+    const share = (f: Uint8Array, rows: Uint32Array): number => {
+      let n = 0;
+      for (const r of rows) n += f[r];
+      return n / rows.length;
+    };
+    let sum = columns - gappy.length;
+    for (const f of flags) sum += 1 - Math.abs(share(f.real, realRows) - share(f.synth, synthRows));
+    return sum / columns;
   };
+  return withResample(
+    { id: MISSING_VALUE_SIMILARITY_ID, score: mean(Object.values(perColumn)), details: { perColumn, missingShare, columnsWithMissing } },
+    resample,
+  );
 }
 
 export const missingValueSimilarityMetric: TableMetric = {

@@ -1,7 +1,11 @@
 // The loop that runs a selection of metrics, shared by the table registry and the image list: unknown
 // ids are BAD_USAGE before anything runs, a metric that fails becomes a result with `error` so one bad
-// metric never sinks the whole report, an abort is CANCELLED.
+// metric never sinks the whole report, an abort is CANCELLED. A result that offers `resample` gets its
+// seeded bootstrap interval here (bootstrap.ts), and the closure never leaves this loop.
 import { MedSynthError, throwIfAborted } from '../errors';
+import { checkBootstrapSettings, runBootstrap } from './bootstrap';
+import type { BootstrapSettings } from './bootstrap';
+import { DEFAULT_BOOTSTRAP } from './metricOptions';
 import { yieldToEventLoop } from './tableColumns';
 import type { MetricResult } from './types';
 
@@ -11,9 +15,16 @@ export interface RunnableMetric<I> {
   compute(input: I, signal?: AbortSignal): MetricResult | Promise<MetricResult>;
 }
 
+/** The bootstrap settings of a run; either may be left out (DEFAULT_BOOTSTRAP resamples, seed 0). */
+export interface RunBootstrapOptions {
+  readonly bootstrap?: number;
+  readonly seed?: number;
+}
+
 /**
  * Runs the metrics of `all` named by `ids` (all of them by default) in the order asked. `kind` names the
- * list in the BAD_USAGE message ("table", "image"); `finish` may amend each computed result.
+ * list in the BAD_USAGE message ("table", "image"); `finish` may amend each computed result. Every result
+ * with a score and a `resample` closure gets details.ci95 from `options.bootstrap` resamples (0 = none).
  */
 export async function runMetrics<I, M extends RunnableMetric<I>>(
   kind: string,
@@ -22,7 +33,10 @@ export async function runMetrics<I, M extends RunnableMetric<I>>(
   ids: readonly string[] | undefined,
   signal: AbortSignal | undefined,
   finish: (metric: M, result: MetricResult) => MetricResult = (_metric, result) => result,
+  options: RunBootstrapOptions = {},
 ): Promise<MetricResult[]> {
+  const settings: BootstrapSettings = { resamples: options.bootstrap ?? DEFAULT_BOOTSTRAP, seed: options.seed ?? 0 };
+  checkBootstrapSettings(settings);
   const selected = (ids ?? all.map((m) => m.id)).map((id) => {
     const metric = all.find((m) => m.id === id);
     if (!metric) {
@@ -37,7 +51,8 @@ export async function runMetrics<I, M extends RunnableMetric<I>>(
     await yieldToEventLoop();
     throwIfAborted(signal);
     try {
-      results.push(finish(metric, await metric.compute(input, signal)));
+      // runBootstrap throws nothing but CANCELLED: a failing closure costs the interval, not the score.
+      results.push(finish(metric, await runBootstrap(await metric.compute(input, signal), settings, signal)));
     } catch (e) {
       if (e instanceof MedSynthError && e.code === 'CANCELLED') throw e;
       if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled', {}, { cause: e });

@@ -3,6 +3,7 @@
 // cells are dropped before the categories are counted; fidelity.missingValueSimilarity measures
 // missingness on its own.
 import type { CategoricalColumn } from '../data/table/table';
+import { tallyCodes } from './bootstrap';
 import { scoreColumns } from './marginals';
 import { categoryPairs, checkTableShape, notApplicable } from './tableColumns';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
@@ -41,6 +42,42 @@ export function totalVariation<K>(p: ReadonlyMap<K, number>, q: ReadonlyMap<K, n
 }
 
 /**
+ * 1 − TV on drawn rows, for the bootstrap: both columns' codes are mapped once onto one label dictionary
+ * (labels matched by text, missing cells −1), so a resample counts ids (O(n + labels)). Undefined when
+ * the drawn rows of a side hold no present cell.
+ */
+export function tvResampler(
+  real: CategoricalColumn,
+  synth: CategoricalColumn,
+): (realRows: Uint32Array, synthRows: Uint32Array) => number | undefined {
+  let ids: { real: Int32Array; synth: Int32Array; countReal: Uint32Array; countSynth: Uint32Array } | undefined;
+  const build = (): NonNullable<typeof ids> => {
+    const dictionary = new Map<string, number>();
+    const encode = (column: CategoricalColumn): Int32Array => {
+      const byCode = column.categories.map((label) => {
+        let id = dictionary.get(label);
+        if (id === undefined) dictionary.set(label, (id = dictionary.size));
+        return id;
+      });
+      return Int32Array.from(column.codes, (code) => (code < 0 ? -1 : byCode[code]));
+    };
+    const r = encode(real);
+    const s = encode(synth);
+    return { real: r, synth: s, countReal: new Uint32Array(dictionary.size), countSynth: new Uint32Array(dictionary.size) };
+  };
+  return (realRows, synthRows) => {
+    ids ??= build();
+    const { countReal, countSynth } = ids;
+    const np = tallyCodes(ids.real, realRows, countReal);
+    const nq = tallyCodes(ids.synth, synthRows, countSynth);
+    if (np === 0 || nq === 0) return undefined;
+    let sum = 0;
+    for (let k = 0; k < countReal.length; k++) sum += Math.abs(countReal[k] / np - countSynth[k] / nq);
+    return 1 - sum / 2;
+  };
+}
+
+/**
  * Computes the metric; not applicable when there is nothing categorical to compare, BAD_INPUT for bad
  * tables or when every categorical column is empty on one side.
  */
@@ -57,8 +94,9 @@ export function computeTvComplement(input: TableMetricInput, signal?: AbortSigna
       const synth = frequencies(pair.synth);
       // SDMetrics cannot compute a column with no present cell on one side (its column score is NaN and
       // its averages skip it): the column is reported, not scored.
-      const empty = real.present === 0 || synth.present === 0;
-      return { score: empty ? undefined : 1 - totalVariation(real.shares, synth.shares), emptyCells: real.missing + synth.missing };
+      const emptyCells = real.missing + synth.missing;
+      if (real.present === 0 || synth.present === 0) return { score: undefined, emptyCells };
+      return { score: 1 - totalVariation(real.shares, synth.shares), emptyCells, resample: tvResampler(pair.real, pair.synth) };
     },
     {
       kind: 'categorical',
@@ -67,6 +105,7 @@ export function computeTvComplement(input: TableMetricInput, signal?: AbortSigna
         'empty categorical cells (real and synthetic) are left out of the category shares, as in SDMetrics; the missing-value similarity score compares missingness',
     },
     signal,
+    { real: input.real.rowCount, synth: input.synth.rowCount },
   );
 }
 

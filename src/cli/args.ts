@@ -155,6 +155,8 @@ Commands:
   generate <model-dir|model.onnx> --n N --seed S --out <path> [--format png|dcm|nii|nii.gz|npy] [--ep cuda,cpu] [--batch B] [--shard i/k] [--json]
                                                   sample a generator; same model + seed + n gives the same rows (images: a folder, one file each)
   merge <shard output>... --out <file|folder>     put the parts of generate --shard back together into the single run's output
+  slurm generate <model-dir> --n N --seed S --out <dir> --shards K [--cpus C] [--mem 4G] [--time T] [--ep cuda] [--write <file>] [--kubernetes]
+                                                  print an sbatch array script (or a Kubernetes indexed Job) for a sharded generate and its merge
   evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...]
            [--embedder <folder>] [--json <file>] [--html <file>] [--markdown <file>]
                                                   score fidelity and privacy; prints a summary table

@@ -7,6 +7,7 @@ import { inspect as inspectCommand } from './inspect';
 import type { CliContext } from './commands';
 import { runCommand } from './runCommand';
 import { mergeCommand } from './mergeCommand';
+import { slurmCommand } from './slurmCommand';
 
 type Command = (argv: readonly string[], ctx: CliContext) => Promise<void>;
 
@@ -17,6 +18,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   fit: fitCommand,
   generate: generateCommand,
   merge: mergeCommand,
+  slurm: slurmCommand,
   evaluate: evaluateCommand,
   run: runCommand,
 };

@@ -28,6 +28,7 @@ import { writeShardManifest } from '../../../src/engine/shardManifest';
 import { generateCommand } from '../../../src/cli/commands';
 import type { CliContext } from '../../../src/cli/commands';
 import { mergeCommand } from '../../../src/cli/mergeCommand';
+import { slurmCommand } from '../../../src/cli/slurmCommand';
 import { rejectsWith } from '../typedErrors';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -188,5 +189,39 @@ describe('generate --shard + merge', () => {
     assert.ok(readFileSync(join(work, 'cli', 'merged.csv')).equals(readFileSync(join(work, 'cli', 'single.csv'))));
     await rejectsWith(mergeCommand(['--out', join(work, 'cli', 'm.csv')], ctx()), 'BAD_USAGE');
     await rejectsWith(mergeCommand([join(work, 'cli', 'part-0.csv')], ctx()), 'BAD_USAGE');
+  });
+
+  it('CLI: slurm generate reads the generator to name the parts (CSV files or image folders), prints or writes the script', async () => {
+    let c = ctx();
+    await slurmCommand(['generate', join(work, 'copula'), '--n', '100', '--seed', '1', '--out', join(work, 'sl'), '--shards', '4'], c);
+    const script = c.out.join('');
+    assert.match(script, /^#SBATCH --array=0-3$/m);
+    assert.match(script, /--out \S+\/sl\/part-"\$\{SLURM_ARRAY_TASK_ID\}"\.csv$/m);
+    assert.match(script, /merge( \S+\/sl\/part-\d\.csv){4} --out \S+\/sl\/synthetic\.csv/);
+    c = ctx();
+    await slurmCommand(
+      ['generate', join(work, 'ppca'), '--n', '8', '--seed', '1', '--out', join(work, 'sl'), '--shards', '2', '--format', 'nii'],
+      c,
+    );
+    assert.match(c.out.join(''), /--format nii --out \S+\/sl\/part-"\$\{SLURM_ARRAY_TASK_ID\}"$/m);
+    c = ctx();
+    const file = join(work, 'gen.sbatch');
+    await slurmCommand(
+      ['generate', join(work, 'copula'), '--n', '100', '--seed', '1', '--out', join(work, 'sl'), '--shards', '2', '--write', file],
+      c,
+    );
+    assert.match(readFileSync(file, 'utf8'), /^#!\/bin\/bash\n#SBATCH/);
+    assert.match(c.out.join(''), /JOBID=\$\(sbatch --parsable \S+gen\.sbatch\)\nsbatch --parsable --dependency=afterok:\$JOBID/);
+    c = ctx();
+    await slurmCommand(
+      ['generate', join(work, 'copula'), '--n', '100', '--seed', '1', '--out', join(work, 'sl'), '--shards', '2', '--kubernetes'],
+      c,
+    );
+    assert.match(c.out.join(''), /completionMode: Indexed\n {2}completions: 2/);
+    const base = ['generate', join(work, 'copula'), '--n', '100', '--seed', '1', '--out', join(work, 'sl')];
+    await rejectsWith(slurmCommand(base, ctx()), 'BAD_USAGE');
+    await rejectsWith(slurmCommand([...base, '--shards', '2', '--format', 'parquet'], ctx()), 'UNSUPPORTED');
+    await rejectsWith(slurmCommand(['evaluate'], ctx()), 'BAD_USAGE');
+    await rejectsWith(slurmCommand([...base, '--shards', '2', '--mem', 'lots'], ctx()), 'BAD_USAGE');
   });
 });

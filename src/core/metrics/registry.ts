@@ -8,12 +8,15 @@ import { singlingOutMetric } from './attacks/singlingOut';
 import { contingencySimilarityMetric } from './contingencySimilarity';
 import { correlationSimilarityMetric } from './correlationSimilarity';
 import { dcrMetric } from './dcr';
+import { dcrBaselineProtectionMetric } from './dcrBaselineProtection';
+import { dcrOverfittingProtectionMetric } from './dcrOverfittingProtection';
 import { detectionMetric } from './detection';
 import { exactCopiesMetric } from './exactCopies';
 import { identifierCopiesMetric } from './identifierCopies';
 import { kAnonymityMetric } from './kAnonymity';
 import { ksComplementMetric } from './ksComplement';
 import { lDiversityMetric } from './lDiversity';
+import { membershipDensityMetric } from './membershipDensity';
 import { membershipInferenceMetric } from './membershipInference';
 import { missingValueSimilarityMetric } from './missingValueSimilarity';
 import { nndrMetric } from './nndr';
@@ -39,6 +42,9 @@ export const TABLE_METRICS: readonly TableMetric[] = [
   dcrMetric,
   nndrMetric,
   membershipInferenceMetric,
+  membershipDensityMetric,
+  dcrBaselineProtectionMetric,
+  dcrOverfittingProtectionMetric,
   singlingOutMetric,
   linkabilityMetric,
   inferenceMetric,

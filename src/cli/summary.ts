@@ -1,13 +1,12 @@
 // The summary table `evaluate` and the demo print: what was compared, one line per metric with what a
 // good value is, what the scores left out, then the verdict.
-import { formatNumber } from '../core/report/charts';
 import type { Report, ReportMetric } from '../core/report/model';
-import { goalText, leftOutSentences, realHeadline, tableText } from '../core/report/reportText';
+import { goalText, leftOutSentences, realHeadline, scoreWithInterval, tableText } from '../core/report/reportText';
 import { reportVerdict } from '../core/report/verdict';
 
 /** A metric that does not apply to these tables is "n/a", not an error: the run itself is fine. */
 function scoreCell(m: ReportMetric): string {
-  if (m.score !== null) return formatNumber(m.score);
+  if (m.score !== null) return scoreWithInterval(m);
   return m.error === undefined && m.notApplicable !== undefined ? 'n/a' : 'error';
 }
 

@@ -1,7 +1,7 @@
 // Score cards: one per metric, with the score, which way is better, what the score means (from the
 // metric's descriptor) and a simple verdict. Thresholds are stated on the card so the colour is not magic.
 import type { ReportMetric } from '../../src/core/report/model';
-import { goalText, leftOutSentences, rangeText } from '../../src/core/report/reportText';
+import { goalText, intervalText, leftOutSentences, rangeText } from '../../src/core/report/reportText';
 import { copiesAtBaseRate, dcrBaseline } from '../../src/core/report/verdict';
 import { formatScore, h } from '../shared/dom';
 
@@ -76,6 +76,8 @@ export function scoreCard(metric: ReportMetric): HTMLElement {
       { class: 'score', 'data-score': metric.score === null ? '' : String(metric.score) },
       verdict === 'na' ? 'n/a' : formatScore(metric.score),
     ),
+    // The seeded bootstrap interval (details.ci95), when the metric resamples and the run asked for one.
+    intervalText(metric) !== '' ? h('div', { class: 'score-ci' }, intervalText(metric)) : null,
     h('div', { class: 'goal' }, `${goal} · range ${rangeText(d.range, '–')}`),
     metric.error !== undefined ? h('div', { class: 'card-error', role: 'alert' }, metric.error) : null,
     verdict === 'na' ? h('div', { class: 'card-na' }, `Not applicable: ${metric.notApplicable ?? ''}`) : null,

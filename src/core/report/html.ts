@@ -7,7 +7,7 @@ import { REPORT_CHART_STYLE } from './chartStyle';
 import { renderCorrelationSectionHtml } from './correlationHeatmap';
 import { IMAGE_SECTION_STYLE, renderImageSectionsHtml } from './imageSectionsHtml';
 import type { Report, ReportMetric } from './model';
-import { goalText, leftOutSentences, provenanceEntries, rangeText, readerNoteLines, reportNouns } from './reportText';
+import { goalText, leftOutSentences, provenanceEntries, rangeText, readerNoteLines, reportNouns, scoreWithInterval } from './reportText';
 import { copiesAtBaseRate, dcrBaseline, goodness, isNotApplicable, reportVerdict } from './verdict';
 
 const STYLE = `
@@ -28,7 +28,7 @@ svg .real { fill: var(--real); } svg .synth { fill: var(--synth); } svg .bar { f
 
 function scoreText(m: ReportMetric): string {
   if (m.score === null) return isNotApplicable(m) ? 'n/a' : '—';
-  return formatNumber(m.score);
+  return scoreWithInterval(m);
 }
 
 function metricRow(m: ReportMetric): string {

@@ -1,10 +1,9 @@
 // Markdown export of the report: the scores, their meaning and the verdict, for pasting into a review
 // or a pull request. Distributions are summarised as the largest per-bin gap, since Markdown has no charts;
 // an image report's samples, nearest neighbours and embedding come as text (imageSectionsMarkdown.ts).
-import { formatNumber } from './charts';
 import { imageSectionsMarkdown } from './imageSectionsMarkdown';
 import type { Report } from './model';
-import { goalText, leftOutSentences, provenanceEntries, rangeText, readerNoteLines } from './reportText';
+import { goalText, leftOutSentences, provenanceEntries, rangeText, readerNoteLines, scoreWithInterval } from './reportText';
 import { isNotApplicable, reportVerdict } from './verdict';
 
 function cell(text: string): string {
@@ -26,7 +25,7 @@ export function renderReportMarkdown(report: Report): string {
   for (const m of report.metrics) {
     const score =
       m.score !== null
-        ? formatNumber(m.score)
+        ? scoreWithInterval(m)
         : isNotApplicable(m)
           ? `n/a (${cell(m.notApplicable ?? '')})`
           : `— (${cell(m.error ?? 'not computed')})`;

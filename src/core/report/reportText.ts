@@ -164,6 +164,27 @@ export function goalText(m: ReportMetric): string {
   return m.descriptor.goal === 'maximize' ? 'higher is better' : 'lower is better';
 }
 
+/** details.ci95 of a metric (the seeded bootstrap interval, metrics/bootstrap.ts) when it is two finite numbers. */
+export function ci95Of(m: Pick<ReportMetric, 'details'>): readonly [number, number] | undefined {
+  const ci = m.details.ci95;
+  if (!Array.isArray(ci) || ci.length !== 2) return undefined;
+  const [lo, hi] = ci as unknown[];
+  return typeof lo === 'number' && typeof hi === 'number' && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : undefined;
+}
+
+/** "95% CI 0.961–0.982", or '' for a metric without an interval (no score, no resampling, --bootstrap 0). */
+export function intervalText(m: Pick<ReportMetric, 'details' | 'score'>): string {
+  const ci = m.score === null ? undefined : ci95Of(m);
+  return ci ? `95% CI ${formatNumber(ci[0])}–${formatNumber(ci[1])}` : '';
+}
+
+/** "0.973 (95% CI 0.961–0.982)", or the score alone without an interval; '' without a score. */
+export function scoreWithInterval(m: Pick<ReportMetric, 'details' | 'score'>): string {
+  if (m.score === null) return '';
+  const ci = intervalText(m);
+  return ci ? `${formatNumber(m.score)} (${ci})` : formatNumber(m.score);
+}
+
 /** One "left out" entry in words: "2 columns left out (patient_id, notes): why". */
 export function leftOutSentence(l: LeftOut): string {
   const unit = l.count === 1 ? l.unit.replace(/s$/, '') : l.unit;

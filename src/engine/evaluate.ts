@@ -96,6 +96,8 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
   const modality = realRead.modality;
   const evaluation = requireEvaluation(modality, inputLabel(opts.real));
   const real = realRead.dataset;
+  // Refused before the synthetic and holdout sets are read: a column the options name that `real` lacks.
+  if (opts.metricOptions) evaluation.checkOptions?.(real, opts.metricOptions);
   const reads: { synth?: ReadDataset; holdout?: ReadDataset } = {};
   const conform = async (input: TableInput, role: 'synth' | 'holdout'): Promise<unknown> => {
     const read = await load(input);

@@ -234,6 +234,8 @@ export async function runFullLoop(opts: FullLoopOptions): Promise<FullLoopResult
     onLog: opts.onLog,
   });
   const fitter = requireFitter(split.modality, undefined, opts.dataset);
+  // A column the privacy options name but the dataset lacks is refused before anything is fitted.
+  if (opts.metricOptions) split.modality.evaluation?.checkOptions?.(split.source, opts.metricOptions);
   const syntheticName = requireOutputs(split.modality, opts.dataset).defaultFile;
   const n = opts.n ?? split.sourceRows;
   checkOutputFitsLimits(n, split.modality.size?.(split.source).columns ?? 0, opts.limits);

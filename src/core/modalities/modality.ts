@@ -141,6 +141,11 @@ export interface Evaluation {
   conform(dataset: unknown, real: unknown): unknown;
   /** Runs the metrics named by `ids` (all by default). */
   run(input: EvaluationInput, ids: readonly string[] | undefined, signal?: AbortSignal): Promise<MetricResult[]>;
+  /**
+   * Checks what the user told the metrics against the real dataset (tables: the named columns exist),
+   * so a job can refuse a misspelt column before it fits anything; BAD_USAGE naming what is wrong.
+   */
+  checkOptions?(real: unknown, options: MetricOptions): void;
   report(
     input: EvaluationInput,
     results: readonly MetricResult[],

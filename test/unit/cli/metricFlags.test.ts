@@ -8,7 +8,10 @@ import { metricOptionsFrom } from '../../../src/cli/metricFlags';
 import { MedSynthError } from '../../../src/core/errors';
 import { checkMetricOptions, parseQuasiIdentifiers } from '../../../src/core/metrics/metricOptions';
 import { evaluateSynthetic } from '../../../src/engine/evaluate';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runFullLoop } from '../../../src/engine/fullLoop';
 
 const PATIENTS = join(__dirname, '..', '..', '..', 'samples', 'workspace', 'patients.csv');
 const args = (entries: [string, string][]) => ({ strings: new Map(entries), flags: new Set<string>(), positionals: [] });
@@ -73,6 +76,15 @@ describe('privacy and utility flags', () => {
     );
     assert.throws(() => checkMetricOptions({ bootstrap: 20_000 }, table), usage(/from 0 to 10000/));
     checkMetricOptions({ quasiIdentifiers: [{ column: 'age', generalise: 10 }], secret: 'sex', k: 5, bootstrap: 100 }, table);
+  });
+
+  it('refuses a misspelt column in the full loop before fitting, creating nothing', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'medsynth-flags-'));
+    await assert.rejects(
+      runFullLoop({ dataset: PATIENTS, workspaceRoot: workspace, n: 20, seed: 1, metricOptions: { secret: 'diagnoses' } }),
+      usage(/secret column "diagnoses" is not a column of the real table/),
+    );
+    assert.deepEqual(readdirSync(workspace), []);
   });
 
   it('records the options in the report', async () => {

@@ -135,6 +135,7 @@ export const tableModality: ModalityDefinition = {
         signal,
       );
     },
+    checkOptions: (real, options) => checkMetricOptions(options, asTable(real)),
     report: async (input, results, opts) => {
       const real = asTable(input.real);
       const synth = asTable(input.synth);

@@ -12,6 +12,8 @@ written from the definitions and independently of the TypeScript. Writes test/fi
   positives rank first when their value is smaller, so the score given to roc_auc_score is -value).
 - pearson: one pair of numeric columns with gaps; per resample the pairwise-complete Pearson correlation
   of the drawn rows (pandas Series.corr).
+- categorical: two categorical columns with gaps; per resample TVComplement, MissingValueSimilarity and
+  ContingencySimilarity of the drawn rows, from pandas value_counts / isna / groupby(dropna=False).
 """
 import json
 import os
@@ -107,6 +109,54 @@ def pearson_case():
     return {'x': nan_list(x), 'y': nan_list(y), 'resamples': resamples}
 
 
+def categorical_case():
+    """Two categorical columns with gaps ('' = missing): per resample SDMetrics' TVComplement (value_counts of
+    the present cells, normalised), MissingValueSimilarity (isna().mean() per column) and
+    ContingencySimilarity (groupby(dropna=False).size() / rows) on the drawn rows, each averaged."""
+    rng = np.random.default_rng(21)
+    n_real, n_synth = 70, 55
+    def column(n, labels, p, gap):
+        v = rng.choice(labels, n, p=p).astype(object)
+        v[rng.uniform(0, 1, n) < gap] = ''
+        return v
+    real = {'sex': column(n_real, ['F', 'M'], [0.5, 0.5], 0.1), 'ward': column(n_real, ['A', 'B', 'C'], [0.5, 0.3, 0.2], 0.05)}
+    synth = {'sex': column(n_synth, ['F', 'M'], [0.35, 0.65], 0.2), 'ward': column(n_synth, ['A', 'B', 'C', 'D'], [0.4, 0.3, 0.2, 0.1], 0.0)}
+    draws = np.random.default_rng(23)
+
+    def frame(cols, rows):
+        return pd.DataFrame({c: pd.Series(v[rows]).replace('', np.nan) for c, v in cols.items()})
+
+    def scores(r, s):
+        tv, mv = [], []
+        for c in ('sex', 'ward'):
+            p = r[c].dropna().value_counts(normalize=True)
+            q = s[c].dropna().value_counts(normalize=True)
+            labels = set(p.index) | set(q.index)
+            tv.append(1 - 0.5 * sum(abs(p.get(k, 0.0) - q.get(k, 0.0)) for k in labels))
+            mv.append(1 - abs(r[c].isna().mean() - s[c].isna().mean()))
+        # A missing cell is a label of its own (SDMetrics' groupby dropna=False); a text sentinel keeps the
+        # keys hashable and equal (NaN keys are not equal to themselves).
+        cr = r.fillna('<missing>').groupby(['sex', 'ward']).size() / len(r)
+        cs = s.fillna('<missing>').groupby(['sex', 'ward']).size() / len(s)
+        keys = set(cr.index) | set(cs.index)
+        cont = 1 - 0.5 * sum(abs(cr.get(k, 0.0) - cs.get(k, 0.0)) for k in keys)
+        return {'tv': float(np.mean(tv)), 'missing': float(np.mean(mv)), 'contingency': float(cont)}
+
+    resamples = []
+    for _ in range(RESAMPLES):
+        rr = draws.integers(0, n_real, n_real)
+        sr = draws.integers(0, n_synth, n_synth)
+        resamples.append({'realRows': rr.tolist(), 'synthRows': sr.tolist(), **scores(frame(real, rr), frame(synth, sr))})
+    all_real = np.arange(n_real)
+    all_synth = np.arange(n_synth)
+    return {
+        'score': scores(frame(real, all_real), frame(synth, all_synth)),
+        'real': {c: list(v) for c, v in real.items()},
+        'synth': {c: list(v) for c, v in synth.items()},
+        'resamples': resamples,
+    }
+
+
 def main():
     out = {
         'numpy': np.__version__,
@@ -114,6 +164,7 @@ def main():
         'ks': ks_case(),
         'auc': auc_case(),
         'pearson': pearson_case(),
+        'categorical': categorical_case(),
     }
     with open(OUT, 'w', encoding='utf-8') as f:
         json.dump(out, f, indent=1)

@@ -10,14 +10,17 @@ import { MedSynthError } from '../../../src/core/errors';
 import { bootstrapDraw, drawCounts, percentileInterval, runBootstrap, withResample } from '../../../src/core/metrics/bootstrap';
 import { pearsonWeighted } from '../../../src/core/metrics/correlationSimilarity';
 import { resampledAuc } from '../../../src/core/metrics/detection';
+import { computeContingencySimilarity } from '../../../src/core/metrics/contingencySimilarity';
 import { computeKsComplement } from '../../../src/core/metrics/ksComplement';
+import { computeMissingValueSimilarity } from '../../../src/core/metrics/missingValueSimilarity';
+import { computeTvComplement } from '../../../src/core/metrics/tvComplement';
 import { evaluateTableMetrics, getTableMetric } from '../../../src/core/metrics/registry';
 import type { MetricResult } from '../../../src/core/metrics/types';
 import { renderReportHtml } from '../../../src/core/report/html';
 import { renderReportMarkdown } from '../../../src/core/report/markdown';
 import type { Report } from '../../../src/core/report/model';
 import { scoreWithInterval } from '../../../src/core/report/reportText';
-import { buildColumn, loadReferenceJson, numericTable } from './csvTable';
+import { buildColumn, categoricalTable, loadReferenceJson, numericTable } from './csvTable';
 
 interface Fixture {
   percentiles: { values: number[]; p2_5: number; p97_5: number }[];
@@ -30,6 +33,12 @@ interface Fixture {
   };
   auc: { positives: number[]; negatives: number[]; resamples: { positiveRows: number[]; negativeRows: number[]; auc: number }[] };
   pearson: { x: (number | null)[]; y: (number | null)[]; resamples: { rows: number[]; r: number }[] };
+  categorical: {
+    score: { tv: number; missing: number; contingency: number };
+    real: Record<string, string[]>;
+    synth: Record<string, string[]>;
+    resamples: { realRows: number[]; synthRows: number[]; tv: number; missing: number; contingency: number }[];
+  };
 }
 
 const ref = loadReferenceJson<Fixture>('bootstrap.json');
@@ -132,6 +141,29 @@ describe('resample closures against the Python reference', () => {
     const [lo, hi] = percentileInterval(scores) ?? assert.fail('no interval');
     close(lo, k.ci95[0], 'ci95 lo');
     close(hi, k.ci95[1], 'ci95 hi');
+  });
+
+  it('fidelity.tvComplement, missingValueSimilarity and contingencySimilarity: pandas on the drawn rows', () => {
+    const c = ref.categorical;
+    const input = { real: categoricalTable(c.real), synth: categoricalTable(c.synth) };
+    const results = {
+      tv: computeTvComplement(input),
+      missing: computeMissingValueSimilarity(input),
+      contingency: computeContingencySimilarity(input),
+    };
+    for (const [name, result] of Object.entries(results))
+      close(result.score ?? Number.NaN, c.score[name as keyof typeof results], `${name} score`);
+    const closures = {
+      tv: results.tv.resample ?? assert.fail('tv'),
+      missing: results.missing.resample ?? assert.fail('missing'),
+      contingency: results.contingency.resample ?? assert.fail('contingency'),
+    };
+    c.resamples.forEach((r, i) => {
+      for (const [name, resample] of Object.entries(closures)) {
+        const expected = r[name as keyof typeof closures];
+        close(resample(fixedDraws(r.realRows, r.synthRows)) ?? Number.NaN, expected, `${name} resample ${i}`);
+      }
+    });
   });
 
   it('fidelity.detection: the held-out AUC of drawn rows equals roc_auc_score (ties averaged)', () => {

@@ -25,6 +25,8 @@ const bundles = [
   nodeBundle('src/inference/main.ts', 'dist/inference.js'),
   nodeBundle('src/cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }),
   nodeBundle('src/engine/datasetWorkerMain.ts', 'dist/datasetWorker.js'),
+  // The k-NN pool's worker (src/engine/knnPool.ts finds it beside cli.js / extension.js).
+  nodeBundle('src/engine/knnWorkerMain.ts', 'dist/knnWorker.js'),
 ];
 
 // Each folder under webview/ with a main.ts is one browser app.

@@ -32,7 +32,7 @@ import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './typ
 import { r2Score } from './utility/classificationScores';
 import { fitFeatureEncoder, sortedClasses, targetLabels } from './utility/features';
 import { CLASSIFICATION_MODELS, fitPredict, REGRESSION_MODELS } from './utility/models';
-import { TSTR_MAX_ROWS } from './utility/tstr';
+import { checkClasses, TSTR_MAX_ROWS } from './utility/tstr';
 import { timeSlicer } from './workSteps';
 
 export const ATTRIBUTE_INFERENCE_ID = 'privacy.attributeInference';
@@ -243,11 +243,7 @@ export async function computeAttributeInference(input: TableMetricInput, signal?
     }
     const labels = targetLabels(col as CategoricalColumn, trainRows);
     const classes = sortedClasses(labels);
-    if (classes.length < 2)
-      throw new MedSynthError(
-        'BAD_INPUT',
-        `the secret "${secret}" has one class (${classes[0]}) in the ${role} table; a classifier needs two`,
-      );
+    checkClasses(classes, secret, 'secret', role);
     const y = Int32Array.from(labels, (l) => classes.indexOf(l!));
     const proba = await fitPredict(model, { x, features: d, y, classes: classes.length }, xReal, rows.real.length, slice, signal);
     const right = new Float64Array(rows.real.length);

@@ -19,7 +19,7 @@ import { fitFeatureEncoder } from '../../../src/core/metrics/utility/features';
 import { binThresholds } from '../../../src/core/metrics/utility/gradientBoosting';
 import { fitRidge, predictLinear } from '../../../src/core/metrics/utility/linearRegression';
 import { logisticProba } from '../../../src/core/metrics/utility/models';
-import { computeTstr, tstrMetric, TSTR_ID } from '../../../src/core/metrics/utility/tstr';
+import { computeTstr, MAX_TARGET_CLASSES, tstrMetric, TSTR_ID } from '../../../src/core/metrics/utility/tstr';
 import { fitLogisticRegression } from '../../../src/core/metrics/logisticRegression';
 import { buildColumn, loadReferenceJson } from './csvTable';
 
@@ -244,6 +244,24 @@ describe('utility.tstr known answers and bad input', () => {
       },
     );
   });
+  it('a target with more than MAX_TARGET_CLASSES labels is BAD_INPUT', async () => {
+    const labels = Array.from({ length: 120 }, (_, i) => `K${i % 60}`);
+    const t: Table = {
+      rowCount: labels.length,
+      columns: [
+        buildColumn(
+          'x',
+          'numeric',
+          labels.map((_, i) => String(i)),
+        ),
+        buildColumn('y', 'categorical', labels),
+      ],
+    };
+    assert.equal(MAX_TARGET_CLASSES, 50);
+    await assert.rejects(computeTstr({ real: t, synth: t, holdout: t, options: { target: 'y' } }), (e: unknown) => {
+      return e instanceof MedSynthError && e.code === 'BAD_INPUT' && /"y" has 60 classes in the real table; at most 50/.test(e.message);
+    });
+  });
   it('cancels between boosting rounds', async () => {
     const t = tablesOf(byName('nonlinear/y_reg'));
     const ac = new AbortController();
@@ -259,6 +277,20 @@ describe('utility.tstr known answers and bad input', () => {
     assert.ok(r.resample);
     const same = r.resample((n) => Uint32Array.from({ length: n }, (_, i) => i));
     assert.equal(same, r.score);
+  });
+  it('one-hot keeps the 32 most frequent labels of a column, the rest share "(other)"', () => {
+    // Labels L0..L39; L39 is the most frequent (3 rows), the others 1 row each: kept = L39 then L0..L30.
+    const labels = [...Array.from({ length: 40 }, (_, i) => `L${i}`), 'L39', 'L39'];
+    const t: Table = { rowCount: labels.length, columns: [buildColumn('c', 'categorical', labels)] };
+    const rows = labels.map((_, i) => i);
+    const enc = fitFeatureEncoder(t, rows, ['c']);
+    assert.equal(enc.names.length, 33);
+    assert.deepEqual(enc.names.slice(0, 2), ['c=L0', 'c=L1']);
+    assert.ok(enc.names.includes('c=L39') && !enc.names.includes('c=L31'));
+    assert.equal(enc.names[32], 'c (other)');
+    const x = enc.encode(t, [31, 39]);
+    assert.equal(x[32], 1); // L31 → (other)
+    assert.equal(x[33 + enc.names.indexOf('c=L39')], 1);
   });
   it('binning thresholds: midpoints of distinct values, percentiles above 255 of them', () => {
     assert.deepEqual([...binThresholds(Float64Array.from([3, 1, 2, 2]))], [1.5, 2.5]);

@@ -7,11 +7,17 @@
 //                      SimpleImputer(strategy='mean', add_indicator=True), then StandardScaler on the value
 //                      only: the imputed cells count in the std; the indicator stays 0/1)
 //   categorical, boolean  one-hot over the labels of the training rows in first-seen order; an empty cell
-//                      or a label the training rows lack is all zeros (OneHotEncoder(handle_unknown='ignore'))
+//                      or a label the training rows lack is all zeros (OneHotEncoder(handle_unknown='ignore'));
+//                      above MAX_ONE_HOT_LABELS labels, the most frequent ones keep a feature and the rest
+//                      share one "(other)" feature (as fidelity.detection), so a high-cardinality column
+//                      cannot blow up the logistic regression's Hessian
 //   identifier, text   dropped; the target column is never a feature
 import type { CategoricalColumn, Column, Table } from '../../data/table/table';
 import { MedSynthError } from '../../errors';
 import { isCategoryLike, isNumberLike } from '../tableColumns';
+
+/** One-hot width cap per categorical column (labels beyond it pooled). */
+export const MAX_ONE_HOT_LABELS = 32;
 
 export interface FeatureEncoder {
   /** One per feature: "age", "age (empty)", "sex=F". */
@@ -62,16 +68,27 @@ function numberPart(name: string, col: Column, rows: ArrayLike<number>): Part {
 }
 
 function categoryPart(name: string, col: CategoricalColumn, rows: ArrayLike<number>): Part {
-  const position = new Map<string, number>();
+  const counts = new Map<string, number>();
   for (let k = 0; k < rows.length; k++) {
     const code = col.codes[rows[k]];
     if (code < 0) continue;
     const label = col.categories[code];
-    if (!position.has(label)) position.set(label, position.size);
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const seen = [...counts.keys()];
+  // Most frequent first, ties in first-seen order (a stable sort); the rest share one "(other)" feature.
+  const kept = new Set(
+    seen.length > MAX_ONE_HOT_LABELS ? [...seen].sort((a, b) => counts.get(b)! - counts.get(a)!).slice(0, MAX_ONE_HOT_LABELS) : seen,
+  );
+  const names = seen.filter((l) => kept.has(l)).map((l) => `${name}=${l}`);
+  const position = new Map(seen.filter((l) => kept.has(l)).map((l, i) => [l, i] as const));
+  if (seen.length > kept.size) {
+    for (const l of seen) if (!kept.has(l)) position.set(l, names.length);
+    names.push(`${name} (other)`);
   }
   const lookup = new Map<Column, Int32Array>();
   return {
-    names: [...position.keys()].map((l) => `${name}=${l}`),
+    names,
     fill: (c, row, out, at) => {
       const cat = c as CategoricalColumn;
       let map = lookup.get(c);

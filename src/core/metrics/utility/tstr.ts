@@ -10,7 +10,8 @@
 //   features  features.ts, fitted on each run's training rows; identifier and text columns dropped
 //   rows      rows with an empty target are left out (leftOut); each training set and the test set are
 //             thinned evenly (every k-th row) to at most TSTR_MAX_ROWS
-//   classes   scored over the classes of the holdout's targets: a class a model never saw gets
+//   classes   at most MAX_TARGET_CLASSES (50) in each training table (BAD_INPUT above, or with one class);
+//             scored over the classes of the holdout's targets: a class a model never saw gets
 //             probability 0; a holdout class with no row is not scored
 //   score     per model the share of the real-trained model's skill that the synthetic-trained one keeps:
 //             classification (AUROC_tstr − ½) / (AUROC_trtr − ½), regression R²_tstr / R²_trtr, each
@@ -32,6 +33,27 @@ import { CLASSIFICATION_MODELS, fitPredict, REGRESSION_MODELS, type ModelName } 
 export const TSTR_ID = 'utility.tstr';
 /** The most rows each training set and the test set use; above it, an even thinning. */
 export const TSTR_MAX_ROWS = 10_000;
+
+/**
+ * The most classes a categorical target may have: the cost of one-vs-rest logistic regression and softmax
+ * boosting grows with the classes (about 0.5 s a class at 10,000 rows); a column with more labels is more
+ * likely an identifier or free text than an outcome.
+ */
+export const MAX_TARGET_CLASSES = 50;
+
+/** BAD_INPUT unless 2 ≤ classes.length ≤ MAX_TARGET_CLASSES. */
+export function checkClasses(classes: readonly string[], column: string, what: string, role: string): void {
+  if (classes.length < 2)
+    throw new MedSynthError(
+      'BAD_INPUT',
+      `the ${what} "${column}" has one class (${classes[0]}) in the ${role} table; a classifier needs two`,
+    );
+  if (classes.length > MAX_TARGET_CLASSES)
+    throw new MedSynthError(
+      'BAD_INPUT',
+      `the ${what} "${column}" has ${classes.length} classes in the ${role} table; at most ${MAX_TARGET_CLASSES} are predicted (is it an identifier?)`,
+    );
+}
 
 export type TaskKind = 'classification' | 'regression';
 
@@ -195,11 +217,7 @@ export async function computeTstr(input: TableMetricInput, signal?: AbortSignal)
     }
     const labels = targetLabels(col as CategoricalColumn, rows);
     const classes = sortedClasses(labels);
-    if (classes.length < 2)
-      throw new MedSynthError(
-        'BAD_INPUT',
-        `the target "${target}" has one class (${classes[0]}) in the ${role} table; a classifier needs two`,
-      );
+    checkClasses(classes, target, 'target', role);
     return {
       x,
       y: Int32Array.from(labels, (l) => classes.indexOf(l!)),

@@ -26,7 +26,9 @@
 // secret are left out; each table is thinned evenly to at most TSTR_MAX_ROWS rows.
 import type { CategoricalColumn, Column, Table } from '../data/table/table';
 import { MedSynthError } from '../errors';
-import type { QuasiIdentifier } from './metricOptions';
+import { ATTACKS_NEED_QUASI_IDENTIFIERS } from './attacks/attackRun';
+import { INFERENCE_NEEDS_SECRET } from './attacks/inference';
+import { checkMetricOptions, type QuasiIdentifier } from './metricOptions';
 import { checkTableShape, isCategoryLike, isNumberLike, notApplicable, pairColumns } from './tableColumns';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
 import { r2Score } from './utility/classificationScores';
@@ -150,15 +152,17 @@ function riskOf(main: number, base: number): number {
 
 /** Computes the metric. Throws BAD_INPUT for unusable tables or options, CANCELLED on abort. */
 export async function computeAttributeInference(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
-  const secret = input.options?.secret;
-  const qis = input.options?.quasiIdentifiers ?? [];
-  if (secret === undefined) return notApplicable(ATTRIBUTE_INFERENCE_ID, 'needs the column an attacker wants to learn: --secret col');
-  if (qis.length === 0) return notApplicable(ATTRIBUTE_INFERENCE_ID, 'needs the columns an attacker knows: --quasi-identifiers a,b,c');
   const { real, synth, holdout } = input;
-  if (!holdout)
-    return notApplicable(ATTRIBUTE_INFERENCE_ID, "needs a holdout of real rows for the baseline: the full loop's split or --holdout");
+  // Unusable tables and options are errors before anything is n/a (as the other attacks, attackRun.ts).
   checkTableShape(real, 'real');
   checkTableShape(synth, 'synthetic');
+  checkMetricOptions(input.options, real);
+  const secret = input.options?.secret;
+  const qis = input.options?.quasiIdentifiers ?? [];
+  if (secret === undefined) return notApplicable(ATTRIBUTE_INFERENCE_ID, INFERENCE_NEEDS_SECRET);
+  if (qis.length === 0) return notApplicable(ATTRIBUTE_INFERENCE_ID, ATTACKS_NEED_QUASI_IDENTIFIERS);
+  if (!holdout)
+    return notApplicable(ATTRIBUTE_INFERENCE_ID, "needs a holdout of real rows for the baseline: the full loop's split or --holdout");
   checkTableShape(holdout, 'holdout');
   if (qis.some((q) => q.column === secret)) throw new MedSynthError('BAD_USAGE', `"${secret}" is both the secret and a quasi-identifier`);
   const realSecret = column(real, secret, 'real');

@@ -115,7 +115,12 @@ describe('privacy.attributeInference known answers and bad input', () => {
     const r = await computeAttributeInference({ real, synth: rows(0, 100), holdout: rows(100, 200), options });
     assert.ok(r.score! > 0.85, `score ${r.score}`);
   });
-  it('n/a without a secret, quasi-identifiers or a holdout', async () => {
+  it('n/a without a secret, quasi-identifiers or a holdout; an empty table is an error first', async () => {
+    const empty: Table = { rowCount: 0, columns: synth.columns.map((c) => buildColumn(c.name, c.kind, [])) };
+    await assert.rejects(
+      computeAttributeInference({ real, synth: empty }),
+      (e: unknown) => e instanceof MedSynthError && e.code === 'BAD_INPUT',
+    );
     assert.ok(
       (await computeAttributeInference({ real, synth, holdout, options: { quasiIdentifiers: options.quasiIdentifiers } })).notApplicable,
     );

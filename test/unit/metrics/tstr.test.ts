@@ -214,8 +214,14 @@ describe('utility.tstr known answers and bad input', () => {
     }
     assert.ok(r.score! < 0.2, `score ${r.score}`);
   });
-  it('n/a without a target or without a holdout', async () => {
+  it('n/a without a target or without a holdout; an empty table is an error first, an unknown target BAD_USAGE', async () => {
     const t = tablesOf(byName('patients/smoker'));
+    const empty: Table = { rowCount: 0, columns: t.synth.columns.map((c) => buildColumn(c.name, c.kind, [])) };
+    await assert.rejects(computeTstr({ real: t.real, synth: empty }), (e: unknown) => e instanceof MedSynthError && e.code === 'BAD_INPUT');
+    await assert.rejects(
+      computeTstr({ ...t, options: { target: 'nope' } }),
+      (e: unknown) => e instanceof MedSynthError && e.code === 'BAD_USAGE' && /target column "nope"/.test(e.message),
+    );
     assert.ok((await computeTstr({ real: t.real, synth: t.synth, holdout: t.holdout })).notApplicable);
     assert.ok((await computeTstr({ real: t.real, synth: t.synth, options: { target: 'smoker' } })).notApplicable);
   });

@@ -23,6 +23,7 @@
 //             estimate, not of the training.
 import type { CategoricalColumn, Column, Table } from '../../data/table/table';
 import { MedSynthError } from '../../errors';
+import { checkMetricOptions } from '../metricOptions';
 import { checkTableShape, isCategoryLike, isNumberLike, notApplicable, pairColumns } from '../tableColumns';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from '../types';
 import { timeSlicer } from '../workSteps';
@@ -148,12 +149,14 @@ interface Run {
 
 /** Computes the metric. Throws BAD_INPUT for unusable tables or targets, CANCELLED on abort. */
 export async function computeTstr(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
-  const target = input.options?.target;
-  if (target === undefined) return notApplicable(TSTR_ID, 'needs a target column to predict (--target or the medsynth.target setting)');
   const { real, synth, holdout } = input;
-  if (!holdout) return notApplicable(TSTR_ID, "needs a holdout of real rows to test on: the full loop's split or --holdout");
+  // Unusable tables and options are errors before anything is n/a (as the privacy attacks).
   checkTableShape(real, 'real');
   checkTableShape(synth, 'synthetic');
+  checkMetricOptions(input.options, real);
+  const target = input.options?.target;
+  if (target === undefined) return notApplicable(TSTR_ID, 'needs a target column to predict: --target col');
+  if (!holdout) return notApplicable(TSTR_ID, "needs a holdout of real rows to test on: the full loop's split or --holdout");
   checkTableShape(holdout, 'holdout');
   const realTarget = targetColumn(real, target, 'real');
   const want = isNumberLike(realTarget) ? 'number' : 'category';

@@ -42,38 +42,69 @@ export function pearsonPairwise(x: Float64Array, y: Float64Array): number {
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
 }
 
+/** The rows a bootstrap draw took at least once, with how often (a compact form of drawCounts). */
+export interface DrawnRows {
+  readonly rows: Uint32Array;
+  readonly weights: Float64Array;
+}
+
+export function drawnRows(counts: Uint32Array): DrawnRows {
+  let k = 0;
+  for (const c of counts) if (c > 0) k++;
+  const rows = new Uint32Array(k);
+  const weights = new Float64Array(k);
+  k = 0;
+  for (let i = 0; i < counts.length; i++)
+    if (counts[i] > 0) {
+      rows[k] = i;
+      weights[k++] = counts[i];
+    }
+  return { rows, weights };
+}
+
 /**
- * pearsonPairwise on a bootstrap resample given as per-row counts (row i taken w[i] times): the same
- * pairwise-complete rule and centring, each row weighted by its count.
+ * pearsonPairwise on a bootstrap resample (each drawn row weighted by how often it was drawn; the same
+ * pairwise-complete rule), in one pass over the drawn rows: the values are shifted by cx, cy (the
+ * columns' means, so that datetimes keep their digits) and the centred sums come from the raw ones.
  */
-export function pearsonWeighted(x: Float64Array, y: Float64Array, w: Uint32Array): number {
+export function pearsonWeighted(x: Float64Array, y: Float64Array, drawn: DrawnRows, cx = 0, cy = 0): number {
+  const { rows, weights } = drawn;
   let n = 0;
   let sx = 0;
   let sy = 0;
-  for (let i = 0; i < x.length; i++) {
-    const c = w[i];
-    if (c === 0 || Number.isNaN(x[i]) || Number.isNaN(y[i])) continue;
-    n += c;
-    sx += c * x[i];
-    sy += c * y[i];
-  }
-  if (n < 2) return Number.NaN;
-  const mx = sx / n;
-  const my = sy / n;
-  let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    const c = w[i];
-    if (c === 0 || Number.isNaN(x[i]) || Number.isNaN(y[i])) continue;
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
-    sxy += c * dx * dy;
+  let sxy = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const dx = x[rows[k]] - cx;
+    const dy = y[rows[k]] - cy;
+    if (Number.isNaN(dx) || Number.isNaN(dy)) continue;
+    const c = weights[k];
+    n += c;
+    sx += c * dx;
+    sy += c * dy;
     sxx += c * dx * dx;
     syy += c * dy * dy;
+    sxy += c * dx * dy;
   }
-  if (sxx === 0 || syy === 0) return Number.NaN;
-  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+  if (n < 2) return Number.NaN;
+  const vxx = sxx - (sx * sx) / n;
+  const vyy = syy - (sy * sy) / n;
+  // A column constant on the drawn rows: its centred sum is 0 up to rounding of the shifted values.
+  if (!(vxx > 1e-12 * sxx) || !(vyy > 1e-12 * syy)) return Number.NaN;
+  return Math.max(-1, Math.min(1, (sxy - (sx * sy) / n) / Math.sqrt(vxx * vyy)));
+}
+
+/** The mean of the present values of a column (0 when there is none), the shift of pearsonWeighted. */
+function presentMean(values: Float64Array): number {
+  let n = 0;
+  let s = 0;
+  for (const v of values)
+    if (!Number.isNaN(v)) {
+      n++;
+      s += v;
+    }
+  return n > 0 ? s / n : 0;
 }
 
 /** Computes the metric; not applicable with fewer than two numeric columns, BAD_INPUT when no pair is defined. */
@@ -129,13 +160,16 @@ function* correlationSimilaritySteps(input: TableMetricInput): WorkSteps<MetricR
     });
   // Bootstrap: real and synthetic rows drawn once per resample for every pair; a pair whose correlation
   // is undefined on the drawn rows (a column constant there) is left out of that resample's mean.
+  let shifts: { real: number[]; synth: number[] } | undefined;
   const resample = (draw: (n: number) => Uint32Array): number | null => {
-    const wReal = drawCounts(draw(input.real.rowCount), input.real.rowCount);
-    const wSynth = drawCounts(draw(input.synth.rowCount), input.synth.rowCount);
+    shifts ??= { real: pairs.map((p) => presentMean(p.real.values)), synth: pairs.map((p) => presentMean(p.synth.values)) };
+    const { real: cr, synth: cs } = shifts;
+    const dReal = drawnRows(drawCounts(draw(input.real.rowCount), input.real.rowCount));
+    const dSynth = drawnRows(drawCounts(draw(input.synth.rowCount), input.synth.rowCount));
     const values: number[] = [];
     for (const [a, b] of scored) {
-      const r = pearsonWeighted(pairs[a].real.values, pairs[b].real.values, wReal);
-      const s = pearsonWeighted(pairs[a].synth.values, pairs[b].synth.values, wSynth);
+      const r = pearsonWeighted(pairs[a].real.values, pairs[b].real.values, dReal, cr[a], cr[b]);
+      const s = pearsonWeighted(pairs[a].synth.values, pairs[b].synth.values, dSynth, cs[a], cs[b]);
       if (!Number.isNaN(r) && !Number.isNaN(s)) values.push(1 - Math.abs(s - r) / 2);
     }
     return values.length > 0 ? mean(values) : null;

@@ -5,7 +5,7 @@
 import type { Column } from '../data/table/table';
 import { isMissing, missingCount } from '../data/table/table';
 import { MedSynthError } from '../errors';
-import { withResample } from './bootstrap';
+import { drawCounts, withResample } from './bootstrap';
 import { checkTableShape, mean, notApplicable } from './tableColumns';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
@@ -41,20 +41,25 @@ export function computeMissingValueSimilarity(input: TableMetricInput, signal?: 
     .map(([name]) => name);
   const columns = input.real.columns.length;
   const gappy = columnsWithMissing.map((name) => [input.real.columns.find((c) => c.name === name)!, byName.get(name)!] as const);
-  let flags: { real: Uint8Array; synth: Uint8Array }[] | undefined;
-  const missingFlags = (column: Column): Uint8Array =>
-    Uint8Array.from({ length: cellCount(column) }, (_, i) => (isMissing(column, i) ? 1 : 0));
+  // Per gappy column the rows whose cell is empty; a resample counts how often each row was drawn, once
+  // per table, and adds up the counts of those rows only (O(n + empty cells)).
+  let emptyRows: { real: Uint32Array; synth: Uint32Array }[] | undefined;
+  const rowsOf = (column: Column): Uint32Array => {
+    const out: number[] = [];
+    for (let i = 0; i < cellCount(column); i++) if (isMissing(column, i)) out.push(i);
+    return Uint32Array.from(out);
+  };
   const resample = (draw: (n: number) => Uint32Array): number => {
-    flags ??= gappy.map(([real, synth]) => ({ real: missingFlags(real), synth: missingFlags(synth) }));
-    const realRows = draw(input.real.rowCount);
-    const synthRows = draw(input.synth.rowCount);
-    const share = (f: Uint8Array, rows: Uint32Array): number => {
+    emptyRows ??= gappy.map(([real, synth]) => ({ real: rowsOf(real), synth: rowsOf(synth) }));
+    const realCounts = drawCounts(draw(input.real.rowCount), input.real.rowCount);
+    const synthCounts = drawCounts(draw(input.synth.rowCount), input.synth.rowCount);
+    const share = (rows: Uint32Array, counts: Uint32Array): number => {
       let n = 0;
-      for (const r of rows) n += f[r];
-      return n / rows.length;
+      for (const r of rows) n += counts[r];
+      return n / counts.length;
     };
     let sum = columns - gappy.length;
-    for (const f of flags) sum += 1 - Math.abs(share(f.real, realRows) - share(f.synth, synthRows));
+    for (const e of emptyRows) sum += 1 - Math.abs(share(e.real, realCounts) - share(e.synth, synthCounts));
     return sum / columns;
   };
   return withResample(

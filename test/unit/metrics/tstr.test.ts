@@ -117,7 +117,7 @@ describe('utility.tstr models against scikit-learn', () => {
         assert.ok(maxDiff(x, ref.xFirst.flat()) <= 1e-12);
       });
       if (ref.logistic)
-        it(`${c.name} ${run}: logistic regression = LogisticRegression(C=1) within 1e-7`, async () => {
+        it(`${c.name} ${run}: logistic regression = LogisticRegression(C=1): coefficients within 1e-7 (measured ≤ 8.1e-9)`, async () => {
           const t = tablesOf(c);
           const train = run === 'trtr' ? t.real : t.synth;
           const rows = rowsWithTarget(train, c.target);
@@ -146,7 +146,7 @@ describe('utility.tstr models against scikit-learn', () => {
           assert.ok(maxDiff(proba, ref.logistic!.probaFirst.flat()) <= 1e-8);
         });
       if (ref.ridge)
-        it(`${c.name} ${run}: ridge = Ridge(alpha=1e-6) within 1e-7 (predictions)`, () => {
+        it(`${c.name} ${run}: ridge = Ridge(alpha=1e-6): predictions within 1e-9 (measured ≤ 1.1e-13), coefficients within 1e-6`, () => {
           const t = tablesOf(c);
           const train = run === 'trtr' ? t.real : t.synth;
           const rows = rowsWithTarget(train, c.target);
@@ -159,7 +159,9 @@ describe('utility.tstr models against scikit-learn', () => {
           );
           const hold = rowsWithTarget(t.holdout, c.target);
           const pred = predictLinear(enc.encode(t.holdout, hold), enc.names.length, fit);
-          assert.ok(maxDiff(pred, ref.ridge!.pred) <= 1e-7, `pred ${maxDiff(pred, ref.ridge!.pred)}`);
+          assert.ok(maxDiff(pred, ref.ridge!.pred) <= 1e-9, `pred ${maxDiff(pred, ref.ridge!.pred)}`);
+          // Measured ≤ 7.7e-7: one-hot columns are collinear with the intercept, and only the tiny α pins the
+          // coefficients along that direction (the predictions do not move along it).
           assert.ok(maxDiff(fit.coef, ref.ridge!.coef) <= 1e-6, `coef ${maxDiff(fit.coef, ref.ridge!.coef)}`);
         });
     }

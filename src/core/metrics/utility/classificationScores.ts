@@ -6,9 +6,9 @@
 //                       classes absent from the true labels are skipped here (scikit-learn raises)
 //   balancedAccuracy    balanced_accuracy_score: the mean over the classes present in the true labels of
 //                       the recall of that class
-//   r2Score, meanAbsoluteError   r2_score (1 − SS_res / SS_tot; 0 for a constant truth predicted
-//                       exactly would be 1 in sklearn's force_finite, we return 1 / 0 the same way),
-//                       mean_absolute_error
+//   r2Score             r2_score: 1 − SS_res / SS_tot; for a constant truth 1 when predicted exactly and 0
+//                       otherwise (scikit-learn's force_finite=True)
+//   meanAbsoluteError   mean_absolute_error
 import { MedSynthError } from '../../errors';
 
 /** Binary ROC AUC of `scores` for `positive[i]` (1 = positive); NaN when one side is empty. Ties count ½. */

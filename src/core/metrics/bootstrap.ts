@@ -2,10 +2,12 @@
 // says so with MetricResult.resample (types.ts); runMetrics calls runBootstrap after the metric has
 // computed, which draws `resamples` bootstrap samples, collects the resampled scores and writes
 //   details.ci95       [lo, hi]: the 2.5th and 97.5th percentiles of the resampled scores (the percentile
-//                      method, Efron & Tibshirani 1993, §13.3), with numpy.percentile's default quantile
-//                      convention (linear interpolation between order statistics: position (m − 1) · q of
-//                      the m sorted values, tableColumns.ts quantileSorted)
-//   details.bootstrap  { resamples, seed, method: 'percentile', completed, skipped, stoppedEarly? }
+//                      method: Efron & Tibshirani, An Introduction to the Bootstrap, 1993, ch. 13), with
+//                      numpy.percentile's default quantile convention (linear interpolation between order
+//                      statistics at position (m − 1) · q of the m sorted values, tableColumns.ts
+//                      quantileSorted)
+//   details.bootstrap  { resamples, seed, method: 'percentile', completed, skipped, bias, stoppedEarly? },
+//                      or { resamples, seed, method, error } when the closure failed (the score stands)
 // and drops the closure, so that the stored result is plain JSON.
 //
 // The draws are counter-based (the murmur3 finalizer of generators/latent.ts): index i of the s-th draw
@@ -20,13 +22,18 @@
 // resampled distances are larger than the observed one (a resample's own noise adds to it), so the
 // interval lies below the score and may exclude it: measured on two independent 10k-row samples of one
 // table, KS complement 0.988 with ci95 [0.979, 0.986]. details.bootstrap.bias (mean resampled score −
-// score) gives the size of that shift. Shares (exact copies) and the detection AUC have no such bias.
+// score) gives the size of that shift. A share (exact copies, identifier copies) has no such bias; the
+// detection score is clamped at 1 (AUC ≤ 0.5), so near chance its interval ends at 1.
 //
 // Cost: each metric's closure precomputes what it can (sorted values, per-row codes), so one resample is
 // O(n) or O(n log n). A metric's bootstrap stops after BOOTSTRAP_TIME_LIMIT_MS all the same, with the
 // resamples done so far (details.bootstrap.completed, stoppedEarly: true; no interval from fewer than
-// BOOTSTRAP_MIN_RESAMPLES resampled scores, unless fewer were asked for): an interval cut short by the clock depends on the machine's speed,
-// so only one with completed = resamples is reproducible.
+// BOOTSTRAP_MIN_RESAMPLES resampled scores, unless fewer were asked for): an interval cut short by the
+// clock depends on the machine's speed, so only one with completed = resamples is reproducible. Measured
+// for 200 resamples on one core of the 2-core machine, 8 numeric + 4 categorical columns: 10k rows, KS,
+// TV, missing values, correlations (28 pairs), contingency, detection and exact copies together 1.9 s
+// with their scores (correlations 1.0 s of it); 100k rows, KS 5.5 s, correlations 7.5 s, missing values
+// 1.5 s, contingency 1.9 s, TV 1.1 s, detection 0.4 s.
 import { fmix32 } from '../generators/latent';
 import { MedSynthError, throwIfAborted } from '../errors';
 import { quantileSorted } from './tableColumns';

@@ -131,14 +131,14 @@ def categorical_case():
         for c in ('sex', 'ward'):
             p = r[c].dropna().value_counts(normalize=True)
             q = s[c].dropna().value_counts(normalize=True)
-            labels = set(p.index) | set(q.index)
+            labels = sorted(set(p.index) | set(q.index))  # a fixed order: the sums repeat to the last bit
             tv.append(1 - 0.5 * sum(abs(p.get(k, 0.0) - q.get(k, 0.0)) for k in labels))
             mv.append(1 - abs(r[c].isna().mean() - s[c].isna().mean()))
         # A missing cell is a label of its own (SDMetrics' groupby dropna=False); a text sentinel keeps the
         # keys hashable and equal (NaN keys are not equal to themselves).
         cr = r.fillna('<missing>').groupby(['sex', 'ward']).size() / len(r)
         cs = s.fillna('<missing>').groupby(['sex', 'ward']).size() / len(s)
-        keys = set(cr.index) | set(cs.index)
+        keys = sorted(set(cr.index) | set(cs.index))
         cont = 1 - 0.5 * sum(abs(cr.get(k, 0.0) - cs.get(k, 0.0)) for k in keys)
         return {'tv': float(np.mean(tv)), 'missing': float(np.mean(mv)), 'contingency': float(cont)}
 

@@ -281,6 +281,19 @@ describe('bootstrap intervals in runMetrics', () => {
     assert.ok(calls >= 3 && calls < 200, `stopped after ${calls} resamples`);
   });
 
+  it('lets a cancel land during a long bootstrap of a real metric (CANCELLED, well before the resamples end)', async () => {
+    const { real, synth } = sampleTables(8, 5000, true);
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(
+      evaluateTableMetrics({ real, synth, options: { bootstrap: 10_000 } }, ['fidelity.ksComplement'], controller.signal),
+      (e: unknown) => e instanceof MedSynthError && e.code === 'CANCELLED',
+    );
+    const ms = performance.now() - started;
+    assert.ok(ms < 2000, `cancelled after ${ms.toFixed(0)} ms`);
+  });
+
   it('keeps the score when a closure fails, skips null resamples, and stops at the time limit', async () => {
     const failing = await runBootstrap(
       withResample({ id: 'x', score: 0.5, details: { a: 1 } }, () => {

@@ -9,11 +9,15 @@ import { describe, it } from 'node:test';
 import type { ColumnKind, Table } from '../../../src/core/data/table/table';
 import { MedSynthError } from '../../../src/core/errors';
 import {
+  ascendingOrder,
   balancedAccuracy,
+  balancedAccuracyWeighted,
   meanAbsoluteError,
   r2Score,
+  regressionScoresWeighted,
   rocAuc,
   rocAucOvrMacro,
+  rocAucWeighted,
 } from '../../../src/core/metrics/utility/classificationScores';
 import { fitFeatureEncoder } from '../../../src/core/metrics/utility/features';
 import { binThresholds } from '../../../src/core/metrics/utility/gradientBoosting';
@@ -284,7 +288,62 @@ describe('utility.tstr known answers and bad input', () => {
     const r = await computeTstr({ ...t, options: { target: 'y_bin' } });
     assert.ok(r.resample);
     const same = r.resample((n) => Uint32Array.from({ length: n }, (_, i) => i));
-    assert.equal(same, r.score);
+    assert.ok(Math.abs(same! - r.score!) <= 1e-12, `${same} vs ${r.score}`);
+    const half = r.resample((n) => Uint32Array.from({ length: n }, (_, i) => i % Math.ceil(n / 2)));
+    assert.ok(half !== null && half >= 0 && half <= 1 && half !== r.score);
+  });
+  it('the weighted scores (bootstrap) equal the plain ones on the rows repeated by their weights', () => {
+    const s = fixture.scores;
+    const n = s.multiclass.truth.length;
+    const weights = Float64Array.from({ length: n }, (_, i) => (i * 7) % 4); // 0, 3, 2, 1, 0, …
+    const rep: number[] = [];
+    weights.forEach((w, i) => {
+      for (let k = 0; k < w; k++) rep.push(i);
+    });
+    const truth = Int32Array.from(s.multiclass.truth);
+    const proba = Float64Array.from(s.multiclass.proba);
+    const col = (c: number, rows: readonly number[]): Float64Array => Float64Array.from(rows, (i) => proba[i * 4 + c]);
+    for (let c = 0; c < 4; c++) {
+      const all = [...truth.keys()];
+      const plain = rocAuc(
+        col(c, rep),
+        rep.map((i) => (truth[i] === c ? 1 : 0)),
+      );
+      const weighted = rocAucWeighted(ascendingOrder(col(c, all)), col(c, all), (i) => truth[i] === c, weights);
+      assert.ok(Math.abs(plain - weighted) <= 1e-12, `class ${c}: ${plain} vs ${weighted}`);
+    }
+    const predicted = Int32Array.from(s.multiclass.predicted);
+    const plainBa = balancedAccuracy(
+      Int32Array.from(rep, (i) => predicted[i]),
+      Int32Array.from(rep, (i) => truth[i]),
+    );
+    assert.ok(Math.abs(plainBa - balancedAccuracyWeighted(predicted, truth, weights)) <= 1e-12);
+    const rt = s.regression.truth;
+    const rp = s.regression.predicted;
+    const rw = Float64Array.from(rt, (_, i) => (i * 5) % 3);
+    const rrep: number[] = [];
+    rw.forEach((w, i) => {
+      for (let k = 0; k < w; k++) rrep.push(i);
+    });
+    const got = regressionScoresWeighted(rp, rt, rw);
+    assert.ok(
+      Math.abs(
+        got.r2 -
+          r2Score(
+            rrep.map((i) => rp[i]),
+            rrep.map((i) => rt[i]),
+          ),
+      ) <= 1e-12,
+    );
+    assert.ok(
+      Math.abs(
+        got.mae -
+          meanAbsoluteError(
+            rrep.map((i) => rp[i]),
+            rrep.map((i) => rt[i]),
+          ),
+      ) <= 1e-12,
+    );
   });
   it('one-hot keeps the 32 most frequent labels of a column, the rest share "(other)"', () => {
     // Labels L0..L39; L39 is the most frequent (3 rows), the others 1 row each: kept = L39 then L0..L30.

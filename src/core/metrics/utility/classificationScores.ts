@@ -95,3 +95,84 @@ export function meanAbsoluteError(predicted: ArrayLike<number>, truth: ArrayLike
   for (let i = 0; i < n; i++) s += Math.abs(truth[i] - predicted[i]);
   return s / n;
 }
+
+// Weighted forms for the bootstrap: row i counts weights[i] times (its multiplicity in a resample), which
+// gives the score of the resampled rows without copying or sorting them again.
+
+/** Row indices ordered by ascending score (sort once, reuse for every resample). */
+export function ascendingOrder(scores: ArrayLike<number>): Uint32Array {
+  return Uint32Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+}
+
+/** Binary ROC AUC with row weights: Σ w_p w_n ([s_p > s_n] + ½ [s_p = s_n]) / (W_pos · W_neg); NaN when one side weighs 0. */
+export function rocAucWeighted(
+  order: Uint32Array,
+  scores: ArrayLike<number>,
+  positive: (row: number) => boolean,
+  weights: ArrayLike<number>,
+): number {
+  const n = order.length;
+  let negBelow = 0;
+  let pairs = 0;
+  let wPos = 0;
+  let wNeg = 0;
+  for (let a = 0; a < n;) {
+    const s = scores[order[a]];
+    let gp = 0;
+    let gn = 0;
+    let b = a;
+    for (; b < n && scores[order[b]] === s; b++) {
+      const i = order[b];
+      if (positive(i)) gp += weights[i];
+      else gn += weights[i];
+    }
+    pairs += gp * (negBelow + gn / 2);
+    negBelow += gn;
+    wPos += gp;
+    wNeg += gn;
+    a = b;
+  }
+  return wPos === 0 || wNeg === 0 ? Number.NaN : pairs / (wPos * wNeg);
+}
+
+/** Balanced accuracy with row weights (classes of positive weight only). */
+export function balancedAccuracyWeighted(predicted: Int32Array, truth: Int32Array, weights: ArrayLike<number>): number {
+  const support = new Map<number, number>();
+  const hits = new Map<number, number>();
+  for (let i = 0; i < truth.length; i++) {
+    const w = weights[i];
+    if (w === 0) continue;
+    support.set(truth[i], (support.get(truth[i]) ?? 0) + w);
+    if (predicted[i] === truth[i]) hits.set(truth[i], (hits.get(truth[i]) ?? 0) + w);
+  }
+  if (support.size === 0) return Number.NaN;
+  let sum = 0;
+  for (const [k, s] of support) sum += (hits.get(k) ?? 0) / s;
+  return sum / support.size;
+}
+
+/** R² and MAE with row weights. */
+export function regressionScoresWeighted(
+  predicted: ArrayLike<number>,
+  truth: ArrayLike<number>,
+  weights: ArrayLike<number>,
+): { r2: number; mae: number } {
+  let w = 0;
+  let mean = 0;
+  for (let i = 0; i < truth.length; i++) {
+    w += weights[i];
+    mean += weights[i] * truth[i];
+  }
+  if (w === 0) return { r2: Number.NaN, mae: Number.NaN };
+  mean /= w;
+  let ssRes = 0;
+  let ssTot = 0;
+  let abs = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const e = truth[i] - predicted[i];
+    ssRes += weights[i] * e * e;
+    ssTot += weights[i] * (truth[i] - mean) ** 2;
+    abs += weights[i] * Math.abs(e);
+  }
+  return { r2: ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot, mae: abs / w };
+}

@@ -27,7 +27,17 @@ import { checkMetricOptions } from '../metricOptions';
 import { checkTableShape, isCategoryLike, isNumberLike, notApplicable, pairColumns } from '../tableColumns';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from '../types';
 import { timeSlicer } from '../workSteps';
-import { balancedAccuracy, meanAbsoluteError, r2Score, rocAuc, rocAucOvrMacro } from './classificationScores';
+import {
+  ascendingOrder,
+  balancedAccuracy,
+  balancedAccuracyWeighted,
+  meanAbsoluteError,
+  r2Score,
+  regressionScoresWeighted,
+  rocAuc,
+  rocAucOvrMacro,
+  rocAucWeighted,
+} from './classificationScores';
 import { fitFeatureEncoder, sortedClasses, targetLabels } from './features';
 import { CLASSIFICATION_MODELS, fitPredict, REGRESSION_MODELS, type ModelName } from './models';
 
@@ -127,6 +137,43 @@ function scoreRows(kind: TaskKind, pred: Float64Array, classes: number, truth: I
         )
       : rocAucOvrMacro(proba, t, classes);
   return { auroc, balancedAccuracy: balancedAccuracy(predicted, t) };
+}
+
+/**
+ * The scores of predictions `pred` on the test rows with row weights (a bootstrap resample's
+ * multiplicities): the orders by each class's probability are sorted once, here.
+ */
+function weightedScorer(
+  kind: TaskKind,
+  pred: Float64Array,
+  classes: number,
+  truth: Int32Array | Float64Array,
+): (weights: Float64Array) => Scores {
+  if (kind === 'regression') return (weights) => regressionScoresWeighted(pred, truth, weights);
+  const n = truth.length;
+  const predicted = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (pred[i * classes + c] > pred[i * classes + best]) best = c;
+    predicted[i] = best;
+  }
+  const scored = classes === 2 ? [1] : Array.from({ length: classes }, (_, c) => c);
+  const columns = scored.map((c) => Float64Array.from({ length: n }, (_, i) => pred[i * classes + c]));
+  const orders = columns.map(ascendingOrder);
+  return (weights) => {
+    let sum = 0;
+    let used = 0;
+    scored.forEach((c, k) => {
+      const auc = rocAucWeighted(orders[k], columns[k], (i) => truth[i] === c, weights);
+      if (Number.isNaN(auc)) return;
+      sum += auc;
+      used++;
+    });
+    return {
+      auroc: used === 0 ? Number.NaN : sum / used,
+      balancedAccuracy: balancedAccuracyWeighted(predicted, truth as Int32Array, weights),
+    };
+  };
 }
 
 /** Skill kept: clipped to [0, 1]; null when the real-trained model has no skill. */
@@ -248,21 +295,39 @@ export async function computeTstr(input: TableMetricInput, signal?: AbortSignal)
   }
   await slice();
 
-  const allTest = Uint32Array.from({ length: testRows.length }, (_, i) => i);
-  const evaluate = (idx: ArrayLike<number>) => {
-    const perModel: Record<string, { trtr: Scores; tstr: Scores; skillKept: number | null }> = {};
-    const kept: number[] = [];
-    for (const [model, p] of predictions) {
-      const trtr = scoreRows(kind, p.trtr, evalClasses.length, truth, idx);
-      const tstr = scoreRows(kind, p.tstr, evalClasses.length, truth, idx);
-      const skillKept = skillRatio(kind, tstr, trtr);
-      if (skillKept !== null) kept.push(skillKept);
-      perModel[model] = { tstr, trtr, skillKept };
-    }
-    const score = kept.length === 0 ? null : kept.reduce((a, b) => a + b, 0) / kept.length;
-    return { perModel, score };
+  const skillOf = (perModel: Record<string, { trtr: Scores; tstr: Scores; skillKept: number | null }>): number | null => {
+    const kept = Object.values(perModel)
+      .map((m) => m.skillKept)
+      .filter((v): v is number => v !== null);
+    return kept.length === 0 ? null : kept.reduce((a, b) => a + b, 0) / kept.length;
   };
-  const { perModel, score } = evaluate(allTest);
+  const perModel: Record<string, { trtr: Scores; tstr: Scores; skillKept: number | null }> = {};
+  const allTest = Uint32Array.from({ length: testRows.length }, (_, i) => i);
+  for (const [model, p] of predictions) {
+    const trtr = scoreRows(kind, p.trtr, evalClasses.length, truth, allTest);
+    const tstr = scoreRows(kind, p.tstr, evalClasses.length, truth, allTest);
+    perModel[model] = { tstr, trtr, skillKept: skillRatio(kind, tstr, trtr) };
+  }
+  const score = skillOf(perModel);
+  // The bootstrap: the same predictions, the test rows weighted by their multiplicity in the resample.
+  // Sorted on the first resample only (no cost without a bootstrap).
+  let scorers: { model: string; trtr: (w: Float64Array) => Scores; tstr: (w: Float64Array) => Scores }[] | undefined;
+  const resampled = (idx: Uint32Array): number | null => {
+    const weights = new Float64Array(testRows.length);
+    for (const i of idx) weights[i]++;
+    const per: Record<string, { trtr: Scores; tstr: Scores; skillKept: number | null }> = {};
+    scorers ??= [...predictions].map(([model, p]) => ({
+      model,
+      trtr: weightedScorer(kind, p.trtr, evalClasses.length, truth),
+      tstr: weightedScorer(kind, p.tstr, evalClasses.length, truth),
+    }));
+    for (const sc of scorers) {
+      const trtr = sc.trtr(weights);
+      const tstr = sc.tstr(weights);
+      per[sc.model] = { trtr, tstr, skillKept: skillRatio(kind, tstr, trtr) };
+    }
+    return skillOf(per);
+  };
   if (score === null)
     return {
       ...notApplicable(
@@ -284,7 +349,7 @@ export async function computeTstr(input: TableMetricInput, signal?: AbortSignal)
       columns,
     },
     leftOut,
-    resample: (draw) => evaluate(draw(testRows.length)).score,
+    resample: (draw) => resampled(draw(testRows.length)),
   };
 }
 

@@ -5,8 +5,9 @@
 //                      method: Efron & Tibshirani, An Introduction to the Bootstrap, 1993, ch. 13), with
 //                      numpy.percentile's default quantile convention (linear interpolation between order
 //                      statistics at position (m − 1) · q of the m sorted values, tableColumns.ts
-//                      quantileSorted)
-//   details.bootstrap  { resamples, seed, method: 'percentile', completed, skipped, bias, stoppedEarly? },
+//                      quantileSorted), each less the bootstrap estimate of the bias (the mean resampled
+//                      score minus the score, ch. 10), clamped to the metric's range: see below
+//   details.bootstrap  { resamples, seed, method: 'shifted percentile', completed, skipped, bias, stoppedEarly? },
 //                      or { resamples, seed, method, error } when the closure failed (the score stands)
 // and drops the closure, so that the stored result is plain JSON.
 //
@@ -19,11 +20,14 @@
 // What the interval says: the spread of the score under resampling of the compared rows, so that two
 // runs whose intervals overlap are not told apart. For a similarity of the form 1 − distance (KS, TV,
 // correlation, contingency, missing-value similarity) between two samples of nearly one distribution the
-// resampled distances are larger than the observed one (a resample's own noise adds to it), so the
-// interval lies below the score and may exclude it: measured on two independent 10k-row samples of one
-// table, KS complement 0.988 with ci95 [0.979, 0.986]. details.bootstrap.bias (mean resampled score −
-// score) gives the size of that shift. A share (exact copies, identifier copies) has no such bias; the
-// detection score is clamped at 1 (AUC ≤ 0.5), so near chance its interval ends at 1.
+// resampled distances are larger than the observed one (a resample's own noise adds to it), so the plain
+// percentile interval lies below the score and may exclude it: measured on two independent 10k-row
+// samples of one table, KS complement 0.988 with a percentile interval [0.979, 0.986]. The interval is
+// therefore shifted by the bootstrap's own estimate of that bias (details.bootstrap.bias, the mean
+// resampled score − the score): its width is the percentile interval's, its place is centred on the score
+// the way the resampled scores are centred on their mean, and it is clamped to the metric's range. A share
+// (exact copies, identifier copies) has no such bias and is left where it is; the detection score is
+// clamped at 1 (AUC ≤ 0.5), so near chance its interval ends at 1.
 //
 // Cost: each metric's closure precomputes what it can (sorted values, per-row codes), so one resample is
 // O(n) or O(n log n). A metric's bootstrap stops after BOOTSTRAP_TIME_LIMIT_MS all the same, with the
@@ -52,7 +56,7 @@ export interface BootstrapSettings {
 export interface BootstrapRecord {
   readonly resamples: number;
   readonly seed: number;
-  readonly method: 'percentile';
+  readonly method: 'shifted percentile';
   /** Resamples that gave a score (the interval's basis). */
   readonly completed: number;
   /** Resamples whose score was undefined (null, or NaN), left out. */
@@ -60,7 +64,7 @@ export interface BootstrapRecord {
   /**
    * Mean of the resampled scores minus the score. Not small for the "1 − distance" similarities when the
    * two samples are close: each resample adds its own sampling noise to the distance, so the resampled
-   * scores sit below the score and the percentile interval can end below it (see the header).
+   * scores sit below the score; ci95 is the percentile interval less this (see the header).
    */
   readonly bias?: number;
   /** Set when BOOTSTRAP_TIME_LIMIT_MS ran out before all resamples were drawn. */
@@ -173,6 +177,7 @@ export async function runBootstrap(
   settings: BootstrapSettings,
   signal?: AbortSignal,
   timeLimitMs = BOOTSTRAP_TIME_LIMIT_MS,
+  range?: readonly [number, number],
 ): Promise<MetricResult> {
   const { resample, ...plain } = result;
   if (!resample || settings.resamples <= 0 || result.score === null) return plain;
@@ -200,20 +205,34 @@ export async function runBootstrap(
     const error = `the bootstrap failed: ${e instanceof Error ? e.message : String(e)}`;
     return {
       ...plain,
-      details: { ...plain.details, bootstrap: { resamples: settings.resamples, seed: settings.seed, method: 'percentile', error } },
+      details: { ...plain.details, bootstrap: { resamples: settings.resamples, seed: settings.seed, method: 'shifted percentile', error } },
     };
   }
+  const bias = scores.length > 0 ? scores.reduce((a, v) => a + v, 0) / scores.length - result.score : undefined;
   const record: BootstrapRecord = {
     resamples: settings.resamples,
     seed: settings.seed,
-    method: 'percentile',
+    method: 'shifted percentile',
     completed: scores.length,
     skipped,
-    ...(scores.length > 0 ? { bias: scores.reduce((a, v) => a + v, 0) / scores.length - result.score } : {}),
+    ...(bias !== undefined ? { bias } : {}),
     ...(stoppedEarly ? { stoppedEarly: true as const } : {}),
   };
   // A run asked for fewer resamples than the minimum gets its interval all the same: the user chose it.
   const enough = scores.length > 0 && scores.length >= Math.min(BOOTSTRAP_MIN_RESAMPLES, settings.resamples);
-  const ci95 = enough ? percentileInterval(scores) : undefined;
+  const ci95 = enough ? shiftedInterval(percentileInterval(scores), bias ?? 0, range) : undefined;
   return { ...plain, details: { ...plain.details, ...(ci95 ? { ci95 } : {}), bootstrap: record } };
+}
+
+/** The percentile interval less the bias, clamped to the metric's range (when it has a finite one). */
+export function shiftedInterval(
+  interval: [number, number] | undefined,
+  bias: number,
+  range?: readonly [number, number],
+): [number, number] | undefined {
+  if (!interval) return undefined;
+  const lo = Number.isFinite(range?.[0]) ? range![0] : -Infinity;
+  const hi = Number.isFinite(range?.[1]) ? range![1] : Infinity;
+  const clamp = (x: number): number => Math.min(hi, Math.max(lo, x));
+  return [clamp(interval[0] - bias), clamp(interval[1] - bias)];
 }

@@ -12,6 +12,8 @@ import type { MetricResult } from './types';
 /** What the loop needs of a metric: its id and its compute function. */
 export interface RunnableMetric<I> {
   readonly id: string;
+  /** The score's range, which bootstrap intervals are clamped to. */
+  readonly range?: readonly [number, number];
   compute(input: I, signal?: AbortSignal): MetricResult | Promise<MetricResult>;
 }
 
@@ -52,7 +54,7 @@ export async function runMetrics<I, M extends RunnableMetric<I>>(
     throwIfAborted(signal);
     try {
       // runBootstrap throws nothing but CANCELLED: a failing closure costs the interval, not the score.
-      results.push(finish(metric, await runBootstrap(await metric.compute(input, signal), settings, signal)));
+      results.push(finish(metric, await runBootstrap(await metric.compute(input, signal), settings, signal, undefined, metric.range)));
     } catch (e) {
       if (e instanceof MedSynthError && e.code === 'CANCELLED') throw e;
       if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled', {}, { cause: e });

@@ -7,7 +7,14 @@ import { describe, it } from 'node:test';
 import { formatEvaluationSummary } from '../../../src/cli/summary';
 import type { Table } from '../../../src/core/data/table/table';
 import { MedSynthError } from '../../../src/core/errors';
-import { bootstrapDraw, drawCounts, percentileInterval, runBootstrap, withResample } from '../../../src/core/metrics/bootstrap';
+import {
+  bootstrapDraw,
+  drawCounts,
+  percentileInterval,
+  runBootstrap,
+  shiftedInterval,
+  withResample,
+} from '../../../src/core/metrics/bootstrap';
 import { drawnRows, pearsonPairwise, pearsonWeighted } from '../../../src/core/metrics/correlationSimilarity';
 import { resampledAuc } from '../../../src/core/metrics/detection';
 import { computeContingencySimilarity } from '../../../src/core/metrics/contingencySimilarity';
@@ -214,7 +221,7 @@ describe('bootstrap intervals in runMetrics', () => {
       const ci = r.details.ci95 as [number, number];
       assert.ok(Array.isArray(ci) && ci[0] <= ci[1], `${r.id} has no interval`);
       const { bias, ...record } = r.details.bootstrap as { bias: number };
-      assert.deepEqual(record, { resamples: 100, seed: 5, method: 'percentile', completed: 100, skipped: 0 });
+      assert.deepEqual(record, { resamples: 100, seed: 5, method: 'shifted percentile', completed: 100, skipped: 0 });
       assert.ok(Number.isFinite(bias), r.id);
       assert.deepEqual(JSON.parse(JSON.stringify(r)), r, `${r.id} is plain JSON`);
       assert.ok(ci[0] <= r.score! && r.score! <= ci[1], `${r.id}: ${r.score} outside [${ci[0]}, ${ci[1]}]`);
@@ -310,7 +317,14 @@ describe('bootstrap intervals in runMetrics', () => {
       { resamples: 40, seed: 0 },
     );
     // Kept: 2, 4, …, 40 (mean 21), so the bias is 21 − 0.5.
-    assert.deepEqual(halfNull.details.bootstrap, { resamples: 40, seed: 0, method: 'percentile', completed: 20, skipped: 20, bias: 20.5 });
+    assert.deepEqual(halfNull.details.bootstrap, {
+      resamples: 40,
+      seed: 0,
+      method: 'shifted percentile',
+      completed: 20,
+      skipped: 20,
+      bias: 20.5,
+    });
     const cut = await runBootstrap(
       withResample({ id: 'x', score: 0.5, details: {} }, () => 0.5),
       { resamples: 50, seed: 0 },
@@ -326,7 +340,7 @@ describe('the interval in the CLI summary and the reports', () => {
   const metric: MetricResult = {
     id: 'fidelity.ksComplement',
     score: 0.9731,
-    details: { ci95: [0.9612, 0.9823], bootstrap: { resamples: 200, seed: 0, method: 'percentile', completed: 200, skipped: 0 } },
+    details: { ci95: [0.9612, 0.9823], bootstrap: { resamples: 200, seed: 0, method: 'shifted percentile', completed: 200, skipped: 0 } },
   };
   const report = (metrics: MetricResult[]): Report => ({
     schema: 'medsynth.report/1',
@@ -349,5 +363,26 @@ describe('the interval in the CLI summary and the reports', () => {
     assert.equal(scoreWithInterval(plain), '0.9731');
     assert.doesNotMatch(formatEvaluationSummary(report([plain])), /95% CI/);
     assert.equal(scoreWithInterval({ score: null, details: metric.details }), '');
+  });
+});
+
+describe('the shifted percentile interval', () => {
+  it('is the percentile interval less the bias, clamped to the range (hand computed)', () => {
+    // Percentiles [0.8706, 0.919], resampled mean 0.038 below the score: [0.9086, 0.957].
+    const [lo, hi] = shiftedInterval([0.8706, 0.919], -0.038, [0, 1]) ?? assert.fail('no interval');
+    assert.ok(Math.abs(lo - 0.9086) < 1e-12 && Math.abs(hi - 0.957) < 1e-12, `${lo} ${hi}`);
+    assert.deepEqual(shiftedInterval([0.97, 0.99], -0.02, [0, 1]), [0.99, 1]);
+    assert.deepEqual(shiftedInterval([-3, 2], 0, [-Infinity, Infinity]), [-3, 2]);
+    assert.equal(shiftedInterval(undefined, 0.1, [0, 1]), undefined);
+  });
+
+  it('covers the score for two samples of one distribution, where the plain percentile interval does not', async () => {
+    const { real, synth } = sampleTables(11, 400);
+    const [ks] = await evaluateTableMetrics({ real, synth, options: { bootstrap: 100, seed: 3 } }, ['fidelity.ksComplement']);
+    const ci = ks.details.ci95 as [number, number];
+    const bias = (ks.details.bootstrap as { bias: number }).bias;
+    assert.ok(bias < 0, `resampled KS complements lie below the score (bias ${bias})`);
+    assert.ok(ci[0] <= ks.score! && ks.score! <= ci[1], `${ks.score} outside [${ci[0]}, ${ci[1]}]`);
+    assert.ok(ci[1] <= 1);
   });
 });

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ErrorPayload } from '../core/errors';
 import { MedSynthError, fromErrorPayload } from '../core/errors';
-import { nearestNeighbours } from '../core/metrics/distanceKernel';
-import type { KernelOptions, NearestNeighbours } from '../core/metrics/distanceKernel';
+import { completeTriangle, emptyNeighbours, mergeNeighbours, nearestNeighbours } from '../core/metrics/distanceKernel';
+import type { KernelOptions, NeighbourPass } from '../core/metrics/distanceKernel';
 import { setNeighbourSearch } from '../core/metrics/neighbourCache';
 
 export interface KnnJob {
@@ -27,10 +27,13 @@ export interface KnnJob {
   readonly from: number;
   readonly to: number;
   readonly refBlockRows?: number;
+  /** Also the reference rows' best two among this range (merged by the pool); triangular: the pairs j > i only. */
+  readonly reverse: boolean;
+  readonly triangular: boolean;
 }
 
 export type KnnReply =
-  ({ readonly job: number; readonly error?: undefined } & NearestNeighbours) | { readonly job: number; readonly error: ErrorPayload };
+  ({ readonly job: number; readonly error?: undefined } & NeighbourPass) | { readonly job: number; readonly error: ErrorPayload };
 
 export interface KnnPoolOptions {
   /** The worker script: dist/knnWorker.js, or src/engine/knnWorkerMain.ts under tsx (tests, bench). */
@@ -66,12 +69,7 @@ export class KnnPool {
   }
 
   /** A KernelSearch (distanceSearch.ts): same arguments and results as nearestNeighbours. */
-  readonly search = async (
-    query: Float32Array,
-    ref: Float32Array,
-    stride: number,
-    opts: KernelOptions = {},
-  ): Promise<NearestNeighbours> => {
+  readonly search = async (query: Float32Array, ref: Float32Array, stride: number, opts: KernelOptions = {}): Promise<NeighbourPass> => {
     const nq = query.length / stride;
     const nr = ref.length / stride;
     if (this.broken || this.size < 2 || opts.forceScalar || !Number.isInteger(nq) || nq * nr < (this.opts.minPairs ?? 1 << 22)) {
@@ -94,17 +92,19 @@ export class KnnPool {
     return entry.endsWith('.ts') ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true }) : new Worker(entry);
   }
 
-  private parallel(query: Float32Array, ref: Float32Array, stride: number, nq: number, opts: KernelOptions): Promise<NearestNeighbours> {
+  private parallel(query: Float32Array, ref: Float32Array, stride: number, nq: number, opts: KernelOptions): Promise<NeighbourPass> {
     const { signal } = opts;
     if (signal?.aborted) return Promise.reject(new MedSynthError('CANCELLED', 'cancelled'));
     while (this.workers.length < Math.min(this.size, nq)) this.workers.push(this.spawn());
     const q = shared(query);
     const r = shared(ref);
-    const out: NearestNeighbours = { d1: new Float64Array(nq), d2: new Float64Array(nq), i1: new Int32Array(nq), i2: new Int32Array(nq) };
+    const out = emptyNeighbours(nq);
+    const twoWay = opts.reverse === true || opts.triangular === true;
+    const back = emptyNeighbours(twoWay ? ref.length / stride : 0);
     const per = Math.max(1, Math.ceil(nq / (this.workers.length * JOBS_PER_WORKER)));
     const ranges: [number, number][] = [];
     for (let from = 0; from < nq; from += per) ranges.push([from, Math.min(nq, from + per)]);
-    return new Promise<NearestNeighbours>((resolve, reject) => {
+    return new Promise<NeighbourPass>((resolve, reject) => {
       let next = 0;
       let done = 0;
       let settled = false;
@@ -129,6 +129,8 @@ export class KnnPool {
           stride,
           from,
           to,
+          reverse: opts.reverse === true,
+          triangular: opts.triangular === true,
           ...(opts.refBlockRows ? { refBlockRows: opts.refBlockRows } : {}),
         } satisfies KnnJob);
       };
@@ -147,8 +149,11 @@ export class KnnPool {
           out.d2.set(m.d2, from);
           out.i1.set(m.i1, from);
           out.i2.set(m.i2, from);
-          if (++done === ranges.length) finish(() => resolve(out));
-          else feed(w);
+          // Each range's half of the reverse direction: merged in (distance, index) order.
+          if (m.reverse) mergeNeighbours(back, m.reverse);
+          if (++done < ranges.length) return feed(w);
+          if (opts.triangular) finish(() => resolve(completeTriangle(out, back)));
+          else finish(() => resolve(twoWay ? { ...out, reverse: back } : out));
         };
         const onError = (e: Error): void => finish(() => reject(e));
         const onExit = (code: number): void => finish(() => reject(new Error(`a k-NN worker exited (code ${code})`)));

@@ -1,11 +1,14 @@
 // The nearest-neighbour search behind privacy.dcr and privacy.nndr: for each query row, the smallest
 // and second-smallest L1 distance to a set of reference rows. Rows are packed as row-major
 // Float32Array with a stride that is a multiple of 8, padded with zeros (padding adds nothing to an
-// L1 distance). The hot loop is a small WebAssembly SIMD module assembled from bytes below, so it
-// runs in plain node and in a bundled CLI without native code or extra files; a scalar JavaScript
+// L1 distance). The hot loop is a small WebAssembly SIMD module assembled from bytes (knnKernelWasm.ts),
+// so it runs in plain node and in a bundled CLI without native code or extra files; a scalar JavaScript
 // loop is the fallback where WebAssembly SIMD is unavailable.
 import { MedSynthError } from '../errors';
+import { kernelModuleBytes } from './knnKernelWasm';
 import { yieldToEventLoop } from './tableColumns';
+
+export { kernelModuleBytes };
 
 /** Smallest and second-smallest L1 distance per query row (float32 sums, widened). */
 export interface NearestTwo {
@@ -28,252 +31,20 @@ export function paddedWidth(dims: number): number {
   return Math.max(8, Math.ceil(dims / 8) * 8);
 }
 
-// Opcodes used by the assembler below (WebAssembly core spec 2.0 and the SIMD proposal).
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  else: 0x05,
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  void: 0x40,
-  get: 0x20,
-  set: 0x21,
-  tee: 0x22,
-  i32Load: 0x28,
-  f32Load: 0x2a,
-  i32Store: 0x36,
-  f32Store: 0x38,
-  i32Const: 0x41,
-  i32Add: 0x6a,
-  i32Mul: 0x6c,
-  i32Shl: 0x74,
-  i32LtU: 0x49,
-  i32GeU: 0x4f,
-  f32Lt: 0x5d,
-  f32Add: 0x92,
-} as const;
-const simd = (code: number): number[] => (code < 128 ? [0xfd, code] : [0xfd, (code & 0x7f) | 0x80, code >> 7]);
-const v128Load = (offset: number): number[] => [...simd(0x00), 4, offset];
-const f32x4Sub = simd(0xe5);
-const f32x4Abs = simd(0xe0);
-const f32x4Add = simd(0xe4);
-const extractLane = (lane: number): number[] => [...simd(0x1f), lane];
-const v128Zero = [...simd(0x0c), ...new Array<number>(16).fill(0)];
-
-// Parameters q, nq, r, nr, stride (bytes), out, j0 (index of the first reference row); then the locals
-// i, qrow, rrow, rend, k, j, ib1, ib2 (i32), d, b1, b2 (f32), acc0, acc1 (v128).
-const [Q, NQ, R, NR, STRIDE, OUT, J0, I, QROW, RROW, REND, K, J, IB1, IB2, D, B1, B2, ACC0, ACC1] = Array.from({ length: 20 }, (_, n) => n);
-const get = (l: number): number[] => [op.get, l];
-const set = (l: number): number[] => [op.set, l];
-/** The address of query row i's output record (16 bytes: f32 d1, f32 d2, i32 i1, i32 i2). */
-const outRecord = [...get(OUT), ...get(I), op.i32Const, 4, op.i32Shl, op.i32Add];
-const loadOut = (code: number, offset: number, into: number): number[] => [...outRecord, code, 2, offset, ...set(into)];
-const storeOut = (code: number, offset: number, from: number): number[] => [...outRecord, ...get(from), code, 2, offset];
-
-function accumulate(acc: number, offset: number): number[] {
-  return [
-    ...get(acc),
-    ...get(QROW),
-    ...get(K),
-    op.i32Add,
-    ...v128Load(offset),
-    ...get(RROW),
-    ...get(K),
-    op.i32Add,
-    ...v128Load(offset),
-    ...f32x4Sub,
-    ...f32x4Abs,
-    ...f32x4Add,
-    ...set(acc),
-  ];
-}
-
-/**
- * The kernel: for each query row, merges the reference rows j0, j0 + 1, ... into the best two already in
- * its output record (so a search can run over blocks of reference rows), keeping (distance, index) in
- * lexicographic order: a row replaces a kept one only when strictly nearer, so among equal distances the
- * lowest index wins, as long as the blocks come in ascending order.
- */
-function kernelBody(): number[] {
-  const code = [
-    op.i32Const,
-    0,
-    ...set(I),
-    op.block,
-    op.void,
-    op.loop,
-    op.void,
-    ...get(I),
-    ...get(NQ),
-    op.i32GeU,
-    op.brIf,
-    1,
-    ...get(Q),
-    ...get(I),
-    ...get(STRIDE),
-    op.i32Mul,
-    op.i32Add,
-    ...set(QROW),
-    ...loadOut(op.f32Load, 0, B1),
-    ...loadOut(op.f32Load, 4, B2),
-    ...loadOut(op.i32Load, 8, IB1),
-    ...loadOut(op.i32Load, 12, IB2),
-    ...get(J0),
-    ...set(J),
-    ...get(R),
-    ...set(RROW),
-    ...get(R),
-    ...get(NR),
-    ...get(STRIDE),
-    op.i32Mul,
-    op.i32Add,
-    ...set(REND),
-    op.block,
-    op.void,
-    op.loop,
-    op.void,
-    ...get(RROW),
-    ...get(REND),
-    op.i32GeU,
-    op.brIf,
-    1,
-    ...v128Zero,
-    ...set(ACC0),
-    ...v128Zero,
-    ...set(ACC1),
-    op.i32Const,
-    0,
-    ...set(K),
-    // Two independent accumulators per 8 floats halve the add-latency chain of the inner loop.
-    op.loop,
-    op.void,
-    ...accumulate(ACC0, 0),
-    ...accumulate(ACC1, 16),
-    ...get(K),
-    op.i32Const,
-    32,
-    op.i32Add,
-    op.tee,
-    K,
-    ...get(STRIDE),
-    op.i32LtU,
-    op.brIf,
-    0,
-    op.end,
-    ...get(ACC0),
-    ...get(ACC1),
-    ...f32x4Add,
-    op.tee,
-    ACC0,
-    ...extractLane(0),
-    ...get(ACC0),
-    ...extractLane(1),
-    op.f32Add,
-    ...get(ACC0),
-    ...extractLane(2),
-    ...get(ACC0),
-    ...extractLane(3),
-    op.f32Add,
-    op.f32Add,
-    op.tee,
-    D,
-    ...get(B2),
-    op.f32Lt,
-    op.if,
-    op.void,
-    ...get(D),
-    ...get(B1),
-    op.f32Lt,
-    op.if,
-    op.void,
-    ...get(B1),
-    ...set(B2),
-    ...get(IB1),
-    ...set(IB2),
-    ...get(D),
-    ...set(B1),
-    ...get(J),
-    ...set(IB1),
-    op.else,
-    ...get(D),
-    ...set(B2),
-    ...get(J),
-    ...set(IB2),
-    op.end,
-    op.end,
-    ...get(J),
-    op.i32Const,
-    1,
-    op.i32Add,
-    ...set(J),
-    ...get(RROW),
-    ...get(STRIDE),
-    op.i32Add,
-    ...set(RROW),
-    op.br,
-    0,
-    op.end,
-    op.end,
-    ...storeOut(op.f32Store, 0, B1),
-    ...storeOut(op.f32Store, 4, B2),
-    ...storeOut(op.i32Store, 8, IB1),
-    ...storeOut(op.i32Store, 12, IB2),
-    ...get(I),
-    op.i32Const,
-    1,
-    op.i32Add,
-    ...set(I),
-    op.br,
-    0,
-    op.end,
-    op.end,
-    op.end,
-  ];
-  const locals = [3, 8, I32, 3, F32, 2, V128];
-  return [...uleb(locals.length + code.length), ...locals, ...code];
-}
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-const section = (id: number, payload: number[]): number[] => [id, ...uleb(payload.length), ...payload];
-const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-
-/** The module's bytes: one function `nearest` and one exported memory. */
-export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0]),
-    ...section(3, [1, 0]),
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [2, ...name('nearest'), 0x00, 0, ...name('memory'), 0x02, 0]),
-    ...section(10, [1, ...kernelBody()]),
-  ]);
-}
-
 interface KernelInstance {
   readonly memory: WebAssembly.Memory;
-  readonly nearest: (q: number, nq: number, r: number, nr: number, stride: number, out: number, j0: number) => void;
+  readonly nearest: (
+    q: number,
+    nq: number,
+    r: number,
+    nr: number,
+    stride: number,
+    out: number,
+    j0: number,
+    rout: number,
+    i0: number,
+    tri: number,
+  ) => void;
 }
 
 let cachedModule: WebAssembly.Module | null | undefined;
@@ -320,43 +91,119 @@ export interface KernelOptions {
   readonly forceScalar?: boolean;
   /** Reference rows per block (default: REF_BLOCK_BYTES worth); tests set it small to cross block edges. */
   readonly refBlockRows?: number;
+  /** Also each reference row's two nearest query rows (`reverse`): one pass serves both directions. */
+  readonly reverse?: boolean;
+  /**
+   * Query and reference are the same rows: each pair i < j is measured once and offered to both rows,
+   * and every row gets itself at distance 0, so the result is the full search at half the work.
+   */
+  readonly triangular?: boolean;
+  /** Index of the first query row in the whole query set (a worker's range): reverse indices and the triangle use it. */
+  readonly queryOffset?: number;
+  /** Triangular: leave the two halves apart (forward j > i, reverse i < j, no self) for a caller merging several ranges. */
+  readonly partial?: boolean;
+}
+
+/** A pass: the query rows' nearest two and, when asked for, the reference rows' nearest two among the query rows. */
+export interface NeighbourPass extends NearestNeighbours {
+  readonly reverse?: NearestNeighbours;
+}
+
+/** Empty results for n rows: Infinity and -1. */
+export function emptyNeighbours(n: number): NearestNeighbours {
+  return {
+    d1: new Float64Array(n).fill(Infinity),
+    d2: new Float64Array(n).fill(Infinity),
+    i1: new Int32Array(n).fill(-1),
+    i2: new Int32Array(n).fill(-1),
+  };
+}
+
+/** Offers reference row r at distance d to query row q's best two, in (distance, index) order. */
+export function offerNeighbour(near: NearestNeighbours, q: number, d: number, r: number): void {
+  if (r < 0 || r === near.i1[q] || r === near.i2[q]) return;
+  if (d < near.d1[q] || (d === near.d1[q] && r < near.i1[q])) {
+    near.d2[q] = near.d1[q];
+    near.i2[q] = near.i1[q];
+    near.d1[q] = d;
+    near.i1[q] = r;
+  } else if (d < near.d2[q] || (d === near.d2[q] && r < near.i2[q])) {
+    near.d2[q] = d;
+    near.i2[q] = r;
+  }
+}
+
+/** Merges `from` (rows offset.. of `into`) into `into`: the best two of both, in (distance, index) order. */
+export function mergeNeighbours(into: NearestNeighbours, from: NearestNeighbours, offset = 0): void {
+  for (let q = 0; q < from.i1.length; q++) {
+    offerNeighbour(into, q + offset, from.d1[q], from.i1[q]);
+    offerNeighbour(into, q + offset, from.d2[q], from.i2[q]);
+  }
+}
+
+/** A triangular pass's halves made whole: the reverse half merged in and every row's self at distance 0. */
+export function completeTriangle(forward: NearestNeighbours, reverse: NearestNeighbours): NearestNeighbours {
+  mergeNeighbours(forward, reverse);
+  for (let q = 0; q < forward.i1.length; q++) offerNeighbour(forward, q, 0, q);
+  return forward;
+}
+
+function unpack(dist: Float32Array, index: Int32Array, n: number): NearestNeighbours {
+  const out = emptyNeighbours(n);
+  for (let q = 0; q < n; q++) {
+    out.d1[q] = dist[4 * q];
+    out.d2[q] = dist[4 * q + 1];
+    out.i1[q] = index[4 * q + 2];
+    out.i2[q] = index[4 * q + 3];
+  }
+  return out;
+}
+
+function reset(dist: Float32Array, index: Int32Array, n: number): void {
+  for (let q = 0; q < n; q++) {
+    dist[4 * q] = Infinity;
+    dist[4 * q + 1] = Infinity;
+    index[4 * q + 2] = -1;
+    index[4 * q + 3] = -1;
+  }
 }
 
 /**
  * For every query row, the smallest and second-smallest L1 distance to the reference rows and their
  * indices (Infinity and -1 when there are fewer reference rows; ties to the lowest index). Both arrays
  * use the same padded `stride`. Memory: one block of reference rows, one block of query rows and 16
- * bytes per query row, whatever the reference size.
+ * bytes per query row (and per reference row with `reverse`), whatever the sizes.
  */
 export async function nearestNeighbours(
   query: Float32Array,
   ref: Float32Array,
   stride: number,
   opts: KernelOptions = {},
-): Promise<NearestNeighbours> {
+): Promise<NeighbourPass> {
   if (stride % 8 !== 0 || query.length % stride !== 0 || ref.length % stride !== 0) {
     throw new MedSynthError('BAD_USAGE', `nearestTwo: stride ${stride} must be a multiple of 8 dividing both row buffers`);
   }
   const { signal } = opts;
   const nq = query.length / stride;
   const nr = ref.length / stride;
+  const tri = opts.triangular === true;
+  const reverse = tri || opts.reverse === true;
+  const i0 = opts.queryOffset ?? 0;
   const refBlock = Math.max(1, Math.min(nr, opts.refBlockRows ?? Math.floor(REF_BLOCK_BYTES / (stride * 4))));
   const block = Math.min(QUERY_BLOCK, Math.max(nq, 1), Math.max(8, Math.floor(PAIRS_PER_BLOCK / refBlock)));
-  const refBytes = refBlock * stride * 4;
-  const qPtr = refBytes;
+  const qPtr = refBlock * stride * 4;
   const outPtr = qPtr + block * stride * 4;
-  const kernel = opts.forceScalar ? null : instantiate(outPtr + nq * 16);
-  // The running best two per query row: f32 d1, f32 d2, i32 i1, i32 i2 (in kernel memory, or here).
-  const state = kernel ? kernel.memory.buffer : new ArrayBuffer(nq * 16);
+  const routPtr = outPtr + nq * 16;
+  const kernel = opts.forceScalar ? null : instantiate(routPtr + (reverse ? nr * 16 : 0));
+  // The running best two per row (f32 d1, f32 d2, i32 i1, i32 i2): in kernel memory, or here.
+  const state = kernel ? kernel.memory.buffer : new ArrayBuffer((nq + (reverse ? nr : 0)) * 16);
   const base = kernel ? outPtr : 0;
   const dist = new Float32Array(state, base, nq * 4);
   const index = new Int32Array(state, base, nq * 4);
-  for (let q = 0; q < nq; q++) {
-    dist[4 * q] = Infinity;
-    dist[4 * q + 1] = Infinity;
-    index[4 * q + 2] = -1;
-    index[4 * q + 3] = -1;
-  }
+  const rdist = new Float32Array(state, base + nq * 16, reverse ? nr * 4 : 0);
+  const rindex = new Int32Array(state, base + nq * 16, reverse ? nr * 4 : 0);
+  reset(dist, index, nq);
+  reset(rdist, rindex, reverse ? nr : 0);
   for (let j0 = 0; j0 < nr; j0 += refBlock) {
     const refRows = Math.min(refBlock, nr - j0);
     const refPart = ref.subarray(j0 * stride, (j0 + refRows) * stride);
@@ -364,27 +211,35 @@ export async function nearestNeighbours(
     for (let start = 0; start < nq; start += block) {
       if (signal?.aborted) throw new MedSynthError('CANCELLED', 'cancelled');
       const rows = Math.min(block, nq - start);
+      // Triangular: a block of reference rows all at or before the query block's first row has no pair j > i.
+      if (tri && j0 + refRows - 1 <= i0 + start) continue;
       const slice = query.subarray(start * stride, (start + rows) * stride);
       if (kernel) {
         new Float32Array(kernel.memory.buffer, qPtr, slice.length).set(slice);
-        kernel.nearest(qPtr, rows, 0, refRows, stride * 4, outPtr + start * 16, j0);
+        kernel.nearest(
+          qPtr,
+          rows,
+          0,
+          refRows,
+          stride * 4,
+          outPtr + start * 16,
+          j0,
+          reverse ? routPtr + j0 * 16 : 0,
+          i0 + start,
+          tri ? 1 : 0,
+        );
       } else {
-        scalarNearest(slice, rows, refPart, refRows, stride, j0, dist, index, start);
+        const pass = { q: slice, r: refPart, stride, j0, i0: i0 + start, tri };
+        scalarNearest(pass, rows, refRows, dist.subarray(4 * start), index.subarray(4 * start), reverse ? rdist : null, rindex);
       }
       if (start + rows < nq || j0 + refRows < nr) await yieldToEventLoop();
     }
   }
-  const d1 = new Float64Array(nq);
-  const d2 = new Float64Array(nq);
-  const i1 = new Int32Array(nq);
-  const i2 = new Int32Array(nq);
-  for (let q = 0; q < nq; q++) {
-    d1[q] = dist[4 * q];
-    d2[q] = dist[4 * q + 1];
-    i1[q] = index[4 * q + 2];
-    i2[q] = index[4 * q + 3];
-  }
-  return { d1, d2, i1, i2 };
+  const forward = unpack(dist, index, nq);
+  if (!reverse) return forward;
+  const back = unpack(rdist, rindex, nr);
+  if (tri && !opts.partial) return completeTriangle(forward, back);
+  return { ...forward, reverse: back };
 }
 
 /** nearestNeighbours with the earlier positional options. */
@@ -398,46 +253,51 @@ export function nearestTwo(
   return nearestNeighbours(query, ref, stride, { ...(signal ? { signal } : {}), forceScalar });
 }
 
+interface ScalarPass {
+  readonly q: Float32Array;
+  readonly r: Float32Array;
+  readonly stride: number;
+  readonly j0: number;
+  readonly i0: number;
+  readonly tri: boolean;
+}
+
+/** Keeps (d, idx) in the record at o of a state array when strictly nearer than the kept ones (offers come in ascending idx). */
+function keep(dist: Float32Array, index: Int32Array, o: number, d: number, idx: number): void {
+  if (d < dist[o + 1]) {
+    if (d < dist[o]) {
+      dist[o + 1] = dist[o];
+      index[o + 3] = index[o + 2];
+      dist[o] = d;
+      index[o + 2] = idx;
+    } else {
+      dist[o + 1] = d;
+      index[o + 3] = idx;
+    }
+  }
+}
+
 /** The kernel's loop in JavaScript: the same float32 sums and the same (distance, index) order. */
 function scalarNearest(
-  q: Float32Array,
+  p: ScalarPass,
   nq: number,
-  r: Float32Array,
   nr: number,
-  stride: number,
-  j0: number,
   dist: Float32Array,
   index: Int32Array,
-  at: number,
+  rdist: Float32Array | null,
+  rindex: Int32Array,
 ): void {
+  const { q, r, stride, j0, i0 } = p;
   for (let i = 0; i < nq; i++) {
     const qo = i * stride;
-    const o = 4 * (at + i);
-    let b1 = dist[o];
-    let b2 = dist[o + 1];
-    let i1 = index[o + 2];
-    let i2 = index[o + 3];
-    for (let j = 0; j < nr; j++) {
+    for (let j = p.tri ? Math.max(0, i0 + i + 1 - j0) : 0; j < nr; j++) {
       const ro = j * stride;
       let d = 0;
       for (let k = 0; k < stride; k++) d += Math.abs(q[qo + k] - r[ro + k]);
       // Rounded to float32 like the SIMD kernel, so both paths give the same ties.
       d = Math.fround(d);
-      if (d < b2) {
-        if (d < b1) {
-          b2 = b1;
-          i2 = i1;
-          b1 = d;
-          i1 = j0 + j;
-        } else {
-          b2 = d;
-          i2 = j0 + j;
-        }
-      }
+      keep(dist, index, 4 * i, d, j0 + j);
+      if (rdist) keep(rdist, rindex, 4 * (j0 + j), d, i0 + i);
     }
-    dist[o] = b1;
-    dist[o + 1] = b2;
-    index[o + 2] = i1;
-    index[o + 3] = i2;
   }
 }

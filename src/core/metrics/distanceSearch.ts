@@ -4,7 +4,8 @@
 // search per group of reference rows less a known excess, or, where the reference value is the one
 // outside, term by term. Everything else is exact in the packing, so every row gets the defined distance.
 import { nearestNeighbours } from './distanceKernel';
-import type { KernelOptions, NearestNeighbours } from './distanceKernel';
+import type { KernelOptions, NearestNeighbours, NeighbourPass } from './distanceKernel';
+import { MedSynthError } from '../errors';
 import { PACKED_BAND } from './distanceSpace';
 import type { DistanceSpace, PackedRows } from './distanceSpace';
 import { ROWS_PER_STEP, timeSlicer } from './workSteps';
@@ -151,12 +152,13 @@ export function termDistance(space: DistanceSpace, query: PackedRows, q: number,
 }
 
 /** The packed search nearestRecords runs: the in-thread kernel, or a pool of workers running it (knnPool.ts). */
-export type KernelSearch = (query: Float32Array, ref: Float32Array, stride: number, opts: KernelOptions) => Promise<NearestNeighbours>;
+export type KernelSearch = (query: Float32Array, ref: Float32Array, stride: number, opts: KernelOptions) => Promise<NeighbourPass>;
 
 /**
  * For every query row, the smallest and second-smallest summed distance to the reference rows
  * (divide by `space.columnCount` for the mean per-column distance) and the reference rows they belong
- * to: i1, i2 (ties to the lowest reference index; -1 with Infinity when there are too few rows).
+ * to: i1, i2 (ties to the lowest reference index; -1 with Infinity when there are too few rows). A set
+ * against itself (query === ref) is searched as a triangle: each pair once.
  */
 export async function nearestRecords(
   space: DistanceSpace,
@@ -165,7 +167,37 @@ export async function nearestRecords(
   signal?: AbortSignal,
   search: KernelSearch = nearestNeighbours,
 ): Promise<NearestNeighbours> {
-  const near = await search(query.rows, ref.rows, space.stride, signal ? { signal } : {});
+  const near = await search(query.rows, ref.rows, space.stride, {
+    ...(signal ? { signal } : {}),
+    ...(query === ref ? { triangular: true } : {}),
+  });
+  return repairRows(space, query, ref, { d1: near.d1, d2: near.d2, i1: near.i1, i2: near.i2 }, search, signal);
+}
+
+/** nearestRecords both ways in one pass: each query row's nearest reference rows and each reference row's nearest query rows. */
+export async function nearestRecordsBothWays(
+  space: DistanceSpace,
+  query: PackedRows,
+  ref: PackedRows,
+  signal?: AbortSignal,
+  search: KernelSearch = nearestNeighbours,
+): Promise<{ forward: NearestNeighbours; backward: NearestNeighbours }> {
+  const near = await search(query.rows, ref.rows, space.stride, { ...(signal ? { signal } : {}), reverse: true });
+  if (!near.reverse) throw new MedSynthError('BAD_USAGE', 'the search gave no reverse direction');
+  const forward = await repairRows(space, query, ref, { d1: near.d1, d2: near.d2, i1: near.i1, i2: near.i2 }, search, signal);
+  const backward = await repairRows(space, ref, query, near.reverse, search, signal);
+  return { forward, backward };
+}
+
+/** The packed results made exact: the query rows whose packed distance can differ are searched again. */
+async function repairRows(
+  space: DistanceSpace,
+  query: PackedRows,
+  ref: PackedRows,
+  near: NearestNeighbours,
+  search: KernelSearch,
+  signal?: AbortSignal,
+): Promise<NearestNeighbours> {
   const repairs = findRepairs(space, query, ref);
   if (repairs.outOfBand.length > 0) await subtractExcess(space, query, ref, repairs, near, search, signal);
   // An out-of-band reference value (a holdout row far outside the training range) has no such

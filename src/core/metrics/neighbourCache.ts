@@ -12,13 +12,19 @@
 import { MedSynthError } from '../errors';
 import { nearestNeighbours } from './distanceKernel';
 import type { NearestNeighbours } from './distanceKernel';
-import { nearestRecords } from './distanceSearch';
+import { nearestRecords, nearestRecordsBothWays } from './distanceSearch';
 import type { KernelSearch } from './distanceSearch';
 import { buildDistanceSpaceYielding } from './distanceSpace';
 import type { DistanceSpace, PackedRows } from './distanceSpace';
 import type { TableMetricInput } from './types';
 
 export type RowSet = 'real' | 'synth' | 'holdout';
+
+/**
+ * The passes the metrics read. When one is asked for and its reverse is among them too, both come from
+ * one two-way pass (nearestRecordsBothWays); real → real is one triangular pass (each pair once).
+ */
+const WANTED = new Set(['synth->real', 'real->synth', 'synth->holdout', 'holdout->synth', 'holdout->real', 'real->real']);
 
 interface Entry {
   space?: Promise<DistanceSpace>;
@@ -41,7 +47,7 @@ export function neighbourSearch(): KernelSearch {
   return search;
 }
 
-/** How many passes have run since the process started (tests check that the metrics share them). */
+/** How many passes have been asked of the kernel since the process started (a two-way pass counts once). */
 export function neighbourPassCount(): number {
   return passCount;
 }
@@ -108,7 +114,26 @@ export async function sharedNeighbours(
     const r = rowsOf(space, reference);
     if (!q || !r) throw new MedSynthError('BAD_USAGE', `no ${q ? reference : query} rows for ${key}`);
     passCount++;
-    pass = remember(nearestRecords(space, q, r, signal, search), () => entry.passes.delete(key));
+    const back = `${reference}->${query}`;
+    if (query !== reference && WANTED.has(back) && !entry.passes.has(back)) {
+      // One pass measures each pair once and keeps the best two on both sides.
+      const both = nearestRecordsBothWays(space, q, r, signal, search);
+      const forget = (): void => {
+        entry.passes.delete(key);
+        entry.passes.delete(back);
+      };
+      pass = remember(
+        both.then((b) => b.forward),
+        forget,
+      );
+      entry.passes.set(
+        back,
+        remember(
+          both.then((b) => b.backward),
+          forget,
+        ),
+      );
+    } else pass = remember(nearestRecords(space, q, r, signal, search), () => entry.passes.delete(key));
     entry.passes.set(key, pass);
   }
   return pass;

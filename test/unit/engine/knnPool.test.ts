@@ -46,6 +46,12 @@ describe('k-NN worker pool', () => {
       const parallel = await pool.search(q, r, 16, { refBlockRows: 100 });
       assert.equal(pool.fallenBack, false);
       assert.deepEqual(parallel, inThread);
+      // Two-way and triangular passes: each worker's half of the reverse direction merged in order.
+      assert.deepEqual(
+        await pool.search(q, r, 16, { reverse: true, refBlockRows: 100 }),
+        await nearestNeighbours(q, r, 16, { reverse: true }),
+      );
+      assert.deepEqual(await pool.search(q, q, 16, { triangular: true }), await nearestNeighbours(q, q, 16));
       // A second search reuses the threads.
       assert.deepEqual(await pool.search(r, q, 16), await nearestNeighbours(r, q, 16));
     } finally {

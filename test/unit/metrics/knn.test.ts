@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import type { Column, Table } from '../../../src/core/data/table/table';
 import { MedSynthError } from '../../../src/core/errors';
 import { nearestNeighbours, simdKernelAvailable } from '../../../src/core/metrics/distanceKernel';
-import { nearestRecords, rowsNeedingTerms } from '../../../src/core/metrics/distanceSearch';
+import type { NearestNeighbours } from '../../../src/core/metrics/distanceKernel';
+import { nearestRecords, nearestRecordsBothWays, rowsNeedingTerms } from '../../../src/core/metrics/distanceSearch';
 import { buildDistanceSpace } from '../../../src/core/metrics/distanceSpace';
 import type { DistanceSpace, PackedRows } from '../../../src/core/metrics/distanceSpace';
 import { loadReferenceJson } from './csvTable';
@@ -53,15 +54,27 @@ function rowsOf(space: DistanceSpace, name: string): PackedRows {
   return rows;
 }
 
+function compare(pair: string, got: NearestNeighbours, want: Near, tolerance: number): void {
+  assert.deepEqual(Array.from(got.i1), want.i1, `${pair} i1`);
+  assert.deepEqual(Array.from(got.i2), want.i2, `${pair} i2`);
+  want.d1.forEach((d, i) => assert.ok(Math.abs(got.d1[i] - d) <= tolerance, `${pair} d1[${i}] ${got.d1[i]} vs ${d}`));
+  want.d2.forEach((d, i) => assert.ok(Math.abs(got.d2[i] - d) <= tolerance, `${pair} d2[${i}] ${got.d2[i]} vs ${d}`));
+}
+
 async function checkCase(c: Case, tolerance: number): Promise<void> {
   const space = spaceOf(c);
+  // One two-way pass per pair of sets, repaired in each direction.
+  for (const [q, r] of [
+    ['synth', 'real'],
+    ['holdout', 'synth'],
+  ]) {
+    const both = await nearestRecordsBothWays(space, rowsOf(space, q), rowsOf(space, r));
+    compare(`${q}<->${r}`, both.forward, c.pairs[`${q}->${r}`], tolerance);
+    compare(`${r}<->${q}`, both.backward, c.pairs[`${r}->${q}`], tolerance);
+  }
   for (const [pair, want] of Object.entries(c.pairs)) {
     const [q, r] = pair.split('->');
-    const got = await nearestRecords(space, rowsOf(space, q), rowsOf(space, r));
-    assert.deepEqual(Array.from(got.i1), want.i1, `${pair} i1`);
-    assert.deepEqual(Array.from(got.i2), want.i2, `${pair} i2`);
-    want.d1.forEach((d, i) => assert.ok(Math.abs(got.d1[i] - d) <= tolerance, `${pair} d1[${i}] ${got.d1[i]} vs ${d}`));
-    want.d2.forEach((d, i) => assert.ok(Math.abs(got.d2[i] - d) <= tolerance, `${pair} d2[${i}] ${got.d2[i]} vs ${d}`));
+    compare(pair, await nearestRecords(space, rowsOf(space, q), rowsOf(space, r)), want, tolerance);
   }
 }
 
@@ -98,6 +111,23 @@ describe('nearestNeighbours kernel', () => {
       assert.deepEqual(run.i2, runs[0].i2);
       assert.deepEqual(run.d1, runs[0].d1);
       assert.deepEqual(run.d2, runs[0].d2);
+    }
+  });
+
+  it('one pass for both directions, and the triangle of one set, equal the separate searches exactly', async () => {
+    const space = spaceOf(reference.ties);
+    const { stride } = space;
+    const forward = await nearestNeighbours(space.synth.rows, space.real.rows, stride);
+    const backward = await nearestNeighbours(space.real.rows, space.synth.rows, stride);
+    const self = await nearestNeighbours(space.real.rows, space.real.rows, stride);
+    const strip = (n: NearestNeighbours): NearestNeighbours => ({ d1: n.d1, d2: n.d2, i1: n.i1, i2: n.i2 });
+    for (const opts of [{}, { forceScalar: true }, { refBlockRows: 7 }, { refBlockRows: 5, forceScalar: true }]) {
+      const both = await nearestNeighbours(space.synth.rows, space.real.rows, stride, { ...opts, reverse: true });
+      assert.deepEqual(strip(both), forward);
+      assert.ok(both.reverse);
+      assert.deepEqual(both.reverse, backward);
+      const tri = await nearestNeighbours(space.real.rows, space.real.rows, stride, { ...opts, triangular: true });
+      assert.deepEqual(tri, self);
     }
   });
 

@@ -1,0 +1,357 @@
+// The WebAssembly SIMD module behind distanceKernel.ts, assembled from bytes here so it runs in plain
+// node and in a bundled CLI without native code or extra files. One exported function `nearest` and one
+// exported memory; the loop merges blocks of reference rows into each query row's best two (and, on
+// request, each reference row's best two among the query rows, or only the pairs j > i of one set).
+// Opcodes used by the assembler below (WebAssembly core spec 2.0 and the SIMD proposal).
+const I32 = 0x7f;
+const F32 = 0x7d;
+const V128 = 0x7b;
+const op = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  void: 0x40,
+  get: 0x20,
+  set: 0x21,
+  tee: 0x22,
+  i32Load: 0x28,
+  f32Load: 0x2a,
+  i32Store: 0x36,
+  f32Store: 0x38,
+  i32Const: 0x41,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32GtS: 0x4a,
+  i32Mul: 0x6c,
+  i32Shl: 0x74,
+  i32LtU: 0x49,
+  i32GeU: 0x4f,
+  f32Lt: 0x5d,
+  f32Add: 0x92,
+} as const;
+const simd = (code: number): number[] => (code < 128 ? [0xfd, code] : [0xfd, (code & 0x7f) | 0x80, code >> 7]);
+const v128Load = (offset: number): number[] => [...simd(0x00), 4, offset];
+const f32x4Sub = simd(0xe5);
+const f32x4Abs = simd(0xe0);
+const f32x4Add = simd(0xe4);
+const extractLane = (lane: number): number[] => [...simd(0x1f), lane];
+const v128Zero = [...simd(0x0c), ...new Array<number>(16).fill(0)];
+
+// Parameters q, nq, r, nr, stride (bytes), out, j0 (index of the first reference row), rout (the reference
+// rows' own output records, 0 for none), i0 (index of the first query row), tri (1: query and reference
+// are the same rows, visit only the pairs j > i); then the locals i, qrow, rrow, rend, k, j, ib1, ib2,
+// rptr, s (i32), d, b1, b2 (f32), acc0, acc1 (v128).
+const [Q, NQ, R, NR, STRIDE, OUT, J0, ROUT, I0, TRI, I, QROW, RROW, REND, K, J, IB1, IB2, RPTR, S, D, B1, B2, ACC0, ACC1] = Array.from(
+  { length: 25 },
+  (_, n) => n,
+);
+const get = (l: number): number[] => [op.get, l];
+const set = (l: number): number[] => [op.set, l];
+/** The address of query row i's output record (16 bytes: f32 d1, f32 d2, i32 i1, i32 i2). */
+const outRecord = [...get(OUT), ...get(I), op.i32Const, 4, op.i32Shl, op.i32Add];
+const loadOut = (code: number, offset: number, into: number): number[] => [...outRecord, code, 2, offset, ...set(into)];
+const storeOut = (code: number, offset: number, from: number): number[] => [...outRecord, ...get(from), code, 2, offset];
+
+function accumulate(acc: number, offset: number): number[] {
+  return [
+    ...get(acc),
+    ...get(QROW),
+    ...get(K),
+    op.i32Add,
+    ...v128Load(offset),
+    ...get(RROW),
+    ...get(K),
+    op.i32Add,
+    ...v128Load(offset),
+    ...f32x4Sub,
+    ...f32x4Abs,
+    ...f32x4Add,
+    ...set(acc),
+  ];
+}
+
+/**
+ * The kernel: for each query row, merges the reference rows j0, j0 + 1, ... into the best two already in
+ * its output record (so a search can run over blocks of reference rows), keeping (distance, index) in
+ * lexicographic order: a row replaces a kept one only when strictly nearer, so among equal distances the
+ * lowest index wins, as long as the blocks come in ascending order.
+ */
+function kernelBody(): number[] {
+  const code = [
+    op.i32Const,
+    0,
+    ...set(I),
+    op.block,
+    op.void,
+    op.loop,
+    op.void,
+    ...get(I),
+    ...get(NQ),
+    op.i32GeU,
+    op.brIf,
+    1,
+    ...get(Q),
+    ...get(I),
+    ...get(STRIDE),
+    op.i32Mul,
+    op.i32Add,
+    ...set(QROW),
+    ...loadOut(op.f32Load, 0, B1),
+    ...loadOut(op.f32Load, 4, B2),
+    ...loadOut(op.i32Load, 8, IB1),
+    ...loadOut(op.i32Load, 12, IB2),
+    ...get(J0),
+    ...set(J),
+    ...get(R),
+    ...set(RROW),
+    ...get(R),
+    ...get(NR),
+    ...get(STRIDE),
+    op.i32Mul,
+    op.i32Add,
+    ...set(REND),
+    // Triangular: start at reference row i + 1 (absolute indices i0 + i and j0 + ...).
+    ...get(TRI),
+    op.if,
+    op.void,
+    ...get(I0),
+    ...get(I),
+    op.i32Add,
+    op.i32Const,
+    1,
+    op.i32Add,
+    ...get(J0),
+    op.i32Sub,
+    op.tee,
+    S,
+    op.i32Const,
+    0,
+    op.i32GtS,
+    op.if,
+    op.void,
+    ...get(RROW),
+    ...get(S),
+    ...get(STRIDE),
+    op.i32Mul,
+    op.i32Add,
+    ...set(RROW),
+    ...get(J),
+    ...get(S),
+    op.i32Add,
+    ...set(J),
+    op.end,
+    op.end,
+    op.block,
+    op.void,
+    op.loop,
+    op.void,
+    ...get(RROW),
+    ...get(REND),
+    op.i32GeU,
+    op.brIf,
+    1,
+    ...v128Zero,
+    ...set(ACC0),
+    ...v128Zero,
+    ...set(ACC1),
+    op.i32Const,
+    0,
+    ...set(K),
+    // Two independent accumulators per 8 floats halve the add-latency chain of the inner loop.
+    op.loop,
+    op.void,
+    ...accumulate(ACC0, 0),
+    ...accumulate(ACC1, 16),
+    ...get(K),
+    op.i32Const,
+    32,
+    op.i32Add,
+    op.tee,
+    K,
+    ...get(STRIDE),
+    op.i32LtU,
+    op.brIf,
+    0,
+    op.end,
+    ...get(ACC0),
+    ...get(ACC1),
+    ...f32x4Add,
+    op.tee,
+    ACC0,
+    ...extractLane(0),
+    ...get(ACC0),
+    ...extractLane(1),
+    op.f32Add,
+    ...get(ACC0),
+    ...extractLane(2),
+    ...get(ACC0),
+    ...extractLane(3),
+    op.f32Add,
+    op.f32Add,
+    op.tee,
+    D,
+    ...get(B2),
+    op.f32Lt,
+    op.if,
+    op.void,
+    ...get(D),
+    ...get(B1),
+    op.f32Lt,
+    op.if,
+    op.void,
+    ...get(B1),
+    ...set(B2),
+    ...get(IB1),
+    ...set(IB2),
+    ...get(D),
+    ...set(B1),
+    ...get(J),
+    ...set(IB1),
+    op.else,
+    ...get(D),
+    ...set(B2),
+    ...get(J),
+    ...set(IB2),
+    op.end,
+    op.end,
+    // The other direction: the same distance offered to reference row j's own best two.
+    ...get(ROUT),
+    op.if,
+    op.void,
+    ...get(ROUT),
+    ...get(J),
+    ...get(J0),
+    op.i32Sub,
+    op.i32Const,
+    4,
+    op.i32Shl,
+    op.i32Add,
+    ...set(RPTR),
+    ...get(D),
+    ...get(RPTR),
+    op.f32Load,
+    2,
+    4,
+    op.f32Lt,
+    op.if,
+    op.void,
+    ...get(D),
+    ...get(RPTR),
+    op.f32Load,
+    2,
+    0,
+    op.f32Lt,
+    op.if,
+    op.void,
+    ...get(RPTR),
+    ...get(RPTR),
+    op.f32Load,
+    2,
+    0,
+    op.f32Store,
+    2,
+    4,
+    ...get(RPTR),
+    ...get(RPTR),
+    op.i32Load,
+    2,
+    8,
+    op.i32Store,
+    2,
+    12,
+    ...get(RPTR),
+    ...get(D),
+    op.f32Store,
+    2,
+    0,
+    ...get(RPTR),
+    ...get(I0),
+    ...get(I),
+    op.i32Add,
+    op.i32Store,
+    2,
+    8,
+    op.else,
+    ...get(RPTR),
+    ...get(D),
+    op.f32Store,
+    2,
+    4,
+    ...get(RPTR),
+    ...get(I0),
+    ...get(I),
+    op.i32Add,
+    op.i32Store,
+    2,
+    12,
+    op.end,
+    op.end,
+    op.end,
+    ...get(J),
+    op.i32Const,
+    1,
+    op.i32Add,
+    ...set(J),
+    ...get(RROW),
+    ...get(STRIDE),
+    op.i32Add,
+    ...set(RROW),
+    op.br,
+    0,
+    op.end,
+    op.end,
+    ...storeOut(op.f32Store, 0, B1),
+    ...storeOut(op.f32Store, 4, B2),
+    ...storeOut(op.i32Store, 8, IB1),
+    ...storeOut(op.i32Store, 12, IB2),
+    ...get(I),
+    op.i32Const,
+    1,
+    op.i32Add,
+    ...set(I),
+    op.br,
+    0,
+    op.end,
+    op.end,
+    op.end,
+  ];
+  const locals = [3, 10, I32, 3, F32, 2, V128];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+const section = (id: number, payload: number[]): number[] => [id, ...uleb(payload.length), ...payload];
+const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+
+/** The module's bytes: one function `nearest` and one exported memory. */
+export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, [1, 0x60, 10, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, 0]),
+    ...section(3, [1, 0]),
+    ...section(5, [1, 0x00, 1]),
+    ...section(7, [2, ...name('nearest'), 0x00, 0, ...name('memory'), 0x02, 0]),
+    ...section(10, [1, ...kernelBody()]),
+  ]);
+}

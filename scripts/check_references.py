@@ -64,6 +64,9 @@ RUNS = [
     ('alpha_beta_reference.py', [], []),
     ('attacks_reference.py', [], []),
     ('density_protection_reference.py', [], []),
+    ('tstr_reference.py', [], []),
+    ('attribute_inference_reference.py', [], []),
+    ('bootstrap_reference.py', [], []),
     ('dicom_codecs_reference.py', [], ['dcmcjpeg', 'dcmcjpls', 'dcmcrle', 'dcmdrle', 'dcmdjpeg', 'dcmdjpls', 'node']),
 ]
 # Modules a script imports inside one step's function only: models_copula.py imports onnx for its

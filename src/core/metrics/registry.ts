@@ -5,6 +5,7 @@ import { alphaPrecisionMetric, betaRecallMetric } from './alphaBeta';
 import { inferenceMetric } from './attacks/inference';
 import { linkabilityMetric } from './attacks/linkability';
 import { singlingOutMetric } from './attacks/singlingOut';
+import { attributeInferenceMetric } from './attributeInference';
 import { contingencySimilarityMetric } from './contingencySimilarity';
 import { correlationSimilarityMetric } from './correlationSimilarity';
 import { dcrMetric } from './dcr';
@@ -24,6 +25,7 @@ import { runMetrics } from './runMetrics';
 import { tableMmdMetric } from './tableMmd';
 import { tablePrdcMetric } from './tablePrdc';
 import { tvComplementMetric } from './tvComplement';
+import { tstrMetric } from './utility/tstr';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
 
 export const TABLE_METRICS: readonly TableMetric[] = [
@@ -48,8 +50,10 @@ export const TABLE_METRICS: readonly TableMetric[] = [
   singlingOutMetric,
   linkabilityMetric,
   inferenceMetric,
+  attributeInferenceMetric,
   kAnonymityMetric,
   lDiversityMetric,
+  tstrMetric,
 ];
 
 export function getTableMetric(id: string): TableMetric | undefined {

@@ -32,8 +32,10 @@ describe('table metric registry', () => {
         'privacy.singlingOut',
         'privacy.linkability',
         'privacy.inference',
+        'privacy.attributeInference',
         'privacy.kAnonymity',
         'privacy.lDiversity',
+        'utility.tstr',
       ],
     );
     for (const m of TABLE_METRICS) {

@@ -15,9 +15,10 @@ mkdir -p "$ROOT"
 # Debian packages: apt runs under a lock because other jobs on a shared machine may be installing too.
 missing=()
 # The Python modules and dcmtk let the references step re-run the scripts that made the committed
-# fixtures (scripts/check-references.sh); without them it could only skip those scripts.
+# fixtures (scripts/check-references.sh); without them it could only skip those scripts. slurm-wlm and
+# munge: test/cluster/slurm.sh starts a single-node Slurm on localhost for the sharded-generation test.
 for pkg in chromium libkrb5-dev curl biosig-tools dcmtk python3-numpy python3-scipy python3-pandas python3-sklearn \
-  python3-pydicom python3-gdcm python3-nibabel python3-skimage python3-mne python3-onnx; do
+  python3-pydicom python3-gdcm python3-nibabel python3-skimage python3-mne python3-onnx slurm-wlm munge; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -9,6 +9,7 @@ echo "== lint"; npm run --silent lint
 echo "== build"; node esbuild.mjs
 echo "== references"; bash scripts/check-references.sh
 echo "== unit"; bash scripts/test-unit.sh
+echo "== cluster (Slurm)"; bash test/cluster/slurm.sh
 echo "== webview"; bash scripts/test-webview.sh
 echo "== integration"; bash scripts/test-integration.sh
 echo "== all tiers passed"

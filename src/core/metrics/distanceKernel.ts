@@ -44,6 +44,7 @@ interface KernelInstance {
     rout: number,
     i0: number,
     tri: number,
+    kmid: number,
   ) => void;
 }
 
@@ -91,6 +92,13 @@ export interface KernelOptions {
   readonly forceScalar?: boolean;
   /** Reference rows per block (default: REF_BLOCK_BYTES worth); tests set it small to cross block edges. */
   readonly refBlockRows?: number;
+  /**
+   * Early abandoning: at three quarters of a row, a partial sum already at or past what could still be
+   * kept ends the pair (the results are the same). Off by default: measured on 10k × 10k × 32 it saved
+   * ~10% on clustered rows but cost ~10% on spread-out rows and ~50% in two-way passes (a branch the CPU
+   * cannot predict, and a larger threshold there).
+   */
+  readonly abandon?: boolean;
   /** Also each reference row's two nearest query rows (`reverse`): one pass serves both directions. */
   readonly reverse?: boolean;
   /**
@@ -194,6 +202,8 @@ export async function nearestNeighbours(
   const qPtr = refBlock * stride * 4;
   const outPtr = qPtr + block * stride * 4;
   const routPtr = outPtr + nq * 16;
+  // Early abandoning at three quarters of a row (whole 8-float steps, bytes); 0 = off.
+  const kmid = opts.abandon ? Math.floor((stride * 3) / 32) * 32 : 0;
   const kernel = opts.forceScalar ? null : instantiate(routPtr + (reverse ? nr * 16 : 0));
   // The running best two per row (f32 d1, f32 d2, i32 i1, i32 i2): in kernel memory, or here.
   const state = kernel ? kernel.memory.buffer : new ArrayBuffer((nq + (reverse ? nr : 0)) * 16);
@@ -227,6 +237,7 @@ export async function nearestNeighbours(
           reverse ? routPtr + j0 * 16 : 0,
           i0 + start,
           tri ? 1 : 0,
+          kmid,
         );
       } else {
         const pass = { q: slice, r: refPart, stride, j0, i0: i0 + start, tri };

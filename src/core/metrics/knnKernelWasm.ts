@@ -23,7 +23,10 @@ const op = {
   i32Store: 0x36,
   f32Store: 0x38,
   i32Const: 0x41,
+  f32Const: 0x43,
   i32Add: 0x6a,
+  f32Ge: 0x60,
+  f32Max: 0x97,
   i32Sub: 0x6b,
   i32GtS: 0x4a,
   i32Mul: 0x6c,
@@ -39,16 +42,16 @@ const f32x4Sub = simd(0xe5);
 const f32x4Abs = simd(0xe0);
 const f32x4Add = simd(0xe4);
 const extractLane = (lane: number): number[] => [...simd(0x1f), lane];
+const F32_NEG_INF = [0x00, 0x00, 0x80, 0xff];
 const v128Zero = [...simd(0x0c), ...new Array<number>(16).fill(0)];
 
 // Parameters q, nq, r, nr, stride (bytes), out, j0 (index of the first reference row), rout (the reference
 // rows' own output records, 0 for none), i0 (index of the first query row), tri (1: query and reference
-// are the same rows, visit only the pairs j > i); then the locals i, qrow, rrow, rend, k, j, ib1, ib2,
-// rptr, s (i32), d, b1, b2 (f32), acc0, acc1 (v128).
-const [Q, NQ, R, NR, STRIDE, OUT, J0, ROUT, I0, TRI, I, QROW, RROW, REND, K, J, IB1, IB2, RPTR, S, D, B1, B2, ACC0, ACC1] = Array.from(
-  { length: 25 },
-  (_, n) => n,
-);
+// are the same rows, visit only the pairs j > i), kmid (bytes after which a partial sum already past
+// what could still be kept abandons the pair, 0: never); then the locals i, qrow, rrow, rend, k, j, ib1, ib2,
+// rptr, s (i32), d, b1, b2 (f32), acc0, acc1, v (v128).
+const [Q, NQ, R, NR, STRIDE, OUT, J0, ROUT, I0, TRI, KMID, I, QROW, RROW, REND, K, J, IB1, IB2, RPTR, S, D, B1, B2, ACC0, ACC1, V] =
+  Array.from({ length: 27 }, (_, n) => n);
 const get = (l: number): number[] => [op.get, l];
 const set = (l: number): number[] => [op.set, l];
 /** The address of query row i's output record (16 bytes: f32 d1, f32 d2, i32 i1, i32 i2). */
@@ -161,7 +164,69 @@ function kernelBody(): number[] {
     op.i32Const,
     0,
     ...set(K),
+    // One block per pair: leaving it early (an abandoned pair) skips the updates.
+    op.block,
+    op.void,
+    // Early abandoning: at kmid bytes, a partial sum at or past both kept second-best distances (this
+    // query row's, and with rout the reference row's) cannot be kept; sums of |x| only grow.
+    ...get(KMID),
+    op.if,
+    op.void,
     // Two independent accumulators per 8 floats halve the add-latency chain of the inner loop.
+    op.loop,
+    op.void,
+    ...accumulate(ACC0, 0),
+    ...accumulate(ACC1, 16),
+    ...get(K),
+    op.i32Const,
+    32,
+    op.i32Add,
+    op.tee,
+    K,
+    ...get(KMID),
+    op.i32LtU,
+    op.brIf,
+    0,
+    op.end,
+    ...get(ACC0),
+    ...get(ACC1),
+    ...f32x4Add,
+    op.tee,
+    V,
+    ...extractLane(0),
+    ...get(V),
+    ...extractLane(1),
+    op.f32Add,
+    ...get(V),
+    ...extractLane(2),
+    ...get(V),
+    ...extractLane(3),
+    op.f32Add,
+    op.f32Add,
+    ...get(B2),
+    ...get(ROUT),
+    op.if,
+    F32,
+    ...get(ROUT),
+    ...get(J),
+    ...get(J0),
+    op.i32Sub,
+    op.i32Const,
+    4,
+    op.i32Shl,
+    op.i32Add,
+    op.f32Load,
+    2,
+    4,
+    op.else,
+    op.f32Const,
+    ...F32_NEG_INF,
+    op.end,
+    op.f32Max,
+    op.f32Ge,
+    op.brIf,
+    1,
+    op.end,
     op.loop,
     op.void,
     ...accumulate(ACC0, 0),
@@ -291,6 +356,7 @@ function kernelBody(): number[] {
     op.end,
     op.end,
     op.end,
+    op.end,
     ...get(J),
     op.i32Const,
     1,
@@ -319,7 +385,7 @@ function kernelBody(): number[] {
     op.end,
     op.end,
   ];
-  const locals = [3, 10, I32, 3, F32, 2, V128];
+  const locals = [3, 10, I32, 3, F32, 3, V128];
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
@@ -348,7 +414,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
     0x00,
     0x00,
     0x00,
-    ...section(1, [1, 0x60, 10, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, 0]),
+    ...section(1, [1, 0x60, 11, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, 0]),
     ...section(3, [1, 0]),
     ...section(5, [1, 0x00, 1]),
     ...section(7, [2, ...name('nearest'), 0x00, 0, ...name('memory'), 0x02, 0]),

@@ -96,7 +96,7 @@ describe('k-NN with indices against the numpy brute force', () => {
 });
 
 describe('nearestNeighbours kernel', () => {
-  it('SIMD, scalar and small reference blocks agree exactly, indices included', async () => {
+  it('SIMD (with and without early abandoning), scalar and small reference blocks agree exactly, indices included', async () => {
     const space = spaceOf(reference.ties);
     const { stride } = space;
     const runs = [
@@ -104,6 +104,7 @@ describe('nearestNeighbours kernel', () => {
       await nearestNeighbours(space.synth.rows, space.real.rows, stride, { forceScalar: true }),
       await nearestNeighbours(space.synth.rows, space.real.rows, stride, { refBlockRows: 7 }),
       await nearestNeighbours(space.synth.rows, space.real.rows, stride, { refBlockRows: 3, forceScalar: true }),
+      await nearestNeighbours(space.synth.rows, space.real.rows, stride, { abandon: true }),
     ];
     if (!simdKernelAvailable()) assert.fail('the SIMD kernel should validate on node 20+');
     for (const run of runs.slice(1)) {
@@ -121,7 +122,7 @@ describe('nearestNeighbours kernel', () => {
     const backward = await nearestNeighbours(space.real.rows, space.synth.rows, stride);
     const self = await nearestNeighbours(space.real.rows, space.real.rows, stride);
     const strip = (n: NearestNeighbours): NearestNeighbours => ({ d1: n.d1, d2: n.d2, i1: n.i1, i2: n.i2 });
-    for (const opts of [{}, { forceScalar: true }, { refBlockRows: 7 }, { refBlockRows: 5, forceScalar: true }]) {
+    for (const opts of [{}, { forceScalar: true }, { refBlockRows: 7 }, { refBlockRows: 5, forceScalar: true }, { abandon: true }]) {
       const both = await nearestNeighbours(space.synth.rows, space.real.rows, stride, { ...opts, reverse: true });
       assert.deepEqual(strip(both), forward);
       assert.ok(both.reverse);

@@ -163,8 +163,9 @@ async function main(): Promise<void> {
     ...notes,
     '',
     'Goals (issue 9): privacy.dcr ≤ 0.2 × sklearn, peak < 1 GB, section < 1.5 × DCR. "section / dcr" divides the five metrics on one ' +
-      'input with a holdout by privacy.dcr on that input (its three passes: synthetic → real, synthetic → holdout, holdout → real); ' +
-      'the section adds real → synthetic, holdout → synthetic and real → real.',
+      'input with a holdout by privacy.dcr on that input (synthetic ↔ real and synthetic ↔ holdout as two-way passes, which give ' +
+      'membership and identifiability their real → synthetic and holdout → synthetic too, and holdout → real); the section adds one ' +
+      'triangular real → real pass (each pair once).',
     '',
     `Command: \`node --import tsx bench/privacy.ts --sizes ${sizes.join(',')} --cols ${cols} --repeats ${repeats} --workers ${workers}\``,
     '',

@@ -200,7 +200,7 @@ export const alphaPrecisionMetric: TableMetric = {
     'α-precision(α) is the share of synthetic records inside it, ideally α. Score = 1 − 2 × the area between that curve and the ' +
     'diagonal (floored at 0): 1 means synthetic records are spread over the typical and the rarer real regions in the real ' +
     'proportions (a copy of the real data scores about 1); 0 that none lies in the real support, or all pile up in its core. ' +
-    'details.curve holds the curve at details.levels.',
+    'The report keeps the whole curve.',
   reference:
     'Alaa, van Breugel, Saveliev & van der Schaar 2022 (ICML), α-precision P_α and the integrated IP_α, on the feature space ' +
     'directly (the paper uses a learned embedding). ' +
@@ -221,7 +221,7 @@ export const betaRecallMetric: TableMetric = {
     'nearest other real record, ideally β. Score = 1 − 2 × the area between that curve and the diagonal (floored at 0): 1 means ' +
     'the synthetic data reaches every part of the real data (a copy scores about 1), 0 that it reaches none. A fresh sample of ' +
     "the same population scores well below 1 (each real record's neighbourhood is small), so compare generators rather than " +
-    'reading it against 1. details.curve holds the curve at details.levels.',
+    'reading it against 1. The report keeps the whole curve.',
   reference:
     'Alaa, van Breugel, Saveliev & van der Schaar 2022 (ICML), β-recall R_β by the k-NN estimator (k = 1, strict) and the ' +
     'integrated IR_β, on the feature space directly (the paper uses a learned embedding). ' +

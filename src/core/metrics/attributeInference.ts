@@ -317,7 +317,7 @@ export const attributeInferenceMetric: TableMetric = {
     'column (--secret) and applies them to the real training records; the baseline is the same model trained on the holdout (real ' +
     'patients the generator never saw). Risk = how much of the gap to a perfect guess the release closes beyond the baseline. ' +
     'Score = 1 − the largest risk: 1 = the synthetic data teaches no more about the training patients than other real data does, ' +
-    "0 = it reveals every secret the baseline misses. details.cap: SDMetrics' CategoricalCAP for a categorical secret. Needs a holdout.",
+    "0 = it reveals every secret the baseline misses. SDMetrics' CategoricalCAP is kept beside it for a categorical secret. Needs a holdout.",
   reference:
     "Attribute inference as in Stadler et al. 2022 and Giomi et al. 2023 (main vs control); SDMetrics' CategoricalCAP (Taub et al. 2018); " +
     'models as utility.tstr (scikit-learn LogisticRegression(C=1), Ridge, HistGradientBoosting)',

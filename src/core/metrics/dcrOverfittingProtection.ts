@@ -96,7 +96,7 @@ export const dcrOverfittingProtectionMetric: TableMetric = {
     'min(1, 2 × (1 − share)) as SDMetrics does: 1 = the synthetic data lean no more towards the training patients than towards unseen ' +
     'ones; 0 = every synthetic row is nearer to the training data. Unlike SDMetrics, the share is first rescaled to equal-sized training ' +
     'and holdout sets (chance gives trainRows / (trainRows + holdoutRows), 80% for an 80/20 split, which SDMetrics would score 0.4); ' +
-    'details.sdmetricsScore keeps the unadjusted score. Both distances use the real table’s ranges. Needs a holdout.',
+    'The unadjusted SDMetrics score is kept beside it. Both distances use the real table’s ranges. Needs a holdout.',
   reference:
     'SDMetrics DCROverfittingProtection (single_table.privacy.dcr_overfitting_protection: score = min((1 − share closer to training) × 2, 1)), ' +
     'with privacy.dcr’s distance and a size-balanced share',

@@ -8,6 +8,8 @@ import { renderCorrelationSectionHtml } from './correlationHeatmap';
 import { IMAGE_SECTION_STYLE, renderImageSectionsHtml } from './imageSectionsHtml';
 import type { Report, ReportMetric } from './model';
 import { goalText, leftOutSentences, provenanceEntries, rangeText, readerNoteLines, reportNouns, scoreWithInterval } from './reportText';
+import { privacyFirst, privacyQuestions } from './privacyQuestions';
+import { utilityTable } from './utilityTable';
 import { copiesAtBaseRate, dcrBaseline, goodness, isNotApplicable, reportVerdict } from './verdict';
 
 const STYLE = `
@@ -76,10 +78,39 @@ function dcrBaselineSentence(report: Report): string {
   );
 }
 
+/** The privacy questions: each answer coloured by its level, with the thresholds and, for a risk, what to do. */
+function privacyQuestionsHtml(report: Report): string {
+  const questions = privacyQuestions(report);
+  if (questions.length === 0) return '';
+  const items = questions.map((q) => {
+    const advice = q.level === 'poor' || q.level === 'fair' ? ` <em>What to do:</em> ${escapeXml(q.advice ?? '')}` : '';
+    return `<li class="${q.level}"><strong>${escapeXml(q.question)}</strong> ${escapeXml(q.answer)}<br><span class="doc">Thresholds: ${escapeXml(q.thresholds)}.${advice}</span></li>`;
+  });
+  return `<h2>Privacy: the questions a reviewer asks</h2><ul class="verdict privacy-questions">${items.join('')}</ul>`;
+}
+
+/** TSTR beside TRTR (utility.tstr); empty when it was not computed. */
+function utilityHtml(report: Report): string {
+  const table = utilityTable(report);
+  if (!table) return '';
+  const rows = table.rows
+    .map(
+      (r) =>
+        `<tr><td>${escapeXml(r.model)}</td><td>${escapeXml(r.measure)}</td><td>${r.trtr.toFixed(3)}</td><td>${r.tstr.toFixed(3)}</td><td>${r.skillKept === null ? '' : `${(r.skillKept * 100).toFixed(0)}%`}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<h2>Utility: train on synthetic, test on real</h2><p class="doc">Target ${escapeXml(table.target)} (${escapeXml(table.task)}): the same models trained on the real training rows and on the synthetic rows, both tested on the holdout.</p>` +
+    `<table><thead><tr><th>Model</th><th>Measure</th><th>Trained on real (TRTR)</th><th>Trained on synthetic (TSTR)</th><th>Skill kept</th></tr></thead><tbody>${rows}</tbody></table>`
+  );
+}
+
 export function renderReportHtml(report: Report): string {
   const verdict = reportVerdict(report)
     .map((l) => `<li class="${l.level}"><strong>${l.topic === 'fidelity' ? 'Fidelity' : 'Privacy'}:</strong> ${escapeXml(l.text)}</li>`)
     .join('');
+  const questions = privacyQuestionsHtml(report);
+  const first = privacyFirst(privacyQuestions(report));
   const gen = report.generator;
   const genLine = gen
     ? `<li>Generator: ${escapeXml(gen.name)} (${escapeXml(gen.family)})${gen.seed !== undefined ? ` · seed ${gen.seed}` : ''}${gen.executionProvider ? ` · ran on ${escapeXml(gen.executionProvider)}` : ''}</li>`
@@ -109,10 +140,14 @@ export function renderReportHtml(report: Report): string {
     `<p class="meta">${escapeXml(report.modality)} data · created ${escapeXml(report.createdAt)}</p>`,
     `<ul>${sources(report)}${genLine}</ul>`,
     readerNotes(report),
+    // Privacy goes first when any question is answered as a risk.
+    first ? questions : '',
     `<h2>Verdict</h2><ul class="verdict">${verdict}</ul>`,
     '<h2>Scores</h2><table><thead><tr><th>Metric</th><th>Score</th><th>What it means</th></tr></thead><tbody>',
     report.metrics.map(metricRow).join(''),
     '</tbody></table>',
+    first ? '' : questions,
+    utilityHtml(report),
     dcr,
     renderImageSectionsHtml(report.images),
     report.columns.length > 0 ? `<h2>Columns: real vs synthetic</h2><div class="grid">${columns}</div>` : '',

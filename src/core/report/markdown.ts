@@ -4,6 +4,8 @@
 import { imageSectionsMarkdown } from './imageSectionsMarkdown';
 import type { Report } from './model';
 import { goalText, leftOutSentences, provenanceEntries, rangeText, readerNoteLines, scoreWithInterval } from './reportText';
+import { privacyFirst, privacyQuestions } from './privacyQuestions';
+import { utilityTable } from './utilityTable';
 import { isNotApplicable, reportVerdict } from './verdict';
 
 function cell(text: string): string {
@@ -19,6 +21,10 @@ export function renderReportMarkdown(report: Report): string {
       `- Generator: ${g.name} (${g.family})${g.seed !== undefined ? ` · seed ${g.seed}` : ''}${g.executionProvider ? ` · ran on ${g.executionProvider}` : ''}`,
     );
   for (const note of readerNoteLines(report)) lines.push(`- Note: ${note}`);
+  // Privacy goes first when any question is answered as a risk.
+  const questions = privacyQuestionLines(report);
+  const first = privacyFirst(privacyQuestions(report));
+  if (first) lines.push(...questions);
   lines.push('', '## Verdict', '');
   for (const v of reportVerdict(report)) lines.push(`- **${v.topic}** (${v.level}): ${v.text}`);
   lines.push('', '## Scores', '', '| Metric | Score | Range | Good value | Meaning |', '| --- | ---: | --- | --- | --- |');
@@ -36,6 +42,8 @@ export function renderReportMarkdown(report: Report): string {
       `| ${cell(m.descriptor.title)} (\`${m.id}\`) | ${score} | ${rangeText(m.descriptor.range, '–')} | ${cell(goalText(m))} | ${cell(m.descriptor.doc)}${cell(leftOut)} |`,
     );
   }
+  if (!first) lines.push(...questions);
+  lines.push(...utilityLines(report));
   lines.push(...imageSectionsMarkdown(report.images));
   if (report.columns.length > 0) {
     lines.push(
@@ -55,4 +63,34 @@ export function renderReportMarkdown(report: Report): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** The privacy questions as a Markdown section: answer, thresholds and what to do. */
+function privacyQuestionLines(report: Report): string[] {
+  const questions = privacyQuestions(report);
+  if (questions.length === 0) return [];
+  const lines = ['', '## Privacy: the questions a reviewer asks', ''];
+  for (const q of questions) {
+    lines.push(`- **${q.question}** (${q.level === 'poor' ? 'risk' : q.level}): ${q.answer}`);
+    lines.push(`  Thresholds: ${q.thresholds}.${q.level === 'poor' || q.level === 'fair' ? ` What to do: ${q.advice ?? ''}` : ''}`);
+  }
+  return lines;
+}
+
+/** TSTR beside TRTR, one row per model and measure; nothing when utility.tstr was not computed. */
+function utilityLines(report: Report): string[] {
+  const table = utilityTable(report);
+  if (!table) return [];
+  const lines = [
+    '',
+    `## Utility: train on synthetic, test on real (target ${cell(table.target)}, ${table.task})`,
+    '',
+    '| Model | Measure | Trained on real (TRTR) | Trained on synthetic (TSTR) | Skill kept |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const r of table.rows)
+    lines.push(
+      `| ${r.model} | ${r.measure} | ${r.trtr.toFixed(3)} | ${r.tstr.toFixed(3)} | ${r.skillKept === null ? '' : `${(r.skillKept * 100).toFixed(0)}%`} |`,
+    );
+  return lines;
 }

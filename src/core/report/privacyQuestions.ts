@@ -192,10 +192,14 @@ function membership(report: Report): PrivacyQuestion {
 
 /**
  * The four questions, answered from the report's metrics. The three attacks on quasi-identifiers need
- * columns, so a report on images, signals or text answers membership only.
+ * columns, so a report on images, signals or text answers membership only, and only when a membership
+ * attack ran (none is an image metric yet).
  */
 export function privacyQuestions(report: Report): PrivacyQuestion[] {
-  if (report.modality !== 'table') return [membership(report)];
+  if (report.modality !== 'table') {
+    const m = membership(report);
+    return m.metrics.length > 0 ? [m] : [];
+  }
   return [singlingOut(report), linkability(report), inference(report), membership(report)];
 }
 

@@ -9,6 +9,9 @@ import { describe, it } from 'node:test';
 import { evaluateSynthetic } from '../../../src/engine/evaluate';
 import { privacyFirst, privacyQuestions } from '../../../src/core/report/privacyQuestions';
 import type { Report, ReportMetric } from '../../../src/core/report/model';
+import { renderReportHtml } from '../../../src/core/report/html';
+import { renderReportMarkdown } from '../../../src/core/report/markdown';
+import { utilityTable } from '../../../src/core/report/utilityTable';
 
 const PATIENTS = join(__dirname, '..', '..', '..', 'samples', 'workspace', 'patients.csv');
 const METRICS = [
@@ -54,6 +57,40 @@ describe('privacy questions', () => {
     assert.match(questions[0].answer, /risk 0\.\d{3} \(95% interval/);
     assert.match(questions[3].answer, /AUC 1\.000/);
     assert.ok(questions.every((q) => q.advice && q.thresholds.length > 0));
+    // The section goes before the verdict in both exports, with what to do.
+    const html = renderReportHtml(report);
+    const heads = [...html.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]);
+    assert.deepEqual(heads.slice(0, 2), ['Privacy: the questions a reviewer asks', 'Verdict']);
+    assert.match(html, /<li class="poor"><strong>Can a person be singled out\?<\/strong>.*What to do:/);
+    const md = renderReportMarkdown(report);
+    assert.ok(md.indexOf('## Privacy: the questions a reviewer asks') < md.indexOf('## Verdict'));
+    assert.match(md, /- \*\*Can anyone tell who was in the training data\?\*\* \(risk\): The distance attack/);
+  });
+
+  it('show TSTR beside TRTR when a target was named', async () => {
+    const { train, holdout } = parts();
+    const report = await evaluateSynthetic({
+      real: train,
+      synth: train,
+      holdout,
+      metrics: ['utility.tstr'],
+      metricOptions: { target: 'smoker', bootstrap: 0 },
+    });
+    const table = utilityTable(report) ?? assert.fail('no utility table');
+    assert.equal(table.target, 'smoker');
+    assert.deepEqual(
+      table.rows.map((r) => `${r.model}/${r.measure}`),
+      [
+        'logistic regression/AUROC',
+        'logistic regression/balanced accuracy',
+        'gradient boosting/AUROC',
+        'gradient boosting/balanced accuracy',
+      ],
+    );
+    // A copy trains the same models: TSTR equals TRTR.
+    for (const r of table.rows) assert.equal(r.tstr, r.trtr, `${r.model} ${r.measure}`);
+    assert.match(renderReportHtml(report), /<h2>Utility: train on synthetic, test on real<\/h2>/);
+    assert.match(renderReportMarkdown(report), /\| logistic regression \| AUROC \| (0\.\d{3}) \| \1 \|/);
   });
 
   it('say what to name when no quasi-identifier or holdout was given', async () => {
@@ -86,9 +123,6 @@ describe('privacy questions', () => {
     assert.equal(level(attack(0.03, 0, 0.1)), 'good');
     assert.equal(level(attack(0, 0, 0.01, 'no better than random')), 'unknown');
     const images = privacyQuestions({ modality: 'image', metrics: [] } as unknown as Report);
-    assert.deepEqual(
-      images.map((q) => q.id),
-      ['membership'],
-    );
+    assert.deepEqual(images, [], 'no membership attack ran on the images: no question to answer');
   });
 });

@@ -28,6 +28,7 @@ if [ -f bench/typing.ts ]; then echo "== typing bench: node --import tsx bench/t
 if [ -f bench/readers.ts ]; then echo "== readers bench: node --import tsx bench/readers.ts"; node --import tsx bench/readers.ts | tee bench/out/readers.log; fi
 # Images: diffusion sampling vs a bare ORT loop, DICOM decode vs dcmtk/pydicom, PPCA vs numpy/sklearn, FID vs scipy; writes bench/results-images.md.
 if [ -f bench/images.ts ]; then echo "== images bench: node --import tsx bench/images.ts"; node --import tsx bench/images.ts | tee bench/out/images.log; fi
+if [ -f bench/privacy.ts ]; then echo "== privacy bench: node --import tsx bench/privacy.ts"; node --import tsx bench/privacy.ts --sizes 10000,30000,100000 | tee bench/out/privacy.log; fi
 {
   echo "# MedSynth benchmarks"
   echo
@@ -41,6 +42,7 @@ if [ -f bench/images.ts ]; then echo "== images bench: node --import tsx bench/i
   if [ -f bench/results-typing.md ]; then echo; cat bench/results-typing.md; fi
   if [ -f bench/results-readers.md ]; then echo; cat bench/results-readers.md; fi
   if [ -f bench/results-images.md ]; then echo; sed 's/^#/##/' bench/results-images.md; fi
+  if [ -f bench/results-privacy.md ]; then echo; sed "s/^#/##/" bench/results-privacy.md; fi
   # The latest `npm run fuzz` campaign (inputs tried and failures per parser), demoted one heading level.
   if [ -f bench/results-fuzz.md ]; then echo; sed 's/^# /## /; s/^## \(Failures\|Typed\)/### \1/' bench/results-fuzz.md; fi
 } > bench/results.md

@@ -67,6 +67,7 @@ RUNS = [
     ('tstr_reference.py', [], []),
     ('attribute_inference_reference.py', [], []),
     ('bootstrap_reference.py', [], []),
+    ('knn_reference.py', [], []),
     ('dicom_codecs_reference.py', [], ['dcmcjpeg', 'dcmcjpls', 'dcmcrle', 'dcmdrle', 'dcmdjpeg', 'dcmdjpls', 'node']),
 ]
 # Modules a script imports inside one step's function only: models_copula.py imports onnx for its

@@ -1,5 +1,6 @@
 // Entry of the `medsynth` command line (dist/cli.js). Exit codes: 0 ok, 1 a run failed, 2 bad usage
 // or bad input, each failure with a one-line reason on stderr.
+import { installKnnWorkers } from '../engine/knnPool';
 import { isMedSynthError, MedSynthError } from '../core/errors';
 import { USAGE } from './args';
 import { convertCommand, evaluateCommand, fitCommand, generateCommand, splitCommand } from './commands';
@@ -60,6 +61,8 @@ function main(): void {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  // The privacy metrics' neighbour searches run on all cores (dist/knnWorker.js); idle workers do not keep the process alive.
+  installKnnWorkers();
   const controller = new AbortController();
   // Ctrl-C cancels the job (and kills the inference child) so no partial output is left behind.
   process.once('SIGINT', () => controller.abort());

@@ -1,6 +1,7 @@
 // The extension entry (bundled to dist/extension.js). Activation wires the log, the shared services,
 // the Studio view and the command table; everything disposable goes into context.subscriptions so
 // deactivation (or a reload) leaves no process, listener or panel behind.
+import { installKnnWorkers } from '../engine/knnPool';
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandTable';
 import { registerGeneratorCard } from './generatorCardProvider';
@@ -40,6 +41,10 @@ export function activate(context: vscode.ExtensionContext): MedSynthApi {
   context.subscriptions.push(registerImageViewer(services));
   // .onnx files (and, through Open With, medsynth.json) open in the generator card.
   context.subscriptions.push(registerGeneratorCard(services));
+
+  // The privacy metrics' neighbour searches run on worker threads (dist/knnWorker.js), stopped on deactivation.
+  const stopKnnWorkers = installKnnWorkers();
+  context.subscriptions.push({ dispose: () => void stopKnnWorkers() });
 
   for (const [id, factory] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, factory(services, studio)));

@@ -2,6 +2,7 @@
 // fails becomes a result with an `error` field so one bad column never sinks the whole report; one
 // that does not apply to the tables returns `notApplicable` itself.
 import { alphaPrecisionMetric, betaRecallMetric } from './alphaBeta';
+import { authenticityMetric } from './authenticity';
 import { inferenceMetric } from './attacks/inference';
 import { linkabilityMetric } from './attacks/linkability';
 import { singlingOutMetric } from './attacks/singlingOut';
@@ -14,6 +15,7 @@ import { dcrOverfittingProtectionMetric } from './dcrOverfittingProtection';
 import { detectionMetric } from './detection';
 import { exactCopiesMetric } from './exactCopies';
 import { identifierCopiesMetric } from './identifierCopies';
+import { identifiabilityMetric } from './identifiability';
 import { kAnonymityMetric } from './kAnonymity';
 import { ksComplementMetric } from './ksComplement';
 import { lDiversityMetric } from './lDiversity';
@@ -44,6 +46,8 @@ export const TABLE_METRICS: readonly TableMetric[] = [
   dcrMetric,
   nndrMetric,
   membershipInferenceMetric,
+  identifiabilityMetric,
+  authenticityMetric,
   membershipDensityMetric,
   dcrBaselineProtectionMetric,
   dcrOverfittingProtectionMetric,

@@ -26,6 +26,8 @@ describe('table metric registry', () => {
         'privacy.dcr',
         'privacy.nndr',
         'privacy.membershipInference',
+        'privacy.identifiability',
+        'privacy.authenticity',
         'privacy.membershipDensity',
         'privacy.dcrBaselineProtection',
         'privacy.dcrOverfittingProtection',

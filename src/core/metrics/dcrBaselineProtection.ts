@@ -19,7 +19,7 @@ import { MedSynthError } from '../errors';
 import { buildDistanceSpaceYielding } from './distanceSpace';
 import type { DistanceSpace, PackedRows } from './distanceSpace';
 import { nearestRecords } from './distanceSearch';
-import { mulberry32 } from './kde';
+import { mulberry32 } from '../math/mulberry32';
 import { checkTableShape, isCategoryLike, isNumberLike, quantileSorted } from './tableColumns';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
 

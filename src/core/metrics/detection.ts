@@ -27,6 +27,7 @@
 // The AUC is taken on the decision function x·w + b (not the probability, which saturates to ties at
 // 1.0 for well-separated rows) with membershipInference.ts' Mann–Whitney count (ties averaged, as
 // roc_auc_score).
+import { mulberry32 } from '../math/mulberry32';
 import type { CategoricalColumn, Column, Table } from '../data/table/table';
 import { MedSynthError, throwIfAborted } from '../errors';
 import { drawCounts, withResample } from './bootstrap';
@@ -158,17 +159,6 @@ export function encodeDetectionFeatures(real: Table, synth: Table): DetectionFea
     offset += enc.names.length;
   });
   return { x, features, names, usedColumns: pairs.map((p) => p.name), ignoredColumns, realRows: real.rowCount, synthRows: synth.rowCount };
-}
-
-/** mulberry32: 32-bit state, uniform doubles in [0, 1) with 32 random bits. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

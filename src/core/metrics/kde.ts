@@ -3,7 +3,7 @@
 // and log p(x) = log( (1/n) Σ_i N(x; x_i, C) ). Evaluated in log space (log-sum-exp), as gaussian_kde's
 // logpdf, so that high-dimensional densities do not underflow. Points and queries are whitened once by
 // the Cholesky factor of C, so one kernel term costs d multiply-adds.
-// Also the seeded draws the density metrics share (mulberry32, as split.ts and detection.ts use).
+// Also the seeded row orders the density metrics share (on math/mulberry32.ts).
 import { MedSynthError } from '../errors';
 import { timeSlicer } from './workSteps';
 
@@ -177,17 +177,6 @@ export async function kdeLogDensity(kde: GaussianKde, queries: Samples, signal?:
     out[r] = best + Math.log(sum) + kde.logNorm;
   }
   return out;
-}
-
-/** mulberry32: 32-bit state, uniform doubles in [0, 1) with 32 random bits. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** 0..n−1 in a Fisher–Yates order (i from n − 1 down to 1, j = ⌊u · (i + 1)⌋). */

@@ -29,11 +29,11 @@ import {
   fitGaussianKde,
   independentFeatures,
   kdeLogDensity,
-  mulberry32,
   selectDims,
   shuffledIndices,
   varyingFeatures,
 } from './kde';
+import { mulberry32 } from '../math/mulberry32';
 import type { Samples } from './kde';
 import { MEMBERSHIP_NEEDS_HOLDOUT, membershipAttack, membershipPrivacyScore } from './membershipInference';
 import type { MembershipAttack } from './membershipInference';

@@ -9,7 +9,8 @@ import type { Column, ColumnKind, Table } from '../../../src/core/data/table/tab
 import { MedSynthError } from '../../../src/core/errors';
 import { computeDcrBaselineProtection, randomBaselineTable } from '../../../src/core/metrics/dcrBaselineProtection';
 import { balancedShare, computeDcrOverfittingProtection, overfittingScore } from '../../../src/core/metrics/dcrOverfittingProtection';
-import { fitGaussianKde, kdeLogDensity, mulberry32 } from '../../../src/core/metrics/kde';
+import { fitGaussianKde, kdeLogDensity } from '../../../src/core/metrics/kde';
+import { mulberry32 } from '../../../src/core/math/mulberry32';
 import { computeMembershipDensity, densityAttack, densitySplit } from '../../../src/core/metrics/membershipDensity';
 import type { DensitySplit } from '../../../src/core/metrics/membershipDensity';
 import { buildColumn, loadReferenceJson, loadReferenceTable, numericTable } from './csvTable';

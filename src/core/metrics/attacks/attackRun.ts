@@ -121,17 +121,6 @@ export function attackSetup(
   return { holdout: input.holdout, quasi, options };
 }
 
-/** mulberry32: 32-bit state, uniform doubles in [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** k distinct indices of 0..n−1 (a partial Fisher–Yates shuffle), in draw order. */
 export function sampleWithoutReplacement(n: number, k: number, next: () => number): Int32Array {
   const pool = Int32Array.from({ length: n }, (_, i) => i);

@@ -4,17 +4,10 @@
 // guesses that record's secret. Run on training rows (main), on holdout rows (control: what the release
 // teaches about anyone from the population) and with the secret of a random synthetic record (baseline);
 // risk = (main − control) / (1 − control).
+import { mulberry32 } from '../../math/mulberry32';
 import { MedSynthError } from '../../errors';
 import type { MetricResult, TableMetric, TableMetricInput } from '../types';
-import {
-  attackColumns,
-  attackSetup,
-  MAX_ATTACKS,
-  nearestSynthetic,
-  sampleWithoutReplacement,
-  seededUniform,
-  threeWayResult,
-} from './attackRun';
+import { attackColumns, attackSetup, MAX_ATTACKS, nearestSynthetic, sampleWithoutReplacement, threeWayResult } from './attackRun';
 import type { AttackColumn, TargetSide } from './attackRun';
 import { notApplicable } from '../tableColumns';
 
@@ -63,7 +56,7 @@ export async function computeInference(input: TableMetricInput, signal?: AbortSi
   const attacks = Math.min(MAX_ATTACKS, input.real.rowCount, holdout.rowCount);
   if (attacks <= 0) throw new MedSynthError('BAD_INPUT', 'the holdout table has no rows');
   const seed = options.seed ?? 0;
-  const next = seededUniform(seed);
+  const next = mulberry32(seed);
   const mainTargets = sampleWithoutReplacement(input.real.rowCount, attacks, next);
   const controlTargets = sampleWithoutReplacement(holdout.rowCount, attacks, next);
   const main = await inferTargets(known, secret, 'real', mainTargets, signal);

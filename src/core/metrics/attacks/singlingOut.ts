@@ -12,10 +12,11 @@
 // fit_correction_term); subsampling is simpler and exact for equal-sized sets, but when the holdout is
 // much smaller than the training set a record singled out in the synthetic data is in the subsample
 // only with probability holdout / training rows, which dilutes the main attack (see details.targetRows).
+import { mulberry32 } from '../../math/mulberry32';
 import { MedSynthError } from '../../errors';
 import type { MetricResult, TableMetric, TableMetricInput } from '../types';
 import { timeSlicer } from '../workSteps';
-import { attackColumns, attackSetup, MAX_ATTACKS, sampleWithoutReplacement, seededUniform, threeWayResult } from './attackRun';
+import { attackColumns, attackSetup, MAX_ATTACKS, sampleWithoutReplacement, threeWayResult } from './attackRun';
 import type { AttackColumn } from './attackRun';
 
 export const SINGLING_OUT_ID = 'privacy.singlingOut';
@@ -118,7 +119,7 @@ export async function computeSinglingOut(input: TableMetricInput, signal?: Abort
   const wanted = Math.min(MAX_ATTACKS, targetRows);
   const width = Math.min(PREDICATE_COLUMNS, columns.length);
   const seed = options.seed ?? 0;
-  const next = seededUniform(seed);
+  const next = mulberry32(seed);
   const mainSet = sampleWithoutReplacement(input.real.rowCount, targetRows, next);
   const controlSet = sampleWithoutReplacement(holdout.rowCount, targetRows, next);
   const medians = columns.map((c) => (c.numeric ? medianPresent(c.synth) : Number.NaN));

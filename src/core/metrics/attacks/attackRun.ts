@@ -5,6 +5,7 @@
 // what the release teaches about anyone from the population) and a random guess (baseline, to show the
 // attack works at all). Each is a success rate with a Wilson 95% interval; the risk is
 // (main − control) / (1 − control) with the intervals propagated (src/core/math/wilson.ts).
+import { mulberry32 } from '../../math/mulberry32';
 import type { Column, Table } from '../../data/table/table';
 import { MedSynthError } from '../../errors';
 import { residualRisk, wilsonInterval } from '../../math/wilson';
@@ -119,6 +120,24 @@ export function attackSetup(
   if (!input.holdout) return notApplicable(id, ATTACKS_NEED_HOLDOUT);
   checkTableShape(input.holdout, 'holdout');
   return { holdout: input.holdout, quasi, options };
+}
+
+/**
+ * The targets of the main and control attacks: min(MAX_ATTACKS, training rows, holdout rows) of each,
+ * drawn without replacement from one mulberry32(seed) stream (training targets first), and the stream,
+ * which the baseline goes on drawing from.
+ */
+export function drawTargets(
+  realRows: number,
+  holdoutRows: number,
+  seed: number,
+): { attacks: number; next: () => number; mainTargets: Int32Array; controlTargets: Int32Array } {
+  const attacks = Math.min(MAX_ATTACKS, realRows, holdoutRows);
+  if (attacks <= 0) throw new MedSynthError('BAD_INPUT', 'the holdout table has no rows');
+  const next = mulberry32(seed);
+  const mainTargets = sampleWithoutReplacement(realRows, attacks, next);
+  const controlTargets = sampleWithoutReplacement(holdoutRows, attacks, next);
+  return { attacks, next, mainTargets, controlTargets };
 }
 
 /** k distinct indices of 0..n−1 (a partial Fisher–Yates shuffle), in draw order. */

@@ -4,10 +4,8 @@
 // guesses that record's secret. Run on training rows (main), on holdout rows (control: what the release
 // teaches about anyone from the population) and with the secret of a random synthetic record (baseline);
 // risk = (main − control) / (1 − control).
-import { mulberry32 } from '../../math/mulberry32';
-import { MedSynthError } from '../../errors';
 import type { MetricResult, TableMetric, TableMetricInput } from '../types';
-import { attackColumns, attackSetup, MAX_ATTACKS, nearestSynthetic, sampleWithoutReplacement, threeWayResult } from './attackRun';
+import { attackColumns, attackSetup, drawTargets, nearestSynthetic, threeWayResult } from './attackRun';
 import type { AttackColumn, TargetSide } from './attackRun';
 import { notApplicable } from '../tableColumns';
 
@@ -53,12 +51,8 @@ export async function computeInference(input: TableMetricInput, signal?: AbortSi
   const columns = attackColumns(input, holdout, [...quasi, options.secret]);
   const known = columns.slice(0, quasi.length);
   const secret = columns[quasi.length];
-  const attacks = Math.min(MAX_ATTACKS, input.real.rowCount, holdout.rowCount);
-  if (attacks <= 0) throw new MedSynthError('BAD_INPUT', 'the holdout table has no rows');
   const seed = options.seed ?? 0;
-  const next = mulberry32(seed);
-  const mainTargets = sampleWithoutReplacement(input.real.rowCount, attacks, next);
-  const controlTargets = sampleWithoutReplacement(holdout.rowCount, attacks, next);
+  const { attacks, next, mainTargets, controlTargets } = drawTargets(input.real.rowCount, holdout.rowCount, seed);
   const main = await inferTargets(known, secret, 'real', mainTargets, signal);
   const control = await inferTargets(known, secret, 'holdout', controlTargets, signal);
   // Baseline: the secret of a synthetic record drawn at random, against the training targets.

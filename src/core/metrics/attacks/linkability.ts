@@ -5,10 +5,8 @@
 // nearest on B's. When both are the same synthetic record the two halves are linked (Anonymeter with
 // n_neighbors = 1: the neighbour index sets intersect). Run on training rows (main), on holdout rows
 // (control) and with random synthetic records (baseline); risk = (main − control) / (1 − control).
-import { mulberry32 } from '../../math/mulberry32';
-import { MedSynthError } from '../../errors';
 import type { MetricResult, TableMetric, TableMetricInput } from '../types';
-import { attackColumns, attackSetup, MAX_ATTACKS, nearestSynthetic, sampleWithoutReplacement, threeWayResult } from './attackRun';
+import { attackColumns, attackSetup, drawTargets, nearestSynthetic, threeWayResult } from './attackRun';
 import type { AttackColumn, TargetSide } from './attackRun';
 
 export const LINKABILITY_ID = 'privacy.linkability';
@@ -42,12 +40,8 @@ export async function computeLinkability(input: TableMetricInput, signal?: Abort
   const columns = attackColumns(input, holdout, quasi);
   const a = columns.slice(0, namesA.length);
   const b = columns.slice(namesA.length);
-  const attacks = Math.min(MAX_ATTACKS, input.real.rowCount, holdout.rowCount);
-  if (attacks <= 0) throw new MedSynthError('BAD_INPUT', 'the holdout table has no rows');
   const seed = options.seed ?? 0;
-  const next = mulberry32(seed);
-  const mainTargets = sampleWithoutReplacement(input.real.rowCount, attacks, next);
-  const controlTargets = sampleWithoutReplacement(holdout.rowCount, attacks, next);
+  const { attacks, next, mainTargets, controlTargets } = drawTargets(input.real.rowCount, holdout.rowCount, seed);
   const main = await linkTargets(a, b, 'real', mainTargets, signal);
   const control = await linkTargets(a, b, 'holdout', controlTargets, signal);
   // Baseline: the attacker picks a synthetic record for each half at random.

@@ -3,7 +3,16 @@
 // real record r is closer to it than r is to r's own nearest other real record. Score = share of
 // authentic synthetic rows. Distance: privacy.dcr's (distanceSpace.ts, ranges from the real table),
 // where the paper works in a learned embedding; see the descriptor's reference.
+//
+// Bootstrap (details.ci95, bootstrap.ts): the synthetic rows are resampled with replacement (one draw of
+// the synthetic row count); the score is the share of authentic rows among the drawn ones, each drawn row
+// keeping its flag from the shared synth → real and real → real passes: its nearest real row and that
+// row's own-neighbour radius come from the whole, fixed real table. The real rows are never resampled: a
+// real row drawn twice would be its copy's nearest other real row at distance 0, its radius 0, and every
+// synthetic row near it would turn authentic. O(n) per resample (a flag per row).
+import { withResample } from './bootstrap';
 import { ignoredColumnsLeftOut } from './dcr';
+import { shareFlagged } from './exactCopies';
 import type { NearestNeighbours } from './distanceKernel';
 import { termDistance } from './distanceSearch';
 import type { DistanceSpace } from './distanceSpace';
@@ -65,6 +74,11 @@ export function authenticityFrom(toReal: Float64Array, radius: Float64Array, col
   return { authenticShare: authentic / toReal.length, ties };
 }
 
+/** 1 for each synthetic row authenticityFrom counts as authentic (at or beyond the radius, ties included), else 0. */
+export function authenticRows(toReal: Float64Array, radius: Float64Array, columns = 0): Uint8Array {
+  return Uint8Array.from(toReal, (d, j) => (sameDistance(d, radius[j], columns) || d > radius[j] ? 1 : 0));
+}
+
 /** Computes the metric; needs two real rows. Throws BAD_INPUT for unusable tables, CANCELLED on abort. */
 export async function computeAuthenticity(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
   const space = await neighbourSpace(input, signal, AUTHENTICITY_ID);
@@ -76,12 +90,14 @@ export async function computeAuthenticity(input: TableMetricInput, signal?: Abor
   const realToReal = await sharedNeighbours(input, 'real', 'real', signal);
   const radius = await nearestRealRadius(space, toReal, realToReal.d2, signal);
   const { authenticShare, ties } = authenticityFrom(toReal.d1, radius, space.columnCount);
-  return {
+  const authentic = authenticRows(toReal.d1, radius, space.columnCount);
+  const result: MetricResult = {
     id: AUTHENTICITY_ID,
     score: authenticShare,
     details: { authenticShare, synthRows: space.synth.count, ties, columns: space.usedColumns, ignoredColumns: space.ignoredColumns },
     leftOut: ignoredColumnsLeftOut(space.ignoredColumns),
   };
+  return withResample(result, (draw) => shareFlagged(authentic, draw(authentic.length)));
 }
 
 export const authenticityMetric: TableMetric = {

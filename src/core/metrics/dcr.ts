@@ -2,6 +2,14 @@
 // the generator put synthetic rows on top of real patients; with a holdout set, comparing the
 // distance to the training rows with the distance to unseen rows separates memorisation from a
 // dense but honest distribution.
+//
+// Bootstrap (details.ci95, bootstrap.ts): the synthetic rows are resampled with replacement (one draw of
+// the synthetic row count) and the score is the median of the drawn rows' distances, each row keeping the
+// distance to its closest real row that the shared synth → real pass found. The real rows are the fixed
+// reference set (a resample of them would leave out about 37% of the real records, so every synthetic row
+// would seem farther from "the" real data than it is); the holdout rows take no part in the score. One
+// resample is O(n): the distances are ranked once, on the first resample, and a resample counts ranks.
+import { withResample } from './bootstrap';
 import { neighbourSpace, sharedNeighbours } from './neighbourCache';
 import { quantileSorted } from './tableColumns';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
@@ -91,6 +99,40 @@ export function dcrDetails(
   return { score: summary.median, details };
 }
 
+/**
+ * The q-quantile (quantileSorted's linear interpolation) of the drawn rows' values, for the bootstrap: the
+ * values are ranked once (on the first call), each resample counts the drawn rows per rank and walks the
+ * counts to the two order statistics it needs. `draw` is called once, with values.length. NaN for no rows.
+ */
+export function resampledQuantile(values: Float64Array, q: number): (draw: (n: number) => Uint32Array) => number {
+  const n = values.length;
+  let ranked: { rank: Uint32Array; sorted: Float64Array } | undefined;
+  return (draw) => {
+    const rows = draw(n);
+    if (n === 0) return Number.NaN;
+    if (!ranked) {
+      const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+      const rank = new Uint32Array(n);
+      order.forEach((row, k) => (rank[row] = k));
+      ranked = { rank, sorted: Float64Array.from(order, (row) => values[row]) };
+    }
+    const { rank, sorted } = ranked;
+    const counts = new Uint32Array(n);
+    for (const r of rows) counts[rank[r]]++;
+    const pos = (rows.length - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.min(lo + 1, rows.length - 1);
+    // The values at drawn positions lo and hi (0-based) of the drawn rows in ascending order.
+    let seen = 0;
+    let k = 0;
+    while (seen + counts[k] <= lo) seen += counts[k++];
+    const atLo = sorted[k];
+    while (seen + counts[k] <= hi) seen += counts[k++];
+    const atHi = sorted[k];
+    return atLo + (atHi - atLo) * (pos - lo);
+  };
+}
+
 /** The columns the distance ignores, as a report's "left out" entry. */
 export function ignoredColumnsLeftOut(ignored: readonly string[]): LeftOut[] {
   if (ignored.length === 0) return [];
@@ -120,7 +162,7 @@ export async function computeDcr(input: TableMetricInput, signal?: AbortSignal):
     };
   }
   const { score, details } = dcrDetails(dcr, { columns: space.usedColumns, ignoredColumns: space.ignoredColumns }, holdout);
-  return { id: DCR_ID, score, details, leftOut: ignoredColumnsLeftOut(space.ignoredColumns) };
+  return withResample({ id: DCR_ID, score, details, leftOut: ignoredColumnsLeftOut(space.ignoredColumns) }, resampledQuantile(dcr, 0.5));
 }
 
 export const dcrMetric: TableMetric = {

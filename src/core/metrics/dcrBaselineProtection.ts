@@ -14,8 +14,18 @@
 // more), and a zero-range column gives 1 for any difference there (ours 0, as every value of that
 // column in the real data is the same). The random draws are seeded (options.seed, default 0; SDMetrics
 // draws the empty cells from numpy's unseeded global generator).
+//
+// Bootstrap (details.ci95, bootstrap.ts): the synthetic rows and the random rows are resampled
+// separately, with replacement (two draws: first the synthetic row count, then the random row count),
+// and the score is min(1, median of the drawn synthetic DCRs / median of the drawn random DCRs), each
+// drawn row keeping the distance to its closest real row computed once. The real rows are the fixed
+// reference set (never resampled, so no drawn duplicate becomes a neighbour of its copy); the random
+// rows are not drawn anew. A resample whose random median is 0 has no score (skipped). O(n) per
+// resample (dcr.ts resampledQuantile).
 import type { CategoricalColumn, Column, Table } from '../data/table/table';
 import { MedSynthError } from '../errors';
+import { withResample } from './bootstrap';
+import { resampledQuantile } from './dcr';
 import { buildDistanceSpaceYielding } from './distanceSpace';
 import type { DistanceSpace, PackedRows } from './distanceSpace';
 import { nearestRecords } from './distanceSearch';
@@ -116,8 +126,10 @@ export async function computeDcrBaselineProtection(
   const space = await buildDistanceSpaceYielding(input.real, input.synth, baseline, signal);
   const randomRows = space.holdout;
   if (!randomRows) throw new MedSynthError('BAD_USAGE', 'the random baseline was not packed');
-  const synthetic = median(await closestDistances(space, space.synth, space.real, signal));
-  const random = median(await closestDistances(space, randomRows, space.real, signal));
+  const syntheticDcr = await closestDistances(space, space.synth, space.real, signal);
+  const randomDcr = await closestDistances(space, randomRows, space.real, signal);
+  const synthetic = median(syntheticDcr);
+  const random = median(randomDcr);
   const details = {
     medianSynthetic: synthetic,
     medianRandom: random,
@@ -145,7 +157,13 @@ export async function computeDcrBaselineProtection(
       leftOut,
     };
   }
-  return { id: DCR_BASELINE_PROTECTION_ID, score: Math.min(1, synthetic / random), details, leftOut };
+  const syntheticMedian = resampledQuantile(syntheticDcr, 0.5);
+  const randomMedian = resampledQuantile(randomDcr, 0.5);
+  return withResample({ id: DCR_BASELINE_PROTECTION_ID, score: Math.min(1, synthetic / random), details, leftOut }, (draw) => {
+    const s = syntheticMedian(draw);
+    const r = randomMedian(draw);
+    return r > 0 ? Math.min(1, s / r) : null;
+  });
 }
 
 export const dcrBaselineProtectionMetric: TableMetric = {

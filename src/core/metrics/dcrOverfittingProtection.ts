@@ -15,7 +15,16 @@
 // - Distance: privacy.dcr's, with the ranges of the real (training) table for both sides; SDMetrics
 //   scales the distances to the holdout by the holdout's own ranges, clips a numeric term at 1 and
 //   gives 1 for any difference in a zero-range column (ours 0).
+//
+// Bootstrap (details.ci95, bootstrap.ts): the synthetic rows are resampled with replacement (one draw of
+// the synthetic row count); the score is recomputed from the share of drawn rows closer to the training
+// rows, each drawn row keeping its two distances (to its closest training row and to its closest holdout
+// row, computed once). The training and holdout rows are the fixed reference sets, their sizes (and so
+// the chance odds of the balanced share) unchanged; they are compared with the release, not with each
+// other, so a drawn duplicate changes nothing but its weight. O(n) per resample (a flag per row).
+import { withResample } from './bootstrap';
 import { closestDistances } from './dcrBaselineProtection';
+import { shareFlagged } from './exactCopies';
 import { buildDistanceSpaceYielding } from './distanceSpace';
 import { MEMBERSHIP_NEEDS_HOLDOUT } from './membershipInference';
 import { checkTableShape, notApplicable } from './tableColumns';
@@ -47,9 +56,12 @@ export async function computeDcrOverfittingProtection(input: TableMetricInput, s
   const toHoldout = await closestDistances(space, space.synth, holdout, signal);
   let closer = 0;
   let ties = 0;
+  const closerRows = new Uint8Array(toTrain.length);
   for (let i = 0; i < toTrain.length; i++) {
-    if (toTrain[i] < toHoldout[i]) closer++;
-    else if (toTrain[i] === toHoldout[i]) ties++;
+    if (toTrain[i] < toHoldout[i]) {
+      closer++;
+      closerRows[i] = 1;
+    } else if (toTrain[i] === toHoldout[i]) ties++;
   }
   const n = toTrain.length;
   const share = closer / n;
@@ -65,7 +77,9 @@ export async function computeDcrOverfittingProtection(input: TableMetricInput, s
           },
         ]
       : [];
-  return {
+  const trainRows = space.real.count;
+  const holdoutRows = holdout.count;
+  const result: MetricResult = {
     id: DCR_OVERFITTING_PROTECTION_ID,
     score: overfittingScore(balanced),
     details: {
@@ -83,6 +97,7 @@ export async function computeDcrOverfittingProtection(input: TableMetricInput, s
     },
     leftOut,
   };
+  return withResample(result, (draw) => overfittingScore(balancedShare(shareFlagged(closerRows, draw(n)), trainRows, holdoutRows)));
 }
 
 export const dcrOverfittingProtectionMetric: TableMetric = {

@@ -4,7 +4,17 @@
 // identified when r̂_i < r_i (strictly, as the paper's indicator and the authors' code R_Diff < 0).
 // Distance: privacy.dcr's (distanceSpace.ts, ranges from the real table), not the paper's
 // inverse-entropy-weighted Euclidean distance; see the descriptor's reference for why.
+//
+// Bootstrap (details.ci95, bootstrap.ts): the real rows are resampled as query rows only, with
+// replacement (one draw of the real row count); the score is 1 − the share identified among the drawn
+// rows, each drawn row keeping its r̂_i (real → synth pass) and its r_i (real → real pass, nearest other
+// row of the ORIGINAL real table). Both reference sets, the synthetic rows and the other real rows, are
+// held fixed. Recomputing r_i within the resample would be wrong: about a quarter of a resample's rows
+// are drawn more than once, and each would find its own copy at distance 0 and never be identified, so
+// the resampled scores would sit far above the score. O(n) per resample (a flag per row).
+import { withResample } from './bootstrap';
 import { ignoredColumnsLeftOut } from './dcr';
+import { shareFlagged } from './exactCopies';
 import { neighbourSpace, sharedNeighbours } from './neighbourCache';
 import { MedSynthError } from '../errors';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
@@ -43,6 +53,11 @@ export function identifiabilityFrom(toSynth: Float64Array, toOtherReal: Float64A
   return { identifiability: identified / toSynth.length, ties };
 }
 
+/** 1 for each real row identifiabilityFrom counts as identified (strictly nearer to the release, not a tie), else 0. */
+export function identifiedRows(toSynth: Float64Array, toOtherReal: Float64Array, columns = 0): Uint8Array {
+  return Uint8Array.from(toSynth, (d, i) => (!sameDistance(d, toOtherReal[i], columns) && d < toOtherReal[i] ? 1 : 0));
+}
+
 /** Computes the metric; needs two real rows. Throws BAD_INPUT for unusable tables, CANCELLED on abort. */
 export async function computeIdentifiability(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
   const space = await neighbourSpace(input, signal, IDENTIFIABILITY_ID);
@@ -56,12 +71,14 @@ export async function computeIdentifiability(input: TableMetricInput, signal?: A
   // Real against real: d1 is the row itself (0), d2 the nearest other real row (0 for a duplicate).
   const toReal = await sharedNeighbours(input, 'real', 'real', signal);
   const { identifiability, ties } = identifiabilityFrom(toSynth.d1, toReal.d2, space.columnCount);
-  return {
+  const identified = identifiedRows(toSynth.d1, toReal.d2, space.columnCount);
+  const result: MetricResult = {
     id: IDENTIFIABILITY_ID,
     score: 1 - identifiability,
     details: { identifiability, realRows: space.real.count, ties, columns: space.usedColumns, ignoredColumns: space.ignoredColumns },
     leftOut: ignoredColumnsLeftOut(space.ignoredColumns),
   };
+  return withResample(result, (draw) => 1 - shareFlagged(identified, draw(identified.length)));
 }
 
 export const identifiabilityMetric: TableMetric = {

@@ -21,6 +21,14 @@
 // columns take no part. A feature that is constant, or a linear combination of the kept ones, in the
 // synthetic rows or in the reference rows would make a kernel covariance singular (scipy raises); it is
 // dropped from both densities and named in details.droppedFeatures and leftOut.
+//
+// Bootstrap (details.ci95, bootstrap.ts): the attacked members and non-members are resampled separately,
+// with replacement (two draws: first the attacked training rows, then the non-members), and the AUC is
+// taken on the drawn rows (membershipInference.ts resampledMembershipAttack), each drawn row keeping its
+// log density ratio. Both densities are held fixed, not refitted: the synthetic rows and the reference
+// half of the holdout that carry the kernels are never resampled (a kernel fitted on a resample with
+// duplicated rows would also sit on those duplicates). The seeded split and the caps are those of the
+// score. O(n) per resample (the ratios are sorted once).
 import type { CategoricalColumn, Column, Table } from '../data/table/table';
 import { MedSynthError } from '../errors';
 import {
@@ -35,7 +43,8 @@ import {
 } from './kde';
 import { mulberry32 } from '../math/mulberry32';
 import type { Samples } from './kde';
-import { MEMBERSHIP_NEEDS_HOLDOUT, membershipAttack, membershipPrivacyScore } from './membershipInference';
+import { withResample } from './bootstrap';
+import { MEMBERSHIP_NEEDS_HOLDOUT, membershipAttack, membershipPrivacyScore, resampledMembershipAttack } from './membershipInference';
 import type { MembershipAttack } from './membershipInference';
 import { checkTableShape, isCategoryLike, isNumberLike, notApplicable, pairColumns } from './tableColumns';
 import type { LeftOut, MetricResult, TableMetric, TableMetricInput } from './types';
@@ -275,7 +284,11 @@ export async function computeMembershipDensity(input: TableMetricInput, signal?:
       unit: 'rows',
       reason: 'training, holdout and synthetic rows beyond the density attack’s caps (a seeded sample is used)',
     });
-  return {
+  const resampled = resampledMembershipAttack(
+    a.memberScores.map((v) => -v),
+    a.nonMemberScores.map((v) => -v),
+  );
+  const result: MetricResult = {
     id: MEMBERSHIP_DENSITY_ID,
     score: membershipPrivacyScore(a.auc),
     details: {
@@ -293,6 +306,7 @@ export async function computeMembershipDensity(input: TableMetricInput, signal?:
     },
     leftOut,
   };
+  return withResample(result, (draw) => membershipPrivacyScore(resampled(draw).auc));
 }
 
 export const membershipDensityMetric: TableMetric = {

@@ -4,6 +4,15 @@
 // generator never saw): if the release leaks membership, members are nearer to it than non-members.
 // The distance is privacy.dcr's (distanceSpace.ts, ranges from the real table); the AUC and the ROC
 // points follow scikit-learn's roc_auc_score and roc_curve.
+//
+// Bootstrap (details.ci95, bootstrap.ts): members and non-members are resampled separately, with
+// replacement, each by its own draw (first the training rows, then the holdout rows), and the AUC (and
+// the TPR at the FPR levels) is taken on the drawn rows, each row keeping the distance to its nearest
+// synthetic row that the shared real → synth and holdout → synth passes found. The synthetic rows are
+// the fixed reference set: they are what the attacker holds, the release itself. The passes are query →
+// release only, so a row drawn twice is never its own copy's neighbour. One resample is O(n): the
+// distances are sorted once (on the first resample) and a resample weights each row by its draw count.
+import { drawCounts, withResample } from './bootstrap';
 import { ignoredColumnsLeftOut } from './dcr';
 import { neighbourSpace, sharedNeighbours } from './neighbourCache';
 import { checkTableShape } from './tableColumns';
@@ -71,6 +80,57 @@ export function membershipAttack(
   return { auc: wins / (n1 * n0), tprAtFpr };
 }
 
+/**
+ * membershipAttack on drawn members and non-members, for the bootstrap: `draw` is called twice, with the
+ * member count and then the non-member count, and each row counts as often as it was drawn. The values
+ * of both groups are sorted once, on the first call; a resample sweeps that order with the counts.
+ */
+export function resampledMembershipAttack(
+  members: Float64Array,
+  nonMembers: Float64Array,
+  levels: readonly number[] = MEMBERSHIP_FPR_LEVELS,
+): (draw: (n: number) => Uint32Array) => MembershipAttack {
+  const n1 = members.length;
+  const n0 = nonMembers.length;
+  let sorted: { order: Uint32Array; values: Float64Array } | undefined;
+  return (draw) => {
+    const w1 = drawCounts(draw(n1), n1);
+    const w0 = drawCounts(draw(n0), n0);
+    if (!sorted) {
+      const values = new Float64Array(n1 + n0);
+      values.set(members);
+      values.set(nonMembers, n1);
+      sorted = { order: Uint32Array.from({ length: n1 + n0 }, (_, i) => i).sort((a, b) => values[a] - values[b]), values };
+    }
+    const { order, values } = sorted;
+    const best = levels.map(() => 0);
+    let tp = 0;
+    let fp = 0;
+    let wins = 0;
+    for (let k = 0; k < order.length;) {
+      let t = 0;
+      let f = 0;
+      const d = values[order[k]];
+      for (; k < order.length && values[order[k]] === d; k++) {
+        const i = order[k];
+        if (i < n1) t += w1[i];
+        else f += w0[i - n1];
+      }
+      wins += t * (n0 - fp - f) + 0.5 * t * f;
+      tp += t;
+      fp += f;
+      const fpr = fp / n0;
+      const tpr = tp / n1;
+      levels.forEach((level, i) => {
+        if (fpr <= level && tpr > best[i]) best[i] = tpr;
+      });
+    }
+    const tprAtFpr: Record<string, number> = {};
+    levels.forEach((level, i) => (tprAtFpr[String(level)] = best[i]));
+    return { auc: wins / (n1 * n0), tprAtFpr };
+  };
+}
+
 /** 1 when the attack does no better than chance (AUC ≤ 0.5), 0 when it separates members perfectly. */
 export function membershipPrivacyScore(auc: number): number {
   return 1 - 2 * Math.max(0, auc - 0.5);
@@ -88,7 +148,8 @@ export async function computeMembershipInference(input: TableMetricInput, signal
   const members = await sharedNeighbours(input, 'real', 'synth', signal);
   const nonMembers = await sharedNeighbours(input, 'holdout', 'synth', signal);
   const attack = membershipAttack(members.d1, nonMembers.d1);
-  return {
+  const resampled = resampledMembershipAttack(members.d1, nonMembers.d1);
+  const result: MetricResult = {
     id: MEMBERSHIP_INFERENCE_ID,
     score: membershipPrivacyScore(attack.auc),
     details: {
@@ -102,6 +163,7 @@ export async function computeMembershipInference(input: TableMetricInput, signal
     },
     leftOut: ignoredColumnsLeftOut(space.ignoredColumns),
   };
+  return withResample(result, (draw) => membershipPrivacyScore(resampled(draw).auc));
 }
 
 export const membershipInferenceMetric: TableMetric = {

@@ -1,6 +1,14 @@
 // privacy.nndr: nearest-neighbour distance ratio. A synthetic row much closer to one real record
 // than to the next one singles that patient out even when the absolute distance looks moderate.
-import { distanceSummary, ignoredColumnsLeftOut } from './dcr';
+//
+// Bootstrap (details.ci95, bootstrap.ts): the synthetic rows are resampled with replacement (one draw of
+// the synthetic row count) and the score is the median of the drawn rows' ratios, each row keeping the
+// d1 / d2 of its two closest real rows from the shared synth → real pass: the real rows are the fixed
+// reference set, never resampled (a resample of them would leave out a third of the real records and
+// make a drawn real row its own copy's nearest neighbour); the holdout baseline has no interval. O(n) per
+// resample (dcr.ts resampledQuantile).
+import { withResample } from './bootstrap';
+import { distanceSummary, ignoredColumnsLeftOut, resampledQuantile } from './dcr';
 import { neighbourSpace, sharedNeighbours } from './neighbourCache';
 import { MedSynthError } from '../errors';
 import type { MetricResult, TableMetric, TableMetricInput } from './types';
@@ -20,7 +28,8 @@ export async function computeNndr(input: TableMetricInput, signal?: AbortSignal)
   const space = await neighbourSpace(input, signal, NNDR_ID);
   if (space.real.count < 2) throw new MedSynthError('BAD_INPUT', 'the nearest-neighbour distance ratio needs at least two real rows');
   const near = await sharedNeighbours(input, 'synth', 'real', signal);
-  const summary = distanceSummary(distanceRatios(near.d1, near.d2));
+  const ratios = distanceRatios(near.d1, near.d2);
+  const summary = distanceSummary(ratios);
   const details: Record<string, unknown> = {
     median: summary.median,
     p05: summary.p05,
@@ -34,7 +43,8 @@ export async function computeNndr(input: TableMetricInput, signal?: AbortSignal)
     const b = distanceSummary(distanceRatios(base.d1, base.d2));
     details.baseline = { median: b.median, p05: b.p05, mean: b.mean, rows: space.holdout.count };
   }
-  return { id: NNDR_ID, score: summary.median, details, leftOut: ignoredColumnsLeftOut(space.ignoredColumns) };
+  const result: MetricResult = { id: NNDR_ID, score: summary.median, details, leftOut: ignoredColumnsLeftOut(space.ignoredColumns) };
+  return withResample(result, resampledQuantile(ratios, 0.5));
 }
 
 export const nndrMetric: TableMetric = {

@@ -1,6 +1,9 @@
 // The summary table `evaluate` and the demo print: what was compared, one line per metric with what a
-// good value is, what the scores left out, then the verdict.
+// good value is, the privacy questions and the TSTR vs TRTR table when they apply, what the scores left
+// out, then the verdict. Plain text, no colour, wrapped at 100 columns where a line is prose.
 import type { Report, ReportMetric } from '../core/report/model';
+import { privacyQuestions } from '../core/report/privacyQuestions';
+import { utilityTable } from '../core/report/utilityTable';
 import { goalText, leftOutSentences, realHeadline, scoreWithInterval, tableText } from '../core/report/reportText';
 import { reportVerdict } from '../core/report/verdict';
 
@@ -13,6 +16,67 @@ function scoreCell(m: ReportMetric): string {
 function noteCell(m: ReportMetric): string {
   if (m.error !== undefined) return m.error;
   return m.notApplicable !== undefined ? `not applicable: ${m.notApplicable}` : '';
+}
+
+/** Prose lines wrap at this width, with a hanging indent. */
+export const SUMMARY_WIDTH = 100;
+
+/** Words of `text` in lines of at most `width` characters; the first starts with `first`, the rest with `rest`. */
+function wrap(text: string, first: string, rest: string, width = SUMMARY_WIDTH): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+    } else line = empty ? line + word : `${line} ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+const LEVEL_WORDS: Readonly<Record<string, string>> = { poor: 'risk', fair: 'fair', good: 'good', unknown: 'unknown' };
+
+/** One entry per question: the level, the question and its answer (figures, interval), then what to do for a risk or a fair answer. */
+function privacyLines(report: Report): string[] {
+  if (!report.metrics.some((m) => m.id.startsWith('privacy.'))) return [];
+  const questions = privacyQuestions(report);
+  if (questions.length === 0) return [];
+  const pad = ' '.repeat(11);
+  const out = ['', 'Privacy questions:'];
+  for (const q of questions) {
+    out.push(...wrap(`${q.question} ${q.answer}`, `  ${(LEVEL_WORDS[q.level] ?? q.level).padEnd(8)} `, pad));
+    if ((q.level === 'poor' || q.level === 'fair') && q.advice !== undefined) out.push(...wrap(`What to do: ${q.advice}`, pad, pad));
+  }
+  return out;
+}
+
+/** TSTR beside TRTR per model and measure, when utility.tstr ran. */
+function utilityLines(report: Report): string[] {
+  const table = utilityTable(report);
+  if (!table) return [];
+  const header = ['model', 'measure', 'TRTR', 'TSTR', 'skill kept'];
+  const rows = table.rows.map((r) => [
+    r.model,
+    r.measure,
+    r.trtr.toFixed(3),
+    r.tstr.toFixed(3),
+    r.skillKept === null ? '' : `${(r.skillKept * 100).toFixed(0)}%`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]): string =>
+    `  ${cells
+      .map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()}`;
+  return [
+    '',
+    ...wrap(`Utility (TSTR vs TRTR): target ${table.target} (${table.task}), scored on the holdout:`, '', ''),
+    line(header),
+    ...rows.map(line),
+  ];
 }
 
 export function formatEvaluationSummary(report: Report): string {
@@ -38,6 +102,8 @@ export function formatEvaluationSummary(report: Report): string {
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
+    ...privacyLines(report),
+    ...utilityLines(report),
     ...(leftOut.length > 0 ? ['', 'Not used by some scores:', ...leftOut] : []),
     '',
     ...reportVerdict(report).map((v) => `${v.topic} (${v.level}): ${v.text}`),

@@ -1,5 +1,6 @@
-// The report app: a ready -> init handshake, then the Report rendered as header, score cards,
-// per-column charts, the DCR histogram and a per-column score table; an image report shows its
+// The report app: a ready -> init handshake, then the Report rendered as header, score cards, the
+// privacy questions (before the scores when any answer is a risk, as in report.html), the TSTR vs TRTR
+// utility table, per-column charts, the DCR histogram and a per-column score table; an image report shows its
 // samples, nearest neighbours and embedding (imagesSection.ts) instead of the empty column sections. Buttons only send messages;
 // the host exports or opens files and answers with the same request id.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -11,13 +12,16 @@ import type { ReportAction, ReportHostMessage, ReportUiState, ReportWebviewMessa
 import { assertNever } from '../../src/protocol/messageChecks';
 import { renderHistogramSvg } from '../../src/core/report/charts';
 import { provenanceEntries, readerNoteLines, reportNouns } from '../../src/core/report/reportText';
+import { privacyFirst, privacyQuestions } from '../../src/core/report/privacyQuestions';
 import { dcrBaseline, reportVerdict } from '../../src/core/report/verdict';
 import { custom, formatScore, h, svgFromMarkup } from '../shared/dom';
 import { connectHost, PendingRequests } from '../shared/hostChannel';
 import { columnCharts, columnTable } from './columnsSection';
 import { correlationSection } from './correlationSection';
 import { imageSections } from './imagesSection';
+import { privacySection } from './privacySection';
 import { scoreCard } from './scoreCards';
+import { utilitySection } from './utilitySection';
 
 const ACTION_TIMEOUT_MS = 120_000;
 const ACTION_LABELS: Readonly<Record<ReportAction, string>> = {
@@ -68,6 +72,9 @@ function render(report: Report, canOpenSynthetic: boolean): void {
     : 'Per synthetic row, the distance to its nearest real row (0 = a copy). Mass piled at 0 means memorised records.';
   // Table-only sections stay out of a report that has nothing for them (an image report has no columns).
   const hasColumns = report.columns.length > 0 || report.modality === 'table';
+  // The privacy questions go before the scores when any answer is a risk, after them otherwise.
+  const privacy = privacySection(report);
+  const first = privacyFirst(privacyQuestions(report));
   const sections: (HTMLElement | null)[] = [
     h(
       'header',
@@ -89,7 +96,10 @@ function render(report: Report, canOpenSynthetic: boolean): void {
         ),
       ),
     ),
+    first ? privacy : null,
     h('section', { class: 'scores' }, h('h2', {}, 'Scores'), h('div', { class: 'cards' }, ...report.metrics.map(scoreCard))),
+    first ? null : privacy,
+    utilitySection(report),
     hasColumns ? h('section', { class: 'columns' }, h('h2', {}, 'Real vs synthetic, per column'), columnCharts(report.columns)) : null,
     correlationSection(report),
     dcr

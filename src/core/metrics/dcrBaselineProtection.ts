@@ -107,6 +107,20 @@ export function randomBaselineTable(real: Table, rows: number, seed = 0): Table 
   return { rowCount: rows, columns };
 }
 
+/**
+ * The score on drawn rows, for the bootstrap: the synthetic rows' DCRs are drawn first, then the random
+ * rows'; null when the drawn random rows' median is 0.
+ */
+export function baselineResample(syntheticDcr: Float64Array, randomDcr: Float64Array): (draw: (n: number) => Uint32Array) => number | null {
+  const syntheticMedian = resampledQuantile(syntheticDcr, 0.5);
+  const randomMedian = resampledQuantile(randomDcr, 0.5);
+  return (draw) => {
+    const s = syntheticMedian(draw);
+    const r = randomMedian(draw);
+    return r > 0 ? Math.min(1, s / r) : null;
+  };
+}
+
 export interface BaselineOptions {
   /** The random rows to compare with (tests pass the reference script's); default randomBaselineTable(real, synth rows, seed). */
   readonly baseline?: Table;
@@ -157,13 +171,8 @@ export async function computeDcrBaselineProtection(
       leftOut,
     };
   }
-  const syntheticMedian = resampledQuantile(syntheticDcr, 0.5);
-  const randomMedian = resampledQuantile(randomDcr, 0.5);
-  return withResample({ id: DCR_BASELINE_PROTECTION_ID, score: Math.min(1, synthetic / random), details, leftOut }, (draw) => {
-    const s = syntheticMedian(draw);
-    const r = randomMedian(draw);
-    return r > 0 ? Math.min(1, s / r) : null;
-  });
+  const result: MetricResult = { id: DCR_BASELINE_PROTECTION_ID, score: Math.min(1, synthetic / random), details, leftOut };
+  return withResample(result, baselineResample(syntheticDcr, randomDcr));
 }
 
 export const dcrBaselineProtectionMetric: TableMetric = {

@@ -44,6 +44,18 @@ export function overfittingScore(share: number): number {
   return Math.min(1, 2 * (1 - share));
 }
 
+/**
+ * The score on drawn synthetic rows, for the bootstrap: `closer` flags the rows strictly closer to the
+ * training rows; the set sizes stay those of the fixed training and holdout sets.
+ */
+export function overfittingResample(
+  closer: Uint8Array,
+  trainRows: number,
+  holdoutRows: number,
+): (draw: (n: number) => Uint32Array) => number {
+  return (draw) => overfittingScore(balancedShare(shareFlagged(closer, draw(closer.length)), trainRows, holdoutRows));
+}
+
 /** Computes the metric; notApplicable without a holdout. BAD_INPUT for unusable tables, CANCELLED on abort. */
 export async function computeDcrOverfittingProtection(input: TableMetricInput, signal?: AbortSignal): Promise<MetricResult> {
   checkTableShape(input.real, 'real');
@@ -97,7 +109,7 @@ export async function computeDcrOverfittingProtection(input: TableMetricInput, s
     },
     leftOut,
   };
-  return withResample(result, (draw) => overfittingScore(balancedShare(shareFlagged(closerRows, draw(n)), trainRows, holdoutRows)));
+  return withResample(result, overfittingResample(closerRows, trainRows, holdoutRows));
 }
 
 export const dcrOverfittingProtectionMetric: TableMetric = {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Report } from '../../src/core/report/model';
 import { parseReportMessage } from '../../src/protocol/report';
-import { fidelityOnlyReport, riskyReport, safeReport } from './fixtures/privacyReport';
+import { fidelityOnlyReport, imageReportWithoutAttacks, notAssessedReport, riskyReport, safeReport } from './fixtures/privacyReport';
 import type { AppPage } from './harness';
 import { useWebviewSession } from './harness';
 import { ROOT } from './realData';
@@ -226,6 +226,23 @@ describe('report webview: privacy questions and utility', () => {
     assert.equal(heads[0], 'Scores');
     assert.ok(!heads.some((x) => /Privacy|Utility/.test(x ?? '')), JSON.stringify(heads));
     assert.equal(await app.page.$$eval('.card', (c) => c.length), 1);
+    assert.deepEqual(app.problems, [], 'no CSP violation, console error or page error');
+    await app.page.close();
+    // An image report with a privacy metric but no membership attack: no question applies, no section.
+    const image = await open(imageReportWithoutAttacks());
+    assert.equal(await image.page.$$eval('section.privacy-questions, section.utility', (s) => s.length), 0);
+    assert.deepEqual(image.problems, [], 'no CSP violation, console error or page error');
+    await image.page.close();
+  });
+
+  it('shows unassessed questions as unknown, after the scores and without advice', async () => {
+    const app = await open(notAssessedReport());
+    assert.deepEqual((await headings(app)).slice(0, 2), ['Scores', 'Privacy: the questions a reviewer asks']);
+    const shown = await questions(app);
+    assert.deepEqual(
+      shown.map((q) => [q.level, q.badge, q.advice, q.from]),
+      Array.from({ length: 4 }, () => ['unknown', 'unknown', null, null]),
+    );
     assert.deepEqual(app.problems, [], 'no CSP violation, console error or page error');
     await app.page.close();
   });

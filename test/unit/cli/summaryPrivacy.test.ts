@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatEvaluationSummary } from '../../../src/cli/summary';
-import { fidelityOnlyReport, riskyReport, safeReport } from '../../webview/fixtures/privacyReport';
+import {
+  fidelityOnlyReport,
+  imageReportWithoutAttacks,
+  notAssessedReport,
+  riskyReport,
+  safeReport,
+} from '../../webview/fixtures/privacyReport';
 
 /** The lines of one block: from its title line to the next empty line. */
 function block(text: string, title: string): string[] {
@@ -108,5 +114,17 @@ describe('CLI summary: privacy questions and utility', () => {
     assert.doesNotMatch(text, /Privacy questions|Utility \(TSTR/);
     assert.match(text, /^fidelity\.ksComplement {2}0\.912 {2}higher is better$/m);
     assert.doesNotMatch(formatEvaluationSummary(safeReport()), /Utility \(TSTR/);
+    // An image report whose privacy metrics hold no membership attack has no question to answer.
+    assert.doesNotMatch(formatEvaluationSummary(imageReportWithoutAttacks()), /Privacy questions/);
+  });
+
+  it('says "unknown" with no advice for questions the attacks could not assess', () => {
+    const e = entries(block(formatEvaluationSummary(notAssessedReport()), 'Privacy questions:'));
+    assert.deepEqual(
+      e.map((x) => x.level),
+      ['unknown', 'unknown', 'unknown', 'unknown'],
+    );
+    assert.ok(e.every((x) => !x.text.includes('What to do:')));
+    assert.match(e[3].text, /^Can anyone tell who was in the training data\? /);
   });
 });

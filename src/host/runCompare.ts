@@ -3,6 +3,7 @@
 // wording and the arithmetic are unit-tested directly.
 import type { MetricGoal } from '../core/metrics/types';
 import type { ReportMetric } from '../core/report/model';
+import { deltaKindMark, metricDeltaKind, scoreDeltaKind } from '../core/report/scoreDelta';
 import type { RunSummary } from './runSummary';
 import { describeRun } from './runSummary';
 
@@ -12,11 +13,12 @@ export function metricDelta(a: number | null | undefined, b: number | null | und
   return b - a;
 }
 
-/** Whether a delta is an improvement for a metric with this goal: ▲ better, ▼ worse, = unchanged. */
+/**
+ * Whether a delta is an improvement for a metric with this goal: ▲ better, ▼ worse, = unchanged, on the
+ * point delta alone (scoreDelta.ts without intervals). Compare Runs itself also reads the intervals.
+ */
 export function deltaMark(delta: number, goal: MetricGoal): string {
-  if (Math.abs(delta) < 5e-4) return '=';
-  const better = goal === 'maximize' ? delta > 0 : delta < 0;
-  return better ? '▲ better' : '▼ worse';
+  return deltaKindMark(scoreDeltaKind({ score: 0 }, { score: delta }, goal));
 }
 
 export function compareRunsMarkdown(a: RunSummary, b: RunSummary): string {
@@ -44,7 +46,8 @@ export function compareRunsMarkdown(a: RunSummary, b: RunSummary): string {
     const descriptor = (pair.a ?? pair.b)?.descriptor;
     const name = descriptor?.title ?? id;
     const delta = metricDelta(pair.a?.score, pair.b?.score);
-    const mark = delta === undefined || !descriptor ? '' : deltaMark(delta, descriptor.goal);
+    const kind = delta === undefined || !descriptor ? undefined : metricDeltaKind(pair.a, pair.b, descriptor.goal);
+    const mark = kind === undefined ? '' : deltaKindMark(kind);
     lines.push(`| ${escapeCell(name)} | ${score(pair.a)} | ${score(pair.b)} | ${delta === undefined ? 'n/a' : signed(delta)} | ${mark} |`);
   }
   lines.push('', '| | A | B |', '| --- | --- | --- |');
@@ -61,7 +64,11 @@ export function compareRunsMarkdown(a: RunSummary, b: RunSummary): string {
   if (a.report.real.sha256 && b.report.real.sha256 && a.report.real.sha256 !== b.report.real.sha256) {
     lines.push('', '> The two runs compared against different real data (the SHA-256 differs): their scores are not directly comparable.');
   }
-  lines.push('', "Scores are on each metric's own scale; ▲/▼ say whether B is better or worse than A for that metric.", '');
+  lines.push(
+    '',
+    "Scores are on each metric's own scale; ▲/▼ say whether B is better or worse than A for that metric; ≈ within noise: both runs' 95% intervals overlap, so the difference is not shown.",
+    '',
+  );
   return lines.join('\n');
 }
 

@@ -8,7 +8,7 @@ import { renderCorrelationSectionHtml } from './correlationHeatmap';
 import { IMAGE_SECTION_STYLE, renderImageSectionsHtml } from './imageSectionsHtml';
 import type { Report, ReportMetric } from './model';
 import { goalText, leftOutSentences, provenanceEntries, rangeText, readerNoteLines, reportNouns, scoreWithInterval } from './reportText';
-import { privacyFirst, privacyQuestions } from './privacyQuestions';
+import { privacyFirst, privacyQuestions, questionAdvice } from './privacyQuestions';
 import { utilityTable } from './utilityTable';
 import { copiesAtBaseRate, dcrBaseline, goodness, isNotApplicable, reportVerdict } from './verdict';
 
@@ -21,7 +21,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 td.score.unknown { color: var(--fg); } td.score { font-variant-numeric: tabular-nums; white-space: nowrap; font-weight: 600; }
 .doc { color: var(--muted); font-size: 12px; }
-.verdict li { margin: 4px 0; } .good { color: var(--good); } .fair { color: var(--fair); } .poor { color: var(--poor); } .unknown { color: var(--muted); }
+.verdict li { margin: 4px 0; } .good { color: var(--good); } .fair { color: var(--fair); } .poor { color: var(--poor); } .inconclusive { color: var(--fair); } .unknown { color: var(--muted); }
 .reader-notes { color: var(--fair); font-size: 13px; } .error { color: var(--poor); } .na { color: var(--muted); } .left-out { color: var(--fair); font-size: 12px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(370px, 1fr)); gap: 16px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; } figcaption { font-weight: 600; } figcaption span { color: var(--muted); font-weight: 400; font-size: 12px; }
@@ -83,7 +83,8 @@ function privacyQuestionsHtml(report: Report): string {
   const questions = privacyQuestions(report);
   if (questions.length === 0) return '';
   const items = questions.map((q) => {
-    const advice = q.level === 'poor' || q.level === 'fair' ? ` <em>What to do:</em> ${escapeXml(q.advice ?? '')}` : '';
+    const shown = questionAdvice(q);
+    const advice = shown !== undefined ? ` <em>What to do:</em> ${escapeXml(shown)}` : '';
     return `<li class="${q.level}"><strong>${escapeXml(q.question)}</strong> ${escapeXml(q.answer)}<br><span class="doc">Thresholds: ${escapeXml(q.thresholds)}.${advice}</span></li>`;
   });
   return `<h2>Privacy: the questions a reviewer asks</h2><ul class="verdict privacy-questions">${items.join('')}</ul>`;

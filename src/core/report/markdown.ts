@@ -4,7 +4,7 @@
 import { imageSectionsMarkdown } from './imageSectionsMarkdown';
 import type { Report } from './model';
 import { goalText, leftOutSentences, provenanceEntries, rangeText, readerNoteLines, scoreWithInterval } from './reportText';
-import { privacyFirst, privacyQuestions } from './privacyQuestions';
+import { privacyFirst, privacyQuestions, questionAdvice, questionLevelLabel } from './privacyQuestions';
 import { utilityTable } from './utilityTable';
 import { isNotApplicable, reportVerdict } from './verdict';
 
@@ -71,8 +71,9 @@ function privacyQuestionLines(report: Report): string[] {
   if (questions.length === 0) return [];
   const lines = ['', '## Privacy: the questions a reviewer asks', ''];
   for (const q of questions) {
-    lines.push(`- **${q.question}** (${q.level === 'poor' ? 'risk' : q.level}): ${q.answer}`);
-    lines.push(`  Thresholds: ${q.thresholds}.${q.level === 'poor' || q.level === 'fair' ? ` What to do: ${q.advice ?? ''}` : ''}`);
+    const advice = questionAdvice(q);
+    lines.push(`- **${q.question}** (${questionLevelLabel(q.level)}): ${q.answer}`);
+    lines.push(`  Thresholds: ${q.thresholds}.${advice !== undefined ? ` What to do: ${advice}` : ''}`);
   }
   return lines;
 }

@@ -1,6 +1,9 @@
 // A plain-language reading of the scores for a reviewer who does not know the metrics. Thresholds are
-// deliberately coarse: they say where to look, not whether the data may be shared.
+// deliberately coarse: they say where to look, not whether the data may be shared. The privacy lines on
+// the questions a reviewer asks (singling out, linkability, inference, membership) come from
+// privacyQuestions.ts (privacyQuestionVerdict), graded as that section grades them.
 import type { Report, ReportMetric } from './model';
+import { privacyQuestionVerdict } from './privacyQuestions';
 import type { ReportNouns } from './reportText';
 import { reportNouns } from './reportText';
 
@@ -333,6 +336,10 @@ export function reportVerdict(report: Report): VerdictLine[] {
   const near = report.metrics.find((m) => m.id === 'privacy.nearDuplicates');
   const nearLine = near ? nearDuplicatesLine(near, report.real.rows) : undefined;
   if (nearLine) lines.push(nearLine);
+  // The attacks, k-anonymity, l-diversity and membership are read through the privacy questions' own
+  // grades, so the verdict can never be greener than the questions' section.
+  const questionsLine = privacyQuestionVerdict(report);
+  if (questionsLine) lines.push(questionsLine);
   if (!lines.some((l) => l.topic === 'privacy'))
     lines.push({ topic: 'privacy', level: 'unknown', text: 'No privacy metric was computed.' });
   return lines;

@@ -119,7 +119,8 @@ describe('privacy questions', () => {
       privacyQuestions({ modality: 'table', metrics: [m] } as unknown as Report).find((q) => q.id === 'linkability')?.level ?? '';
     assert.equal(level(attack(0.25, 0.2, 0.3)), 'poor');
     assert.equal(level(attack(0.1, 0.05, 0.15)), 'fair');
-    assert.equal(level(attack(0.03, 0, 0.25)), 'fair', 'an interval reaching the risk threshold cannot be called safe');
+    // [0, 0.25] spans the 0.2 threshold: not safe, not a shown risk either (privacyGrading.test.ts has the rule).
+    assert.equal(level(attack(0.03, 0, 0.25)), 'inconclusive', 'an interval reaching the risk threshold cannot be called safe');
     assert.equal(level(attack(0.03, 0, 0.1)), 'good');
     assert.equal(level(attack(0, 0, 0.01, 'no better than random')), 'unknown');
     const images = privacyQuestions({ modality: 'image', metrics: [] } as unknown as Report);

@@ -1,0 +1,61 @@
+// Compare Runs' better/worse/≈ decision (src/core/report/scoreDelta.ts), on hand-worked cases: two 95%
+// intervals that overlap (ends included) are within noise; without an interval on either side the point
+// delta decides, as before.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ReportMetric } from '../../../src/core/report/model';
+import { deltaKindMark, intervalsOverlap, metricDeltaKind, scoreDeltaKind } from '../../../src/core/report/scoreDelta';
+import { deltaMark } from '../../../src/host/runCompare';
+
+const metric = (score: number | null, ci95?: unknown): ReportMetric =>
+  ({ id: 'fidelity.ks', score, details: ci95 === undefined ? {} : { ci95 } }) as unknown as ReportMetric;
+
+describe('score delta', () => {
+  it('overlap of closed intervals: shared points, touching ends, disjoint, either order', () => {
+    assert.equal(intervalsOverlap([0.75, 0.85], [0.78, 0.88]), true);
+    assert.equal(intervalsOverlap([0.7, 0.8], [0.8, 0.9]), true, 'touching at 0.8');
+    assert.equal(intervalsOverlap([0.7, 0.8], [0.8001, 0.9]), false);
+    assert.equal(intervalsOverlap([0.85, 0.75], [0.9, 0.8]), true, 'ends in either order');
+    assert.equal(intervalsOverlap([0.1, 0.9], [0.4, 0.5]), true, 'one inside the other');
+  });
+
+  it('marks overlapping intervals within noise, whatever the sign', () => {
+    // 0.83 − 0.80 = +0.03 on a maximised metric would be better; [0.75, 0.85] and [0.78, 0.88] overlap.
+    assert.equal(scoreDeltaKind({ score: 0.8, ci95: [0.75, 0.85] }, { score: 0.83, ci95: [0.78, 0.88] }, 'maximize'), 'withinNoise');
+    assert.equal(scoreDeltaKind({ score: 0.83, ci95: [0.78, 0.88] }, { score: 0.8, ci95: [0.75, 0.85] }, 'maximize'), 'withinNoise');
+    // Touching ends: 0.75 in [0.70, 0.80] against 0.85 in [0.80, 0.90].
+    assert.equal(scoreDeltaKind({ score: 0.75, ci95: [0.7, 0.8] }, { score: 0.85, ci95: [0.8, 0.9] }, 'maximize'), 'withinNoise');
+    assert.equal(deltaKindMark('withinNoise'), '≈ within noise');
+  });
+
+  it('marks disjoint intervals by the sign of B − A and the goal', () => {
+    assert.equal(scoreDeltaKind({ score: 0.75, ci95: [0.7, 0.8] }, { score: 0.85, ci95: [0.8001, 0.9] }, 'maximize'), 'better');
+    assert.equal(scoreDeltaKind({ score: 0.8, ci95: [0.78, 0.82] }, { score: 0.86, ci95: [0.84, 0.88] }, 'minimize'), 'worse');
+    // Minimised: 0.02 in [0.01, 0.03] to 0.05 in [0.04, 0.06] is worse; the other way better.
+    assert.equal(scoreDeltaKind({ score: 0.02, ci95: [0.01, 0.03] }, { score: 0.05, ci95: [0.04, 0.06] }, 'minimize'), 'worse');
+    assert.equal(scoreDeltaKind({ score: 0.05, ci95: [0.04, 0.06] }, { score: 0.02, ci95: [0.01, 0.03] }, 'minimize'), 'better');
+  });
+
+  it('keeps the point-delta rule when either side has no interval', () => {
+    assert.equal(scoreDeltaKind({ score: 0.8, ci95: [0.75, 0.85] }, { score: 0.83 }, 'maximize'), 'better');
+    assert.equal(scoreDeltaKind({ score: 0.8 }, { score: 0.83, ci95: [0.78, 0.88] }, 'maximize'), 'better');
+    assert.equal(scoreDeltaKind({ score: 0.8 }, { score: 0.83 }, 'minimize'), 'worse');
+    // The exported point-only deltaMark is unchanged.
+    assert.equal(deltaMark(0.03, 'maximize'), '▲ better');
+    assert.equal(deltaMark(-0.15, 'maximize'), '▼ worse');
+    assert.equal(deltaMark(0.0004, 'minimize'), '=');
+  });
+
+  it('calls a difference under 5e-4 unchanged, intervals or not', () => {
+    assert.equal(scoreDeltaKind({ score: 0.8, ci95: [0.7, 0.9] }, { score: 0.8003, ci95: [0.7, 0.9] }, 'maximize'), 'unchanged');
+    assert.equal(deltaKindMark('unchanged'), '=');
+  });
+
+  it('reads details.ci95 from report metrics; a malformed interval counts as none; no score, nothing to compare', () => {
+    assert.equal(metricDeltaKind(metric(0.8, [0.75, 0.85]), metric(0.83, [0.78, 0.88]), 'maximize'), 'withinNoise');
+    assert.equal(metricDeltaKind(metric(0.8, ['0.75', 0.85]), metric(0.83, [0.78, 0.88]), 'maximize'), 'better');
+    assert.equal(metricDeltaKind(metric(0.8, [0.75]), metric(0.83, [0.78, 0.88]), 'maximize'), 'better');
+    assert.equal(metricDeltaKind(metric(null), metric(0.83), 'maximize'), undefined);
+    assert.equal(metricDeltaKind(undefined, metric(0.83), 'maximize'), undefined);
+  });
+});

@@ -13,6 +13,7 @@ import { readDataset } from '../storage/datasets';
 import type { ReadDataset } from '../storage/datasets';
 import { loadEmbedder } from '../storage/embedderFolder';
 import { InferenceClient } from './inferenceClient';
+import { installGramTiles } from './gramTiles';
 import { MedSynthError, throwIfAborted } from '../core/errors';
 import { requireEvaluation } from '../core/modalities/registry';
 import type { ReportGenerator } from '../core/report/build';
@@ -110,10 +111,25 @@ export async function evaluateSynthetic(opts: EvaluateOptions): Promise<Report> 
   const holdout = opts.holdout !== undefined ? await conform(opts.holdout, 'holdout') : undefined;
   throwIfAborted(opts.signal);
 
-  const features = modality.features?.embedderInput ? await embedSets(modality, { real, synth, holdout }, opts) : undefined;
-  opts.onProgress?.({ phase: 'evaluate', message: 'computing metrics' });
-  const input = { real, synth, holdout, ...(features ? { features } : {}), ...(opts.metricOptions ? { options: opts.metricOptions } : {}) };
-  const results = await evaluation.run(input, opts.metrics, opts.signal);
+  // Embedded modalities: one inference client embeds the sets and then computes the metrics' distance
+  // tiles as ONNX Runtime matrix products (gramTiles.ts), on the providers the user chose.
+  const embedded = modality.features?.embedderInput !== undefined;
+  const client = embedded ? (opts.client ?? new InferenceClient({ script: opts.inferenceScript })) : undefined;
+  let results: Awaited<ReturnType<typeof evaluation.run>>;
+  let input: Parameters<typeof evaluation.run>[0];
+  try {
+    const features = client ? await embedSets(modality, { real, synth, holdout }, client, opts) : undefined;
+    opts.onProgress?.({ phase: 'evaluate', message: 'computing metrics' });
+    input = { real, synth, holdout, ...(features ? { features } : {}), ...(opts.metricOptions ? { options: opts.metricOptions } : {}) };
+    const tiles = client ? installGramTiles(client, opts.executionProviders ?? ['cpu']) : undefined;
+    try {
+      results = await evaluation.run(input, opts.metrics, opts.signal);
+    } finally {
+      tiles?.uninstall();
+    }
+  } finally {
+    if (client && !opts.client) client.dispose();
+  }
   throwIfAborted(opts.signal);
   const built = await evaluation.report(input, results, {
     generator: opts.generator,
@@ -149,34 +165,30 @@ async function isFolder(path: string): Promise<boolean> {
 async function embedSets(
   modality: ModalityDefinition,
   sets: { readonly real: unknown; readonly synth: unknown; readonly holdout?: unknown },
+  client: InferenceClient,
   opts: EvaluateOptions,
 ): Promise<EmbeddedFeatures> {
   const prepare = modality.features?.embedderInput;
   if (!prepare) throw new MedSynthError('BAD_USAGE', `${modality.noun} are not compared through an embedder`);
   opts.onProgress?.({ phase: 'evaluate', message: 'loading the embedder' });
   const embedder = await loadEmbedder(opts.embedder);
-  const client = opts.client ?? new InferenceClient({ script: opts.inferenceScript });
-  try {
-    const run = async (dataset: unknown, role: string): Promise<FeatureMatrix> => {
-      opts.onProgress?.({ phase: 'evaluate', message: `embedding the ${role} images` });
-      const prepared = prepare(dataset, embedder.manifest, opts.signal);
-      const res = await client.embed(
-        embedder.modelPath,
-        embedder.manifest.input.name,
-        embedder.manifest.output.name,
-        prepared.data,
-        [prepared.count, ...prepared.shape],
-        { signal: opts.signal, ...(opts.executionProviders ? { executionProviders: opts.executionProviders } : {}) },
-      );
-      return { data: res.features, rows: res.rows, dims: res.dims };
-    };
-    const real = await run(sets.real, 'real');
-    const synth = await run(sets.synth, 'synthetic');
-    const holdout = sets.holdout !== undefined ? await run(sets.holdout, 'holdout') : undefined;
-    return { real, synth, ...(holdout ? { holdout } : {}), embedder: { name: embedder.manifest.name, sha256: embedder.sha256 } };
-  } finally {
-    if (!opts.client) client.dispose();
-  }
+  const run = async (dataset: unknown, role: string): Promise<FeatureMatrix> => {
+    opts.onProgress?.({ phase: 'evaluate', message: `embedding the ${role} images` });
+    const prepared = prepare(dataset, embedder.manifest, opts.signal);
+    const res = await client.embed(
+      embedder.modelPath,
+      embedder.manifest.input.name,
+      embedder.manifest.output.name,
+      prepared.data,
+      [prepared.count, ...prepared.shape],
+      { signal: opts.signal, ...(opts.executionProviders ? { executionProviders: opts.executionProviders } : {}) },
+    );
+    return { data: res.features, rows: res.rows, dims: res.dims };
+  };
+  const real = await run(sets.real, 'real');
+  const synth = await run(sets.synth, 'synthetic');
+  const holdout = sets.holdout !== undefined ? await run(sets.holdout, 'holdout') : undefined;
+  return { real, synth, ...(holdout ? { holdout } : {}), embedder: { name: embedder.manifest.name, sha256: embedder.sha256 } };
 }
 
 /** Fills in the file and hash of a report source that has none. */

@@ -13,6 +13,7 @@ import type {
   CancelRequest,
   DescribeModelResult,
   EmbedResult,
+  GramResult,
   ExecutionProviderName,
   InferenceRequest,
   InferenceResponse,
@@ -134,6 +135,40 @@ export class InferenceClient {
       opts,
     );
     if (res.type !== 'embedResult') throw new MedSynthError('INFERENCE_CRASHED', `inference: unexpected answer '${res.type}' to embed`);
+    return res;
+  }
+
+  /**
+   * product = a · bᵀ (float64, row-major rowsA × rowsB) for a [rowsA, dims] and b [rowsB, dims], on the
+   * first provider of `executionProviders` (default cpu) that loads the built-in gram model.
+   */
+  async gram(
+    a: Float64Array,
+    rowsA: number,
+    b: Float64Array,
+    rowsB: number,
+    dims: number,
+    opts: InferenceCallOptions & {
+      readonly executionProviders?: readonly ExecutionProviderName[];
+      /** The k nearest rows of b per row of a instead of the product (GramRequest.nearest). */
+      readonly nearest?: { readonly k: number; readonly normsA: Float64Array; readonly normsB: Float64Array };
+    } = {},
+  ): Promise<GramResult> {
+    const res = await this.request(
+      (id) => ({
+        type: 'gram',
+        id,
+        a,
+        b,
+        rowsA,
+        rowsB,
+        dims,
+        executionProviders: opts.executionProviders ?? ['cpu'],
+        ...(opts.nearest ? { nearest: opts.nearest } : {}),
+      }),
+      opts,
+    );
+    if (res.type !== 'gramResult') throw new MedSynthError('INFERENCE_CRASHED', `inference: unexpected answer '${res.type}' to gram`);
     return res;
   }
 

@@ -6,6 +6,7 @@ import type { InferenceRequest, InferenceResponse } from '../protocol/inference'
 import { LatentPool, latentWorkerCount } from './latentPool';
 import { runDiffusion } from './diffusionRunner';
 import { runEmbed } from './embedRunner';
+import { runGram } from './gramRunner';
 import { describeModel, RunControl, runSample } from './sampler';
 import { SessionCache } from './session';
 
@@ -59,6 +60,9 @@ async function handle(req: InferenceRequest): Promise<void> {
         }
         return;
       }
+      case 'gram':
+        send(await runGram(req, log));
+        return;
       case 'cancel': {
         const control = controls.get(req.target);
         control?.cancel();

@@ -50,17 +50,25 @@ function cudaHint(): string {
  * Creates a session on the first provider of `providers` that loads. Throws MODEL_INVALID when the
  * model cannot be loaded on cpu, or when no provider in the list loads it.
  */
-export async function createSession(modelPath: string, providers: readonly ExecutionProviderName[], log: LogSink): Promise<LoadedSession> {
+export async function createSession(
+  model: string | Uint8Array,
+  providers: readonly ExecutionProviderName[],
+  log: LogSink,
+  label = typeof model === 'string' ? model : 'built-in model',
+): Promise<LoadedSession> {
+  const modelPath = label;
   const order: readonly ExecutionProviderName[] = providers.length > 0 ? providers : ['cpu'];
   const failures: string[] = [];
   for (const ep of order) {
     const start = performance.now();
     try {
-      const session = await ort.InferenceSession.create(modelPath, {
+      const options: ort.InferenceSession.SessionOptions = {
         executionProviders: [ep],
         graphOptimizationLevel: 'all',
         extra: { session: { intra_op: { allow_spinning: '0' } } },
-      });
+      };
+      const session =
+        typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
       const createMs = performance.now() - start;
       if (failures.length > 0) log('info', `inference: running on ${ep} after fallback (${failures.join('; ')})`);
       return {

@@ -112,6 +112,27 @@ export interface EmbedRequest {
   readonly executionProviders: readonly ExecutionProviderName[];
 }
 
+/**
+ * One tile of embedding products for the distance-based image metrics: product = a · bᵀ in float64, a
+ * [rowsA, dims] and b [rowsB, dims] row-major (src/core/metrics/image/gramModel.ts is the graph).
+ */
+export interface GramRequest {
+  readonly type: 'gram';
+  readonly id: number;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly rowsA: number;
+  readonly rowsB: number;
+  readonly dims: number;
+  readonly executionProviders: readonly ExecutionProviderName[];
+  /**
+   * Instead of the product: the `k` smallest squared distances of each row of a to the rows of b, from
+   * the squared norms given (gramModel.ts nearestModelBytes); the result then holds rowsA × k values and
+   * indices into b.
+   */
+  readonly nearest?: { readonly k: number; readonly normsA: Float64Array; readonly normsB: Float64Array };
+}
+
 /** Describe a model's inputs and outputs (for `inspect` and the generator card). */
 export interface DescribeModelRequest {
   readonly type: 'describeModel';
@@ -136,7 +157,7 @@ export interface CancelRequest {
   readonly target: number;
 }
 
-export type InferenceRequest = SampleRequest | EmbedRequest | DescribeModelRequest | CrashRequest | CancelRequest;
+export type InferenceRequest = SampleRequest | EmbedRequest | GramRequest | DescribeModelRequest | CrashRequest | CancelRequest;
 
 export interface ModelIo {
   readonly name: string;
@@ -185,6 +206,16 @@ export interface EmbedResult {
   readonly sessionMs: number;
 }
 
+export interface GramResult {
+  readonly type: 'gramResult';
+  readonly id: number;
+  /** Row-major, rowsA × rowsB; with `nearest`, rowsA × k squared distances, ascending per row. */
+  readonly product: Float64Array;
+  /** With `nearest`: rowsA × k indices into b (ties: lower index first). */
+  readonly indices?: Int32Array;
+  readonly executionProvider: ExecutionProviderName;
+}
+
 export interface DescribeModelResult {
   readonly type: 'describeModelResult';
   readonly id: number;
@@ -226,7 +257,8 @@ export interface ErrorResponse {
   readonly error: ErrorPayload;
 }
 
-export type InferenceResponse = SampleResult | SampleBatch | EmbedResult | DescribeModelResult | ProgressEvent | LogEvent | ErrorResponse;
+export type InferenceResponse =
+  SampleResult | SampleBatch | EmbedResult | GramResult | DescribeModelResult | ProgressEvent | LogEvent | ErrorResponse;
 
 export { assertNever } from './messageChecks';
 
@@ -238,6 +270,7 @@ export function isInferenceResponse(value: unknown): value is InferenceResponse 
     t === 'sampleResult' ||
     t === 'sampleBatch' ||
     t === 'embedResult' ||
+    t === 'gramResult' ||
     t === 'describeModelResult' ||
     t === 'progress' ||
     t === 'log' ||
@@ -250,5 +283,5 @@ export function isInferenceRequest(value: unknown): value is InferenceRequest {
   const t = (value as { type?: unknown }).type;
   if (typeof (value as { id?: unknown }).id !== 'number') return false;
   if (t === 'cancel') return typeof (value as { target?: unknown }).target === 'number';
-  return t === 'sample' || t === 'embed' || t === 'describeModel' || t === 'crash';
+  return t === 'sample' || t === 'embed' || t === 'gram' || t === 'describeModel' || t === 'crash';
 }

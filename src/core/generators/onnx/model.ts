@@ -6,7 +6,7 @@ export const ONNX_IR_VERSION = 8;
 export const ONNX_OPSET = 17;
 
 /** TensorProto.DataType values we emit or read. */
-export const TensorType = { float: 1, int32: 6, int64: 7, bool: 9 } as const;
+export const TensorType = { float: 1, int32: 6, int64: 7, bool: 9, double: 11 } as const;
 export type TensorTypeName = keyof typeof TensorType;
 
 export interface OnnxTensor {

@@ -1,0 +1,75 @@
+// The embedding distance tiles through ONNX Runtime (engine/gramTiles.ts → the inference process's
+// float64 Gemm model): the product is a · bᵀ (hand-computed), bad requests are typed errors, and the
+// image metrics computed with the tiles there give the numpy/scikit-learn reference values of
+// test/fixtures/metrics/image/image_metrics.json (the same values the in-thread product is held to),
+// with the neighbours identical to the in-thread ones, over uneven tiles.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { nearestNeighbours } from '../../../src/core/metrics/image/featureNeighbours';
+import { computeImageDcr } from '../../../src/core/metrics/image/imageDcr';
+import type { FeatureMatrix } from '../../../src/core/metrics/image/imageMetric';
+import { maximumMeanDiscrepancy } from '../../../src/core/metrics/image/mmd';
+import { precisionRecallDensityCoverage } from '../../../src/core/metrics/image/prdc';
+import { installGramTiles } from '../../../src/engine/gramTiles';
+import type { InferenceClient } from '../../../src/engine/inferenceClient';
+import { rejectsWith } from '../typedErrors';
+import { testClient } from './imageTinyFixture';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const ref = JSON.parse(readFileSync(join(__dirname, '../../fixtures/metrics/image/image_metrics.json'), 'utf8')) as any;
+const dims: number = ref.features.dims;
+const features = (name: string): FeatureMatrix => {
+  const data = Float32Array.from(ref.features[name] as number[]);
+  return { data, rows: data.length / dims, dims };
+};
+const real = features('real');
+const synth = features('synth');
+const holdout = features('holdout');
+
+function close(got: number, want: number, rel: number, what: string): void {
+  assert.ok(Math.abs(got - want) <= rel * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
+}
+
+describe('embedding distance tiles through ONNX Runtime', () => {
+  let client: InferenceClient;
+  before(() => (client = testClient()));
+  after(() => client.dispose());
+
+  it('multiplies a by b transposed in float64', async () => {
+    // a = [[1, 2, 3], [4, 5, 6]], b = [[1, 0, 1], [0, 1, 0], [2, 2, 2]]: by hand, [[4, 2, 12], [10, 5, 30]].
+    const res = await client.gram(new Float64Array([1, 2, 3, 4, 5, 6]), 2, new Float64Array([1, 0, 1, 0, 1, 0, 2, 2, 2]), 3, 3);
+    assert.deepEqual([...res.product], [4, 2, 12, 10, 5, 30]);
+    assert.equal(res.executionProvider, 'cpu');
+    // Digits a float32 product would lose: 1 + 2^-40 times 1.
+    const fine = await client.gram(new Float64Array([1 + 2 ** -40]), 1, new Float64Array([1]), 1, 1);
+    assert.equal(fine.product[0], 1 + 2 ** -40);
+  });
+
+  it('refuses a request whose arrays do not fit its shape, and still answers the next', async () => {
+    assert.match((await rejectsWith(client.gram(new Float64Array(5), 2, new Float64Array(6), 2, 3), 'BAD_USAGE')).message, /a holds 5/);
+    await rejectsWith(client.gram(new Float64Array(6), 2, new Float64Array(6), 2, 0), 'BAD_USAGE');
+    assert.equal((await client.gram(new Float64Array([2]), 1, new Float64Array([3]), 1, 1)).product[0], 6);
+  });
+
+  it('gives the reference PRDC, MMD and DCR, and the in-thread neighbours, over uneven tiles', async () => {
+    const local = await nearestNeighbours(real, synth, 3);
+    const tiles = installGramTiles(client, ['cpu'], 7);
+    try {
+      const remote = await nearestNeighbours(real, synth, 3);
+      assert.deepEqual(remote.indices, local.indices);
+      assert.deepEqual(remote.distances, local.distances);
+      const prdc = await precisionRecallDensityCoverage(real, synth, 5);
+      for (const key of ['precision', 'recall', 'density', 'coverage'] as const) close(prdc[key], ref.prdc.independent[key], 1e-12, key);
+      const mmd = await maximumMeanDiscrepancy(real, synth);
+      close(mmd.mmd2, ref.mmd.independent.mmd2, 1e-9, 'mmd2');
+      const dcr = await computeImageDcr({ real, synth, holdout });
+      for (const key of ['median', 'p05', 'mean', 'shareCloserToTrain'] as const)
+        close(dcr.details[key] as number, ref.privacy.dcr[key], 1e-9, `dcr ${key}`);
+      assert.equal(tiles.executionProvider(), 'cpu');
+    } finally {
+      tiles.uninstall();
+    }
+  });
+});

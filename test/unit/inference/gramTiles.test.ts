@@ -47,6 +47,24 @@ describe('embedding distance tiles through ONNX Runtime', () => {
     assert.equal(fine.product[0], 1 + 2 ** -40);
   });
 
+  it('hands back the k nearest squared distances of a tile, ties to the lower index', async () => {
+    // a = (0,0), (1,1); b = (1,1), (0,0), (0,0), (3,3); squared norms by hand. Row 0: distances 2, 0, 0, 18 → 0 (1), 0 (2), 2 (0);
+    // row 1: 0, 2, 2, 8 → 0 (0), 2 (1), 2 (2).
+    const res = await client.gram(new Float64Array([0, 0, 1, 1]), 2, new Float64Array([1, 1, 0, 0, 0, 0, 3, 3]), 4, 2, {
+      nearest: { k: 3, normsA: new Float64Array([0, 2]), normsB: new Float64Array([2, 0, 0, 18]) },
+    });
+    assert.deepEqual([...res.product], [0, 0, 2, 0, 2, 2]);
+    assert.deepEqual([...(res.indices ?? [])], [1, 2, 0, 0, 1, 2]);
+    const norms = { normsA: new Float64Array(2), normsB: new Float64Array(4) };
+    await rejectsWith(client.gram(new Float64Array(4), 2, new Float64Array(8), 4, 2, { nearest: { k: 5, ...norms } }), 'BAD_USAGE');
+    await rejectsWith(
+      client.gram(new Float64Array(4), 2, new Float64Array(8), 4, 2, {
+        nearest: { k: 1, normsA: new Float64Array(1), normsB: norms.normsB },
+      }),
+      'BAD_USAGE',
+    );
+  });
+
   it('refuses a request whose arrays do not fit its shape, and still answers the next', async () => {
     assert.match((await rejectsWith(client.gram(new Float64Array(5), 2, new Float64Array(6), 2, 3), 'BAD_USAGE')).message, /a holds 5/);
     await rejectsWith(client.gram(new Float64Array(6), 2, new Float64Array(6), 2, 0), 'BAD_USAGE');
@@ -60,6 +78,15 @@ describe('embedding distance tiles through ONNX Runtime', () => {
       const remote = await nearestNeighbours(real, synth, 3);
       assert.deepEqual(remote.indices, local.indices);
       assert.deepEqual(remote.distances, local.distances);
+      const selfLocal = await (async () => {
+        tiles.uninstall();
+        try {
+          return await nearestNeighbours(real, real, 2, { excludeSelf: true });
+        } finally {
+          installGramTiles(client, ['cpu'], 7);
+        }
+      })();
+      assert.deepEqual((await nearestNeighbours(real, real, 2, { excludeSelf: true })).indices, selfLocal.indices);
       const prdc = await precisionRecallDensityCoverage(real, synth, 5);
       for (const key of ['precision', 'recall', 'density', 'coverage'] as const) close(prdc[key], ref.prdc.independent[key], 1e-12, key);
       const mmd = await maximumMeanDiscrepancy(real, synth);

@@ -4,26 +4,19 @@
 // test/fixtures/metrics/image/image_metrics.json (the same values the in-thread product is held to),
 // with the neighbours identical to the in-thread ones, over uneven tiles.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nearestNeighbours } from '../../../src/core/metrics/image/featureNeighbours';
 import { computeImageDcr } from '../../../src/core/metrics/image/imageDcr';
-import type { FeatureMatrix } from '../../../src/core/metrics/image/imageMetric';
 import { maximumMeanDiscrepancy } from '../../../src/core/metrics/image/mmd';
 import { precisionRecallDensityCoverage } from '../../../src/core/metrics/image/prdc';
 import { installGramTiles } from '../../../src/engine/gramTiles';
 import type { InferenceClient } from '../../../src/engine/inferenceClient';
 import { rejectsWith } from '../typedErrors';
+import { fixtureFeatures, IMAGE_REF } from '../metrics/image/imageFixture';
 import { testClient } from './imageTinyFixture';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const ref = JSON.parse(readFileSync(join(__dirname, '../../fixtures/metrics/image/image_metrics.json'), 'utf8')) as any;
-const dims: number = ref.features.dims;
-const features = (name: string): FeatureMatrix => {
-  const data = Float32Array.from(ref.features[name] as number[]);
-  return { data, rows: data.length / dims, dims };
-};
+const ref = IMAGE_REF;
+const features = fixtureFeatures;
 const real = features('real');
 const synth = features('synth');
 const holdout = features('holdout');

@@ -4,8 +4,6 @@
 // NearestNeighbors, SSIM against skimage.metrics.structural_similarity, MS-SSIM written from Wang et
 // al. 2003 with scipy.signal.correlate2d. Plus known answers (copies) and bad input.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MedSynthError } from '../../../../src/core/errors';
 import { computeDiversityMsssim, imagePairs, MSSSIM_PAIRS } from '../../../../src/core/metrics/image/diversityMsssim';
@@ -19,14 +17,11 @@ import { multiScaleSsim, msssimScales } from '../../../../src/core/metrics/image
 import { computeNearDuplicates } from '../../../../src/core/metrics/image/nearDuplicates';
 import { precisionRecallDensityCoverage } from '../../../../src/core/metrics/image/prdc';
 import { structuralSimilarity } from '../../../../src/core/metrics/image/ssim';
+import { fixtureFeatures, IMAGE_DIMS, IMAGE_REF } from './imageFixture';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const ref = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/metrics/image/image_metrics.json'), 'utf8')) as any;
-const dims: number = ref.features.dims;
-const features = (name: string): FeatureMatrix => {
-  const data = Float32Array.from(ref.features[name] as number[]);
-  return { data, rows: data.length / dims, dims };
-};
+const ref = IMAGE_REF;
+const dims = IMAGE_DIMS;
+const features = fixtureFeatures;
 const real = features('real');
 const synth = features('synth');
 const holdout = features('holdout');

@@ -9,9 +9,10 @@
 // replacement (one draw of the real row count); the score is 1 − the share identified among the drawn
 // rows, each drawn row keeping its r̂_i (real → synth pass) and its r_i (real → real pass, nearest other
 // row of the ORIGINAL real table). Both reference sets, the synthetic rows and the other real rows, are
-// held fixed. Recomputing r_i within the resample would be wrong: about a quarter of a resample's rows
-// are drawn more than once, and each would find its own copy at distance 0 and never be identified, so
-// the resampled scores would sit far above the score. O(n) per resample (a flag per row).
+// held fixed. Recomputing r_i within the resample would be wrong: about a quarter of the real rows are
+// drawn more than once (1 − 2/e), so nearly two thirds of a resample's drawn rows (1 − 1/e) have a twin,
+// would find it at distance 0 and never be identified, and the resampled scores would sit far above the
+// score. O(n) per resample (a flag per row).
 import { withResample } from './bootstrap';
 import { ignoredColumnsLeftOut } from './dcr';
 import { shareFlagged } from './exactCopies';

@@ -4,9 +4,9 @@
 // Bootstrap (details.ci95, bootstrap.ts): the synthetic rows are resampled with replacement (one draw of
 // the synthetic row count) and the score is the median of the drawn rows' ratios, each row keeping the
 // d1 / d2 of its two closest real rows from the shared synth → real pass: the real rows are the fixed
-// reference set, never resampled (a resample of them would leave out a third of the real records and
-// make a drawn real row its own copy's nearest neighbour); the holdout baseline has no interval. O(n) per
-// resample (dcr.ts resampledQuantile).
+// reference set, never resampled (a resample of them would leave out about 37% of the real records, and
+// a real row drawn twice would be both nearest neighbours of a synthetic row near it, d1 = d2, ratio 1);
+// the holdout baseline has no interval. O(n) per resample (dcr.ts resampledQuantile).
 import { withResample } from './bootstrap';
 import { distanceSummary, ignoredColumnsLeftOut, resampledQuantile } from './dcr';
 import { neighbourSpace, sharedNeighbours } from './neighbourCache';

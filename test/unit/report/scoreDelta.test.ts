@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ReportMetric } from '../../../src/core/report/model';
 import { deltaKindMark, intervalsOverlap, metricDeltaKind, scoreDeltaKind } from '../../../src/core/report/scoreDelta';
-import { deltaMark } from '../../../src/host/runCompare';
+import { compareRunsMarkdown, deltaMark } from '../../../src/host/runCompare';
+import type { RunSummary } from '../../../src/host/runSummary';
+import type { Report } from '../../../src/core/report/model';
 
 const metric = (score: number | null, ci95?: unknown): ReportMetric =>
   ({ id: 'fidelity.ks', score, details: ci95 === undefined ? {} : { ci95 } }) as unknown as ReportMetric;
@@ -57,5 +59,50 @@ describe('score delta', () => {
     assert.equal(metricDeltaKind(metric(0.8, [0.75]), metric(0.83, [0.78, 0.88]), 'maximize'), 'better');
     assert.equal(metricDeltaKind(metric(null), metric(0.83), 'maximize'), undefined);
     assert.equal(metricDeltaKind(undefined, metric(0.83), 'maximize'), undefined);
+  });
+
+  it('Compare Runs shows ≈ within noise for overlapping intervals and better/worse otherwise', () => {
+    const ks = (score: number, ci95?: [number, number]): ReportMetric =>
+      ({
+        id: 'fidelity.ks',
+        score,
+        details: ci95 ? { ci95 } : {},
+        descriptor: {
+          id: 'fidelity.ks',
+          title: 'KS complement',
+          modality: 'table',
+          goal: 'maximize',
+          range: [0, 1],
+          doc: '',
+          reference: '',
+        },
+      }) as unknown as ReportMetric;
+    const tv = (score: number): ReportMetric =>
+      ({
+        id: 'fidelity.tv',
+        score,
+        details: {},
+        descriptor: {
+          id: 'fidelity.tv',
+          title: 'TV complement',
+          modality: 'table',
+          goal: 'maximize',
+          range: [0, 1],
+          doc: '',
+          reference: '',
+        },
+      }) as unknown as ReportMetric;
+    const run = (id: string, metrics: ReportMetric[]): RunSummary => ({
+      dir: `/runs/${id}`,
+      id,
+      modality: 'table',
+      contents: 'report',
+      report: { modality: 'table', metrics, real: { rows: 400 }, synth: { rows: 400 } } as unknown as Report,
+    });
+    // KS: 0.800 in [0.750, 0.850] vs 0.830 in [0.780, 0.880]: overlap. TV: no intervals, +0.030: better.
+    const md = compareRunsMarkdown(run('a', [ks(0.8, [0.75, 0.85]), tv(0.8)]), run('b', [ks(0.83, [0.78, 0.88]), tv(0.83)]));
+    assert.ok(md.includes('| KS complement | 0.800 | 0.830 | +0.030 | ≈ within noise |'), md);
+    assert.ok(md.includes('| TV complement | 0.800 | 0.830 | +0.030 | ▲ better |'), md);
+    assert.match(md, /≈ within noise: both runs' 95% intervals overlap/);
   });
 });

@@ -67,6 +67,7 @@ RUNS = [
     ('tstr_reference.py', [], []),
     ('attribute_inference_reference.py', [], []),
     ('bootstrap_reference.py', [], []),
+    ('bootstrap_distance_reference.py', [], []),
     ('knn_reference.py', [], []),
     ('dicom_codecs_reference.py', [], ['dcmcjpeg', 'dcmcjpls', 'dcmcrle', 'dcmdrle', 'dcmdjpeg', 'dcmdjpls', 'node']),
 ]

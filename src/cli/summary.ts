@@ -2,7 +2,7 @@
 // good value is, the privacy questions and the TSTR vs TRTR table when they apply, what the scores left
 // out, then the verdict. Plain text, no colour, wrapped at 100 columns where a line is prose.
 import type { Report, ReportMetric } from '../core/report/model';
-import { privacyQuestions } from '../core/report/privacyQuestions';
+import { privacyQuestions, questionAdvice, questionLevelLabel } from '../core/report/privacyQuestions';
 import { utilityTable } from '../core/report/utilityTable';
 import { goalText, leftOutSentences, realHeadline, scoreWithInterval, tableText } from '../core/report/reportText';
 import { reportVerdict } from '../core/report/verdict';
@@ -37,18 +37,18 @@ function wrap(text: string, first: string, rest: string, width = SUMMARY_WIDTH):
   return lines;
 }
 
-const LEVEL_WORDS: Readonly<Record<string, string>> = { poor: 'risk', fair: 'fair', good: 'good', unknown: 'unknown' };
-
-/** One entry per question: the level, the question and its answer (figures, interval), then what to do for a risk or a fair answer. */
+/** One entry per question: the level, the question and its answer (figures, interval), then what to do (questionAdvice: risk, fair, inconclusive). */
 function privacyLines(report: Report): string[] {
   if (!report.metrics.some((m) => m.id.startsWith('privacy.'))) return [];
   const questions = privacyQuestions(report);
   if (questions.length === 0) return [];
-  const pad = ' '.repeat(11);
+  const width = Math.max(...questions.map((q) => questionLevelLabel(q.level).length));
+  const pad = ' '.repeat(width + 3);
   const out = ['', 'Privacy questions:'];
   for (const q of questions) {
-    out.push(...wrap(`${q.question} ${q.answer}`, `  ${(LEVEL_WORDS[q.level] ?? q.level).padEnd(8)} `, pad));
-    if ((q.level === 'poor' || q.level === 'fair') && q.advice !== undefined) out.push(...wrap(`What to do: ${q.advice}`, pad, pad));
+    out.push(...wrap(`${q.question} ${q.answer}`, `  ${questionLevelLabel(q.level).padEnd(width)} `, pad));
+    const advice = questionAdvice(q);
+    if (advice !== undefined) out.push(...wrap(`What to do: ${advice}`, pad, pad));
   }
   return out;
 }

@@ -1,15 +1,15 @@
 // The privacy questions (singling out, linkability, inference, membership) as the report webview shows
-// them: each answer with its level, figures and thresholds, and what to do when it is a risk or worth a
-// closer look. The answers come from core/report/privacyQuestions.ts, as in report.html and report.md;
+// them: each answer with its level, figures and thresholds, and what to do when it is a risk, worth a
+// closer look or inconclusive. The answers come from core/report/privacyQuestions.ts, as in report.html and report.md;
 // this file only lays them out.
 import type { Report } from '../../src/core/report/model';
-import { privacyQuestions } from '../../src/core/report/privacyQuestions';
+import { privacyQuestions, questionAdvice, questionLevelLabel } from '../../src/core/report/privacyQuestions';
 import type { PrivacyQuestion } from '../../src/core/report/privacyQuestions';
 import { h } from '../shared/dom';
 
 /** The word shown for a level: a "poor" privacy answer is a risk, as the Markdown export words it. */
 export function privacyLevelLabel(level: PrivacyQuestion['level']): string {
-  return level === 'poor' ? 'risk' : level;
+  return questionLevelLabel(level);
 }
 
 /**
@@ -29,13 +29,13 @@ export function privacySection(report: Report): HTMLElement | null {
 }
 
 function questionItem(q: PrivacyQuestion): HTMLElement {
-  const act = q.level === 'poor' || q.level === 'fair';
+  const advice = questionAdvice(q);
   return h(
     'li',
     { class: `question level-${q.level}`, 'data-question': q.id, 'data-level': q.level },
     h('header', {}, h('span', { class: `verdict ${q.level}` }, privacyLevelLabel(q.level)), h('h3', {}, q.question)),
     h('p', { class: 'answer' }, q.answer),
-    act && q.advice !== undefined ? h('p', { class: 'advice' }, h('strong', {}, 'What to do: '), q.advice) : null,
+    advice !== undefined ? h('p', { class: 'advice' }, h('strong', {}, 'What to do: '), advice) : null,
     h('p', { class: 'thresholds' }, `Thresholds: ${q.thresholds}.`),
     q.metrics.length > 0
       ? h('p', { class: 'from' }, 'From ', ...q.metrics.flatMap((id, i) => [i > 0 ? ', ' : '', h('code', {}, id)]))

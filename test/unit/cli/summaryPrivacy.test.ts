@@ -9,6 +9,7 @@ import { formatEvaluationSummary } from '../../../src/cli/summary';
 import {
   fidelityOnlyReport,
   imageReportWithoutAttacks,
+  inconclusiveReport,
   notAssessedReport,
   riskyReport,
   safeReport,
@@ -126,5 +127,18 @@ describe('CLI summary: privacy questions and utility', () => {
     );
     assert.ok(e.every((x) => !x.text.includes('What to do:')));
     assert.match(e[3].text, /^Can anyone tell who was in the training data\? /);
+  });
+});
+
+describe('CLI summary: an inconclusive answer', () => {
+  it('says inconclusive, with the holdout advice, within 100 columns', () => {
+    const text = formatEvaluationSummary(inconclusiveReport());
+    const e = entries(block(text, 'Privacy questions:'));
+    const link = e.find((x) => x.text.startsWith('Can records about the same person be linked?'));
+    assert.ok(link, text);
+    assert.equal(link.level, 'inconclusive');
+    assert.ok(link.text.includes('risk 0.219 (95% interval 0.000–0.574'), link.text);
+    assert.match(link.text, /What to do: Holdout too small: the interval spans both sides of the threshold/);
+    for (const l of block(text, 'Privacy questions:')) assert.ok(l.length <= 100, `${l.length}: ${l}`);
   });
 });

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Report } from '../../src/core/report/model';
 import { parseReportMessage } from '../../src/protocol/report';
-import { fidelityOnlyReport, imageReportWithoutAttacks, notAssessedReport, riskyReport, safeReport } from './fixtures/privacyReport';
+import {
+  fidelityOnlyReport,
+  imageReportWithoutAttacks,
+  inconclusiveReport,
+  notAssessedReport,
+  riskyReport,
+  safeReport,
+} from './fixtures/privacyReport';
 import type { AppPage } from './harness';
 import { useWebviewSession } from './harness';
 import { ROOT } from './realData';
@@ -110,6 +117,38 @@ function contrast(x: Rgba, y: Rgba): number {
 }
 
 describe('report webview: privacy questions and utility', () => {
+  it('grades the attack cards as their questions grade them: risk poor, fair, good, and an inconclusive one amber', async () => {
+    for (const [report, want] of [
+      [
+        riskyReport(),
+        [
+          ['privacy.singlingOut', 'poor'],
+          ['privacy.linkability', 'good'],
+          ['privacy.inference', 'fair'],
+        ],
+      ],
+      [inconclusiveReport(), [['privacy.linkability', 'fair']]],
+    ] as const) {
+      const app = await open(report);
+      const cards = await app.page.$$eval('article.card[data-metric^="privacy."]', (list) =>
+        list.map((c) => [
+          c.getAttribute('data-metric') ?? '',
+          c.querySelector('header .verdict')?.textContent ?? '',
+          c.querySelector('.threshold')?.textContent ?? '',
+        ]),
+      );
+      for (const [id, verdict] of want) {
+        const card = cards.find((c) => c[0] === id);
+        assert.ok(card, `${id} card in ${JSON.stringify(cards)}`);
+        assert.equal(card[1], verdict, id);
+        assert.match(card[2], /poor when its 95% interval is ≥ 0\.2/);
+      }
+      if (report.metrics.length === 2) assert.match(cards[0][2], /inconclusive: the interval spans the threshold/);
+      assert.deepEqual(app.problems, []);
+      await app.page.close();
+    }
+  });
+
   it('puts the privacy questions first when an answer is a risk, with the figures, thresholds and advice worked out by hand', async () => {
     const report = riskyReport();
     // A bootstrap interval on the first card, for the score-ci style.

@@ -2,6 +2,8 @@
 // metric's descriptor) and a simple verdict. Thresholds are stated on the card so the colour is not magic.
 import type { ReportMetric } from '../../src/core/report/model';
 import { goalText, intervalText, leftOutSentences, rangeText } from '../../src/core/report/reportText';
+import { ATTACK_HIGH_RISK, ATTACK_LOW_RISK, attackMetricLevel } from '../../src/core/report/privacyQuestions';
+import type { QuestionLevel } from '../../src/core/report/privacyQuestions';
 import { copiesAtBaseRate, dcrBaseline } from '../../src/core/report/verdict';
 import { formatScore, h } from '../shared/dom';
 
@@ -32,10 +34,24 @@ const THRESHOLDS: Readonly<Record<string, Thresholds>> = {
   'privacy.identifierCopies': { good: 1, fair: 1 },
 };
 
+/** The attacks are graded on their risk and its interval, as the privacy questions grade them (one rule). */
+const ATTACKS = new Set(['privacy.singlingOut', 'privacy.linkability', 'privacy.inference']);
+const ATTACK_CARD: Readonly<Record<QuestionLevel, Verdict>> = {
+  poor: 'poor',
+  inconclusive: 'fair',
+  fair: 'fair',
+  good: 'good',
+  unknown: 'info',
+};
+
 export function verdictOf(metric: ReportMetric): Verdict {
   // A metric without columns of its kind is not a failure: it gets a neutral "n/a", not the error colour.
   if (metric.error === undefined && metric.score === null && metric.notApplicable !== undefined) return 'na';
   if (metric.error !== undefined || metric.score === null) return 'error';
+  if (ATTACKS.has(metric.id)) {
+    const level = attackMetricLevel(metric);
+    return level ? ATTACK_CARD[level] : 'info';
+  }
   const t = THRESHOLDS[metric.id];
   if (!t) return 'info';
   // Exact copies at the rate two real samples share are natural collisions in coarse data, not a leak.
@@ -52,6 +68,8 @@ function thresholdText(metric: ReportMetric): string {
   // Distances have no fixed threshold: the holdout rows' own value is the level to compare with.
   const base = dcrBaseline(metric);
   if (base && (metric.id === 'privacy.dcr' || metric.id === 'privacy.nndr')) return `holdout level ${formatScore(base.median)}`;
+  if (ATTACKS.has(metric.id))
+    return `risk (1 − score): poor when its 95% interval is ≥ ${ATTACK_HIGH_RISK}, good when below it and the risk < ${ATTACK_LOW_RISK}, fair otherwise${attackMetricLevel(metric) === 'inconclusive' ? ' (inconclusive: the interval spans the threshold)' : ''}`;
   const t = THRESHOLDS[metric.id];
   if (!t) return 'no threshold: read with the details';
   const op = metric.descriptor.goal === 'maximize' ? '≥' : '≤';

@@ -108,6 +108,12 @@ export function attackRiskLevel(r: {
   return 'inconclusive';
 }
 
+/** The grade of one attack metric's result (singling out, linkability, inference), as its question grades it; undefined without a risk. */
+export function attackMetricLevel(m: ReportMetric): QuestionLevel | undefined {
+  const r = riskOf(m);
+  return r ? attackRiskLevel(r) : undefined;
+}
+
 function riskSentence(what: string, r: Risk): string {
   const figures = `risk ${fixed(r.value)} (95% interval ${fixed(r.low)}–${fixed(r.high)}; success ${pct(r.main)} on training rows, ${pct(r.control)} on holdout rows)`;
   if (r.warning !== undefined) return `The ${what} did no better than random guessing, so it shows nothing either way: ${figures}.`;

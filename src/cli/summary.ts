@@ -39,7 +39,6 @@ function wrap(text: string, first: string, rest: string, width = SUMMARY_WIDTH):
 
 /** One entry per question: the level, the question and its answer (figures, interval), then what to do (questionAdvice: risk, fair, inconclusive). */
 function privacyLines(report: Report): string[] {
-  if (!report.metrics.some((m) => m.id.startsWith('privacy.'))) return [];
   const questions = privacyQuestions(report);
   if (questions.length === 0) return [];
   const width = Math.max(...questions.map((q) => questionLevelLabel(q.level).length));

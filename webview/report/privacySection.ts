@@ -17,7 +17,6 @@ export function privacyLevelLabel(level: PrivacyQuestion['level']): string {
  * nothing to answer or to name) or no question applies (an image report without a membership attack).
  */
 export function privacySection(report: Report): HTMLElement | null {
-  if (!report.metrics.some((m) => m.id.startsWith('privacy.'))) return null;
   const questions = privacyQuestions(report);
   if (questions.length === 0) return null;
   return h(

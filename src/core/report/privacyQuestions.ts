@@ -256,9 +256,11 @@ function membership(report: Report): PrivacyQuestion {
 /**
  * The four questions, answered from the report's metrics. The three attacks on quasi-identifiers need
  * columns, so a report on images, signals or text answers membership only, and only when a membership
- * attack ran (none is an image metric yet).
+ * attack ran (none is an image metric yet). A report without any privacy metric (the user asked for
+ * fidelity only) has no questions: nothing was asked, so every view leaves the section out.
  */
 export function privacyQuestions(report: Report): PrivacyQuestion[] {
+  if (!report.metrics.some((m) => m.id.startsWith('privacy.'))) return [];
   if (report.modality !== 'table') {
     const m = membership(report);
     return m.metrics.length > 0 ? [m] : [];

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { MedSynthError } from '../core/errors';
 import { inferTableFormat } from '../core/data/table/format';
 import { evaluateSynthetic } from '../engine/evaluate';
+import { evaluateMerged } from '../engine/evaluateShard';
 import { fitGenerator } from '../engine/fit';
 import { generateSynthetic, parseShard } from '../engine/generate';
 import { shardFromEnvironment } from '../engine/shardEnv';
@@ -22,6 +23,7 @@ import { READ_OPTIONS, readSettingsOption } from './readOptions';
 import { FITTER_HELP, FITTER_OPTIONS, fitterSettings } from './fitterOptions';
 import { METRIC_HELP, METRIC_OPTIONS, metricOptionsFrom } from './metricFlags';
 import { formatEvaluationSummary } from './summary';
+import { EVALUATE_SHARD_HELP, EVALUATE_SHARD_OPTIONS, evaluateShardCommand, mergeFiles } from './evaluateShardCommand';
 
 export interface CliContext {
   readonly signal: AbortSignal;
@@ -64,6 +66,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   evaluate:
     "medsynth evaluate --real <path> --synth <path> [--holdout <path>] [--metrics id,...] [--types col=kind,...] [--json <file>] [--html <file>] [--markdown <file>]\n  Compute fidelity and privacy metrics and print a summary table. --types sets the real table's column kinds; the synthetic\n  and holdout tables follow the real one. Images (files, DICOM series, DICOMDIR or folders of images) are compared through an\n  embedder: --embedder <folder> (medsynth.embedder/1), default the built-in one; the report names it and its sha256.\n  [--embedder <folder>] [--ep cpu,...] [--quasi-identifiers col[:n],...] [--secret col] [--k K] [--target col] [--bootstrap B] [--seed S]\n" +
     METRIC_HELP +
+    EVALUATE_SHARD_HELP +
     READ_HELP,
 };
 
@@ -290,24 +293,31 @@ export async function evaluateCommand(argv: readonly string[], ctx: CliContext):
     ...METRIC_OPTIONS,
     ...READ_OPTIONS,
     ...LIMIT_OPTIONS,
+    ...EVALUATE_SHARD_OPTIONS,
   } as const;
-  const args = parseCommandArgs('evaluate', argv, spec, { min: 0, max: 0 });
+  const args = parseCommandArgs('evaluate', argv, spec, { min: 0, max: Number.MAX_SAFE_INTEGER });
   if (args.flags.has('help')) return ctx.stdout(COMMAND_HELP.evaluate);
+  const partials = mergeFiles(args);
   const real = requireString(args, 'evaluate', 'real');
   const synth = requireString(args, 'evaluate', 'synth');
   const limits = limitOptions(args, 'evaluate');
   const read = readSettingsOption(args, 'evaluate');
+  const metrics = listOption(args, 'metrics');
+  const metricOptions = metricOptionsFrom(args, 'evaluate', integerOption(args, 'evaluate', 'seed', 0));
+  const holdoutPath = args.strings.get('holdout');
+  if (args.strings.has('shard'))
+    return evaluateShardCommand(args, ctx, { real, synth, holdout: holdoutPath, metrics, metricOptions, limits, read });
   const outputs = REPORT_FLAGS.flatMap(([flag, what]) => {
     const path = args.strings.get(flag);
     return path === undefined ? [] : [{ flag, what, path }];
   });
   for (const o of outputs) await checkOutputParent('evaluate', `--${o.flag}`, o.path);
-  const report = await evaluateSynthetic({
+  const report = await (partials ? (o: Parameters<typeof evaluateSynthetic>[0]) => evaluateMerged({ ...o, partials }) : evaluateSynthetic)({
     real,
     synth,
-    holdout: args.strings.get('holdout'),
-    metrics: listOption(args, 'metrics'),
-    metricOptions: metricOptionsFrom(args, 'evaluate', integerOption(args, 'evaluate', 'seed', 0)),
+    holdout: holdoutPath,
+    metrics,
+    metricOptions,
     limits,
     read,
     json: args.strings.get('json'),

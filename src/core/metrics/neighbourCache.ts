@@ -81,11 +81,43 @@ export function neighbourSpace(input: TableMetricInput, signal: AbortSignal | un
   }
   entry.consumers.add(consumer);
   const kept = entry;
-  kept.space ??= remember(buildDistanceSpaceYielding(input.real, input.synth, input.holdout, signal), () => {
-    kept.space = undefined;
-    kept.passes.clear();
-  });
+  kept.space ??= remember(
+    buildDistanceSpaceYielding(input.real, input.synth, input.holdout, signal).then((space) => applySeeds(kept, space)),
+    () => {
+      kept.space = undefined;
+      kept.passes.clear();
+    },
+  );
   return kept.space;
+}
+
+interface Seed {
+  readonly matches: (space: DistanceSpace) => boolean;
+  readonly passes: ReadonlyMap<string, NearestNeighbours>;
+}
+
+const seeds = new Set<Seed>();
+
+/**
+ * Installs passes computed elsewhere (the merged parts of a sharded evaluation, src/engine/evaluateShard.ts):
+ * every distance space built while the seed is in place that `matches` accepts gets `passes` (keyed
+ * 'synth->real', ...) instead of searching for them. The caller owns the exactness (it matches the
+ * space by a hash of its packed rows). Returns the function that removes the seed.
+ */
+export function seedNeighbours(matches: (space: DistanceSpace) => boolean, passes: ReadonlyMap<string, NearestNeighbours>): () => void {
+  const seed: Seed = { matches, passes };
+  seeds.add(seed);
+  return () => {
+    seeds.delete(seed);
+  };
+}
+
+function applySeeds(entry: Entry, space: DistanceSpace): DistanceSpace {
+  for (const seed of seeds) {
+    if (!seed.matches(space)) continue;
+    for (const [key, pass] of seed.passes) if (!entry.passes.has(key)) entry.passes.set(key, Promise.resolve(pass));
+  }
+  return space;
 }
 
 /** The rows of one set in the space; undefined for a holdout the input does not have. */
